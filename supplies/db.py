@@ -1,0 +1,85 @@
+"""Engine set-up for SQLite and PostgreSQL, and the unit of work that owns every transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import Session, create_engine
+
+from .errors import ConcurrencyConflict, SuppliesError
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine with the settings this library relies on for the given database."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False}
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and never takes the write lock up
+    # front; we issue BEGIN ourselves so that write units of work can ask for IMMEDIATE and
+    # so serialise writers instead of failing with "database is locked" on upgrade.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """One transaction: commit when the block ends, roll back on any error.
+
+    Write units take SQLite's write lock at BEGIN; on PostgreSQL they run at READ COMMITTED
+    and lock the rows they change (``SELECT ... FOR UPDATE``) in the services.
+    """
+    bind = engine
+    if write and engine.dialect.name == "sqlite":
+        bind = engine.execution_options(sqlite_begin="IMMEDIATE")
+    session = Session(bind, expire_on_commit=False, autoflush=False)
+    try:
+        yield session
+        session.commit()
+    except SuppliesError:
+        session.rollback()
+        raise
+    except OperationalError as exc:
+        session.rollback()
+        if _is_conflict(exc):
+            raise ConcurrencyConflict(
+                "the database was busy with another user's change; try again"
+            ) from exc
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _is_conflict(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return any(s in text for s in ("database is locked", "deadlock", "could not serialize",
+                                   "lock timeout", "canceling statement due to lock"))
+
+
+def is_integrity_error(exc: BaseException) -> bool:
+    return isinstance(exc, IntegrityError)

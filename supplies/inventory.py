@@ -1,0 +1,111 @@
+"""The inventory handle a program opens: its engine, the acting user and the service namespaces."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+
+from .config import database_url
+from .db import make_engine
+from .errors import DatabaseNotReady
+from .services.catalog import Agencies, Items, SupplyClasses
+from .services.places import StoragePoints
+from .services.stock import Stock
+from .services.targets import ReserveTargets
+from .services.users import Users
+
+
+class Inventory:
+    """An open inventory database, acting as one user.
+
+    Every operation runs in its own transaction, checks the acting user's permission, and
+    records the user as the actor. Use :meth:`as_user` to act as someone else on the same
+    connection pool.
+    """
+
+    def __init__(self, engine: Engine, user: str | None = None) -> None:
+        self.engine = engine
+        self.user = user
+
+    # -- service namespaces ----------------------------------------------------------------
+    @cached_property
+    def agencies(self) -> Agencies:
+        return Agencies(self)
+
+    @cached_property
+    def classes(self) -> SupplyClasses:
+        return SupplyClasses(self)
+
+    @cached_property
+    def items(self) -> Items:
+        return Items(self)
+
+    @cached_property
+    def points(self) -> StoragePoints:
+        return StoragePoints(self)
+
+    @cached_property
+    def stock(self) -> Stock:
+        return Stock(self)
+
+    @cached_property
+    def targets(self) -> ReserveTargets:
+        return ReserveTargets(self)
+
+    @cached_property
+    def users(self) -> Users:
+        return Users(self)
+
+    # -- handle ----------------------------------------------------------------------------
+    def as_user(self, name: str) -> "Inventory":
+        """The same database, acting as ``name``."""
+        return Inventory(self.engine, name)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def upgrade(self) -> str:
+        """Create or upgrade the schema through the Alembic migrations; return the new revision."""
+        from .migrate import upgrade  # Alembic is imported only when a schema change is asked for
+
+        return upgrade(self.engine)
+
+    def check_ready(self) -> None:
+        """Raise :class:`DatabaseNotReady` unless the schema is at the newest revision."""
+        from .migrate import head_revision
+
+        if not inspect(self.engine).has_table("alembic_version"):
+            raise DatabaseNotReady(f"{self.url} has no schema: run `supplies init` or Inventory.upgrade()")
+        with self.engine.connect() as conn:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if current != head_revision():
+            raise DatabaseNotReady(f"{self.url} is at schema {current}; run `supplies init` to upgrade")
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    def __enter__(self) -> "Inventory":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Inventory {self.url} as {self.user or '-'}>"
+
+
+def open(url: str | None = None, *, user: str | None = None, upgrade: bool = False,
+         echo: bool = False) -> Inventory:
+    """Open the inventory at ``url`` (else ``SUPPLIES_DATABASE_URL``, else ``./supplies.db``).
+
+    ``user`` is the acting user for every operation. ``upgrade=True`` creates or upgrades the
+    schema first (what ``supplies init`` does).
+    """
+    inv = Inventory(make_engine(database_url(url), echo=echo), user)
+    if upgrade:
+        inv.upgrade()
+    return inv

@@ -1,0 +1,91 @@
+"""Catalog tables: responsible agencies, the supply-class tree and the items under it."""
+
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+from .base import utcnow
+
+
+class Agency(SQLModel, table=True):
+    """A responsible unit (责任单位) that stockpiles one or more supply classes."""
+
+    __tablename__ = "agency"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=200)
+    contact: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=40)
+    level: str | None = Field(default=None, max_length=20)
+    region_code: str | None = Field(default=None, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SupplyClass(SQLModel, table=True):
+    """A node of the catalog tree; exactly one responsible agency holds all of its stock."""
+
+    __tablename__ = "supply_class"
+    # (id, agency_id) is the target of the stock lots' ownership key: see StockLot.
+    __table_args__ = (UniqueConstraint("id", "agency_id", name="uq_supply_class_id_agency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    parent_id: int | None = Field(default=None, foreign_key="supply_class.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    agency: Agency | None = Relationship()
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Item(SQLModel, table=True):
+    """A concrete supply under a class, counted in whole numbers of its base unit."""
+
+    __tablename__ = "item"
+    __table_args__ = (UniqueConstraint("id", "class_id", name="uq_item_id_class"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    spec: str | None = Field(default=None, max_length=200)
+    unit: str = Field(max_length=20)
+    class_id: int = Field(foreign_key="supply_class.id", index=True)
+    shelf_life_days: int | None = Field(default=None, ge=0)
+    unit_weight_kg: float | None = Field(default=None, ge=0)
+    unit_volume_m3: float | None = Field(default=None, ge=0)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    supply_class: SupplyClass | None = Relationship()
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ClassHandover(SQLModel, table=True):
+    """The record of a supply class handed from one responsible agency to another."""
+
+    __tablename__ = "class_handover"
+    __table_args__ = (
+        ForeignKeyConstraint(["from_agency_id"], ["agency.id"]),
+        ForeignKeyConstraint(["to_agency_id"], ["agency.id"]),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    class_id: int = Field(foreign_key="supply_class.id", index=True)
+    from_agency_id: int
+    to_agency_id: int
+    at: datetime = Field(default_factory=utcnow)
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")
+    reason: str | None = Field(default=None, max_length=500)
+    lots_moved: int = 0

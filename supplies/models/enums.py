@@ -1,0 +1,99 @@
+"""The closed vocabularies of the domain: levels, kinds, reserve modes, movement kinds, roles, states."""
+
+
+from enum import StrEnum
+
+
+class AdminLevel(StrEnum):
+    """Administrative level of a storage point (or an agency)."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+
+
+class PointKind(StrEnum):
+    """What a storage point is."""
+
+    DEPOT = "depot"                    # 储备库
+    PREPOSITIONED = "prepositioned"    # 靠前布置的储备点
+    SHELTER = "shelter"                # 避难场所
+    AGREEMENT = "agreement"            # 协议储备 / 代储仓库
+    FACTORY = "factory"                # 产能储备工厂
+
+
+class PointStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class ReserveMode(StrEnum):
+    """How a lot is held (实物储备, 协议储备, 产能储备, 社会捐赠)."""
+
+    PHYSICAL = "physical"
+    AGREEMENT = "agreement"
+    CAPACITY = "capacity"
+    DONATION = "donation"
+
+
+class MovementKind(StrEnum):
+    """Every kind of ledger line (台账)."""
+
+    RECEIVE = "receive"            # 入库
+    ISSUE = "issue"                # 出库
+    TRANSFER_OUT = "transfer_out"  # 调出
+    TRANSFER_IN = "transfer_in"    # 调入
+    ADJUST = "adjust"              # 盘点调整
+    ROTATE_OUT = "rotate_out"      # 轮换出库
+    ROTATE_IN = "rotate_in"        # 轮换入库
+    WRITE_OFF = "write_off"        # 报废
+    RESERVE = "reserve"            # 调拨预留
+    RELEASE = "release"            # 取消预留
+    DISPATCH = "dispatch"          # 调拨出库 (issues reserved stock)
+    HANDOVER = "handover"          # 责任单位移交
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    WAREHOUSE = "warehouse"
+    DISPATCHER = "dispatcher"
+    AGENCY_OFFICER = "agency_officer"
+    VIEWER = "viewer"
+
+
+class IncidentType(StrEnum):
+    FLOOD = "flood"
+    EARTHQUAKE = "earthquake"
+    LANDSLIDE = "landslide"
+    FOREST_FIRE = "forest_fire"
+    SNOW_ICE = "snow_ice"
+    HAZARDOUS_CHEMICALS = "hazardous_chemicals"
+    PUBLIC_HEALTH = "public_health"
+    OTHER = "other"
+
+
+class IncidentLevel(StrEnum):
+    I = "I"      # noqa: E741  (the regulation's own names)
+    II = "II"
+    III = "III"
+    IV = "IV"
+
+
+class RequestStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    ALLOCATED = "allocated"
+    DISPATCHED = "dispatched"
+    RECEIVED = "received"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class AllocationStatus(StrEnum):
+    RESERVED = "reserved"
+    DISPATCHED = "dispatched"
+    RELEASED = "released"

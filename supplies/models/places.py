@@ -1,0 +1,47 @@
+"""Storage points: depots, pre-positioned points, shelters, agreement warehouses and factories."""
+
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field, SQLModel
+
+from .base import utcnow
+
+
+class StoragePoint(SQLModel, table=True):
+    """A place that holds stock (储备库 / 储备点), on one administrative level."""
+
+    __tablename__ = "storage_point"
+    __table_args__ = (
+        CheckConstraint("lat >= -90 AND lat <= 90", name="lat_range"),
+        CheckConstraint("lon >= -180 AND lon <= 180", name="lon_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="depot", max_length=20)
+    level: str = Field(max_length=20, index=True)
+    region_code: str | None = Field(default=None, max_length=20, index=True)
+    address: str | None = Field(default=None, max_length=300)
+    lat: float
+    lon: float
+    capacity_m3: float | None = Field(default=None, ge=0)
+    status: str = Field(default="active", max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class TravelTime(SQLModel, table=True):
+    """A known road travel time from a point to another point or to a region, in hours."""
+
+    __tablename__ = "travel_time"
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_point_id: int = Field(foreign_key="storage_point.id", index=True)
+    to_point_id: int | None = Field(default=None, foreign_key="storage_point.id")
+    to_region_code: str | None = Field(default=None, max_length=20)
+    hours: float = Field(ge=0)

@@ -1,0 +1,106 @@
+"""Stock tables: lots with their kept balances, the append-only ledger, and reserve targets."""
+
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKeyConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .base import utcnow
+
+
+class StockLot(SQLModel, table=True):
+    """An item at a storage point in one batch, with on-hand and reserved kept beside the ledger.
+
+    ``class_id`` and ``agency_id`` are copies that the database ties to the item's class and the
+    class's responsible agency with composite foreign keys: stock cannot be recorded under any
+    other agency, and handing a class over cascades the ownership to all its lots.
+    """
+
+    __tablename__ = "stock_lot"
+    __table_args__ = (
+        ForeignKeyConstraint(["item_id", "class_id"], ["item.id", "item.class_id"],
+                             name="fk_stock_lot_item_class"),
+        ForeignKeyConstraint(["class_id", "agency_id"], ["supply_class.id", "supply_class.agency_id"],
+                             onupdate="CASCADE", name="fk_stock_lot_class_agency"),
+        UniqueConstraint("point_id", "item_id", "batch", name="uq_stock_lot_point_item_batch"),
+        CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+        CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+        CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
+        CheckConstraint("lead_time_hours >= 0", name="lead_time_not_negative"),
+        Index("ix_stock_lot_item_point", "item_id", "point_id"),
+        Index("ix_stock_lot_class_id", "class_id"),
+        Index("ix_stock_lot_agency_id", "agency_id"),
+        Index("ix_stock_lot_expires_on", "expires_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int
+    class_id: int
+    agency_id: int
+    point_id: int = Field(foreign_key="storage_point.id")
+    batch: str = Field(default="", max_length=60)
+    mode: str = Field(default="physical", max_length=20)
+    expires_on: date | None = None
+    lead_time_hours: float = 0.0
+    unit_cost: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
+    on_hand: int = 0
+    reserved: int = 0
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def free(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class Movement(SQLModel, table=True):
+    """One line of the ledger (台账). Append-only: the database refuses updates and deletes.
+
+    ``qty`` is the signed change of on-hand, ``reserved_delta`` the signed change of reserved.
+    """
+
+    __tablename__ = "movement"
+    __table_args__ = (
+        Index("ix_movement_lot_id", "lot_id"),
+        Index("ix_movement_point_at", "point_id", "at"),
+        Index("ix_movement_item_at", "item_id", "at"),
+        Index("ix_movement_at", "at"),
+        Index("ix_movement_reference", "reference"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(
+        __import__("sqlalchemy").Integer(), "sqlite"), primary_key=True))
+    lot_id: int = Field(foreign_key="stock_lot.id")
+    kind: str = Field(max_length=20)
+    qty: int = 0
+    reserved_delta: int = 0
+    balance_after: int = 0
+    at: datetime = Field(default_factory=utcnow)
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")
+    agency_id: int = Field(foreign_key="agency.id")
+    point_id: int = Field(foreign_key="storage_point.id")
+    item_id: int = Field(foreign_key="item.id")
+    reference: str | None = Field(default=None, max_length=100)
+    reason: str | None = Field(default=None, max_length=500)
+    related_lot_id: int | None = Field(default=None, foreign_key="stock_lot.id")
+
+
+class ReserveTarget(SQLModel, table=True):
+    """How much of an item a storage point (or a whole region) should hold."""
+
+    __tablename__ = "reserve_target"
+    __table_args__ = (
+        UniqueConstraint("item_id", "point_id", "region_code", name="uq_reserve_target_scope"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint("point_id IS NOT NULL OR region_code IS NOT NULL", name="has_scope"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    point_id: int | None = Field(default=None, foreign_key="storage_point.id", index=True)
+    region_code: str | None = Field(default=None, max_length=20)
+    quantity: int
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,71 @@
+"""Who may do what: the role and scope checks every service runs before it writes or reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from .errors import PermissionDenied
+from .models import Role, User, UserPoint
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting user as the services see it: role and scope, loaded once per operation."""
+
+    id: int
+    name: str
+    role: str
+    agency_id: int | None
+    point_ids: frozenset[int]
+
+    @property
+    def sees_all(self) -> bool:
+        return self.role in (Role.ADMIN, Role.DISPATCHER, Role.VIEWER)
+
+
+def load_actor(session: Session, name: str | None) -> Actor:
+    """Load the named active user, or refuse: every operation needs a known actor."""
+    if not name:
+        raise PermissionDenied("no acting user given; pass user= to supplies.open() or use as_user()", "user")
+    user = session.exec(select(User).where(User.name == name)).one_or_none()
+    if user is None or not user.active:
+        raise PermissionDenied(f"no active user named {name!r}", "user")
+    points: frozenset[int] = frozenset()
+    if user.role == Role.WAREHOUSE:
+        points = frozenset(session.exec(select(UserPoint.point_id).where(UserPoint.user_id == user.id)).all())
+    assert user.id is not None
+    return Actor(user.id, user.name, user.role, user.agency_id, points)
+
+
+def require_role(actor: Actor, *roles: str, action: str) -> None:
+    """Refuse unless the actor has one of ``roles``."""
+    if actor.role not in roles:
+        allowed = ", ".join(roles)
+        raise PermissionDenied(f"{action} needs the role {allowed}; {actor.name} is {actor.role}", "user")
+
+
+def require_stock_change(actor: Actor, *, point_id: int, agency_id: int, action: str) -> None:
+    """Stock at a point changes only by an admin, warehouse staff of that point, or the owning agency."""
+    if actor.role == Role.ADMIN:
+        return
+    if actor.role == Role.WAREHOUSE and point_id in actor.point_ids:
+        return
+    if actor.role == Role.AGENCY_OFFICER and actor.agency_id == agency_id:
+        return
+    raise PermissionDenied(f"{actor.name} ({actor.role}) may not {action} stock at this storage point"
+                           " or of this agency", "user")
+
+
+def require_dispatch_execution(actor: Actor, *, point_id: int, agency_id: int) -> None:
+    """Reserved stock is issued by a dispatcher, an admin, the executing agency or the point's staff."""
+    if actor.role in (Role.ADMIN, Role.DISPATCHER):
+        return
+    require_stock_change(actor, point_id=point_id, agency_id=agency_id, action="dispatch")
+
+
+def can_write_catalog(actor: Actor, agency_id: int | None = None) -> bool:
+    if actor.role == Role.ADMIN:
+        return True
+    return actor.role == Role.AGENCY_OFFICER and agency_id is not None and actor.agency_id == agency_id

@@ -1,0 +1,1 @@
+"""Use cases, one module per family; each public method runs in one unit of work."""

@@ -1,0 +1,82 @@
+"""What every service shares: its inventory, the unit of work, the acting user and code look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, select
+
+from ..db import unit_of_work
+from ..errors import InvalidInput, NotFound, RuleViolation
+from ..permissions import Actor, load_actor
+
+if TYPE_CHECKING:
+    from ..inventory import Inventory
+
+M = TypeVar("M", bound=SQLModel)
+
+
+class Service:
+    """Base of the service namespaces hung on :class:`~supplies.Inventory` (``inv.stock`` ...)."""
+
+    def __init__(self, inventory: "Inventory") -> None:
+        self._inv = inventory
+
+    @contextmanager
+    def _work(self, *, write: bool = True) -> Iterator[tuple[Session, Actor]]:
+        """A unit of work with the acting user loaded and checked to exist."""
+        with unit_of_work(self._inv.engine, write=write) as session:
+            actor = load_actor(session, self._inv.user)
+            try:
+                yield session, actor
+                session.flush()
+            except IntegrityError as exc:
+                raise integrity_to_error(exc) from None
+
+
+def by_code(session: Session, model: type[M], code: str | None, field: str) -> M:
+    """The row of ``model`` whose ``code`` is given, or :class:`NotFound` naming ``field``."""
+    if code is None:
+        raise InvalidInput("is required", field)
+    row = session.exec(select(model).where(model.code == code)).one_or_none()  # type: ignore[attr-defined]
+    if row is None:
+        raise NotFound(f"no {model.__tablename__.replace('_', ' ')} with code {code!r}", field)  # type: ignore[attr-defined]
+    return row
+
+
+def get_or_404(session: Session, model: type[M], id_: Any, field: str) -> M:
+    row = session.get(model, id_)
+    if row is None:
+        raise NotFound(f"no {model.__tablename__.replace('_', ' ')} with id {id_!r}", field)  # type: ignore[attr-defined]
+    return row
+
+
+def integrity_to_error(exc: IntegrityError) -> Exception:
+    """Turn a constraint failure into the error a user understands."""
+    text = str(exc.orig).lower()
+    if "unique" in text or "duplicate" in text:
+        return InvalidInput("already exists", _field_from(text) or "code")
+    if "fk_stock_lot_class_agency" in text or ("foreign key" in text and "agency" in text):
+        return RuleViolation("the one-agency rule refuses this: stock must belong to the class's agency", "agency")
+    if "check" in text:
+        return RuleViolation(f"refused by a database rule ({_constraint(text)})")
+    if "foreign key" in text:
+        return RuleViolation("it is still referenced by other records", None)
+    return RuleViolation("refused by the database: " + text.splitlines()[0])
+
+
+def _field_from(text: str) -> str | None:
+    for name in ("code", "name", "batch"):
+        if f".{name}" in text or f"_{name}" in text or f"({name}" in text:
+            return name
+    return None
+
+
+def _constraint(text: str) -> str:
+    for token in text.replace('"', " ").split():
+        if token.startswith("ck_"):
+            return token
+    return text.splitlines()[0]

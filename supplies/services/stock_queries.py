@@ -1,0 +1,262 @@
+"""Stock read use cases: lots with their balances, summaries, expiry, the ledger, and verify."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..errors import InvalidInput
+from ..models import Agency, Item, Movement, Role, StockLot, StoragePoint, SupplyClass, User
+from ..permissions import Actor
+from .base import by_code
+from .catalog import _descendant_ids
+
+
+@dataclass(frozen=True)
+class LotView:
+    """A lot as users read it: codes, names and the three quantities."""
+
+    lot_id: int
+    item: str
+    item_name: str
+    unit: str
+    supply_class: str
+    agency: str
+    point: str
+    point_name: str
+    level: str
+    region_code: str | None
+    lot: str
+    mode: str
+    expires: date | None
+    lead_time_hours: float
+    on_hand: int
+    reserved: int
+
+    @property
+    def free(self) -> int:
+        return self.on_hand - self.reserved
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["free"] = self.free
+        d["expires"] = self.expires.isoformat() if self.expires else None
+        return d
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """Stock totals for one group (keys as asked: class, item, point, region, level, agency)."""
+
+    key: dict[str, Any]
+    lots: int
+    on_hand: int
+    reserved: int
+
+    @property
+    def free(self) -> int:
+        return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One movement of the ledger with its codes spelled out."""
+
+    id: int
+    at: datetime
+    kind: str
+    item: str
+    point: str
+    lot: str
+    agency: str
+    qty: int
+    reserved_delta: int
+    balance_after: int
+    actor: str | None
+    reference: str | None
+    reason: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["at"] = self.at.isoformat()
+        return d
+
+
+@dataclass
+class VerifyReport:
+    """The result of recomputing every balance from the ledger."""
+
+    lots_checked: int
+    movements: int
+    differences: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+_GROUPS = {
+    "class": SupplyClass.code, "item": Item.code, "point": StoragePoint.code,
+    "region": StoragePoint.region_code, "level": StoragePoint.level, "agency": Agency.code,
+    "mode": StockLot.mode,
+}
+
+
+class StockQueries:
+    """Read side of ``inv.stock`` (mixed into :class:`~supplies.services.stock.Stock`)."""
+
+    def lots(self, *, point: str | None = None, item: str | None = None, supply_class: str | None = None,
+             agency: str | None = None, region_code: str | None = None, level: str | None = None,
+             expiring_within_days: int | None = None, with_stock_only: bool = True,
+             limit: int | None = None, offset: int = 0) -> list[LotView]:
+        """Lots with their balances, filtered; one query whatever the number of rows.
+
+        Warehouse staff see their own points only; agency officers their agency's stock.
+        """
+        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+            q = _lot_select()
+            q = _filters(s, q, actor, point=point, item=item, supply_class=supply_class, agency=agency,
+                         region_code=region_code, level=level)
+            if expiring_within_days is not None:
+                if expiring_within_days < 0:
+                    raise InvalidInput("must be 0 or more", "expiring_within_days")
+                q = q.where(StockLot.expires_on.is_not(None),  # type: ignore[union-attr]
+                            StockLot.expires_on <= date.today() + timedelta(days=expiring_within_days))
+                q = q.order_by(StockLot.expires_on, StoragePoint.code, Item.code)
+            else:
+                q = q.order_by(StoragePoint.code, Item.code, StockLot.expires_on, StockLot.batch)
+            if with_stock_only:
+                q = q.where(StockLot.on_hand > 0)
+            if limit is not None:
+                q = q.limit(limit).offset(offset)
+            return [LotView(*row) for row in s.exec(q).all()]
+
+    def expiring(self, days: int = 30, **filters: Any) -> list[LotView]:
+        """Lots that expire within ``days`` (or have expired), soonest first."""
+        return self.lots(expiring_within_days=days, **filters)
+
+    def summary(self, by: tuple[str, ...] | list[str] = ("class", "level", "region"), *,
+                point: str | None = None, item: str | None = None, supply_class: str | None = None,
+                agency: str | None = None, region_code: str | None = None,
+                level: str | None = None) -> list[SummaryRow]:
+        """On-hand, reserved and free totals grouped by any of class, item, point, region, level,
+        agency, mode; computed in the database from the kept balances (never from the ledger)."""
+        unknown = [g for g in by if g not in _GROUPS]
+        if unknown or not by:
+            raise InvalidInput(f"group by one or more of {', '.join(_GROUPS)}", "by")
+        cols = [_GROUPS[g].label(g) for g in by]
+        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+            q = (select(*cols, func.count(StockLot.id), func.coalesce(func.sum(StockLot.on_hand), 0),
+                        func.coalesce(func.sum(StockLot.reserved), 0))
+                 .select_from(StockLot).join(Item, Item.id == StockLot.item_id)
+                 .join(SupplyClass, SupplyClass.id == StockLot.class_id)
+                 .join(Agency, Agency.id == StockLot.agency_id)
+                 .join(StoragePoint, StoragePoint.id == StockLot.point_id))
+            q = _filters(s, q, actor, point=point, item=item, supply_class=supply_class, agency=agency,
+                         region_code=region_code, level=level)
+            q = q.group_by(*cols).order_by(*cols)
+            return [SummaryRow(dict(zip(by, row[:len(by)])), int(row[-3]), int(row[-2]), int(row[-1]))
+                    for row in s.exec(q).all()]
+
+    def ledger(self, *, lot_id: int | None = None, point: str | None = None, item: str | None = None,
+               since: date | datetime | None = None, until: date | datetime | None = None,
+               kinds: tuple[str, ...] | None = None, limit: int | None = None) -> list[LedgerLine]:
+        """The ledger of a lot, item or point over a period, oldest first."""
+        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+            q = (select(Movement.id, Movement.at, Movement.kind, Item.code, StoragePoint.code, StockLot.batch,
+                        Agency.code, Movement.qty, Movement.reserved_delta, Movement.balance_after, User.name,
+                        Movement.reference, Movement.reason)
+                 .join(StockLot, StockLot.id == Movement.lot_id)
+                 .join(Item, Item.id == Movement.item_id)
+                 .join(StoragePoint, StoragePoint.id == Movement.point_id)
+                 .join(Agency, Agency.id == Movement.agency_id)
+                 .outerjoin(User, User.id == Movement.actor_id))
+            if lot_id is not None:
+                q = q.where(Movement.lot_id == lot_id)
+            if point:
+                q = q.where(Movement.point_id == by_code(s, StoragePoint, point, "point").id)
+            if item:
+                q = q.where(Movement.item_id == by_code(s, Item, item, "item").id)
+            if since is not None:
+                q = q.where(Movement.at >= _as_datetime(since))
+            if until is not None:
+                q = q.where(Movement.at < _as_datetime(until, end=True))
+            if kinds:
+                q = q.where(Movement.kind.in_(kinds))  # type: ignore[attr-defined]
+            q = _scope(q, actor, Movement.point_id, Movement.agency_id)
+            q = q.order_by(Movement.at, Movement.id)
+            if limit is not None:
+                q = q.limit(limit)
+            return [LedgerLine(*row) for row in s.exec(q).all()]
+
+    def verify(self) -> VerifyReport:
+        """Recompute every lot's on-hand and reserved from the ledger and list any difference."""
+        with self._work(write=False) as (s, _):  # type: ignore[attr-defined]
+            sums = (select(Movement.lot_id.label("lot_id"), func.sum(Movement.qty).label("qty"),
+                           func.sum(Movement.reserved_delta).label("res"), func.count().label("n"))
+                    .group_by(Movement.lot_id).subquery())
+            q = (select(StockLot.id, StockLot.on_hand, StockLot.reserved,
+                        func.coalesce(sums.c.qty, 0), func.coalesce(sums.c.res, 0))
+                 .outerjoin(sums, sums.c.lot_id == StockLot.id)
+                 .where((StockLot.on_hand != func.coalesce(sums.c.qty, 0))
+                        | (StockLot.reserved != func.coalesce(sums.c.res, 0))))
+            diffs = [dict(lot_id=r[0], on_hand=r[1], reserved=r[2], ledger_on_hand=int(r[3]),
+                          ledger_reserved=int(r[4])) for r in s.exec(q).all()]
+            lots = s.exec(select(func.count()).select_from(StockLot)).one()
+            moves = s.exec(select(func.count()).select_from(Movement)).one()
+            orphans = s.exec(select(Movement.lot_id).where(~Movement.lot_id.in_(select(StockLot.id)))  # type: ignore[attr-defined]
+                             .distinct()).all()
+            diffs += [dict(lot_id=o, on_hand=None, reserved=None, ledger_on_hand=None,
+                           ledger_reserved=None, problem="movement of a missing lot") for o in orphans]
+            return VerifyReport(int(lots), int(moves), diffs)
+
+
+def _lot_select():  # type: ignore[no-untyped-def]
+    return (select(StockLot.id, Item.code, Item.name, Item.unit, SupplyClass.code, Agency.code,
+                   StoragePoint.code, StoragePoint.name, StoragePoint.level, StoragePoint.region_code,
+                   StockLot.batch, StockLot.mode, StockLot.expires_on, StockLot.lead_time_hours,
+                   StockLot.on_hand, StockLot.reserved)
+            .join(Item, Item.id == StockLot.item_id)
+            .join(SupplyClass, SupplyClass.id == StockLot.class_id)
+            .join(Agency, Agency.id == StockLot.agency_id)
+            .join(StoragePoint, StoragePoint.id == StockLot.point_id))
+
+
+def _filters(s: Session, q, actor: Actor, *, point, item, supply_class, agency, region_code, level):  # type: ignore[no-untyped-def]
+    if point:
+        q = q.where(StockLot.point_id == by_code(s, StoragePoint, point, "point").id)
+    if item:
+        q = q.where(StockLot.item_id == by_code(s, Item, item, "item").id)
+    if supply_class:
+        cls = by_code(s, SupplyClass, supply_class, "supply_class")
+        q = q.where(StockLot.class_id.in_(_descendant_ids(s, cls.id)))  # type: ignore[arg-type,attr-defined]
+    if agency:
+        q = q.where(StockLot.agency_id == by_code(s, Agency, agency, "agency").id)
+    if region_code:
+        q = q.where(StoragePoint.region_code.startswith(region_code))  # type: ignore[union-attr]
+    if level:
+        q = q.where(StoragePoint.level == level)
+    return _scope(q, actor, StockLot.point_id, StockLot.agency_id)
+
+
+def _scope(q, actor: Actor, point_col, agency_col):  # type: ignore[no-untyped-def]
+    """Restrict reads to the actor's scope: warehouse staff their points, officers their agency."""
+    if actor.role == Role.WAREHOUSE:
+        return q.where(point_col.in_(actor.point_ids or {-1}))
+    if actor.role == Role.AGENCY_OFFICER:
+        return q.where(agency_col == (actor.agency_id if actor.agency_id is not None else -1))
+    return q
+
+
+def _as_datetime(value: date | datetime, *, end: bool = False) -> datetime:
+    from datetime import UTC, time
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    d = value + timedelta(days=1) if end else value
+    return datetime.combine(d, time.min, tzinfo=UTC)
+
+
