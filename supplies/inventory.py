@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
@@ -15,6 +16,16 @@ from .services.places import StoragePoints
 from .services.stock import Stock
 from .services.targets import ReserveTargets
 from .services.users import Users
+
+if TYPE_CHECKING:
+    from .services.dispatch import DispatchRequests
+    from .services.exports import Exports
+    from .services.imports import Imports
+    from .services.incidents import Incidents
+    from .services.readiness import Readiness
+    from .services.reports import Reports
+    from .services.standard_catalog import StandardCatalog
+    from .services.travel import TravelTimes
 
 
 class Inventory:
@@ -57,6 +68,56 @@ class Inventory:
     @cached_property
     def users(self) -> Users:
         return Users(self)
+
+    # Namespaces below import their modules on first use, so that a command which does not
+    # need allocation (SciPy) or reports (openpyxl) never pays for importing them.
+    @cached_property
+    def incidents(self) -> "Incidents":
+        from .services.incidents import Incidents
+
+        return Incidents(self)
+
+    @cached_property
+    def requests(self) -> "DispatchRequests":
+        from .services.dispatch import DispatchRequests
+
+        return DispatchRequests(self)
+
+    @cached_property
+    def travel_times(self) -> "TravelTimes":
+        from .services.travel import TravelTimes
+
+        return TravelTimes(self)
+
+    @cached_property
+    def catalog(self) -> "StandardCatalog":
+        from .services.standard_catalog import StandardCatalog
+
+        return StandardCatalog(self)
+
+    @cached_property
+    def imports(self) -> "Imports":
+        from .services.imports import Imports
+
+        return Imports(self)
+
+    @cached_property
+    def exports(self) -> "Exports":
+        from .services.exports import Exports
+
+        return Exports(self)
+
+    @cached_property
+    def reports(self) -> "Reports":
+        from .services.reports import Reports
+
+        return Reports(self)
+
+    @cached_property
+    def readiness(self) -> "Readiness":
+        from .services.readiness import Readiness
+
+        return Readiness(self)
 
     # -- handle ----------------------------------------------------------------------------
     def as_user(self, name: str) -> "Inventory":
