@@ -166,7 +166,6 @@ class SupplyClasses(Service):
                                    at=now, actor_id=actor.id, reason=data.get("reason"), lots_moved=len(lots))
             s.add(record)
             s.flush()
-            s.expire_all()
             return record
 
 
