@@ -1,0 +1,108 @@
+"""`supplies class ...` and `supplies item ...`: the supply-class tree and the items under it."""
+
+from __future__ import annotations
+
+import click
+
+from .context import App, pass_app
+
+
+@click.group("class")
+def class_group() -> None:
+    """Supply classes: a tree, each class held by one responsible agency."""
+
+
+@class_group.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--agency", required=True, metavar="CODE", help="The responsible agency.")
+@click.option("--parent", metavar="CODE", help="The parent class (none: a top-level class).")
+@click.option("--name-en", metavar="TEXT", help="English name.")
+@pass_app
+def class_add(app: App, code: str, name: str, agency: str, parent: str | None, name_en: str | None) -> None:
+    """Add class CODE named NAME, held by an agency.
+
+    \b
+    supplies class add PLAN14:1.2 防汛抗旱物资 --agency HSSW --parent PLAN14:1
+    """
+    row = app.inventory().classes.add(code, name, agency=agency, parent=parent, name_en=name_en)
+    app.out.result({"code": row.code, "name": row.name, "name_en": row.name_en, "agency": agency,
+                    "parent": parent}, f"added class {row.code} {row.name} (held by {agency})")
+
+
+@class_group.command("list")
+@click.option("--tree", is_flag=True, help="Show the tree, indented.")
+@pass_app
+def class_list(app: App, tree: bool) -> None:
+    """List supply classes with their responsible agency."""
+    nodes = app.inventory().classes.tree()
+    if not tree:
+        nodes = sorted(nodes, key=lambda n: n.code)
+    indent = (lambda n: "  " * n.depth) if tree else (lambda n: "")
+    app.out.result(nodes, lambda: app.out.table(
+        ["code", "name", "agency", "parent"],
+        [(indent(n) + n.code, n.name, n.agency, n.parent) for n in nodes],
+        empty="no supply classes yet: supplies class add CODE NAME --agency CODE"))
+
+
+@class_group.command("handover")
+@click.argument("code")
+@click.option("--to", "to_agency", required=True, metavar="AGENCY", help="The agency taking the class over.")
+@click.option("--reason", metavar="TEXT", help="Why (recorded in the ledger).")
+@click.option("--only-this", is_flag=True, help="Leave its sub-classes with the current agency.")
+@pass_app
+def class_handover(app: App, code: str, to_agency: str, reason: str | None, only_this: bool) -> None:
+    """Hand class CODE (and its sub-classes) and all their stock to another agency."""
+    record = app.inventory().classes.handover(code, to_agency=to_agency, reason=reason,
+                                              include_children=not only_this)
+    app.out.result({"class": code, "to_agency": to_agency, "lots_moved": record.lots_moved,
+                    "at": record.at}, f"class {code} handed over to {to_agency}; {record.lots_moved} lots moved")
+
+
+@click.group()
+def item() -> None:
+    """Items: concrete supplies under a class, counted in whole units."""
+
+
+@item.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--class", "supply_class", required=True, metavar="CODE", help="The supply class.")
+@click.option("--unit", required=True, metavar="UNIT", help="Unit of count (顶, 床, 条, 箱 ...).")
+@click.option("--spec", metavar="TEXT", help="Specification (规格).")
+@click.option("--shelf-life-days", type=int, metavar="N", help="Shelf life in days.")
+@click.option("--weight-kg", type=float, metavar="KG", help="Weight of one unit.")
+@click.option("--volume-m3", type=float, metavar="M3", help="Volume of one unit.")
+@pass_app
+def item_add(app: App, code: str, name: str, supply_class: str, unit: str, spec: str | None,
+             shelf_life_days: int | None, weight_kg: float | None, volume_m3: float | None) -> None:
+    """Add item CODE named NAME under a class.
+
+    \b
+    supplies item add PLAN14:3.05 棉被 --class PLAN14:3 --unit 床 --shelf-life-days 1825
+    """
+    row = app.inventory().items.add(code, name, supply_class=supply_class, unit=unit, spec=spec,
+                                    shelf_life_days=shelf_life_days, unit_weight_kg=weight_kg,
+                                    unit_volume_m3=volume_m3)
+    app.out.result(_item_doc(row, supply_class), f"added item {row.code} {row.name} ({row.unit})")
+
+
+@item.command("list")
+@click.option("--class", "supply_class", metavar="CODE", help="Only this class and its sub-classes.")
+@pass_app
+def item_list(app: App, supply_class: str | None) -> None:
+    """List items."""
+    inv = app.inventory()
+    rows = inv.items.list(supply_class=supply_class)
+    class_codes = {c.id: c.code for c in inv.classes.list()}
+    docs = [_item_doc(r, class_codes.get(r.class_id)) for r in rows]
+    app.out.result(docs, lambda: app.out.table(
+        ["code", "name", "class", "unit", "spec", "shelf life (days)"],
+        [(d["code"], d["name"], d["supply_class"], d["unit"], d["spec"], d["shelf_life_days"]) for d in docs],
+        empty="no items"))
+
+
+def _item_doc(row, class_code: str | None) -> dict:  # type: ignore[no-untyped-def]
+    return {"code": row.code, "name": row.name, "name_en": row.name_en, "supply_class": class_code,
+            "unit": row.unit, "spec": row.spec, "shelf_life_days": row.shelf_life_days,
+            "unit_weight_kg": row.unit_weight_kg, "unit_volume_m3": row.unit_volume_m3}

@@ -1,0 +1,361 @@
+"""`supplies incident ...`, `request ...` and `plan`: incidents, dispatch requests through to receipt, allocation."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+import click
+
+from .context import App, pass_app
+from .output import to_jsonable
+from .vocab import INCIDENT_LEVELS, INCIDENT_TYPES, REQUEST_STATES
+
+STRATEGIES = ("earliest", "optimal")
+
+
+class WhenType(click.ParamType):
+    """A time: ISO 8601 (local time unless it names a zone) or from now: +90m, +12h, +2d."""
+
+    name = "TIME"
+    _relative = re.compile(r"^\+(\d+(?:\.\d+)?)([mhd])$")
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        match = self._relative.match(text)
+        if match:
+            unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+            return datetime.now().astimezone() + timedelta(**{unit: float(match.group(1))})
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a time: use 2025-07-01T18:00, 2025-07-01 18:00+08:00 or +12h", param, ctx)
+        # A dispatcher types the wall-clock time where they are.
+        return when if when.tzinfo else when.astimezone()
+
+
+class CodeQtyType(click.ParamType):
+    """CODE=QTY, e.g. PLAN14:3.05=200."""
+
+    name = "CODE=QTY"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, int]:
+        if isinstance(value, tuple):
+            return value
+        code, sep, qty = str(value).rpartition("=")
+        if not sep or not code.strip():
+            self.fail(f"{value!r} is not CODE=QTY (for example PLAN14:3.05=200)", param, ctx)
+        try:
+            return code.strip(), int(qty)
+        except ValueError:
+            self.fail(f"{qty!r} in {value!r} is not a whole number", param, ctx)
+
+
+WHEN = WhenType()
+CODE_QTY = CodeQtyType()
+
+
+# -- incidents ------------------------------------------------------------------------------------
+
+@click.group()
+def incident() -> None:
+    """Incidents (disasters and emergencies) that dispatch requests answer."""
+
+
+@incident.command("add")
+@click.argument("name")
+@click.option("--type", "type_", required=True, type=click.Choice(INCIDENT_TYPES), help="What happened.")
+@click.option("--level", required=True, type=click.Choice(INCIDENT_LEVELS), help="Response level I (gravest) to IV.")
+@click.option("--lat", required=True, type=float, help="Latitude of the affected place.")
+@click.option("--lon", required=True, type=float, help="Longitude of the affected place.")
+@click.option("--population", default=0, type=int, help="People affected.")
+@click.option("--region", "region_code", metavar="CODE", help="Region code of the affected place.")
+@click.option("--started-at", type=WHEN, help="When it started (default: now).")
+@pass_app
+def incident_add(app: App, name: str, type_: str, level: str, lat: float, lon: float, population: int,
+                 region_code: str | None, started_at: datetime | None) -> None:
+    """Record an incident NAME; prints its id.
+
+    \b
+    supplies incident add "羡塘镇洪涝" --type flood --level IV --lat 25.94 --lon 106.56 --population 3000
+    """
+    view = app.inventory().incidents.add(name, type=type_, level=level, lat=lat, lon=lon, population=population,
+                                         region_code=region_code, started_at=started_at)
+    app.out.result(view, lambda: (click.echo(view.id), app.out.note(f"recorded incident #{view.id} {view.name}")))
+
+
+@incident.command("list")
+@click.option("--status", type=click.Choice(("open", "closed")), help="Only open or closed incidents.")
+@pass_app
+def incident_list(app: App, status: str | None) -> None:
+    """List incidents, newest first."""
+    rows = app.inventory().incidents.list(status=status)
+    app.out.result(rows, lambda: app.out.table(
+        ["id", "name", "type", "level", "population", "region", "started", "status"],
+        [(i.id, i.name, i.type, i.level, i.population, i.region_code, i.started_at, i.status) for i in rows],
+        empty="no incidents"))
+
+
+@incident.command("close")
+@click.argument("incident_id", metavar="ID", type=int)
+@pass_app
+def incident_close(app: App, incident_id: int) -> None:
+    """Close incident ID once none of its requests has work left."""
+    view = app.inventory().incidents.close(incident_id)
+    app.out.result(view, f"incident #{view.id} closed")
+
+
+# -- requests -------------------------------------------------------------------------------------
+
+@click.group()
+def request() -> None:
+    """Dispatch requests (调拨申请): draft → submitted → approved → allocated → dispatched → received → closed."""
+
+
+@request.command("create")
+@click.option("--incident", "incident_id", required=True, type=int, metavar="ID", help="The incident it answers.")
+@click.option("--line", "lines", required=True, multiple=True, type=CODE_QTY,
+              help="ITEM_OR_CLASS=QTY; a class is served by any of its items. Repeat for more lines.")
+@click.option("--dest-point", metavar="CODE", help="Destination: a storage point or shelter.")
+@click.option("--dest-lat", type=float, help="Or destination latitude ...")
+@click.option("--dest-lon", type=float, help="... and longitude.")
+@click.option("--needed-by", type=WHEN, help="Needed by: ISO time (local unless zoned) or +12h.")
+@click.option("--priority", default=3, show_default=True, type=int, help="1 (most urgent) to 5.")
+@click.option("--unit", "requesting_unit", metavar="TEXT", help="The requesting unit (申请单位).")
+@click.option("--note", metavar="TEXT", help="Free text.")
+@pass_app
+def request_create(app: App, incident_id: int, lines: tuple[tuple[str, int], ...], dest_point: str | None,
+                   dest_lat: float | None, dest_lon: float | None, needed_by: datetime | None, priority: int,
+                   requesting_unit: str | None, note: str | None) -> None:
+    """Create a draft request; prints its id.
+
+    \b
+    supplies request create --incident 1 --dest-point HS-SH01 \\
+        --line PLAN14:3.05=300 --line PLAN14:3.01=40 --needed-by +8h --priority 1
+    """
+    view = app.inventory().requests.create(incident_id, lines=list(lines), dest_lat=dest_lat, dest_lon=dest_lon,
+                                           dest_point=dest_point, needed_by=needed_by, priority=priority,
+                                           requesting_unit=requesting_unit, note=note)
+    app.out.result(view, lambda: (click.echo(view.id), app.out.note(f"created request #{view.id} (draft)")))
+
+
+def _transition(app: App, request_id: int, action: str, **kwargs: Any) -> None:
+    result = getattr(app.inventory().requests, action)(request_id, **kwargs)
+    doc = to_jsonable(result) if result is not None else None
+    if not isinstance(doc, dict):
+        doc = {"id": request_id, "status": to_jsonable(app.inventory().requests.show(request_id)).get("status")}
+    status = doc.get("status", "")
+    app.out.result(doc, f"request #{request_id}: {status}" if status else f"request #{request_id}: {action} done")
+
+
+@request.command("submit")
+@click.argument("request_id", metavar="ID", type=int)
+@pass_app
+def request_submit(app: App, request_id: int) -> None:
+    """Submit draft request ID for approval."""
+    _transition(app, request_id, "submit")
+
+
+@request.command("approve")
+@click.argument("request_id", metavar="ID", type=int)
+@pass_app
+def request_approve(app: App, request_id: int) -> None:
+    """Approve submitted request ID (dispatchers of the emergency-management department)."""
+    _transition(app, request_id, "approve")
+
+
+@request.command("reject")
+@click.argument("request_id", metavar="ID", type=int)
+@click.option("--reason", required=True, metavar="TEXT", help="Why it is rejected.")
+@pass_app
+def request_reject(app: App, request_id: int, reason: str) -> None:
+    """Reject submitted request ID."""
+    _transition(app, request_id, "reject", reason=reason)
+
+
+@request.command("cancel")
+@click.argument("request_id", metavar="ID", type=int)
+@click.option("--reason", metavar="TEXT", help="Why it is cancelled.")
+@pass_app
+def request_cancel(app: App, request_id: int, reason: str | None) -> None:
+    """Cancel request ID; stock reserved for it is released."""
+    _transition(app, request_id, "cancel", reason=reason)
+
+
+@request.command("close")
+@click.argument("request_id", metavar="ID", type=int)
+@pass_app
+def request_close(app: App, request_id: int) -> None:
+    """Close received request ID."""
+    _transition(app, request_id, "close")
+
+
+@request.command("dispatch")
+@click.argument("request_id", metavar="ID", type=int)
+@click.option("--agency", metavar="CODE", help="Only this agency's share (each agency executes its own).")
+@pass_app
+def request_dispatch(app: App, request_id: int, agency: str | None) -> None:
+    """Issue the stock reserved for request ID (出库) through the ledger."""
+    _transition(app, request_id, "dispatch", agency=agency)
+
+
+@request.command("receive")
+@click.argument("request_id", metavar="ID", type=int)
+@click.option("--received", "received", multiple=True, type=CODE_QTY,
+              help="ITEM=QTY that arrived, when it differs from what was dispatched. Repeat per item.")
+@pass_app
+def request_receive(app: App, request_id: int, received: tuple[tuple[str, int], ...]) -> None:
+    """Confirm that request ID arrived at its destination (differences are recorded)."""
+    _transition(app, request_id, "receive", received=dict(received) or None)
+
+
+@request.command("allocate")
+@click.argument("request_id", metavar="ID", type=int)
+@click.option("--strategy", default="earliest", show_default=True, type=click.Choice(STRATEGIES),
+              help="earliest: earliest arrival first, then earliest expiry; optimal: least weighted arrival.")
+@click.option("--dry-run", is_flag=True, help="Show the plan without reserving anything.")
+@pass_app
+def request_allocate(app: App, request_id: int, strategy: str, dry_run: bool) -> None:
+    """Reserve stock for approved request ID, nearest arrival first."""
+    plan_ = app.inventory().requests.allocate(request_id, strategy=strategy, dry_run=dry_run)
+    app.out.result(plan_, lambda: _show_plan(app, to_jsonable(plan_)))
+
+
+@request.command("reallocate")
+@click.argument("request_id", metavar="ID", type=int)
+@click.option("--strategy", default="earliest", show_default=True, type=click.Choice(STRATEGIES))
+@pass_app
+def request_reallocate(app: App, request_id: int, strategy: str) -> None:
+    """Release request ID's reservations and allocate again (after stock or travel times changed)."""
+    plan_ = app.inventory().requests.reallocate(request_id, strategy=strategy)
+    app.out.result(plan_, lambda: _show_plan(app, to_jsonable(plan_)))
+
+
+@request.command("show")
+@click.argument("request_id", metavar="ID", type=int)
+@pass_app
+def request_show(app: App, request_id: int) -> None:
+    """Show request ID: its lines, allocation rows (point, lot, agency, arrival) and history."""
+    detail = app.inventory().requests.show(request_id)
+    app.out.result(detail, lambda: _show_detail(app, to_jsonable(detail)))
+
+
+@request.command("list")
+@click.option("--status", type=click.Choice(REQUEST_STATES), help="Only requests in this state.")
+@click.option("--incident", "incident_id", type=int, metavar="ID", help="Only requests of this incident.")
+@pass_app
+def request_list(app: App, status: str | None, incident_id: int | None) -> None:
+    """List dispatch requests."""
+    rows = app.inventory().requests.list(status=status, incident_id=incident_id)
+    docs = [to_jsonable(r) for r in rows]
+    app.out.result(docs, lambda: app.out.table(
+        ["id", "incident", "status", "priority", "needed by", "destination", "unit", "lines"],
+        [(d.get("id"), d.get("incident_id"), d.get("status"), d.get("priority"), _when(d.get("needed_by")),
+          _destination(d), d.get("requesting_unit"), d.get("lines_count")) for d in docs],
+        empty="no requests match"))
+
+
+@request.command("pick-list")
+@click.argument("request_id", metavar="ID", type=int)
+@pass_app
+def request_pick_list(app: App, request_id: int) -> None:
+    """Pick lists of request ID: per agency and storage point, what to load, with the contact to call."""
+    lists = app.inventory().requests.pick_lists(request_id)
+    docs = [to_jsonable(p) for p in lists]
+
+    def human() -> None:
+        if not docs:
+            app.out.note(f"request #{request_id} has nothing reserved to pick")
+        for p in docs:
+            contact = " ".join(x for x in (p.get("contact"), p.get("phone")) if x)
+            title = (f"{p.get('point')} {p.get('point_name') or ''} — {p.get('agency')} {p.get('agency_name') or ''}"
+                     + (f" ({contact})" if contact else ""))
+            app.out.table(["item", "name", "lot", "quantity", "unit"], [_pick_line(x) for x in p.get("lines", [])],
+                          title=title)
+
+    app.out.result(docs, human)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Show the plan without reserving anything.")
+@pass_app
+def plan(app: App, dry_run: bool) -> None:
+    """Allocate all approved requests together (optimal: least priority-weighted arrival time)."""
+    with app.out.progress("planning", None):
+        result = app.inventory().requests.plan(dry_run=dry_run)
+    doc = to_jsonable(result)
+
+    def human() -> None:
+        for p in doc.get("plans", []):
+            _show_plan(app, p)
+        total = doc.get("total_weighted_eta")
+        if total is not None:
+            app.out.print(f"total priority-weighted arrival: {total:.1f} h" + ("  (dry run: nothing reserved)"
+                                                                            if dry_run else ""))
+        if not doc.get("plans"):
+            app.out.note("no approved requests to allocate")
+
+    app.out.result(result, human)
+
+
+# -- rendering ------------------------------------------------------------------------------------
+
+def _show_plan(app: App, p: dict[str, Any]) -> None:
+    dry = " (dry run: nothing reserved)" if p.get("dry_run") else ""
+    app.out.table(["item", "from", "point", "lot", "quantity", "agency", "arrives in (h)", "expires"],
+                  [(r.get("item"), r.get("point"), r.get("point_name"), r.get("lot"), r.get("quantity"),
+                    r.get("agency"), r.get("eta_hours"), r.get("expires")) for r in p.get("rows", [])],
+                  title=f"request #{p.get('request_id')} — {p.get('strategy')}{dry}",
+                  empty=f"request #{p.get('request_id')}: nothing could be allocated")
+    _show_shortfalls(app, p.get("shortfalls", []))
+
+
+def _show_shortfalls(app: App, shortfalls: list[dict[str, Any]]) -> None:
+    if shortfalls:
+        app.out.warn("not enough stock can reach the destination for:")
+        app.out.table(["request", "code", "requested", "allocated", "short"],
+                      [(s.get("request_id"), s.get("code"), s.get("requested"), s.get("allocated"), s.get("short"))
+                       for s in shortfalls])
+
+
+def _show_detail(app: App, d: dict[str, Any]) -> None:
+    skip = {"lines", "allocations", "events"}
+    app.out.fields([(k, _when(v) if k.endswith(("_at", "_by")) else v) for k, v in d.items() if k not in skip],
+                   title=f"request #{d.get('id')}")
+    app.out.table(["code", "kind", "name", "quantity", "allocated", "dispatched", "received"],
+                  [(x.get("code"), x.get("kind"), x.get("name"), x.get("quantity"), x.get("allocated"),
+                    x.get("dispatched"), x.get("received")) for x in d.get("lines", [])], title="lines")
+    app.out.table(["item", "point", "lot", "quantity", "agency", "arrives in (h)", "expires", "status"],
+                  [(a.get("item"), a.get("point"), a.get("lot"), a.get("quantity"), a.get("agency"),
+                    a.get("eta_hours"), a.get("expires"), a.get("status")) for a in d.get("allocations", [])],
+                  title="allocations")
+    app.out.table(["at", "from", "to", "by", "note"],
+                  [(_when(e.get("at")), e.get("from_status"), e.get("to_status"), e.get("actor"), e.get("note"))
+                   for e in d.get("events", [])], title="history")
+
+
+def _pick_line(line: Any) -> tuple[Any, ...]:
+    if isinstance(line, dict):
+        return (line.get("item"), line.get("item_name"), line.get("lot"), line.get("quantity"), line.get("unit"))
+    return tuple(line)
+
+
+def _destination(d: dict[str, Any]) -> str:
+    if d.get("dest_point"):
+        return str(d["dest_point"])
+    if d.get("dest_lat") is not None:
+        return f"{d['dest_lat']:.4f}, {d['dest_lon']:.4f}"
+    return ""
+
+
+def _when(value: Any) -> Any:
+    """An ISO time shown in local wall-clock minutes."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,163 @@
+"""Showing results: aligned tables (rich) for people, one JSON document for scripts, messages on stderr."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import click
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Plain JSON values for the library's results: views, dataclasses, SQLModel rows, dates."""
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, (datetime, date)):
+        return obj.isoformat()
+    if isinstance(obj, Decimal):
+        return float(obj)
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in obj]
+    if hasattr(obj, "as_dict"):
+        return to_jsonable(obj.as_dict())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if hasattr(obj, "model_dump"):
+        return to_jsonable(obj.model_dump())
+    return str(obj)
+
+
+class Output:
+    """Where a command's results and messages go, in human or JSON mode.
+
+    In JSON mode a command prints exactly one document on stdout (its result, or an error
+    document); everything else goes to stderr, so ``supplies --json ... | jq`` always parses.
+    """
+
+    def __init__(self, *, json_mode: bool = False) -> None:
+        self.json_mode = json_mode
+        self._emitted = False
+        self._console: Any = None
+
+    # -- results -----------------------------------------------------------------------------
+    def result(self, data: Any, human: Callable[[], None] | str | None = None) -> None:
+        """The command's result: ``data`` as JSON, or ``human`` (a message or a printing function)."""
+        if self.json_mode:
+            self._json(to_jsonable(data))
+        elif callable(human):
+            human()
+        elif human is not None:
+            click.echo(human)
+
+    def _json(self, doc: Any) -> None:
+        if self._emitted:
+            raise RuntimeError("a command printed two JSON documents")
+        self._emitted = True
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+    def note(self, text: str) -> None:
+        """A message for the person at the terminal (stderr, so scripts never see it in stdout)."""
+        click.echo(text, err=True)
+
+    def warn(self, text: str) -> None:
+        click.echo(click.style("warning: ", fg="yellow", bold=True) + text, err=True)
+
+    def error(self, text: str, *, kind: str, field: str | None, reason: str, exit_code: int,
+              errors: dict[str, list[str]] | None = None) -> None:
+        """The one error line on stderr, and with --json an error document on stdout."""
+        click.echo(click.style("error: ", fg="red", bold=True) + text, err=True)
+        if self.json_mode and not self._emitted:
+            doc: dict[str, Any] = {"type": kind, "field": field, "reason": reason, "exit_code": exit_code}
+            if errors:
+                doc["errors"] = errors
+            self._json({"error": doc})
+
+    # -- human rendering ---------------------------------------------------------------------
+    @property
+    def console(self) -> Any:
+        """The rich console on stdout; plain text (no colour, no wrapping) when it is not a terminal."""
+        if self._console is None:
+            from rich.console import Console
+
+            tty = sys.stdout.isatty()
+            # Piped output is for grep and less: never wrap a table row at 80 columns.
+            width = None if tty else int(os.environ.get("COLUMNS") or 0) or 1000
+            self._console = Console(highlight=False, width=width, soft_wrap=False, emoji=False)
+        return self._console
+
+    def print(self, renderable: Any = "") -> None:
+        if isinstance(renderable, str):
+            from rich.text import Text
+
+            renderable = Text(renderable)
+        self.console.print(renderable)
+
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
+              empty: str | None = None) -> None:
+        """Print rows under headers, numbers right-aligned; Chinese text keeps its double width."""
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        rows = list(rows)
+        if not rows:
+            if empty:
+                self.note(empty)
+            return
+        numeric = [all(isinstance(r[i], (int, float)) and not isinstance(r[i], bool)
+                       for r in rows if r[i] is not None and r[i] != "")
+                   and any(r[i] is not None for r in rows) for i in range(len(headers))]
+        table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False,
+                      show_edge=False, header_style="bold")
+        for header, is_number in zip(headers, numeric):
+            table.add_column(header, justify="right" if is_number else "left", no_wrap=is_number)
+        for row in rows:
+            table.add_row(*(cell if isinstance(cell, Text) else Text(_cell(cell)) for cell in row))
+        self.console.print(table)
+
+    def fields(self, pairs: Sequence[tuple[str, Any]], *, title: str | None = None) -> None:
+        """Print ``label  value`` lines (a record's details)."""
+        self.table(["", ""] if title is None else [title, ""], [(k, _cell(v)) for k, v in pairs])
+
+    @contextmanager
+    def progress(self, description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
+        """A progress bar on stderr for a long step; yields ``update(completed, total=None)``.
+
+        Silent with --json or when stderr is not a terminal (logs must not fill with bars).
+        """
+        if self.json_mode or not sys.stderr.isatty():
+            yield lambda completed, total=None: None
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(description, total=total)
+            yield lambda completed, total=None: bar.update(task, completed=completed, total=total)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}" if value != int(value) else f"{value:.0f}"
+    if isinstance(value, (datetime,)):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)

@@ -1,0 +1,259 @@
+"""A demo county (惠水县, 黔南州) loaded through the public API: agencies, catalog, points, stock, users.
+
+``supplies init --demo`` calls :func:`load`. The places, agencies and companies are modelled on
+a real county of Guizhou but every name, phone number and quantity is invented for the demo.
+Loading is idempotent: what exists is skipped, and a database holding data of its own (any
+agency, class, item or point that is not the demo's) is left alone.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .inventory import Inventory
+
+COUNTY_REGION = "522731"   # 惠水县, 黔南布依族苗族自治州, 贵州省
+
+# code, name, contact, phone
+AGENCIES = [
+    ("HSYJ", "惠水县应急管理局", "罗建华", "0854-6222110"),
+    ("HSSW", "惠水县水务局", "韦志明", "0854-6221318"),
+    ("HSLC", "惠水县发展和改革局(粮食和物资储备)", "王小芳", "0854-6232056"),
+]
+
+# code, name, English name, agency, parent
+CLASSES = [
+    ("PLAN14:3", "受灾人员基本生活保障物资", "Basic living supplies for affected people", "HSYJ", None),
+    ("PLAN14:1", "抢险救援保障物资", "Rescue and hazard-response supplies", "HSYJ", None),
+    ("PLAN14:1.2", "防汛抗旱物资", "Flood control and drought relief supplies", "HSSW", "PLAN14:1"),
+    ("LOCAL:FOOD", "食品和饮用水", "Food and drinking water", "HSLC", None),
+]
+
+# code, name, class, unit, spec, shelf life (days), unit weight (kg), unit volume (m3)
+ITEMS = [
+    ("PLAN14:3.01", "单帐篷(12平方米)", "PLAN14:3", "顶", "3.2×3.75m 单层, 含地布", 3650, 30.0, 0.12),
+    ("PLAN14:3.03", "棉帐篷(12平方米)", "PLAN14:3", "顶", "单层加保温层", 3650, 45.0, 0.2),
+    ("PLAN14:3.04", "棉大衣(防寒服)", "PLAN14:3", "件", "军绿色, 均码", 1825, 2.0, 0.02),
+    ("PLAN14:3.05", "棉被", "PLAN14:3", "床", "200×230cm, 棉絮3kg", 1825, 3.2, 0.03),
+    ("PLAN14:3.07", "折叠床", "PLAN14:3", "张", "190×70cm 钢架", 3650, 9.0, 0.05),
+    ("PLAN14:3.09", "防潮垫", "PLAN14:3", "张", "180×60cm", 1825, 0.5, 0.01),
+    ("PLAN14:3.16", "应急灯", "PLAN14:3", "盏", "充电式 LED", 1825, 0.8, 0.003),
+    ("PLAN14:1.2.01", "编织袋", "PLAN14:1.2", "条", "55×95cm 聚丙烯", 1095, 0.1, 0.0005),
+    ("PLAN14:1.2.03", "救生衣", "PLAN14:1.2", "件", "成人, 泡沫浮力", 1825, 1.0, 0.02),
+    ("PLAN14:1.2.05", "冲锋舟", "PLAN14:1.2", "艘", "5.2m 玻璃钢, 配40马力舷外机", None, 300.0, 3.0),
+    ("PLAN14:1.2.11", "汽油发电机", "PLAN14:1.2", "台", "5kW", None, 80.0, 0.3),
+    ("PLAN14:1.2.13", "抽水泵", "PLAN14:1.2", "台", "潜水泵 100m³/h", None, 60.0, 0.2),
+    ("LOCAL:FOOD.01", "瓶装饮用水", "LOCAL:FOOD", "箱", "550ml×24瓶", 540, 13.5, 0.02),
+    ("LOCAL:FOOD.02", "方便面", "LOCAL:FOOD", "箱", "12桶", 180, 3.0, 0.05),
+    ("LOCAL:FOOD.03", "压缩饼干", "LOCAL:FOOD", "箱", "125g×60袋", 1095, 8.0, 0.02),
+]
+
+# code, name, level, kind, region, lat, lon, address, capacity (m3)
+POINTS = [
+    ("HS-CK01", "惠水县应急物资储备库", "county", "depot", "522731", 26.1386, 106.6572, "惠水县涟江街道城南大道", 6000.0),
+    ("HS-TS01", "好花红镇应急物资储备点", "township", "depot", "522731101", 26.0470, 106.6305, "好花红镇政府院内", 300.0),
+    ("HS-TS02", "羡塘镇应急物资储备点", "township", "depot", "522731102", 25.9405, 106.5598, "羡塘镇新街", 300.0),
+    ("HS-TS03", "断杉镇应急物资储备点", "township", "depot", "522731103", 25.8502, 106.6790, "断杉镇集镇", 250.0),
+    ("HS-TS04", "芦山镇应急物资储备点", "township", "depot", "522731104", 26.2050, 106.8110, "芦山镇政府旁", 250.0),
+    ("HS-TS05", "王佑镇应急物资储备点", "township", "depot", "522731105", 26.2410, 106.6200, "王佑镇老街", 250.0),
+    ("HS-VL01", "羡塘镇高镇村靠前储备点", "village", "prepositioned", "522731102201", 25.9102, 106.5303, "高镇村村委会", 40.0),
+    ("HS-VL02", "断杉镇摆卡村靠前储备点", "village", "prepositioned", "522731103202", 25.8121, 106.7015, "摆卡村村委会", 40.0),
+    ("HS-VL03", "芦山镇摆榜村靠前储备点", "village", "prepositioned", "522731104203", 26.2330, 106.8642, "摆榜村活动室", 40.0),
+    ("HS-SH01", "惠水县体育中心应急避难场所", "county", "shelter", "522731001", 26.1290, 106.6491, "涟江街道体育路", None),
+    ("HS-AG01", "惠水县惠民商贸有限公司代储仓库", "county", "agreement", "522731001", 26.1512, 106.6688, "经济开发区仓储园", 4000.0),
+    ("HS-FC01", "黔南州瑞丰被服厂(产能储备)", "county", "factory", "522701", 26.2595, 107.5180, "都匀经济开发区", None),
+]
+
+# point, item, quantity, batch, expires in N days (None: no expiry), reserve mode, lead time (h)
+LOTS = [
+    ("HS-CK01", "PLAN14:3.01", 400, "2021-HS-01", 1500, "physical", 0),
+    ("HS-CK01", "PLAN14:3.01", 120, "2024-HS-02", 3100, "physical", 0),
+    ("HS-CK01", "PLAN14:3.03", 80, "2022-HS-01", 2000, "physical", 0),
+    ("HS-CK01", "PLAN14:3.04", 1500, "2022-HS-03", 600, "physical", 0),
+    ("HS-CK01", "PLAN14:3.05", 2000, "2020-HS-05", 25, "physical", 0),
+    ("HS-CK01", "PLAN14:3.05", 1200, "2024-HS-01", 1400, "physical", 0),
+    ("HS-CK01", "PLAN14:3.07", 600, "2023-HS-02", 2800, "physical", 0),
+    ("HS-CK01", "PLAN14:3.09", 800, "2023-HS-03", 1200, "physical", 0),
+    ("HS-CK01", "PLAN14:3.16", 300, "2024-HS-04", 1500, "physical", 0),
+    ("HS-CK01", "PLAN14:1.2.01", 20000, "2024-SW-01", 700, "physical", 0),
+    ("HS-CK01", "PLAN14:1.2.03", 300, "2023-SW-02", 1100, "physical", 0),
+    ("HS-CK01", "PLAN14:1.2.05", 4, "2019-SW-01", None, "physical", 0),
+    ("HS-CK01", "PLAN14:1.2.11", 12, "2022-SW-03", None, "physical", 0),
+    ("HS-CK01", "PLAN14:1.2.13", 10, "2022-SW-04", None, "physical", 0),
+    ("HS-CK01", "LOCAL:FOOD.01", 800, "2025-LC-07", 200, "physical", 0),
+    ("HS-CK01", "LOCAL:FOOD.03", 500, "2024-LC-02", 400, "physical", 0),
+    ("HS-TS01", "PLAN14:3.01", 30, "2023-HS-06", 2600, "physical", 0),
+    ("HS-TS01", "PLAN14:3.05", 150, "2023-HS-06", 1000, "physical", 0),
+    ("HS-TS01", "PLAN14:1.2.01", 3000, "2024-SW-05", 800, "physical", 0),
+    ("HS-TS01", "PLAN14:1.2.03", 40, "2023-SW-05", 1200, "physical", 0),
+    ("HS-TS01", "LOCAL:FOOD.01", 80, "2025-LC-08", 260, "physical", 0),
+    ("HS-TS02", "PLAN14:3.01", 40, "2023-HS-06", 2600, "physical", 0),
+    ("HS-TS02", "PLAN14:3.05", 200, "2023-HS-06", 1000, "physical", 0),
+    ("HS-TS02", "PLAN14:1.2.01", 5000, "2024-SW-05", 800, "physical", 0),
+    ("HS-TS02", "PLAN14:1.2.03", 50, "2023-SW-05", 1200, "physical", 0),
+    ("HS-TS02", "LOCAL:FOOD.01", 200, "捐赠-2025-06", 90, "donation", 0),
+    ("HS-TS03", "PLAN14:3.01", 25, "2023-HS-06", 2600, "physical", 0),
+    ("HS-TS03", "PLAN14:3.05", 120, "2023-HS-06", 1000, "physical", 0),
+    ("HS-TS03", "PLAN14:1.2.01", 4000, "2024-SW-05", 800, "physical", 0),
+    ("HS-TS03", "PLAN14:3.16", 20, "2024-HS-04", 1500, "physical", 0),
+    ("HS-TS04", "PLAN14:3.01", 20, "2023-HS-06", 2600, "physical", 0),
+    ("HS-TS04", "PLAN14:3.05", 100, "2023-HS-06", 1000, "physical", 0),
+    ("HS-TS04", "PLAN14:1.2.01", 2000, "2024-SW-05", 800, "physical", 0),
+    ("HS-TS04", "LOCAL:FOOD.01", 60, "2025-LC-08", 260, "physical", 0),
+    ("HS-TS05", "PLAN14:3.01", 20, "2023-HS-06", 2600, "physical", 0),
+    ("HS-TS05", "PLAN14:3.05", 100, "2023-HS-06", 1000, "physical", 0),
+    ("HS-TS05", "PLAN14:1.2.01", 2500, "2024-SW-05", 800, "physical", 0),
+    ("HS-VL01", "PLAN14:3.05", 30, "2024-HS-07", 1300, "physical", 0),
+    ("HS-VL01", "PLAN14:1.2.01", 1000, "2024-SW-06", 850, "physical", 0),
+    ("HS-VL01", "PLAN14:1.2.03", 20, "2024-SW-06", 1300, "physical", 0),
+    ("HS-VL02", "PLAN14:3.05", 30, "2024-HS-07", 1300, "physical", 0),
+    ("HS-VL02", "PLAN14:1.2.01", 1000, "2024-SW-06", 850, "physical", 0),
+    ("HS-VL02", "LOCAL:FOOD.01", 20, "2024-LC-11", 12, "physical", 0),
+    ("HS-VL03", "PLAN14:3.05", 30, "2024-HS-07", 1300, "physical", 0),
+    ("HS-VL03", "PLAN14:1.2.01", 1000, "2024-SW-06", 850, "physical", 0),
+    ("HS-SH01", "PLAN14:3.07", 200, "2023-HS-08", 2800, "physical", 0),
+    ("HS-SH01", "PLAN14:3.05", 300, "2024-HS-08", 1400, "physical", 0),
+    ("HS-SH01", "PLAN14:3.16", 50, "2024-HS-08", 1500, "physical", 0),
+    ("HS-SH01", "LOCAL:FOOD.01", 100, "2025-LC-09", 300, "physical", 0),
+    ("HS-AG01", "LOCAL:FOOD.01", 3000, "协议-2025", 300, "agreement", 6),
+    ("HS-AG01", "LOCAL:FOOD.02", 2000, "协议-2025", 150, "agreement", 6),
+    ("HS-AG01", "LOCAL:FOOD.03", 1000, "协议-2025", 700, "agreement", 8),
+    ("HS-FC01", "PLAN14:3.05", 5000, "产能-2025", None, "capacity", 72),
+    ("HS-FC01", "PLAN14:3.04", 2000, "产能-2025", None, "capacity", 96),
+]
+
+# item, point (or None), region (or None), quantity
+TARGETS = [
+    ("PLAN14:3.01", "HS-CK01", None, 600),
+    ("PLAN14:3.05", "HS-CK01", None, 4000),
+    ("PLAN14:3.04", "HS-CK01", None, 2000),
+    ("PLAN14:3.07", "HS-CK01", None, 800),
+    ("PLAN14:1.2.01", "HS-CK01", None, 30000),
+    ("PLAN14:1.2.03", "HS-CK01", None, 500),
+    ("LOCAL:FOOD.01", "HS-CK01", None, 1500),
+    ("PLAN14:3.01", None, COUNTY_REGION, 1000),
+    ("PLAN14:3.05", None, COUNTY_REGION, 6000),
+    ("PLAN14:1.2.01", None, COUNTY_REGION, 50000),
+    *[("PLAN14:3.05", p, None, 150) for p in ("HS-TS01", "HS-TS02", "HS-TS03", "HS-TS04", "HS-TS05")],
+    *[("PLAN14:1.2.01", p, None, 5000) for p in ("HS-TS01", "HS-TS02", "HS-TS03", "HS-TS04", "HS-TS05")],
+]
+
+# name, role, points, agency, who
+USERS = [
+    ("zhangwei", "dispatcher", (), None, "张伟, 县应急管理局调度员"),
+    ("lina", "warehouse", ("HS-CK01",), None, "李娜, 县储备库库管员"),
+    ("weizhiming", "agency_officer", (), "HSSW", "韦志明, 县水务局"),
+    ("chenjing", "viewer", (), None, "陈静, 县政府值班室"),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo user created by this load, with its one-time password."""
+
+    name: str
+    role: str
+    scope: str
+    who: str
+    password: str
+
+
+@dataclass
+class DemoResult:
+    """What a load did: whether it wrote anything, why not, what it created."""
+
+    loaded: bool
+    reason: str | None = None
+    created: dict[str, int] = field(default_factory=dict)
+    users: list[DemoUser] = field(default_factory=list)
+
+
+def load(inv: "Inventory", *, today: date | None = None,
+         progress: Callable[[int, int], None] | None = None) -> DemoResult:
+    """Load the demo county as ``inv``'s user (an admin); skip what exists; return what was created.
+
+    ``progress(done, total)`` is called after every step. Expiry dates are counted from
+    ``today`` so the demo always has lots near expiry.
+    """
+    today = today or date.today()
+    existing = _existing(inv)
+    foreign = _foreign(existing)
+    if foreign:
+        return DemoResult(False, f"the database already holds its own data ({foreign}); the demo was not loaded")
+
+    steps: list[tuple[str, Callable[[], object]]] = []
+    for code, name, contact, phone in AGENCIES:
+        if code not in existing["agencies"]:
+            steps.append(("agencies", lambda c=code, n=name, ct=contact, ph=phone: inv.agencies.add(
+                c, n, contact=ct, phone=ph, level="county", region_code=COUNTY_REGION)))
+    for code, name, name_en, agency, parent in CLASSES:
+        if code not in existing["classes"]:
+            steps.append(("classes", lambda c=code, n=name, e=name_en, a=agency, p=parent: inv.classes.add(
+                c, n, agency=a, parent=p, name_en=e)))
+    for code, name, cls, unit, spec, shelf, kg, m3 in ITEMS:
+        if code not in existing["items"]:
+            steps.append(("items", lambda c=code, n=name, k=cls, u=unit, s=spec, d=shelf, w=kg, v=m3: inv.items.add(
+                c, n, supply_class=k, unit=u, spec=s, shelf_life_days=d, unit_weight_kg=w, unit_volume_m3=v)))
+    for code, name, level, kind, region, lat, lon, address, cap in POINTS:
+        if code not in existing["points"]:
+            steps.append(("points", lambda c=code, n=name, lv=level, k=kind, r=region, la=lat, lo=lon, a=address,
+                          cp=cap: inv.points.add(c, n, level=lv, kind=k, region_code=r, lat=la, lon=lo,
+                                                 address=a, capacity_m3=cp)))
+    for point, item, qty, batch, days, mode, lead in LOTS:
+        if (point, item, batch) not in existing["lots"]:
+            expires = today + timedelta(days=days) if days is not None else None
+            steps.append(("lots", lambda p=point, i=item, q=qty, b=batch, e=expires, m=mode, h=lead: inv.stock.receive(
+                p, i, q, batch=b, expires_on=e, mode=m, lead_time_hours=h, reference="demo",
+                reason="示例数据 demo stock")))
+    for item, point, region, qty in TARGETS:
+        if (item, point, None if point else region) not in existing["targets"]:
+            steps.append(("targets", lambda i=item, p=point, r=region, q=qty: inv.targets.set(
+                i, q, point=p, region_code=r)))
+    users: list[DemoUser] = []
+    for name, role, points, agency, who in USERS:
+        if name not in existing["users"]:
+            password = secrets.token_urlsafe(9)
+            scope = ", ".join(points) or agency or ""
+            users.append(DemoUser(name, role, scope, who, password))
+            steps.append(("users", lambda n=name, r=role, p=points, a=agency, pw=password: inv.users.add(
+                n, role=r, points=list(p), agency=a, password=pw)))
+
+    if not steps:
+        return DemoResult(False, "the demo county is already loaded")
+    created: dict[str, int] = {}
+    for done, (kind, step) in enumerate(steps, start=1):
+        step()
+        created[kind] = created.get(kind, 0) + 1
+        if progress:
+            progress(done, len(steps))
+    return DemoResult(True, None, created, users)
+
+
+def _existing(inv: "Inventory") -> dict[str, set]:
+    """Everything the demo would create that is already there (one list query per kind)."""
+    return {
+        "agencies": {a.code for a in inv.agencies.list()},
+        "classes": {c.code for c in inv.classes.list()},
+        "items": {i.code for i in inv.items.list()},
+        "points": {p.code for p in inv.points.list()},
+        "lots": {(lot.point, lot.item, lot.lot) for lot in inv.stock.lots(with_stock_only=False)},
+        "targets": {(t.item, t.point, t.region_code) for t in inv.targets.list()},
+        "users": {u.name for u in inv.users.list()},
+    }
+
+
+def _foreign(existing: dict[str, set]) -> str | None:
+    """A description of existing catalog or places that are not the demo's, else None."""
+    ours = {"agencies": {a[0] for a in AGENCIES}, "classes": {c[0] for c in CLASSES},
+            "items": {i[0] for i in ITEMS}, "points": {p[0] for p in POINTS}}
+    for kind, codes in ours.items():
+        other = sorted(existing[kind] - codes)
+        if other:
+            more = f" and {len(other) - 3} more" if len(other) > 3 else ""
+            return f"{kind}: {', '.join(other[:3])}{more}"
+    return None
