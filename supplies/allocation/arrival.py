@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -50,3 +55,47 @@ class ArrivalModel:
         """
         travel = table_hours if table_hours is not None else self.travel_hours(from_lat, from_lon, to_lat, to_lon)
         return travel + self.handling_hours + lead_time_hours
+
+
+ENV_ROAD_FACTOR = "SUPPLIES_ROAD_FACTOR"
+ENV_SPEED = "SUPPLIES_ROAD_SPEED_KMH"
+ENV_HANDLING = "SUPPLIES_HANDLING_HOURS"
+
+
+def arrival_from_env(environ: Mapping[str, str] | None = None) -> ArrivalModel:
+    """The arrival model with any of ``SUPPLIES_ROAD_FACTOR``, ``SUPPLIES_ROAD_SPEED_KMH`` and
+    ``SUPPLIES_HANDLING_HOURS`` applied over the defaults; a bad value is refused naming the variable."""
+    import os
+
+    from ..errors import InvalidInput
+
+    env = os.environ if environ is None else environ
+    values: dict[str, float] = {}
+    for name, key in ((ENV_ROAD_FACTOR, "road_factor"), (ENV_SPEED, "speed_kmh"), (ENV_HANDLING, "handling_hours")):
+        raw = env.get(name)
+        if raw is None or not raw.strip():
+            continue
+        try:
+            values[key] = float(raw)
+        except ValueError:
+            raise InvalidInput(f"must be a number, not {raw!r}", name) from None
+        if not math.isfinite(values[key]):
+            raise InvalidInput("must be a finite number", name)
+    try:
+        return ArrivalModel(**values)
+    except ValueError as exc:
+        field = {"road_factor": ENV_ROAD_FACTOR, "speed_kmh": ENV_SPEED}.get(str(exc).split()[0], ENV_HANDLING)
+        raise InvalidInput(str(exc), field) from None
+
+
+def eta_hours_array(model: ArrivalModel, from_lat: "np.ndarray", from_lon: "np.ndarray", to_lat: float,
+                    to_lon: float, lead_time_hours: "np.ndarray", table_hours: "np.ndarray") -> "np.ndarray":
+    """:meth:`ArrivalModel.eta_hours` for many origins at once; ``table_hours`` is NaN where no entry."""
+    import numpy as np
+
+    p1, p2 = np.radians(from_lat), math.radians(to_lat)
+    dp, dl = p2 - p1, np.radians(to_lon - from_lon)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dl / 2) ** 2
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    travel = np.where(np.isnan(table_hours), km * model.road_factor / model.speed_kmh, table_hours)
+    return travel + model.handling_hours + lead_time_hours

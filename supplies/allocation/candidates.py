@@ -1,0 +1,143 @@
+"""Candidate lots for request lines in one set-based query, and the allocation problem built from them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from ..models import Agency, Item, PointStatus, StockLot, StoragePoint, TravelTime
+from .arrival import ArrivalModel, eta_hours_array
+from .model import Candidate, Need, Option, Problem, option_key
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a request's supplies go: coordinates, and the point or region the travel table may name."""
+
+    lat: float
+    lon: float
+    point_id: int | None = None
+    region_code: str | None = None
+
+
+def candidate_lots(s: Session, needs: Sequence[Need], *, lock: bool = False) -> list[Candidate]:
+    """Lots with free stock at active points that could serve any of ``needs``, in lot-id order.
+
+    One query, whatever the number of lines or lots. With ``lock`` the lot rows are locked
+    (``FOR UPDATE``, PostgreSQL) in lot-id order, so concurrent allocators queue instead of
+    deadlocking and the free quantities read are the ones we change.
+    """
+    item_ids = sorted(set().union(*(n.item_ids for n in needs))) if needs else []
+    class_ids = sorted(set().union(*(n.class_ids for n in needs))) if needs else []
+    if not item_ids and not class_ids:
+        return []
+    usable = min(n.usable_until for n in needs)
+    which = []
+    if item_ids:
+        which.append(StockLot.item_id.in_(item_ids))  # type: ignore[attr-defined]
+    if class_ids:
+        which.append(StockLot.class_id.in_(class_ids))  # type: ignore[attr-defined]
+    q = (select(StockLot.id, StockLot.item_id, StockLot.class_id, StockLot.point_id, StockLot.agency_id,
+                StockLot.on_hand - StockLot.reserved, StockLot.expires_on, StockLot.lead_time_hours,
+                StoragePoint.lat, StoragePoint.lon, StockLot.batch, Item.code, StoragePoint.code,
+                StoragePoint.name, Agency.code)
+         .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+         .join(Item, Item.id == StockLot.item_id)
+         .join(Agency, Agency.id == StockLot.agency_id)
+         .where(or_(*which), StockLot.on_hand > StockLot.reserved,
+                StoragePoint.status == PointStatus.ACTIVE.value,
+                or_(StockLot.expires_on.is_(None), StockLot.expires_on >= usable))  # type: ignore[union-attr,operator]
+         .order_by(StockLot.id))
+    if lock:
+        q = q.with_for_update(of=StockLot)  # type: ignore[arg-type]
+    return [Candidate(*row) for row in s.exec(q).all()]
+
+
+def region_prefixes(code: str | None) -> list[str]:
+    """``520102001`` → ``[520102001, 52010200, ..., 5]``: a table entry for a region covers its sub-regions."""
+    return [code[:n] for n in range(len(code), 0, -1)] if code else []
+
+
+def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destination, dict[int, float]]:
+    """For each destination, the table hours from every origin point that has an entry for it.
+
+    An entry to the destination point wins over region entries; among regions the most specific
+    (longest code) wins.
+    """
+    dests = list(set(destinations))
+    point_ids = {d.point_id for d in dests if d.point_id is not None}
+    prefixes = {p for d in dests for p in region_prefixes(d.region_code)}
+    if not point_ids and not prefixes:
+        return {d: {} for d in dests}
+    cond = []
+    if point_ids:
+        cond.append(TravelTime.to_point_id.in_(point_ids))  # type: ignore[union-attr]
+    if prefixes:
+        cond.append(TravelTime.to_region_code.in_(prefixes))  # type: ignore[union-attr]
+    rows = s.exec(select(TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code,
+                         TravelTime.hours).where(or_(*cond))).all()
+    out: dict[Destination, dict[int, float]] = {}
+    for d in dests:
+        rank = {p: i for i, p in enumerate(region_prefixes(d.region_code))}
+        best: dict[int, tuple[int, float]] = {}
+        for origin, to_point, to_region, hours in rows:
+            if to_point is not None:
+                score = -1 if to_point == d.point_id else None
+            else:
+                score = rank.get(to_region)
+            if score is not None and (origin not in best or score < best[origin][0]):
+                best[origin] = (score, float(hours))
+        out[d] = {origin: hours for origin, (_, hours) in best.items()}
+    return out
+
+
+def build_problem(s: Session, needs: Sequence[Need], destinations: dict[int, Destination],
+                  arrival: ArrivalModel, *, lock: bool = False) -> Problem:
+    """Query the candidates of ``needs`` and estimate every (line, lot) arrival.
+
+    ``destinations`` maps request id to its destination.
+    """
+    lots = candidate_lots(s, needs, lock=lock)
+    problem = Problem(list(needs), {c.lot_id: c for c in lots})
+    if not lots:
+        problem.options = {n.line_id: [] for n in needs}
+        return problem
+    tables = travel_table(s, destinations.values())
+    lat = np.fromiter((c.lat for c in lots), float, len(lots))
+    lon = np.fromiter((c.lon for c in lots), float, len(lots))
+    lead = np.fromiter((c.lead_time_hours or 0.0 for c in lots), float, len(lots))
+    point = np.fromiter((c.point_id for c in lots), np.int64, len(lots))
+    etas: dict[Destination, np.ndarray] = {}
+    for d in set(destinations.values()):
+        table = tables.get(d, {})
+        hours = np.fromiter((table.get(int(p), np.nan) for p in point), float, len(lots)) if table \
+            else np.full(len(lots), np.nan)
+        etas[d] = eta_hours_array(arrival, lat, lon, d.lat, d.lon, lead, hours)
+    by_item: dict[int, list[int]] = defaultdict(list)
+    by_class: dict[int, list[int]] = defaultdict(list)
+    for i, c in enumerate(lots):
+        by_item[c.item_id].append(i)
+        by_class[c.class_id].append(i)
+    for n in needs:
+        eta = etas[destinations[n.request_id]]
+        found: set[int] = set()
+        for item_id in n.item_ids:
+            found.update(by_item.get(item_id, ()))
+        for class_id in n.class_ids:
+            found.update(by_class.get(class_id, ()))
+        opts = [Option(n.line_id, lots[i].lot_id, float(eta[i])) for i in found
+                if lots[i].expires_on is None or lots[i].expires_on >= n.usable_until]  # type: ignore[operator]
+        opts.sort(key=lambda o: option_key(o, problem.lots[o.lot_id]))
+        problem.options[n.line_id] = opts
+    return problem
+
+
+def usable_day(needed_by_day: date | None, today: date) -> date:
+    """Stock must still be good on the needed-by day (or today, when no time is given)."""
+    return max(needed_by_day, today) if needed_by_day else today

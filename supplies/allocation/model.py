@@ -1,0 +1,144 @@
+"""The allocation problem in plain data: lines to serve, candidate lots, options with arrival times, and plans."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+# How much an hour of a unit's arrival counts at each priority (1 = most urgent): a priority-1
+# unit arriving an hour later costs as much as sixteen priority-5 units doing so.
+PRIORITY_WEIGHTS: dict[int, float] = {1: 16.0, 2: 8.0, 3: 4.0, 4: 2.0, 5: 1.0}
+PRIORITIES = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class Need:
+    """A request line still to serve: ``quantity`` units of one item or of any item of some classes."""
+
+    line_id: int
+    request_id: int
+    priority: int
+    quantity: int
+    code: str
+    item_ids: frozenset[int] = frozenset()
+    class_ids: frozenset[int] = frozenset()
+    usable_until: date = date.min  # lots must not expire before this day
+    rank: tuple = ()  # the order in which earliest-first serves lines
+
+    @property
+    def weight(self) -> float:
+        return PRIORITY_WEIGHTS[self.priority]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A lot with free stock at an active point, as the candidate query returns it."""
+
+    lot_id: int
+    item_id: int
+    class_id: int
+    point_id: int
+    agency_id: int
+    free: int
+    expires_on: date | None
+    lead_time_hours: float
+    lat: float
+    lon: float
+    batch: str = ""
+    item: str = ""
+    point: str = ""
+    point_name: str = ""
+    agency: str = ""
+
+    def serves(self, need: Need) -> bool:
+        if self.item_id not in need.item_ids and self.class_id not in need.class_ids:
+            return False
+        return self.expires_on is None or self.expires_on >= need.usable_until
+
+
+@dataclass(frozen=True)
+class Option:
+    """Lot ``lot_id`` can serve line ``line_id``; its stock would arrive after ``eta_hours``."""
+
+    line_id: int
+    lot_id: int
+    eta_hours: float
+
+
+@dataclass
+class Problem:
+    """Everything a strategy needs: the lines, the candidate lots and, per line, its options.
+
+    ``options[line_id]`` is sorted earliest-first: arrival (to the minute), then expiry (FEFO,
+    lots without expiry last), then lot id, so every strategy sees ties broken the same way.
+    """
+
+    needs: list[Need]
+    lots: dict[int, Candidate]
+    options: dict[int, list[Option]] = field(default_factory=dict)
+
+    def need(self, line_id: int) -> Need:
+        return self._needs_by_id[line_id]
+
+    def __post_init__(self) -> None:
+        self._needs_by_id = {n.line_id: n for n in self.needs}
+
+
+def option_key(option: Option, lot: Candidate) -> tuple:
+    """Earliest arrival first; among arrivals within the same minute, earliest expiry (FEFO)."""
+    return (round(option.eta_hours * 60), lot.expires_on is None, lot.expires_on or date.max, lot.lot_id)
+
+
+@dataclass(frozen=True)
+class Take:
+    """``quantity`` units of lot ``lot_id`` for line ``line_id``, arriving after ``eta_hours``."""
+
+    line_id: int
+    lot_id: int
+    quantity: int
+    eta_hours: float
+
+
+@dataclass
+class Solution:
+    """A plan: the takes chosen for a problem, with how it scores."""
+
+    strategy: str
+    takes: list[Take]
+
+    def served(self) -> dict[int, int]:
+        out: dict[int, int] = defaultdict(int)
+        for t in self.takes:
+            out[t.line_id] += t.quantity
+        return out
+
+    def short_by_priority(self, problem: Problem) -> tuple[int, ...]:
+        """Units not served, per priority 1..5."""
+        served = self.served()
+        short = dict.fromkeys(PRIORITIES, 0)
+        for n in problem.needs:
+            short[n.priority] += n.quantity - served.get(n.line_id, 0)
+        return tuple(short[p] for p in PRIORITIES)
+
+    def weighted_eta(self, problem: Problem) -> float:
+        """Sum over served units of priority weight × arrival hours: what the optimal plan minimises."""
+        return float(sum(problem.need(t.line_id).weight * t.eta_hours * t.quantity for t in self.takes))
+
+    def score(self, problem: Problem) -> tuple[tuple[int, ...], float]:
+        """Lower is better: first fewer units short at the most urgent priority, then less weighted time."""
+        return self.short_by_priority(problem), self.weighted_eta(problem)
+
+
+def check_feasible(problem: Problem, solution: Solution) -> None:
+    """Raise AssertionError if the plan takes more than a lot has free or more than a line asks."""
+    per_lot: dict[int, int] = defaultdict(int)
+    for t in solution.takes:
+        assert t.quantity > 0, t
+        per_lot[t.lot_id] += t.quantity
+        lot = problem.lots[t.lot_id]
+        assert lot.serves(problem.need(t.line_id)), t
+    for lot_id, q in per_lot.items():
+        assert q <= problem.lots[lot_id].free, (lot_id, q)
+    for line_id, q in solution.served().items():
+        assert q <= problem.need(line_id).quantity, (line_id, q)

@@ -1,0 +1,410 @@
+"""Dispatch requests (调拨申请): create, approve, allocate, dispatch, receive, cancel, and plan them all together."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlmodel import Session, select
+
+from ..allocation.arrival import ArrivalModel, arrival_from_env
+from ..allocation.candidates import build_problem
+from ..allocation.earliest import plan_earliest
+from ..allocation.model import Problem, Solution
+from ..errors import ConcurrencyConflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied, RuleViolation
+from ..models import (
+    Agency, DispatchRequest, Item, RequestLine, RequestStatus, Role, StoragePoint, SupplyClass,
+)
+from ..permissions import Actor, require_dispatch_execution, require_role
+from ..schemas import load
+from . import dispatch_allocation as alloc
+from . import dispatch_states as states
+from .base import Service, by_code
+from .dispatch_schemas import AllocateIn, OptionalReasonIn, ReasonIn, ReceivedIn, RequestIn, request_id
+from .dispatch_views import (
+    AllocationPlan, DispatchResult, PickList, PlanResult, RequestDetail, RequestView, Shortfall, allocation_rows,
+    pick_lists, request_detail, request_views,
+)
+from .incidents import open_incident
+
+T = TypeVar("T")
+
+# Allocation locks the candidate lots; under heavy contention PostgreSQL may still report a
+# deadlock or a lock timeout. The whole unit of work is then retried, a bounded number of times.
+MAX_ATTEMPTS = 5
+PLANNERS = ("dispatcher", "admin")
+
+
+class DispatchRequests(Service):
+    """Dispatch requests and their allocation: ``inv.requests``.
+
+    Dispatchers and admins create, submit, allocate and cancel; only dispatchers (the
+    emergency-management department) approve or reject; each responsible agency's officer may
+    dispatch its own share. Pass ``arrival=`` to change the arrival estimate (default: from the
+    ``SUPPLIES_ROAD_*`` / ``SUPPLIES_HANDLING_HOURS`` environment, else the built-in defaults).
+    """
+
+    def __init__(self, inventory: Any, arrival: ArrivalModel | None = None) -> None:
+        super().__init__(inventory)
+        self._arrival = arrival
+
+    @property
+    def arrival(self) -> ArrivalModel:
+        return self._arrival or arrival_from_env()
+
+    # -- creating and moving through the life cycle ----------------------------------------------
+
+    def create(self, incident_id: int, *, lines: Mapping[str, int] | Sequence[Any],
+               dest_lat: float | None = None, dest_lon: float | None = None, dest_point: str | None = None,
+               needed_by: datetime | None = None, priority: int = 3, requesting_unit: str | None = None,
+               note: str | None = None, dest_region_code: str | None = None) -> RequestView:
+        """Create a draft request. Each line names an item code, or a supply-class code (served by any
+        item of the class or its sub-classes), with a quantity. The destination is a storage point or
+        shelter code, or coordinates (then its region defaults to the incident's, for the travel table)."""
+        data = load(RequestIn, dict(
+            incident_id=incident_id, lines=lines, dest_lat=dest_lat, dest_lon=dest_lon, dest_point=dest_point,
+            needed_by=needed_by, priority=priority, requesting_unit=requesting_unit, note=note,
+            dest_region_code=dest_region_code))
+        with self._work() as (s, actor):
+            require_role(actor, *PLANNERS, action="creating a dispatch request")
+            incident = open_incident(s, data["incident_id"])
+            point_id, region = None, data.get("dest_region_code")
+            lat, lon = data.get("dest_lat"), data.get("dest_lon")
+            if data.get("dest_point"):
+                point = by_code(s, StoragePoint, data["dest_point"], "dest_point")
+                point_id, lat, lon, region = point.id, point.lat, point.lon, region or point.region_code
+            else:
+                region = region or incident.region_code
+            resolved = _resolve_codes(s, [ln["code"] for ln in data["lines"]])
+            req = DispatchRequest(incident_id=incident.id, requesting_unit=data.get("requesting_unit"),  # type: ignore[arg-type]
+                                  dest_point_id=point_id, dest_lat=lat, dest_lon=lon, dest_region_code=region,  # type: ignore[arg-type]
+                                  needed_by=data.get("needed_by"), priority=data["priority"],
+                                  note=data.get("note"), created_by=actor.id, status=RequestStatus.DRAFT.value)
+            s.add(req)
+            s.flush()
+            for ln, (item_id, class_id) in zip(data["lines"], resolved):
+                s.add(RequestLine(request_id=req.id, item_id=item_id, class_id=class_id,  # type: ignore[arg-type]
+                                  quantity=ln["quantity"]))
+            states.created(s, req, actor)
+            s.flush()
+            return request_views(s, DispatchRequest.id == req.id)[0]
+
+    def submit(self, id: int) -> RequestView:
+        """Send a draft to the emergency-management department for approval."""
+        return self._step(id, "submit", PLANNERS)
+
+    def approve(self, id: int) -> RequestView:
+        """Approve a submitted request (dispatchers only: the emergency-management department decides)."""
+        return self._step(id, "approve", ("dispatcher",))
+
+    def reject(self, id: int, *, reason: str) -> RequestView:
+        """Reject a submitted request, saying why (dispatchers only)."""
+        data = load(ReasonIn, dict(reason=reason))
+        return self._step(id, "reject", ("dispatcher",), data["reason"])
+
+    def close(self, id: int) -> RequestView:
+        """Close a request whose supplies have been received."""
+        return self._step(id, "close", PLANNERS)
+
+    def cancel(self, id: int, *, reason: str | None = None) -> RequestView:
+        """Cancel a request that has not left any storage point yet, releasing every reservation."""
+        data = load(OptionalReasonIn, dict(reason=reason))
+
+        def run() -> RequestView:
+            with self._work() as (s, actor):
+                require_role(actor, *PLANNERS, action="cancelling a dispatch request")
+                req = states.lock_request(s, request_id(id))
+                target = states.check(req, "cancel")
+                lines = alloc.request_lines(s, [req.id])  # type: ignore[list-item]
+                if any(ln.dispatched for ln in lines.values()):
+                    raise InvalidTransition(
+                        f"request #{req.id} has been partly dispatched and can no longer be cancelled; "
+                        "reallocate the rest, or dispatch, receive and close it", "status")
+                released = alloc.release(s, req.id, actor, data.get("reason") or "request cancelled")  # type: ignore[arg-type]
+                note = data.get("reason") or "cancelled"
+                states.move(s, req, target, actor, f"{note}; released {released} reserved units" if released else note)
+                s.flush()
+                return request_views(s, DispatchRequest.id == req.id)[0]
+
+        return _retrying(run)
+
+    # -- allocation ------------------------------------------------------------------------------
+
+    def allocate(self, id: int, *, strategy: str = "earliest", dry_run: bool = False,
+                 arrival: ArrivalModel | None = None) -> AllocationPlan:
+        """Reserve stock for what is still unallocated of an approved (or allocated) request.
+
+        ``strategy`` "earliest" takes the earliest-arriving lots line by line; "optimal" solves
+        the request's lines together. A line that cannot be served in full is served in part and
+        reported in ``shortfalls``. If nothing at all can be reserved the request stays approved.
+        ``dry_run`` computes the plan without writing anything (also for a submitted request).
+        """
+        opts = load(AllocateIn, dict(strategy=strategy, dry_run=dry_run))
+        rid = request_id(id)
+        return _retrying(lambda: self._allocate([rid], opts["strategy"], opts["dry_run"], arrival, "allocate"))[0]
+
+    def reallocate(self, id: int, *, strategy: str = "earliest", arrival: ArrivalModel | None = None) -> AllocationPlan:
+        """Release the request's current reservations and allocate again (after a cancellation or a change)."""
+        opts = load(AllocateIn, dict(strategy=strategy))
+        rid = request_id(id)
+        return _retrying(lambda: self._allocate([rid], opts["strategy"], False, arrival, "reallocate"))[0]
+
+    def plan(self, *, strategy: str = "optimal", dry_run: bool = False,
+             arrival: ArrivalModel | None = None) -> PlanResult:
+        """Allocate every approved request together: most urgent priorities are served first when
+        stock is short, and the total priority-weighted arrival time is minimised."""
+        opts = load(AllocateIn, dict(strategy=strategy, dry_run=dry_run))
+
+        def run() -> list[AllocationPlan]:
+            with self._work(write=False) as (s, _):
+                ids = list(s.exec(select(DispatchRequest.id).where(
+                    DispatchRequest.status == RequestStatus.APPROVED.value).order_by(DispatchRequest.id)).all())
+            return self._allocate(ids, opts["strategy"], opts["dry_run"], arrival, "allocate", skip_moved=True)  # type: ignore[arg-type]
+
+        plans = _retrying(run)
+        return PlanResult(plans, [sf for p in plans for sf in p.shortfalls],
+                          round(float(sum(p.weighted_eta for p in plans)), 3), opts["strategy"], opts["dry_run"])
+
+    def _allocate(self, ids: list[int], strategy: str, dry_run: bool, arrival: ArrivalModel | None,
+                  action: str, skip_moved: bool = False) -> list[AllocationPlan]:
+        with self._work(write=not dry_run) as (s, actor):
+            require_role(actor, *PLANNERS, action="allocating stock")
+            requests = _load_requests(s, ids, lock=not dry_run)
+            if skip_moved:  # planning all: a request another dispatcher moved meanwhile is left out
+                requests = [r for r in requests if r.status == RequestStatus.APPROVED]
+            for req in requests:
+                if dry_run and action == "allocate" and req.status == RequestStatus.SUBMITTED:
+                    continue  # previewing a plan helps decide the approval
+                states.check(req, action)
+            if not requests:
+                return []
+            released = {}
+            if action == "reallocate":
+                released = {r.id: alloc.release(s, r.id, actor, "reallocation") for r in requests}  # type: ignore[arg-type]
+            lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
+            needs, dests = alloc.needs_for(s, requests, lines)
+            problem = build_problem(s, needs, dests, arrival or self.arrival, lock=not dry_run)
+            solution = _solve(problem, strategy)
+            ids_written: list[int | None] | None = None
+            if not dry_run:
+                ids_written = [row.id for row in alloc.reserve(s, problem, solution, lines, actor)]
+            rows = alloc.planned_rows(problem, solution, status="planned" if dry_run else "reserved",
+                                      ids=ids_written)
+            plans = []
+            for req in requests:
+                plans.append(self._finish(s, req, problem, solution, rows, lines, strategy, dry_run, actor,
+                                          released.get(req.id, 0)))
+            return plans
+
+    def _finish(self, s: Session, req: DispatchRequest, problem: Problem, solution: Solution, rows: list,
+                lines: dict[int, RequestLine], strategy: str, dry_run: bool, actor: Actor,
+                released: int) -> AllocationPlan:
+        """The plan of one request; when written, move it to allocated (or leave it approved if nothing is)."""
+        mine = {ln.id for ln in lines.values() if ln.request_id == req.id}
+        my_rows = [r for r in rows if r.line_id in mine]
+        planned = {lid: 0 for lid in mine}
+        if dry_run:
+            for r in my_rows:
+                planned[r.line_id] += r.quantity
+        codes = {n.line_id: n.code for n in problem.needs}
+        short = []
+        for lid in sorted(mine):
+            ln = lines[lid]
+            got = ln.allocated + planned[lid]
+            if got < ln.quantity:
+                short.append(Shortfall(req.id, lid, codes.get(lid) or _line_code(s, ln), ln.quantity,  # type: ignore[arg-type]
+                                       got, ln.quantity - got))
+        weighted = sum(problem.need(r.line_id).weight * r.eta_hours * r.quantity for r in my_rows)
+        status = req.status
+        if not dry_run:
+            units = sum(r.quantity for r in my_rows)
+            note = f"{strategy}: reserved {units} units"
+            if released:
+                note = f"released {released} units; " + note
+            if short:
+                note += "; short " + ", ".join(f"{sf.code} {sf.short}" for sf in short)
+            anything = any(lines[lid].allocated > 0 for lid in mine)
+            status = RequestStatus.ALLOCATED.value if anything else RequestStatus.APPROVED.value
+            states.move(s, req, status, actor, note)
+        return AllocationPlan(req.id, strategy, dry_run, my_rows, short, status, round(weighted, 3))  # type: ignore[arg-type]
+
+    # -- executing ---------------------------------------------------------------------------------
+
+    def dispatch(self, id: int, *, agency: str | None = None) -> DispatchResult:
+        """Issue the reserved stock through the ledger: all of it, or only ``agency``'s share.
+
+        An agency officer dispatches its own agency's share (the default for them). The request
+        becomes dispatched when every reserved row has been issued.
+        """
+        def run() -> DispatchResult:
+            with self._work() as (s, actor):
+                if actor.role in (Role.VIEWER,):
+                    raise PermissionDenied(f"{actor.name} ({actor.role}) may not dispatch stock", "user")
+                req = states.lock_request(s, request_id(id))
+                states.check(req, "dispatch")
+                code = agency
+                if code is None and actor.role == Role.AGENCY_OFFICER:
+                    code = s.get(Agency, actor.agency_id).code if actor.agency_id else None  # type: ignore[union-attr]
+                agency_row = by_code(s, Agency, code, "agency") if code else None
+                rows = alloc.reserved_rows(s, req.id, agency_row.id if agency_row else None)  # type: ignore[arg-type]
+                if not rows:
+                    whose = f" for {agency_row.code}" if agency_row else ""
+                    raise RuleViolation(f"request #{req.id} has nothing reserved{whose} to dispatch", "agency")
+                lots = alloc.locked_lots(s, {a.lot_id for a in rows})
+                for a in rows:
+                    require_dispatch_execution(actor, point_id=a.point_id, agency_id=lots[a.lot_id].agency_id)  # type: ignore[arg-type]
+                alloc.issue(s, req.id, rows, lots, actor)  # type: ignore[arg-type]
+                s.flush()
+                waiting = alloc.reserved_rows(s, req.id)  # type: ignore[arg-type]
+                units = sum(a.quantity for a in rows)
+                who = agency_row.code if agency_row else "all agencies"
+                if waiting:
+                    states.move(s, req, req.status, actor, f"{who} dispatched {units} units; "
+                                f"{sum(a.quantity for a in waiting)} still reserved")
+                else:
+                    states.move(s, req, RequestStatus.DISPATCHED.value, actor, f"{who} dispatched {units} units")
+                s.flush()
+                issued = {a.id for a in rows}
+                out = [r for r in allocation_rows(s, req.id) if r.id in issued]  # type: ignore[arg-type]
+                return DispatchResult(req.id, req.status, agency_row.code if agency_row else None, out,  # type: ignore[arg-type]
+                                      sum(a.quantity for a in waiting))
+
+        return _retrying(run)
+
+    def receive(self, id: int, *, received: Mapping[str, int] | None = None) -> RequestDetail:
+        """Record what arrived at the destination. ``received`` maps item codes to units received;
+        items not named (or ``None`` altogether) arrived in full. Differences are recorded."""
+        data = load(ReceivedIn, dict(received=dict(received) if isinstance(received, Mapping) else received))
+        got = data.get("received") or {}
+
+        def run() -> RequestDetail:
+            with self._work() as (s, actor):
+                require_role(actor, *PLANNERS, action="recording receipt")
+                req = states.lock_request(s, request_id(id))
+                target = states.check(req, "receive")
+                rows = alloc.dispatched_rows(s, req.id)  # type: ignore[arg-type]
+                sent: dict[str, int] = {}
+                for a, item in rows:
+                    sent[item] = sent.get(item, 0) + a.quantity
+                for code, qty in got.items():
+                    if code not in sent:
+                        raise InvalidInput(f"{code} was not dispatched for this request", f"received.{code}")
+                    if qty > sent[code]:
+                        raise InvalidInput(f"only {sent[code]} of {code} were dispatched", f"received.{code}")
+                left = {code: got.get(code, total) for code, total in sent.items()}
+                per_line: dict[int, int] = {}
+                for a, item in rows:
+                    a.received = min(left[item], a.quantity)
+                    left[item] -= a.received
+                    per_line[a.line_id] = per_line.get(a.line_id, 0) + a.received
+                    s.add(a)
+                for ln in alloc.request_lines(s, [req.id]).values():  # type: ignore[list-item]
+                    ln.received = per_line.get(ln.id, 0)  # type: ignore[arg-type]
+                    s.add(ln)
+                diffs = [f"{code}: {got[code]} of {sent[code]} received" for code in sorted(got)
+                         if got[code] != sent[code]]
+                states.move(s, req, target, actor, "; ".join(diffs) if diffs else "all dispatched supplies received")
+                s.flush()
+                return request_detail(s, req)
+
+        return _retrying(run)
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def show(self, id: int) -> RequestDetail:
+        """A request with its lines, allocation rows (with state), history and shortfalls."""
+        with self._work(write=False) as (s, _):
+            req = s.get(DispatchRequest, request_id(id))
+            if req is None:
+                raise NotFound(f"no dispatch request with id {id}", "id")
+            return request_detail(s, req)
+
+    def list(self, *, status: str | None = None, incident_id: int | None = None) -> list[RequestView]:
+        """Requests, newest first, optionally of one state or one incident."""
+        where = []
+        if status is not None:
+            if status not in {st.value for st in RequestStatus}:
+                raise InvalidInput(f"must be one of: {', '.join(st.value for st in RequestStatus)}", "status")
+            where.append(DispatchRequest.status == status)
+        if incident_id is not None:
+            where.append(DispatchRequest.incident_id == request_id(incident_id, "incident_id"))
+        with self._work(write=False) as (s, _):
+            return request_views(s, *where)
+
+    def pick_lists(self, id: int) -> list[PickList]:
+        """What each responsible agency must pick at each storage point (reserved rows), with its contact."""
+        with self._work(write=False) as (s, _):
+            if s.get(DispatchRequest, request_id(id)) is None:
+                raise NotFound(f"no dispatch request with id {id}", "id")
+            return pick_lists(s, request_id(id))
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _step(self, id: int, action: str, roles: tuple[str, ...], note: str | None = None) -> RequestView:
+        def run() -> RequestView:
+            with self._work() as (s, actor):
+                require_role(actor, *roles, action=f"to {action} a dispatch request")
+                req = states.lock_request(s, request_id(id))
+                states.move(s, req, states.check(req, action), actor, note)
+                s.flush()
+                return request_views(s, DispatchRequest.id == req.id)[0]
+
+        return _retrying(run)
+
+
+def _solve(problem: Problem, strategy: str) -> Solution:
+    if strategy == "optimal":
+        from ..allocation.optimal import plan_best  # SciPy is imported only when asked for
+
+        return plan_best(problem)
+    return plan_earliest(problem)
+
+
+def _load_requests(s: Session, ids: list[int], *, lock: bool) -> list[DispatchRequest]:
+    """The requests, locked in id order when they are to be written."""
+    q = select(DispatchRequest).where(DispatchRequest.id.in_(ids)).order_by(DispatchRequest.id)  # type: ignore[union-attr]
+    if lock:
+        q = q.with_for_update()
+    rows = list(s.exec(q.execution_options(populate_existing=True)).all())
+    missing = set(ids) - {r.id for r in rows}
+    if missing:
+        raise NotFound(f"no dispatch request with id {min(missing)}", "id")
+    return rows
+
+
+def _resolve_codes(s: Session, codes: list[str]) -> list[tuple[int | None, int | None]]:
+    """Each line code as (item id, None) or (None, class id); unknown or ambiguous codes are named."""
+    items = dict(s.exec(select(Item.code, Item.id).where(Item.code.in_(codes))).all())  # type: ignore[attr-defined]
+    classes = dict(s.exec(select(SupplyClass.code, SupplyClass.id).where(SupplyClass.code.in_(codes))).all())  # type: ignore[attr-defined]
+    out: list[tuple[int | None, int | None]] = []
+    for i, code in enumerate(codes):
+        if code in items and code in classes:
+            raise InvalidInput(f"{code!r} names both an item and a supply class", f"lines.{i}.code")
+        if code in items:
+            out.append((items[code], None))
+        elif code in classes:
+            out.append((None, classes[code]))
+        else:
+            raise NotFound(f"no item or supply class with code {code!r}", f"lines.{i}.code")
+    return out
+
+
+def _line_code(s: Session, line: RequestLine) -> str:
+    if line.item_id:
+        return s.get(Item, line.item_id).code  # type: ignore[union-attr]
+    return s.get(SupplyClass, line.class_id).code  # type: ignore[union-attr]
+
+
+def _retrying(fn: Callable[[], T]) -> T:
+    """Run a unit of work again when it lost a race with another writer (deadlock, lock timeout)."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return fn()
+        except ConcurrencyConflict:
+            if attempt == MAX_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
+    raise AssertionError("unreachable")

@@ -1,0 +1,41 @@
+"""The JSON-ready base of the frozen result views the dispatch services return."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+
+def jsonable(value: Any) -> Any:
+    """Dates and datetimes as ISO strings, enums as their values, views and containers recursively."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {k: jsonable(v) for k, v in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return value
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every time we store is UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class View:
+    """Mixin for frozen dataclass results: ``as_dict()`` gives a JSON-ready dict."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return jsonable(self)  # type: ignore[no-any-return]
