@@ -41,6 +41,7 @@ def upgrade() -> None:
     sa.Column('amount_per_person', sa.Float(), nullable=False),
     sa.Column('basis', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('hazard', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True),
     sa.Column('item_code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('amount_per_unit', sa.Float(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),

@@ -16,6 +16,7 @@ class NeedNorm(SQLModel, table=True):
     amount_per_person: float = Field(ge=0)
     basis: str = Field(default="once", max_length=10)
     unit: str = Field(max_length=20)
+    hazard: str | None = Field(default=None, max_length=30)  # None: the norm applies to every hazard
     item_code: str | None = Field(default=None, max_length=40)
     amount_per_unit: float | None = Field(default=None, gt=0)
     status: str = Field(default="sourced", max_length=10)

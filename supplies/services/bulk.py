@@ -1,0 +1,320 @@
+"""Receiving many stock rows at once: set-based look-ups, then lots, balances and ledger lines in bulk.
+
+This is the set-based twin of :func:`supplies.services.ledger.post` for receipts: every balance
+it changes gets its ``receive`` movement in the same transaction, and the movements of a lot
+carry the running balance exactly as if the rows had been posted one by one, so
+``inv.stock.verify()`` holds afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy.sql.expression import bindparam
+from sqlmodel import Session
+
+from ..models import Agency, Item, Movement, MovementKind, PointStatus, Role, StockLot, StoragePoint, SupplyClass
+from ..models.base import utcnow
+from ..permissions import Actor
+from .rowcheck import Problem
+from .tabular import iter_chunks
+
+Progress = Callable[[str, int, int], None]
+_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk receipt wrote."""
+
+    rows: int
+    lots_created: int
+    lots_updated: int
+    movements: int
+
+
+@dataclass
+class _Lot:
+    id: int | None
+    point_id: int
+    item_id: int
+    class_id: int
+    agency_id: int
+    batch: str
+    mode: str
+    expires_on: date | None
+    lead_time_hours: float
+    unit_cost: Decimal | None
+    on_hand: int
+    first_row: int
+    existing: bool
+
+
+class BulkReceipt:
+    """Check, then post, many receipts (入库) in one transaction of ``session``.
+
+    ``columns`` are validated values by column (``point``, ``item``, ``qty``, ``batch``,
+    ``expires_on``, ``mode``, ``lead_time_hours``, ``unit_cost``, ``agency``, ``reference``,
+    ``reason``), as :class:`~supplies.services.rowcheck.RowValidator` returns them; ``rows`` the
+    spreadsheet row numbers and ``headers`` the column headers as written, for the report.
+    """
+
+    def __init__(self, session: Session, actor: Actor, rows: Sequence[int], columns: dict[str, list[Any]],
+                 headers: dict[str, str], *, default_reference: str | None = None) -> None:
+        self.s, self.actor, self.rows, self.cols, self.headers = session, actor, rows, columns, headers
+        self.default_reference = default_reference
+        self._lot_of_row: list[tuple[int, _Lot]] = []
+        self._lots: dict[tuple[int, int, str], _Lot] = {}
+
+    def _h(self, key: str) -> str:
+        return self.headers.get(key, key)
+
+    def check(self) -> list[Problem]:
+        """Every problem of every row (unknown codes, closed points, one-agency rule, scope, lot terms)."""
+        s, c, n, rows = self.s, self.cols, len(self.rows), self.rows
+        points = {code: (pid, status) for pid, code, status in
+                  s.execute(select(StoragePoint.id, StoragePoint.code, StoragePoint.status)).all()}
+        items = {code: (iid, cid) for iid, code, cid in s.execute(select(Item.id, Item.code, Item.class_id)).all()}
+        class_agency = dict(s.execute(select(SupplyClass.id, SupplyClass.agency_id)).all())
+        agencies = dict(s.execute(select(Agency.code, Agency.id)).all())
+        agency_code = {v: k for k, v in agencies.items()}
+        problems: list[Problem] = []
+        # Column by column: one dictionary look-up per cell, rules checked once per distinct value.
+        p_col = [points.get(code) for code in c["point"]]
+        i_col = [items.get(code) for code in c["item"]]
+        ok = [True] * n
+        for i in range(n):
+            p, it = p_col[i], i_col[i]
+            if p is None or p[1] != PointStatus.ACTIVE:
+                reason = (f"no storage point with code {c['point'][i]!r}" if p is None
+                          else f"storage point {c['point'][i]} is closed")
+                problems.append(Problem(rows[i], self._h("point"), reason, c["point"][i]))
+                ok[i] = False
+            if it is None:
+                problems.append(Problem(rows[i], self._h("item"), f"no item with code {c['item'][i]!r}", c["item"][i]))
+                ok[i] = False
+        owner_col = [class_agency[it[1]] if it is not None else None for it in i_col]
+        for i, claimed in enumerate(c["agency"]):
+            if claimed is not None and ok[i] and agencies.get(claimed) != owner_col[i]:
+                reason = (f"no agency with code {claimed!r}" if claimed not in agencies else
+                          f"the item's class is held by {agency_code[owner_col[i]]}, not {claimed}: "
+                          "one agency per supply class")
+                problems.append(Problem(rows[i], self._h("agency"), reason, claimed))
+                ok[i] = False
+        actor = self.actor
+        if actor.role != Role.ADMIN:
+            allowed: dict[tuple[int, int], bool] = {}
+            for i in range(n):
+                if not ok[i]:
+                    continue
+                pair = (p_col[i][0], owner_col[i])  # type: ignore[index]
+                if pair not in allowed:
+                    allowed[pair] = ((actor.role == Role.WAREHOUSE and pair[0] in actor.point_ids)
+                                     or (actor.role == Role.AGENCY_OFFICER and actor.agency_id == pair[1]))
+                if not allowed[pair]:
+                    problems.append(Problem(rows[i], self._h("point"), f"{actor.name} ({actor.role}) may not "
+                                            "receive stock at this storage point or of this agency", c["point"][i]))
+                    ok[i] = False
+        keys = [(p[0], it[0], b or "") if good else None  # type: ignore[index]
+                for p, it, b, good in zip(p_col, i_col, c["batch"], ok)]
+        meta = [(it[1], owner) if good else None for it, owner, good in zip(i_col, owner_col, ok)]  # type: ignore[index]
+        problems += self._match_lots(keys, meta)
+        return problems
+
+    def _match_lots(self, keys: list[tuple[int, int, str] | None], meta: list[tuple[int, int] | None]) -> list[Problem]:
+        """Find each row's lot (existing, or new from an earlier row) and check they agree on their terms."""
+        c = self.cols
+        wanted = {k for k in keys if k is not None}
+        existing: dict[tuple[int, int, str], _Lot] = {}
+        point_ids = sorted({k[0] for k in wanted})
+        item_ids = sorted({k[1] for k in wanted})
+        if wanted:
+            for chunk in iter_chunks(point_ids, 900):
+                q = (select(StockLot.id, StockLot.point_id, StockLot.item_id, StockLot.class_id, StockLot.agency_id,
+                            StockLot.batch, StockLot.mode, StockLot.expires_on, StockLot.lead_time_hours,
+                            StockLot.unit_cost, StockLot.on_hand)
+                     .where(StockLot.point_id.in_(chunk)))  # type: ignore[attr-defined]
+                if len(item_ids) <= 900:
+                    q = q.where(StockLot.item_id.in_(item_ids))  # type: ignore[attr-defined]
+                for r in self.s.execute(q).all():
+                    key = (r[1], r[2], r[5])
+                    if key in wanted:
+                        existing[key] = _Lot(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], 0, True)
+        problems: list[Problem] = []
+        lots, pairs = self._lots, self._lot_of_row
+        get_new, get_old = lots.get, existing.get
+        modes, expiries = c["mode"], c["expires_on"]
+        for i, key in enumerate(keys):
+            if key is None:
+                continue
+            lot = get_new(key) or get_old(key)
+            if lot is None:
+                class_id, agency_id = meta[i]  # type: ignore[misc]
+                lot = lots[key] = _Lot(None, key[0], key[1], class_id, agency_id, key[2], modes[i], expiries[i],
+                                       c["lead_time_hours"][i], c["unit_cost"][i], 0, self.rows[i], False)
+            else:
+                lots[key] = lot
+                mode, exp = modes[i], expiries[i]
+                if mode != lot.mode or (exp is not None and lot.expires_on is not None and exp != lot.expires_on):
+                    problems.append(self._term_problem(i, lot, mode, exp))
+            pairs.append((i, lot))
+        return problems
+
+    def _term_problem(self, i: int, lot: _Lot, mode: str, exp: date | None) -> Problem:
+        where = f"row {lot.first_row}" if not lot.existing else "the existing lot"
+        if mode != lot.mode:
+            return Problem(self.rows[i], self._h("mode"), f"batch {lot.batch!r} is held as {lot.mode} in {where}, "
+                           f"not {mode}", mode)
+        return Problem(self.rows[i], self._h("expires_on"), f"batch {lot.batch!r} expires on {lot.expires_on} in "
+                       f"{where}; use a new batch for another expiry date", exp.isoformat() if exp else None)
+
+    def apply(self, progress: Progress | None = None) -> BulkResult:
+        """Write the lots, balances and movements (call only when :meth:`check` found nothing)."""
+        s, c, now, actor_id = self.s, self.cols, utcnow(), self.actor.id
+        old = [lot for lot in self._lots.values() if lot.existing]
+        new = [lot for lot in self._lots.values() if not lot.existing]
+        self._lock_existing(old)
+        for lot, first_id in zip(new, self._new_ids(len(new))):
+            lot.id = first_id
+        before = {id(lot): lot.on_hand for lot in old}
+        ref_col, reason_col, qty_col = c["reference"], c["reason"], c["qty"]
+        default_ref, receive = self.default_reference, MovementKind.RECEIVE.value
+        movements = []
+        append = movements.append
+        for i, lot in self._lot_of_row:
+            lot.on_hand += qty_col[i]
+            append((lot.id, receive, qty_col[i], 0, lot.on_hand, now, actor_id, lot.agency_id, lot.point_id,
+                    lot.item_id, ref_col[i] or default_ref, reason_col[i]))
+        lot_rows = [(lot.id, lot.item_id, lot.class_id, lot.agency_id, lot.point_id, lot.batch, lot.mode,
+                     lot.expires_on, lot.lead_time_hours, lot.unit_cost, lot.on_hand, 0, 1, now, now) for lot in new]
+        total, done = len(new) + len(movements) + len(old), 0
+        for chunk in iter_chunks(lot_rows, _CHUNK):
+            insert_many(s, StockLot.__table__, _LOT_COLUMNS, chunk)  # type: ignore[attr-defined]
+            done += len(chunk)
+            _tick(progress, done, total)
+        for chunk in iter_chunks(movements, _CHUNK):
+            insert_many(s, Movement.__table__, _MOVEMENT_COLUMNS, chunk)  # type: ignore[attr-defined]
+            done += len(chunk)
+            _tick(progress, done, total)
+        for chunk in iter_chunks(old, _CHUNK):
+            _set_balances(s, [(lot.id, lot.on_hand) for lot in chunk], now)
+            done += len(chunk)
+            _tick(progress, done, total)
+        changed = sum(1 for lot in old if lot.on_hand != before[id(lot)])
+        return BulkResult(len(movements), len(new), changed, len(movements))
+
+    def _lock_existing(self, old: list[_Lot]) -> None:
+        """Lock the lots this receipt adds to and read their balances afresh (PostgreSQL: row locks)."""
+        if not old:
+            return
+        by_id = {lot.id: lot for lot in old}
+        ids = sorted(by_id)  # type: ignore[type-var]
+        for chunk in iter_chunks(ids, 1000):
+            q = select(StockLot.id, StockLot.on_hand).where(StockLot.id.in_(chunk))  # type: ignore[union-attr]
+            if self.s.get_bind().dialect.name != "sqlite":
+                q = q.with_for_update()
+            for lot_id, on_hand in self.s.execute(q).all():
+                by_id[lot_id].on_hand = on_hand
+
+    def _new_ids(self, n: int) -> list[int]:
+        """Ids for ``n`` new lots, taken up front so that their movements can be written in bulk."""
+        if n == 0:
+            return []
+        dialect = self.s.get_bind().dialect.name
+        if dialect == "postgresql":
+            rows = self.s.execute(text("SELECT nextval(pg_get_serial_sequence('stock_lot', 'id')) "
+                                       "FROM generate_series(1, :n)"), {"n": n}).scalars().all()
+            return sorted(int(r) for r in rows)
+        # SQLite hands out max(id) + 1; this unit of work holds the write lock (BEGIN IMMEDIATE).
+        top = self.s.execute(select(func.coalesce(func.max(StockLot.id), 0))).scalar_one()
+        return list(range(top + 1, top + 1 + n))
+
+
+_LOT_COLUMNS = ("id", "item_id", "class_id", "agency_id", "point_id", "batch", "mode", "expires_on",
+                "lead_time_hours", "unit_cost", "on_hand", "reserved", "version", "created_at", "updated_at")
+_MOVEMENT_COLUMNS = ("lot_id", "kind", "qty", "reserved_delta", "balance_after", "at", "actor_id", "agency_id",
+                     "point_id", "item_id", "reference", "reason")
+
+
+def insert_many(s: Session, table: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """INSERT many rows in one executemany.
+
+    On SQLite the values go to the driver directly, after the column types' own bind
+    conversions (each distinct value converted once), which saves SQLAlchemy's per-row
+    parameter processing; other databases take the ordinary Core path.
+    """
+    if not rows:
+        return
+    conn = s.connection()
+    dialect = conn.dialect
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        # COPY is PostgreSQL's bulk path: one round trip for the whole chunk.
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    if dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(names, row)) for row in rows])
+        return
+    columns = list(zip(*rows))
+    for pos, name in enumerate(names):
+        process = table.c[name].type.bind_processor(dialect)
+        if process is not None or name in _TEMPORAL:
+            memo: dict[Any, Any] = {}
+            convert = _driver_value(process)
+            columns[pos] = tuple(memo[v] if v in memo else memo.setdefault(v, convert(v)) for v in columns[pos])
+    marks = ", ".join("?" * len(names))
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", list(zip(*columns)))
+
+
+def _set_balances(s: Session, pairs: list[tuple[int | None, int]], now: datetime) -> None:
+    """Set the on-hand of locked lots whose movements were just written (one executemany)."""
+    conn = s.connection()
+    if conn.dialect.name == "sqlite":
+        stamp = _driver_value(StockLot.__table__.c.updated_at.type.bind_processor(conn.dialect))(now)  # type: ignore[attr-defined]
+        conn.exec_driver_sql("UPDATE stock_lot SET on_hand = ?, version = version + 1, updated_at = ? WHERE id = ?",
+                             [(on_hand, stamp, lot_id) for lot_id, on_hand in pairs])
+        return
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        # Set-based: the new balances go in by COPY, then one UPDATE ... FROM joins them.
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS bulk_balance (id integer PRIMARY KEY, "
+                             "on_hand integer NOT NULL) ON COMMIT DELETE ROWS")
+        conn.exec_driver_sql("DELETE FROM bulk_balance")
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy("COPY bulk_balance (id, on_hand) FROM STDIN") as copy:
+            for pair in pairs:
+                copy.write_row(pair)
+        conn.execute(text("UPDATE stock_lot SET on_hand = b.on_hand, version = stock_lot.version + 1, "
+                          "updated_at = :now FROM bulk_balance b WHERE stock_lot.id = b.id"), {"now": now})
+        return
+    lots = StockLot.__table__  # type: ignore[attr-defined]
+    stmt = (update(lots).where(lots.c.id == bindparam("lot_id"))
+            .values(on_hand=bindparam("new_on_hand"), version=lots.c.version + 1, updated_at=now))
+    conn.execute(stmt, [{"lot_id": lot_id, "new_on_hand": on_hand} for lot_id, on_hand in pairs])
+
+
+_TEMPORAL = {"expires_on", "created_at", "updated_at", "at"}
+
+
+def _driver_value(process):  # type: ignore[no-untyped-def]
+    """The column's bind conversion, then what the sqlite3 module's own adapters would store."""
+    def convert(value: Any) -> Any:
+        if process is not None:
+            value = process(value)
+        if isinstance(value, datetime):
+            return value.isoformat(" ")
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+    return convert
+
+
+def _tick(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress("writing", done, total)
