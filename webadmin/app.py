@@ -1,0 +1,79 @@
+"""The application factory: configuration, extensions, log-in, languages and the admin views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFProtect
+
+import supplies
+from supplies.config import database_url as resolve_url
+
+from . import auth, i18n, settings
+from .converters import to_local
+from .db import RequestSession
+from .throttle import LoginThrottle
+from .views import register_views
+from .views.home import HomeView
+
+
+def create_app(database_url: str | None = None, **config: Any) -> Flask:
+    """Build the web admin over the database at ``database_url``.
+
+    The URL defaults like the library's (``SUPPLIES_DATABASE_URL``, else ``./supplies.db``).
+    Keyword arguments override Flask configuration keys (``SECRET_KEY``,
+    ``SESSION_COOKIE_SECURE``, ``WTF_CSRF_ENABLED``, ``LOGIN_MAX_FAILURES`` ...). The database
+    must be at the current schema (``supplies init``).
+    """
+    url = resolve_url(database_url)
+    inv = supplies.open(url)
+    inv.check_ready()
+
+    app = Flask(__name__)
+    app.config.update(settings.defaults(url, config.get("SECRET_KEY")))
+    app.config.update(config)
+
+    db = RequestSession(inv.engine)
+    app.extensions["supplies"] = inv
+    app.extensions["supplies_db"] = db
+    app.extensions["supplies_login_throttle"] = LoginThrottle(
+        app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_LOCKOUT"].total_seconds())
+    app.teardown_appcontext(db.remove)
+
+    CSRFProtect(app)
+    Babel(app, locale_selector=i18n.select_locale)
+    auth.login_manager.init_app(app)
+    app.before_request(auth.require_login)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(i18n.bp)
+    app.after_request(_security_headers)
+
+    @app.context_processor
+    def _template_globals() -> dict[str, Any]:
+        return {"languages": i18n.LOCALES, "current_locale": str(get_locale())}
+
+    app.jinja_env.filters["localtime"] = lambda v: to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""
+
+    admin = Admin(app, name=_l("Emergency supplies"), url="/",
+                  index_view=HomeView(db, name=_l("Dashboard"), url="/", endpoint="admin"),
+                  theme=Bootstrap4Theme(base_template="supplies/layout.html", fluid=True))
+    register_views(admin, db)
+    return app
+
+
+def _security_headers(response: Response) -> Response:
+    # Pages are never framed (click-jacking) and never sniffed into another type; everything
+    # the pages load comes from this server (the map is inline SVG, not tiles).
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'")
+    return response

@@ -1,0 +1,158 @@
+"""Log-in, log-out and password change with Flask-Login; the acting user is checked by the core on every request."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlmodel import select
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+import supplies
+from supplies.errors import PermissionDenied
+from supplies.models import Role, User
+from supplies.permissions import Actor, load_actor
+
+from .throttle import LoginThrottle
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please log in to see this page.")
+login_manager.login_message_category = "info"
+# A stolen cookie replayed from elsewhere is cut off when the address or browser changes.
+login_manager.session_protection = "strong"
+
+# Endpoints anyone may reach; every other page and action needs a logged-in user.
+PUBLIC_ENDPOINTS = {"auth.login", "static", "admin.static", "i18n.set_language"}
+
+
+class WebUser(UserMixin):
+    """The logged-in user: the core's :class:`~supplies.permissions.Actor` plus a session token.
+
+    The token is derived from the password hash, so changing a password ends every other
+    session of that user.
+    """
+
+    def __init__(self, actor: Actor, token: str) -> None:
+        self.actor = actor
+        self.token = token
+
+    @property
+    def name(self) -> str:
+        return self.actor.name
+
+    @property
+    def role(self) -> str:
+        return self.actor.role
+
+    def get_id(self) -> str:
+        return f"{self.actor.name}:{self.token}"
+
+    def has_role(self, *roles: str) -> bool:
+        return self.actor.role in roles
+
+    @property
+    def is_admin(self) -> bool:
+        return self.actor.role == Role.ADMIN
+
+
+def token_of(password_hash: str | None) -> str:
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> WebUser | None:
+    name, _sep, token = user_id.rpartition(":")
+    db = current_app.extensions["supplies_db"]()
+    password_hash = db.exec(select(User.password_hash).where(User.name == name)).one_or_none()
+    if password_hash is None or token_of(password_hash) != token:
+        return None
+    try:
+        actor = load_actor(db, name)
+    except PermissionDenied:  # deactivated since logging in
+        return None
+    return WebUser(actor, token)
+
+
+def acting() -> supplies.Inventory:
+    """The inventory acting as the logged-in user: every write of the web goes through it."""
+    return current_app.extensions["supplies"].as_user(current_user.name)
+
+
+def require_login() -> Any:
+    """Before every request: anything but the log-in page and static files needs a user."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+class LoginForm(FlaskForm):
+    name = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+def _throttle() -> LoginThrottle:
+    return current_app.extensions["supplies_login_throttle"]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect to another host would help phishing."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("admin.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        name, address = form.name.data.strip(), request.remote_addr or "-"
+        wait = _throttle().locked_for(name, address)
+        if wait:
+            minutes = int(wait // 60) + 1
+            flash(_("Too many failed log-ins. Try again in %(minutes)d minutes.", minutes=minutes), "danger")
+            return render_template("supplies/login.html", form=form), 429
+        user = current_app.extensions["supplies"].users.authenticate(name, form.password.data)
+        if user is None:
+            _throttle().failed(name, address)
+            flash(_("Wrong user name or password."), "danger")
+            return render_template("supplies/login.html", form=form), 401
+        _throttle().succeeded(name, address)
+        locale = session.get("locale")
+        session.clear()  # a fresh session at log-in: no fixation of a session planted before
+        if locale:
+            session["locale"] = locale
+        session.permanent = True
+        login_user(WebUser(load_actor_for(user.name), token_of(user.password_hash)))
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("supplies/login.html", form=form)
+
+
+def load_actor_for(name: str) -> Actor:
+    return load_actor(current_app.extensions["supplies_db"](), name)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,47 @@
+"""The admin's pages, grouped like the models; ``register_views`` puts them in the menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_admin import Admin
+from flask_babel import lazy_gettext as _l
+
+from ..db import RequestSession
+from .account import AccountView
+from .catalog import AgencyView, ClassRow, ClassTreeView, ClassView, ItemRow, ItemView
+from .dispatch import IncidentView, RequestRow, RequestView
+from .ledger import LedgerRow, LedgerView
+from .places import StoragePointView
+from .stock import LotRow, LotView
+from .stock_actions import StockActionsView
+from .targets import TargetRow, TargetView
+from .users import UserRow, UserView
+
+from supplies.models import Agency, Incident, StoragePoint
+
+
+def register_views(admin: Admin, db: RequestSession) -> None:
+    """Add every page to ``admin``; every model view reads through the request session ``db``."""
+    stock, catalog, dispatch = _l("Stock"), _l("Catalog"), _l("Dispatch")
+    views: list[Any] = [
+        LotView(LotRow, db, name=_l("Stock lots"), category=stock, endpoint="lots", url="/stock/lots"),
+        StockActionsView(name=_l("Stock actions"), category=stock, endpoint="stock_actions", url="/stock/actions"),
+        LedgerView(LedgerRow, db, name=_l("Ledger"), category=stock, endpoint="ledger", url="/stock/ledger"),
+        StoragePointView(StoragePoint, db, name=_l("Storage points"), endpoint="points", url="/points"),
+        AgencyView(Agency, db, name=_l("Agencies"), category=catalog, endpoint="agencies", url="/catalog/agencies"),
+        ClassView(ClassRow, db, name=_l("Supply classes"), category=catalog, endpoint="classes",
+                  url="/catalog/classes"),
+        ClassTreeView(name=_l("Class tree"), category=catalog, endpoint="class_tree", url="/catalog/tree"),
+        ItemView(ItemRow, db, name=_l("Items"), category=catalog, endpoint="items", url="/catalog/items"),
+        TargetView(TargetRow, db, name=_l("Reserve targets"), category=catalog, endpoint="targets",
+                   url="/catalog/targets"),
+        IncidentView(Incident, db, name=_l("Incidents"), category=dispatch, endpoint="incidents",
+                     url="/dispatch/incidents"),
+        RequestView(RequestRow, db, name=_l("Dispatch requests"), category=dispatch, endpoint="requests",
+                    url="/dispatch/requests"),
+        UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
+        AccountView(name=_l("My account"), endpoint="account", url="/account"),
+    ]
+    for view in views:
+        admin.add_view(view)

@@ -1,0 +1,194 @@
+"""What every admin view shares: log-in and role checks, CSRF forms, scoped queries, and writes through the core."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import abort, flash, has_request_context, url_for
+from flask_admin import BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
+from flask_admin.helpers import is_form_submitted
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import Form
+
+import supplies
+from supplies.errors import SuppliesError
+from supplies.models import Role
+
+from ..auth import acting, login_manager
+from ..converters import FilterConverter, ModelConverter, to_local
+
+ALL_ROLES: tuple[str, ...] = tuple(r.value for r in Role)
+
+
+class SecureForm(FlaskForm):
+    """The base of every form: Flask-WTF's CSRF token (checked app-wide by CSRFProtect) and
+    WTForms' messages in the user's language."""
+
+    def __init__(self, formdata: Any = None, obj: Any = None, prefix: str = "", **kwargs: Any) -> None:
+        self._obj = obj  # Flask-Admin's Unique validator skips the record being edited
+        if formdata is None:
+            super().__init__(obj=obj, prefix=prefix, **kwargs)
+        else:
+            super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
+
+
+def role_in(*roles: str) -> bool:
+    return has_request_context() and current_user.is_authenticated and current_user.role in roles
+
+
+def flash_form_errors(form: Form) -> None:
+    """One message per bad field, naming the field and the reason."""
+    for field in form:
+        for error in field.errors:
+            if isinstance(error, str):
+                flash(_("%(field)s: %(reason)s", field=field.label.text, reason=error), "danger")
+
+
+def show_error(form: Form | None, exc: SuppliesError, fields: dict[str, str] | None = None) -> None:
+    """Show a refusal of the core on the form field it names (and as a message)."""
+    name = (fields or {}).get(exc.field or "", exc.field)
+    field = form._fields.get(name) if form is not None and name else None  # type: ignore[attr-defined]
+    if field is not None:
+        field.errors = [*field.errors, exc.reason]
+        flash(_("%(field)s: %(reason)s", field=field.label.text, reason=exc.reason), "danger")
+    elif exc.field:
+        flash(_("%(field)s: %(reason)s", field=exc.field, reason=exc.reason), "danger")
+    else:
+        flash(exc.reason, "danger")
+
+
+def _datetime(view: Any, value: datetime, name: str) -> str:
+    return to_local(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _date(view: Any, value: date, name: str) -> str:
+    return value.isoformat()
+
+
+class Guarded:
+    """Log-in and role checks shared by model views and plain views."""
+
+    #: Roles that may open the view at all.
+    roles: tuple[str, ...] = ALL_ROLES
+
+    def is_accessible(self) -> bool:
+        return role_in(*self.roles)
+
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        abort(403)
+
+
+class SecureView(Guarded, BaseView):
+    """A plain page of the admin (forms, dashboard) that needs log-in and a role."""
+
+
+class SecureModelView(Guarded, ModelView):
+    """A list (and maybe form) over a table or a read-only row mapping.
+
+    Reads use the request's session, filtered to the user's scope by :meth:`scope`; writes
+    call the core services as the logged-in user (:meth:`create` / :meth:`update`), so the
+    core checks permissions and validates input once for the CLI, the library and the web.
+    The web only hides what the core would refuse. Nothing is ever deleted from the web:
+    points are closed, users deactivated, and the ledger is append-only.
+    """
+
+    form_base_class = SecureForm
+    model_form_converter = ModelConverter
+    filter_converter = FilterConverter()
+    column_type_formatters = {**DEFAULT_FORMATTERS, datetime: _datetime, date: _date}
+    column_type_formatters_export = {type(None): lambda view, value, name: "",
+                                     datetime: _datetime, date: _date}
+    page_size = 50
+    can_delete = False
+    column_display_pk = False
+
+    #: Roles shown the create and edit buttons (the core decides in the end).
+    create_roles: tuple[str, ...] = ()
+    edit_roles: tuple[str, ...] = ()
+    #: Core error field name -> form field name, where they differ.
+    error_fields: dict[str, str] = {}
+
+    @property  # type: ignore[override]
+    def can_create(self) -> bool:
+        return role_in(*self.create_roles)
+
+    @property  # type: ignore[override]
+    def can_edit(self) -> bool:
+        return role_in(*self.edit_roles)
+
+    # -- reads ---------------------------------------------------------------------------------
+    def scope(self, query: Any) -> Any:
+        """Restrict a query to what the logged-in user may see (override per view)."""
+        return query
+
+    def get_query(self) -> Any:
+        return self.scope(super().get_query())
+
+    def get_count_query(self) -> Any:
+        return self.scope(super().get_count_query())
+
+    def get_one(self, id: Any) -> Any:
+        pk = getattr(self.model, self._primary_key)
+        try:
+            key = int(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(pk == key).one_or_none()
+
+    # -- writes --------------------------------------------------------------------------------
+    def validate_form(self, form: Form) -> bool:
+        ok = super().validate_form(form)
+        if not ok and is_form_submitted():
+            flash_form_errors(form)
+        return ok
+
+    def create(self, inv: supplies.Inventory, form: Form) -> Any:
+        raise NotImplementedError
+
+    def update(self, inv: supplies.Inventory, form: Form, model: Any) -> Any:
+        raise NotImplementedError
+
+    def create_model(self, form: Form) -> Any:
+        try:
+            return self.create(acting(), form) or True
+        except SuppliesError as exc:
+            show_error(form, exc, self.error_fields)
+            return False
+
+    def update_model(self, form: Form, model: Any) -> bool:
+        try:
+            self.update(acting(), form, model)
+        except SuppliesError as exc:
+            show_error(form, exc, self.error_fields)
+            return False
+        return True
+
+    def delete_model(self, model: Any) -> bool:
+        abort(403)
+
+
+def changed(form: Form, model: Any, names: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """The form values that differ from the record's, for a core ``update(**changes)``."""
+    out: dict[str, Any] = {}
+    for name in names:
+        value = form[name].data
+        if isinstance(value, str):
+            value = value.strip()
+        if (value if value != "" else None) != getattr(model, name, None):
+            out[name] = value
+    return out
+
+
+def list_url(view: Any, column: str, value: str, operation: type) -> str:
+    """The list URL of ``view`` with its ``operation`` filter on ``column`` set to ``value``."""
+    for index, flt in enumerate(view._filters or []):
+        if type(flt) is operation and getattr(getattr(flt, "column", None), "key", None) == column:
+            return url_for(f"{view.endpoint}.index_view", **{f"flt0_{view.get_filter_arg(index, flt)}": value})
+    return url_for(f"{view.endpoint}.index_view")

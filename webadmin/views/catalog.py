@@ -1,0 +1,248 @@
+"""Catalog pages: responsible agencies, the supply-class tree, and items (writes through inv.agencies/classes/items)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_admin import expose
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+import supplies
+from supplies.models import Agency, Item, Role, SupplyClass
+
+from .. import labels
+from ..auth import acting
+from .base import SecureForm, SecureModelView, SecureView, changed
+from .rows import RowBase, agency_options, class_options, code_filters, row_table
+
+ADMIN, OFFICER, WAREHOUSE = Role.ADMIN.value, Role.AGENCY_OFFICER.value, Role.WAREHOUSE.value
+
+COMMON_LABELS = {
+    "code": _l("Code"), "name": _l("Name"), "name_en": _l("English name"), "contact": _l("Contact person"),
+    "phone": _l("Phone"), "level": _l("Level"), "region_code": _l("Region code"),
+    "agency": _l("Agency"), "agency_name": _l("Agency name"), "parent": _l("Parent class"),
+    "supply_class": _l("Supply class"), "spec": _l("Specification"), "unit": _l("Unit"),
+    "shelf_life_days": _l("Shelf life (days)"), "unit_weight_kg": _l("Unit weight (kg)"),
+    "unit_volume_m3": _l("Unit volume (m³)"), "created_at": _l("Created"),
+}
+
+
+def _blank(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", "—"), *options]
+
+
+# -- agencies ----------------------------------------------------------------------------------
+class AgencyView(SecureModelView):
+    """Responsible agencies with their contact; admins add them, an agency's officer corrects its own."""
+
+    column_list = ("code", "name", "contact", "phone", "level", "region_code")
+    column_searchable_list = ("code", "name", "contact", "phone")
+    column_filters = ("level", "region_code")
+    column_default_sort = "code"
+    column_labels = COMMON_LABELS
+    column_formatters = {"level": labels.formatter(labels.LEVELS)}
+    column_choices = {"level": labels.choices(labels.LEVELS)}
+    form_columns = ("code", "name", "contact", "phone", "level", "region_code")
+    form_choices = {"level": labels.choices(labels.LEVELS)}
+    create_roles = (ADMIN,)
+    edit_roles = (ADMIN, OFFICER)
+
+    def create(self, inv: supplies.Inventory, form: Any) -> Any:
+        d = form.data
+        return inv.agencies.add(d["code"], d["name"], contact=d["contact"], phone=d["phone"],
+                                level=d["level"], region_code=d["region_code"])
+
+    def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
+        return inv.agencies.update(model.code, **changed(form, model, self.form_columns))
+
+
+# -- supply classes ----------------------------------------------------------------------------
+_parent = aliased(SupplyClass)
+_class_rows = row_table(
+    select(SupplyClass.id, SupplyClass.code, SupplyClass.name, SupplyClass.name_en,
+           _parent.code.label("parent"), SupplyClass.agency_id, Agency.code.label("agency"),
+           Agency.name.label("agency_name"))
+    .join(Agency, Agency.id == SupplyClass.agency_id)
+    .outerjoin(_parent, _parent.id == SupplyClass.parent_id), "class_rows")
+
+
+class ClassRow(RowBase):
+    __table__ = _class_rows
+
+
+class ClassForm(SecureForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("English name"), validators=[Optional(), Length(max=200)])
+    parent = SelectField(_l("Parent class"), choices=[], validate_choice=False)
+    agency = SelectField(_l("Agency"), choices=[], validate_choice=False,
+                         description=_l("The one agency that stockpiles this class; it changes only by a handover."))
+
+
+class ClassView(SecureModelView):
+    """Supply classes: code, parent and the one responsible agency (also drawn as a tree)."""
+
+    column_list = ("code", "name", "name_en", "parent", "agency", "agency_name")
+    column_searchable_list = ("code", "name", "name_en", "parent", "agency")
+    column_filters = (*code_filters(ClassRow.agency, _l("Agency"), agency_options),
+                      *code_filters(ClassRow.parent, _l("Parent class"), class_options))
+    column_default_sort = "code"
+    column_labels = COMMON_LABELS
+    form = ClassForm
+    create_roles = edit_roles = (ADMIN, OFFICER)
+    error_fields = {"user": "agency"}
+
+    def scope(self, query: Any) -> Any:
+        if current_user.role == OFFICER:
+            return query.filter(ClassRow.agency_id == (current_user.actor.agency_id or -1))
+        return query
+
+    def _choices(self, form: Any, *, creating: bool) -> Any:
+        form.parent.choices = _blank(list(class_options))
+        agencies = list(agency_options)
+        if current_user.role == OFFICER:
+            own = self.session.get(Agency, current_user.actor.agency_id)
+            agencies = [a for a in agencies if own is not None and a[0] == own.code]
+        form.agency.choices = agencies
+        if not creating:
+            form.agency.render_kw = {"disabled": True}
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._choices(super().create_form(obj), creating=True)
+
+    def edit_form(self, obj: Any = None) -> Any:
+        return self._choices(super().edit_form(obj), creating=False)
+
+    def create(self, inv: supplies.Inventory, form: Any) -> Any:
+        d = form.data
+        return inv.classes.add(d["code"].strip(), d["name"], agency=d["agency"], parent=d["parent"] or None,
+                               name_en=d["name_en"] or None)
+
+    def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
+        # A class keeps its code (lots and requests name it); the code field is read-only here.
+        d = form.data
+        return inv.classes.update(model.code, name=d["name"], name_en=d["name_en"] or "",
+                                  parent=d["parent"] if d["parent"] and d["parent"] != model.parent else None)
+
+    def on_form_prefill(self, form: Any, id: Any) -> None:
+        form.code.render_kw = {"readonly": True}
+
+
+class ClassTreeView(SecureView):
+    """The supply-class tree, indented, with each class's responsible agency."""
+
+    @expose("/")
+    def index(self) -> Any:
+        nodes = acting().classes.tree()
+        if current_user.role == OFFICER:
+            own = self._own_agency_code()
+            nodes = [n for n in nodes if n.agency == own]
+        return self.render("supplies/class_tree.html", nodes=nodes)
+
+    def _own_agency_code(self) -> str | None:
+        from .rows import session
+        return session().execute(select(Agency.code).where(Agency.id == current_user.actor.agency_id)).scalar()
+
+
+# -- items -------------------------------------------------------------------------------------
+_item_rows = row_table(
+    select(Item.id, Item.code, Item.name, Item.name_en, Item.spec, Item.unit, Item.class_id,
+           SupplyClass.code.label("supply_class"), SupplyClass.agency_id, Agency.code.label("agency"),
+           Item.shelf_life_days, Item.unit_weight_kg, Item.unit_volume_m3)
+    .join(SupplyClass, SupplyClass.id == Item.class_id)
+    .join(Agency, Agency.id == SupplyClass.agency_id), "item_rows")
+
+
+class ItemRow(RowBase):
+    __table__ = _item_rows
+
+
+class ItemForm(SecureForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("English name"), validators=[Optional(), Length(max=200)])
+    supply_class = SelectField(_l("Supply class"), choices=[], validate_choice=False)
+    spec = StringField(_l("Specification"), validators=[Optional(), Length(max=200)])
+    unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=20)])
+    shelf_life_days = IntegerField(_l("Shelf life (days)"), validators=[Optional(), NumberRange(min=0)])
+    unit_weight_kg = StringField(_l("Unit weight (kg)"), validators=[Optional()])
+    unit_volume_m3 = StringField(_l("Unit volume (m³)"), validators=[Optional()])
+
+
+_ITEM_FIELDS = ("code", "name", "name_en", "spec", "unit", "shelf_life_days", "unit_weight_kg", "unit_volume_m3")
+
+
+class ItemView(SecureModelView):
+    """Items under the classes; warehouse staff correct them in their daily work."""
+
+    column_list = ("code", "name", "spec", "unit", "supply_class", "agency", "shelf_life_days")
+    column_searchable_list = ("code", "name", "name_en", "spec", "supply_class")
+    column_filters = (*code_filters(ItemRow.supply_class, _l("Supply class"), class_options),
+                      *code_filters(ItemRow.agency, _l("Agency"), agency_options), "unit")
+    column_default_sort = "code"
+    column_labels = COMMON_LABELS
+    form = ItemForm
+    create_roles = edit_roles = (ADMIN, WAREHOUSE, OFFICER)
+
+    def scope(self, query: Any) -> Any:
+        if current_user.role == OFFICER:
+            return query.filter(ItemRow.agency_id == (current_user.actor.agency_id or -1))
+        return query
+
+    def _choices(self, form: Any) -> Any:
+        if current_user.role == OFFICER:
+            form.supply_class.choices = class_options_for_agency(current_user.actor.agency_id)
+        else:
+            form.supply_class.choices = list(class_options)
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._choices(super().create_form(obj))
+
+    def edit_form(self, obj: Any = None) -> Any:
+        return self._choices(super().edit_form(obj))
+
+    @staticmethod
+    def _values(form: Any) -> dict[str, Any]:
+        d = {k: (v.strip() if isinstance(v, str) else v) for k, v in form.data.items() if k in _ITEM_FIELDS}
+        for key in ("unit_weight_kg", "unit_volume_m3"):
+            d[key] = _number(d[key], key)
+        return {k: (None if v == "" else v) for k, v in d.items()}
+
+    def create(self, inv: supplies.Inventory, form: Any) -> Any:
+        d = self._values(form)
+        return inv.items.add(d.pop("code"), d.pop("name"), supply_class=form.supply_class.data,
+                             unit=d.pop("unit"), **d)
+
+    def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
+        d = self._values(form)
+        changes = {k: v for k, v in d.items() if v != getattr(model, k)}
+        if form.supply_class.data and form.supply_class.data != model.supply_class:
+            changes["supply_class"] = form.supply_class.data
+        return inv.items.update(model.code, **changes) if changes else None
+
+
+def class_options_for_agency(agency_id: int | None) -> list[tuple[str, str]]:
+    return class_options_where(SupplyClass.agency_id == (agency_id or -1))
+
+
+def class_options_where(condition: Any) -> list[tuple[str, str]]:
+    from .rows import session
+    rows = session().execute(select(SupplyClass.code, SupplyClass.name).where(condition)
+                             .order_by(SupplyClass.code)).all()
+    return [(c, f"{c} {n}") for c, n in rows]
+
+
+def _number(value: Any, field: str) -> Any:
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise supplies.InvalidInput("must be a number", field) from None

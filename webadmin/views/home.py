@@ -1,0 +1,45 @@
+"""The home page: a dashboard of stock against targets, expiry, open requests and a map of the points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_admin import AdminIndexView, expose
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_login import current_user
+
+from .. import dashboard, labels
+from ..auth import acting
+from .base import Guarded, list_url
+from .rows import session
+from .stock import ExpiringWithin
+
+
+class HomeView(Guarded, AdminIndexView):
+    """The dashboard every user lands on, in their own scope."""
+
+    def __init__(self, db: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.db = db
+
+    @expose("/")
+    def index(self) -> Any:
+        s, actor, inv = session(), current_user.actor, acting()
+        lots, requests = self._view("lots"), self._view("requests")
+        expiry_links = {d: list_url(lots, "expires_on", d, ExpiringWithin) if lots else None for d in ("0", "30", "90")}
+        request_links = {state: list_url(requests, "status", state, FilterEqual) if requests else None
+                         for state in dashboard.OPEN_STATES}
+        return self.render(
+            "supplies/home.html",
+            classes=dashboard.by_class(s, actor, inv.stock.summary(by=("class",))),
+            soonest=inv.stock.lots(expiring_within_days=90, limit=10),
+            expiry=dashboard.expiry_counts(s, actor), expiry_links=expiry_links,
+            requests=dashboard.open_requests(s), request_links=request_links,
+            status_labels=labels.REQUEST_STATUS, kind_labels=labels.POINT_KINDS,
+            map=dashboard.map_data(s, actor), lots_view=lots)
+
+    def _view(self, endpoint: str) -> Any:
+        for view in self.admin._views:
+            if getattr(view, "endpoint", None) == endpoint:
+                return view if view.is_accessible() else None
+        return None

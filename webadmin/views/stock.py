@@ -1,0 +1,139 @@
+"""The stock list: every lot with its point, item, class, agency and balances, in the user's scope."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import url_for
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_admin.model.template import LinkRowAction
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from supplies.models import Agency, Item, Role, StockLot, StoragePoint, SupplyClass
+
+from .. import labels
+from .base import SecureModelView, role_in
+from .rows import RowBase, agency_options, class_options, code_filters, item_options, point_options, row_table
+
+STOCK_WRITERS = (Role.ADMIN.value, Role.WAREHOUSE.value, Role.AGENCY_OFFICER.value)
+
+_lot_rows = row_table(
+    select(StockLot.id, StockLot.point_id, StoragePoint.code.label("point"), StoragePoint.name.label("point_name"),
+           StoragePoint.level, StoragePoint.region_code, StockLot.item_id, Item.code.label("item"),
+           Item.name.label("item_name"), Item.unit, SupplyClass.code.label("supply_class"), StockLot.agency_id,
+           Agency.code.label("agency"), StockLot.batch, StockLot.mode, StockLot.expires_on,
+           StockLot.lead_time_hours, StockLot.on_hand, StockLot.reserved,
+           (StockLot.on_hand - StockLot.reserved).label("free"), StockLot.updated_at)
+    .join(Item, Item.id == StockLot.item_id)
+    .join(SupplyClass, SupplyClass.id == StockLot.class_id)
+    .join(Agency, Agency.id == StockLot.agency_id)
+    .join(StoragePoint, StoragePoint.id == StockLot.point_id), "lot_rows")
+
+
+class LotRow(RowBase):
+    __table__ = _lot_rows
+
+
+def scope_stock(query: Any, point_col: Any, agency_col: Any) -> Any:
+    """Warehouse staff read their own points, agency officers their agency's stock (as the core does)."""
+    actor = current_user.actor
+    if actor.role == Role.WAREHOUSE:
+        return query.filter(point_col.in_(actor.point_ids or {-1}))
+    if actor.role == Role.AGENCY_OFFICER:
+        return query.filter(agency_col == (actor.agency_id if actor.agency_id is not None else -1))
+    return query
+
+
+class ExpiringWithin(BaseSQLAFilter):
+    """Lots with an expiry date no later than N days from today (expired ones included)."""
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        limit = date.today() + timedelta(days=int(value))
+        return query.filter(LotRow.expires_on.is_not(None), LotRow.expires_on <= limit)
+
+    def clean(self, value: str) -> int:
+        days = int(value)
+        if days < 0:
+            raise ValueError("days must be 0 or more")
+        return days
+
+    def operation(self) -> Any:
+        return _l("within (days)")
+
+
+class InStock(BaseSQLAFilter):
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        return query.filter(LotRow.on_hand > 0) if value == "1" else query.filter(LotRow.on_hand == 0)
+
+    def operation(self) -> Any:
+        return _l("is")
+
+
+def _lot_action(endpoint: str, icon: str, title: Any) -> LinkRowAction:
+    class _Action(LinkRowAction):
+        def render(self, context: Any, row_id: Any, row: Any) -> Any:
+            if not role_in(*STOCK_WRITERS):
+                return ""
+            return super().render(context, row_id, row)
+
+    return _Action(icon, lambda view, row_id, row: url_for(endpoint, lot=row_id), title=title)
+
+
+class LotView(SecureModelView):
+    """Stock lots, read-only: quantities change only through the stock actions (and the ledger)."""
+
+    column_list = ("point", "item", "item_name", "batch", "expires_on", "mode", "on_hand", "reserved", "free",
+                   "unit", "agency")
+    column_searchable_list = ("item", "item_name", "point", "point_name", "batch")
+    column_filters = (
+        *code_filters(LotRow.point, _l("Storage point"), point_options),
+        *code_filters(LotRow.item, _l("Item"), item_options),
+        *code_filters(LotRow.supply_class, _l("Supply class"), class_options),
+        *code_filters(LotRow.agency, _l("Agency"), agency_options),
+        "mode", "expires_on", "level", "region_code", "on_hand",
+        ExpiringWithin(LotRow.expires_on, _l("Expires"),
+                       options=[("0", _l("already expired")), ("30", "30"), ("90", "90"), ("365", "365")]),
+        InStock(LotRow.on_hand, _l("In stock"), options=[("1", _l("yes")), ("0", _l("no"))]),
+    )
+    column_choices = {"mode": labels.choices(labels.RESERVE_MODES), "level": labels.choices(labels.LEVELS)}
+    column_sortable_list = ("point", "item", "item_name", "batch", "expires_on", "mode", "on_hand", "reserved",
+                            "free", "agency")
+    column_default_sort = [("point", False), ("item", False), ("expires_on", False)]
+    column_labels = {
+        "point": _l("Storage point"), "point_name": _l("Point name"), "item": _l("Item"),
+        "item_name": _l("Item name"), "batch": _l("Batch"), "expires_on": _l("Expires"), "mode": _l("Reserve mode"),
+        "on_hand": _l("On hand"), "reserved": _l("Reserved"), "free": _l("Free"), "unit": _l("Unit"),
+        "agency": _l("Agency"), "supply_class": _l("Supply class"), "level": _l("Level"),
+        "region_code": _l("Region code"),
+    }
+    column_descriptions = {"reserved": _l("Held for approved dispatch requests."),
+                           "free": _l("On hand less reserved: what can be issued.")}
+    column_formatters = {"mode": labels.formatter(labels.RESERVE_MODES),
+                         "expires_on": lambda v, c, m, n: _expiry(m.expires_on)}
+    column_extra_row_actions = [
+        _lot_action("stock_actions.issue", "fa fa-sign-out", _l("Issue")),
+        _lot_action("stock_actions.transfer", "fa fa-exchange", _l("Transfer")),
+        _lot_action("stock_actions.adjust", "fa fa-calculator", _l("Count")),
+        _lot_action("stock_actions.rotate", "fa fa-refresh", _l("Rotate")),
+        _lot_action("stock_actions.write_off", "fa fa-trash", _l("Write off")),
+        LinkRowAction("fa fa-book", lambda view, row_id, row: url_for("ledger.index_view", lot=row_id),
+                      title=_l("Ledger")),
+    ]
+    list_template = "supplies/lot_list.html"
+
+    def scope(self, query: Any) -> Any:
+        return scope_stock(query, LotRow.point_id, LotRow.agency_id)
+
+
+def _expiry(value: date | None) -> Any:
+    if value is None:
+        return ""
+    days = (value - date.today()).days
+    style = "danger" if days < 0 else "warning" if days <= 30 else "info" if days <= 90 else ""
+    if not style:
+        return value.isoformat()
+    return Markup('<span class="badge badge-{}">{}</span>').format(style, value.isoformat())

@@ -1,0 +1,93 @@
+"""Reserve targets: how much of an item a storage point or a region should hold (writes via inv.targets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+import supplies
+from supplies.models import Item, ReserveTarget, Role, StockLot, StoragePoint, SupplyClass
+
+from .base import SecureForm, SecureModelView
+from .rows import RowBase, code_filters, item_options, point_options, row_table
+
+_on_hand = (select(func.coalesce(func.sum(StockLot.on_hand), 0))
+            .where(StockLot.item_id == ReserveTarget.item_id, StockLot.point_id == ReserveTarget.point_id)
+            .correlate(ReserveTarget).scalar_subquery())
+
+_target_rows = row_table(
+    select(ReserveTarget.id, Item.code.label("item"), Item.name.label("item_name"), Item.unit,
+           ReserveTarget.point_id, StoragePoint.code.label("point"), ReserveTarget.region_code,
+           ReserveTarget.quantity, _on_hand.label("on_hand"), SupplyClass.agency_id, ReserveTarget.updated_at)
+    .join(Item, Item.id == ReserveTarget.item_id)
+    .join(SupplyClass, SupplyClass.id == Item.class_id)
+    .outerjoin(StoragePoint, StoragePoint.id == ReserveTarget.point_id), "target_rows")
+
+
+class TargetRow(RowBase):
+    __table__ = _target_rows
+
+
+class TargetForm(SecureForm):
+    item = SelectField(_l("Item"), choices=[], validate_choice=False)
+    point = SelectField(_l("Storage point"), choices=[], validate_choice=False)
+    region_code = StringField(_l("Region code"), validators=[Optional(), Length(max=20)],
+                              description=_l("For a target over a whole region instead of one point."))
+    quantity = IntegerField(_l("Target quantity"), validators=[InputRequired(), NumberRange(min=0)])
+
+
+class TargetView(SecureModelView):
+    """Targets per item and point (with what the point holds now) or per region."""
+
+    column_list = ("item", "item_name", "point", "region_code", "quantity", "on_hand", "unit", "updated_at")
+    column_searchable_list = ("item", "item_name", "point", "region_code")
+    column_filters = (*code_filters(TargetRow.item, _l("Item"), item_options),
+                      *code_filters(TargetRow.point, _l("Storage point"), point_options), "region_code")
+    column_default_sort = ("item", False)
+    column_labels = {"item": _l("Item"), "item_name": _l("Item name"), "point": _l("Storage point"),
+                     "region_code": _l("Region code"), "quantity": _l("Target"), "on_hand": _l("On hand"),
+                     "unit": _l("Unit"), "updated_at": _l("Updated")}
+    column_descriptions = {"on_hand": _l("What the point holds now (point targets only).")}
+    form = TargetForm
+    create_roles = edit_roles = (Role.ADMIN.value, Role.DISPATCHER.value)
+
+    def scope(self, query: Any) -> Any:
+        if current_user.role == Role.WAREHOUSE:
+            return query.filter(TargetRow.point_id.in_(current_user.actor.point_ids or {-1}))
+        if current_user.role == Role.AGENCY_OFFICER:
+            return query.filter(TargetRow.agency_id == (current_user.actor.agency_id or -1))
+        return query
+
+    def _choices(self, form: Any) -> Any:
+        form.item.choices = list(item_options)
+        form.point.choices = [("", "—"), *list(point_options)]
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._choices(super().create_form(obj))
+
+    def edit_form(self, obj: Any = None) -> Any:
+        form = self._choices(super().edit_form(obj))
+        # A target's item and place are its identity: edit the quantity, or add another target.
+        for name in ("item", "point", "region_code"):
+            form[name].render_kw = {"disabled": True}
+        return form
+
+    def on_form_prefill(self, form: Any, id: Any) -> None:
+        row = self.get_one(id)
+        if row is not None:
+            form.point.data = row.point or ""
+
+    def create(self, inv: supplies.Inventory, form: Any) -> Any:
+        d = form.data
+        return inv.targets.set(d["item"], d["quantity"], point=d["point"] or None,
+                               region_code=(d["region_code"] or "").strip() or None)
+
+    def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
+        return inv.targets.set(model.item, form.quantity.data, point=model.point,
+                               region_code=None if model.point else model.region_code)

@@ -1,0 +1,122 @@
+"""Users, their roles and scopes (admins only; writes via inv.users)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, g
+from flask_admin.actions import action
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+import supplies
+from supplies.errors import SuppliesError
+from supplies.models import Agency, Role, StoragePoint, User, UserPoint
+
+from .. import labels
+from ..auth import acting
+from .base import SecureForm, SecureModelView
+from .rows import RowBase, agency_options, code_filters, point_options, row_table, session
+
+_user_rows = row_table(
+    select(User.id, User.name, User.role, Agency.code.label("agency"), User.active, User.created_at)
+    .outerjoin(Agency, Agency.id == User.agency_id), "user_rows")
+
+
+class UserRow(RowBase):
+    __table__ = _user_rows
+
+
+class UserForm(SecureForm):
+    name = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
+    role = SelectField(_l("Role"), choices=labels.choices(labels.ROLES))
+    agency = SelectField(_l("Agency"), choices=[], validate_choice=False,
+                         description=_l("Agency officers act for this agency only."))
+    points = SelectMultipleField(_l("Storage points"), choices=[], validate_choice=False,
+                                 description=_l("Warehouse staff see and change stock at these points only."))
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)],
+                             description=_l("At least 8 characters. Leave empty to keep the current one."))
+
+
+class UserView(SecureModelView):
+    """Who may log in, with which role and scope. Users are deactivated, never deleted: the
+    ledger names them."""
+
+    roles = create_roles = edit_roles = (Role.ADMIN.value,)
+    column_list = ("name", "role", "agency", "points", "active", "created_at")
+    column_searchable_list = ("name", "agency")
+    column_filters = ("role", "active", *code_filters(UserRow.agency, _l("Agency"), agency_options))
+    column_choices = {"role": labels.choices(labels.ROLES)}
+    column_default_sort = "name"
+    column_labels = {"name": _l("User name"), "role": _l("Role"), "agency": _l("Agency"),
+                     "points": _l("Storage points"), "active": _l("Active"), "created_at": _l("Created")}
+    column_formatters = {"role": labels.formatter(labels.ROLES),
+                         "points": lambda v, c, m, n: ", ".join(v.points_of(m.id))}
+    column_sortable_list = ("name", "role", "agency", "active", "created_at")
+    form = UserForm
+    error_fields = {"points": "points", "agency": "agency", "role": "role", "password": "password"}
+
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        count, rows = super().get_list(*args, **kwargs)
+        # The points of every user on the page in one query (not one per row).
+        ids = [r.id for r in rows]
+        points: dict[int, list[str]] = {}
+        if ids:
+            q = (select(UserPoint.user_id, StoragePoint.code).join(StoragePoint)
+                 .where(UserPoint.user_id.in_(ids)).order_by(StoragePoint.code))
+            for uid, code in session().execute(q).all():
+                points.setdefault(uid, []).append(code)
+        g.user_points = points
+        return count, rows
+
+    def points_of(self, user_id: int) -> list[str]:
+        return g.get("user_points", {}).get(user_id, [])
+
+    def _choices(self, form: Any) -> Any:
+        form.agency.choices = [("", "—"), *list(agency_options)]
+        form.points.choices = list(point_options)
+        return form
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._choices(super().create_form(obj))
+
+    def edit_form(self, obj: Any = None) -> Any:
+        form = self._choices(super().edit_form(obj))
+        form.name.render_kw = {"readonly": True}
+        return form
+
+    def on_form_prefill(self, form: Any, id: Any) -> None:
+        row = self.get_one(id)
+        if row is not None:
+            form.agency.data = row.agency or ""
+            form.points.data = list(session().execute(
+                select(StoragePoint.code).join(UserPoint).where(UserPoint.user_id == row.id)).scalars())
+
+    def create(self, inv: supplies.Inventory, form: Any) -> Any:
+        d = form.data
+        return inv.users.add(d["name"].strip(), role=d["role"], points=d["points"] or [],
+                             agency=d["agency"] or None, password=d["password"] or None)
+
+    def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
+        d = form.data
+        info = inv.users.set_scope(model.name, role=d["role"], points=d["points"] or [], agency=d["agency"] or "")
+        if d["password"]:
+            inv.users.set_password(model.name, d["password"])
+        return info
+
+    @action("deactivate", _l("Deactivate"), _l("Deactivate the selected users? They can no longer log in."))
+    def action_deactivate(self, ids: list[str]) -> None:
+        names = session().execute(select(User.name).where(User.id.in_([int(i) for i in ids]))).scalars().all()
+        done = 0
+        for name in names:
+            try:
+                acting().users.deactivate(name)
+                done += 1
+            except SuppliesError as exc:
+                flash(_("%(field)s: %(reason)s", field=name, reason=exc.reason), "danger")
+        if done:
+            flash(_("%(count)d users deactivated.", count=done), "success")
+
