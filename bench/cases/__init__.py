@@ -1,0 +1,16 @@
+"""The benchmark cases, one module each; every module defines ``CASE``, a :class:`bench.harness.Case` subclass."""
+
+from __future__ import annotations
+
+import importlib
+
+from ..harness import Case
+
+# In the order they run and are reported.
+CASE_NAMES = ["allocate", "plan", "import_stock", "summary", "verify", "cli_help", "cli_stock_list",
+              "web_lots", "concurrent", "readiness"]
+
+
+def load_case(name: str) -> Case:
+    """A fresh instance of the case called ``name``."""
+    return importlib.import_module(f"{__name__}.{name}").CASE()

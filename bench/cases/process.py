@@ -1,0 +1,58 @@
+"""Timing a whole child process (start-up included) and its peak memory, for the command-line cases."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ..harness import NotMeasured, Sample
+
+
+def console_script(name: str) -> str:
+    """The console script ``name`` installed beside this Python (the project's venv)."""
+    here = Path(sys.executable).parent / name
+    found = str(here) if here.exists() else shutil.which(name)
+    if not found:
+        raise NotMeasured(f"the `{name}` console script is not installed")
+    return found
+
+
+def run_process(argv: list[str], env: dict[str, str] | None = None, *, watch_memory: bool = False) -> Sample:
+    """Run ``argv`` to completion; the sample has its exit code and output size.
+
+    With ``watch_memory`` (the untimed warm-up run) the child's peak resident memory is read from
+    ``/proc/<pid>/status`` while it runs: ``wait4``'s ``ru_maxrss`` would report this (large)
+    parent's memory, which the child inherits at ``fork`` and keeps as its high-water mark.
+    """
+    peak_kb = 0
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                env={**os.environ, **(env or {})})
+        while watch_memory and proc.poll() is None:
+            peak_kb = max(peak_kb, _high_water_kb(proc.pid))
+            time.sleep(0.002)
+        proc.wait()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    sample = Sample(peak_rss_mb=peak_kb / 1024 if peak_kb else None,
+                    metrics={"exit_code": proc.returncode, "stdout_bytes": len(stdout)})
+    if proc.returncode != 0:
+        sample.metrics["stderr"] = stderr.decode(errors="replace")[-500:]
+    return sample
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0

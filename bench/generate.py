@@ -1,0 +1,190 @@
+"""The deterministic synthetic province the benchmarks run on: build it once per scale and seed, then reuse the file.
+
+``python -m bench.generate --scale county`` builds (or finds) the database and prints what it holds.
+The file is cached as ``bench/<scale>-s<seed>-v<version>.db`` with a JSON manifest beside it;
+bump :data:`VERSION` whenever the generator changes what it makes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import random
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, func, select, text
+
+import supplies
+from supplies.models import DispatchRequest, Incident, Item, Movement, StockLot, StoragePoint, User
+
+from .history import build_stock
+from .region import build_region
+from .scales import SCALES, Scale
+
+VERSION = 1
+BENCH_DIR = Path(__file__).resolve().parent
+ANCHOR = date(2025, 6, 1)   # "today" of the generated history; every date in it is relative to this
+ADMIN = "bench"
+ADMIN_PASSWORD = "bench-password-1"
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A generated database file and what the generator says it holds."""
+
+    path: Path
+    scale: Scale
+    seed: int
+    manifest: dict[str, Any]
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.path}"
+
+    def open(self, user: str = ADMIN) -> supplies.Inventory:
+        return supplies.open(self.url, user=user)
+
+
+def cache_path(scale: str, seed: int, directory: Path = BENCH_DIR) -> Path:
+    features = "".join(tag for tag, module in (("r", "supplies.services.dispatch"),)
+                       if importlib.util.find_spec(module))
+    return directory / f"{scale}-s{seed}-v{VERSION}{features}.db"
+
+
+def ensure(scale: str, *, seed: int = 1, path: Path | None = None, progress: Progress | None = None,
+           log: Callable[[str], None] | None = None) -> Dataset:
+    """The dataset for ``scale`` and ``seed``: the cached file if there is one, else a new build."""
+    sc = SCALES[scale]
+    target = Path(path) if path else cache_path(scale, seed)
+    manifest_file = target.with_suffix(".json")
+    if target.exists() and manifest_file.exists():
+        manifest = json.loads(manifest_file.read_text())
+        if manifest.get("version") == VERSION and manifest.get("seed") == seed and manifest.get("scale") == scale:
+            return Dataset(target, sc, seed, manifest)
+    if log:
+        log(f"generating the {scale} dataset (seed {seed}) into {target}")
+    manifest = generate(target, sc, seed, progress=progress)
+    manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return Dataset(target, sc, seed, manifest)
+
+
+def generate(path: Path, scale: Scale, seed: int, *, anchor: date = ANCHOR,
+             progress: Progress | None = None) -> dict[str, Any]:
+    """Build the dataset into ``path`` (replacing it) and return its manifest."""
+    started = time.perf_counter()
+    tmp = path.with_name(path.name + ".building")
+    for p in _files(tmp):
+        p.unlink(missing_ok=True)
+    url = f"sqlite:///{tmp}"
+    inv = supplies.open(url, upgrade=True)
+    inv.users.bootstrap_admin(ADMIN, ADMIN_PASSWORD)
+    inv = inv.as_user(ADMIN)
+    # A bigger page cache for this connection only: the bulk load keeps the ledger's indexes hot.
+    event.listen(inv.engine, "connect", lambda conn, _rec: conn.execute("PRAGMA cache_size=-262144"))
+    inv.engine.dispose()
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    region = build_region(inv, scale, random.Random(seed))
+    with inv.engine.connect() as conn:
+        users = dict(conn.execute(select(User.name, User.id)).all())
+    region.admin_id = users[ADMIN]
+    region.keeper_ids = [uid for name, uid in sorted(users.items()) if name.startswith("keeper-")]
+    timings["reference_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    history = build_stock(inv.engine, scale, region, seed, anchor, progress)
+    timings["stock_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    requests = 0
+    if importlib.util.find_spec("supplies.services.dispatch"):
+        from .incidents import build_incidents
+
+        requests = build_incidents(inv, scale, region, random.Random(seed + 1))
+    timings["incidents_s"] = time.perf_counter() - t
+    manifest = _manifest(inv, scale, seed, anchor, history, requests)
+    manifest["build_s"] = round(time.perf_counter() - started, 1)
+    manifest["timings"] = {k: round(v, 1) for k, v in timings.items()}
+    with inv.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    inv.close()
+    for p in _files(path):
+        p.unlink(missing_ok=True)
+    os.replace(tmp, path)
+    for p in _files(tmp):
+        p.unlink(missing_ok=True)
+    return manifest
+
+
+def _manifest(inv: supplies.Inventory, scale: Scale, seed: int, anchor: date, history: int,
+              requests: int) -> dict[str, Any]:
+    """What the database holds, counted from the database itself."""
+    with inv.engine.connect() as conn:
+        def count(model: Any, *where: Any) -> int:
+            return int(conn.execute(select(func.count()).select_from(model).where(*where)).scalar_one())
+
+        levels = dict(conn.execute(select(StoragePoint.level, func.count()).group_by(StoragePoint.level)).all())
+        townships = conn.execute(select(func.count(func.distinct(StoragePoint.region_code)))
+                                 .where(StoragePoint.level == "township")).scalar_one()
+        busiest = conn.execute(
+            select(StoragePoint.code, func.count(StockLot.id).label("n")).join(StockLot)
+            .where(StoragePoint.level == "county", StoragePoint.kind == "depot")
+            .group_by(StoragePoint.code).order_by(text("n DESC"), StoragePoint.code).limit(1)).first()
+        modes = dict(conn.execute(select(StockLot.mode, func.count()).group_by(StockLot.mode)).all())
+        statuses = dict(conn.execute(select(DispatchRequest.status, func.count())
+                                     .group_by(DispatchRequest.status)).all())
+        return {
+            "scale": scale.name, "seed": seed, "version": VERSION, "anchor": anchor.isoformat(),
+            "spec": scale.as_dict(),
+            "points": count(StoragePoint), "points_by_level": levels, "townships": int(townships),
+            "items": count(Item), "lots": count(StockLot), "lots_by_mode": modes,
+            "history_movements": history, "movements": count(Movement),
+            "incidents": count(Incident), "requests": requests, "requests_by_status": statuses,
+            "busiest_county_depot": busiest[0] if busiest else None,
+            "admin": ADMIN, "admin_password": ADMIN_PASSWORD,
+        }
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A private copy of a generated database (for cases that write), replacing ``target``."""
+    for p in _files(target):
+        p.unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
+def remove_database(path: Path) -> None:
+    for p in _files(path):
+        p.unlink(missing_ok=True)
+
+
+def _files(path: Path) -> list[Path]:
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="county")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", type=Path, help="write here instead of the cache under bench/")
+    parser.add_argument("--force", action="store_true", help="rebuild even if a cached file exists")
+    args = parser.parse_args(argv)
+    target = args.db or cache_path(args.scale, args.seed)
+    if args.force:
+        remove_database(target)
+    data = ensure(args.scale, seed=args.seed, path=target, log=lambda m: print(m, file=sys.stderr))
+    print(json.dumps(data.manifest, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,200 @@
+"""The benchmark harness: a case interface, warm-up and timed runs, baselines in the same process, results.
+
+Each case runs once to warm up (under ``tracemalloc``, which gives its peak Python memory), then
+``runs`` timed runs; a case with a baseline runs the baseline interleaved with its own runs, so
+both see the same machine load, and reports the ratio of the two medians.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .generate import Dataset, ensure
+from .scales import Scale
+
+
+class NotMeasured(Exception):
+    """The case cannot run here (a module or a server it needs is missing); the reason says which."""
+
+
+@dataclass
+class Sample:
+    """What one run reports when the harness's wall clock is not the right measure."""
+
+    seconds: float | None = None           # the measured part only (e.g. without per-run set-up)
+    peak_rss_mb: float | None = None       # of a child process the run started
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Stats:
+    samples: list[float]
+    metrics: list[dict[str, Any]]
+    peak_mem_mb: float | None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def min(self) -> float:
+        return min(self.samples)
+
+    @property
+    def max(self) -> float:
+        return max(self.samples)
+
+
+@dataclass
+class Verdict:
+    """A case's judgement of its own figures against its target."""
+
+    passed: bool | None
+    ratio: float | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What cases share: the scale, its dataset, the number of runs, a scratch directory and a logger."""
+
+    scale: Scale
+    seed: int
+    runs: int
+    workdir: Path
+    log: Callable[[str], None]
+    db: Path | None = None
+    _datasets: dict[str, Dataset] = field(default_factory=dict)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The generated database of this run's scale (or the one given with ``--db``)."""
+        return self._get(self.scale.name, self.db)
+
+    def county_dataset(self) -> Dataset:
+        """The county database (the tiny one at tiny scale, so the smoke test stays small)."""
+        name = "tiny" if self.scale.name == "tiny" else "county"
+        return self._get(name, self.db if name == self.scale.name else None)
+
+    def _get(self, name: str, path: Path | None) -> Dataset:
+        if name not in self._datasets:
+            self._datasets[name] = ensure(name, seed=self.seed, path=path, log=self.log)
+        return self._datasets[name]
+
+
+class Case:
+    """One benchmark. Subclasses set the class attributes and override :meth:`run` (and the others as needed)."""
+
+    name = ""
+    title = ""
+    target = ""
+    needs: tuple[str, ...] = ()      # modules that must exist, else the case is "not measured"
+    has_baseline = False
+    ratio_of = ""                    # what the ratio divides, in words
+    warming_up = False               # set by the harness during the untimed, memory-traced warm-up run
+
+    def setup(self, ctx: Context) -> None:
+        """Untimed preparation, once."""
+
+    def before_run(self) -> None:
+        """Untimed preparation before every run (and before every baseline run)."""
+
+    def run(self) -> Sample | None:
+        raise NotImplementedError
+
+    def baseline(self) -> Sample | None:
+        raise NotImplementedError
+
+    def judge(self, stats: Stats, base: Stats | None) -> Verdict:
+        raise NotImplementedError
+
+    def teardown(self) -> None:
+        """Remove what :meth:`setup` made."""
+
+
+def missing_modules(case: Case) -> list[str]:
+    return [m for m in case.needs if importlib.util.find_spec(m) is None]
+
+
+def run_case(case: Case, ctx: Context) -> dict[str, Any]:
+    """Run one case and return its result record."""
+    record: dict[str, Any] = {
+        "case": case.name, "title": case.title, "scale": ctx.scale.name, "runs": 0,
+        "median_s": None, "min_s": None, "max_s": None, "target": case.target, "ratio": None,
+        "ratio_of": case.ratio_of or None, "baseline_median_s": None, "peak_mem_mb": None,
+        "pass": None, "metrics": {}, "notes": [],
+    }
+    missing = missing_modules(case)
+    if missing:
+        record["notes"].append(f"not measured: {', '.join(missing)} missing")
+        return record
+    try:
+        case.setup(ctx)
+        try:
+            stats, base = _measure(case, ctx.runs)
+        finally:
+            case.teardown()
+    except NotMeasured as exc:
+        record["notes"].append(f"not measured: {exc}")
+        return record
+    verdict = case.judge(stats, base)
+    record.update({
+        "runs": len(stats.samples), "median_s": _r(stats.median), "min_s": _r(stats.min), "max_s": _r(stats.max),
+        "ratio": None if verdict.ratio is None else round(verdict.ratio, 3),
+        "baseline_median_s": _r(base.median) if base else None,
+        "peak_mem_mb": None if stats.peak_mem_mb is None else round(stats.peak_mem_mb, 1),
+        "pass": verdict.passed, "metrics": verdict.metrics, "notes": verdict.notes,
+    })
+    return record
+
+
+def _measure(case: Case, runs: int) -> tuple[Stats, Stats | None]:
+    # Warm-up: fills caches and imports; traced, so it also gives the peak Python memory.
+    case.before_run()
+    case.warming_up = True
+    tracemalloc.start()
+    try:
+        warm = case.run()
+        traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+        case.warming_up = False
+    peak = warm.peak_rss_mb if warm and warm.peak_rss_mb is not None else traced_peak
+    if case.has_baseline:
+        case.before_run()
+        case.baseline()
+    own: list[tuple[float, Sample | None]] = []
+    other: list[tuple[float, Sample | None]] = []
+    for _ in range(runs):
+        own.append(_timed(case, case.run))
+        if case.has_baseline:
+            other.append(_timed(case, case.baseline))
+    base = _stats(other, None) if other else None
+    return _stats(own, peak), base
+
+
+def _timed(case: Case, fn: Callable[[], Sample | None]) -> tuple[float, Sample | None]:
+    case.before_run()
+    t0 = time.perf_counter()
+    sample = fn()
+    wall = time.perf_counter() - t0
+    return (sample.seconds if sample and sample.seconds is not None else wall), sample
+
+
+def _stats(runs: list[tuple[float, Sample | None]], peak: float | None) -> Stats:
+    rss = [s.peak_rss_mb for _, s in runs if s and s.peak_rss_mb is not None]
+    if rss:
+        peak = max(rss + ([peak] if peak is not None else []))
+    return Stats([t for t, _ in runs], [s.metrics if s else {} for _, s in runs], peak)
+
+
+def _r(x: float) -> float:
+    return round(x, 6)

@@ -1,0 +1,259 @@
+"""The synthetic province's reference data: agencies, the catalog, storage points on four levels, users, travel times.
+
+Everything here goes through the public API (``inv.agencies``, ``inv.classes``, ``inv.items``,
+``inv.points``, ``inv.users``, ``inv.travel_times``, ``inv.catalog``), as a county office would
+enter it. The places are modelled on Guizhou: nine prefectures with their real codes and seats,
+counties, townships and villages around them, all inside 24.6-29.2 N, 103.6-109.6 E; names are
+invented.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import random
+from dataclasses import dataclass, field
+
+import supplies
+from supplies.data import SUPPLY_CATALOG, read_csv
+
+from .scales import Scale
+
+LAT_RANGE = (24.6, 29.2)
+LON_RANGE = (103.6, 109.6)
+
+# Prefecture code, seat, latitude, longitude (the nine prefectures of Guizhou).
+CITIES = [
+    ("520100", "贵阳", 26.647, 106.630), ("520200", "六盘水", 26.593, 104.830),
+    ("520300", "遵义", 27.725, 106.927), ("520400", "安顺", 26.245, 105.948),
+    ("520500", "毕节", 27.302, 105.285), ("520600", "铜仁", 27.718, 109.191),
+    ("522300", "黔西南", 25.088, 104.904), ("522600", "黔东南", 26.583, 107.977),
+    ("522700", "黔南", 26.258, 107.517),
+]
+
+_SYLLABLES = ("清 水 石 阡 平 塘 长 顺 龙 里 惠 独 山 罗 甸 三 都 荔 波 瓮 安 福 泉 贵 定 丹 寨 雷 台 江 榕 "
+              "从 黎 锦 屏 天 柱 岑 巩 剑 河 镇 远 施 秉 黄 麻 凤 冈 湄 潭 余 庆 习 赤 仁 桐 梓 绥 阳 正 "
+              "务 川 道 真 紫 云 关 岭 望 谟 册 亨 晴 隆 普 盘 兴 义 威 宁 赫 章 纳 雍 织 金 大 方 黔 西 "
+              "金 沙 思 南 印 德 沿 松 桃 万 碧 花 溪 乌 白 云 开 阳 息 烽 修 文 六 枝 水 城").split()
+
+AGENCIES = [  # code, name, contact, phone
+    ("GZYJ", "省应急管理厅", "周明远", "0851-86812110"),
+    ("GZSL", "省水利厅", "杨晓东", "0851-85283040"),
+    ("GZLY", "省林业局", "吴建平", "0851-86593052"),
+    ("GZLS", "省粮食和物资储备局", "陈丽华", "0851-85812206"),
+    ("GZWJ", "省卫生健康委员会", "刘卫国", "0851-86829120"),
+    ("GZXF", "省消防救援总队", "赵志强", "0851-86758119"),
+]
+# Classes handed from the default agency to the one that really stockpiles them (one agency per class).
+HANDOVERS = [("PLAN14:1.2", "GZSL"), ("DB37T4824:3", "GZSL"), ("PLAN14:1.1", "GZLY"),
+             ("DB37T4824:2", "GZLY"), ("NDRC2015:2.1.1", "GZWJ"), ("PLAN14:1.5", "GZXF")]
+FOOD = [  # code, name, unit, shelf life (days), base quantity
+    ("LOCAL:FOOD.01", "瓶装饮用水(550ml×24)", "箱", 540, 400), ("LOCAL:FOOD.02", "方便面(12桶)", "箱", 180, 300),
+    ("LOCAL:FOOD.03", "压缩饼干(125g×60)", "箱", 1095, 200), ("LOCAL:FOOD.04", "大米(25kg)", "袋", 365, 200),
+]
+_BASE_QTY = {"顶": 40, "床": 300, "件": 200, "张": 100, "条": 2000, "台": 4, "艘": 2, "套": 20, "个": 50,
+             "盏": 80, "双": 150, "平方米": 2000, "片": 200, "块": 200, "箱": 300, "袋": 200}
+_UNITS = ["件", "个", "套", "台", "箱", "条", "双", "顶", "张"]
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    lat: float
+    lon: float
+    city: int
+
+
+@dataclass(frozen=True)
+class PointInfo:
+    """A storage point as the generator made it."""
+
+    id: int
+    code: str
+    level: str
+    kind: str
+    region_code: str
+    lat: float
+    lon: float
+    city: int
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """An item as the generator made it, with how much a lot of it usually holds and how popular it is."""
+
+    id: int
+    code: str
+    class_code: str
+    shelf_life_days: int | None
+    base_qty: int
+    weight: float
+
+
+@dataclass
+class Region:
+    """What the reference-data step built, for the stock and incident steps that follow."""
+
+    points: list[PointInfo] = field(default_factory=list)
+    items: list[ItemInfo] = field(default_factory=list)
+    townships: list[Place] = field(default_factory=list)
+    counties: list[Place] = field(default_factory=list)
+    admin_id: int = 0
+    keeper_ids: list[int] = field(default_factory=list)
+
+
+def build_region(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> Region:
+    """Agencies, catalog, points, users and travel times for ``scale`` (``inv`` acts as an admin)."""
+    region = Region()
+    for code, name, contact, phone in AGENCIES:
+        inv.agencies.add(code, name, contact=contact, phone=phone, level="province", region_code="520000")
+    region.items = _catalog(inv, scale, rng)
+    cities, counties, townships, villages = _places(scale, rng)
+    region.counties, region.townships = counties, townships
+    specs = _point_specs(scale, rng, cities, counties, townships, villages)
+    for code, name, level, kind, region_code, lat, lon, capacity, _city in specs:
+        inv.points.add(code, name, level=level, kind=kind, region_code=region_code, lat=lat, lon=lon,
+                       capacity_m3=capacity, address=f"{name}院内")
+    ids = {p.code: p.id for p in inv.points.list()}
+    region.points = [PointInfo(ids[s[0]], s[0], s[2], s[3], s[4], s[5], s[6], s[8]) for s in specs]
+    depots = [p for p in region.points if p.kind == "depot" and p.level == "county"]
+    for n, p in enumerate(depots[:20]):
+        inv.users.add(f"keeper-{n + 1:02d}", role="warehouse", points=[p.code])
+    for n in range(8):
+        inv.users.add(f"dispatcher-{n + 1}", role="dispatcher")
+    inv.users.add("viewer", role="viewer")
+    if importlib.util.find_spec("supplies.services.travel"):
+        _travel_times(inv, region, rng)
+    return region
+
+
+def _catalog(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> list[ItemInfo]:
+    """The standard catalog held by the emergency department, its handovers, food, then generated items."""
+    if importlib.util.find_spec("supplies.services.standard_catalog"):
+        inv.catalog.load_standard(agency="GZYJ")
+    else:  # until the catalog loader exists: the same shipped file, entered class by class
+        for row in read_csv(SUPPLY_CATALOG):
+            if row["unit_zh"]:
+                inv.items.add(row["code"], row["name_zh"], name_en=row["name_en"], supply_class=row["parent_code"],
+                              unit=row["unit_zh"])
+            else:
+                inv.classes.add(row["code"], row["name_zh"], name_en=row["name_en"], agency="GZYJ",
+                                parent=row["parent_code"] or None)
+    have = {c.code for c in inv.classes.list()}
+    for code, agency in HANDOVERS:
+        if code in have:
+            inv.classes.handover(code, to_agency=agency, reason="省级物资分类储备分工")
+    inv.classes.add("LOCAL:FOOD", "食品和饮用水", name_en="Food and drinking water", agency="GZLS")
+    for code, name, unit, life, _qty in FOOD:
+        inv.items.add(code, name, supply_class="LOCAL:FOOD", unit=unit, shelf_life_days=life)
+    existing = inv.items.list()
+    classes = inv.classes.list()
+    parents = {c.parent_id for c in classes}
+    leaves = sorted((c for c in classes if c.id not in parents), key=lambda c: c.code)
+    n = 0
+    while len(existing) + n < scale.items:
+        cls = leaves[n % len(leaves)]
+        life = rng.choice([None, None, 365, 730, 1095, 1825, 3650])
+        inv.items.add(f"{cls.code}.G{n + 1:04d}", f"{cls.name}物资 型号G{n + 1:04d}", supply_class=cls.code,
+                      unit=rng.choice(_UNITS), spec=f"规格{rng.randint(1, 9)}型", shelf_life_days=life,
+                      unit_weight_kg=round(rng.uniform(0.2, 80), 1), unit_volume_m3=round(rng.uniform(0.001, 0.5), 3))
+        n += 1
+    food_qty = {code: qty for code, _n, _u, _l, qty in FOOD}
+    class_code = {c.id: c.code for c in classes}
+    out = []
+    for rank, it in enumerate(sorted(inv.items.list(), key=lambda i: (".G" in i.code, i.code))):
+        generated = ".G" in it.code
+        weight = 1.0 / (rank + 1) ** 0.7 if generated else 8.0
+        base = food_qty.get(it.code) or _BASE_QTY.get(it.unit, 100)
+        out.append(ItemInfo(it.id, it.code, class_code[it.class_id], it.shelf_life_days, base, weight))  # type: ignore[arg-type]
+    return out
+
+
+def _places(scale: Scale, rng: random.Random) -> tuple[list[Place], list[Place], list[Place], list[Place]]:
+    """Prefectures, counties, townships and villages with hierarchical codes and nearby coordinates."""
+    cities = [Place(code, name, lat, lon, i) for i, (code, name, lat, lon) in enumerate(CITIES[:scale.cities])]
+    counties = []
+    for n in range(scale.counties):
+        city = cities[n % len(cities)]
+        seq = n // len(cities) + 1
+        counties.append(Place(f"{city.code[:4]}{seq:02d}", _name(rng) + "县", *_near(rng, city, 0.7), city.city))
+    townships = []
+    for n in range(scale.townships):
+        county = counties[n % len(counties)]
+        seq = n // len(counties) + 1
+        townships.append(Place(f"{county.code}{100 + seq:03d}", _name(rng) + rng.choice("镇镇乡"),
+                               *_near(rng, county, 0.18), county.city))
+    villages = []
+    want = scale.points  # enough villages for the village-level points
+    for n in range(want):
+        town = townships[n % len(townships)]
+        seq = n // len(townships) + 1
+        villages.append(Place(f"{town.code}{200 + seq:03d}", _name(rng) + "村", *_near(rng, town, 0.06), town.city))
+    return cities, counties, townships, villages
+
+
+def _point_specs(scale: Scale, rng: random.Random, cities: list[Place], counties: list[Place],
+                 townships: list[Place], villages: list[Place]) -> list[tuple]:
+    """(code, name, level, kind, region, lat, lon, capacity, city) for every point, on all four levels."""
+    specs: list[tuple] = []
+    seen: dict[str, int] = {}
+
+    def add(prefix: str, place: Place, suffix: str, level: str, kind: str, capacity: float | None,
+            spread: float = 0.02) -> None:
+        lat, lon = _near(rng, place, spread)
+        n = seen[f"{prefix}-{place.code}"] = seen.get(f"{prefix}-{place.code}", 0) + 1
+        specs.append((f"{prefix}-{place.code}-{n:02d}", place.name + suffix, level, kind, place.code,
+                      lat, lon, capacity, place.city))
+
+    for city in cities:
+        add("CT", city, "市级应急物资储备库", "city", "depot", 20000.0)
+        add("AG", city, "商贸物流有限公司代储仓库", "city", "agreement", 15000.0)
+        add("SH", city, "中心应急避难场所", "city", "shelter", None)
+    for n in range(max(1, len(cities) // 2)):
+        add("FC", cities[n], "被服厂(产能储备)", "city", "factory", None)
+    for n, county in enumerate(counties):
+        add("CK", county, "应急物资储备库", "county", "depot", 6000.0)
+        add("AG", county, "惠民商贸公司代储仓库", "county", "agreement", 3000.0)
+        if n % 2 == 0:
+            add("SH", county, "体育中心应急避难场所", "county", "shelter", None)
+    for n, town in enumerate(townships):
+        add("TS", town, "应急物资储备点", "township", "depot", 300.0)
+        if n % 6 == 0:
+            add("SH", town, "中学应急避难场所", "township", "shelter", None)
+    left = scale.points - len(specs)
+    if left < 0:
+        raise ValueError(f"scale {scale.name}: {len(specs)} points above village level exceed {scale.points}")
+    for village in villages[:left]:
+        add("VL", village, "靠前储备点", "village", "prepositioned", 40.0, 0.005)
+    return specs
+
+
+def _travel_times(inv: supplies.Inventory, region: Region, rng: random.Random) -> None:
+    """Road hours from each county depot to the townships of its county (mountain roads: slower than the estimate)."""
+    depot_of = {p.region_code: p for p in region.points if p.kind == "depot" and p.level == "county"}
+    rows = []
+    for town in region.townships:
+        depot = depot_of.get(town.code[:6])
+        if depot is None:
+            continue
+        km = _km(depot.lat, depot.lon, town.lat, town.lon) * 1.6
+        rows.append({"from_point": depot.code, "to_region": town.code, "hours": round(km / 35 + rng.uniform(0.2, 1), 2)})
+    if rows:
+        inv.travel_times.load(rows)
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(_SYLLABLES) + rng.choice(_SYLLABLES)
+
+
+def _near(rng: random.Random, place: Place, spread: float) -> tuple[float, float]:
+    lat = min(max(place.lat + rng.uniform(-spread, spread), LAT_RANGE[0] + 0.01), LAT_RANGE[1] - 0.01)
+    lon = min(max(place.lon + rng.uniform(-spread, spread), LON_RANGE[0] + 0.01), LON_RANGE[1] - 0.01)
+    return round(lat, 5), round(lon, 5)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
