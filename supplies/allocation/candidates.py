@@ -6,9 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from ..models import Agency, Item, PointStatus, StockLot, StoragePoint, TravelTime
@@ -26,6 +27,36 @@ class Destination:
     region_code: str | None = None
 
 
+def _candidate_filter(needs: Sequence[Need]) -> Any:
+    item_ids = sorted(set().union(*(n.item_ids for n in needs))) if needs else []
+    class_ids = sorted(set().union(*(n.class_ids for n in needs))) if needs else []
+    if not item_ids and not class_ids:
+        return None
+    usable = min(n.usable_until for n in needs)
+    which = []
+    if item_ids:
+        which.append(StockLot.item_id.in_(item_ids))  # type: ignore[attr-defined]
+    if class_ids:
+        which.append(StockLot.class_id.in_(class_ids))  # type: ignore[attr-defined]
+    return and_(or_(*which), StockLot.on_hand > StockLot.reserved,
+                StoragePoint.status == PointStatus.ACTIVE.value,
+                or_(StockLot.expires_on.is_(None), StockLot.expires_on >= usable))  # type: ignore[union-attr,operator]
+
+
+def lock_lots_for(s: Session, needs: Sequence[Need], also: set[int]) -> None:
+    """Lock, in one statement and in lot-id order, every candidate of ``needs`` and the lots ``also``.
+
+    Re-allocation releases its old reservations and then picks candidates: taking all of those
+    locks at once keeps the lock order consistent with every other allocator (no deadlock).
+    """
+    cond = _candidate_filter(needs)
+    wanted = [c for c in (cond, StockLot.id.in_(sorted(also)) if also else None) if c is not None]  # type: ignore[union-attr]
+    if not wanted:
+        return
+    s.exec(select(StockLot.id).join(StoragePoint, StoragePoint.id == StockLot.point_id)
+           .where(or_(*wanted)).order_by(StockLot.id).with_for_update(of=StockLot)).all()  # type: ignore[arg-type]
+
+
 def candidate_lots(s: Session, needs: Sequence[Need], *, lock: bool = False) -> list[Candidate]:
     """Lots with free stock at active points that could serve any of ``needs``, in lot-id order.
 
@@ -33,16 +64,9 @@ def candidate_lots(s: Session, needs: Sequence[Need], *, lock: bool = False) -> 
     (``FOR UPDATE``, PostgreSQL) in lot-id order, so concurrent allocators queue instead of
     deadlocking and the free quantities read are the ones we change.
     """
-    item_ids = sorted(set().union(*(n.item_ids for n in needs))) if needs else []
-    class_ids = sorted(set().union(*(n.class_ids for n in needs))) if needs else []
-    if not item_ids and not class_ids:
+    cond = _candidate_filter(needs)
+    if cond is None:
         return []
-    usable = min(n.usable_until for n in needs)
-    which = []
-    if item_ids:
-        which.append(StockLot.item_id.in_(item_ids))  # type: ignore[attr-defined]
-    if class_ids:
-        which.append(StockLot.class_id.in_(class_ids))  # type: ignore[attr-defined]
     q = (select(StockLot.id, StockLot.item_id, StockLot.class_id, StockLot.point_id, StockLot.agency_id,
                 StockLot.on_hand - StockLot.reserved, StockLot.expires_on, StockLot.lead_time_hours,
                 StoragePoint.lat, StoragePoint.lon, StockLot.batch, Item.code, StoragePoint.code,
@@ -50,10 +74,7 @@ def candidate_lots(s: Session, needs: Sequence[Need], *, lock: bool = False) -> 
          .join(StoragePoint, StoragePoint.id == StockLot.point_id)
          .join(Item, Item.id == StockLot.item_id)
          .join(Agency, Agency.id == StockLot.agency_id)
-         .where(or_(*which), StockLot.on_hand > StockLot.reserved,
-                StoragePoint.status == PointStatus.ACTIVE.value,
-                or_(StockLot.expires_on.is_(None), StockLot.expires_on >= usable))  # type: ignore[union-attr,operator]
-         .order_by(StockLot.id))
+         .where(cond).order_by(StockLot.id))
     if lock:
         q = q.with_for_update(of=StockLot)  # type: ignore[arg-type]
     return [Candidate(*row) for row in s.exec(q).all()]

@@ -71,8 +71,8 @@ def plan_optimal(problem: Problem) -> Solution:
                 continue
             served = lp.solve(-(lp.priority <= p).astype(float), exact_lines=False, floors=floors)
             assert served is not None, "a plan that serves nothing is always feasible"
-            # Whole units (total unimodularity); half a unit of slack absorbs solver round-off.
-            floors[p] = float(np.rint((lp.priority <= p) @ served)) - 0.5
+            # Whole units (total unimodularity); a hair of slack absorbs solver round-off.
+            floors[p] = float(np.rint((lp.priority <= p) @ served)) - 1e-6
         x = lp.solve(lp.cost, exact_lines=False, floors=floors)
         assert x is not None
     return Solution("optimal", _whole_units(problem, lp, x))

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, select
 
 from ..allocation.arrival import ArrivalModel, arrival_from_env
-from ..allocation.candidates import build_problem
+from ..allocation.candidates import build_problem, lock_lots_for
 from ..allocation.earliest import plan_earliest
 from ..allocation.model import Problem, Solution
 from ..errors import ConcurrencyConflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied, RuleViolation
@@ -182,9 +182,13 @@ class DispatchRequests(Service):
             if not requests:
                 return []
             released = {}
-            if action == "reallocate":
-                released = {r.id: alloc.release(s, r.id, actor, "reallocation") for r in requests}  # type: ignore[arg-type]
             lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
+            if action == "reallocate":
+                everything, _ = alloc.needs_for(s, requests, lines, include_allocated=True)
+                held = {a.lot_id for r in requests for a in alloc.reserved_rows(s, r.id)}  # type: ignore[arg-type]
+                lock_lots_for(s, everything, held)
+                released = {r.id: alloc.release(s, r.id, actor, "reallocation") for r in requests}  # type: ignore[arg-type]
+                lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
             needs, dests = alloc.needs_for(s, requests, lines)
             problem = build_problem(s, needs, dests, arrival or self.arrival, lock=not dry_run)
             solution = _solve(problem, strategy)

@@ -31,8 +31,10 @@ def request_lines(s: Session, request_ids: Sequence[int]) -> dict[int, RequestLi
 
 
 def needs_for(s: Session, requests: Sequence[DispatchRequest], lines: dict[int, RequestLine],
-              today: date | None = None) -> tuple[list[Need], dict[int, Destination]]:
-    """What is still to serve of each line (asked less already allocated), and each request's destination."""
+              today: date | None = None, *, include_allocated: bool = False
+              ) -> tuple[list[Need], dict[int, Destination]]:
+    """What is still to serve of each line (asked less already allocated, or less only what was
+    dispatched with ``include_allocated``), and each request's destination."""
     today = today or datetime.now(UTC).date()
     by_id = {r.id: r for r in requests}
     item_codes = dict(s.exec(select(Item.id, Item.code).where(
@@ -43,7 +45,7 @@ def needs_for(s: Session, requests: Sequence[DispatchRequest], lines: dict[int, 
     descendants = {cid: frozenset(_descendant_ids(s, cid)) for cid in class_codes}
     needs = []
     for line in lines.values():
-        left = line.quantity - line.allocated
+        left = line.quantity - (line.dispatched if include_allocated else line.allocated)
         if left <= 0:
             continue
         req = by_id[line.request_id]
@@ -127,6 +129,7 @@ def release(s: Session, request_id: int, actor: Actor, reason: str) -> int:
         total += a.quantity
         s.add(a)
         s.add(lines[a.line_id])
+    s.flush()  # later reads reload lines from the database (populate_existing)
     return total
 
 
@@ -142,6 +145,7 @@ def issue(s: Session, request_id: int, rows: list[Allocation], lots: dict[int, S
         lines[a.line_id].dispatched += a.quantity
         s.add(a)
         s.add(lines[a.line_id])
+    s.flush()
 
 
 def dispatched_rows(s: Session, request_id: int) -> list[tuple[Allocation, str]]:
