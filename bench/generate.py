@@ -62,12 +62,17 @@ def cache_path(scale: str, seed: int, directory: Path = BENCH_DIR) -> Path:
     return directory / f"{scale}-s{seed}-v{VERSION}{features}.db"
 
 
+def manifest_path(db: Path) -> Path:
+    """The manifest beside a generated database (``X.db-manifest.json``, ignored by git like the file)."""
+    return db.with_name(db.name + "-manifest.json")
+
+
 def ensure(scale: str, *, seed: int = 1, path: Path | None = None, progress: Progress | None = None,
            log: Callable[[str], None] | None = None) -> Dataset:
     """The dataset for ``scale`` and ``seed``: the cached file if there is one, else a new build."""
     sc = SCALES[scale]
     target = Path(path) if path else cache_path(scale, seed)
-    manifest_file = target.with_suffix(".json")
+    manifest_file = manifest_path(target)
     if target.exists() and manifest_file.exists():
         manifest = json.loads(manifest_file.read_text())
         if manifest.get("version") == VERSION and manifest.get("seed") == seed and manifest.get("scale") == scale:
@@ -168,7 +173,7 @@ def remove_database(path: Path) -> None:
 
 
 def _files(path: Path) -> list[Path]:
-    return [path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")]
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"), manifest_path(path)]
 
 
 def main(argv: list[str] | None = None) -> int:
