@@ -84,7 +84,7 @@ def incident_add(app: App, name: str, type_: str, level: str, lat: float, lon: f
     """
     view = app.inventory().incidents.add(name, type=type_, level=level, lat=lat, lon=lon, population=population,
                                          region_code=region_code, started_at=started_at)
-    app.out.result(view, lambda: (click.echo(view.id), app.out.note(f"recorded incident #{view.id} {view.name}")))
+    app.out.result(view, lambda: _print_id(app, view.id, f"recorded incident #{view.id} {view.name}"))
 
 
 @incident.command("list")
@@ -139,7 +139,7 @@ def request_create(app: App, incident_id: int, lines: tuple[tuple[str, int], ...
     view = app.inventory().requests.create(incident_id, lines=list(lines), dest_lat=dest_lat, dest_lon=dest_lon,
                                            dest_point=dest_point, needed_by=needed_by, priority=priority,
                                            requesting_unit=requesting_unit, note=note)
-    app.out.result(view, lambda: (click.echo(view.id), app.out.note(f"created request #{view.id} (draft)")))
+    app.out.result(view, lambda: _print_id(app, view.id, f"created request #{view.id} (draft)"))
 
 
 def _transition(app: App, request_id: int, action: str, **kwargs: Any) -> None:
@@ -199,7 +199,20 @@ def request_close(app: App, request_id: int) -> None:
 @pass_app
 def request_dispatch(app: App, request_id: int, agency: str | None) -> None:
     """Issue the stock reserved for request ID (出库) through the ledger."""
-    _transition(app, request_id, "dispatch", agency=agency)
+    result = app.inventory().requests.dispatch(request_id, agency=agency)
+    doc = to_jsonable(result)
+
+    def human() -> None:
+        rows = doc.get("rows", [])
+        app.out.table(["item", "point", "lot", "quantity", "agency"],
+                      [(r.get("item"), r.get("point"), r.get("lot"), r.get("quantity"), r.get("agency")) for r in rows])
+        issued = sum(r.get("quantity") or 0 for r in rows)
+        share = f"{agency}'s share, " if agency else ""
+        app.out.print(f"request #{request_id}: {share}{issued} units issued; status {doc.get('status')}")
+        if doc.get("waiting"):
+            app.out.note(f"{doc['waiting']} units are still reserved for other agencies to dispatch")
+
+    app.out.result(doc, human)
 
 
 @request.command("receive")
@@ -209,7 +222,13 @@ def request_dispatch(app: App, request_id: int, agency: str | None) -> None:
 @pass_app
 def request_receive(app: App, request_id: int, received: tuple[tuple[str, int], ...]) -> None:
     """Confirm that request ID arrived at its destination (differences are recorded)."""
-    _transition(app, request_id, "receive", received=dict(received) or None)
+    detail = to_jsonable(app.inventory().requests.receive(request_id, received=dict(received) or None))
+
+    def human() -> None:
+        _show_lines(app, detail)
+        app.out.print(f"request #{request_id}: {detail.get('status')}")
+
+    app.out.result(detail, human)
 
 
 @request.command("allocate")
@@ -289,58 +308,80 @@ def plan(app: App, dry_run: bool) -> None:
     doc = to_jsonable(result)
 
     def human() -> None:
-        for p in doc.get("plans", []):
-            _show_plan(app, p)
-        total = doc.get("total_weighted_eta")
-        if total is not None:
-            app.out.print(f"total priority-weighted arrival: {total:.1f} h" + ("  (dry run: nothing reserved)"
-                                                                            if dry_run else ""))
-        if not doc.get("plans"):
+        plans = doc.get("plans", [])
+        if not plans:
             app.out.note("no approved requests to allocate")
+            return
+        for p in plans:
+            _show_plan(app, p)
+        units = sum(r.get("quantity") or 0 for p in plans for r in p.get("rows", []))
+        short = sum(s.get("short") or 0 for s in doc.get("shortfalls", []))
+        verb = "would reserve" if dry_run else "reserved"
+        app.out.print(f"{len(plans)} requests: {verb} {units} units, {short} short; "
+                      f"priority-weighted unit-hours {doc.get('total_weighted_eta', 0):.1f}")
 
     app.out.result(result, human)
 
 
 # -- rendering ------------------------------------------------------------------------------------
 
+def _print_id(app: App, new_id: int, message: str) -> None:
+    """The bare id on stdout, so that ID=$(supplies request create ...) works; words on stderr."""
+    click.echo(new_id)
+    app.out.note(message)
+
+
 def _show_plan(app: App, p: dict[str, Any]) -> None:
     dry = " (dry run: nothing reserved)" if p.get("dry_run") else ""
     app.out.table(["item", "from", "point", "lot", "quantity", "agency", "arrives in (h)", "expires"],
                   [(r.get("item"), r.get("point"), r.get("point_name"), r.get("lot"), r.get("quantity"),
-                    r.get("agency"), r.get("eta_hours"), r.get("expires")) for r in p.get("rows", [])],
+                    r.get("agency"), _hours(r.get("eta_hours")), r.get("expires")) for r in p.get("rows", [])],
                   title=f"request #{p.get('request_id')} — {p.get('strategy')}{dry}",
                   empty=f"request #{p.get('request_id')}: nothing could be allocated")
     _show_shortfalls(app, p.get("shortfalls", []))
+    if p.get("status") and not p.get("dry_run"):
+        app.out.print(f"request #{p.get('request_id')}: {p['status']}")
 
 
 def _show_shortfalls(app: App, shortfalls: list[dict[str, Any]]) -> None:
-    if shortfalls:
-        app.out.warn("not enough stock can reach the destination for:")
-        app.out.table(["request", "code", "requested", "allocated", "short"],
-                      [(s.get("request_id"), s.get("code"), s.get("requested"), s.get("allocated"), s.get("short"))
-                       for s in shortfalls])
+    app.out.table(["request", "code", "requested", "allocated", "short"],
+                  [(s.get("request_id"), s.get("code"), s.get("requested"), s.get("allocated"), s.get("short"))
+                   for s in shortfalls],
+                  title="SHORT: not enough stock can reach the destination")
 
 
 def _show_detail(app: App, d: dict[str, Any]) -> None:
-    skip = {"lines", "allocations", "events"}
+    skip = {"lines", "allocations", "events", "shortfalls"}
     app.out.fields([(k, _when(v) if k.endswith(("_at", "_by")) else v) for k, v in d.items() if k not in skip],
                    title=f"request #{d.get('id')}")
-    app.out.table(["code", "kind", "name", "quantity", "allocated", "dispatched", "received"],
-                  [(x.get("code"), x.get("kind"), x.get("name"), x.get("quantity"), x.get("allocated"),
-                    x.get("dispatched"), x.get("received")) for x in d.get("lines", [])], title="lines")
+    _show_lines(app, d)
     app.out.table(["item", "point", "lot", "quantity", "agency", "arrives in (h)", "expires", "status"],
                   [(a.get("item"), a.get("point"), a.get("lot"), a.get("quantity"), a.get("agency"),
-                    a.get("eta_hours"), a.get("expires"), a.get("status")) for a in d.get("allocations", [])],
+                    _hours(a.get("eta_hours")), a.get("expires"), a.get("status")) for a in d.get("allocations", [])],
                   title="allocations")
     app.out.table(["at", "from", "to", "by", "note"],
                   [(_when(e.get("at")), e.get("from_status"), e.get("to_status"), e.get("actor"), e.get("note"))
                    for e in d.get("events", [])], title="history")
+    _show_shortfalls(app, d.get("shortfalls", []))
+
+
+def _show_lines(app: App, d: dict[str, Any]) -> None:
+    app.out.table(["code", "kind", "name", "quantity", "allocated", "dispatched", "received", "unit"],
+                  [(x.get("code"), x.get("kind"), x.get("name"), x.get("quantity"), x.get("allocated"),
+                    x.get("dispatched"), x.get("received"), x.get("unit")) for x in d.get("lines", [])],
+                  title="lines")
 
 
 def _pick_line(line: Any) -> tuple[Any, ...]:
     if isinstance(line, dict):
         return (line.get("item"), line.get("item_name"), line.get("lot"), line.get("quantity"), line.get("unit"))
     return tuple(line)
+
+
+def _hours(value: Any) -> Any:
+    from rich.text import Text
+
+    return Text(f"{value:.1f}", justify="right") if isinstance(value, (int, float)) else value
 
 
 def _destination(d: dict[str, Any]) -> str:

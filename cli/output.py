@@ -119,12 +119,14 @@ class Output:
         numeric = [all(isinstance(r[i], (int, float)) and not isinstance(r[i], bool)
                        for r in rows if r[i] is not None and r[i] != "")
                    and any(r[i] is not None for r in rows) for i in range(len(headers))]
-        table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False,
-                      show_edge=False, header_style="bold")
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, header_style="bold")
         for header, is_number in zip(headers, numeric):
             table.add_column(header, justify="right" if is_number else "left", no_wrap=is_number)
         for row in rows:
             table.add_row(*(cell if isinstance(cell, Text) else Text(_cell(cell)) for cell in row))
+        if title:
+            # Above the table rather than as its caption, which would wrap at the table's width.
+            self.console.print(Text(title, style="bold"))
         self.console.print(table)
 
     def fields(self, pairs: Sequence[tuple[str, Any]], *, title: str | None = None) -> None:
@@ -153,7 +155,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.1f}" if value != int(value) else f"{value:.0f}"
+        return f"{value:.0f}" if value.is_integer() else repr(round(value, 6))
     if isinstance(value, (datetime,)):
         return value.astimezone().strftime("%Y-%m-%d %H:%M")
     if isinstance(value, (list, tuple)):

@@ -1,0 +1,57 @@
+"""`supplies init` on a new or existing database, and setting up a county by hand through the command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_harness import Cli
+
+import supplies
+
+
+def counts(url: str) -> dict[str, int]:
+    with supplies.open(url, user="chief") as inv:
+        return {"agencies": len(inv.agencies.list()), "items": len(inv.items.list()),
+                "points": len(inv.points.list()), "lots": len(inv.stock.lots(with_stock_only=False)),
+                "movements": len(inv.stock.ledger()), "targets": len(inv.targets.list()),
+                "users": len(inv.users.list())}
+
+
+@pytest.fixture
+def blank_url(databases, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+    """A database that `init` has never seen: a new SQLite file in a new folder, or the PostgreSQL test DB."""
+    if databases.backend == "sqlite":
+        return str(tmp_path / "county" / "supplies.db")
+    return databases.fresh_url()
+
+
+def test_init_then_a_county_by_hand_and_init_again_loses_nothing(blank_url: str, databases) -> None:  # type: ignore[no-untyped-def]
+    cli = Cli(blank_url, user="chief")
+    made = cli("init", env={"SUPPLIES_ADMIN_PASSWORD": "flood-season-2025"})
+    assert "schema created" in made.out if databases.backend == "sqlite" else "up to date" in made.out
+    assert "chief is now an admin" in made.out and "flood-season-2025" not in made.out + made.err
+
+    cli("agency", "add", "MZJ", "民政局", "--contact", "王丽", "--phone", "0854-1234567")
+    cli("class", "add", "LIVING", "生活类物资", "--agency", "MZJ")
+    cli("item", "add", "QUILT", "棉被", "--class", "LIVING", "--unit", "床", "--shelf-life-days", "1825")
+    cli("point", "add", "CK-01", "县储备库", "--level", "county", "--lat", "26.13", "--lon", "106.66",
+        "--region", "522731")
+    with supplies.open(cli.url, user="chief") as inv:
+        inv.agencies.add("SWJ", "水务局")
+        inv.stock.receive("CK-01", "QUILT", 500, batch="B1")
+    handed = cli("--json", "class", "handover", "LIVING", "--to", "SWJ").json
+    assert handed["lots_moved"] == 1
+    added = cli("--json", "user", "add", "lina", "--role", "warehouse", "--point", "CK-01").json
+    assert added["points"] == ["CK-01"] and len(added["password"]) >= 12
+    before = counts(cli.url)
+
+    again = cli("--json", "init", "--demo").json
+    assert again["schema"] == "up to date" and again["admin"] is None
+    assert again["demo"]["loaded"] is False and "own data" in again["demo"]["reason"]
+    assert counts(cli.url) == before
+    with supplies.open(cli.url, user="chief") as inv:
+        assert inv.users.authenticate("chief", "flood-season-2025") is not None
+        assert inv.users.authenticate("lina", added["password"]) is not None
+        [lot] = inv.stock.lots()
+        assert (lot.item, lot.on_hand, lot.agency) == ("QUILT", 500, "SWJ")
