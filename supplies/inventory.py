@@ -18,6 +18,7 @@ from .services.targets import ReserveTargets
 from .services.users import Users
 
 if TYPE_CHECKING:
+    from .services.backup import BackupInfo
     from .services.dispatch import DispatchRequests
     from .services.exports import Exports
     from .services.imports import Imports
@@ -144,6 +145,19 @@ class Inventory:
             current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         if current != head_revision():
             raise DatabaseNotReady(f"{self.url} is at schema {current}; run `supplies init` to upgrade")
+
+    def backup(self, path: str, *, format: str | None = None) -> "BackupInfo":
+        """Write a consistent snapshot to ``path``: a SQLite file (SQLite) or JSON Lines (any database).
+        See :mod:`supplies.services.backup`."""
+        from .services.backup import backup
+
+        return backup(self, path, format=format)
+
+    def restore(self, path: str) -> "BackupInfo":
+        """Restore a backup into this database, which must be empty (its schema is created if missing)."""
+        from .services.backup import restore
+
+        return restore(self, path)
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -264,7 +264,7 @@ def insert_many(s: Session, table: Table, names: Sequence[str], rows: Sequence[t
         return
     columns = list(zip(*rows))
     for pos, name in enumerate(names):
-        process = table.c[name].type.bind_processor(dialect)
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None or name in _TEMPORAL:
             memo: dict[Any, Any] = {}
             convert = _driver_value(process)
@@ -277,7 +277,8 @@ def _set_balances(s: Session, pairs: list[tuple[int | None, int]], now: datetime
     """Set the on-hand of locked lots whose movements were just written (one executemany)."""
     conn = s.connection()
     if conn.dialect.name == "sqlite":
-        stamp = _driver_value(StockLot.__table__.c.updated_at.type.bind_processor(conn.dialect))(now)  # type: ignore[attr-defined]
+        column_type = StockLot.__table__.c.updated_at.type  # type: ignore[attr-defined]
+        stamp = _driver_value(column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect))(now)
         conn.exec_driver_sql("UPDATE stock_lot SET on_hand = ?, version = version + 1, updated_at = ? WHERE id = ?",
                              [(on_hand, stamp, lot_id) for lot_id, on_hand in pairs])
         return
