@@ -82,8 +82,17 @@ REQUEST_STATUS = {
 
 
 def choices(labels: dict[str, Any]) -> list[tuple[str, Any]]:
-    """(value, label) pairs for a select or a list filter."""
+    """(value, label) pairs for Flask-Admin's list filters and scaffolded selects."""
     return list(labels.items())
+
+
+def select_choices(labels: dict[str, Any]) -> list[Any]:
+    """Choices for a WTForms select whose labels are translated when the form is drawn."""
+    try:
+        from wtforms.fields.choices import SelectChoice
+    except ImportError:  # WTForms before 3.3
+        return list(labels.items())
+    return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 def formatter(labels: dict[str, Any]) -> Any:

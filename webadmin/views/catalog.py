@@ -32,10 +32,6 @@ COMMON_LABELS = {
 }
 
 
-def _blank(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [("", "—"), *options]
-
-
 # -- agencies ----------------------------------------------------------------------------------
 class AgencyView(SecureModelView):
     """Responsible agencies with their contact; admins add them, an agency's officer corrects its own."""
@@ -103,11 +99,11 @@ class ClassView(SecureModelView):
         return query
 
     def _choices(self, form: Any, *, creating: bool) -> Any:
-        form.parent.choices = _blank(list(class_options))
-        agencies = list(agency_options)
+        form.parent.choices = {"": "—", **dict(class_options)}
+        agencies = dict(agency_options)
         if current_user.role == OFFICER:
             own = self.session.get(Agency, current_user.actor.agency_id)
-            agencies = [a for a in agencies if own is not None and a[0] == own.code]
+            agencies = {code: label for code, label in agencies.items() if own is not None and code == own.code}
         form.agency.choices = agencies
         if not creating:
             form.agency.render_kw = {"disabled": True}
@@ -199,7 +195,7 @@ class ItemView(SecureModelView):
         if current_user.role == OFFICER:
             form.supply_class.choices = class_options_for_agency(current_user.actor.agency_id)
         else:
-            form.supply_class.choices = list(class_options)
+            form.supply_class.choices = dict(class_options)
         return form
 
     def create_form(self, obj: Any = None) -> Any:
@@ -228,15 +224,15 @@ class ItemView(SecureModelView):
         return inv.items.update(model.code, **changes) if changes else None
 
 
-def class_options_for_agency(agency_id: int | None) -> list[tuple[str, str]]:
+def class_options_for_agency(agency_id: int | None) -> dict[str, str]:
     return class_options_where(SupplyClass.agency_id == (agency_id or -1))
 
 
-def class_options_where(condition: Any) -> list[tuple[str, str]]:
+def class_options_where(condition: Any) -> dict[str, str]:
     from .rows import session
     rows = session().execute(select(SupplyClass.code, SupplyClass.name).where(condition)
                              .order_by(SupplyClass.code)).all()
-    return [(c, f"{c} {n}") for c, n in rows]
+    return {c: f"{c} {n}" for c, n in rows}
 
 
 def _number(value: Any, field: str) -> Any:

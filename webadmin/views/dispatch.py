@@ -106,7 +106,7 @@ class RequestForm(SecureForm):
 class ReasonForm(SecureForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
     agency = StringField(_l("Agency"), validators=[Optional(), Length(max=40)])
-    strategy = SelectField(_l("Strategy"), choices=[("earliest", _l("earliest arrival")), ("optimal", _l("optimal"))],
+    strategy = SelectField(_l("Strategy"), choices=labels.select_choices({"earliest": _l("earliest arrival"), "optimal": _l("optimal")}),
                            default="earliest")
 
 
@@ -162,8 +162,8 @@ class RequestView(SecureModelView):
     def _choices(self, form: Any) -> Any:
         rows = session().execute(select(Incident.id, Incident.name).where(Incident.status == "open")
                                  .order_by(Incident.id.desc())).all()
-        form.incident.choices = [(str(i), f"#{i} {n}") for i, n in rows]
-        form.dest_point.choices = [("", "—"), *list(point_options)]
+        form.incident.choices = {str(i): f"#{i} {n}" for i, n in rows}
+        form.dest_point.choices = {"": "—", **dict(point_options)}
         return form
 
     def create_form(self, obj: Any = None) -> Any:

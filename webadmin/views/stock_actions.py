@@ -68,7 +68,7 @@ class ReceiveForm(SecureForm):
     qty = _qty()
     batch = _batch(_l("Receipts with the same batch add to one lot."))
     expires_on = DateField(_l("Expires on"), validators=[Optional()])
-    mode = SelectField(_l("Reserve mode"), choices=labels.choices(labels.RESERVE_MODES), default="physical")
+    mode = SelectField(_l("Reserve mode"), choices=labels.select_choices(labels.RESERVE_MODES), default="physical")
     lead_time_hours = FloatField(_l("Lead time (hours)"), default=0.0, validators=[Optional(), NumberRange(min=0)],
                                  description=_l("For agreement and capacity reserves: hours until the supplier delivers."))
     unit_cost = DecimalField(_l("Unit cost"), places=2, validators=[Optional(), NumberRange(min=0)])
@@ -275,8 +275,8 @@ def _lot(value: str | None) -> LotRow | None:
         return None
     if lot_id is None:
         return None
-    q = session().query(LotRow).filter(LotRow.id == lot_id)
-    return scope_stock(q, LotRow.point_id, LotRow.agency_id).one_or_none()
+    q = scope_stock(select(LotRow).where(LotRow.id == lot_id), LotRow.point_id, LotRow.agency_id)
+    return session().execute(q).scalar_one_or_none()
 
 
 def _prefill(form: Any, lot: LotRow | None) -> None:
@@ -290,21 +290,21 @@ def _prefill(form: Any, lot: LotRow | None) -> None:
             form.counted.data = lot.on_hand
 
 
-def _point_choices() -> list[tuple[str, str]]:
+def _point_choices() -> dict[str, str]:
     q = select(StoragePoint.code, StoragePoint.name).where(StoragePoint.status == PointStatus.ACTIVE.value)
     if current_user.role == Role.WAREHOUSE:
         q = q.where(StoragePoint.id.in_(current_user.actor.point_ids or {-1}))
-    return [(c, f"{c} {n}") for c, n in session().execute(q.order_by(StoragePoint.code)).all()]
+    return {c: f"{c} {n}" for c, n in session().execute(q.order_by(StoragePoint.code)).all()}
 
 
-def _all_active_points() -> list[tuple[str, str]]:
+def _all_active_points() -> dict[str, str]:
     q = select(StoragePoint.code, StoragePoint.name).where(StoragePoint.status == PointStatus.ACTIVE.value)
-    return [(c, f"{c} {n}") for c, n in session().execute(q.order_by(StoragePoint.code)).all()]
+    return {c: f"{c} {n}" for c, n in session().execute(q.order_by(StoragePoint.code)).all()}
 
 
-def _item_choices() -> list[tuple[str, str]]:
+def _item_choices() -> dict[str, str]:
     q = select(Item.code, Item.name, Item.unit)
     if current_user.role == Role.AGENCY_OFFICER:
         q = q.join(SupplyClass, SupplyClass.id == Item.class_id).where(
             SupplyClass.agency_id == (current_user.actor.agency_id or -1))
-    return [(c, f"{c} {n} ({u})") for c, n, u in session().execute(q.order_by(Item.code)).all()]
+    return {c: f"{c} {n} ({u})" for c, n, u in session().execute(q.order_by(Item.code)).all()}

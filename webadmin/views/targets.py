@@ -64,8 +64,8 @@ class TargetView(SecureModelView):
         return query
 
     def _choices(self, form: Any) -> Any:
-        form.item.choices = list(item_options)
-        form.point.choices = [("", "—"), *list(point_options)]
+        form.item.choices = dict(item_options)
+        form.point.choices = {"": "—", **dict(point_options)}
         return form
 
     def create_form(self, obj: Any = None) -> Any:

@@ -32,7 +32,7 @@ class UserRow(RowBase):
 
 class UserForm(SecureForm):
     name = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
-    role = SelectField(_l("Role"), choices=labels.choices(labels.ROLES))
+    role = SelectField(_l("Role"), choices=labels.select_choices(labels.ROLES))
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False,
                          description=_l("Agency officers act for this agency only."))
     points = SelectMultipleField(_l("Storage points"), choices=[], validate_choice=False,
@@ -76,8 +76,8 @@ class UserView(SecureModelView):
         return g.get("user_points", {}).get(user_id, [])
 
     def _choices(self, form: Any) -> Any:
-        form.agency.choices = [("", "—"), *list(agency_options)]
-        form.points.choices = list(point_options)
+        form.agency.choices = {"": "—", **dict(agency_options)}
+        form.points.choices = dict(point_options)
         return form
 
     def create_form(self, obj: Any = None) -> Any:

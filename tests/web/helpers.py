@@ -1,0 +1,52 @@
+"""Helpers of the web admin tests: passwords of the test users, log-in, CSRF tokens, ledger counts."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+import supplies
+from webadmin import create_app
+
+PASSWORDS = {
+    "admin": "correct-horse-battery",
+    "keeper": "keeper-pass-1",
+    "officer": "officer-pass-1",
+    "dispatch": "dispatch-pass-1",
+    "viewer": "viewer-pass-1",
+}
+
+
+def url_of(inv: supplies.Inventory) -> str:
+    return inv.engine.url.render_as_string(hide_password=False)
+
+
+def make_app(inv: supplies.Inventory, **config: object) -> Flask:
+    settings: dict[str, object] = {"SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "TESTING": True}
+    settings.update(config)
+    return create_app(url_of(inv), **settings)
+
+
+def login(client: FlaskClient, name: str, password: str | None = None) -> None:
+    response = client.post("/login", data={"name": name, "password": password or PASSWORDS[name]})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token of the form on the page at ``url``."""
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def movements(inv: supplies.Inventory) -> int:
+    """How many lines the ledger holds."""
+    return len(inv.stock.ledger())
+
+
+def text(response: object) -> str:
+    return response.get_data(as_text=True)  # type: ignore[attr-defined]
