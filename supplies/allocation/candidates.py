@@ -43,30 +43,36 @@ def _candidate_filter(needs: Sequence[Need]) -> Any:
                 or_(StockLot.expires_on.is_(None), StockLot.expires_on >= usable))  # type: ignore[union-attr,operator]
 
 
-def lock_lots_for(s: Session, needs: Sequence[Need], also: set[int]) -> None:
-    """Lock, in one statement and in lot-id order, every candidate of ``needs`` and the lots ``also``.
+def lock_lots_for(s: Session, needs: Sequence[Need], also: set[int]) -> set[int]:
+    """Lock, in one statement and in lot-id order, every candidate of ``needs`` and the lots ``also``;
+    return their ids.
 
-    Re-allocation releases its old reservations and then picks candidates: taking all of those
-    locks at once keeps the lock order consistent with every other allocator (no deadlock).
+    Re-allocation releases its old reservations and then picks candidates among these lots only:
+    taking all its locks at once keeps the lock order the same as every other allocator's, so
+    none of them can deadlock.
     """
     cond = _candidate_filter(needs)
     wanted = [c for c in (cond, StockLot.id.in_(sorted(also)) if also else None) if c is not None]  # type: ignore[union-attr]
     if not wanted:
-        return
-    s.exec(select(StockLot.id).join(StoragePoint, StoragePoint.id == StockLot.point_id)
-           .where(or_(*wanted)).order_by(StockLot.id).with_for_update(of=StockLot)).all()  # type: ignore[arg-type]
+        return set()
+    return set(s.exec(select(StockLot.id).join(StoragePoint, StoragePoint.id == StockLot.point_id)
+                      .where(or_(*wanted)).order_by(StockLot.id).with_for_update(of=StockLot)).all())  # type: ignore[arg-type]
 
 
-def candidate_lots(s: Session, needs: Sequence[Need], *, lock: bool = False) -> list[Candidate]:
+def candidate_lots(s: Session, needs: Sequence[Need], *, lock: bool = False,
+                   within: set[int] | None = None) -> list[Candidate]:
     """Lots with free stock at active points that could serve any of ``needs``, in lot-id order.
 
     One query, whatever the number of lines or lots. With ``lock`` the lot rows are locked
     (``FOR UPDATE``, PostgreSQL) in lot-id order, so concurrent allocators queue instead of
-    deadlocking and the free quantities read are the ones we change.
+    deadlocking and the free quantities read are the ones we change. ``within`` limits the
+    candidates to lots this transaction has locked already (see :func:`lock_lots_for`).
     """
     cond = _candidate_filter(needs)
-    if cond is None:
+    if cond is None or within is not None and not within:
         return []
+    if within is not None:
+        cond = and_(cond, StockLot.id.in_(sorted(within)))  # type: ignore[union-attr]
     q = (select(StockLot.id, StockLot.item_id, StockLot.class_id, StockLot.point_id, StockLot.agency_id,
                 StockLot.on_hand - StockLot.reserved, StockLot.expires_on, StockLot.lead_time_hours,
                 StoragePoint.lat, StoragePoint.lon, StockLot.batch, Item.code, StoragePoint.code,
@@ -119,12 +125,12 @@ def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destin
 
 
 def build_problem(s: Session, needs: Sequence[Need], destinations: dict[int, Destination],
-                  arrival: ArrivalModel, *, lock: bool = False) -> Problem:
+                  arrival: ArrivalModel, *, lock: bool = False, within: set[int] | None = None) -> Problem:
     """Query the candidates of ``needs`` and estimate every (line, lot) arrival.
 
     ``destinations`` maps request id to its destination.
     """
-    lots = candidate_lots(s, needs, lock=lock)
+    lots = candidate_lots(s, needs, lock=lock, within=within)
     problem = Problem(list(needs), {c.lot_id: c for c in lots})
     if not lots:
         problem.options = {n.line_id: [] for n in needs}

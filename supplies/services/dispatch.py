@@ -181,16 +181,17 @@ class DispatchRequests(Service):
                 states.check(req, action)
             if not requests:
                 return []
-            released = {}
+            released, within = {}, None
             lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
-            if action == "reallocate":
+            if action == "reallocate" and not dry_run:
                 everything, _ = alloc.needs_for(s, requests, lines, include_allocated=True)
                 held = {a.lot_id for r in requests for a in alloc.reserved_rows(s, r.id)}  # type: ignore[arg-type]
-                lock_lots_for(s, everything, held)
+                within = lock_lots_for(s, everything, held)
                 released = {r.id: alloc.release(s, r.id, actor, "reallocation") for r in requests}  # type: ignore[arg-type]
                 lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
             needs, dests = alloc.needs_for(s, requests, lines)
-            problem = build_problem(s, needs, dests, arrival or self.arrival, lock=not dry_run)
+            problem = build_problem(s, needs, dests, arrival or self.arrival, lock=not dry_run and within is None,
+                                    within=within)
             solution = _solve(problem, strategy)
             ids_written: list[int | None] | None = None
             if not dry_run:
