@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .complete import AGENCY, CLASS
 from .context import App, pass_app
 
 
@@ -15,8 +16,8 @@ def class_group() -> None:
 @class_group.command("add")
 @click.argument("code")
 @click.argument("name")
-@click.option("--agency", required=True, metavar="CODE", help="The responsible agency.")
-@click.option("--parent", metavar="CODE", help="The parent class (none: a top-level class).")
+@click.option("--agency", required=True, metavar="CODE", shell_complete=AGENCY, help="The responsible agency.")
+@click.option("--parent", metavar="CODE", shell_complete=CLASS, help="The parent class (none: a top-level class).")
 @click.option("--name-en", metavar="TEXT", help="English name.")
 @pass_app
 def class_add(app: App, code: str, name: str, agency: str, parent: str | None, name_en: str | None) -> None:
@@ -46,8 +47,8 @@ def class_list(app: App, tree: bool) -> None:
 
 
 @class_group.command("handover")
-@click.argument("code")
-@click.option("--to", "to_agency", required=True, metavar="AGENCY", help="The agency taking the class over.")
+@click.argument("code", shell_complete=CLASS)
+@click.option("--to", "to_agency", required=True, metavar="AGENCY", shell_complete=AGENCY, help="The agency taking the class over.")
 @click.option("--reason", metavar="TEXT", help="Why (recorded in the ledger).")
 @click.option("--only-this", is_flag=True, help="Leave its sub-classes with the current agency.")
 @pass_app
@@ -67,7 +68,7 @@ def item() -> None:
 @item.command("add")
 @click.argument("code")
 @click.argument("name")
-@click.option("--class", "supply_class", required=True, metavar="CODE", help="The supply class.")
+@click.option("--class", "supply_class", required=True, metavar="CODE", shell_complete=CLASS, help="The supply class.")
 @click.option("--unit", required=True, metavar="UNIT", help="Unit of count (顶, 床, 条, 箱 ...).")
 @click.option("--spec", metavar="TEXT", help="Specification (规格).")
 @click.option("--shelf-life-days", type=int, metavar="N", help="Shelf life in days.")
@@ -88,7 +89,8 @@ def item_add(app: App, code: str, name: str, supply_class: str, unit: str, spec:
 
 
 @item.command("list")
-@click.option("--class", "supply_class", metavar="CODE", help="Only this class and its sub-classes.")
+@click.option("--class", "supply_class", metavar="CODE", shell_complete=CLASS,
+              help="Only this class and its sub-classes.")
 @pass_app
 def item_list(app: App, supply_class: str | None) -> None:
     """List items."""

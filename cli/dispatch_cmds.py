@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from .complete import AGENCY, POINT
 from .context import App, pass_app
 from .output import to_jsonable
 from .vocab import INCIDENT_LEVELS, INCIDENT_TYPES, REQUEST_STATES
@@ -119,7 +120,7 @@ def request() -> None:
 @click.option("--incident", "incident_id", required=True, type=int, metavar="ID", help="The incident it answers.")
 @click.option("--line", "lines", required=True, multiple=True, type=CODE_QTY,
               help="ITEM_OR_CLASS=QTY; a class is served by any of its items. Repeat for more lines.")
-@click.option("--dest-point", metavar="CODE", help="Destination: a storage point or shelter.")
+@click.option("--dest-point", metavar="CODE", shell_complete=POINT, help="Destination: a storage point or shelter.")
 @click.option("--dest-lat", type=float, help="Or destination latitude ...")
 @click.option("--dest-lon", type=float, help="... and longitude.")
 @click.option("--needed-by", type=WHEN, help="Needed by: ISO time (local unless zoned) or +12h.")
@@ -195,7 +196,7 @@ def request_close(app: App, request_id: int) -> None:
 
 @request.command("dispatch")
 @click.argument("request_id", metavar="ID", type=int)
-@click.option("--agency", metavar="CODE", help="Only this agency's share (each agency executes its own).")
+@click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Only this agency's share (each agency executes its own).")
 @pass_app
 def request_dispatch(app: App, request_id: int, agency: str | None) -> None:
     """Issue the stock reserved for request ID (出库) through the ledger."""

@@ -7,6 +7,7 @@ from typing import Any, TextIO
 
 import click
 
+from .complete import POINT
 from .context import App, pass_app
 from .vocab import LEVELS, POINT_KINDS
 
@@ -58,7 +59,7 @@ def point_list(app: App, level: str | None, region_code: str | None, kind: str |
 
 
 @point.command("close")
-@click.argument("code")
+@click.argument("code", shell_complete=POINT)
 @pass_app
 def point_close(app: App, code: str) -> None:
     """Close point CODE: its stock stays on the books but is never allocated or received."""
@@ -67,7 +68,7 @@ def point_close(app: App, code: str) -> None:
 
 
 @point.command("reopen")
-@click.argument("code")
+@click.argument("code", shell_complete=POINT)
 @pass_app
 def point_reopen(app: App, code: str) -> None:
     """Reopen a closed point."""
@@ -81,9 +82,9 @@ def travel_time() -> None:
 
 
 @travel_time.command("set")
-@click.argument("from_point", metavar="FROM")
+@click.argument("from_point", metavar="FROM", shell_complete=POINT)
 @click.argument("hours", type=float)
-@click.option("--to-point", metavar="CODE", help="Destination point.")
+@click.option("--to-point", metavar="CODE", shell_complete=POINT, help="Destination point.")
 @click.option("--to-region", metavar="CODE", help="Destination region.")
 @pass_app
 def travel_time_set(app: App, from_point: str, hours: float, to_point: str | None, to_region: str | None) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from .complete import AGENCY, POINT
 from .context import App, pass_app
 from .vocab import ROLES
 
@@ -99,9 +100,9 @@ def _password_from(stdin_flag: bool) -> tuple[str, bool]:
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What the user may do.")
-@click.option("--point", "points", multiple=True, metavar="CODE",
+@click.option("--point", "points", multiple=True, metavar="CODE", shell_complete=POINT,
               help="A storage point of a warehouse user (repeat for several).")
-@click.option("--agency", metavar="CODE", help="The agency of an agency officer.")
+@click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="The agency of an agency officer.")
 @click.option("--password-stdin", is_flag=True, help="Read the web password from stdin.")
 @click.option("--no-password", is_flag=True, help="No web password (command-line use only).")
 @pass_app
@@ -171,6 +172,7 @@ def serve(app: App, host: str, port: int, threads: int) -> None:
     """Serve the web admin with waitress until Ctrl-C."""
     from supplies.errors import SuppliesError
 
+    app.inventory()  # a missing database is reported here instead of being created empty
     try:
         from webadmin import create_app  # Flask is imported here, and only here
     except ImportError as exc:
@@ -178,5 +180,8 @@ def serve(app: App, host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     web = create_app(database_url=app.url)
-    app.out.note(f"web admin of {app.url} on http://{host}:{port}/  (Ctrl-C to stop)")
-    waitress_serve(web, host=host, port=port, threads=threads)
+    app.out.note(f"web admin of {app.inventory().url} on http://{host}:{port}/  (Ctrl-C to stop)")
+    try:
+        waitress_serve(web, host=host, port=port, threads=threads)
+    except KeyboardInterrupt:  # Ctrl-C is how a server is meant to stop
+        app.out.note("stopped")

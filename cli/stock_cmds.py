@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from .complete import AGENCY, CLASS, ITEM, POINT
 from .context import App, pass_app
 from .vocab import MOVEMENT_KINDS, RESERVE_MODES, STOCK_GROUPS
 
@@ -24,8 +25,8 @@ def stock() -> None:
 
 
 def _point_item(f: Any) -> Any:
-    f = click.option("--item", required=True, metavar="CODE", help="Item code.")(f)
-    return click.option("--point", required=True, metavar="CODE", help="Storage point code.")(f)
+    f = click.option("--item", required=True, metavar="CODE", shell_complete=ITEM, help="Item code.")(f)
+    return click.option("--point", required=True, metavar="CODE", shell_complete=POINT, help="Storage point code.")(f)
 
 
 def _notes(f: Any) -> Any:
@@ -51,7 +52,7 @@ def _changed(app: App, action: str, change: Any, **fields: Any) -> None:
 @click.option("--lead-time-hours", type=float, default=0.0, metavar="H",
               help="Hours an agreement or capacity reserve needs before it can leave.")
 @click.option("--unit-cost", type=float, metavar="YUAN", help="Cost of one unit.")
-@click.option("--agency", metavar="CODE", help="Check that this agency holds the item's class.")
+@click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Check that this agency holds the item's class.")
 @_notes
 @pass_app
 def stock_receive(app: App, point: str, item: str, qty: int, lot: str | None, expires: datetime | None,
@@ -112,9 +113,9 @@ def stock_adjust(app: App, point: str, item: str, counted: int, lot: str | None,
 
 
 @stock.command("transfer")
-@click.option("--from", "from_point", required=True, metavar="CODE", help="Source point.")
-@click.option("--to", "to_point", required=True, metavar="CODE", help="Destination point.")
-@click.option("--item", required=True, metavar="CODE", help="Item code.")
+@click.option("--from", "from_point", required=True, metavar="CODE", shell_complete=POINT, help="Source point.")
+@click.option("--to", "to_point", required=True, metavar="CODE", shell_complete=POINT, help="Destination point.")
+@click.option("--item", required=True, metavar="CODE", shell_complete=ITEM, help="Item code.")
 @click.option("--qty", required=True, type=int, help="Units moved.")
 @click.option("--lot", metavar="BATCH", help="From this batch (default: earliest expiry first).")
 @_notes
@@ -144,10 +145,11 @@ def stock_rotate(app: App, point: str, item: str, qty: int, lot: str, new_lot: s
 
 
 @stock.command("list")
-@click.option("--point", metavar="CODE", help="Only this storage point.")
-@click.option("--item", metavar="CODE", help="Only this item.")
-@click.option("--class", "supply_class", metavar="CODE", help="Only this class and its sub-classes.")
-@click.option("--agency", metavar="CODE", help="Only this agency's stock.")
+@click.option("--point", metavar="CODE", shell_complete=POINT, help="Only this storage point.")
+@click.option("--item", metavar="CODE", shell_complete=ITEM, help="Only this item.")
+@click.option("--class", "supply_class", metavar="CODE", shell_complete=CLASS,
+              help="Only this class and its sub-classes.")
+@click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Only this agency's stock.")
 @click.option("--region", "region_code", metavar="CODE", help="Only points in this region (prefix).")
 @click.option("--expiring-days", type=click.IntRange(min=0), metavar="N",
               help="Only lots expiring within N days (or expired), soonest first.")
@@ -184,8 +186,9 @@ def _expiry(expires: date | None) -> Any:
 @stock.command("summary")
 @click.option("--by", default="class,level", show_default=True, metavar="KEYS",
               help=f"Group by a comma-separated list of: {', '.join(STOCK_GROUPS)}.")
-@click.option("--point", metavar="CODE", help="Only this storage point.")
-@click.option("--class", "supply_class", metavar="CODE", help="Only this class and its sub-classes.")
+@click.option("--point", metavar="CODE", shell_complete=POINT, help="Only this storage point.")
+@click.option("--class", "supply_class", metavar="CODE", shell_complete=CLASS,
+              help="Only this class and its sub-classes.")
 @click.option("--region", "region_code", metavar="CODE", help="Only points in this region (prefix).")
 @pass_app
 def stock_summary(app: App, by: str, point: str | None, supply_class: str | None, region_code: str | None) -> None:
@@ -200,8 +203,8 @@ def stock_summary(app: App, by: str, point: str | None, supply_class: str | None
 
 
 @click.command()
-@click.option("--point", metavar="CODE", help="Only this storage point.")
-@click.option("--item", metavar="CODE", help="Only this item.")
+@click.option("--point", metavar="CODE", shell_complete=POINT, help="Only this storage point.")
+@click.option("--item", metavar="CODE", shell_complete=ITEM, help="Only this item.")
 @click.option("--since", type=DATE, metavar="YYYY-MM-DD", help="From this day on.")
 @click.option("--until", type=DATE, metavar="YYYY-MM-DD", help="Up to and including this day.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(MOVEMENT_KINDS), help="Only these kinds.")
@@ -253,9 +256,9 @@ def target() -> None:
 
 
 @target.command("set")
-@click.argument("item_code", metavar="ITEM")
+@click.argument("item_code", metavar="ITEM", shell_complete=ITEM)
 @click.argument("quantity", type=int)
-@click.option("--point", metavar="CODE", help="The storage point.")
+@click.option("--point", metavar="CODE", shell_complete=POINT, help="The storage point.")
 @click.option("--region", "region_code", metavar="CODE", help="Or the whole region.")
 @pass_app
 def target_set(app: App, item_code: str, quantity: int, point: str | None, region_code: str | None) -> None:
@@ -266,7 +269,7 @@ def target_set(app: App, item_code: str, quantity: int, point: str | None, regio
 
 
 @target.command("list")
-@click.option("--item", metavar="CODE", help="Only this item.")
+@click.option("--item", metavar="CODE", shell_complete=ITEM, help="Only this item.")
 @pass_app
 def target_list(app: App, item: str | None) -> None:
     """List reserve targets."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli
+from cli_harness import SUPPLIES, Cli
 
 import supplies
 
@@ -55,3 +59,26 @@ def test_init_then_a_county_by_hand_and_init_again_loses_nothing(blank_url: str,
         assert inv.users.authenticate("lina", added["password"]) is not None
         [lot] = inv.stock.lots()
         assert (lot.item, lot.on_hand, lot.agency) == ("QUILT", 500, "SWJ")
+
+
+def test_serve_starts_the_web_admin_on_the_database(cli: Cli) -> None:
+    """`make run` ends in `supplies serve`: the log-in page answers on the chosen port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(SUPPLIES), "--db", cli.url, "serve", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as page:
+                    assert page.status == 200 and "password" in page.read().decode().lower()
+                    break
+            except OSError:
+                assert server.poll() is None, server.communicate()
+                assert time.monotonic() < deadline, "the web admin did not answer"
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
