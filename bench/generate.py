@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from .scales import SCALES, Scale
 
 VERSION = 1
 BENCH_DIR = Path(__file__).resolve().parent
-ANCHOR = date(2025, 6, 1)   # "today" of the generated history; every date in it is relative to this
+MAX_AGE_DAYS = 90  # a cached dataset older than this is rebuilt: its stock would be expiring by now
 ADMIN = "bench"
 ADMIN_PASSWORD = "bench-password-1"
 
@@ -75,7 +75,9 @@ def ensure(scale: str, *, seed: int = 1, path: Path | None = None, progress: Pro
     manifest_file = manifest_path(target)
     if target.exists() and manifest_file.exists():
         manifest = json.loads(manifest_file.read_text())
-        if manifest.get("version") == VERSION and manifest.get("seed") == seed and manifest.get("scale") == scale:
+        fresh = date.fromisoformat(manifest.get("anchor", "1970-01-01")) >= date.today() - timedelta(days=MAX_AGE_DAYS)
+        if manifest.get("version") == VERSION and manifest.get("seed") == seed and manifest.get("scale") == scale \
+                and fresh:
             return Dataset(target, sc, seed, manifest)
     if log:
         log(f"generating the {scale} dataset (seed {seed}) into {target}")
@@ -84,10 +86,15 @@ def ensure(scale: str, *, seed: int = 1, path: Path | None = None, progress: Pro
     return Dataset(target, sc, seed, manifest)
 
 
-def generate(path: Path, scale: Scale, seed: int, *, anchor: date = ANCHOR,
+def generate(path: Path, scale: Scale, seed: int, *, anchor: date | None = None,
              progress: Progress | None = None) -> dict[str, Any]:
-    """Build the dataset into ``path`` (replacing it) and return its manifest."""
+    """Build the dataset into ``path`` (replacing it) and return its manifest.
+
+    Every date is relative to ``anchor`` (default: the first of this month), the "today" of the
+    generated history: the same seed and anchor give the same database.
+    """
     started = time.perf_counter()
+    anchor = anchor or date.today().replace(day=1)
     tmp = path.with_name(path.name + ".building")
     for p in _files(tmp):
         p.unlink(missing_ok=True)
@@ -114,7 +121,7 @@ def generate(path: Path, scale: Scale, seed: int, *, anchor: date = ANCHOR,
     if importlib.util.find_spec("supplies.services.dispatch"):
         from .incidents import build_incidents
 
-        requests = build_incidents(inv, scale, region, random.Random(seed + 1))
+        requests = build_incidents(inv, scale, region, random.Random(seed + 1), anchor)
     timings["incidents_s"] = time.perf_counter() - t
     manifest = _manifest(inv, scale, seed, anchor, history, requests)
     manifest["build_s"] = round(time.perf_counter() - started, 1)

@@ -8,7 +8,7 @@ request plans exactly the ones it creates.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import cycle
 
 import supplies
@@ -21,7 +21,7 @@ _NAMES = {"flood": "洪涝灾害", "landslide": "山体滑坡", "earthquake": "�
 _ENDS = ("closed", "received", "dispatched", "allocated", "cancelled", "rejected", "submitted", "draft")
 
 
-def build_incidents(inv: supplies.Inventory, scale: Scale, region: Region, rng: random.Random) -> int:
+def build_incidents(inv: supplies.Inventory, scale: Scale, region: Region, rng: random.Random, anchor: date) -> int:
     """Add ``scale.incidents`` incidents with ``scale.requests`` requests between them; return how many."""
     dispatcher = inv.as_user("dispatcher-1")
     standard = [it for it in region.items if ".G" not in it.code]
@@ -34,7 +34,7 @@ def build_incidents(inv: supplies.Inventory, scale: Scale, region: Region, rng: 
     for k in range(scale.incidents):
         town = rng.choice(region.townships)
         kind = _TYPES[k % len(_TYPES)]
-        started = datetime(2025, 5, 1, tzinfo=UTC) + timedelta(days=k * 9, hours=rng.randint(0, 23))
+        started = datetime.combine(anchor, time(), tzinfo=UTC) - timedelta(days=60 - k * 9, hours=rng.randint(0, 23))
         incident = dispatcher.incidents.add(
             f"{town.name}{started:%Y}年“{started:%m·%d}”{_NAMES[kind]}", type=kind,
             level=rng.choice(("II", "III", "IV")), lat=town.lat, lon=town.lon,
