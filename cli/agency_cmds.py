@@ -10,7 +10,10 @@ from .vocab import LEVELS
 
 @click.group()
 def agency() -> None:
-    """Responsible agencies: each supply class is held by exactly one."""
+    """Responsible agencies (责任单位) and their contacts.
+
+    Each supply class is held by exactly one agency, which holds all of its stock.
+    """
 
 
 @agency.command("add")

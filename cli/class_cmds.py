@@ -10,7 +10,7 @@ from .context import App, pass_app
 
 @click.group("class")
 def class_group() -> None:
-    """Supply classes: a tree, each class held by one responsible agency."""
+    """The supply-class tree; one agency holds each class."""
 
 
 @class_group.command("add")
@@ -62,7 +62,7 @@ def class_handover(app: App, code: str, to_agency: str, reason: str | None, only
 
 @click.group()
 def item() -> None:
-    """Items: concrete supplies under a class, counted in whole units."""
+    """Items under the supply classes, counted in whole units."""
 
 
 @item.command("add")

@@ -63,7 +63,7 @@ CODE_QTY = CodeQtyType()
 
 @click.group()
 def incident() -> None:
-    """Incidents (disasters and emergencies) that dispatch requests answer."""
+    """Incidents (disasters) that dispatch requests answer."""
 
 
 @incident.command("add")
@@ -78,7 +78,7 @@ def incident() -> None:
 @pass_app
 def incident_add(app: App, name: str, type_: str, level: str, lat: float, lon: float, population: int,
                  region_code: str | None, started_at: datetime | None) -> None:
-    """Record an incident NAME; prints its id.
+    """Record an incident NAME and print its id.
 
     \b
     supplies incident add "羡塘镇洪涝" --type flood --level IV --lat 25.94 --lon 106.56 --population 3000
@@ -113,7 +113,12 @@ def incident_close(app: App, incident_id: int) -> None:
 
 @click.group()
 def request() -> None:
-    """Dispatch requests (调拨申请): draft → submitted → approved → allocated → dispatched → received → closed."""
+    """Dispatch requests (调拨申请), from draft to receipt.
+
+    \b
+    draft → submitted → approved → allocated → dispatched → received → closed
+    (or rejected, cancelled)
+    """
 
 
 @request.command("create")
@@ -131,7 +136,7 @@ def request() -> None:
 def request_create(app: App, incident_id: int, lines: tuple[tuple[str, int], ...], dest_point: str | None,
                    dest_lat: float | None, dest_lon: float | None, needed_by: datetime | None, priority: int,
                    requesting_unit: str | None, note: str | None) -> None:
-    """Create a draft request; prints its id.
+    """Create a draft request and print its id.
 
     \b
     supplies request create --incident 1 --dest-point HS-SH01 \\
@@ -303,7 +308,11 @@ def request_pick_list(app: App, request_id: int) -> None:
 @click.option("--dry-run", is_flag=True, help="Show the plan without reserving anything.")
 @pass_app
 def plan(app: App, dry_run: bool) -> None:
-    """Allocate all approved requests together (optimal: least priority-weighted arrival time)."""
+    """Allocate all approved requests together.
+
+    Optimal: the most urgent requests are served first when stock is short, then the total
+    priority-weighted arrival time is the least possible.
+    """
     with app.out.progress("planning", None):
         result = app.inventory().requests.plan(dry_run=dry_run)
     doc = to_jsonable(result)

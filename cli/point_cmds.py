@@ -16,7 +16,10 @@ POINT_LEVELS = tuple(level for level in LEVELS if level != "province")
 
 @click.group()
 def point() -> None:
-    """Storage points: depots, pre-positioned points, shelters, agreement warehouses, factories."""
+    """Storage points: depots, shelters, agreement reserves ...
+
+    Kinds: depot, prepositioned (village), shelter, agreement (代储), factory (产能).
+    """
 
 
 @point.command("add")
@@ -78,7 +81,10 @@ def point_reopen(app: App, code: str) -> None:
 
 @click.group("travel-time")
 def travel_time() -> None:
-    """Known road travel times, used instead of straight-line estimates."""
+    """Known road travel times for arrival estimates.
+
+    Where a time is known it replaces the straight-line estimate.
+    """
 
 
 @travel_time.command("set")

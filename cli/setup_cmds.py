@@ -18,7 +18,9 @@ from .vocab import ROLES
 @click.option("--demo", is_flag=True, help="Load the demo county (惠水县) if the database holds no data.")
 @pass_app
 def init(app: App, demo: bool) -> None:
-    """Create or upgrade the database; on a database without users, make you its admin.
+    """Create or upgrade the database (first admin, demo county).
+
+    On a database without users, the acting user becomes its admin.
 
     Upgrading runs the schema migrations and keeps every record. The first admin's web
     password is SUPPLIES_ADMIN_PASSWORD, or one generated and printed once.
@@ -86,7 +88,7 @@ def _make_sqlite_folder(app: App) -> None:
 
 @click.group()
 def user() -> None:
-    """Users, their roles and scopes (admins only)."""
+    """Users, their roles and scopes."""
 
 
 def _password_from(stdin_flag: bool) -> tuple[str, bool]:

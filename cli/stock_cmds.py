@@ -21,7 +21,7 @@ def _day(value: datetime | None) -> date | None:
 
 @click.group()
 def stock() -> None:
-    """Stock lots: receive, issue, count, transfer, rotate, write off, list."""
+    """Stock lots: receive, issue, count, move, list."""
 
 
 def _point_item(f: Any) -> Any:
@@ -105,7 +105,10 @@ def stock_write_off(app: App, point: str, item: str, qty: int, reason: str, lot:
 @pass_app
 def stock_adjust(app: App, point: str, item: str, counted: int, lot: str | None, reference: str | None,
                  reason: str | None) -> None:
-    """Record a stock count (盘点): set a lot's on-hand to what was counted."""
+    """Record a stock count (盘点).
+
+    Sets the lot's on-hand to what was counted, with one adjusting ledger line.
+    """
     change = app.inventory().stock.adjust(point, item, counted, batch=lot, reason=reason, reference=reference)
     doc = {"point": point, "item": item, "lot": lot, "counted": counted, "delta": change.qty,
            "lot_ids": list(change.lot_ids), "movement_ids": list(change.movement_ids)}
@@ -122,7 +125,10 @@ def stock_adjust(app: App, point: str, item: str, counted: int, lot: str | None,
 @pass_app
 def stock_transfer(app: App, from_point: str, to_point: str, item: str, qty: int, lot: str | None,
                    reference: str | None, reason: str | None) -> None:
-    """Move free stock between points; lots keep their batch, expiry and mode."""
+    """Move free stock between points.
+
+    Lots keep their batch, expiry and reserve mode.
+    """
     change = app.inventory().stock.transfer(from_point, to_point, item, qty, batch=lot, reference=reference,
                                             reason=reason)
     _changed(app, "moved", change, from_point=from_point, to_point=to_point, item=item, lot=lot)
@@ -138,7 +144,10 @@ def stock_transfer(app: App, from_point: str, to_point: str, item: str, qty: int
 @pass_app
 def stock_rotate(app: App, point: str, item: str, qty: int, lot: str, new_lot: str, new_expires: datetime | None,
                  reference: str | None, reason: str | None) -> None:
-    """Rotate stock near expiry (轮换): out of one batch, the same quantity into a fresh one."""
+    """Rotate stock near expiry (轮换).
+
+    Moves QTY out of the old batch and the same quantity into a fresh one.
+    """
     change = app.inventory().stock.rotate(point, item, qty, batch=lot, new_batch=new_lot,
                                           new_expires_on=_day(new_expires), reason=reason, reference=reference)
     _changed(app, "rotated", change, point=point, item=item, lot=f"{lot} → {new_lot}")
@@ -158,7 +167,7 @@ def stock_rotate(app: App, point: str, item: str, qty: int, lot: str, new_lot: s
 @pass_app
 def stock_list(app: App, point: str | None, item: str | None, supply_class: str | None, agency: str | None,
                region_code: str | None, expiring_days: int | None, include_empty: bool, limit: int | None) -> None:
-    """List stock lots with on-hand, reserved and free quantities."""
+    """List stock lots: on hand, reserved, free."""
     lots = app.inventory().stock.lots(point=point, item=item, supply_class=supply_class, agency=agency,
                                       region_code=region_code, expiring_within_days=expiring_days,
                                       with_stock_only=not include_empty, limit=limit)
@@ -192,7 +201,11 @@ def _expiry(expires: date | None) -> Any:
 @click.option("--region", "region_code", metavar="CODE", help="Only points in this region (prefix).")
 @pass_app
 def stock_summary(app: App, by: str, point: str | None, supply_class: str | None, region_code: str | None) -> None:
-    """Totals of on-hand, reserved and free stock by class, item, point, region, level, agency or mode."""
+    """Totals of stock by class, level, agency ...
+
+    On-hand, reserved and free totals grouped by any of class, item, point, region, level,
+    agency, mode.
+    """
     keys = [k.strip() for k in by.split(",") if k.strip()]
     rows = app.inventory().stock.summary(keys, point=point, supply_class=supply_class, region_code=region_code)
     docs = [{**r.key, "lots": r.lots, "on_hand": r.on_hand, "reserved": r.reserved, "free": r.free} for r in rows]
@@ -231,7 +244,10 @@ def _signed(n: int) -> Any:
 @click.command()
 @pass_app
 def verify(app: App) -> None:
-    """Recompute every balance from the ledger; exit 1 if any lot differs."""
+    """Check every balance against the ledger.
+
+    Recomputes each lot's on-hand and reserved from its movements; exits 1 if any differs.
+    """
     report = app.inventory().stock.verify()
     doc = {"ok": report.ok, "lots_checked": report.lots_checked, "movements": report.movements,
            "differences": report.differences}
@@ -252,7 +268,7 @@ def verify(app: App) -> None:
 
 @click.group()
 def target() -> None:
-    """Reserve targets: how much of an item a point or a region should hold."""
+    """Reserve targets per point or region."""
 
 
 @target.command("set")

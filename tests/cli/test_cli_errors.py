@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli_harness import Cli
+from sqlalchemy import text
 
 import supplies
 
@@ -54,6 +55,16 @@ def test_bad_input_and_refused_rules_exit_2_and_3_and_write_nothing(county_cli: 
     assert len(as_json.err.strip().splitlines()) == 1
 
     assert state(cli.url) == before
+
+
+def test_verify_exits_1_when_a_balance_disagrees_with_the_ledger(county_cli: Cli) -> None:
+    with supplies.open(county_cli.url, user="admin") as inv:
+        inv.stock.receive("CK-01", "QUILT", 20, batch="B1")
+        with inv.engine.begin() as conn:  # what a hand-made SQL "fix" would do
+            conn.execute(text("UPDATE stock_lot SET on_hand = on_hand + 5"))
+    report = county_cli("--json", "verify", expect=1)
+    assert report.json["ok"] is False
+    assert [(d["on_hand"], d["ledger_on_hand"]) for d in report.json["differences"]] == [(25, 20)]
 
 
 def test_unreadable_database_exits_1_and_debug_shows_the_traceback(tmp_path: Path) -> None:
