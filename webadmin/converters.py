@@ -1,9 +1,12 @@
-"""Flask-Admin converters that know SQLModel's column types (AutoString, UTCDateTime) and keep datetimes aware."""
+"""Flask-Admin converters that know SQLModel's column types (AutoString, UTCDateTime), SQLAlchemy 2.1's Float,
+and keep datetimes aware."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+
+import wtforms
 
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
@@ -54,6 +57,11 @@ class ModelConverter(AdminModelConverter):
     @converts("sqlmodel.sql.sqltypes.UTCDateTime", "UTCDateTime")
     def conv_utc_datetime(self, field_args: dict[str, Any], **extra: Any) -> Any:
         return AwareDateTimeField(**field_args)
+
+    # SQLAlchemy 2.1's Float no longer derives from Numeric, so Flask-Admin would drop it.
+    @converts("sqlalchemy.sql.sqltypes.Float", "Float", "Double")
+    def conv_float(self, field_args: dict[str, Any], **extra: Any) -> Any:
+        return wtforms.FloatField(**field_args)
 
 
 class _AwareClean:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from wtforms import SelectField
 
 ROLES = {
     "admin": _l("administrator"),
@@ -68,6 +69,8 @@ INCIDENT_TYPES = {
 
 INCIDENT_STATUS = {"open": _l("open"), "closed": _l("closed")}
 
+INCIDENT_LEVELS = {"I": "I", "II": "II", "III": "III", "IV": "IV"}
+
 REQUEST_STATUS = {
     "draft": _l("draft"),
     "submitted": _l("submitted"),
@@ -93,6 +96,15 @@ def select_choices(labels: dict[str, Any]) -> list[Any]:
     except ImportError:  # WTForms before 3.3
         return list(labels.items())
     return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def select_fields(blank: tuple[str, ...] = (), **fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``form_overrides`` and ``form_args`` making each named column a plain select of its labels
+    (``blank`` names the optional ones, which get an empty first choice)."""
+    overrides = {name: SelectField for name in fields}
+    args = {name: {"choices": select_choices({"": "—", **values} if name in blank else values)}
+            for name, values in fields.items()}
+    return overrides, args
 
 
 def formatter(labels: dict[str, Any]) -> Any:

@@ -50,3 +50,10 @@ def movements(inv: supplies.Inventory) -> int:
 
 def text(response: object) -> str:
     return response.get_data(as_text=True)  # type: ignore[attr-defined]
+
+
+def table(response: object) -> str:
+    """The rows of the list on a page (not its menus and filter options)."""
+    page = text(response)
+    start = page.find('<table class="table')
+    return page[start:page.find("</table>", start)] if start >= 0 else ""

@@ -124,6 +124,14 @@ class SecureModelView(Guarded, ModelView):
         return role_in(*self.edit_roles)
 
     # -- reads ---------------------------------------------------------------------------------
+    def _refresh_filters_cache(self) -> None:
+        super()._refresh_filters_cache()
+        # A row mapping's columns live in its own subquery, which SQLAlchemy reports apart from
+        # the tables it selects from; Flask-Admin would then try to join the subquery to itself.
+        own = getattr(self.model, "__table__", None)
+        self._filter_joins = {key: path for key, path in self._filter_joins.items()
+                              if not all(step is own for step in path)}
+
     def scope(self, query: Any) -> Any:
         """Restrict a query to what the logged-in user may see (override per view)."""
         return query
@@ -172,6 +180,14 @@ class SecureModelView(Guarded, ModelView):
 
     def delete_model(self, model: Any) -> bool:
         abort(403)
+
+
+class ReadOnlyModelView(SecureModelView):
+    """A list no form can change: it has no create or edit form at all, so no generic form
+    could ever carry a quantity."""
+
+    def scaffold_form(self) -> Any:
+        return type(f"{self.model.__name__}NoForm", (self.form_base_class,), {})
 
 
 def changed(form: Form, model: Any, names: list[str] | tuple[str, ...]) -> dict[str, Any]:

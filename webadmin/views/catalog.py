@@ -44,7 +44,7 @@ class AgencyView(SecureModelView):
     column_formatters = {"level": labels.formatter(labels.LEVELS)}
     column_choices = {"level": labels.choices(labels.LEVELS)}
     form_columns = ("code", "name", "contact", "phone", "level", "region_code")
-    form_choices = {"level": labels.choices(labels.LEVELS)}
+    form_overrides, form_args = labels.select_fields(blank=("level",), level=labels.LEVELS)
     create_roles = (ADMIN,)
     edit_roles = (ADMIN, OFFICER)
 

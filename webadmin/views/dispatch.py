@@ -37,7 +37,7 @@ class IncidentView(SecureModelView):
     column_list = ("id", "name", "type", "level", "region_code", "population", "started_at", "status")
     column_searchable_list = ("name", "region_code")
     column_filters = ("type", "level", "status", "started_at", "region_code")
-    column_choices = {"type": labels.choices(labels.INCIDENT_TYPES), "level": [(v, v) for v in ("I", "II", "III", "IV")],
+    column_choices = {"type": labels.choices(labels.INCIDENT_TYPES), "level": labels.choices(labels.INCIDENT_LEVELS),
                       "status": labels.choices(labels.INCIDENT_STATUS)}
     column_default_sort = ("started_at", True)
     column_display_pk = True
@@ -48,8 +48,8 @@ class IncidentView(SecureModelView):
     column_formatters = {"type": labels.formatter(labels.INCIDENT_TYPES),
                          "status": labels.badge(labels.INCIDENT_STATUS, {"open": "danger", "closed": "secondary"})}
     form_columns = ("name", "type", "level", "lat", "lon", "population", "region_code", "started_at")
-    form_choices = {"type": labels.choices(labels.INCIDENT_TYPES), "level": [(v, v) for v in ("I", "II", "III", "IV")]}
-    form_args = {"started_at": {"description": _l("Local time; empty means now.")}}
+    form_overrides, form_args = labels.select_fields(type=labels.INCIDENT_TYPES, level=labels.INCIDENT_LEVELS)
+    form_args["started_at"] = {"description": _l("Local time; empty means now.")}
     create_roles = PLANNERS
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:

@@ -18,8 +18,8 @@ from supplies.models import Agency, Item, Movement, StockLot, StoragePoint, User
 
 from .. import labels
 from ..converters import to_local
-from .base import SecureModelView
-from .rows import RowBase, agency_options, code_filters, item_options, point_options, row_table
+from .base import ReadOnlyModelView
+from .rows import RowBase, agency_options, code_filters, item_options, own_point_options, row_table
 from .stock import scope_stock
 
 _ledger_rows = row_table(
@@ -43,14 +43,14 @@ _COLUMNS = ("at", "kind", "point", "item", "item_name", "batch", "agency", "qty"
             "balance_after", "unit", "actor", "reference", "reason")
 
 
-class LedgerView(SecureModelView):
+class LedgerView(ReadOnlyModelView):
     """The append-only ledger: nothing here can be changed, only read and exported."""
 
     column_list = ("at", "kind", "point", "item", "item_name", "batch", "qty", "reserved_delta", "balance_after",
                    "actor", "reference", "reason")
     column_export_list = _COLUMNS
     column_searchable_list = ("item", "item_name", "point", "batch", "reference", "reason", "actor")
-    column_filters = ("at", "kind", *code_filters(LedgerRow.point, _l("Storage point"), point_options),
+    column_filters = ("at", "kind", *code_filters(LedgerRow.point, _l("Storage point"), own_point_options),
                       *code_filters(LedgerRow.item, _l("Item"), item_options),
                       *code_filters(LedgerRow.agency, _l("Agency"), agency_options), "actor", "reference")
     column_choices = {"kind": labels.choices(labels.MOVEMENT_KINDS)}

@@ -35,9 +35,9 @@ class StoragePointView(SecureModelView):
     column_choices = {"kind": labels.choices(labels.POINT_KINDS), "level": labels.choices(labels.LEVELS),
                       "status": labels.choices(labels.POINT_STATUS)}
     form_columns = _FIELDS
-    form_choices = column_choices
-    form_args = {"status": {"description": _l("A closed point keeps its stock on the books but is never "
-                                              "allocated from.")}}
+    form_overrides, form_args = labels.select_fields(kind=labels.POINT_KINDS, level=labels.LEVELS,
+                                                     status=labels.POINT_STATUS)
+    form_args["status"]["description"] = _l("A closed point keeps its stock on the books but is never allocated from.")
     create_roles = (Role.ADMIN.value,)
     edit_roles = (Role.ADMIN.value, Role.WAREHOUSE.value)
 

@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import current_app
 from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
-from sqlalchemy import MetaData, select
+from flask_login import current_user
+from sqlalchemy import MetaData, select, true
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql import Select
 
-from supplies.models import Agency, Item, StoragePoint, SupplyClass
+from supplies.models import Agency, Item, Role, StoragePoint, SupplyClass
 
 
 class RowBase(DeclarativeBase):
@@ -56,10 +57,19 @@ def code_options(model: type, *, where: Callable[[], Any] | None = None) -> Code
     return CodeOptions(model, where)
 
 
+def _own_points() -> Any:
+    # Warehouse staff are offered only their own points; everyone else all of them.
+    actor = current_user.actor
+    if actor.role == Role.WAREHOUSE:
+        return StoragePoint.id.in_(actor.point_ids or {-1})
+    return true()
+
+
 agency_options = code_options(Agency)
 class_options = code_options(SupplyClass)
 item_options = code_options(Item)
 point_options = code_options(StoragePoint)
+own_point_options = code_options(StoragePoint, where=_own_points)
 
 
 

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from supplies.models import Agency, Item, Role, StockLot, StoragePoint, SupplyClass
 
 from .. import labels
-from .base import SecureModelView, role_in
-from .rows import RowBase, agency_options, class_options, code_filters, item_options, point_options, row_table
+from .base import ReadOnlyModelView, role_in
+from .rows import (RowBase, agency_options, class_options, code_filters, item_options, own_point_options,
+                   row_table)
 
 STOCK_WRITERS = (Role.ADMIN.value, Role.WAREHOUSE.value, Role.AGENCY_OFFICER.value)
 
@@ -83,14 +84,14 @@ def _lot_action(endpoint: str, icon: str, title: Any) -> LinkRowAction:
     return _Action(icon, lambda view, row_id, row: url_for(endpoint, lot=row_id), title=title)
 
 
-class LotView(SecureModelView):
+class LotView(ReadOnlyModelView):
     """Stock lots, read-only: quantities change only through the stock actions (and the ledger)."""
 
     column_list = ("point", "item", "item_name", "batch", "expires_on", "mode", "on_hand", "reserved", "free",
                    "unit", "agency")
     column_searchable_list = ("item", "item_name", "point", "point_name", "batch")
     column_filters = (
-        *code_filters(LotRow.point, _l("Storage point"), point_options),
+        *code_filters(LotRow.point, _l("Storage point"), own_point_options),
         *code_filters(LotRow.item, _l("Item"), item_options),
         *code_filters(LotRow.supply_class, _l("Supply class"), class_options),
         *code_filters(LotRow.agency, _l("Agency"), agency_options),

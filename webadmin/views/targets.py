@@ -14,7 +14,7 @@ import supplies
 from supplies.models import Item, ReserveTarget, Role, StockLot, StoragePoint, SupplyClass
 
 from .base import SecureForm, SecureModelView
-from .rows import RowBase, code_filters, item_options, point_options, row_table
+from .rows import RowBase, code_filters, item_options, own_point_options, point_options, row_table
 
 _on_hand = (select(func.coalesce(func.sum(StockLot.on_hand), 0))
             .where(StockLot.item_id == ReserveTarget.item_id, StockLot.point_id == ReserveTarget.point_id)
@@ -47,7 +47,7 @@ class TargetView(SecureModelView):
     column_list = ("item", "item_name", "point", "region_code", "quantity", "on_hand", "unit", "updated_at")
     column_searchable_list = ("item", "item_name", "point", "region_code")
     column_filters = (*code_filters(TargetRow.item, _l("Item"), item_options),
-                      *code_filters(TargetRow.point, _l("Storage point"), point_options), "region_code")
+                      *code_filters(TargetRow.point, _l("Storage point"), own_point_options), "region_code")
     column_default_sort = ("item", False)
     column_labels = {"item": _l("Item"), "item_name": _l("Item name"), "point": _l("Storage point"),
                      "region_code": _l("Region code"), "quantity": _l("Target"), "on_hand": _l("On hand"),
