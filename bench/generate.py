@@ -8,7 +8,6 @@ bump :data:`VERSION` whenever the generator changes what it makes.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import random
@@ -27,10 +26,11 @@ import supplies
 from supplies.models import DispatchRequest, Incident, Item, Movement, StockLot, StoragePoint, User
 
 from .history import build_stock
+from .incidents import build_incidents
 from .region import build_region
 from .scales import SCALES, Scale
 
-VERSION = 1
+VERSION = 2
 BENCH_DIR = Path(__file__).resolve().parent
 MAX_AGE_DAYS = 90  # a cached dataset older than this is rebuilt: its stock would be expiring by now
 ADMIN = "bench"
@@ -57,9 +57,7 @@ class Dataset:
 
 
 def cache_path(scale: str, seed: int, directory: Path = BENCH_DIR) -> Path:
-    features = "".join(tag for tag, module in (("r", "supplies.services.dispatch"),)
-                       if importlib.util.find_spec(module))
-    return directory / f"{scale}-s{seed}-v{VERSION}{features}.db"
+    return directory / f"{scale}-s{seed}-v{VERSION}.db"
 
 
 def manifest_path(db: Path) -> Path:
@@ -88,23 +86,37 @@ def ensure(scale: str, *, seed: int = 1, path: Path | None = None, progress: Pro
 
 def generate(path: Path, scale: Scale, seed: int, *, anchor: date | None = None,
              progress: Progress | None = None) -> dict[str, Any]:
-    """Build the dataset into ``path`` (replacing it) and return its manifest.
+    """Build the dataset into the SQLite file ``path`` (replacing it) and return its manifest.
 
     Every date is relative to ``anchor`` (default: the first of this month), the "today" of the
     generated history: the same seed and anchor give the same database.
     """
-    started = time.perf_counter()
-    anchor = anchor or date.today().replace(day=1)
     tmp = path.with_name(path.name + ".building")
     for p in _files(tmp):
         p.unlink(missing_ok=True)
-    url = f"sqlite:///{tmp}"
-    inv = supplies.open(url, upgrade=True)
-    inv.users.bootstrap_admin(ADMIN, ADMIN_PASSWORD)
-    inv = inv.as_user(ADMIN)
+    inv = supplies.open(f"sqlite:///{tmp}", upgrade=True)
     # A bigger page cache for this connection only: the bulk load keeps the ledger's indexes hot.
     event.listen(inv.engine, "connect", lambda conn, _rec: conn.execute("PRAGMA cache_size=-262144"))
     inv.engine.dispose()
+    manifest = populate(inv, scale, seed, anchor=anchor, progress=progress)
+    with inv.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    inv.close()
+    for p in _files(path):
+        p.unlink(missing_ok=True)
+    os.replace(tmp, path)
+    for p in _files(tmp):
+        p.unlink(missing_ok=True)
+    return manifest
+
+
+def populate(inv: supplies.Inventory, scale: Scale, seed: int, *, anchor: date | None = None,
+             progress: Progress | None = None) -> dict[str, Any]:
+    """Fill the empty, migrated database of ``inv`` (SQLite or PostgreSQL) and return its manifest."""
+    started = time.perf_counter()
+    anchor = anchor or date.today().replace(day=1)
+    inv.users.bootstrap_admin(ADMIN, ADMIN_PASSWORD)
+    inv = inv.as_user(ADMIN)
     timings: dict[str, float] = {}
     t = time.perf_counter()
     region = build_region(inv, scale, random.Random(seed))
@@ -117,23 +129,11 @@ def generate(path: Path, scale: Scale, seed: int, *, anchor: date | None = None,
     history = build_stock(inv.engine, scale, region, seed, anchor, progress)
     timings["stock_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    requests = 0
-    if importlib.util.find_spec("supplies.services.dispatch"):
-        from .incidents import build_incidents
-
-        requests = build_incidents(inv, scale, region, random.Random(seed + 1), anchor)
+    requests = build_incidents(inv, scale, region, random.Random(seed + 1), anchor)
     timings["incidents_s"] = time.perf_counter() - t
     manifest = _manifest(inv, scale, seed, anchor, history, requests)
     manifest["build_s"] = round(time.perf_counter() - started, 1)
     manifest["timings"] = {k: round(v, 1) for k, v in timings.items()}
-    with inv.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    inv.close()
-    for p in _files(path):
-        p.unlink(missing_ok=True)
-    os.replace(tmp, path)
-    for p in _files(tmp):
-        p.unlink(missing_ok=True)
     return manifest
 
 

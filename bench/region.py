@@ -9,13 +9,11 @@ invented.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import random
 from dataclasses import dataclass, field
 
 import supplies
-from supplies.data import SUPPLY_CATALOG, read_csv
 
 from .scales import Scale
 
@@ -51,6 +49,7 @@ FOOD = [  # code, name, unit, shelf life (days), base quantity
     ("LOCAL:FOOD.01", "瓶装饮用水(550ml×24)", "箱", 540, 400), ("LOCAL:FOOD.02", "方便面(12桶)", "箱", 180, 300),
     ("LOCAL:FOOD.03", "压缩饼干(125g×60)", "箱", 1095, 200), ("LOCAL:FOOD.04", "大米(25kg)", "袋", 365, 200),
 ]
+NORM_LINKS = [("water", "LOCAL:FOOD.01", 13.2), ("food", "LOCAL:FOOD.03", 7.5), ("food", "LOCAL:FOOD.04", 25.0)]
 _BASE_QTY = {"顶": 40, "床": 300, "件": 200, "张": 100, "条": 2000, "台": 4, "艘": 2, "套": 20, "个": 50,
              "盏": 80, "双": 150, "平方米": 2000, "片": 200, "块": 200, "箱": 300, "袋": 200}
 _UNITS = ["件", "个", "套", "台", "箱", "条", "双", "顶", "张"]
@@ -112,9 +111,10 @@ def build_region(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> R
     cities, counties, townships, villages = _places(scale, rng)
     region.counties, region.townships = counties, townships
     specs = _point_specs(scale, rng, cities, counties, townships, villages)
-    for code, name, level, kind, region_code, lat, lon, capacity, _city in specs:
-        inv.points.add(code, name, level=level, kind=kind, region_code=region_code, lat=lat, lon=lon,
-                       capacity_m3=capacity, address=f"{name}院内")
+    inv.imports.rows("points", [dict(code=code, name=name, level=level, kind=kind, region_code=region_code, lat=lat,
+                                     lon=lon, capacity_m3=capacity, address=f"{name}院内")
+                                for code, name, level, kind, region_code, lat, lon, capacity, _city in specs],
+                     reference="bench-generator")
     ids = {p.code: p.id for p in inv.points.list()}
     region.points = [PointInfo(ids[s[0]], s[0], s[2], s[3], s[4], s[5], s[6], s[8]) for s in specs]
     depots = [p for p in region.points if p.kind == "depot" and p.level == "county"]
@@ -123,23 +123,13 @@ def build_region(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> R
     for n in range(8):
         inv.users.add(f"dispatcher-{n + 1}", role="dispatcher")
     inv.users.add("viewer", role="viewer")
-    if importlib.util.find_spec("supplies.services.travel"):
-        _travel_times(inv, region, rng)
+    _travel_times(inv, region, rng)
     return region
 
 
 def _catalog(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> list[ItemInfo]:
     """The standard catalog held by the emergency department, its handovers, food, then generated items."""
-    if importlib.util.find_spec("supplies.services.standard_catalog"):
-        inv.catalog.load_standard(agency="GZYJ")
-    else:  # until the catalog loader exists: the same shipped file, entered class by class
-        for row in read_csv(SUPPLY_CATALOG):
-            if row["unit_zh"]:
-                inv.items.add(row["code"], row["name_zh"], name_en=row["name_en"], supply_class=row["parent_code"],
-                              unit=row["unit_zh"])
-            else:
-                inv.classes.add(row["code"], row["name_zh"], name_en=row["name_en"], agency="GZYJ",
-                                parent=row["parent_code"] or None)
+    inv.catalog.load_standard(agency="GZYJ")  # the standard classes and items, and the readiness norms
     have = {c.code for c in inv.classes.list()}
     for code, agency in HANDOVERS:
         if code in have:
@@ -151,14 +141,17 @@ def _catalog(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> list[
     classes = inv.classes.list()
     parents = {c.parent_id for c in classes}
     leaves = sorted((c for c in classes if c.id not in parents), key=lambda c: c.code)
-    n = 0
-    while len(existing) + n < scale.items:
+    rows = []
+    for n in range(scale.items - len(existing)):
         cls = leaves[n % len(leaves)]
-        life = rng.choice([None, None, 365, 730, 1095, 1825, 3650])
-        inv.items.add(f"{cls.code}.G{n + 1:04d}", f"{cls.name}物资 型号G{n + 1:04d}", supply_class=cls.code,
-                      unit=rng.choice(_UNITS), spec=f"规格{rng.randint(1, 9)}型", shelf_life_days=life,
-                      unit_weight_kg=round(rng.uniform(0.2, 80), 1), unit_volume_m3=round(rng.uniform(0.001, 0.5), 3))
-        n += 1
+        rows.append(dict(code=f"{cls.code}.G{n + 1:04d}", name=f"{cls.name}物资 型号G{n + 1:04d}", supply_class=cls.code,
+                         unit=rng.choice(_UNITS), spec=f"规格{rng.randint(1, 9)}型",
+                         shelf_life_days=rng.choice([None, None, 365, 730, 1095, 1825, 3650]),
+                         unit_weight_kg=round(rng.uniform(0.2, 80), 1), unit_volume_m3=round(rng.uniform(0.001, 0.5), 3)))
+    if rows:
+        inv.imports.rows("items", rows, reference="bench-generator")
+    for need, code, per_unit in NORM_LINKS:  # the province's own water and food items count toward the norms
+        inv.readiness.link(need, code, amount_per_unit=per_unit)
     food_qty = {code: qty for code, _n, _u, _l, qty in FOOD}
     class_code = {c.id: c.code for c in classes}
     out = []

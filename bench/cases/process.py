@@ -34,7 +34,7 @@ def run_process(argv: list[str], env: dict[str, str] | None = None, *, watch_mem
         proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                 env={**os.environ, **(env or {})})
         while watch_memory and proc.poll() is None:
-            peak_kb = max(peak_kb, _high_water_kb(proc.pid))
+            peak_kb = max(peak_kb, high_water_kb(proc.pid))
             time.sleep(0.002)
         proc.wait()
         out.seek(0)
@@ -47,7 +47,8 @@ def run_process(argv: list[str], env: dict[str, str] | None = None, *, watch_mem
     return sample
 
 
-def _high_water_kb(pid: int) -> int:
+def high_water_kb(pid: int) -> int:
+    """The peak resident memory of process ``pid`` since its last exec, in KiB (0 if unknown)."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
