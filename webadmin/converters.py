@@ -19,7 +19,10 @@ from flask_babel import get_timezone
 def to_utc(value: datetime) -> datetime:
     """A datetime typed by a user, read in the interface's time zone, as an aware UTC datetime."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=get_timezone())
+        zone = get_timezone()
+        # pytz zones must localize (replace() would give the zone's 19th-century mean time).
+        localize = getattr(zone, "localize", None)
+        value = localize(value) if localize else value.replace(tzinfo=zone)
     return value.astimezone(UTC)
 
 

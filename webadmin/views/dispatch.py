@@ -197,8 +197,9 @@ class RequestView(SecureModelView):
                            action_labels=ACTION_LABELS, form=ReasonForm(), status_labels=labels.REQUEST_STATUS,
                            status_styles=_STATUS_STYLES)
 
-    @expose("/act/<int:id_>/<name>", methods=("POST",))
-    def act(self, id_: int, name: str) -> Any:
+    @expose("/act/<int:id_>/<step>", methods=("POST",))
+    def act(self, id_: int, step: str) -> Any:
+        name = step
         if name not in _ACTION_ROLES:
             abort(404)
         form = ReasonForm()
