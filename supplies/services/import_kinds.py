@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,15 +55,6 @@ class Batch:
         self.problems.append(Problem(self.rows[i], self.present.get(key, key), reason,
                                      None if value is None else str(value)))
 
-    def duplicates(self, key: Callable[[dict[str, Any]], Hashable], column: str) -> None:
-        first: dict[Hashable, int] = {}
-        for i, rec in enumerate(self.records):
-            k = key(rec)
-            if k in first:
-                self.problem(i, column, f"repeats row {self.rows[first[k]]}", rec.get(column))
-            else:
-                first[k] = i
-
 
 Apply = Callable[[], Counts]
 
@@ -95,20 +86,17 @@ def _upsert(b: Batch, model: type[SQLModel], existing: dict[Any, Any], key: str,
 
 def agencies(b: Batch) -> Apply:
     require_role(b.actor, Role.ADMIN, action="importing agencies")
-    b.duplicates(lambda r: r["code"], "code")
     existing = {a.code: a for a in b.s.exec(select(Agency)).all()}
     return lambda: _upsert(b, Agency, existing, "code")
 
 
 def points(b: Batch) -> Apply:
     require_role(b.actor, Role.ADMIN, action="importing storage points")
-    b.duplicates(lambda r: r["code"], "code")
     existing = {p.code: p for p in b.s.exec(select(StoragePoint)).all()}
     return lambda: _upsert(b, StoragePoint, existing, "code")
 
 
 def classes(b: Batch) -> Apply:
-    b.duplicates(lambda r: r["code"], "code")
     agencies = dict(b.s.exec(select(Agency.code, Agency.id)).all())
     agency_code = {v: k for k, v in agencies.items()}
     existing = {c.code: c for c in b.s.exec(select(SupplyClass)).all()}
@@ -182,7 +170,6 @@ def classes(b: Batch) -> Apply:
 
 
 def items(b: Batch) -> Apply:
-    b.duplicates(lambda r: r["code"], "code")
     classes = {code: (cid, aid) for cid, code, aid in
                b.s.exec(select(SupplyClass.id, SupplyClass.code, SupplyClass.agency_id)).all()}
     existing = {it.code: it for it in b.s.exec(select(Item)).all()}

@@ -90,6 +90,8 @@ class Imports(Service):
         cells = {col.key: [r[pos] if pos < len(r) else None for _, r in table.rows] for pos, col in mapping.items()}
         present = {col.key: table.headers[pos] for pos, col in mapping.items()}
         values, problems = RowValidator(ROW_SCHEMAS[kind]).check(present, numbers, cells)
+        if kind != "stock" and kind != "targets":
+            problems += _repeated(numbers, cells.get("code", []), present.get("code", "code"))
         if progress:
             progress("checking", len(numbers), len(numbers))
         bad = {p.row for p in problems}
@@ -121,6 +123,20 @@ class Imports(Service):
                 return result
         except _DryRun as dry:
             return dry.result
+
+
+def _repeated(numbers: list[int], codes: list[str | None], header: str) -> list[Problem]:
+    """A code given twice in one file: the later rows are reported, naming the first."""
+    first: dict[str, int] = {}
+    out = []
+    for n, code in zip(numbers, codes):
+        if code is None:
+            continue
+        if code in first:
+            out.append(Problem(n, header, f"repeats row {first[code]}", code))
+        else:
+            first[code] = n
+    return out
 
 
 def _reject(kind: str, problems: list[Problem]) -> None:

@@ -1,0 +1,127 @@
+"""Export → import round trips for every kind, in CSV (UTF-8 with and without BOM, GB18030) and XLSX."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+import supplies
+
+from .conftest import snapshot
+
+KINDS = ("agencies", "points", "classes", "items", "stock", "targets")
+VARIANTS = [("csv", "en", "utf-8-sig"), ("csv", "en", "utf-8"), ("csv", "zh", "gb18030"), ("csv", "zh", "utf-8-sig"),
+            ("xlsx", "en", None), ("xlsx", "zh", None)]
+
+
+def _enrich(inv: supplies.Inventory) -> None:
+    inv.agencies.update("CIV", level="county", region_code="520102")
+    inv.classes.add("TENTS", "帐篷类", agency="CIV", parent="LIVING", name_en="Tents")
+    inv.items.add("TENT36", "帐篷(36平方米)", supply_class="TENTS", unit="顶", spec="36m²", shelf_life_days=3650,
+                  unit_weight_kg=85.5, unit_volume_m3=0.4, name_en="Tent 36 m2")
+    inv.points.add("SH-01", "城关小学避难场所", kind="shelter", level="village", lat=26.612345, lon=106.80001,
+                   region_code="520102001", address="城关镇学府路1号", capacity_m3=1200.5)
+    inv.stock.receive("CK-01", "TENT36", 15, batch="B,\"quoted\"", expires_on="2031-01-31", unit_cost="1234.56")
+    inv.stock.receive("SH-01", "SANDBAG", 800, mode="capacity", lead_time_hours=24)
+
+
+@pytest.mark.parametrize(("fmt", "lang", "encoding"), VARIANTS)
+def test_every_kind_round_trips(stocked: supplies.Inventory, databases, tmp_path: Path, fmt: str, lang: str,
+                                encoding: str | None) -> None:
+    _enrich(stocked)
+    expected = {kind: stocked.exports.rows(kind, lang=lang) for kind in KINDS}
+    files = {}
+    for kind in KINDS:
+        files[kind] = tmp_path / f"{kind}.{fmt}"
+        written = stocked.exports.file(kind, files[kind], lang=lang, encoding=encoding or "utf-8-sig")
+        assert written == len(expected[kind][1]) > 0
+    stocked.close()
+
+    target = databases.fresh_inventory()
+    for kind in KINDS:
+        result = target.imports.file(kind, files[kind])
+        assert (result.rows, result.added, result.updated) == (len(expected[kind][1]), result.added, 0)
+        if fmt == "csv":
+            assert result.encoding == {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "gb18030": "gb18030"}[encoding]
+    for kind in KINDS:
+        assert target.exports.rows(kind, lang=lang) == expected[kind], kind
+    assert target.stock.verify().ok
+    target.close()
+
+
+def test_chinese_files_use_chinese_headers_and_values(stocked: supplies.Inventory, tmp_path: Path) -> None:
+    path = tmp_path / "points.csv"
+    stocked.exports.file("points", path, lang="zh", encoding="gb18030")
+    text = path.read_bytes().decode("gb18030")
+    assert text.splitlines()[0].startswith("储备点编码,储备点名称,类型,级别")
+    assert "储备库,县级" in text and "乡镇级" in text and "停用" in text
+
+
+def test_templates_carry_the_headers_and_import_as_nothing(inv: supplies.Inventory, tmp_path: Path) -> None:
+    for kind in KINDS:
+        for lang in ("en", "zh"):
+            csv_path, xlsx_path = tmp_path / f"{kind}-{lang}.csv", tmp_path / f"{kind}-{lang}.xlsx"
+            inv.exports.template(kind, csv_path, lang=lang)
+            inv.exports.template(kind, xlsx_path, lang=lang)
+            head = csv_path.read_text(encoding="utf-8-sig").strip().split(",")
+            book = load_workbook(xlsx_path)
+            assert [c.value for c in book.worksheets[0][1]] == head
+            assert len(book.worksheets) == 2 and book.worksheets[1].max_row == len(head) + 1  # column notes
+            assert inv.imports.file(kind, xlsx_path).rows == 0
+    assert inv.exports.rows("stock")[0][:3] == ["point", "item", "qty"]
+
+
+def test_xlsx_cells_of_any_type_are_read_as_a_person_typed_them(county: supplies.Inventory, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["储备点", "物资编码", "数量", "批次", "有效期至", "单价(元)"])
+    sheet.append(["CK-01", "TENT12", 12, 2024, date(2030, 6, 30), 850.5])
+    sheet.append(["CK-01", "QUILT", 7.0, "Q-1", "2029/1/5", None])
+    book.save(tmp_path / "stock.xlsx")
+    result = county.imports.file("stock", tmp_path / "stock.xlsx")
+    assert (result.rows, result.movements) == (2, 2)
+    lots = {lot.item: lot for lot in county.stock.lots()}
+    assert (lots["TENT12"].lot, lots["TENT12"].expires, lots["TENT12"].on_hand) == ("2024", date(2030, 6, 30), 12)
+    assert (lots["QUILT"].expires, lots["QUILT"].on_hand) == (date(2029, 1, 5), 7)
+
+
+def test_stock_rows_are_receipts_with_a_ledger_line_each(county: supplies.Inventory, tmp_path: Path) -> None:
+    path = tmp_path / "入库.csv"
+    path.write_text("point,item,qty,batch\nCK-01,QUILT,10,Q\nCK-01,QUILT,5,Q\nTS-01,QUILT,3,\n", encoding="utf-8")
+    seen: list[tuple[str, int, int]] = []
+    first = county.imports.file("stock", path, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert (first.added, first.updated, first.movements) == (2, 0, 3)
+    assert seen[0][0] == "checking" and seen[-1][0] == "writing" and seen[-1][1] == seen[-1][2]
+    again = county.imports.file("stock", path)
+    assert (again.added, again.updated, again.movements) == (0, 2, 3)
+    lines = county.stock.ledger(point="CK-01", item="QUILT")
+    assert [(m.kind, m.qty, m.balance_after) for m in lines] == [("receive", 10, 10), ("receive", 5, 15),
+                                                                 ("receive", 10, 25), ("receive", 5, 30)]
+    assert {m.reference for m in lines} == {"import:入库.csv"}
+    assert county.stock.verify().ok
+
+
+def test_reimporting_updates_existing_records_from_the_columns_given(county: supplies.Inventory, tmp_path: Path) -> None:
+    path = tmp_path / "agencies.csv"
+    path.write_text("code,phone\nCIV,0858-0000000\n", encoding="utf-8")
+    with pytest.raises(supplies.InvalidInput):  # name is required for every row, even existing ones
+        county.imports.file("agencies", path)
+    path.write_text("code,name,phone\nCIV,民政局,0858-0000000\nWAT,水利局 Water Resources Bureau,0858-7654321\n",
+                    encoding="utf-8")
+    result = county.imports.file("agencies", path)
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 1)   # WAT is as it was
+    civ = county.agencies.get("CIV")
+    assert (civ.name, civ.phone, civ.contact) == ("民政局", "0858-0000000", "王丽")   # contact kept: not in the file
+    assert county.imports.file("agencies", path, update_existing=False).unchanged == 2
+
+
+def test_a_dry_run_checks_and_counts_but_writes_nothing(county: supplies.Inventory, tmp_path: Path) -> None:
+    path = tmp_path / "stock.csv"
+    path.write_text("point,item,qty\nCK-01,QUILT,10\n", encoding="utf-8")
+    before = snapshot(county)
+    result = county.imports.file("stock", path, dry_run=True)
+    assert (result.dry_run, result.added, result.movements) == (True, 1, 1)
+    assert snapshot(county) == before
