@@ -17,10 +17,10 @@ STRATEGIES = ("earliest", "optimal")
 
 
 class WhenType(click.ParamType):
-    """A time: ISO 8601 (local time unless it names a zone) or from now: +90m, +12h, +2d."""
+    """A time: ISO 8601 (local time unless it names a zone) or relative to now: +90m, +12h, -2h, +2d."""
 
     name = "TIME"
-    _relative = re.compile(r"^\+(\d+(?:\.\d+)?)([mhd])$")
+    _relative = re.compile(r"^([+-])(\d+(?:\.\d+)?)([mhd])$")
 
     def convert(self, value: Any, param: Any, ctx: Any) -> datetime:
         if isinstance(value, datetime):
@@ -28,8 +28,9 @@ class WhenType(click.ParamType):
         text = str(value).strip()
         match = self._relative.match(text)
         if match:
-            unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
-            return datetime.now().astimezone() + timedelta(**{unit: float(match.group(1))})
+            sign, amount, unit = match.groups()
+            delta = timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: float(amount)})
+            return datetime.now().astimezone() + (delta if sign == "+" else -delta)
         try:
             when = datetime.fromisoformat(text)
         except ValueError:
@@ -74,7 +75,7 @@ def incident() -> None:
 @click.option("--lon", required=True, type=float, help="Longitude of the affected place.")
 @click.option("--population", default=0, type=int, help="People affected.")
 @click.option("--region", "region_code", metavar="CODE", help="Region code of the affected place.")
-@click.option("--started-at", type=WHEN, help="When it started (default: now).")
+@click.option("--started-at", type=WHEN, help="When it started: ISO time or -3h (default: now).")
 @pass_app
 def incident_add(app: App, name: str, type_: str, level: str, lat: float, lon: float, population: int,
                  region_code: str | None, started_at: datetime | None) -> None:

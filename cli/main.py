@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from typing import Any
 
@@ -58,12 +57,15 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except click.UsageError as exc:
+            app = ctx.find_object(App)
+            if app is not None and app.json_mode:  # scripts get their one JSON document here too
+                param = getattr(exc, "param", None)
+                app.out.error_document(kind="UsageError", field=getattr(param, "name", None),
+                                       reason=exc.format_message(), exit_code=exc.exit_code)
             raise
-        except BrokenPipeError:
-            # The reader went away (`supplies stock list | head`): stop quietly, like other tools.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(1)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
+            raise  # Click shows these itself (a closed pipe, as in `supplies stock list | head`, quietly)
         except Exception as exc:
             app = ctx.find_object(App)
             if app is None or app.debug:

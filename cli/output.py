@@ -78,6 +78,11 @@ class Output:
               errors: dict[str, list[str]] | None = None) -> None:
         """The one error line on stderr, and with --json an error document on stdout."""
         click.echo(click.style("error: ", fg="red", bold=True) + text, err=True)
+        self.error_document(kind=kind, field=field, reason=reason, exit_code=exit_code, errors=errors)
+
+    def error_document(self, *, kind: str, field: str | None, reason: str, exit_code: int,
+                       errors: dict[str, list[str]] | None = None) -> None:
+        """With --json, ``{"error": {type, field, reason, exit_code[, errors]}}`` on stdout."""
         if self.json_mode and not self._emitted:
             doc: dict[str, Any] = {"type": kind, "field": field, "reason": reason, "exit_code": exit_code}
             if errors:

@@ -30,16 +30,18 @@ def test_bad_input_and_refused_rules_exit_2_and_3_and_write_nothing(county_cli: 
     before = state(cli.url)
 
     # 2: bad input, named by field
-    one_error_line(cli("stock", "issue", "--point", "CK-01", "--item", "NOPE", "--qty", "1", expect=2), "item")
     one_error_line(cli("stock", "receive", "--point", "CK-01", "--item", "TENT12", "--qty", "0", expect=2), "qty")
-    usage = cli("stock", "receive", "--point", "CK-01", "--item", "TENT12", "--qty", "5", "--expires", "2030-13-01",
-                expect=2)
+    usage = cli("--json", "stock", "receive", "--point", "CK-01", "--item", "TENT12", "--qty", "5",
+                "--expires", "2030-13-01", expect=2)
     assert "--expires" in usage.err and "Traceback" not in usage.err
+    assert usage.json["error"] | {"reason": None} == {"type": "UsageError", "field": "expires", "reason": None,
+                                                       "exit_code": 2}
     not_found = cli("--json", "stock", "issue", "--point", "CK-09", "--item", "TENT12", "--qty", "1", expect=2)
     assert not_found.json["error"] | {"reason": None} == {
         "type": "NotFound", "field": "point", "reason": None, "exit_code": 2,
         "errors": {"point": [not_found.json["error"]["reason"]]}}
     assert "CK-09" in not_found.json["error"]["reason"]
+    one_error_line(not_found, "point")
 
     # 3: refused by a rule
     one_error_line(cli("stock", "receive", "--point", "TS-01", "--item", "TENT12", "--qty", "5", user="keeper",
