@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from ..models import Agency, Item, PointStatus, StockLot, StoragePoint, TravelTime
 from .arrival import ArrivalModel, eta_hours_array
-from .model import Candidate, Need, Option, Problem, option_key
+from .model import Candidate, Need, Option, Problem, fefo_key
 
 
 @dataclass(frozen=True)
@@ -73,17 +73,40 @@ def candidate_lots(s: Session, needs: Sequence[Need], *, lock: bool = False,
         return []
     if within is not None:
         cond = and_(cond, StockLot.id.in_(sorted(within)))  # type: ignore[union-attr]
+    # Only what choosing needs; names and codes are looked up for the chosen lots alone.
     q = (select(StockLot.id, StockLot.item_id, StockLot.class_id, StockLot.point_id, StockLot.agency_id,
                 StockLot.on_hand - StockLot.reserved, StockLot.expires_on, StockLot.lead_time_hours,
-                StoragePoint.lat, StoragePoint.lon, StockLot.batch, Item.code, StoragePoint.code,
-                StoragePoint.name, Agency.code)
+                StoragePoint.lat, StoragePoint.lon)
          .join(StoragePoint, StoragePoint.id == StockLot.point_id)
-         .join(Item, Item.id == StockLot.item_id)
-         .join(Agency, Agency.id == StockLot.agency_id)
          .where(cond).order_by(StockLot.id))
     if lock:
         q = q.with_for_update(of=StockLot)  # type: ignore[arg-type]
-    return [Candidate(*row) for row in s.exec(q).all()]
+    make = Candidate._make
+    return [make(row) for row in s.exec(q).all()]
+
+
+@dataclass(frozen=True)
+class LotLabel:
+    """How a chosen lot is shown: its batch, item, point and agency codes, and its expiry."""
+
+    batch: str
+    item: str
+    point: str
+    point_name: str
+    agency: str
+    expires_on: date | None
+
+
+def lot_labels(s: Session, lot_ids: Iterable[int]) -> dict[int, LotLabel]:
+    """Labels of the given lots, in one query."""
+    ids = sorted(set(lot_ids))
+    if not ids:
+        return {}
+    q = (select(StockLot.id, StockLot.batch, Item.code, StoragePoint.code, StoragePoint.name, Agency.code,
+                StockLot.expires_on)
+         .join(Item, Item.id == StockLot.item_id).join(StoragePoint, StoragePoint.id == StockLot.point_id)
+         .join(Agency, Agency.id == StockLot.agency_id).where(StockLot.id.in_(ids)))  # type: ignore[union-attr]
+    return {row[0]: LotLabel(*row[1:]) for row in s.exec(q).all()}
 
 
 def region_prefixes(code: str | None) -> list[str]:
@@ -136,32 +159,35 @@ def build_problem(s: Session, needs: Sequence[Need], destinations: dict[int, Des
         problem.options = {n.line_id: [] for n in needs}
         return problem
     tables = travel_table(s, destinations.values())
-    lat = np.fromiter((c.lat for c in lots), float, len(lots))
-    lon = np.fromiter((c.lon for c in lots), float, len(lots))
-    lead = np.fromiter((c.lead_time_hours or 0.0 for c in lots), float, len(lots))
-    point = np.fromiter((c.point_id for c in lots), np.int64, len(lots))
-    etas: dict[Destination, np.ndarray] = {}
-    for d in set(destinations.values()):
-        table = tables.get(d, {})
-        hours = np.fromiter((table.get(int(p), np.nan) for p in point), float, len(lots)) if table \
-            else np.full(len(lots), np.nan)
-        etas[d] = eta_hours_array(arrival, lat, lon, d.lat, d.lon, lead, hours)
+    n_lots = len(lots)
+    lat = np.fromiter((c.lat for c in lots), float, n_lots)
+    lon = np.fromiter((c.lon for c in lots), float, n_lots)
+    lead = np.fromiter((c.lead_time_hours or 0.0 for c in lots), float, n_lots)
     by_item: dict[int, list[int]] = defaultdict(list)
     by_class: dict[int, list[int]] = defaultdict(list)
     for i, c in enumerate(lots):
         by_item[c.item_id].append(i)
         by_class[c.class_id].append(i)
+    # FEFO rank of every lot, once, so ordering a line's options sorts two numbers, not tuples.
+    fefo = np.empty(n_lots, np.int64)
+    fefo[sorted(range(n_lots), key=lambda i: fefo_key(lots[i]))] = np.arange(n_lots)
     for n in needs:
-        eta = etas[destinations[n.request_id]]
         found: set[int] = set()
         for item_id in n.item_ids:
             found.update(by_item.get(item_id, ()))
         for class_id in n.class_ids:
             found.update(by_class.get(class_id, ()))
-        opts = [Option(n.line_id, lots[i].lot_id, float(eta[i])) for i in found
-                if lots[i].expires_on is None or lots[i].expires_on >= n.usable_until]  # type: ignore[operator]
-        opts.sort(key=lambda o: option_key(o, problem.lots[o.lot_id]))
-        problem.options[n.line_id] = opts
+        idx = np.fromiter((i for i in found if lots[i].expires_on is None
+                           or lots[i].expires_on >= n.usable_until), np.int64)  # type: ignore[operator]
+        d = destinations[n.request_id]
+        table = tables.get(d)
+        hours = (np.fromiter((table.get(lots[i].point_id, np.nan) for i in idx), float, len(idx))
+                 if table else np.full(len(idx), np.nan))
+        eta = eta_hours_array(arrival, lat[idx], lon[idx], d.lat, d.lon, lead[idx], hours)
+        order = np.lexsort((fefo[idx], np.rint(eta * 60)))  # arrival to the minute, then FEFO
+        line_id = n.line_id
+        problem.options[line_id] = [Option(line_id, lots[i].lot_id, e)
+                                    for i, e in zip(idx[order].tolist(), eta[order].tolist())]
     return problem
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 # How much an hour of a unit's arrival counts at each priority (1 = most urgent): a priority-1
 # unit arriving an hour later costs as much as sixteen priority-5 units doing so.
@@ -31,9 +32,11 @@ class Need:
         return PRIORITY_WEIGHTS[self.priority]
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A lot with free stock at an active point, as the candidate query returns it."""
+class Candidate(NamedTuple):
+    """A lot with free stock at an active point, as the candidate query returns it.
+
+    A named tuple, not a dataclass: a province-wide query returns thousands of these per request.
+    """
 
     lot_id: int
     item_id: int
@@ -45,11 +48,6 @@ class Candidate:
     lead_time_hours: float
     lat: float
     lon: float
-    batch: str = ""
-    item: str = ""
-    point: str = ""
-    point_name: str = ""
-    agency: str = ""
 
     def serves(self, need: Need) -> bool:
         if self.item_id not in need.item_ids and self.class_id not in need.class_ids:
@@ -57,8 +55,7 @@ class Candidate:
         return self.expires_on is None or self.expires_on >= need.usable_until
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """Lot ``lot_id`` can serve line ``line_id``; its stock would arrive after ``eta_hours``."""
 
     line_id: int
@@ -85,9 +82,14 @@ class Problem:
         self._needs_by_id = {n.line_id: n for n in self.needs}
 
 
+def fefo_key(lot: Candidate) -> tuple:
+    """Earliest expiry first, lots that never expire last, then the older lot."""
+    return (lot.expires_on is None, lot.expires_on or date.max, lot.lot_id)
+
+
 def option_key(option: Option, lot: Candidate) -> tuple:
     """Earliest arrival first; among arrivals within the same minute, earliest expiry (FEFO)."""
-    return (round(option.eta_hours * 60), lot.expires_on is None, lot.expires_on or date.max, lot.lot_id)
+    return (round(option.eta_hours * 60), fefo_key(lot))
 
 
 @dataclass(frozen=True)

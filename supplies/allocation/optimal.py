@@ -15,14 +15,55 @@ from scipy.optimize import linprog
 from scipy.sparse import csr_array, vstack
 
 from .earliest import plan_earliest
-from .model import PRIORITIES, Problem, Solution, Take
+from .model import PRIORITIES, Option, Problem, Solution, Take
+
+
+def useful_options(problem: Problem) -> dict[int, list[Option]]:
+    """Each line's options, cut after the earliest ones whose free stock covers the whole demand of
+    the lines it competes with (those linked to it through shared lots).
+
+    The cut loses nothing: a plan that used a later option could move that unit to an earlier
+    option with spare stock (one exists, as the earlier ones hold more than all competing lines
+    take) without arriving later, so an optimal plan exists within the cut. It keeps the LP
+    small at province scale, where a line may have hundreds of candidate lots.
+    """
+    parent: dict[int, int] = {n.line_id: n.line_id for n in problem.needs}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_line_of_lot: dict[int, int] = {}
+    for line_id, opts in problem.options.items():
+        for o in opts:
+            other = first_line_of_lot.setdefault(o.lot_id, line_id)
+            parent[root(line_id)] = root(other)
+    demand: dict[int, int] = {}
+    for n in problem.needs:
+        demand[root(n.line_id)] = demand.get(root(n.line_id), 0) + n.quantity
+    out = {}
+    for n in problem.needs:
+        opts = sorted(problem.options.get(n.line_id, []), key=lambda o: o.eta_hours)
+        want, covered, keep = demand[root(n.line_id)], 0, len(opts)
+        for k, o in enumerate(opts):
+            covered += problem.lots[o.lot_id].free
+            if covered >= want:
+                keep = k + 1
+                break
+        while keep < len(opts) and opts[keep].eta_hours <= opts[keep - 1].eta_hours:
+            keep += 1
+        out[n.line_id] = opts[:keep]
+    return out
 
 
 class _LP:
     """The variables (one per line × lot option) and the constraint rows shared by every solve."""
 
     def __init__(self, problem: Problem) -> None:
-        self.options = [o for n in problem.needs for o in problem.options.get(n.line_id, [])]
+        useful = useful_options(problem)
+        self.options = [o for n in problem.needs for o in useful[n.line_id]]
         n_var = len(self.options)
         need_index = {n.line_id: i for i, n in enumerate(problem.needs)}
         lot_ids = sorted({o.lot_id for o in self.options})

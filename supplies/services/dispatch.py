@@ -196,7 +196,7 @@ class DispatchRequests(Service):
             ids_written: list[int | None] | None = None
             if not dry_run:
                 ids_written = [row.id for row in alloc.reserve(s, problem, solution, lines, actor)]
-            rows = alloc.planned_rows(problem, solution, status="planned" if dry_run else "reserved",
+            rows = alloc.planned_rows(s, problem, solution, status="planned" if dry_run else "reserved",
                                       ids=ids_written)
             plans = []
             for req in requests:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from ..allocation.candidates import Destination, usable_day
+from ..allocation.candidates import Destination, lot_labels, usable_day
 from ..allocation.model import Need, Problem, Solution
 from ..models import (
     Allocation, AllocationStatus, DispatchRequest, Item, MovementKind, RequestLine, StockLot, SupplyClass,
@@ -65,13 +65,15 @@ def needs_for(s: Session, requests: Sequence[DispatchRequest], lines: dict[int, 
     return needs, dests  # type: ignore[return-value]
 
 
-def planned_rows(problem: Problem, solution: Solution, *, status: str = "planned",
+def planned_rows(s: Session, problem: Problem, solution: Solution, *, status: str = "planned",
                  ids: Sequence[int | None] | None = None) -> list[AllocationRow]:
+    """The plan as rows users read, with codes and names of the chosen lots (one query)."""
+    labels = lot_labels(s, (t.lot_id for t in solution.takes))
     out = []
     for i, t in enumerate(solution.takes):
-        lot = problem.lots[t.lot_id]
-        out.append(AllocationRow(t.line_id, lot.item, lot.point, lot.point_name, lot.lot_id, lot.batch,
-                                 t.quantity, lot.agency, round(t.eta_hours, 3), lot.expires_on, status,
+        lab = labels[t.lot_id]
+        out.append(AllocationRow(t.line_id, lab.item, lab.point, lab.point_name, t.lot_id, lab.batch,
+                                 t.quantity, lab.agency, round(t.eta_hours, 3), lab.expires_on, status,
                                  ids[i] if ids else None))
     return out
 
