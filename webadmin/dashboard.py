@@ -113,11 +113,21 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class GridLine:
+    """A parallel or meridian drawn for orientation, with its degree label."""
+
+    vertical: bool
+    at: float
+    label: str
+
+
+@dataclass(frozen=True)
 class MapData:
     width: int
     height: int
     points: list[Marker]
     incidents: list[Marker]
+    grid: list[GridLine]
 
 
 def map_data(s: Session, actor: Actor, width: int = 640, max_height: int = 480) -> MapData:
@@ -138,7 +148,7 @@ def map_data(s: Session, actor: Actor, width: int = 640, max_height: int = 480) 
                           .where(Incident.status == "open")).all()
     coords = [(p.lat, p.lon) for p in points] + [(i.lat, i.lon) for i in incidents]
     if not coords:
-        return MapData(width, 200, [], [])
+        return MapData(width, 200, [], [], [])
     lat0, lat1 = min(c[0] for c in coords), max(c[0] for c in coords)
     lon0, lon1 = min(c[1] for c in coords), max(c[1] for c in coords)
     # Equirectangular projection: a degree of longitude shrinks by cos(latitude).
@@ -158,4 +168,29 @@ def map_data(s: Session, actor: Actor, width: int = 640, max_height: int = 480) 
     markers = [Marker(p.code, p.name, p.kind, p.status, *xy(p.lat, p.lon),
                       round(4 + 10 * math.sqrt(int(p[6]) / biggest), 1), int(p[6])) for p in points]
     fires = [Marker(f"#{i.id}", i.name, i.type, "open", *xy(i.lat, i.lon), 7, 0) for i in incidents]
-    return MapData(width, height, markers, fires)
+    return MapData(width, height, markers, fires, _grid(xy, width, height, scale, shrink))
+
+
+def _grid(xy: Any, width: int, height: int, scale: float, shrink: float) -> list[GridLine]:
+    """Parallels and meridians at a round step, about 80 px or more apart."""
+    step = next((s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 45) if s * scale * shrink >= 80), 90)
+    lines: list[GridLine] = []
+    # The inverse of the projection at the canvas corners bounds the degrees to draw.
+    lon_at = [_inverse(xy, x, 0)[1] for x in (0, width)]
+    lat_at = [_inverse(xy, 0, y)[0] for y in (height, 0)]
+    lon = math.ceil(lon_at[0] / step) * step
+    while lon <= lon_at[1]:
+        lines.append(GridLine(True, xy(0, lon)[0], f"{lon:.2f}°E".replace(".00°", "°")))
+        lon += step
+    lat = math.ceil(lat_at[0] / step) * step
+    while lat <= lat_at[1]:
+        lines.append(GridLine(False, xy(lat, 0)[1], f"{lat:.2f}°N".replace(".00°", "°")))
+        lat += step
+    return lines
+
+
+def _inverse(xy: Any, x: float, y: float) -> tuple[float, float]:
+    # xy is affine in each coordinate: recover degrees from two reference points.
+    x0, y0 = xy(0.0, 0.0)
+    x1, y1 = xy(1.0, 1.0)
+    return (y - y0) / (y1 - y0), (x - x0) / (x1 - x0)

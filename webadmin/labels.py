@@ -52,7 +52,7 @@ MOVEMENT_KINDS = {
     "write_off": _l("write-off"),
     "reserve": _l("reserved for dispatch"),
     "release": _l("reservation released"),
-    "dispatch": _l("dispatched"),
+    "dispatch": _l("dispatch issue"),
     "handover": _l("agency handover"),
 }
 

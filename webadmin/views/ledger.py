@@ -66,6 +66,7 @@ class LedgerView(ReadOnlyModelView):
                          "qty": lambda v, c, m, n: f"{m.qty:+d}" if m.qty else "0",
                          "reserved_delta": lambda v, c, m, n: f"{m.reserved_delta:+d}" if m.reserved_delta else ""}
     column_formatters_export = {"kind": labels.formatter(labels.MOVEMENT_KINDS)}
+    column_display_actions = False
     can_export = True
     export_types = ["csv", "xlsx"]
     # The web export is for a filtered period; the whole ledger of a province goes through the CLI.
