@@ -13,9 +13,13 @@ from .errors import report
 
 # Every subcommand, as "module:attribute" of a click command or group. A module is imported
 # only when its command runs (or when --help lists the commands), so keep the top of each
-# command module light: import supplies, rich tables, SciPy, openpyxl, Flask and the like
-# inside the command functions. To add a command family, write cli/<family>_cmds.py and add
-# one line here; tests/cli/test_startup.py checks that --help still imports nothing heavy.
+# command module light: import supplies, rich, SciPy, openpyxl, Flask and the like inside the
+# command functions. To add a command family: write cli/<family>_cmds.py whose commands take
+# the run's state with `@pass_app` (cli/context.py: app.inventory(), app.user, app.url), show
+# their result with `app.out.result(data, human)` (cli/output.py: one JSON document with
+# --json, else app.out.table / app.out.print; app.out.progress for long steps) and let the
+# library's errors propagate (they are shown here). Then add one line below;
+# tests/cli/test_cli_startup.py checks that --help still imports nothing heavy.
 COMMANDS: dict[str, str] = {
     "init": "cli.setup_cmds:init",
     "user": "cli.setup_cmds:user",

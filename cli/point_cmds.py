@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
-from typing import Any, TextIO
+import re
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from .complete import POINT
 from .context import App, pass_app
 from .vocab import LEVELS, POINT_KINDS
+
+if TYPE_CHECKING:
+    from supplies.errors import InvalidInput
 
 POINT_LEVELS = tuple(level for level in LEVELS if level != "province")
 
@@ -109,13 +113,18 @@ def travel_time_load(app: App, file: TextIO) -> None:
 
     Columns: from_point, to_point or to_region, hours (a header row names them).
     """
+    from supplies.errors import InvalidInput
+
     rows = [_blank_to_none(row) for row in csv.DictReader(file)]
     with app.out.progress("loading travel times", len(rows)) as update:
         def feed() -> Any:
             for n, row in enumerate(rows, start=1):
                 yield row
                 update(n)
-        count = app.inventory().travel_times.load(feed())
+        try:
+            count = app.inventory().travel_times.load(feed())
+        except InvalidInput as exc:
+            raise _by_line(exc, file.name) from None
     app.out.result({"loaded": count}, f"{count} travel times loaded")
 
 
@@ -128,6 +137,15 @@ def travel_time_list(app: App) -> None:
         ["from", "to point", "to region", "hours"],
         [(_get(r, "from_point"), _get(r, "to_point"), _get(r, "to_region"), _get(r, "hours")) for r in rows],
         empty="no travel times: estimates use straight-line distance"))
+
+
+def _by_line(exc: "InvalidInput", filename: str) -> "InvalidInput":
+    """Name a bad row by its line in the file (the header is line 1), as a spreadsheet user counts."""
+    match = re.fullmatch(r"rows\.(\d+)\.?(.*)", exc.field or "")
+    if not match:
+        return exc
+    where = f"{filename} line {int(match.group(1)) + 2}"
+    return type(exc)(exc.reason, f"{where}, {match.group(2)}" if match.group(2) else where)
 
 
 def _blank_to_none(row: dict[str, Any]) -> dict[str, Any]:

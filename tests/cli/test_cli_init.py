@@ -30,7 +30,7 @@ def blank_url(databases, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
     return databases.fresh_url()
 
 
-def test_init_then_a_county_by_hand_and_init_again_loses_nothing(blank_url: str, databases) -> None:  # type: ignore[no-untyped-def]
+def test_init_then_a_county_by_hand_and_init_again_loses_nothing(blank_url: str, databases, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli = Cli(blank_url, user="chief")
     made = cli("init", env={"SUPPLIES_ADMIN_PASSWORD": "flood-season-2025"})
     assert "schema created" in made.out if databases.backend == "sqlite" else "up to date" in made.out
@@ -48,6 +48,11 @@ def test_init_then_a_county_by_hand_and_init_again_loses_nothing(blank_url: str,
     assert handed["lots_moved"] == 1
     added = cli("--json", "user", "add", "lina", "--role", "warehouse", "--point", "CK-01").json
     assert added["points"] == ["CK-01"] and len(added["password"]) >= 12
+    roads = tmp_path / "roads.csv"
+    roads.write_text("from_point,to_region,hours\nCK-01,522731102,1.5\nCK-09,522731103,2\n",
+                                     encoding="utf-8")
+    bad_line = cli("travel-time", "load", str(roads), expect=2)
+    assert "roads.csv line 3, from_point: no storage point" in bad_line.err
     before = counts(cli.url)
 
     again = cli("--json", "init", "--demo").json
@@ -57,6 +62,7 @@ def test_init_then_a_county_by_hand_and_init_again_loses_nothing(blank_url: str,
     with supplies.open(cli.url, user="chief") as inv:
         assert inv.users.authenticate("chief", "flood-season-2025") is not None
         assert inv.users.authenticate("lina", added["password"]) is not None
+        assert inv.travel_times.list() == [], "a file with a bad line loads nothing"
         [lot] = inv.stock.lots()
         assert (lot.item, lot.on_hand, lot.agency) == ("QUILT", 500, "SWJ")
 
