@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case, after one warm-up (default 5)")
     parser.add_argument("--db", type=Path, help="use this generated database instead of the cached one")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--no-warmup", dest="warm_up", action="store_false",
+                        help="skip the warm-up run (and so the peak-memory figure): for smoke tests only")
     parser.add_argument("--strict", action="store_true", help="exit 1 if any measured case misses its target")
     args = parser.parse_args(argv)
     if args.runs < 1:
@@ -42,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="supplies-bench-") as work:
-        ctx = Context(SCALES[args.scale], args.seed, args.runs, Path(work), lambda m: console.log(m), args.db)
+        ctx = Context(SCALES[args.scale], args.seed, args.runs, Path(work), lambda m: console.log(m), args.db,
+                      args.warm_up)
         ctx.dataset  # build or find the dataset before any timing  # noqa: B018
         for name in args.cases or CASE_NAMES:
             console.log(f"case {name} …")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import statistics
 import time
+import traceback
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class Context:
     workdir: Path
     log: Callable[[str], None]
     db: Path | None = None
+    warm_up: bool = True             # off only for the smoke test (no warm-up, so no peak memory)
     _datasets: dict[str, Dataset] = field(default_factory=dict)
 
     @property
@@ -132,19 +134,32 @@ def run_case(case: Case, ctx: Context) -> dict[str, Any]:
         "ratio_of": case.ratio_of or None, "baseline_median_s": None, "peak_mem_mb": None,
         "pass": None, "metrics": {}, "notes": [],
     }
+    started = time.perf_counter()
+    try:
+        _run_case(case, ctx, record)
+    except Exception as exc:  # noqa: BLE001 - one broken case must not lose the others' figures
+        ctx.log(traceback.format_exc())
+        record["pass"] = False
+        record["notes"].append(f"error: {type(exc).__name__}: {exc}")
+    finally:
+        record["elapsed_s"] = round(time.perf_counter() - started, 1)
+    return record
+
+
+def _run_case(case: Case, ctx: Context, record: dict[str, Any]) -> None:
     missing = missing_modules(case)
     if missing:
         record["notes"].append(f"not measured: {', '.join(missing)} missing")
-        return record
+        return
     try:
         case.setup(ctx)
         try:
-            stats, base = _measure(case, ctx.runs)
+            stats, base = _measure(case, ctx.runs, ctx.warm_up)
         finally:
             case.teardown()
     except NotMeasured as exc:
         record["notes"].append(f"not measured: {exc}")
-        return record
+        return
     verdict = case.judge(stats, base)
     record.update({
         "runs": len(stats.samples), "median_s": _r(stats.median), "min_s": _r(stats.min), "max_s": _r(stats.max),
@@ -153,24 +168,24 @@ def run_case(case: Case, ctx: Context) -> dict[str, Any]:
         "peak_mem_mb": None if stats.peak_mem_mb is None else round(stats.peak_mem_mb, 1),
         "pass": verdict.passed, "metrics": verdict.metrics, "notes": verdict.notes,
     })
-    return record
 
 
-def _measure(case: Case, runs: int) -> tuple[Stats, Stats | None]:
-    # Warm-up: fills caches and imports; traced, so it also gives the peak Python memory.
-    case.before_run()
-    case.warming_up = True
-    tracemalloc.start()
-    try:
-        warm = case.run()
-        traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
-        case.warming_up = False
-    peak = warm.peak_rss_mb if warm and warm.peak_rss_mb is not None else traced_peak
-    if case.has_baseline:
+def _measure(case: Case, runs: int, warm_up: bool = True) -> tuple[Stats, Stats | None]:
+    peak = None
+    if warm_up:  # fills caches and imports; traced, so it also gives the peak Python memory
         case.before_run()
-        case.baseline()
+        case.warming_up = True
+        tracemalloc.start()
+        try:
+            warm = case.run()
+            traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+            case.warming_up = False
+        peak = warm.peak_rss_mb if warm and warm.peak_rss_mb is not None else traced_peak
+        if case.has_baseline:
+            case.before_run()
+            case.baseline()
     own: list[tuple[float, Sample | None]] = []
     other: list[tuple[float, Sample | None]] = []
     for _ in range(runs):

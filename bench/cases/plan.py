@@ -12,7 +12,7 @@ from ..harness import Case, Context, Sample, Stats, Verdict
 from .scenario import DISPATCHER, FLOOD_LINES, approved_request, flood_incident, private_copy, township_depots
 
 TARGET_S = 5.0
-REQUESTS = 100
+REQUESTS = {"tiny": 10}   # every other scale: 100 (tiny keeps the smoke test quick)
 LINES = 5
 
 
@@ -30,10 +30,11 @@ class PlanOptimal(Case):
         self.path = private_copy(ctx.dataset, ctx.workdir, self.name)
         self.inv = supplies.open(f"sqlite:///{self.path}", user=DISPATCHER)
         rng = random.Random(ctx.seed)
+        self.requests = REQUESTS.get(ctx.scale.name, 100)
         towns = township_depots(self.inv)
         hit = sorted(rng.sample(towns, k=min(len(towns), 20)))  # a flood across several counties
         incidents = [flood_incident(self.inv, town) for town in hit[:3]]
-        for n in range(REQUESTS):
+        for n in range(self.requests):
             lines = [(code, max(1, qty // 40 * rng.randint(1, 3))) for code, qty in rng.sample(FLOOD_LINES, k=LINES)]
             approved_request(self.inv, incidents[n % len(incidents)], hit[n % len(hit)], lines,
                              priority=rng.randint(1, 5), needed_in_hours=rng.choice((8, 12, 24)))
@@ -49,8 +50,8 @@ class PlanOptimal(Case):
         own, other = stats.metrics[-1], base.metrics[-1]
         ratio = own["weighted_eta"] / other["weighted_eta"] if other["weighted_eta"] else 1.0
         notes = []
-        if own["requests"] != REQUESTS:
-            notes.append(f"planned {own['requests']} requests, not {REQUESTS}")
+        if own["requests"] != self.requests:
+            notes.append(f"planned {own['requests']} requests, not {self.requests}")
         if own["units"] != other["units"]:
             notes.append(f"optimal serves {own['units']} units, earliest-first {other['units']}")
         metrics = {"requests": own["requests"], "lines": own["lines"], "units": own["units"],

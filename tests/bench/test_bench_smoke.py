@@ -1,0 +1,125 @@
+"""A smoke run of the benchmark harness at tiny scale, one run per case, so that `make bench` cannot rot.
+
+Timings are not judged here (speed is for `make bench`); the test checks that every case runs,
+that the results file has the promised shape, and that the generator made what it says it made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import main
+from bench.cases import CASE_NAMES
+from bench.generate import generate
+from bench.region import LAT_RANGE, LON_RANGE
+from bench.scales import SCALES
+
+PG_SERVER = os.environ.get("SUPPLIES_TEST_POSTGRES_URL")
+KEYS = {"case", "scale", "median_s", "min_s", "max_s", "target", "ratio", "pass", "runs", "peak_mem_mb", "notes"}
+WITH_BASELINE = {"allocate", "plan", "import_stock", "cli_help", "cli_stock_list", "web_lots"}
+SQLITE_CASES = [c for c in CASE_NAMES if c != "concurrent"]
+
+
+def _run(tmp_path: Path, cases: list[str]) -> list[dict]:
+    out = tmp_path / "results.json"
+    args = ["--scale", "tiny", "--runs", "1", "--no-warmup", "--out", str(out), "--db", str(tmp_path / "tiny.db")]
+    for case in cases:
+        args += ["--case", case]
+    assert main(args) == 0
+    return json.loads(out.read_text())
+
+
+def _check_measured(record: dict) -> None:
+    assert KEYS <= set(record), record
+    assert record["scale"] == "tiny"
+    assert not [n for n in record["notes"] if n.startswith(("error", "not measured"))], record["notes"]
+    assert record["runs"] == 1
+    assert 0 < record["min_s"] <= record["median_s"] <= record["max_s"]
+    assert isinstance(record["pass"], bool)
+    if record["case"] in WITH_BASELINE:
+        assert record["ratio"] is not None and record["ratio"] > 0, record
+
+
+@pytest.mark.skipif(PG_SERVER is not None, reason="the SQLite cases are smoke-tested in the SQLite run")
+def test_every_sqlite_case_runs_and_reports_its_figures(tmp_path: Path) -> None:
+    results = _run(tmp_path, SQLITE_CASES)
+    assert [r["case"] for r in results] == SQLITE_CASES
+    for record in results:
+        _check_measured(record)
+    by_case = {r["case"]: r for r in results}
+    assert by_case["verify"]["metrics"]["differences"] == 0
+    assert by_case["web_lots"]["metrics"]["statements_page_10"] > 0
+    assert by_case["import_stock"]["metrics"]["movements"] == by_case["import_stock"]["metrics"]["rows"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(PG_SERVER is None, reason="needs PostgreSQL (SUPPLIES_TEST_POSTGRES_URL)")
+def test_concurrent_allocators_never_oversell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPPLIES_BENCH_POSTGRES_URL", PG_SERVER or "")
+    [record] = _run(tmp_path, ["concurrent"])
+    _check_measured(record)
+    assert record["metrics"]["oversold_units"] == 0
+    assert record["metrics"]["ledger_ok"] is True
+    assert record["metrics"]["units_reserved"] > 0
+
+
+def test_the_generator_makes_what_it_says_and_the_same_twice(tmp_path: Path) -> None:
+    scale = SCALES["tiny"]
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    manifest = generate(first, scale, seed=7)
+    generate(second, scale, seed=7, anchor=date.fromisoformat(manifest["anchor"]))
+
+    assert (manifest["points"], manifest["items"], manifest["lots"], manifest["history_movements"]) == \
+        (scale.points, scale.items, scale.lots, scale.movements)
+    assert manifest["movements"] > scale.movements  # the incident history adds the engine's own lines
+    assert set(manifest["points_by_level"]) == {"city", "county", "township", "village"}
+    assert manifest["townships"] == scale.townships
+    assert {"physical", "agreement", "capacity"} <= set(manifest["lots_by_mode"])
+    assert manifest["requests"] == scale.requests and "approved" not in manifest["requests_by_status"]
+
+    con = sqlite3.connect(first)
+    try:
+        counts = con.execute("SELECT (SELECT count(*) FROM storage_point), (SELECT count(*) FROM item), "
+                             "(SELECT count(*) FROM stock_lot), (SELECT count(*) FROM movement)").fetchone()
+        assert counts == (scale.points, scale.items, scale.lots, manifest["movements"])
+        points = con.execute("SELECT level, region_code, lat, lon FROM storage_point").fetchall()
+        counties = {code for level, code, *_ in points if level == "county"}
+        for level, code, lat, lon in points:
+            assert LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+            assert code.isdigit() and len(code) == {"city": 6, "county": 6, "township": 9, "village": 12}[level]
+            if level in ("township", "village"):
+                assert code[:6] in counties
+        lead = con.execute("SELECT min(lead_time_hours) FROM stock_lot WHERE mode IN ('agreement', 'capacity')")
+        assert lead.fetchone()[0] > 0
+        # The ledger agrees with the kept balances, lot by lot.
+        assert con.execute("SELECT count(*) FROM stock_lot l LEFT JOIN (SELECT lot_id, sum(qty) q, "
+                           "sum(reserved_delta) r FROM movement GROUP BY lot_id) m ON m.lot_id = l.id "
+                           "WHERE l.on_hand <> coalesce(m.q, 0) OR l.reserved <> coalesce(m.r, 0)").fetchone()[0] == 0
+    finally:
+        con.close()
+    assert _digest(first) == _digest(second)
+
+
+def _digest(db: Path) -> str:
+    """What the seed decides: places, lots and the generated history (not the wall-clock timestamps)."""
+    con = sqlite3.connect(db)
+    try:
+        h = hashlib.sha256()
+        for q in ("SELECT code, level, kind, region_code, lat, lon FROM storage_point ORDER BY code",
+                  "SELECT code, class_id, unit, shelf_life_days FROM item ORDER BY code",
+                  "SELECT id, point_id, item_id, batch, mode, expires_on, lead_time_hours, on_hand, reserved "
+                  "FROM stock_lot ORDER BY id",
+                  "SELECT lot_id, kind, qty, reserved_delta, balance_after, at, reference, related_lot_id "
+                  "FROM movement WHERE reference IS NULL OR reference NOT LIKE 'request:%' ORDER BY id"):
+            for row in con.execute(q):
+                h.update(repr(row).encode())
+        return h.hexdigest()
+    finally:
+        con.close()
