@@ -195,7 +195,7 @@ class DispatchRequests(Service):
             solution = _solve(problem, strategy)
             ids_written: list[int | None] | None = None
             if not dry_run:
-                ids_written = [row.id for row in alloc.reserve(s, problem, solution, lines, actor)]
+                ids_written = alloc.reserve(s, problem, solution, lines, actor)
             rows = alloc.planned_rows(s, problem, solution, status="planned" if dry_run else "reserved",
                                       ids=ids_written)
             plans = []
@@ -226,7 +226,7 @@ class DispatchRequests(Service):
         status = req.status
         if not dry_run:
             units = sum(r.quantity for r in my_rows)
-            note = f"{strategy}: reserved {units} units"
+            note = f"{strategy}: reserved {units} units" if units or short else "nothing left to allocate"
             if released:
                 note = f"released {released} units; " + note
             if short:

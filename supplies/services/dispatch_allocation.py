@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from ..allocation.candidates import Destination, lot_labels, usable_day
@@ -12,6 +13,7 @@ from ..allocation.model import Need, Problem, Solution
 from ..models import (
     Allocation, AllocationStatus, DispatchRequest, Item, MovementKind, RequestLine, StockLot, SupplyClass,
 )
+from ..models.base import utcnow
 from ..permissions import Actor
 from .catalog import _descendant_ids
 from .dispatch_views import AllocationRow
@@ -88,24 +90,28 @@ def locked_lots(s: Session, lot_ids: set[int]) -> dict[int, StockLot]:
 
 
 def reserve(s: Session, problem: Problem, solution: Solution, lines: dict[int, RequestLine],
-            actor: Actor) -> list[Allocation]:
-    """Write the plan: reserve every take through the ledger and record its allocation row."""
+            actor: Actor) -> list[int]:
+    """Write the plan: reserve every take through the ledger and record its allocation rows; return their ids."""
     lots = locked_lots(s, {t.lot_id for t in solution.takes})
-    out = []
+    now = utcnow()
+    rows = []
     for t in solution.takes:
         lot, line = lots[t.lot_id], lines[t.line_id]
         post(s, lot, MovementKind.RESERVE, reserved_delta=t.quantity, actor_id=actor.id,
-             reference=reference(line.request_id), reason=f"reserved for line {line.id}")
+             reference=reference(line.request_id), reason=f"reserved for line {line.id}", at=now)
         # The lot's agency is, by the database's composite key, the responsible agency of its class.
-        row = Allocation(line_id=line.id, lot_id=lot.id, point_id=lot.point_id, agency_id=lot.agency_id,  # type: ignore[arg-type]
+        rows.append(dict(line_id=line.id, lot_id=lot.id, point_id=lot.point_id, agency_id=lot.agency_id,
                          quantity=t.quantity, eta_hours=round(t.eta_hours, 3),
-                         status=AllocationStatus.RESERVED.value)
+                         status=AllocationStatus.RESERVED.value, received=None, created_at=now))
         line.allocated += t.quantity
-        s.add(row)
         s.add(line)
-        out.append(row)
-    s.flush()
-    return out
+    if not rows:
+        return []
+    # One multi-row INSERT ... RETURNING instead of an ORM object per row (a request may take
+    # dozens of lots); the rows refer only to lots and lines already in the database.
+    result = s.connection().execute(
+        insert(Allocation).returning(Allocation.id, sort_by_parameter_order=True), rows)  # type: ignore[arg-type]
+    return [int(i) for i in result.scalars().all()]
 
 
 def reserved_rows(s: Session, request_id: int, agency_id: int | None = None) -> list[Allocation]:
