@@ -153,8 +153,15 @@ def map_data(s: Session, actor: Actor, width: int = 640, max_height: int = 480) 
     lon0, lon1 = min(c[1] for c in coords), max(c[1] for c in coords)
     # Equirectangular projection: a degree of longitude shrinks by cos(latitude).
     shrink = math.cos(math.radians((lat0 + lat1) / 2))
-    span_x = max((lon1 - lon0) * shrink, 1e-3)
-    span_y = max(lat1 - lat0, 1e-3)
+    # A lone point (or a tight cluster) sits in the middle of a few kilometres of map.
+    least = 0.05
+    if lat1 - lat0 < least:
+        lat0, lat1 = (lat0 + lat1 - least) / 2, (lat0 + lat1 + least) / 2
+    if (lon1 - lon0) * shrink < least:
+        half = least / shrink / 2
+        lon0, lon1 = (lon0 + lon1) / 2 - half, (lon0 + lon1) / 2 + half
+    span_x = (lon1 - lon0) * shrink
+    span_y = lat1 - lat0
     pad = 30
     scale = min((width - 2 * pad) / span_x, (max_height - 2 * pad) / span_y)
     height = int(min(max_height, span_y * scale + 2 * pad))
