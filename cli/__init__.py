@@ -1,0 +1,1 @@
+"""The `supplies` command line for dispatchers (Click); the entry point is cli.main:main."""

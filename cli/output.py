@@ -15,6 +15,10 @@ from typing import Any
 
 import click
 
+# Beyond this many rows a terminal gets the plain layout too: rich takes seconds per 10,000 rows.
+RICH_TABLE_MAX_ROWS = 2000
+COLUMN_GAP = "   "  # what rich's SIMPLE_HEAD box puts between columns
+
 
 def to_jsonable(obj: Any) -> Any:
     """Plain JSON values for the library's results: views, dataclasses, SQLModel rows, dates."""
@@ -111,11 +115,11 @@ class Output:
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
               empty: str | None = None) -> None:
-        """Print rows under headers, numbers right-aligned; Chinese text keeps its double width."""
-        from rich import box
-        from rich.table import Table
-        from rich.text import Text
+        """Print rows under headers, numbers right-aligned; Chinese text keeps its double width.
 
+        A terminal gets a rich table with colours; piped output and long listings (a province
+        has 200,000 lots) get the same layout as plain text, written in one pass.
+        """
         rows = list(rows)
         if not rows:
             if empty:
@@ -124,6 +128,17 @@ class Output:
         numeric = [all(isinstance(r[i], (int, float)) and not isinstance(r[i], bool)
                        for r in rows if r[i] is not None and r[i] != "")
                    and any(r[i] is not None for r in rows) for i in range(len(headers))]
+        if self.console.is_terminal and len(rows) <= RICH_TABLE_MAX_ROWS:
+            self._rich_table(headers, rows, numeric, title)
+        else:
+            self._plain_table(headers, rows, numeric, title)
+
+    def _rich_table(self, headers: Sequence[str], rows: list[Sequence[Any]], numeric: list[bool],
+                    title: str | None) -> None:
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, header_style="bold")
         for header, is_number in zip(headers, numeric):
             table.add_column(header, justify="right" if is_number else "left", no_wrap=is_number)
@@ -133,6 +148,27 @@ class Output:
             # Above the table rather than as its caption, which would wrap at the table's width.
             self.console.print(Text(title, style="bold"))
         self.console.print(table)
+
+    def _plain_table(self, headers: Sequence[str], rows: list[Sequence[Any]], numeric: list[bool],
+                     title: str | None) -> None:
+        from rich.cells import cell_len
+
+        texts = [[_plain(cell) for cell in row] for row in rows]
+        right = [[numeric[i] or getattr(cell, "justify", None) == "right" for i, cell in enumerate(row)]
+                 for row in rows]
+        widths = [max([cell_len(h)] + [cell_len(t[i]) for t in texts]) for i, h in enumerate(headers)]
+
+        def line(values: Sequence[str], align_right: Sequence[bool]) -> str:
+            out = []
+            for value, width, to_right in zip(values, widths, align_right):
+                pad = " " * (width - cell_len(value))
+                out.append(pad + value if to_right else value + pad)
+            return COLUMN_GAP.join(out)
+
+        head = line(headers, numeric)
+        lines = ([title] if title else []) + [head, "─" * cell_len(head)]
+        lines += [line(t, r) for t, r in zip(texts, right)]
+        click.echo("\n".join(lines))
 
     def fields(self, pairs: Sequence[tuple[str, Any]], *, title: str | None = None) -> None:
         """Print ``label  value`` lines (a record's details)."""
@@ -154,6 +190,10 @@ class Output:
                       TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task(description, total=total)
             yield lambda completed, total=None: bar.update(task, completed=completed, total=total)
+
+
+def _plain(cell: Any) -> str:
+    return cell.plain if hasattr(cell, "plain") else _cell(cell)
 
 
 def _cell(value: Any) -> str:

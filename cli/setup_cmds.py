@@ -28,7 +28,8 @@ def init(app: App, demo: bool) -> None:
     inv = app.inventory(must_exist=False)
     _make_sqlite_folder(app)
     before = _schema_revision(inv)
-    after = inv.upgrade()
+    with app.out.progress("upgrading the schema", None):
+        after = inv.upgrade()
     schema = ("created" if before is None else "up to date" if before == after else "upgraded")
     password = os.environ.get("SUPPLIES_ADMIN_PASSWORD") or None
     made = inv.users.bootstrap_admin(app.user, password)
