@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -14,31 +12,24 @@ from ..allocation.arrival import ArrivalModel, arrival_from_env
 from ..allocation.candidates import build_problem, lock_lots_for
 from ..allocation.earliest import plan_earliest
 from ..allocation.model import Problem, Solution
-from ..errors import ConcurrencyConflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied, RuleViolation
-from ..models import (
-    Agency, DispatchRequest, Item, RequestLine, RequestStatus, Role, StoragePoint, SupplyClass,
-)
-from ..permissions import Actor, require_dispatch_execution, require_role
+from ..errors import InvalidInput, InvalidTransition, NotFound
+from ..models import DispatchRequest, Item, RequestLine, RequestStatus, StoragePoint, SupplyClass
+from ..permissions import Actor, require_role
 from ..schemas import load
 from . import dispatch_allocation as alloc
 from . import dispatch_states as states
 from .base import Service, by_code
-from .dispatch_schemas import AllocateIn, OptionalReasonIn, ReasonIn, ReceivedIn, RequestIn, request_id
+from .dispatch_allocation import retrying
+from .dispatch_execution import PLANNERS, Execution
+from .dispatch_schemas import AllocateIn, OptionalReasonIn, ReasonIn, RequestIn, request_id
 from .dispatch_views import (
-    AllocationPlan, DispatchResult, PickList, PlanResult, RequestDetail, RequestView, Shortfall, allocation_rows,
-    pick_lists, request_detail, request_views,
+    AllocationPlan, PickList, PlanResult, RequestDetail, RequestView, Shortfall, pick_lists, request_detail,
+    request_views,
 )
 from .incidents import open_incident
 
-T = TypeVar("T")
 
-# Allocation locks the candidate lots; under heavy contention PostgreSQL may still report a
-# deadlock or a lock timeout. The whole unit of work is then retried, a bounded number of times.
-MAX_ATTEMPTS = 5
-PLANNERS = ("dispatcher", "admin")
-
-
-class DispatchRequests(Service):
+class DispatchRequests(Execution, Service):
     """Dispatch requests and their allocation: ``inv.requests``.
 
     Dispatchers and admins create, submit, allocate and cancel; only dispatchers (the
@@ -129,7 +120,7 @@ class DispatchRequests(Service):
                 s.flush()
                 return request_views(s, DispatchRequest.id == req.id)[0]
 
-        return _retrying(run)
+        return retrying(run)
 
     # -- allocation ------------------------------------------------------------------------------
 
@@ -144,13 +135,13 @@ class DispatchRequests(Service):
         """
         opts = load(AllocateIn, dict(strategy=strategy, dry_run=dry_run))
         rid = request_id(id)
-        return _retrying(lambda: self._allocate([rid], opts["strategy"], opts["dry_run"], arrival, "allocate"))[0]
+        return retrying(lambda: self._allocate([rid], opts["strategy"], opts["dry_run"], arrival, "allocate"))[0]
 
     def reallocate(self, id: int, *, strategy: str = "earliest", arrival: ArrivalModel | None = None) -> AllocationPlan:
         """Release the request's current reservations and allocate again (after a cancellation or a change)."""
         opts = load(AllocateIn, dict(strategy=strategy))
         rid = request_id(id)
-        return _retrying(lambda: self._allocate([rid], opts["strategy"], False, arrival, "reallocate"))[0]
+        return retrying(lambda: self._allocate([rid], opts["strategy"], False, arrival, "reallocate"))[0]
 
     def plan(self, *, strategy: str = "optimal", dry_run: bool = False,
              arrival: ArrivalModel | None = None) -> PlanResult:
@@ -164,7 +155,7 @@ class DispatchRequests(Service):
                     DispatchRequest.status == RequestStatus.APPROVED.value).order_by(DispatchRequest.id)).all())
             return self._allocate(ids, opts["strategy"], opts["dry_run"], arrival, "allocate", skip_moved=True)  # type: ignore[arg-type]
 
-        plans = _retrying(run)
+        plans = retrying(run)
         return PlanResult(plans, [sf for p in plans for sf in p.shortfalls],
                           round(float(sum(p.weighted_eta for p in plans)), 3), opts["strategy"], opts["dry_run"])
 
@@ -236,87 +227,6 @@ class DispatchRequests(Service):
             states.move(s, req, status, actor, note)
         return AllocationPlan(req.id, strategy, dry_run, my_rows, short, status, round(weighted, 3))  # type: ignore[arg-type]
 
-    # -- executing ---------------------------------------------------------------------------------
-
-    def dispatch(self, id: int, *, agency: str | None = None) -> DispatchResult:
-        """Issue the reserved stock through the ledger: all of it, or only ``agency``'s share.
-
-        An agency officer dispatches its own agency's share (the default for them). The request
-        becomes dispatched when every reserved row has been issued.
-        """
-        def run() -> DispatchResult:
-            with self._work() as (s, actor):
-                if actor.role in (Role.VIEWER,):
-                    raise PermissionDenied(f"{actor.name} ({actor.role}) may not dispatch stock", "user")
-                req = states.lock_request(s, request_id(id))
-                states.check(req, "dispatch")
-                code = agency
-                if code is None and actor.role == Role.AGENCY_OFFICER:
-                    code = s.get(Agency, actor.agency_id).code if actor.agency_id else None  # type: ignore[union-attr]
-                agency_row = by_code(s, Agency, code, "agency") if code else None
-                rows = alloc.reserved_rows(s, req.id, agency_row.id if agency_row else None)  # type: ignore[arg-type]
-                if not rows:
-                    whose = f" for {agency_row.code}" if agency_row else ""
-                    raise RuleViolation(f"request #{req.id} has nothing reserved{whose} to dispatch", "agency")
-                lots = alloc.locked_lots(s, {a.lot_id for a in rows})
-                for a in rows:
-                    require_dispatch_execution(actor, point_id=a.point_id, agency_id=lots[a.lot_id].agency_id)  # type: ignore[arg-type]
-                alloc.issue(s, req.id, rows, lots, actor)  # type: ignore[arg-type]
-                s.flush()
-                waiting = alloc.reserved_rows(s, req.id)  # type: ignore[arg-type]
-                units = sum(a.quantity for a in rows)
-                who = agency_row.code if agency_row else "all agencies"
-                if waiting:
-                    states.move(s, req, req.status, actor, f"{who} dispatched {units} units; "
-                                f"{sum(a.quantity for a in waiting)} still reserved")
-                else:
-                    states.move(s, req, RequestStatus.DISPATCHED.value, actor, f"{who} dispatched {units} units")
-                s.flush()
-                issued = {a.id for a in rows}
-                out = [r for r in allocation_rows(s, req.id) if r.id in issued]  # type: ignore[arg-type]
-                return DispatchResult(req.id, req.status, agency_row.code if agency_row else None, out,  # type: ignore[arg-type]
-                                      sum(a.quantity for a in waiting))
-
-        return _retrying(run)
-
-    def receive(self, id: int, *, received: Mapping[str, int] | None = None) -> RequestDetail:
-        """Record what arrived at the destination. ``received`` maps item codes to units received;
-        items not named (or ``None`` altogether) arrived in full. Differences are recorded."""
-        data = load(ReceivedIn, dict(received=dict(received) if isinstance(received, Mapping) else received))
-        got = data.get("received") or {}
-
-        def run() -> RequestDetail:
-            with self._work() as (s, actor):
-                require_role(actor, *PLANNERS, action="recording receipt")
-                req = states.lock_request(s, request_id(id))
-                target = states.check(req, "receive")
-                rows = alloc.dispatched_rows(s, req.id)  # type: ignore[arg-type]
-                sent: dict[str, int] = {}
-                for a, item in rows:
-                    sent[item] = sent.get(item, 0) + a.quantity
-                for code, qty in got.items():
-                    if code not in sent:
-                        raise InvalidInput(f"{code} was not dispatched for this request", f"received.{code}")
-                    if qty > sent[code]:
-                        raise InvalidInput(f"only {sent[code]} of {code} were dispatched", f"received.{code}")
-                left = {code: got.get(code, total) for code, total in sent.items()}
-                per_line: dict[int, int] = {}
-                for a, item in rows:
-                    a.received = min(left[item], a.quantity)
-                    left[item] -= a.received
-                    per_line[a.line_id] = per_line.get(a.line_id, 0) + a.received
-                    s.add(a)
-                for ln in alloc.request_lines(s, [req.id]).values():  # type: ignore[list-item]
-                    ln.received = per_line.get(ln.id, 0)  # type: ignore[arg-type]
-                    s.add(ln)
-                diffs = [f"{code}: {got[code]} of {sent[code]} received" for code in sorted(got)
-                         if got[code] != sent[code]]
-                states.move(s, req, target, actor, "; ".join(diffs) if diffs else "all dispatched supplies received")
-                s.flush()
-                return request_detail(s, req)
-
-        return _retrying(run)
-
     # -- reading -----------------------------------------------------------------------------------
 
     def show(self, id: int) -> RequestDetail:
@@ -357,7 +267,7 @@ class DispatchRequests(Service):
                 s.flush()
                 return request_views(s, DispatchRequest.id == req.id)[0]
 
-        return _retrying(run)
+        return retrying(run)
 
 
 def _solve(problem: Problem, strategy: str) -> Solution:
@@ -401,15 +311,3 @@ def _line_code(s: Session, line: RequestLine) -> str:
     if line.item_id:
         return s.get(Item, line.item_id).code  # type: ignore[union-attr]
     return s.get(SupplyClass, line.class_id).code  # type: ignore[union-attr]
-
-
-def _retrying(fn: Callable[[], T]) -> T:
-    """Run a unit of work again when it lost a race with another writer (deadlock, lock timeout)."""
-    for attempt in range(1, MAX_ATTEMPTS + 1):
-        try:
-            return fn()
-        except ConcurrencyConflict:
-            if attempt == MAX_ATTEMPTS:
-                raise
-            time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
-    raise AssertionError("unreachable")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import random
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from ..allocation.candidates import Destination, lot_labels, usable_day
 from ..allocation.model import Need, Problem, Solution
+from ..errors import ConcurrencyConflict
 from ..models import (
     Allocation, AllocationStatus, DispatchRequest, Item, MovementKind, RequestLine, StockLot, SupplyClass,
 )
@@ -119,7 +123,9 @@ def reserved_rows(s: Session, request_id: int, agency_id: int | None = None) -> 
          .where(RequestLine.request_id == request_id, Allocation.status == AllocationStatus.RESERVED.value)
          .order_by(Allocation.id))
     if agency_id is not None:
-        q = q.where(Allocation.agency_id == agency_id)
+        # The lot's agency, not the row's: a class handed over since allocation is executed by
+        # its new agency.
+        q = q.join(StockLot, StockLot.id == Allocation.lot_id).where(StockLot.agency_id == agency_id)
     return list(s.exec(q).all())
 
 
@@ -163,3 +169,21 @@ def dispatched_rows(s: Session, request_id: int) -> list[tuple[Allocation, str]]
          .where(RequestLine.request_id == request_id, Allocation.status == AllocationStatus.DISPATCHED.value)
          .order_by(Allocation.id))
     return [(a, code) for a, code in s.exec(q).all()]
+
+
+# Allocation locks the lots it reads; under heavy contention PostgreSQL may still report a
+# deadlock or a lock timeout. The whole unit of work is then retried, a bounded number of times.
+MAX_ATTEMPTS = 5
+T = TypeVar("T")
+
+
+def retrying(fn: Callable[[], T]) -> T:
+    """Run a unit of work again when it lost a race with another writer (deadlock, lock timeout)."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return fn()
+        except ConcurrencyConflict:
+            if attempt == MAX_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
+    raise AssertionError("unreachable")

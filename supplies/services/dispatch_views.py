@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from ..models import (
@@ -213,6 +213,13 @@ def line_views(s: Session, request_id: int) -> list[LineView]:
     return out
 
 
+def executing_agency() -> Any:
+    """Who executes a row: for stock still reserved, the lot's (current) agency, so that a class
+    handed over since allocation shows its new agency; afterwards, the agency that did."""
+    return case((Allocation.status == AllocationStatus.RESERVED.value, StockLot.agency_id),
+                else_=Allocation.agency_id)
+
+
 def allocation_rows(s: Session, request_id: int, *, statuses: tuple[str, ...] | None = None) -> list[AllocationRow]:
     """The allocation rows of a request, by line then arrival."""
     q = (select(Allocation, Item.code, StoragePoint.code, StoragePoint.name, StockLot.batch, Agency.code,
@@ -221,7 +228,7 @@ def allocation_rows(s: Session, request_id: int, *, statuses: tuple[str, ...] | 
          .join(StockLot, StockLot.id == Allocation.lot_id)
          .join(Item, Item.id == StockLot.item_id)
          .join(StoragePoint, StoragePoint.id == Allocation.point_id)
-         .join(Agency, Agency.id == Allocation.agency_id)
+         .join(Agency, Agency.id == executing_agency())
          .where(RequestLine.request_id == request_id)
          .order_by(Allocation.line_id, Allocation.eta_hours, Allocation.id))
     if statuses:
@@ -267,7 +274,7 @@ def pick_lists(s: Session, request_id: int) -> list[PickList]:
          .join(StockLot, StockLot.id == Allocation.lot_id)
          .join(Item, Item.id == StockLot.item_id)
          .join(StoragePoint, StoragePoint.id == Allocation.point_id)
-         .join(Agency, Agency.id == Allocation.agency_id)
+         .join(Agency, Agency.id == StockLot.agency_id)
          .where(RequestLine.request_id == request_id, Allocation.status == AllocationStatus.RESERVED.value)
          .group_by(Agency.code, Agency.name, Agency.contact, Agency.phone, StoragePoint.code, StoragePoint.name,
                    Item.code, Item.name, StockLot.batch, Item.unit)

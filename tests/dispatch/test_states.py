@@ -243,3 +243,21 @@ def test_incidents(disp: supplies.Inventory) -> None:
     assert [i.id for i in disp.incidents.list(status="open")] == []
     with pytest.raises(RuleViolation, match="closed"):
         disp.requests.create(inc.id, lines={"TENT12": 1}, dest_point="TS-02")
+
+
+def test_a_class_handed_over_after_allocation_is_dispatched_by_its_new_agency(
+        staff: supplies.Inventory, approved) -> None:  # type: ignore[no-untyped-def]
+    staff.stock.receive("CK-01", "TENT12", 20, batch="T1")
+    rid = approved({"TENT12": 10}).id
+    disp = staff.as_user("disp")
+    disp.requests.allocate(rid)
+    staff.classes.handover("LIVING", to_agency="WAT", reason="reorganisation")
+    assert [p.agency for p in disp.requests.pick_lists(rid)] == ["WAT"]
+    assert [a.agency for a in disp.requests.show(rid).allocations] == ["WAT"]
+    with pytest.raises(RuleViolation, match="nothing reserved for CIV"):
+        staff.as_user("civ").requests.dispatch(rid)
+    with pytest.raises(PermissionDenied):
+        staff.as_user("civ").requests.dispatch(rid, agency="WAT")
+    result = staff.as_user("wat").requests.dispatch(rid)
+    assert (result.agency, result.dispatched, result.status) == ("WAT", 10, "dispatched")
+    assert staff.stock.verify().ok
