@@ -291,3 +291,41 @@ def test_dashboard_shows_targets_expiry_requests_and_the_map(client_as: Client, 
     assert page.count("<circle") >= 3 and "CK-01" in page.split('id="point-map"')[1]
     keeper = text(client_as("keeper").get("/"))
     assert "TS-01" not in keeper.split('id="point-map"')[1].split("</svg>")[0]
+
+
+LISTS = ["/stock/lots/", "/stock/ledger/", "/points/", "/catalog/agencies/", "/catalog/classes/", "/catalog/items/",
+         "/catalog/targets/", "/dispatch/incidents/", "/dispatch/requests/", "/users/", "/catalog/tree/", "/"]
+
+
+def _statements(client: FlaskClient, url: str) -> int:
+    from sqlalchemy import event
+
+    engine = client.application.extensions["supplies"].engine
+    count = [0]
+
+    def counter(*_args: object) -> None:
+        count[0] += 1
+
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    return count[0]
+
+
+def test_list_pages_cost_the_same_queries_for_few_rows_and_many(client_as: Client, town: supplies.Inventory) -> None:
+    client = client_as("admin")
+    few = {url: _statements(client, url) for url in LISTS}
+    for n in range(30):
+        town.agencies.add(f"AG{n:02d}", f"单位{n}")
+        town.classes.add(f"CL{n:02d}", f"类别{n}", agency=f"AG{n:02d}", parent="LIVING")
+        town.items.add(f"IT{n:02d}", f"物资{n}", supply_class=f"CL{n:02d}", unit="件")
+        town.points.add(f"PT{n:02d}", f"储备点{n}", level="village", lat=26 + n / 100, lon=106 + n / 100)
+        town.stock.receive(f"PT{n:02d}", f"IT{n:02d}", 5, batch="B")
+        town.targets.set(f"IT{n:02d}", 10, point=f"PT{n:02d}")
+        town.users.add(f"user{n:02d}", role="warehouse", points=[f"PT{n:02d}"])
+        incident = town.incidents.add(f"事件{n}", type="flood", level="IV", lat=26.5, lon=106.5)
+        town.requests.create(incident.id, lines={"TENT12": 1}, dest_point="TS-01")
+    many = {url: _statements(client, url) for url in LISTS}
+    assert many == few
