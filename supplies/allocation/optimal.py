@@ -61,9 +61,9 @@ def useful_options(problem: Problem) -> dict[int, list[Option]]:
 class _LP:
     """The variables (one per line × lot option) and the constraint rows shared by every solve."""
 
-    def __init__(self, problem: Problem) -> None:
-        useful = useful_options(problem)
-        self.options = [o for n in problem.needs for o in useful[n.line_id]]
+    def __init__(self, problem: Problem, *, prune: bool = True) -> None:
+        useful = useful_options(problem) if prune else problem.options
+        self.options = [o for n in problem.needs for o in useful.get(n.line_id, [])]
         n_var = len(self.options)
         need_index = {n.line_id: i for i, n in enumerate(problem.needs)}
         lot_ids = sorted({o.lot_id for o in self.options})
@@ -99,9 +99,12 @@ class _LP:
         return res.x if res.status == 0 else None
 
 
-def plan_optimal(problem: Problem) -> Solution:
-    """The LP plan alone (see the module docstring); :func:`plan_best` also guards it with earliest-first."""
-    lp = _LP(problem)
+def plan_optimal(problem: Problem, *, prune: bool = True) -> Solution:
+    """The LP plan alone (see the module docstring); :func:`plan_best` also guards it with earliest-first.
+
+    ``prune=False`` keeps every option (see :func:`useful_options`); the result scores the same.
+    """
+    lp = _LP(problem, prune=prune)
     if not lp.options:
         return Solution("optimal", [])
     x = lp.solve(lp.cost, exact_lines=True, floors={})

@@ -112,14 +112,17 @@ def problems(draw) -> Problem:  # type: ignore[no-untyped-def]
     n_lots = draw(st.integers(0, 8))
     lots = {}
     for i in range(1, n_lots + 1):
-        lots[i] = Candidate(i, draw(st.integers(1, 3)), 1, draw(st.integers(1, 4)), 1, draw(st.integers(1, 20)),
+        item = draw(st.integers(1, 3))
+        lots[i] = Candidate(i, item, 1 if item < 3 else 2, draw(st.integers(1, 4)), 1, draw(st.integers(1, 20)),
                             draw(st.sampled_from([None, date(2030, 1, 1), date(2031, 1, 1)])), 0.0, 0.0, 0.0)
     needs, options = [], {}
     for line_id in range(1, draw(st.integers(1, 6)) + 1):
-        items = frozenset(draw(st.sets(st.integers(1, 3), min_size=1, max_size=3)))
         prio = draw(st.integers(1, 5))
-        need = Need(line_id, line_id, prio, draw(st.integers(1, 30)), "X", item_ids=items,
-                    rank=(prio, line_id))
+        by_class = draw(st.booleans())
+        need = Need(line_id, line_id, prio, draw(st.integers(1, 30)), "X",
+                    item_ids=frozenset() if by_class else frozenset(draw(st.sets(st.integers(1, 3), min_size=1))),
+                    class_ids=frozenset(draw(st.sets(st.integers(1, 2), min_size=1))) if by_class else frozenset(),
+                    usable_until=draw(st.sampled_from([date.min, date(2030, 6, 1)])), rank=(prio, line_id))
         needs.append(need)
         opts = [Option(line_id, c.lot_id, draw(st.floats(0.5, 30, allow_nan=False)))
                 for c in lots.values() if c.serves(need)]
@@ -139,6 +142,9 @@ def test_lp_plan_is_feasible_and_never_worse_than_earliest(problem: Problem) -> 
     assert o_short <= e_short
     if o_short == e_short:
         assert o_time <= e_time + 1e-6 * max(1.0, e_time)
+    # Cutting each line's options to the useful ones never changes the optimum.
+    full_short, full_time = plan_optimal(problem, prune=False).score(problem)
+    assert full_short == o_short and abs(full_time - o_time) <= 1e-6 * max(1.0, full_time)
     best = plan_best(problem)
     check_feasible(problem, best)
     assert best.score(problem) <= earliest.score(problem)
