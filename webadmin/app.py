@@ -10,6 +10,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import supplies
 from supplies.config import database_url as resolve_url
@@ -44,6 +45,11 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app.extensions["supplies_login_throttle"] = LoginThrottle(
         app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_LOCKOUT"].total_seconds())
     app.teardown_appcontext(db.remove)
+
+    if app.config["BEHIND_PROXY"]:
+        # The proxy's X-Forwarded-For/-Proto/-Host: the throttle sees the client's address,
+        # and redirects and the CSRF referrer check use https and the public host name.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     CSRFProtect(app)
     Babel(app, locale_selector=i18n.select_locale)

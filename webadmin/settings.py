@@ -49,6 +49,8 @@ def defaults(database_url: str, key: str | None = None) -> dict[str, Any]:
         # Log-in attempts: this many failures for one name from one address lock it out for a while.
         "LOGIN_MAX_FAILURES": _env_int("SUPPLIES_LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCKOUT": timedelta(minutes=_env_int("SUPPLIES_LOGIN_LOCKOUT_MINUTES", 15)),
+        # Behind a reverse proxy that terminates HTTPS, trust one hop of X-Forwarded-* headers.
+        "BEHIND_PROXY": _env_flag("SUPPLIES_BEHIND_PROXY"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("SUPPLIES_TIMEZONE", "Asia/Shanghai"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

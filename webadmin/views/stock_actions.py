@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
