@@ -90,7 +90,10 @@ class Report:
             raise InvalidInput("must be en or zh", "lang")
         fmt = _format(target, format)
         if fmt == "json":
-            data = json.dumps(self.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+            doc = {"report": self.name, "title": self.title_en, "params": self.params,
+                   "columns": [c.key for c in self.columns], "rows": self.rows, "summary": self.summary(),
+                   "totals": self.totals()}
+            data = json.dumps(doc, ensure_ascii=False, default=_json_value).encode("utf-8")
             if isinstance(target, (str, Path)):
                 Path(target).write_bytes(data)
             else:
@@ -112,8 +115,9 @@ class Report:
         by_key = {c.key: c for c in self.columns}
         summary_cols = [by_key.get(k) or _KNOWN.get(k) or Col(k, k, k) for k in self.summary_by]
         summary_cols += [Col("rows", "rows", "行数")] + [by_key[k] for k in self.total_keys]
+        totals = self.totals()
         total_row = [_word("total", lang)] + [""] * (len(self.summary_by) - 1) + [len(self.rows)]
-        total_row += [self.totals()[k] for k in self.total_keys]
+        total_row += [totals[k] for k in self.total_keys]
         title = self.title_zh if lang == "zh" else self.title_en
         sheets = [Sheet(("汇总 " if lang == "zh" else "Summary ") + title, self._heads(summary_cols, lang),
                         self._cells(summary_cols, self.summary(), lang), total_row)]
@@ -127,13 +131,15 @@ class Report:
             rows = groups[key]
             name = " ".join(str(rows[0].get(k)) for k in self.sheet_title if rows[0].get(k)) if key is not None \
                 else _word(self.other_sheet, lang)
-            sub = Report(self.name, self.title_en, self.title_zh, self.columns, rows)
-            totals = sub.totals()
-            last = [_word("total", lang)] + [totals.get(c.key, "") if c.total else "" for c in self.columns[1:]]
-            sheets.append(Sheet(name, self._heads(self.columns, lang), self._cells(self.columns, rows, lang), last))
+            # The point is the sheet's name: its own columns would repeat on every row.
+            cols = [c for c in self.columns if c.key not in _SHEET_OMITS] if key is not None else list(self.columns)
+            sums = {k: _round(sum(r.get(k) or 0 for r in rows)) for k in self.total_keys}
+            last = [_word("total", lang)] + [sums.get(c.key, "") if c.total else "" for c in cols[1:]]
+            sheets.append(Sheet(name, self._heads(cols, lang), self._cells(cols, rows, lang), last))
         return sheets
 
 
+_SHEET_OMITS = frozenset({"region_code", "level", "point", "point_name"})
 _KNOWN = {c.key: c for c in (
     Col("region_code", "region_code", "行政区划代码"), Col("level", "level", "级别"),
     Col("point", "point", "储备点编码"), Col("point_name", "point_name", "储备点名称"),
@@ -166,6 +172,14 @@ def _show(key: str, value: Any, lang: str) -> Any:
 
 def _round(value: Any) -> Any:
     return round(value, 6) if isinstance(value, float) else value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _plain(value: Any) -> Any:

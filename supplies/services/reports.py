@@ -149,31 +149,11 @@ class Reports(Service):
                 StockLot.point_id, StockLot.item_id)
             balance = {(p, i): int(n) for p, i, n in s.exec(f.apply(q, StockLot.point_id, StockLot.item_id,
                                                                    StockLot.agency_id)).all()}
-        flows = [col.key for col, _, _ in _FLOWS]
-        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
         dims = list(by)
         if "point" in dims:  # a point's row also says where it is, for the summary and upward reporting
             dims = [d for d in ("region", "level") if d not in dims] + dims
         dim_cols = [c for b in dims for c in _DIMS[b]]
-        for key in set(period) | set(balance):
-            kinds = period.get(key, {})
-            moved = sum(kinds.values())
-            closing = balance.get(key, 0) - sum(after.get(key, {}).values())
-            opening = closing - moved
-            if not kinds and opening == 0 and closing == 0:
-                continue
-            base = names.row(*key)
-            gkey = tuple(base.get(c.key) for c in dim_cols)
-            acc = groups.get(gkey)
-            if acc is None:
-                acc = groups[gkey] = {c.key: base.get(c.key) for c in dim_cols} | {"opening": 0, "closing": 0} | \
-                    dict.fromkeys(flows, 0)
-            acc["opening"] += opening
-            acc["closing"] += closing
-            for kind, qty in kinds.items():
-                column, sign = _KIND_COLUMN.get(kind, ("adjusted", 1))
-                acc[column] += qty * sign
-        rows = sorted(groups.values(), key=lambda r: tuple(str(r[c.key] or "") for c in dim_cols))
+        rows = _ledger_rows(names, dim_cols, period, after, balance)
         cols = (*dim_cols, Col("opening", "opening", "期初库存", True), *(c for c, _, _ in _FLOWS),
                 Col("closing", "closing", "期末库存", True))
         params = _params(data) | {"by": list(by), "tz": str(zone)}
@@ -189,7 +169,7 @@ class Reports(Service):
         if end is not None:
             q = q.where(Movement.at < end)
         out: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-        for row in s.exec(f.apply(q, Movement.point_id, Movement.item_id, Movement.agency_id)).all():
+        for row in s.connection().execute(f.apply(q, Movement.point_id, Movement.item_id, Movement.agency_id)):
             out[(row[0], row[1])][row[2] if by_kind else "all"] = int(row[-1])
         return out
 
@@ -300,6 +280,53 @@ class Reports(Service):
         params = _params(data) | {"modes": list(modes), "good_on": good_on.isoformat()}
         return Report("gaps", "reserve gaps", "储备缺口与采购建议", cols, rows, params,
                       summary_by=("item", "item_name", "unit"), other_sheet="region")
+
+
+_POINT_SIDE = {"region_code": 3, "level": 2, "point": 0, "point_name": 1}
+_ITEM_SIDE = {"item": 0, "item_name": 1, "unit": 2, "supply_class": 3, "class_name": 4, "agency": 5}
+
+
+def _ledger_rows(names: _Names, dim_cols: list[Col], period: dict[tuple[int, int], dict[str, int]],
+                 after: dict[tuple[int, int], dict[str, int]], balance: dict[tuple[int, int], int]
+                 ) -> list[dict[str, Any]]:
+    """Opening, flows and closing per (point, item), added up into the requested groups.
+
+    closing = kept balance - movements after the period; opening = closing - movements in it.
+    """
+    p_keys = [c.key for c in dim_cols if c.key in _POINT_SIDE]
+    i_keys = [c.key for c in dim_cols if c.key in _ITEM_SIDE]
+    p_side = {pid: tuple(v[_POINT_SIDE[k]] for k in p_keys) for pid, v in names.points.items()}
+    i_side = {iid: tuple(v[_ITEM_SIDE[k]] for k in i_keys) for iid, v in names.items.items()}
+    flows = [col.key for col, _, _ in _FLOWS]
+    slot = {kind: (2 + flows.index(column), sign) for kind, (column, sign) in _KIND_COLUMN.items()}
+    other = (2 + flows.index("adjusted"), 1)
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for key in period.keys() | balance.keys():
+        kinds = period.get(key)
+        moved = sum(kinds.values()) if kinds else 0
+        later = after.get(key)
+        closing = balance.get(key, 0) - (later["all"] if later else 0)
+        opening = closing - moved
+        if not kinds and opening == 0 and closing == 0:
+            continue
+        group = (p_side[key[0]], i_side[key[1]])
+        acc = groups.get(group)
+        if acc is None:
+            acc = groups[group] = [0] * (2 + len(flows))
+        acc[0] += opening
+        acc[1] += closing
+        if kinds:
+            for kind, qty in kinds.items():
+                pos, sign = slot.get(kind, other)
+                acc[pos] += qty * sign
+    rows = []
+    for (pv, iv), acc in groups.items():
+        row = dict(zip(p_keys, pv)) | dict(zip(i_keys, iv)) | {"opening": acc[0], "closing": acc[1]}
+        row.update(zip(flows, acc[2:]))
+        rows.append(row)
+    order = [c.key for c in dim_cols]
+    rows.sort(key=lambda r: tuple("" if r[k] is None else str(r[k]) for k in order))
+    return rows
 
 
 def _target_filter(f: _Filter, q):  # type: ignore[no-untyped-def]
