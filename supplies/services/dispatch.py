@@ -157,7 +157,7 @@ class DispatchRequests(Execution, Service):
 
         plans = retrying(run)
         return PlanResult(plans, [sf for p in plans for sf in p.shortfalls],
-                          round(float(sum(p.weighted_eta for p in plans)), 3), opts["strategy"], opts["dry_run"])
+                          float(sum(p.weighted_eta for p in plans)), opts["strategy"], opts["dry_run"])
 
     def _allocate(self, ids: list[int], strategy: str, dry_run: bool, arrival: ArrivalModel | None,
                   action: str, skip_moved: bool = False) -> list[AllocationPlan]:
@@ -213,7 +213,9 @@ class DispatchRequests(Execution, Service):
             if got < ln.quantity:
                 short.append(Shortfall(req.id, lid, codes.get(lid) or _line_code(s, ln), ln.quantity,  # type: ignore[arg-type]
                                        got, ln.quantity - got))
-        weighted = sum(problem.need(r.line_id).weight * r.eta_hours * r.quantity for r in my_rows)
+        # From the exact estimates, not the rows' rounded ones, so totals of two plans compare truly.
+        weighted = sum(problem.need(t.line_id).weight * t.eta_hours * t.quantity
+                       for t in solution.takes if t.line_id in mine)
         status = req.status
         if not dry_run:
             units = sum(r.quantity for r in my_rows)
@@ -225,7 +227,7 @@ class DispatchRequests(Execution, Service):
             anything = any(lines[lid].allocated > 0 for lid in mine)
             status = RequestStatus.ALLOCATED.value if anything else RequestStatus.APPROVED.value
             states.move(s, req, status, actor, note)
-        return AllocationPlan(req.id, strategy, dry_run, my_rows, short, status, round(weighted, 3))  # type: ignore[arg-type]
+        return AllocationPlan(req.id, strategy, dry_run, my_rows, short, status, weighted)  # type: ignore[arg-type]
 
     # -- reading -----------------------------------------------------------------------------------
 
