@@ -66,7 +66,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app.jinja_env.filters["localtime"] = lambda v: to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""
 
     admin = Admin(app, name=_l("Emergency supplies"), url="/",
-                  index_view=HomeView(db, name=_l("Dashboard"), url="/", endpoint="admin"),
+                  index_view=HomeView(name=_l("Dashboard"), url="/", endpoint="admin"),
                   theme=Bootstrap4Theme(base_template="supplies/layout.html", fluid=True))
     register_views(admin, db)
     return app

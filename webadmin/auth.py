@@ -115,6 +115,11 @@ def _safe_next(target: str | None) -> str:
     return url_for("admin.index")
 
 
+def load_actor_for(name: str) -> Actor:
+    """The core's view of the named user (role and scope), read in the request's session."""
+    return load_actor(current_app.extensions["supplies_db"](), name)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if current_user.is_authenticated:
@@ -141,10 +146,6 @@ def login() -> Any:
         login_user(WebUser(load_actor_for(user.name), token_of(user.password_hash)))
         return redirect(_safe_next(request.args.get("next")))
     return render_template("supplies/login.html", form=form)
-
-
-def load_actor_for(name: str) -> Actor:
-    return load_actor(current_app.extensions["supplies_db"](), name)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -7,6 +7,8 @@ from typing import Any
 from flask_admin import Admin
 from flask_babel import lazy_gettext as _l
 
+from supplies.models import Agency, Incident, StoragePoint
+
 from ..db import RequestSession
 from .account import AccountView
 from .catalog import AgencyView, ClassRow, ClassTreeView, ClassView, ItemRow, ItemView
@@ -17,8 +19,6 @@ from .stock import LotRow, LotView
 from .stock_actions import StockActionsView
 from .targets import TargetRow, TargetView
 from .users import UserRow, UserView
-
-from supplies.models import Agency, Incident, StoragePoint
 
 
 def register_views(admin: Admin, db: RequestSession) -> None:

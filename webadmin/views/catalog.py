@@ -18,7 +18,7 @@ from supplies.models import Agency, Item, Role, SupplyClass
 from .. import labels
 from ..auth import acting
 from .base import SecureForm, SecureModelView, SecureView, changed
-from .rows import RowBase, agency_options, class_options, code_filters, row_table
+from .rows import RowBase, agency_options, class_options, code_filters, row_table, session
 
 ADMIN, OFFICER, WAREHOUSE = Role.ADMIN.value, Role.AGENCY_OFFICER.value, Role.WAREHOUSE.value
 
@@ -142,7 +142,6 @@ class ClassTreeView(SecureView):
         return self.render("supplies/class_tree.html", nodes=nodes)
 
     def _own_agency_code(self) -> str | None:
-        from .rows import session
         return session().execute(select(Agency.code).where(Agency.id == current_user.actor.agency_id)).scalar()
 
 
@@ -229,7 +228,6 @@ def class_options_for_agency(agency_id: int | None) -> dict[str, str]:
 
 
 def class_options_where(condition: Any) -> dict[str, str]:
-    from .rows import session
     rows = session().execute(select(SupplyClass.code, SupplyClass.name).where(condition)
                              .order_by(SupplyClass.code)).all()
     return {c: f"{c} {n}" for c, n in rows}

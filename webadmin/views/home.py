@@ -18,10 +18,6 @@ from .stock import ExpiringWithin
 class HomeView(Guarded, AdminIndexView):
     """The dashboard every user lands on, in their own scope."""
 
-    def __init__(self, db: Any, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.db = db
-
     @expose("/")
     def index(self) -> Any:
         s, actor, inv = session(), current_user.actor, acting()
