@@ -36,6 +36,13 @@ COMMANDS: dict[str, str] = {
     "incident": "cli.dispatch_cmds:incident",
     "request": "cli.dispatch_cmds:request",
     "plan": "cli.dispatch_cmds:plan",
+    "catalog": "cli.catalog_cmds:catalog",
+    "import": "cli.io_cmds:import_group",
+    "export": "cli.io_cmds:export",
+    "report": "cli.report_cmds:report",
+    "readiness": "cli.readiness_cmds:readiness",
+    "backup": "cli.backup_cmds:backup",
+    "restore": "cli.backup_cmds:restore",
 }
 
 

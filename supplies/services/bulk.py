@@ -65,8 +65,10 @@ class BulkReceipt:
     """
 
     def __init__(self, session: Session, actor: Actor, rows: Sequence[int], columns: dict[str, list[Any]],
-                 headers: dict[str, str], *, default_reference: str | None = None) -> None:
+                 headers: dict[str, str], *, default_reference: str | None = None,
+                 malformed: set[int] = frozenset()) -> None:  # type: ignore[assignment]
         self.s, self.actor, self.rows, self.cols, self.headers = session, actor, rows, columns, headers
+        self.malformed = malformed   # rows already reported: their codes are checked, nothing more
         self.default_reference = default_reference
         self._lot_of_row: list[tuple[int, _Lot]] = []
         self._lots: dict[tuple[int, int, str], _Lot] = {}
@@ -87,16 +89,17 @@ class BulkReceipt:
         # Column by column: one dictionary look-up per cell, rules checked once per distinct value.
         p_col = [points.get(code) for code in c["point"]]
         i_col = [items.get(code) for code in c["item"]]
-        ok = [True] * n
+        malformed = self.malformed
+        ok = [rows[i] not in malformed for i in range(n)] if malformed else [True] * n
         for i in range(n):
             p, it = p_col[i], i_col[i]
-            if p is None or p[1] != PointStatus.ACTIVE:
+            if (p is None or p[1] != PointStatus.ACTIVE) and c["point"][i] is not None:
                 reason = (f"no storage point with code {c['point'][i]!r}" if p is None
                           else f"storage point {c['point'][i]} is closed")
                 problems.append(Problem(rows[i], self._h("point"), reason, c["point"][i]))
-                ok[i] = False
-            if it is None:
+            if it is None and c["item"][i] is not None:
                 problems.append(Problem(rows[i], self._h("item"), f"no item with code {c['item'][i]!r}", c["item"][i]))
+            if p is None or p[1] != PointStatus.ACTIVE or it is None:
                 ok[i] = False
         owner_col = [class_agency[it[1]] if it is not None else None for it in i_col]
         for i, claimed in enumerate(c["agency"]):

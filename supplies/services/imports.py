@@ -95,14 +95,15 @@ class Imports(Service):
         if progress:
             progress("checking", len(numbers), len(numbers))
         bad = {p.row for p in problems}
-        if bad:  # later checks see only the rows whose values are well-formed
+        if bad and kind != "stock":  # later checks see only the rows whose values are well-formed
             keep = [i for i, n in enumerate(numbers) if n not in bad]
             numbers = [numbers[i] for i in keep]
             values = {k: [v[i] for i in keep] for k, v in values.items()}
         try:
             with self._work() as (s, actor):
                 if kind == "stock":
-                    receipt = BulkReceipt(s, actor, numbers, values, present, default_reference=reference)
+                    receipt = BulkReceipt(s, actor, numbers, values, present, default_reference=reference,
+                                          malformed=bad)
                     problems += receipt.check()
                     _reject(kind, problems)
                     done = receipt.apply(progress)
