@@ -15,6 +15,7 @@ from .catalog import AgencyView, ClassRow, ClassTreeView, ClassView, ItemRow, It
 from .dispatch import IncidentView, RequestRow, RequestView
 from .ledger import LedgerRow, LedgerView
 from .places import StoragePointView
+from .readiness import ReadinessView
 from .stock import LotRow, LotView
 from .stock_actions import StockActionsView
 from .targets import TargetRow, TargetView
@@ -40,6 +41,7 @@ def register_views(admin: Admin, db: RequestSession) -> None:
                      url="/dispatch/incidents"),
         RequestView(RequestRow, db, name=_l("Dispatch requests"), category=dispatch, endpoint="requests",
                     url="/dispatch/requests"),
+        ReadinessView(name=_l("Readiness"), category=dispatch, endpoint="readiness", url="/dispatch/readiness"),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),
     ]
