@@ -74,7 +74,10 @@ def import_file(app: App, kind: str, file: Path, encoding: str | None, dry_run: 
                               title=f"{file.name}: nothing was imported")
                 if len(err.problems) > 200:
                     app.out.note(f"... and {len(err.problems) - 200} more (--errors FILE writes them all)")
-            raise
+            # One line for the person (the table said the rest); every problem in the JSON document.
+            app.out.error(err.reason, kind=type(err).__name__, field=err.field, reason=err.reason,
+                          exit_code=err.exit_code, errors=err.errors)
+            click.get_current_context().exit(err.exit_code)
     what = "would import" if dry_run else "imported"
     extra = f", {result.movements} ledger lines" if kind == "stock" else ""
     app.out.result(result, f"{what} {result.rows} rows of {kind} from {file.name}: {result.added} added, "

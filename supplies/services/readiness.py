@@ -182,7 +182,7 @@ class _Stock:
             select(StoragePoint.id, StoragePoint.code, StoragePoint.name, StoragePoint.lat, StoragePoint.lon)
             .where(StoragePoint.id.in_(point_ids))).all()} if point_ids else {}  # type: ignore[union-attr]
         self.point_ids = point_ids
-        pos = {pid: i for i, pid in enumerate(point_ids)}
+        pos = self.pos = {pid: i for i, pid in enumerate(point_ids)}
         self.points = [info[pid] for pid in point_ids]
         self.item_codes = sorted(item_codes)
         item_pos = {code: i for i, code in enumerate(self.item_codes)}
@@ -197,9 +197,10 @@ class _Stock:
     def eta(self, model: ArrivalModel, dest: Destination, table: Mapping[int, float]) -> np.ndarray:
         """Hours until each group's stock is at ``dest``."""
         hours = np.full(len(self.point_ids), np.nan)
-        for i, pid in enumerate(self.point_ids):
-            if pid in table:
-                hours[i] = table[pid]
+        for pid, h in table.items():   # the table's entries for this destination: usually few
+            i = self.pos.get(pid)
+            if i is not None:
+                hours[i] = h
         zero = np.zeros(len(self.point_ids))
         by_point = eta_hours_array(model, self.p_lat, self.p_lon, dest.lat, dest.lon, zero, hours)
         return by_point[self.g_point] + self.g_lead
