@@ -174,3 +174,18 @@ def test_more_stock_or_more_hours_never_lowers_coverage(databases, stock, hours,
         assert all(covered(h) >= before for h, before in zip(ordered, seen))
     finally:
         inv.close()
+
+
+def test_arrival_times_are_the_ones_allocation_uses(region: supplies.Inventory) -> None:
+    region.travel_times.set("C", 3.0, to_point="A")
+    region.users.add("disp", role="dispatcher")
+    disp = region.as_user("disp")
+    incident = disp.incidents.add("演练", type="earthquake", level="IV", lat=30.0, lon=110.0)
+    req = disp.requests.create(incident.id, lines={"PLAN14:3.02": 1, "PLAN14:3.01": 120}, dest_point="A")
+    disp.requests.submit(req.id)
+    disp.requests.approve(req.id)
+    plan = disp.requests.allocate(req.id, dry_run=True)
+    allocated = {row.point: row.eta_hours for row in plan.rows}
+    shelter = _need(region.readiness.check(population=1000, point="A", hours=24), "shelter")
+    assert {s.point: s.eta_hours for s in shelter.sources} == pytest.approx(allocated, abs=1e-3)
+    assert allocated["C"] == pytest.approx(4.0)       # the table's 3 h plus an hour of handling
