@@ -14,7 +14,7 @@ from typing import Any
 
 from .base import Service
 from .bulk import BulkReceipt
-from .import_kinds import PREPARE, ROW_SCHEMAS, Batch, Counts
+from .import_kinds import PREPARE, ROW_SCHEMAS, Batch
 from .io_columns import KINDS, columns, match_headers
 from .rowcheck import ImportRejected, Problem, RowValidator, rows_as_dicts
 from .tabular import Source, Table, cell_text, read_table
