@@ -42,6 +42,9 @@ class ImportResult:
         return asdict(self)
 
 
+_TITLE_ROWS = 5
+
+
 class _DryRun(Exception):
     def __init__(self, result: ImportResult) -> None:
         self.result = result
@@ -84,8 +87,16 @@ class Imports(Service):
     def _run(self, kind: str, table: Table, *, progress: Progress | None, dry_run: bool,
              update_existing: bool, reference: str) -> ImportResult:
         mapping, head_problems = match_headers(kind, table.headers)
+        for index in range(min(_TITLE_ROWS, len(table.rows)) if head_problems else 0):
+            # Office sheets often carry a title (and a date line) above the header: take the
+            # first of the next rows that reads as this kind's header.
+            candidate = table.with_header_at(index)
+            found, problems = match_headers(kind, candidate.headers)
+            if not problems:
+                table, mapping, head_problems = candidate, found, []
+                break
         if head_problems:
-            raise ImportRejected(kind, [Problem(1, h, reason, h) for h, reason in head_problems])
+            raise ImportRejected(kind, [Problem(table.header_row, h, reason, h) for h, reason in head_problems])
         numbers = [n for n, _ in table.rows]
         cells = {col.key: [r[pos] if pos < len(r) else None for _, r in table.rows] for pos, col in mapping.items()}
         present = {col.key: table.headers[pos] for pos, col in mapping.items()}

@@ -28,6 +28,12 @@ class Table:
     headers: list[str]
     rows: list[tuple[int, list[str | None]]]   # (row number in the file, cells)
     encoding: str | None = None                 # the CSV encoding found, None for XLSX
+    header_row: int = 1                         # the row number of the header in the file
+
+    def with_header_at(self, index: int) -> "Table":
+        """The same sheet read with data row ``index`` as its header (a title row sat above it)."""
+        number, cells = self.rows[index]
+        return Table([c or "" for c in cells], self.rows[index + 1:], self.encoding, number)
 
 
 def format_of(path: str | Path | None, data: bytes | None = None, explicit: str | None = None) -> str:
@@ -94,17 +100,18 @@ def _read_csv(text: str, encoding: str) -> Table:
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers: list[str] | None = None
+    header_row = 1
     rows: list[tuple[int, list[str | None]]] = []
     append = rows.append
     for number, cells in enumerate(reader, start=1):
         if headers is None:
             if any(c.strip() for c in cells):
-                headers = [c.strip() for c in cells]
+                headers, header_row = [c.strip() for c in cells], number
             continue
         values = [c.strip() or None for c in cells]
         if any(values):
             append((number, values))
-    return Table(headers or [], rows, encoding)
+    return Table(headers or [], rows, encoding, header_row)
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -117,16 +124,17 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         sheet = book.worksheets[0]
         headers: list[str] | None = None
+        header_row = 1
         rows: list[tuple[int, list[str | None]]] = []
         for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = [cell_text(v) for v in raw]
             if headers is None:
                 if any(cells):
-                    headers = [c or "" for c in cells]
+                    headers, header_row = [c or "" for c in cells], number
                 continue
             if any(cells):
                 rows.append((number, cells))
-        return Table(headers or [], rows, None)
+        return Table(headers or [], rows, None, header_row)
     finally:
         book.close()
 

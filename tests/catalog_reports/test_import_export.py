@@ -125,3 +125,18 @@ def test_a_dry_run_checks_and_counts_but_writes_nothing(county: supplies.Invento
     result = county.imports.file("stock", path, dry_run=True)
     assert (result.dry_run, result.added, result.movements) == (True, 1, 1)
     assert snapshot(county) == before
+
+
+def test_a_title_above_the_header_is_skipped(county: supplies.Inventory, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["2025年第二季度应急物资入库表"])
+    sheet.append(["填报单位：城关镇", None, "填报日期：2025-06-30"])
+    sheet.append(["储备点", "物资编码", "数量"])
+    sheet.append(["TS-01", "QUILT", 40])
+    book.save(tmp_path / "入库表.xlsx")
+    assert county.imports.file("stock", tmp_path / "入库表.xlsx").movements == 1
+    (tmp_path / "bad.csv").write_text("某某表\npoint,item,amount\nTS-01,QUILT,1\n", encoding="utf-8")
+    with pytest.raises(supplies.InvalidInput) as err:
+        county.imports.file("stock", tmp_path / "bad.csv")
+    assert {"row 1, 某某表", "row 1, 数量"} <= set(err.value.errors)   # no row below reads as a header either
