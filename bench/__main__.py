@@ -25,7 +25,8 @@ from .scales import SCALES
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench",
                                      description="Run the benchmark cases at a scale; print a table and write JSON.")
-    parser.add_argument("--scale", choices=list(SCALES), default="county")
+    parser.add_argument("--scale", choices=list(SCALES), default="county",
+                        help="tiny (the smoke test's), county (default) or province (`make bench`)")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results.json",
                         help="JSON results file (results of other cases and scales already in it are kept)")
     parser.add_argument("--case", dest="cases", action="append", choices=CASE_NAMES, metavar="NAME",
@@ -46,7 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="supplies-bench-") as work:
         ctx = Context(SCALES[args.scale], args.seed, args.runs, Path(work), lambda m: console.log(m), args.db,
                       args.warm_up)
-        ctx.dataset  # build or find the dataset before any timing  # noqa: B018
+        try:
+            ctx.dataset  # build or find the dataset before any timing  # noqa: B018
+        except ValueError as exc:
+            parser.error(str(exc))
         for name in args.cases or CASE_NAMES:
             console.log(f"case {name} …")
             record = run_case(load_case(name), ctx)

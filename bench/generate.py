@@ -67,16 +67,22 @@ def manifest_path(db: Path) -> Path:
 
 def ensure(scale: str, *, seed: int = 1, path: Path | None = None, progress: Progress | None = None,
            log: Callable[[str], None] | None = None) -> Dataset:
-    """The dataset for ``scale`` and ``seed``: the cached file if there is one, else a new build."""
+    """The dataset for ``scale`` and ``seed``: the cached file if there is one, else a new build.
+
+    A file given as ``path`` is used as it is, however old, but never overwritten unless it is
+    missing: a file that holds something else is refused.
+    """
     sc = SCALES[scale]
     target = Path(path) if path else cache_path(scale, seed)
     manifest_file = manifest_path(target)
-    if target.exists() and manifest_file.exists():
-        manifest = json.loads(manifest_file.read_text())
-        fresh = date.fromisoformat(manifest.get("anchor", "1970-01-01")) >= date.today() - timedelta(days=MAX_AGE_DAYS)
-        if manifest.get("version") == VERSION and manifest.get("seed") == seed and manifest.get("scale") == scale \
-                and fresh:
-            return Dataset(target, sc, seed, manifest)
+    manifest = json.loads(manifest_file.read_text()) if target.exists() and manifest_file.exists() else {}
+    same = (manifest.get("version"), manifest.get("seed"), manifest.get("scale")) == (VERSION, seed, scale)
+    fresh = date.fromisoformat(manifest.get("anchor", "1970-01-01")) >= date.today() - timedelta(days=MAX_AGE_DAYS)
+    if same and (fresh or path is not None):
+        return Dataset(target, sc, seed, manifest)
+    if path is not None and target.exists():
+        raise ValueError(f"{target} is not a {scale} dataset of seed {seed} made by generator version {VERSION}; "
+                         "give another file or remove it")
     if log:
         log(f"generating the {scale} dataset (seed {seed}) into {target}")
     manifest = generate(target, sc, seed, progress=progress)
