@@ -160,7 +160,7 @@ class _Simulation:
 
     def __init__(self, rng: np.random.Generator, region: Region, pools: list, lots: _Lots, idx: np.ndarray,
                  ids: list[int], budget: np.ndarray, end: int) -> None:
-        self.rng, self.ids, self.pools = rng, ids, pools
+        self.ids, self.pools = ids, pools
         n = len(idx)
         self.created = lots.created[idx].astype(np.int64)
         self.on_hand = [0] * n
@@ -174,12 +174,11 @@ class _Simulation:
         frac[first[:-1]] = 0.0
         times = self.created[owner] + (frac * (end - self.created[owner])).astype(np.int64)
         by_lot = np.lexsort((times, owner))
-        self.times = times[by_lot]
+        self.times = times[by_lot].tolist()
         self.first = first[:-1].tolist()
-        self.count = counts.tolist()
         self.next = [0] * n
         self.end = counts.tolist()
-        self.order = np.argsort(self.times, kind="stable").tolist()
+        self.order = np.argsort(times[by_lot], kind="stable").tolist()
         self.owner = owner.tolist()  # slots are grouped by lot already (by_lot keeps owner order)
         item, point, batch = lots.item[idx], lots.point[idx], lots.batch[idx]
         self.siblings: dict[tuple[int, int], list[int]] = defaultdict(list)   # same item and batch
@@ -201,13 +200,13 @@ class _Simulation:
             if k >= self.end[j]:
                 continue  # taken earlier by a transfer or rotation into this lot
             self.next[j] = k + 1
-            at = datetime.fromtimestamp(int(self.times[slot]), UTC)
+            at = datetime.fromtimestamp(self.times[slot], UTC)
             if k == 0:
                 self._add(j, "receive", self.qty0[j], 0, at, self._ref("入库单", at), None)
             elif self.reserved[j]:
                 self._close(j, at)
             else:
-                self._event(j, k, at, int(self.times[slot]))
+                self._event(j, k, at, self.times[slot])
         return self.out
 
     def _rand(self, lo: int, hi: int) -> int:
