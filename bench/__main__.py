@@ -93,7 +93,7 @@ def _table(results: list[dict[str, Any]], scale: str) -> Table:
 def _ms(seconds: float | None) -> str:
     if seconds is None:
         return "-"
-    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def _write(path: Path, results: list[dict[str, Any]]) -> None:

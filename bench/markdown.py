@@ -10,24 +10,43 @@ from typing import Any
 from .generate import BENCH_DIR
 
 
+# What each case's metrics say in a few words (the JSON has them all).
+_FIGURES = {
+    "allocate": lambda m, r: f"baseline {_time(r['baseline_median_s'])}; {m['rows']} lots chosen",
+    "plan": lambda m, r: f"{m['requests']} requests, {m['lines']} lines; earliest-first {_time(m['earliest_median_s'])}",
+    "import_stock": lambda m, r: f"{m['rows_per_s']:,} rows/s (raw {m['baseline_rows_per_s']:,} rows/s)",
+    "summary": lambda m, r: f"{m['groups']:,} groups over {m['lots']:,} lots",
+    "verify": lambda m, r: f"{m['movements']:,} movements, {m['differences']} differences",
+    "cli_help": lambda m, r: f"`import click` {_time(r['baseline_median_s'])}",
+    "cli_stock_list": lambda m, r: f"`import sqlmodel, marshmallow` {_time(r['baseline_median_s'])}",
+    "web_lots": lambda m, r: f"{m['statements_page_10']} SQL statements at 10 rows, {m['statements_page_50']} at 50",
+    "concurrent": lambda m, r: f"{m['allocations_per_s_median']:g} allocations/s, {m['oversold_units']} oversold",
+    "readiness": lambda m, r: f"{m['townships']} townships",
+}
+
+
 def table(results: list[dict[str, Any]], scale: str) -> str:
-    lines = ["| case | median | min | max | target | ratio | peak MB | result |",
-             "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |"]
+    lines = ["| case | median | min | max | ratio | figures | peak MB | target |",
+             "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |"]
     for r in results:
         if r.get("scale") != scale:
             continue
         verdict = {True: "pass", False: "**miss**", None: "not measured"}[r["pass"]]
         ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}"
         peak = "" if r.get("peak_mem_mb") is None else f"{r['peak_mem_mb']:.0f}"
+        try:
+            figures = _FIGURES[r["case"]](r["metrics"], r) if r["median_s"] is not None else "; ".join(r["notes"])
+        except (KeyError, TypeError):
+            figures = ""
         lines.append(f"| `{r['case']}` | {_time(r['median_s'])} | {_time(r['min_s'])} | {_time(r['max_s'])} | "
-                     f"{r['target'].replace('|', '/')} | {ratio} | {peak} | {verdict} |")
+                     f"{ratio} | {figures} | {peak} | {verdict} |")
     return "\n".join(lines)
 
 
 def _time(seconds: float | None) -> str:
     if seconds is None:
         return "–"
-    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def main(argv: list[str] | None = None) -> int:
