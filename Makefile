@@ -38,8 +38,9 @@ browser:
 	  echo "installing chromium from Debian's packages for the browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null; }
 
+# The province benchmarks (bench/results.json); the concurrent case needs PostgreSQL, started here if needed.
 bench: install
-	$(BIN)/python -m bench --scale province
+	bash tests/with_postgres.sh $(BIN)/python -m bench --scale province
 
 migration: install
 	$(BIN)/python -c "import sys; from alembic import command; from supplies.migrate import alembic_config; \

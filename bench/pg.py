@@ -1,8 +1,9 @@
-"""A PostgreSQL database for the benchmarks: on the server in SUPPLIES_BENCH_POSTGRES_URL, or on a throwaway cluster.
+"""A PostgreSQL database for the benchmarks: on a given server, or on a throwaway cluster.
 
-Like ``tests/with_postgres.sh``: use the named server when it answers; otherwise start a cluster
+The server is SUPPLIES_BENCH_POSTGRES_URL, else SUPPLIES_TEST_POSTGRES_URL (which ``make bench``
+sets through ``tests/with_postgres.sh``), when it answers. Without either, a cluster is started
 from the installed PostgreSQL binaries on a free loopback port (as the ``postgres`` user when
-run as root), and stop and remove it afterwards. Each benchmark creates its own database on the
+run as root), and stopped and removed afterwards. Each benchmark creates its own database on the
 server and drops it when done.
 """
 
@@ -24,6 +25,7 @@ from sqlalchemy.engine import make_url
 from .harness import NotMeasured
 
 ENV = "SUPPLIES_BENCH_POSTGRES_URL"
+TEST_ENV = "SUPPLIES_TEST_POSTGRES_URL"
 
 
 @contextmanager
@@ -46,10 +48,11 @@ def postgres_database() -> Iterator[str]:
 
 @contextmanager
 def _server() -> Iterator[str]:
-    url = os.environ.get(ENV)
+    name = ENV if os.environ.get(ENV) else TEST_ENV
+    url = os.environ.get(name)
     if url:
         if not _answers(url):
-            raise NotMeasured(f"{ENV}={make_url(url).render_as_string()} does not answer")
+            raise NotMeasured(f"{name}={make_url(url).render_as_string()} does not answer")
         yield url
         return
     binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
