@@ -85,7 +85,10 @@ class SupplyClasses(Service):
 
     def update(self, code: str, *, name: str | None = None, name_en: str | None = None,
                parent: str | None = None) -> SupplyClass:
-        """Rename a class or move it in the tree (its agency changes only by :meth:`handover`)."""
+        """Rename a class or move it in the tree (``parent=""`` moves it to the top).
+
+        Its agency changes only by :meth:`handover`.
+        """
         with self._work() as (s, actor):
             row = by_code(s, SupplyClass, code, "code")
             if not can_write_catalog(actor, row.agency_id):
@@ -94,7 +97,9 @@ class SupplyClasses(Service):
                 row.name = schemas.load(schemas.SupplyClassIn, dict(code=code, name=name, agency="x"))["name"]
             if name_en is not None:
                 row.name_en = name_en or None
-            if parent is not None:
+            if parent == "":
+                row.parent_id = None  # an empty parent moves the class to the top of the tree
+            elif parent is not None:
                 new_parent = by_code(s, SupplyClass, parent, "parent")
                 if new_parent.id in _descendant_ids(s, row.id):  # type: ignore[arg-type]
                     raise InvalidInput("a class cannot be moved under itself or its own descendant", "parent")

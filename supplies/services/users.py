@@ -82,7 +82,13 @@ class Users(Service):
                     s.add(UserPoint(user_id=user.id, point_id=by_code(s, StoragePoint, code, "points").id))
             s.add(user)
             s.flush()
-            return self._info(s, user)
+            info = self._info(s, user)
+            # The same scope rules as for a new user, checked on the result of the change.
+            if info.role == Role.WAREHOUSE and not info.points:
+                raise InvalidInput("warehouse staff need at least one storage point", "points")
+            if info.role == Role.AGENCY_OFFICER and not info.agency:
+                raise InvalidInput("an agency officer needs an agency", "agency")
+            return info
 
     def set_password(self, name: str, password: str) -> None:
         """Set a password: admins for anyone, users for themselves."""

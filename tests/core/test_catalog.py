@@ -91,3 +91,9 @@ def test_only_admins_and_the_agency_change_the_catalog(county: supplies.Inventor
         county.as_user("civ-officer").classes.add("SAND", "沙袋", agency="WAT")
     county.as_user("civ-officer").classes.add("TENTS", "帐篷类", agency="CIV", parent="LIVING")
     assert county.classes.get("TENTS").name == "帐篷类"
+
+
+def test_a_class_moves_back_to_the_top_of_the_tree(county: supplies.Inventory) -> None:
+    county.classes.add("TENTS", "帐篷类", agency="CIV", parent="LIVING")
+    county.classes.update("TENTS", parent="")
+    assert [(n.code, n.depth) for n in county.classes.tree()] == [("FLOOD", 0), ("LIVING", 0), ("TENTS", 0)]

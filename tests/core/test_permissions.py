@@ -94,3 +94,16 @@ def test_first_admin_only_on_an_empty_database(db_url: str) -> None:
     assert inv.users.bootstrap_admin("li", "whatever-pass") is None
     assert [u.name for u in inv.as_user("wang").users.list()] == ["wang"]
     inv.close()
+
+
+def test_changing_a_scope_keeps_the_scope_rules(staff: supplies.Inventory) -> None:
+    with pytest.raises(InvalidInput) as err:
+        staff.users.set_scope("keeper", points=[])
+    assert err.value.field == "points"
+    assert staff.users.get("keeper").points == ("CK-01",)
+    with pytest.raises(InvalidInput) as err:
+        staff.users.set_scope("viewer", role="agency_officer")
+    assert err.value.field == "agency"
+    info = staff.users.set_scope("viewer", role="warehouse", points=["TS-01", "TS-02"])
+    assert (info.role, info.points) == ("warehouse", ("TS-01", "TS-02"))
+    assert {x.point for x in staff.as_user("viewer").stock.lots()} == {"TS-01"}
