@@ -84,7 +84,7 @@ def _show(app: App, rep: Any, heads: list[str]) -> None:
 @click.option("--until", type=DATE, metavar="YYYY-MM-DD", help="Last day of the period (included).")
 @click.option("--by", default="point,item", show_default=True, metavar="KEYS",
               help=f"Group by a comma-separated list of: {', '.join(LEDGER_GROUPS)}.")
-@click.option("--tz", metavar="ZONE", help="Time zone of the days (default SUPPLIES_TIMEZONE, else UTC).")
+@click.option("--tz", metavar="ZONE", help="Time zone of the days (default SUPPLIES_TIMEZONE, else Asia/Shanghai).")
 @_common
 @pass_app
 def ledger(app: App, since: datetime | None, until: datetime | None, by: str, tz: str | None, out: Path | None,

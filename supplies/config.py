@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 DEFAULT_DATABASE_URL = "sqlite:///supplies.db"
+# Days in reports and dates on screen are cut in the department's local time; stored times are UTC.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from .. import schemas
+from ..config import DEFAULT_TIMEZONE
 from ..errors import InvalidInput
 from ..models import Agency, Item, Movement, MovementKind, PointStatus, ReserveMode, ReserveTarget, StockLot
 from ..models import StoragePoint, SupplyClass
@@ -128,7 +129,7 @@ class Reports(Service):
         """The ledger (台账) over a period: opening balance, each kind of movement, closing balance.
 
         ``since`` and ``until`` are days, both included, in time zone ``tz`` (else
-        ``SUPPLIES_TIMEZONE``, else UTC); either may be left open. Rows are grouped ``by`` any of
+        ``SUPPLIES_TIMEZONE``, else Asia/Shanghai); either may be left open. Rows are grouped ``by`` any of
         region, level, point, class, agency, item. Filters: point, item, supply_class, agency,
         region_code (prefix), level. Closing equals opening plus the movements, exactly.
         """
@@ -365,7 +366,7 @@ def _params(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _zone(name: str | None) -> ZoneInfo:
-    name = name or os.environ.get(ENV_TIMEZONE) or "UTC"
+    name = name or os.environ.get(ENV_TIMEZONE) or DEFAULT_TIMEZONE
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
