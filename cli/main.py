@@ -11,45 +11,71 @@ import click
 from .context import App
 from .errors import report
 
-# Every subcommand, as "module:attribute" of a click command or group. A module is imported
-# only when its command runs (or when --help lists the commands), so keep the top of each
-# command module light: import supplies, rich, SciPy, openpyxl, Flask and the like inside the
-# command functions. To add a command family: write cli/<family>_cmds.py whose commands take
-# the run's state with `@pass_app` (cli/context.py: app.inventory(), app.user, app.url), show
-# their result with `app.out.result(data, human)` (cli/output.py: one JSON document with
-# --json, else app.out.table / app.out.print; app.out.progress for long steps) and let the
-# library's errors propagate (they are shown here). Then add one line below;
-# tests/cli/test_cli_startup.py checks that --help still imports nothing heavy.
-COMMANDS: dict[str, str] = {
-    "init": "cli.setup_cmds:init",
-    "user": "cli.setup_cmds:user",
-    "serve": "cli.setup_cmds:serve",
-    "agency": "cli.agency_cmds:agency",
-    "class": "cli.class_cmds:class_group",
-    "item": "cli.class_cmds:item",
-    "point": "cli.point_cmds:point",
-    "travel-time": "cli.point_cmds:travel_time",
-    "stock": "cli.stock_cmds:stock",
-    "ledger": "cli.stock_cmds:ledger",
-    "verify": "cli.stock_cmds:verify",
-    "target": "cli.stock_cmds:target",
-    "incident": "cli.dispatch_cmds:incident",
-    "request": "cli.dispatch_cmds:request",
-    "plan": "cli.dispatch_cmds:plan",
-    "catalog": "cli.catalog_cmds:catalog",
-    "import": "cli.io_cmds:import_group",
-    "export": "cli.io_cmds:export",
-    "report": "cli.report_cmds:report",
-    "readiness": "cli.readiness_cmds:readiness",
-    "backup": "cli.backup_cmds:backup",
-    "restore": "cli.backup_cmds:restore",
+# Every subcommand: the "module:attribute" of its click command or group, and its one-line help
+# (its docstring's first sentence, as Click shortens it). A module is imported only when its
+# command runs or its own --help is asked: `supplies --help` lists the commands from the help
+# text here, so keep it in step with the docstring (tests/cli/test_cli_startup.py fails when it
+# is not). Keep the top of each command module light: import supplies, rich, SciPy, openpyxl,
+# Flask and the like inside the command functions. To add a command family: write
+# cli/<family>_cmds.py whose commands take the run's state with `@pass_app` (cli/context.py:
+# app.inventory(), app.user, app.url), show their result with `app.out.result(data, human)`
+# (cli/output.py: one JSON document with --json, else app.out.table / app.out.print;
+# app.out.progress for long steps) and let the library's errors propagate (they are shown
+# here). Then add one entry below; tests/cli/test_cli_startup.py checks that --help still
+# imports nothing heavy.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("cli.setup_cmds:init",
+             "Create or upgrade the database (first admin, demo county)."),
+    "user": ("cli.setup_cmds:user",
+             "Users, their roles and scopes."),
+    "serve": ("cli.setup_cmds:serve",
+              "Serve the web admin with waitress until Ctrl-C."),
+    "agency": ("cli.agency_cmds:agency",
+               "Responsible agencies (责任单位) and their contacts."),
+    "class": ("cli.class_cmds:class_group",
+              "The supply-class tree; one agency holds each class."),
+    "item": ("cli.class_cmds:item",
+             "Items under the supply classes, counted in whole units."),
+    "point": ("cli.point_cmds:point",
+              "Storage points: depots, shelters, agreement reserves ..."),
+    "travel-time": ("cli.point_cmds:travel_time",
+                    "Known road travel times for arrival estimates."),
+    "stock": ("cli.stock_cmds:stock",
+              "Stock lots: receive, issue, count, move, list."),
+    "ledger": ("cli.stock_cmds:ledger",
+               "The ledger (台账): every movement of stock, oldest first."),
+    "verify": ("cli.stock_cmds:verify",
+               "Check every balance against the ledger."),
+    "target": ("cli.stock_cmds:target",
+               "Reserve targets per point or region."),
+    "incident": ("cli.dispatch_cmds:incident",
+                 "Incidents (disasters) that dispatch requests answer."),
+    "request": ("cli.dispatch_cmds:request",
+                "Dispatch requests (调拨申请), from draft to receipt."),
+    "plan": ("cli.dispatch_cmds:plan",
+             "Allocate all approved requests together."),
+    "catalog": ("cli.catalog_cmds:catalog",
+                "The standard catalog (统一应急物资储备目录) shipped with supplies."),
+    "import": ("cli.io_cmds:import_group",
+               "Import a CSV or XLSX file: supplies import KIND FILE."),
+    "export": ("cli.io_cmds:export",
+               "Export KIND to FILE (.csv or .xlsx); the import reads it back unchanged."),
+    "report": ("cli.report_cmds:report",
+               "Reports: the ledger (台账), stock, expiry and rotation, gaps against reserve targets."),
+    "readiness": ("cli.readiness_cmds:readiness",
+                  "Readiness for N people within H hours, need by need (the 12-hour rule)."),
+    "backup": ("cli.backup_cmds:backup",
+               "Write a consistent snapshot of the database to FILE (admins only)."),
+    "restore": ("cli.backup_cmds:restore",
+                "Restore a backup FILE into an empty database (--db); its schema is created if missing."),
 }
 
 
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use (Click's "lazy loading" recipe)."""
 
-    def __init__(self, *args: Any, lazy_subcommands: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lazy_subcommands: dict[str, tuple[str, str]] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_subcommands = lazy_subcommands or {}
 
@@ -58,12 +84,33 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy_subcommands:
-            module_name, attribute = self.lazy_subcommands[cmd_name].split(":", 1)
+            target = self.lazy_subcommands[cmd_name][0]
+            module_name, attribute = target.split(":", 1)
             command = getattr(importlib.import_module(module_name), attribute)
             if not isinstance(command, click.Command):
-                raise TypeError(f"{self.lazy_subcommands[cmd_name]} is not a click command")
+                raise TypeError(f"{target} is not a click command")
             return command
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Click's listing of the subcommands, but a lazy one's line comes from the registry.
+
+        Importing every command module only to print one line each took a third of the time
+        of `supplies --help`. A stand-in command carrying the registry's text lets Click shorten
+        it to the width exactly as it shortens the real docstring.
+        """
+        commands: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy_subcommands:
+                command: click.Command | None = click.Command(name, help=self.lazy_subcommands[name][1])
+            else:
+                command = super().get_command(ctx, name)
+            if command is not None and not command.hidden:
+                commands.append((name, command))
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)  # as Click does
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

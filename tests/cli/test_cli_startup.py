@@ -25,11 +25,19 @@ PROBE = ("import atexit, sys\n"
 
 
 def imported_by(tmp_path: Path, *args: str) -> set[str]:
+    """The full names of the modules a `supplies ARGS` run has imported by its exit."""
     listing = tmp_path / "modules.txt"
     proc = subprocess.run([sys.executable, "-c", PROBE, str(listing), *args], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
-    return {name.split(".")[0] for name in listing.read_text().split()}
+    return set(listing.read_text().split())
+
+
+def packages(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+COMMAND_MODULES = {target.split(":")[0] for target, _ in COMMANDS.values()}
 
 
 def test_help_and_stock_list_import_nothing_heavy(tmp_path: Path, county_cli: Cli) -> None:
@@ -37,11 +45,26 @@ def test_help_and_stock_list_import_nothing_heavy(tmp_path: Path, county_cli: Cl
         inv.stock.receive("CK-01", "TENT12", 5)
 
     help_modules = imported_by(tmp_path, "--help")
-    assert not help_modules & {*HEAVY, "sqlalchemy", "supplies"}, "--help must not even open the library"
+    assert not packages(help_modules) & {*HEAVY, "sqlalchemy", "supplies"}, "--help must not even open the library"
+    assert not help_modules & COMMAND_MODULES, "--help lists the commands from the registry's help lines"
 
     list_modules = imported_by(tmp_path, "--db", county_cli.url, "--as", "admin", "stock", "list")
     assert "supplies" in list_modules  # the probe did run the command
-    assert not list_modules & set(HEAVY)
+    assert not packages(list_modules) & set(HEAVY)
+    assert list_modules & COMMAND_MODULES == {"cli.stock_cmds"}
+
+
+def test_help_lists_each_command_with_its_own_short_help() -> None:
+    ctx = click.Context(cli, info_name="supplies")
+    for name, (_, text) in COMMANDS.items():
+        own = cli.get_command(ctx, name)
+        assert own is not None
+        assert text == own.get_short_help_str(limit=10**6), f"cli/main.py's help line for `{name}` is stale"
+    for width in (40, 80, 100):  # and shortened to the terminal width exactly as Click shortens the real one
+        listed, clicks = click.HelpFormatter(width=width), click.HelpFormatter(width=width)
+        cli.format_commands(ctx, listed)
+        click.Group.format_commands(cli, ctx, clicks)  # Click's own listing, from the imported commands
+        assert listed.getvalue() == clicks.getvalue()
 
 
 def test_every_documented_command_and_option_exists() -> None:
