@@ -23,8 +23,10 @@ run: install
 
 # The whole suite on a SQLite file, then on a real PostgreSQL server (started here if needed).
 test: install browser
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+	@status=0; \
+	$(MAKE) test-sqlite || status=1; \
+	$(MAKE) test-postgres || status=1; \
+	exit $$status
 
 test-sqlite: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
