@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,7 +27,7 @@ class Destination:
     region_code: str | None = None
 
 
-def _candidate_filter(needs: Sequence[Need]) -> Any:
+def _candidate_filter(needs: Sequence[Need], points: Collection[int] | None = None) -> Any:
     item_ids = sorted(set().union(*(n.item_ids for n in needs))) if needs else []
     class_ids = sorted(set().union(*(n.class_ids for n in needs))) if needs else []
     if not item_ids and not class_ids:
@@ -38,9 +38,12 @@ def _candidate_filter(needs: Sequence[Need]) -> Any:
         which.append(StockLot.item_id.in_(item_ids))  # type: ignore[attr-defined]
     if class_ids:
         which.append(StockLot.class_id.in_(class_ids))  # type: ignore[attr-defined]
-    return and_(or_(*which), StockLot.on_hand > StockLot.reserved,
+    cond = and_(or_(*which), StockLot.on_hand > StockLot.reserved,
                 StoragePoint.status == PointStatus.ACTIVE.value,
                 or_(StockLot.expires_on.is_(None), StockLot.expires_on >= usable))  # type: ignore[union-attr,operator]
+    if points is not None:
+        cond = and_(cond, StockLot.point_id.in_(sorted(points)))  # type: ignore[attr-defined]
+    return cond
 
 
 def lock_lots_for(s: Session, needs: Sequence[Need], also: set[int]) -> set[int]:
@@ -60,16 +63,17 @@ def lock_lots_for(s: Session, needs: Sequence[Need], also: set[int]) -> set[int]
 
 
 def candidate_lots(s: Session, needs: Sequence[Need], *, lock: bool = False,
-                   within: set[int] | None = None) -> list[Candidate]:
+                   within: set[int] | None = None, points: Collection[int] | None = None) -> list[Candidate]:
     """Lots with free stock at active points that could serve any of ``needs``, in lot-id order.
 
     One query, whatever the number of lines or lots. With ``lock`` the lot rows are locked
     (``FOR UPDATE``, PostgreSQL) in lot-id order, so concurrent allocators queue instead of
     deadlocking and the free quantities read are the ones we change. ``within`` limits the
-    candidates to lots this transaction has locked already (see :func:`lock_lots_for`).
+    candidates to lots this transaction has locked already (see :func:`lock_lots_for`), and
+    ``points`` to the lots at those storage points.
     """
-    cond = _candidate_filter(needs)
-    if cond is None or within is not None and not within:
+    cond = _candidate_filter(needs, points)
+    if cond is None or within is not None and not within or points is not None and not points:
         return []
     if within is not None:
         cond = and_(cond, StockLot.id.in_(sorted(within)))  # type: ignore[union-attr]
@@ -148,17 +152,22 @@ def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destin
 
 
 def build_problem(s: Session, needs: Sequence[Need], destinations: dict[int, Destination],
-                  arrival: ArrivalModel, *, lock: bool = False, within: set[int] | None = None) -> Problem:
+                  arrival: ArrivalModel, *, lock: bool = False, within: set[int] | None = None,
+                  points: Collection[int] | None = None,
+                  tables: dict[Destination, dict[int, float]] | None = None) -> Problem:
     """Query the candidates of ``needs`` and estimate every (line, lot) arrival.
 
-    ``destinations`` maps request id to its destination.
+    ``destinations`` maps request id to its destination; ``points``, when given, limits the
+    candidates to the lots at those storage points; ``tables`` are the destinations' travel
+    tables when the caller has read them already.
     """
-    lots = candidate_lots(s, needs, lock=lock, within=within)
+    lots = candidate_lots(s, needs, lock=lock, within=within, points=points)
     problem = Problem(list(needs), {c.lot_id: c for c in lots})
     if not lots:
         problem.options = {n.line_id: [] for n in needs}
         return problem
-    tables = travel_table(s, destinations.values())
+    if tables is None:
+        tables = travel_table(s, destinations.values())
     n_lots = len(lots)
     lat = np.fromiter((c.lat for c in lots), float, n_lots)
     lon = np.fromiter((c.lon for c in lots), float, n_lots)

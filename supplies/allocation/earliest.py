@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from .model import Option, Problem, Solution, Take
@@ -17,26 +18,37 @@ def plan_earliest(problem: Problem, *, free: dict[int, int] | None = None,
     """Serve every line in rank order (priority, needed-by, request, item lines before class lines),
     each from its earliest-arriving options, sharing the lots' free stock between lines."""
     left = dict(free) if free is not None else {lot_id: c.free for lot_id, c in problem.lots.items()}
-    takes: list[Take] = []
+    solution = Solution("earliest", [])
     for need in sorted(problem.needs, key=lambda n: n.rank):
-        takes += serve_line(problem.options.get(need.line_id, []), need.quantity, left, problem,
-                            split_tolerance_hours)
-    return Solution("earliest", takes)
+        takes, horizon = serve_line(problem.options.get(need.line_id, []), need.quantity, left, problem,
+                                    split_tolerance_hours)
+        solution.takes += takes
+        solution.horizon[need.line_id] = horizon
+    return solution
 
 
 def serve_line(options: list[Option], quantity: int, left: dict[int, int], problem: Problem,
-               tolerance: float = SPLIT_TOLERANCE_HOURS) -> list[Take]:
-    """Take up to ``quantity`` from ``options`` (already in earliest-first order), updating ``left``."""
+               tolerance: float = SPLIT_TOLERANCE_HOURS) -> tuple[list[Take], float]:
+    """Take up to ``quantity`` from ``options`` (already in earliest-first order), updating ``left``.
+
+    Also returns the latest arrival the choice depended on: the last option taken, or the
+    single-point search's limit, or infinity when the options ran out before the quantity.
+    """
     usable = [o for o in options if left.get(o.lot_id, 0) > 0]
     greedy = _fill(usable, quantity, left)
+    if sum(t.quantity for t in greedy) < quantity:
+        horizon = math.inf  # a later option, had there been one, would have been taken too
+    else:
+        horizon = max((t.eta_hours for t in greedy), default=0.0)
     if len({problem.lots[t.lot_id].point_id for t in greedy}) > 1:
         done_by = max(t.eta_hours for t in greedy) + tolerance
+        horizon = max(horizon, done_by)  # the search looks at every option arriving by then
         single = _single_point(usable, quantity, left, problem, done_by)
         if single is not None:
             greedy = _fill(single, quantity, left)
     for t in greedy:
         left[t.lot_id] -= t.quantity
-    return greedy
+    return greedy, horizon
 
 
 def _fill(options: list[Option], quantity: int, left: dict[int, int]) -> list[Take]:

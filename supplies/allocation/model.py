@@ -108,6 +108,10 @@ class Solution:
 
     strategy: str
     takes: list[Take]
+    # Earliest-first fills this in: for each line, the latest arrival (hours) its choice looked at,
+    # infinite if it used up every option. Any problem that holds every option arriving before
+    # then, in the same order, yields the same takes (see supplies.allocation.reach).
+    horizon: dict[int, float] = field(default_factory=dict)
 
     def served(self) -> dict[int, int]:
         out: dict[int, int] = defaultdict(int)

@@ -9,9 +9,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from ..allocation.arrival import ArrivalModel, arrival_from_env
-from ..allocation.candidates import build_problem, lock_lots_for
-from ..allocation.earliest import plan_earliest
-from ..allocation.model import Problem, Solution
+from ..allocation.candidates import Destination, build_problem, lock_lots_for
+from ..allocation.model import Need, Problem, Solution
+from ..allocation.reach import plan_earliest_nearby
 from ..errors import InvalidInput, InvalidTransition, NotFound
 from ..models import DispatchRequest, Item, RequestLine, RequestStatus, StoragePoint, SupplyClass
 from ..permissions import Actor, require_role
@@ -181,9 +181,8 @@ class DispatchRequests(Execution, Service):
                 released = {r.id: alloc.release(s, r.id, actor, "reallocation") for r in requests}  # type: ignore[arg-type]
                 lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
             needs, dests = alloc.needs_for(s, requests, lines)
-            problem = build_problem(s, needs, dests, arrival or self.arrival, lock=not dry_run and within is None,
-                                    within=within)
-            solution = _solve(problem, strategy)
+            problem, solution = _plan(s, needs, dests, arrival or self.arrival, strategy,
+                                      lock=not dry_run and within is None, within=within)
             ids_written: list[int | None] | None = None
             if not dry_run:
                 ids_written = alloc.reserve(s, problem, solution, lines, actor)
@@ -272,12 +271,15 @@ class DispatchRequests(Execution, Service):
         return retrying(run)
 
 
-def _solve(problem: Problem, strategy: str) -> Solution:
+def _plan(s: Session, needs: list[Need], dests: dict[int, Destination], arrival: ArrivalModel, strategy: str,
+          *, lock: bool, within: set[int] | None) -> tuple[Problem, Solution]:
     if strategy == "optimal":
         from ..allocation.optimal import plan_best  # SciPy is imported only when asked for
 
-        return plan_best(problem)
-    return plan_earliest(problem)
+        problem = build_problem(s, needs, dests, arrival, lock=lock, within=within)
+        return problem, plan_best(problem)
+    # Earliest-first reads only the lots near enough to matter, with the same result.
+    return plan_earliest_nearby(s, needs, dests, arrival, lock=lock, within=within)
 
 
 def _load_requests(s: Session, ids: list[int], *, lock: bool) -> list[DispatchRequest]:
