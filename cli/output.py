@@ -106,6 +106,17 @@ class Output:
             self._console = Console(highlight=False, width=width, soft_wrap=False, emoji=False)
         return self._console
 
+    @property
+    def is_terminal(self) -> bool:
+        """Whether results go to a terminal (rich tables, colours) rather than plain text.
+
+        Piped output is answered without building the rich console, whose import alone is a
+        tenth of a short command's run (`supplies stock list | grep ...`).
+        """
+        if self._console is None and not sys.stdout.isatty() and not _terminal_forced():
+            return False
+        return bool(self.console.is_terminal)
+
     def print(self, renderable: Any = "") -> None:
         if isinstance(renderable, str):
             from rich.text import Text
@@ -128,7 +139,7 @@ class Output:
         numeric = [all(isinstance(r[i], (int, float)) and not isinstance(r[i], bool)
                        for r in rows if r[i] is not None and r[i] != "")
                    and any(r[i] is not None for r in rows) for i in range(len(headers))]
-        if self.console.is_terminal and len(rows) <= RICH_TABLE_MAX_ROWS:
+        if len(rows) <= RICH_TABLE_MAX_ROWS and self.is_terminal:
             self._rich_table(headers, rows, numeric, title)
         else:
             self._plain_table(headers, rows, numeric, title)
@@ -190,6 +201,14 @@ class Output:
                       TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
             task = bar.add_task(description, total=total)
             yield lambda completed, total=None: bar.update(task, completed=completed, total=total)
+
+
+def _terminal_forced() -> bool:
+    """Whether the environment tells rich to treat any output as a terminal (as rich reads it)."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    return bool(os.environ.get("FORCE_COLOR"))
 
 
 def _plain(cell: Any) -> str:

@@ -9,6 +9,7 @@ import click
 
 from .complete import AGENCY, CLASS, ITEM, POINT
 from .context import App, pass_app
+from .output import Output
 from .vocab import MOVEMENT_KINDS, RESERVE_MODES, STOCK_GROUPS
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -173,7 +174,7 @@ def stock_list(app: App, point: str | None, item: str | None, supply_class: str 
                                       with_stock_only=not include_empty, limit=limit)
     app.out.result(lots, lambda: app.out.table(
         ["point", "item", "name", "lot", "mode", "expires", "on hand", "reserved", "free", "unit", "agency"],
-        [(x.point, x.item, x.item_name, x.lot, _mode(x.mode, x.lead_time_hours), _expiry(x.expires),
+        [(x.point, x.item, x.item_name, x.lot, _mode(x.mode, x.lead_time_hours), _expiry(x.expires, app.out),
           x.on_hand, x.reserved, x.free, x.unit, x.agency) for x in lots],
         empty="no stock matches"))
 
@@ -182,9 +183,11 @@ def _mode(mode: str, lead_time_hours: float) -> str:
     return f"{mode} +{lead_time_hours:g}h" if lead_time_hours else mode
 
 
-def _expiry(expires: date | None) -> Any:
+def _expiry(expires: date | None, out: Output) -> Any:
     if expires is None:
         return None
+    if not out.is_terminal:  # plain text has no colours: no need to import rich for them
+        return expires.isoformat()
     from rich.text import Text
 
     left = (expires - date.today()).days

@@ -5,8 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import supplies.models  # noqa: F401  (registers every table on the metadata)
-from supplies.models.base import metadata
+from supplies.models import metadata  # every table, the ones supplies.models loads on first use too
 
 config = context.config
 

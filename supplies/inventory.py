@@ -11,22 +11,22 @@ from sqlalchemy.engine import Engine
 from .config import database_url
 from .db import make_engine
 from .errors import DatabaseNotReady
-from .services.catalog import Agencies, Items, SupplyClasses
-from .services.places import StoragePoints
-from .services.stock import Stock
-from .services.targets import ReserveTargets
-from .services.users import Users
 
 if TYPE_CHECKING:
     from .services.backup import BackupInfo
+    from .services.catalog import Agencies, Items, SupplyClasses
     from .services.dispatch import DispatchRequests
     from .services.exports import Exports
     from .services.imports import Imports
     from .services.incidents import Incidents
+    from .services.places import StoragePoints
     from .services.readiness import Readiness
     from .services.reports import Reports
     from .services.standard_catalog import StandardCatalog
+    from .services.stock import Stock
+    from .services.targets import ReserveTargets
     from .services.travel import TravelTimes
+    from .services.users import Users
 
 
 class Inventory:
@@ -42,36 +42,50 @@ class Inventory:
         self.user = user
 
     # -- service namespaces ----------------------------------------------------------------
+    # Each imports its module on first use, so that a command pays only for what it uses:
+    # `stock list` never imports argon2 (users), SciPy (allocation) or openpyxl (reports).
     @cached_property
-    def agencies(self) -> Agencies:
+    def agencies(self) -> "Agencies":
+        from .services.catalog import Agencies
+
         return Agencies(self)
 
     @cached_property
-    def classes(self) -> SupplyClasses:
+    def classes(self) -> "SupplyClasses":
+        from .services.catalog import SupplyClasses
+
         return SupplyClasses(self)
 
     @cached_property
-    def items(self) -> Items:
+    def items(self) -> "Items":
+        from .services.catalog import Items
+
         return Items(self)
 
     @cached_property
-    def points(self) -> StoragePoints:
+    def points(self) -> "StoragePoints":
+        from .services.places import StoragePoints
+
         return StoragePoints(self)
 
     @cached_property
-    def stock(self) -> Stock:
+    def stock(self) -> "Stock":
+        from .services.stock import Stock
+
         return Stock(self)
 
     @cached_property
-    def targets(self) -> ReserveTargets:
+    def targets(self) -> "ReserveTargets":
+        from .services.targets import ReserveTargets
+
         return ReserveTargets(self)
 
     @cached_property
-    def users(self) -> Users:
+    def users(self) -> "Users":
+        from .services.users import Users
+
         return Users(self)
 
-    # Namespaces below import their modules on first use, so that a command which does not
-    # need allocation (SciPy) or reports (openpyxl) never pays for importing them.
     @cached_property
     def incidents(self) -> "Incidents":
         from .services.incidents import Incidents

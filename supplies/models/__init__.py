@@ -1,16 +1,55 @@
-"""The table models, one module per domain noun; importing this registers them all."""
+"""The table models, one module per domain noun.
 
-from .base import metadata, utcnow
+The tables every command touches (catalog, places, stock, users) load with this package. The
+dispatch and readiness tables load on first use of one of their names: building them is a
+third of `import supplies`, which commands such as `supplies stock list` need not pay.
+``supplies.models.metadata`` loads them all first, so it always holds every table.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .base import utcnow
 from .catalog import Agency, ClassHandover, Item, SupplyClass
-from .dispatch import Allocation, DispatchRequest, Incident, RequestEvent, RequestLine
 from .enums import (
     AdminLevel, AllocationStatus, IncidentLevel, IncidentType, MovementKind, PointKind,
     PointStatus, RequestStatus, ReserveMode, Role,
 )
 from .places import StoragePoint, TravelTime
-from .readiness import NeedNorm
 from .stock import Movement, ReserveTarget, StockLot
 from .users import User, UserPoint
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
+
+    from .dispatch import Allocation, DispatchRequest, Incident, RequestEvent, RequestLine
+    from .readiness import NeedNorm
+
+    metadata: MetaData
+
+_LAZY = {"Allocation": "dispatch", "DispatchRequest": "dispatch", "Incident": "dispatch",
+         "RequestEvent": "dispatch", "RequestLine": "dispatch", "NeedNorm": "readiness"}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "metadata":
+        for module in set(_LAZY.values()):
+            importlib.import_module(f".{module}", __name__)
+        from .base import metadata
+
+        return metadata
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "AdminLevel", "Agency", "Allocation", "AllocationStatus", "ClassHandover", "DispatchRequest",

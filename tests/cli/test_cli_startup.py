@@ -52,6 +52,9 @@ def test_help_and_stock_list_import_nothing_heavy(tmp_path: Path, county_cli: Cl
     assert "supplies" in list_modules  # the probe did run the command
     assert not packages(list_modules) & set(HEAVY)
     assert list_modules & COMMAND_MODULES == {"cli.stock_cmds"}
+    # Nor what this command never uses: password hashing, the dispatch tables, rich's console
+    # (piped output is plain text).
+    assert not list_modules & {"argon2", "supplies.models.dispatch", "supplies.models.readiness", "rich.console"}
 
 
 def test_help_lists_each_command_with_its_own_short_help() -> None:
