@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..harness import Case, Context, Sample, Stats, Verdict
-from .process import console_script, run_process
+from .process import console_script, installed_python_env, run_process
 
 TARGET_S = 0.150
 TARGET_RATIO = 2.0
@@ -20,12 +20,13 @@ class CliHelp(Case):
 
     def setup(self, ctx: Context) -> None:
         self.argv = [console_script("supplies"), "--help"]
+        self.env = installed_python_env(ctx)
 
     def run(self) -> Sample:
-        return run_process(self.argv, watch_memory=self.warming_up)
+        return run_process(self.argv, self.env, watch_memory=self.warming_up)
 
     def baseline(self) -> Sample:
-        return run_process([sys.executable, "-c", "import click"])
+        return run_process([sys.executable, "-c", "import click"], self.env)
 
     def judge(self, stats: Stats, base: Stats | None) -> Verdict:
         assert base is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..harness import Case, Context, NotMeasured, Sample, Stats, Verdict
-from .process import console_script, run_process
+from .process import console_script, installed_python_env, run_process
 
 TARGET_RATIO = 1.5
 
@@ -24,14 +24,17 @@ class CliStockList(Case):
             raise NotMeasured("the dataset has no county depot")
         self.dataset = data.scale.name
         self.argv = [console_script("supplies"), "stock", "list", "--point", self.point]
-        self.env = {"SUPPLIES_DATABASE_URL": data.url, "SUPPLIES_USER": data.manifest["admin"],
-                    "COLUMNS": "160"}
+        self.python_env = installed_python_env(ctx)
+        # Output to a file, as in `supplies stock list --point X > lots.txt`: the plain renderer
+        # (and no colours forced on it from the bench's own environment).
+        self.env = {**self.python_env, "SUPPLIES_DATABASE_URL": data.url, "SUPPLIES_USER": data.manifest["admin"],
+                    "COLUMNS": "160", "FORCE_COLOR": "", "TTY_COMPATIBLE": ""}
 
     def run(self) -> Sample:
         return run_process(self.argv, self.env, watch_memory=self.warming_up)
 
     def baseline(self) -> Sample:
-        return run_process([sys.executable, "-c", "import sqlmodel, marshmallow"])
+        return run_process([sys.executable, "-c", "import sqlmodel, marshmallow"], self.python_env)
 
     def judge(self, stats: Stats, base: Stats | None) -> Verdict:
         assert base is not None
