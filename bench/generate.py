@@ -79,6 +79,9 @@ def ensure(scale: str, *, seed: int = 1, path: Path | None = None, progress: Pro
     same = (manifest.get("version"), manifest.get("seed"), manifest.get("scale")) == (VERSION, seed, scale)
     fresh = date.fromisoformat(manifest.get("anchor", "1970-01-01")) >= date.today() - timedelta(days=MAX_AGE_DAYS)
     if same and (fresh or path is not None):
+        changed = sync_indexes(target)
+        if changed and log:
+            log(f"indexes of {target.name} brought up to the models: {', '.join(changed)}")
         return Dataset(target, sc, seed, manifest)
     if path is not None and target.exists():
         raise ValueError(f"{target} is not a {scale} dataset of seed {seed} made by generator version {VERSION}; "
@@ -88,6 +91,36 @@ def ensure(scale: str, *, seed: int = 1, path: Path | None = None, progress: Pro
     manifest = generate(target, sc, seed, progress=progress)
     manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return Dataset(target, sc, seed, manifest)
+
+
+def sync_indexes(path: Path) -> list[str]:
+    """Give a cached dataset the indexes the models now declare (creating the missing ones, dropping
+    the ones they no longer have); return what changed, as ``+name`` / ``-name``.
+
+    Indexes change more often than what the generator makes, and rebuilding the province for one
+    takes minutes; measuring a new query against the old indexes would measure the wrong thing.
+    """
+    from sqlalchemy import create_engine, inspect
+
+    from supplies.models import metadata
+
+    engine = create_engine(f"sqlite:///{path}")
+    changed = []
+    try:
+        with engine.begin() as conn:
+            inspector = inspect(conn)
+            for table in metadata.sorted_tables:
+                have = {ix["name"] for ix in inspector.get_indexes(table.name)}
+                for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
+                    if index.name not in have:
+                        index.create(conn)
+                        changed.append(f"+{index.name}")
+                for name in sorted(have - {ix.name for ix in table.indexes}):
+                    conn.exec_driver_sql(f'DROP INDEX "{name}"')
+                    changed.append(f"-{name}")
+    finally:
+        engine.dispose()
+    return changed
 
 
 def generate(path: Path, scale: Scale, seed: int, *, anchor: date | None = None,

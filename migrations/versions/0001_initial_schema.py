@@ -254,7 +254,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('stock_lot', schema=None) as batch_op:
         batch_op.create_index('ix_stock_lot_agency_id', ['agency_id'], unique=False)
-        batch_op.create_index('ix_stock_lot_class_id', ['class_id'], unique=False)
+        batch_op.create_index('ix_stock_lot_class_point_balance', ['class_id', 'point_id', 'on_hand', 'reserved'], unique=False)
         batch_op.create_index('ix_stock_lot_expires_on', ['expires_on'], unique=False)
         batch_op.create_index('ix_stock_lot_item_point', ['item_id', 'point_id'], unique=False)
 
@@ -402,7 +402,7 @@ def downgrade() -> None:
     with op.batch_alter_table('stock_lot', schema=None) as batch_op:
         batch_op.drop_index('ix_stock_lot_item_point')
         batch_op.drop_index('ix_stock_lot_expires_on')
-        batch_op.drop_index('ix_stock_lot_class_id')
+        batch_op.drop_index('ix_stock_lot_class_point_balance')
         batch_op.drop_index('ix_stock_lot_agency_id')
 
     op.drop_table('stock_lot')

@@ -30,7 +30,9 @@ class StockLot(SQLModel, table=True):
         CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
         CheckConstraint("lead_time_hours >= 0", name="lead_time_not_negative"),
         Index("ix_stock_lot_item_point", "item_id", "point_id"),
-        Index("ix_stock_lot_class_id", "class_id"),
+        # Covers the stock summary (class x point totals from the index alone) and, by its first
+        # column, lookups by class.
+        Index("ix_stock_lot_class_point_balance", "class_id", "point_id", "on_hand", "reserved"),
         Index("ix_stock_lot_agency_id", "agency_id"),
         Index("ix_stock_lot_expires_on", "expires_on"),
     )

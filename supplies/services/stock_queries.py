@@ -14,6 +14,7 @@ from ..models import Agency, Item, Movement, Role, StockLot, StoragePoint, Suppl
 from ..permissions import Actor
 from .base import by_code
 from .catalog import _descendant_ids
+from .stock_summary import GROUPS, SummaryRow, per_id_totals, summary_rows
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,6 @@ class LotView:
         d["free"] = self.free
         d["expires"] = self.expires.isoformat() if self.expires else None
         return d
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    """Stock totals for one group (keys as asked: class, item, point, region, level, agency)."""
-
-    key: dict[str, Any]
-    lots: int
-    on_hand: int
-    reserved: int
-
-    @property
-    def free(self) -> int:
-        return self.on_hand - self.reserved
 
 
 @dataclass(frozen=True)
@@ -97,13 +84,6 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.differences
-
-
-_GROUPS = {
-    "class": SupplyClass.code, "item": Item.code, "point": StoragePoint.code,
-    "region": StoragePoint.region_code, "level": StoragePoint.level, "agency": Agency.code,
-    "mode": StockLot.mode,
-}
 
 
 class StockQueries:
@@ -145,22 +125,16 @@ class StockQueries:
                 level: str | None = None) -> list[SummaryRow]:
         """On-hand, reserved and free totals grouped by any of class, item, point, region, level,
         agency, mode; computed in the database from the kept balances (never from the ledger)."""
-        unknown = [g for g in by if g not in _GROUPS]
+        unknown = [g for g in by if g not in GROUPS]
         if unknown or not by:
-            raise InvalidInput(f"group by one or more of {', '.join(_GROUPS)}", "by")
-        cols = [_GROUPS[g].label(g) for g in by]
+            raise InvalidInput(f"group by one or more of {', '.join(GROUPS)}", "by")
         with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
-            q = (select(*cols, func.count(StockLot.id), func.coalesce(func.sum(StockLot.on_hand), 0),
-                        func.coalesce(func.sum(StockLot.reserved), 0))
-                 .select_from(StockLot).join(Item, Item.id == StockLot.item_id)
-                 .join(SupplyClass, SupplyClass.id == StockLot.class_id)
-                 .join(Agency, Agency.id == StockLot.agency_id)
-                 .join(StoragePoint, StoragePoint.id == StockLot.point_id))
+            q = per_id_totals(by)
+            if region_code or level:
+                q = q.join(StoragePoint, StoragePoint.id == StockLot.point_id)
             q = _filters(s, q, actor, point=point, item=item, supply_class=supply_class, agency=agency,
                          region_code=region_code, level=level)
-            q = q.group_by(*cols).order_by(*cols)
-            return [SummaryRow(dict(zip(by, row[:len(by)])), int(row[-3]), int(row[-2]), int(row[-1]))
-                    for row in s.exec(q).all()]
+            return summary_rows(s, by, q)
 
     def ledger(self, *, lot_id: int | None = None, point: str | None = None, item: str | None = None,
                since: date | datetime | None = None, until: date | datetime | None = None,
