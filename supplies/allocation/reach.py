@@ -92,10 +92,11 @@ def plan_earliest_nearby(s: Session, needs: Sequence[Need], destinations: dict[i
     """The earliest-first plan of ``needs``, the same as from every candidate lot, reading lots near
     the destinations only.
 
-    With ``lock`` the lots of the final circle are then locked in one statement in lot-id order
-    (as :func:`build_problem` does with every candidate), read again and planned again; if stock
-    taken meanwhile pushes the plan beyond the circle, :class:`ConcurrencyConflict` makes the
-    caller retry rather than lock more lots out of order.
+    With ``lock`` the lots of the final circle are locked in one statement in lot-id order (as
+    :func:`build_problem` does with every candidate): at once when the circle holds every point,
+    else after the search, read again and planned again; if stock taken meanwhile pushes the plan
+    beyond the circle, :class:`ConcurrencyConflict` makes the caller retry rather than lock more
+    lots out of order.
     """
     dests = list(set(destinations.values()))
     tables = travel_table(s, dests)
@@ -103,6 +104,9 @@ def plan_earliest_nearby(s: Session, needs: Sequence[Need], destinations: dict[i
     count = dict.fromkeys(dests, FIRST_POINTS)
     while True:
         points, edge = reach.circle(count)
+        if points is None:  # every point: nothing outside to depend on, so lock (if asked) and read once
+            problem = build_problem(s, needs, destinations, arrival, lock=lock, within=within, tables=tables)
+            return problem, plan_earliest(problem)
         problem = build_problem(s, needs, destinations, arrival, within=within, points=points, tables=tables)
         solution = plan_earliest(problem)
         wider = unsettled(problem, solution, destinations, edge)
