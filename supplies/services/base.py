@@ -14,6 +14,7 @@ from ..errors import InvalidInput, NotFound, RuleViolation
 from ..permissions import Actor, load_actor
 
 if TYPE_CHECKING:
+    from ..allocation.arrival import ArrivalModel
     from ..inventory import Inventory
 
 M = TypeVar("M", bound=SQLModel)
@@ -35,6 +36,24 @@ class Service:
                 session.flush()
             except IntegrityError as exc:
                 raise integrity_to_error(exc) from None
+
+
+class ArrivalAwareService(Service):
+    """A service whose answers depend on the arrival estimate (allocation, readiness).
+
+    ``arrival`` defaults to the ``SUPPLIES_ROAD_*`` / ``SUPPLIES_HANDLING_HOURS`` environment,
+    else the built-in defaults, read when it is used.
+    """
+
+    def __init__(self, inventory: "Inventory", arrival: "ArrivalModel | None" = None) -> None:
+        super().__init__(inventory)
+        self._arrival = arrival
+
+    @property
+    def arrival(self) -> "ArrivalModel":
+        from ..allocation.arrival import arrival_from_env
+
+        return self._arrival or arrival_from_env()
 
 
 def by_code(session: Session, model: type[M], code: str | None, field: str) -> M:

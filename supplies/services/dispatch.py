@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from ..allocation.arrival import ArrivalModel, arrival_from_env
+from ..allocation.arrival import ArrivalModel
 from ..allocation.candidates import Destination, build_problem, lock_lots_for
 from ..allocation.model import Need, Problem, Solution
 from ..allocation.reach import plan_earliest_nearby
@@ -18,7 +18,7 @@ from ..permissions import Actor, require_role
 from ..schemas import load
 from . import dispatch_allocation as alloc
 from . import dispatch_states as states
-from .base import Service, by_code
+from .base import ArrivalAwareService, by_code
 from .dispatch_allocation import retrying
 from .dispatch_execution import PLANNERS, Execution
 from .dispatch_schemas import AllocateIn, OptionalReasonIn, ReasonIn, RequestIn, request_id
@@ -29,7 +29,7 @@ from .dispatch_views import (
 from .incidents import open_incident
 
 
-class DispatchRequests(Execution, Service):
+class DispatchRequests(Execution, ArrivalAwareService):
     """Dispatch requests and their allocation: ``inv.requests``.
 
     Dispatchers and admins create, submit, allocate and cancel; only dispatchers (the
@@ -37,14 +37,6 @@ class DispatchRequests(Execution, Service):
     dispatch its own share. Pass ``arrival=`` to change the arrival estimate (default: from the
     ``SUPPLIES_ROAD_*`` / ``SUPPLIES_HANDLING_HOURS`` environment, else the built-in defaults).
     """
-
-    def __init__(self, inventory: Any, arrival: ArrivalModel | None = None) -> None:
-        super().__init__(inventory)
-        self._arrival = arrival
-
-    @property
-    def arrival(self) -> ArrivalModel:
-        return self._arrival or arrival_from_env()
 
     # -- creating and moving through the life cycle ----------------------------------------------
 

@@ -22,13 +22,13 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from .. import schemas
-from ..allocation.arrival import ArrivalModel, arrival_from_env, eta_hours_array
+from ..allocation.arrival import ArrivalModel, eta_hours_array
 from ..allocation.candidates import Destination
 from ..errors import InvalidInput
 from ..models import AdminLevel, IncidentType, Item, NeedNorm, PointStatus, Role, StockLot, StoragePoint
 from ..permissions import require_role
 from . import readiness_norms as norms_data
-from .base import Service, by_code
+from .base import ArrivalAwareService, by_code
 from .readiness_geo import table_hours
 from .readiness_norms import NormView
 from .views import View
@@ -211,16 +211,8 @@ class _Stock:
         return np.bincount(self.g_item, weights=self.g_free * ok, minlength=len(self.item_codes))
 
 
-class Readiness(Service):
+class Readiness(ArrivalAwareService):
     """The readiness check and the needs norms behind it: ``inv.readiness``."""
-
-    def __init__(self, inventory: Any, arrival: ArrivalModel | None = None) -> None:
-        super().__init__(inventory)
-        self._arrival = arrival
-
-    @property
-    def arrival(self) -> ArrivalModel:
-        return self._arrival or arrival_from_env()
 
     # -- the check -----------------------------------------------------------------------------
     def check(self, lat: float | None = None, lon: float | None = None, *, population: int,
