@@ -8,9 +8,7 @@ carry the running balance exactly as if the rows had been posted one by one, so
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +21,7 @@ from sqlmodel import Session
 from ..models import Agency, Item, Movement, MovementKind, PointStatus, Role, StockLot, StoragePoint, SupplyClass
 from ..models.base import utcnow
 from ..permissions import Actor
+from .collector import collector_paused
 from .rowcheck import Problem
 from .tabular import iter_chunks
 
@@ -30,21 +29,6 @@ Progress = Callable[[str, int, int], None]
 _CHUNK = 5000
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hold off CPython's cyclic garbage collector while a receipt is checked or written.
-
-    A 100,000-row receipt makes hundreds of thousands of long-lived objects (keys, lots,
-    ledger rows), none of them cyclic garbage; as they pile up, each of the collector's full
-    passes re-scans all of them: a fifth of the import's time at province scale.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -95,7 +79,7 @@ class BulkReceipt:
     def _h(self, key: str) -> str:
         return self.headers.get(key, key)
 
-    @_collector_paused()
+    @collector_paused()
     def check(self) -> list[Problem]:
         """Every problem of every row (unknown codes, closed points, one-agency rule, scope, lot terms)."""
         s, c, n, rows = self.s, self.cols, len(self.rows), self.rows
@@ -182,7 +166,7 @@ class BulkReceipt:
         return Problem(self.rows[i], self._h("expires_on"), f"batch {lot.batch!r} expires on {lot.expires_on} in "
                        f"{where}; use a new batch for another expiry date", exp.isoformat() if exp else None)
 
-    @_collector_paused()
+    @collector_paused()
     def apply(self, progress: Progress | None = None) -> BulkResult:
         """Write the lots, balances and movements (call only when :meth:`check` found nothing)."""
         s, c, now, actor_id = self.s, self.cols, utcnow(), self.actor.id

@@ -10,9 +10,7 @@ class or point, not once per row.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from itertools import repeat
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +19,7 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from ..models import Agency, Item, StockLot, StoragePoint, SupplyClass
+from .collector import collector_paused
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def summary_rows(s: Session, by: Sequence[str], q: Select) -> list[SummaryRow]: 
     import numpy as np  # here, not at the top: the command line imports this module and needs no numpy
 
     ids = [c.key for c in _id_columns(by)]
-    with _no_gc_pauses():
+    with collector_paused():
         # Core, not the ORM session's result machinery: half the time for tens of thousands of rows.
         rows = s.connection().execute(q).all()
         if not rows:
@@ -122,17 +121,3 @@ def _missing_first(value: Any) -> tuple[bool, Any]:
     return (value is not None, value if value is not None else "")
 
 
-@contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while tens of thousands of result objects are made.
-
-    They form no cycles, but their number sets off repeated collections of the whole heap: at
-    province scale those took 100 of 235 ms.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
