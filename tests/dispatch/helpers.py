@@ -19,3 +19,19 @@ def taken(plan) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
     for r in plan.rows:
         out[(r.point, r.lot)] = out.get((r.point, r.lot), 0) + r.quantity
     return out
+
+
+# Item -> class for the property tests: CB is a sub-class of CA, held by another agency.
+ITEMS = {"A1": "CA", "A2": "CA", "B1": "CB"}
+
+
+def two_agency_catalog(databases) -> supplies.Inventory:  # type: ignore[no-untyped-def]
+    """A fresh inventory with agencies G1/G2, classes CA (G1) > CB (G2) and the ITEMS."""
+    inv = databases.fresh_inventory()
+    inv.agencies.add("G1", "agency one")
+    inv.agencies.add("G2", "agency two")
+    inv.classes.add("CA", "class a", agency="G1")
+    inv.classes.add("CB", "class b", agency="G2", parent="CA")
+    for code, cls in ITEMS.items():
+        inv.items.add(code, code, supply_class=cls, unit="pc")
+    return inv

@@ -13,8 +13,9 @@ from supplies.allocation.earliest import plan_earliest
 from supplies.allocation.model import PRIORITIES, Candidate, Need, Option, Problem, check_feasible, option_key
 from supplies.allocation.optimal import plan_best, plan_optimal
 
+from .helpers import ITEMS, two_agency_catalog
+
 TODAY = datetime.now(UTC).date()
-ITEMS = {"A1": "CA", "A2": "CA", "B1": "CB"}  # CB is a sub-class of CA, held by another agency
 CODES = ["A1", "A2", "B1", "CA", "CB"]
 
 lots_st = st.lists(st.tuples(st.integers(0, 3), st.sampled_from(sorted(ITEMS)), st.integers(1, 30),
@@ -27,13 +28,7 @@ requests_st = st.lists(request_st, min_size=1, max_size=4)
 
 
 def county(databases) -> supplies.Inventory:  # type: ignore[no-untyped-def]
-    inv = databases.fresh_inventory()
-    inv.agencies.add("G1", "agency one")
-    inv.agencies.add("G2", "agency two")
-    inv.classes.add("CA", "class a", agency="G1")
-    inv.classes.add("CB", "class b", agency="G2", parent="CA")
-    for code, cls in ITEMS.items():
-        inv.items.add(code, code, supply_class=cls, unit="pc")
+    inv = two_agency_catalog(databases)
     for i, (lat, lon) in enumerate([(26.05, 106.05), (26.2, 106.4), (26.45, 106.1), (26.3, 106.3)]):
         inv.points.add(f"P{i}", f"point {i}", level="township", lat=lat, lon=lon, region_code=f"52{i}")
     inv.users.add("disp", role="dispatcher")

@@ -18,8 +18,9 @@ from supplies.allocation.earliest import plan_earliest
 from supplies.models import DispatchRequest, RequestStatus
 from supplies.services import dispatch_allocation as alloc
 
+from .helpers import ITEMS, two_agency_catalog
+
 TODAY = datetime.now(UTC).date()
-ITEMS = {"A1": "CA", "A2": "CA", "B1": "CB"}  # CB is a sub-class of CA
 CODES = ["A1", "A2", "B1", "CA", "CB"]
 GRID = st.integers(0, 9).map(lambda i: 26.0 + 0.07 * i)  # coarse, so arrivals tie to the minute
 
@@ -39,13 +40,7 @@ arrival_st = st.builds(ArrivalModel, road_factor=st.sampled_from([1.0, 1.4]),
 
 
 def province(databases, points, lots, table) -> supplies.Inventory:  # type: ignore[no-untyped-def]
-    inv = databases.fresh_inventory()
-    inv.agencies.add("G1", "agency one")
-    inv.agencies.add("G2", "agency two")
-    inv.classes.add("CA", "class a", agency="G1")
-    inv.classes.add("CB", "class b", agency="G2", parent="CA")
-    for code, cls in ITEMS.items():
-        inv.items.add(code, code, supply_class=cls, unit="pc")
+    inv = two_agency_catalog(databases)
     for i, (lat, lon, region, _) in enumerate(points):
         inv.points.add(f"P{i}", f"point {i}", level="township", lat=lat, lon=lon, region_code=f"{region}0{i:02d}")
     for n, (point, item, qty, expiry, lead) in enumerate(lots):
