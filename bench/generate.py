@@ -100,7 +100,7 @@ def sync_indexes(path: Path) -> list[str]:
     Indexes change more often than what the generator makes, and rebuilding the province for one
     takes minutes; measuring a new query against the old indexes would measure the wrong thing.
     """
-    from sqlalchemy import create_engine, inspect
+    from sqlalchemy import create_engine
 
     from supplies.models import metadata
 
@@ -108,9 +108,11 @@ def sync_indexes(path: Path) -> list[str]:
     changed = []
     try:
         with engine.begin() as conn:
-            inspector = inspect(conn)
             for table in metadata.sorted_tables:
-                have = {ix["name"] for ix in inspector.get_indexes(table.name)}
+                # sqlite_master, not the inspector: it skips expression indexes (lower(code)).
+                have = {name for (name,) in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                    "AND name NOT LIKE 'sqlite_autoindex%'", (table.name,))}
                 for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
                     if index.name not in have:
                         index.create(conn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 DEFAULT_DATABASE_URL = "sqlite:///supplies.db"
 # Days in reports and dates on screen are cut in the department's local time; stored times are UTC.
@@ -21,3 +22,20 @@ def database_url(explicit: str | None = None) -> str:
         # psycopg 3 is the driver we ship and test; the bare scheme would pick psycopg2.
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def timezone_name(explicit: str | None = None) -> str:
+    """The department's time zone: the argument, else ``SUPPLIES_TIMEZONE``, else Asia/Shanghai."""
+    return explicit or os.environ.get("SUPPLIES_TIMEZONE") or DEFAULT_TIMEZONE
+
+
+def local_today() -> date:
+    """Today's date where the department is (a receipt's day, the start of "expiring within")."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(timezone_name())
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(DEFAULT_TIMEZONE)
+    return datetime.now(zone).date()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from .errors import PermissionDenied
-from .models import Role, User, UserPoint
+from .models import Role, SupplyClass, User, UserPoint
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,10 @@ def can_write_catalog(actor: Actor, agency_id: int | None = None) -> bool:
     if actor.role == Role.ADMIN:
         return True
     return actor.role == Role.AGENCY_OFFICER and agency_id is not None and actor.agency_id == agency_id
+
+
+def require_parent_class(actor: Actor, parent: SupplyClass) -> None:
+    """An agency officer files classes only under their own agency's classes (or at the top)."""
+    if actor.role == Role.AGENCY_OFFICER and parent.agency_id != actor.agency_id:
+        raise PermissionDenied(f"class {parent.code} is held by another agency; {actor.name} may put classes "
+                               "only under their own agency's classes", "parent")

@@ -2,39 +2,135 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from .errors import InvalidInput
+from .limits import (
+    FIRST_DAY, LAST_DAY, MAX_BALANCE, MAX_DAYS, MAX_ID, MAX_MOVEMENT_QTY, bad_character,
+)
 from .models.enums import AdminLevel, PointKind, PointStatus, ReserveMode, Role
 
 _CODE_RE = r"^\S+$"
+REGION_CODE_RE = r"^(\d{6}|\d{9}|\d{12})$"
+
+
+class Str(fields.String):
+    """Text without control characters (NUL among them); ``multiline`` text may hold line breaks."""
+
+    def __init__(self, *, multiline: bool = False, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.multiline = multiline
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kw)
+        problem = bad_character(text, multiline=self.multiline)
+        if problem:
+            raise ValidationError(problem)
+        return text
+
+
+class Whole(fields.Integer):
+    """A whole number within ``min``..``max``; the message says whether the ends are allowed."""
+
+    def __init__(self, *, min: int | None = None, max: int | None = None, strict: bool = True,
+                 error: str | None = None, **kw: Any) -> None:
+        rules = list(kw.pop("validate", []) or [])
+        if min is not None or max is not None:
+            rules.insert(0, validate.Range(min=min, max=max, error=error or _range_words(min, max)))
+        super().__init__(strict=strict, validate=rules, **kw)
+
+
+class Day(fields.Date):
+    """A calendar date between 1900-01-01 and 2999-12-31."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> Any:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            day = value
+        else:
+            day = super()._deserialize(value, attr, data, **kw)
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationError(f"must be a date between {FIRST_DAY} and {LAST_DAY}")
+        return day
+
+
+class Moment(fields.DateTime):
+    """A date and time between 1900 and 2999."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> Any:
+        moment = value if isinstance(value, datetime) else super()._deserialize(value, attr, data, **kw)
+        if not FIRST_DAY.year <= moment.year <= LAST_DAY.year:
+            raise ValidationError(f"must be a time between {FIRST_DAY.year} and {LAST_DAY.year}")
+        return moment
+
+
+def _range_words(lo: int | None, hi: int | None) -> str:
+    if lo is not None and hi is not None:
+        return f"must be a whole number from {lo:,} to {hi:,}"
+    if lo is not None:
+        return f"must be a whole number of at least {lo:,}"
+    return f"must be a whole number of at most {hi:,}"
 
 
 def Code(**kw: Any) -> fields.String:
     """A code: 1-40 characters without white space (Chinese allowed)."""
-    return fields.String(
+    return Str(
         validate=[validate.Length(min=1, max=40), validate.Regexp(_CODE_RE, error="must not contain spaces")],
         **kw,
     )
 
 
 def Name(max_len: int = 200, **kw: Any) -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=max_len), **kw)
+    return Str(validate=validate.Length(min=1, max=max_len), **kw)
 
 
 def Text(max_len: int, **kw: Any) -> fields.String:
-    return fields.String(validate=validate.Length(max=max_len), allow_none=True, **kw)
+    """Optional free text (a reason, a note, an address): line breaks allowed."""
+    return Str(validate=validate.Length(max=max_len), allow_none=True, multiline=True, **kw)
+
+
+def Batch(**kw: Any) -> fields.String:
+    """A batch code as printed on the goods: up to 60 characters on one line."""
+    return Str(validate=validate.Length(max=60), **kw)
+
+
+def RegionCode(**kw: Any) -> fields.String:
+    """A GB/T 2260 code: 6 digits to county level, 9 for a township, 12 for a village."""
+    return Str(validate=validate.Regexp(REGION_CODE_RE, error="must be a GB/T 2260 code: 6, 9 or 12 digits"),
+               allow_none=True, **kw)
+
+
+def RegionPrefix(**kw: Any) -> fields.String:
+    """The start of GB/T 2260 codes, to filter by (``52``, ``5227``, ``522731``)."""
+    return Str(validate=validate.Regexp(r"^\d{1,12}$", error="must be the digits of a GB/T 2260 code"),
+               allow_none=True, **kw)
 
 
 def Choice(enum: type, **kw: Any) -> fields.String:
     values = [e.value for e in enum]
-    return fields.String(validate=validate.OneOf(values, error="must be one of: {choices}"), **kw)
+    return Str(validate=validate.OneOf(values, error="must be one of: {choices}"), **kw)
 
 
 def Qty(**kw: Any) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, error="must be a whole number of at least 1"), **kw)
+    """Units moved by one operation: 1 to 1,000,000,000."""
+    return Whole(min=1, max=MAX_MOVEMENT_QTY, **kw)
+
+
+def Count(**kw: Any) -> fields.Integer:
+    """A number of units held or wanted: 0 to 10^12."""
+    return Whole(min=0, max=MAX_BALANCE, **kw)
+
+
+def Id(**kw: Any) -> fields.Integer:
+    """The id of a row: 1 to 2,147,483,647."""
+    return Whole(min=1, max=MAX_ID, **kw)
+
+
+def Days(**kw: Any) -> fields.Integer:
+    """A span in days: 0 to 36,500."""
+    return Whole(min=0, max=MAX_DAYS, **kw)
 
 
 class _Strip(Schema):
@@ -56,10 +152,10 @@ class AgencyIn(_Strip):
     code = Code(required=True)
     name = Name(required=True)
     contact = Text(100)
-    phone = fields.String(allow_none=True, validate=validate.Regexp(
+    phone = Str(allow_none=True, validate=validate.Regexp(
         r"^[0-9+()\- ]{3,40}$", error="must be a phone number: digits, spaces, + ( ) -"))
     level = Choice(AdminLevel, allow_none=True)
-    region_code = Text(20)
+    region_code = RegionCode()
 
 
 class AgencyUpdate(AgencyIn):
@@ -82,9 +178,9 @@ class ItemIn(_Strip):
     supply_class = Code(required=True)
     unit = Name(20, required=True)
     spec = Text(200)
-    shelf_life_days = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0))
-    unit_weight_kg = fields.Float(allow_none=True, validate=validate.Range(min=0))
-    unit_volume_m3 = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    shelf_life_days = Days(allow_none=True)
+    unit_weight_kg = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
+    unit_volume_m3 = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
 
 
 class ItemUpdate(ItemIn):
@@ -99,11 +195,11 @@ class PointIn(_Strip):
     name = Name(required=True)
     kind = Choice(PointKind, load_default=PointKind.DEPOT.value)
     level = Choice(AdminLevel, required=True)
-    region_code = Text(20)
+    region_code = RegionCode()
     address = Text(300)
     lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
-    capacity_m3 = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    capacity_m3 = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000_000))
     status = Choice(PointStatus, load_default=PointStatus.ACTIVE.value)
 
 
@@ -118,12 +214,12 @@ class PointUpdate(PointIn):
 
 
 class UserIn(_Strip):
-    name = fields.String(required=True, validate=[validate.Length(min=1, max=80),
+    name = Str(required=True, validate=[validate.Length(min=1, max=80),
                                                  validate.Regexp(_CODE_RE, error="must not contain spaces")])
     role = Choice(Role, required=True)
     points = fields.List(Code(), load_default=list)
     agency = Code(allow_none=True)
-    password = fields.String(allow_none=True, validate=validate.Length(min=8, max=200,
+    password = Str(allow_none=True, validate=validate.Length(min=8, max=200,
                              error="must be 8 to 200 characters"))
 
     @validates_schema
@@ -137,17 +233,18 @@ class UserIn(_Strip):
 class _LotOp(_Strip):
     point = Code(required=True)
     item = Code(required=True)
-    batch = fields.String(allow_none=True, validate=validate.Length(max=60))
+    batch = Batch(allow_none=True)
     reference = Text(100)
     reason = Text(500)
 
 
 class ReceiveIn(_LotOp):
     qty = Qty(required=True)
-    expires_on = fields.Date(allow_none=True)
+    expires_on = Day(allow_none=True)
+    historical = fields.Boolean(load_default=False)
     mode = Choice(ReserveMode, load_default=ReserveMode.PHYSICAL.value)
     lead_time_hours = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=24 * 365))
-    unit_cost = fields.Decimal(allow_none=True, places=2, validate=validate.Range(min=0))
+    unit_cost = fields.Decimal(allow_none=True, places=2, validate=validate.Range(min=0, max=999_999_999_999))
     agency = Code(allow_none=True)
 
 
@@ -157,30 +254,32 @@ class IssueIn(_LotOp):
 
 class WriteOffIn(_LotOp):
     qty = Qty(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500,
+    reason = Str(required=True, multiline=True, validate=validate.Length(min=1, max=500,
                            error="say why the stock is written off"))
 
 
 class AdjustIn(_LotOp):
-    counted = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, error="must be 0 or more"))
+    counted = Count(required=True)
 
 
 class TransferIn(_LotOp):
     to_point = Code(required=True)
     qty = Qty(required=True)
+    to_batch = Batch(allow_none=True)
 
 
 class RotateIn(_LotOp):
     qty = Qty(required=True)
-    new_batch = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    new_expires_on = fields.Date(allow_none=True)
+    new_batch = Str(required=True, validate=validate.Length(min=1, max=60))
+    new_expires_on = Day(allow_none=True)
+    historical = fields.Boolean(load_default=False)
 
 
 class TargetIn(_Strip):
     item = Code(required=True)
     point = Code(allow_none=True)
-    region_code = Text(20)
-    quantity = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    region_code = RegionCode()
+    quantity = Count(required=True)
 
     @validates_schema
     def _scope(self, data: dict, **_: Any) -> None:

@@ -3,7 +3,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData
+from sqlalchemy import Index, MetaData, func, literal_column
 from sqlmodel import SQLModel
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -21,3 +21,8 @@ metadata: MetaData = SQLModel.metadata
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (what every timestamp column stores)."""
     return datetime.now(UTC)
+
+
+def unique_without_case(table: str, column: str = "code") -> Index:
+    """A unique index on ``lower(column)``: ``plan14:3.05`` cannot be added beside ``PLAN14:3.05``."""
+    return Index(f"uq_{table}_{column}_nocase", func.lower(literal_column(column)), unique=True)

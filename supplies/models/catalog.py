@@ -6,13 +6,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from .base import utcnow
+from .base import unique_without_case, utcnow
 
 
 class Agency(SQLModel, table=True):
     """A responsible unit (责任单位) that stockpiles one or more supply classes."""
 
     __tablename__ = "agency"
+    __table_args__ = (unique_without_case("agency"),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)
@@ -32,7 +33,8 @@ class SupplyClass(SQLModel, table=True):
 
     __tablename__ = "supply_class"
     # (id, agency_id) is the target of the stock lots' ownership key: see StockLot.
-    __table_args__ = (UniqueConstraint("id", "agency_id", name="uq_supply_class_id_agency"),)
+    __table_args__ = (UniqueConstraint("id", "agency_id", name="uq_supply_class_id_agency"),
+                      unique_without_case("supply_class"))
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)
@@ -52,7 +54,7 @@ class Item(SQLModel, table=True):
     """A concrete supply under a class, counted in whole numbers of its base unit."""
 
     __tablename__ = "item"
-    __table_args__ = (UniqueConstraint("id", "class_id", name="uq_item_id_class"),)
+    __table_args__ = (UniqueConstraint("id", "class_id", name="uq_item_id_class"), unique_without_case("item"))
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)

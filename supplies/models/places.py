@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
-from .base import utcnow
+from .base import unique_without_case, utcnow
 
 
 class StoragePoint(SQLModel, table=True):
@@ -16,6 +16,7 @@ class StoragePoint(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("lat >= -90 AND lat <= 90", name="lat_range"),
         CheckConstraint("lon >= -180 AND lon <= 180", name="lon_range"),
+        unique_without_case("storage_point"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -4,10 +4,16 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKeyConstraint, Index, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKeyConstraint, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from ..limits import MAX_BALANCE, MAX_MOVEMENT_QTY
 from .base import utcnow
+
+
+def _big(**kw: object) -> Column:  # type: ignore[type-arg]
+    """A whole-number column wide enough for 10^12 on PostgreSQL (SQLite integers are 64-bit anyway)."""
+    return Column(BigInteger().with_variant(Integer(), "sqlite"), **kw)  # type: ignore[arg-type]
 
 
 class StockLot(SQLModel, table=True):
@@ -29,6 +35,7 @@ class StockLot(SQLModel, table=True):
         CheckConstraint("reserved >= 0", name="reserved_not_negative"),
         CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
         CheckConstraint("lead_time_hours >= 0", name="lead_time_not_negative"),
+        CheckConstraint(f"on_hand <= {MAX_BALANCE}", name="on_hand_bounded"),
         Index("ix_stock_lot_item_point", "item_id", "point_id"),
         # Covers the stock summary (class x point totals from the index alone) and, by its first
         # column, lookups by class.
@@ -47,9 +54,11 @@ class StockLot(SQLModel, table=True):
     expires_on: date | None = None
     lead_time_hours: float = 0.0
     unit_cost: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
-    on_hand: int = 0
-    reserved: int = 0
+    on_hand: int = Field(default=0, sa_column=_big(nullable=False, default=0))
+    reserved: int = Field(default=0, sa_column=_big(nullable=False, default=0))
     version: int = 1
+    # The hash of the lot's last movement: the head of its ledger chain (see services.ledger).
+    ledger_hash: str = Field(default="", max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -71,15 +80,17 @@ class Movement(SQLModel, table=True):
         Index("ix_movement_item_at", "item_id", "at"),
         Index("ix_movement_at", "at"),
         Index("ix_movement_reference", "reference"),
+        CheckConstraint(f"qty >= -{MAX_MOVEMENT_QTY} AND qty <= {MAX_MOVEMENT_QTY}", name="qty_bounded"),
+        CheckConstraint(f"reserved_delta >= -{MAX_MOVEMENT_QTY} AND reserved_delta <= {MAX_MOVEMENT_QTY}",
+                        name="reserved_delta_bounded"),
     )
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(
-        __import__("sqlalchemy").Integer(), "sqlite"), primary_key=True))
+    id: int | None = Field(default=None, sa_column=_big(primary_key=True))
     lot_id: int = Field(foreign_key="stock_lot.id")
     kind: str = Field(max_length=20)
     qty: int = 0
     reserved_delta: int = 0
-    balance_after: int = 0
+    balance_after: int = Field(default=0, sa_column=_big(nullable=False, default=0))
     at: datetime = Field(default_factory=utcnow)
     actor_id: int | None = Field(default=None, foreign_key="app_user.id")
     agency_id: int = Field(foreign_key="agency.id")
@@ -88,6 +99,7 @@ class Movement(SQLModel, table=True):
     reference: str | None = Field(default=None, max_length=100)
     reason: str | None = Field(default=None, max_length=500)
     related_lot_id: int | None = Field(default=None, foreign_key="stock_lot.id")
+    hash: str = Field(default="", max_length=64)
 
 
 class ReserveTarget(SQLModel, table=True):
@@ -97,6 +109,7 @@ class ReserveTarget(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("item_id", "point_id", "region_code", name="uq_reserve_target_scope"),
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        CheckConstraint(f"quantity <= {MAX_BALANCE}", name="quantity_bounded"),
         CheckConstraint("point_id IS NOT NULL OR region_code IS NOT NULL", name="has_scope"),
     )
 
@@ -104,5 +117,5 @@ class ReserveTarget(SQLModel, table=True):
     item_id: int = Field(foreign_key="item.id", index=True)
     point_id: int | None = Field(default=None, foreign_key="storage_point.id", index=True)
     region_code: str | None = Field(default=None, max_length=20)
-    quantity: int
+    quantity: int = Field(sa_column=_big(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)

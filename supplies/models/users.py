@@ -5,13 +5,14 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from .base import utcnow
+from .base import unique_without_case, utcnow
 
 
 class User(SQLModel, table=True):
     """Someone who acts on the inventory; every operation records its actor."""
 
     __tablename__ = "app_user"
+    __table_args__ = (unique_without_case("app_user", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True, index=True)

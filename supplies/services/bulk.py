@@ -19,9 +19,12 @@ from sqlalchemy.sql.expression import bindparam
 from sqlmodel import Session
 
 from ..models import Agency, Item, Movement, MovementKind, PointStatus, Role, StockLot, StoragePoint, SupplyClass
+from ..errors import RuleViolation
+from ..limits import MAX_BALANCE
 from ..models.base import utcnow
 from ..permissions import Actor
 from .collector import collector_paused
+from .ledger import movement_hash
 from .rowcheck import Problem
 from .tabular import iter_chunks
 
@@ -56,6 +59,7 @@ class _Lot:
     on_hand: int
     first_row: int
     existing: bool
+    head: str = ""   # the hash of the lot's last movement (its ledger chain)
 
 
 class BulkReceipt:
@@ -181,11 +185,20 @@ class BulkReceipt:
         movements = []
         append = movements.append
         for i, lot in self._lot_of_row:
-            lot.on_hand += qty_col[i]
-            append((lot.id, receive, qty_col[i], 0, lot.on_hand, now, actor_id, lot.agency_id, lot.point_id,
-                    lot.item_id, ref_col[i] or default_ref, reason_col[i]))
+            qty = qty_col[i]
+            on_hand = lot.on_hand + qty
+            if on_hand > MAX_BALANCE:
+                raise RuleViolation(f"row {self.rows[i]}: lot {lot.batch or '(no batch)'} would hold {on_hand:,} "
+                                    f"units; a lot holds at most {MAX_BALANCE:,}", self._h("qty"))
+            lot.on_hand = on_hand
+            ref = ref_col[i] or default_ref
+            lot.head = movement_hash(lot.head, lot.id, receive, qty, 0, on_hand, now, actor_id,  # type: ignore[arg-type]
+                                     lot.agency_id, lot.point_id, lot.item_id, ref, reason_col[i], None)
+            append((lot.id, receive, qty, 0, on_hand, now, actor_id, lot.agency_id, lot.point_id,
+                    lot.item_id, ref, reason_col[i], lot.head))
         lot_rows = [(lot.id, lot.item_id, lot.class_id, lot.agency_id, lot.point_id, lot.batch, lot.mode,
-                     lot.expires_on, lot.lead_time_hours, lot.unit_cost, lot.on_hand, 0, 1, now, now) for lot in new]
+                     lot.expires_on, lot.lead_time_hours, lot.unit_cost, lot.on_hand, 0, 1, now, now, lot.head)
+                    for lot in new]
         total, done = len(new) + len(movements) + len(old), 0
         for chunk in iter_chunks(lot_rows, _CHUNK):
             insert_many(s, StockLot.__table__, _LOT_COLUMNS, chunk)  # type: ignore[attr-defined]
@@ -196,7 +209,7 @@ class BulkReceipt:
             done += len(chunk)
             _tick(progress, done, total)
         for chunk in iter_chunks(old, _CHUNK):
-            _set_balances(s, [(lot.id, lot.on_hand) for lot in chunk], now)
+            _set_balances(s, [(lot.id, lot.on_hand, lot.head) for lot in chunk], now)
             done += len(chunk)
             _tick(progress, done, total)
         changed = sum(1 for lot in old if lot.on_hand != before[id(lot)])
@@ -209,11 +222,13 @@ class BulkReceipt:
         by_id = {lot.id: lot for lot in old}
         ids = sorted(by_id)  # type: ignore[type-var]
         for chunk in iter_chunks(ids, 1000):
-            q = select(StockLot.id, StockLot.on_hand).where(StockLot.id.in_(chunk))  # type: ignore[union-attr]
+            q = (select(StockLot.id, StockLot.on_hand, StockLot.ledger_hash)
+                 .where(StockLot.id.in_(chunk)).order_by(StockLot.id))  # type: ignore[union-attr]
             if self.s.get_bind().dialect.name != "sqlite":
                 q = q.with_for_update()
-            for lot_id, on_hand in self.s.execute(q).all():
+            for lot_id, on_hand, head in self.s.execute(q).all():
                 by_id[lot_id].on_hand = on_hand
+                by_id[lot_id].head = head
 
     def _new_ids(self, n: int) -> list[int]:
         """Ids for ``n`` new lots, taken up front so that their movements can be written in bulk."""
@@ -265,9 +280,10 @@ def _existing_lots(s: Session, keys: set[tuple[int, int, str]]) -> list[_Lot]:
 
 
 _LOT_COLUMNS = ("id", "item_id", "class_id", "agency_id", "point_id", "batch", "mode", "expires_on",
-                "lead_time_hours", "unit_cost", "on_hand", "reserved", "version", "created_at", "updated_at")
+                "lead_time_hours", "unit_cost", "on_hand", "reserved", "version", "created_at", "updated_at",
+                "ledger_hash")
 _MOVEMENT_COLUMNS = ("lot_id", "kind", "qty", "reserved_delta", "balance_after", "at", "actor_id", "agency_id",
-                     "point_id", "item_id", "reference", "reason")
+                     "point_id", "item_id", "reference", "reason", "hash")
 
 
 def insert_many(s: Session, table: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
@@ -302,31 +318,34 @@ def insert_many(s: Session, table: Table, names: Sequence[str], rows: Sequence[t
     conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", list(zip(*columns)))
 
 
-def _set_balances(s: Session, pairs: list[tuple[int | None, int]], now: datetime) -> None:
-    """Set the on-hand of locked lots whose movements were just written (one executemany)."""
+def _set_balances(s: Session, pairs: list[tuple[int | None, int, str]], now: datetime) -> None:
+    """Set the on-hand and chain head of locked lots whose movements were just written (one executemany)."""
     conn = s.connection()
     if conn.dialect.name == "sqlite":
         column_type = StockLot.__table__.c.updated_at.type  # type: ignore[attr-defined]
         stamp = _driver_value(column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect))(now)
-        conn.exec_driver_sql("UPDATE stock_lot SET on_hand = ?, version = version + 1, updated_at = ? WHERE id = ?",
-                             [(on_hand, stamp, lot_id) for lot_id, on_hand in pairs])
+        conn.exec_driver_sql("UPDATE stock_lot SET on_hand = ?, ledger_hash = ?, version = version + 1, "
+                             "updated_at = ? WHERE id = ?",
+                             [(on_hand, head, stamp, lot_id) for lot_id, on_hand, head in pairs])
         return
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         # Set-based: the new balances go in by COPY, then one UPDATE ... FROM joins them.
-        conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS bulk_balance (id integer PRIMARY KEY, "
-                             "on_hand integer NOT NULL) ON COMMIT DELETE ROWS")
-        conn.exec_driver_sql("DELETE FROM bulk_balance")
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS bulk_lot_balance (id integer PRIMARY KEY, "
+                             "on_hand bigint NOT NULL, head varchar(64) NOT NULL) ON COMMIT DELETE ROWS")
+        conn.exec_driver_sql("DELETE FROM bulk_lot_balance")
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy("COPY bulk_balance (id, on_hand) FROM STDIN") as copy:
-            for pair in pairs:
-                copy.write_row(pair)
-        conn.execute(text("UPDATE stock_lot SET on_hand = b.on_hand, version = stock_lot.version + 1, "
-                          "updated_at = :now FROM bulk_balance b WHERE stock_lot.id = b.id"), {"now": now})
+        with cursor.copy("COPY bulk_lot_balance (id, on_hand, head) FROM STDIN") as copy:
+            for row in pairs:
+                copy.write_row(row)
+        conn.execute(text("UPDATE stock_lot SET on_hand = b.on_hand, ledger_hash = b.head, "
+                          "version = stock_lot.version + 1, updated_at = :now FROM bulk_lot_balance b "
+                          "WHERE stock_lot.id = b.id"), {"now": now})
         return
     lots = StockLot.__table__  # type: ignore[attr-defined]
     stmt = (update(lots).where(lots.c.id == bindparam("lot_id"))
-            .values(on_hand=bindparam("new_on_hand"), version=lots.c.version + 1, updated_at=now))
-    conn.execute(stmt, [{"lot_id": lot_id, "new_on_hand": on_hand} for lot_id, on_hand in pairs])
+            .values(on_hand=bindparam("new_on_hand"), ledger_hash=bindparam("head"), version=lots.c.version + 1,
+                    updated_at=now))
+    conn.execute(stmt, [{"lot_id": lot_id, "new_on_hand": on_hand, "head": head} for lot_id, on_hand, head in pairs])
 
 
 _TEMPORAL = {"expires_on", "created_at", "updated_at", "at"}

@@ -11,7 +11,7 @@ in the same transaction. Nothing is written unless every movement passes, so
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -19,9 +19,10 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.sql.expression import bindparam
 from sqlmodel import Session
 
-from ..errors import InsufficientStock, InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound
 from ..models import Item, Movement, MovementKind, StockLot, SupplyClass
 from ..models.base import utcnow
+from .ledger import check_change, movement_hash
 from .tabular import iter_chunks
 
 _KINDS = frozenset(k.value for k in MovementKind)
@@ -109,26 +110,26 @@ def post_many(session: Session, entries: Iterable[Entry], *, actor_id: int | Non
             raise NotFound(f"entry {n}: no stock lot with id {e.lot_id}", "lot")
         if e.kind not in _KINDS:
             raise InvalidInput(f"entry {n}: {e.kind!r} is not a movement kind", "kind")
-        on_hand, reserved = b[0] + e.qty, b[1] + e.reserved_delta
-        if on_hand < 0 or reserved < 0 or reserved > on_hand:
-            raise InsufficientStock(
-                f"entry {n}: lot {e.lot_id} has {b[0]} on hand and {b[1]} reserved; {e.kind} "
-                f"of {e.qty:+d} on hand, {e.reserved_delta:+d} reserved would leave {on_hand} and {reserved}", "qty")
-        at = e.at or now
+        on_hand, reserved = check_change(f"{e.lot_id} (entry {n})", b[0], b[1], e.kind, e.qty, e.reserved_delta)
+        at = now if e.at is None else (e.at.astimezone(UTC) if e.at.tzinfo else e.at)
+        actor = e.actor_id if e.actor_id is not None else actor_id
+        b[7] = movement_hash(b[7], e.lot_id, e.kind, e.qty, e.reserved_delta, on_hand, at, actor, b[2], b[3], b[4],
+                             e.reference, e.reason, e.related_lot_id)
         b[0], b[1], b[5] = on_hand, reserved, b[5] + 1
         if b[6] is None or at > b[6]:
             b[6] = at
         append({"lot_id": e.lot_id, "kind": e.kind, "qty": e.qty, "reserved_delta": e.reserved_delta,
-                "balance_after": on_hand, "at": at, "actor_id": e.actor_id if e.actor_id is not None else actor_id,
-                "agency_id": b[2], "point_id": b[3], "item_id": b[4], "reference": e.reference,
-                "reason": e.reason, "related_lot_id": e.related_lot_id})
+                "balance_after": on_hand, "at": at, "actor_id": actor, "agency_id": b[2], "point_id": b[3],
+                "item_id": b[4], "reference": e.reference, "reason": e.reason, "related_lot_id": e.related_lot_id,
+                "hash": b[7]})
     move_table, lot_table = Movement.__table__, StockLot.__table__  # type: ignore[attr-defined]
     for chunk in iter_chunks(rows, _CHUNK):
         session.execute(insert(move_table), list(chunk))
     stmt = (update(lot_table).where(lot_table.c.id == bindparam("b_id"))
-            .values(on_hand=bindparam("b_on_hand"), reserved=bindparam("b_reserved"),
+            .values(on_hand=bindparam("b_on_hand"), reserved=bindparam("b_reserved"), ledger_hash=bindparam("b_head"),
                     version=lot_table.c.version + bindparam("b_changes"), updated_at=bindparam("b_at")))
-    changed = [{"b_id": lot_id, "b_on_hand": b[0], "b_reserved": b[1], "b_changes": b[5], "b_at": b[6]}
+    changed = [{"b_id": lot_id, "b_on_hand": b[0], "b_reserved": b[1], "b_changes": b[5], "b_at": b[6],
+                "b_head": b[7]}
                for lot_id, b in balances.items() if b[5]]
     for chunk in iter_chunks(changed, _CHUNK):
         session.execute(stmt, list(chunk), execution_options={"synchronize_session": False})
@@ -136,16 +137,17 @@ def post_many(session: Session, entries: Iterable[Entry], *, actor_id: int | Non
 
 
 def _lock_balances(session: Session, lot_ids: list[int]) -> dict[int, list[Any]]:
-    """lot id -> [on_hand, reserved, agency_id, point_id, item_id, changes, last at], rows locked on PostgreSQL."""
+    """lot id -> [on_hand, reserved, agency_id, point_id, item_id, changes, last at, chain head], locked rows."""
     lock = session.get_bind().dialect.name != "sqlite"
     out: dict[int, list[Any]] = {}
     for chunk in iter_chunks(lot_ids, _IN_LIST):
         q = (select(StockLot.id, StockLot.on_hand, StockLot.reserved, StockLot.agency_id, StockLot.point_id,
-                    StockLot.item_id).where(StockLot.id.in_(chunk)).order_by(StockLot.id))  # type: ignore[union-attr]
+                    StockLot.item_id, StockLot.ledger_hash)
+             .where(StockLot.id.in_(chunk)).order_by(StockLot.id))  # type: ignore[union-attr]
         if lock:
             q = q.with_for_update()
         for r in session.execute(q).all():
-            out[r[0]] = [r[1], r[2], r[3], r[4], r[5], 0, None]
+            out[r[0]] = [r[1], r[2], r[3], r[4], r[5], 0, None, r[6]]
     return out
 
 

@@ -10,10 +10,11 @@ from sqlmodel import Session, select
 
 from .. import schemas
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
-from ..models import Agency, ClassHandover, Item, Movement, MovementKind, Role, StockLot, SupplyClass
+from ..models import Agency, ClassHandover, Item, MovementKind, Role, StockLot, SupplyClass
 from ..models.base import utcnow
-from ..permissions import Actor, can_write_catalog, require_role
+from ..permissions import Actor, can_write_catalog, require_parent_class, require_role
 from .base import Service, by_code
+from .ledger import lock_lots, post
 
 
 class Agencies(Service):
@@ -77,6 +78,8 @@ class SupplyClasses(Service):
             if not can_write_catalog(actor, owner.id):
                 raise PermissionDenied("only an admin or the agency's officer may add its classes", "user")
             parent_row = by_code(s, SupplyClass, data["parent"], "parent") if data.get("parent") else None
+            if parent_row is not None:
+                require_parent_class(actor, parent_row)
             row = SupplyClass(code=data["code"], name=data["name"], name_en=data.get("name_en"),
                               agency_id=owner.id, parent_id=parent_row.id if parent_row else None)
             s.add(row)
@@ -101,6 +104,7 @@ class SupplyClasses(Service):
                 row.parent_id = None  # an empty parent moves the class to the top of the tree
             elif parent is not None:
                 new_parent = by_code(s, SupplyClass, parent, "parent")
+                require_parent_class(actor, new_parent)
                 if new_parent.id in _descendant_ids(s, row.id):  # type: ignore[arg-type]
                     raise InvalidInput("a class cannot be moved under itself or its own descendant", "parent")
                 row.parent_id = new_parent.id
@@ -156,17 +160,17 @@ class SupplyClasses(Service):
             ids = [cls.id]
             if include_children:
                 ids = [i for i in _descendant_ids(s, cls.id) if _agency_of(s, i) == old_id]  # type: ignore[arg-type]
-            lots = s.exec(select(StockLot).where(StockLot.class_id.in_(ids)).with_for_update()).all()  # type: ignore[union-attr]
+            lot_ids = s.exec(select(StockLot.id).where(StockLot.class_id.in_(ids))).all()  # type: ignore[union-attr]
+            lots = lock_lots(s, set(lot_ids))  # type: ignore[arg-type]
             # The composite key lot(class_id, agency_id) -> class(id, agency_id) cascades this
             # update to every lot, so stock can never be left under the old agency.
             s.exec(update(SupplyClass).where(SupplyClass.id.in_(ids)).values(agency_id=new.id))  # type: ignore[union-attr]
             now = utcnow()
             note = f"handover {cls.code}: {old.code if old else old_id} -> {new.code}"
-            for lot in lots:
-                s.add(Movement(lot_id=lot.id, kind=MovementKind.HANDOVER, qty=0, reserved_delta=0,
-                               balance_after=lot.on_hand, at=now, actor_id=actor.id, agency_id=new.id,
-                               point_id=lot.point_id, item_id=lot.item_id, reference=f"handover:{cls.code}",
-                               reason=(data.get("reason") or note)[:500]))
+            for lot in lots.values():
+                lot.agency_id = new.id  # what the cascade wrote; the ledger line names the new agency
+                post(s, lot, MovementKind.HANDOVER, actor_id=actor.id, reference=f"handover:{cls.code}",
+                     reason=(data.get("reason") or note)[:500], at=now)
             record = ClassHandover(class_id=cls.id, from_agency_id=old_id, to_agency_id=new.id,
                                    at=now, actor_id=actor.id, reason=data.get("reason"), lots_moved=len(lots))
             s.add(record)
@@ -221,6 +225,7 @@ class Items(Service):
             _require_item_writer(actor, cls)
             if "supply_class" in data:
                 new_cls = by_code(s, SupplyClass, data.pop("supply_class"), "supply_class")
+                _require_item_writer(actor, new_cls)
                 if new_cls.id != item.class_id:
                     has_lots = s.exec(select(StockLot.id).where(StockLot.item_id == item.id).limit(1)).first()
                     if has_lots is not None:

@@ -21,7 +21,7 @@ from ..models.base import utcnow
 from ..permissions import Actor
 from .catalog import _descendant_ids
 from .dispatch_views import AllocationRow
-from .ledger import post
+from .ledger import lock_lots, post
 from .views import aware
 
 
@@ -84,19 +84,10 @@ def planned_rows(s: Session, problem: Problem, solution: Solution, *, status: st
     return out
 
 
-def locked_lots(s: Session, lot_ids: set[int]) -> dict[int, StockLot]:
-    """Lock lots in id order (one statement): every writer takes locks in the same order, so none deadlock."""
-    if not lot_ids:
-        return {}
-    rows = s.exec(select(StockLot).where(StockLot.id.in_(sorted(lot_ids)))  # type: ignore[union-attr]
-                  .order_by(StockLot.id).with_for_update().execution_options(populate_existing=True)).all()
-    return {lot.id: lot for lot in rows}  # type: ignore[misc]
-
-
 def reserve(s: Session, problem: Problem, solution: Solution, lines: dict[int, RequestLine],
             actor: Actor) -> list[int]:
     """Write the plan: reserve every take through the ledger and record its allocation rows; return their ids."""
-    lots = locked_lots(s, {t.lot_id for t in solution.takes})
+    lots = lock_lots(s, {t.lot_id for t in solution.takes})
     now = utcnow()
     rows = []
     for t in solution.takes:
@@ -132,7 +123,7 @@ def reserved_rows(s: Session, request_id: int, agency_id: int | None = None) -> 
 def release(s: Session, request_id: int, actor: Actor, reason: str) -> int:
     """Release every reservation of a request through the ledger; return the units released."""
     rows = reserved_rows(s, request_id)
-    lots = locked_lots(s, {a.lot_id for a in rows})
+    lots = lock_lots(s, {a.lot_id for a in rows})
     lines = request_lines(s, [request_id])
     total = 0
     for a in rows:

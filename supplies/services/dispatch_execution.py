@@ -14,6 +14,7 @@ from .base import Service, by_code
 from .dispatch_allocation import retrying
 from .dispatch_schemas import ReceivedIn, request_id
 from .dispatch_views import DispatchResult, RequestDetail, allocation_rows, request_detail
+from .ledger import lock_lots
 
 PLANNERS = ("dispatcher", "admin")
 
@@ -41,7 +42,7 @@ class Execution(Service):
                 if not rows:
                     whose = f" for {agency_row.code}" if agency_row else ""
                     raise RuleViolation(f"request #{req.id} has nothing reserved{whose} to dispatch", "agency")
-                lots = alloc.locked_lots(s, {a.lot_id for a in rows})
+                lots = lock_lots(s, {a.lot_id for a in rows})
                 for a in rows:
                     require_dispatch_execution(actor, point_id=a.point_id, agency_id=lots[a.lot_id].agency_id)  # type: ignore[arg-type]
                 alloc.issue(s, req.id, rows, lots, actor)  # type: ignore[arg-type]

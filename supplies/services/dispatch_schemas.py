@@ -10,7 +10,8 @@ from marshmallow import ValidationError, fields, post_load, pre_load, validate, 
 
 from ..errors import InvalidInput
 from ..models.enums import IncidentLevel, IncidentType
-from ..schemas import Choice, Code, Name, Qty, Text, _Strip
+from ..limits import MAX_BALANCE, MAX_ID, MAX_POPULATION
+from ..schemas import Choice, Code, Count, Id, Moment, Name, Qty, RegionCode, RegionPrefix, Str, Text, Whole, _Strip
 
 STRATEGIES = ("earliest", "optimal")
 
@@ -44,10 +45,9 @@ class IncidentIn(_UtcTimes):
     level = Choice(IncidentLevel, required=True)
     lat = Lat(required=True)
     lon = Lon(required=True)
-    population = fields.Integer(strict=True, load_default=0,
-                                validate=validate.Range(min=0, error="must be 0 or more"))
-    region_code = Text(20)
-    started_at = fields.DateTime(allow_none=True)
+    population = Whole(min=0, max=MAX_POPULATION, load_default=0)
+    region_code = RegionCode()
+    started_at = Moment(allow_none=True)
 
 
 class LineIn(_Strip):
@@ -56,16 +56,15 @@ class LineIn(_Strip):
 
 
 class RequestIn(_UtcTimes):
-    incident_id = fields.Integer(strict=True, required=True)
+    incident_id = Id(required=True)
     lines = fields.List(fields.Nested(LineIn), required=True,
                         validate=validate.Length(min=1, error="give at least one line"))
     dest_point = Code(allow_none=True)
     dest_lat = Lat(allow_none=True)
     dest_lon = Lon(allow_none=True)
-    dest_region_code = Text(20)
-    needed_by = fields.DateTime(allow_none=True)
-    priority = fields.Integer(strict=True, load_default=3,
-                              validate=validate.Range(min=1, max=5, error="must be 1 (most urgent) to 5"))
+    dest_region_code = RegionCode()
+    needed_by = Moment(allow_none=True)
+    priority = Whole(load_default=3, min=1, max=5, error="must be 1 (most urgent) to 5")
     requesting_unit = Text(200)
     note = Text(500)
 
@@ -112,7 +111,7 @@ def normalise_lines(lines: Any) -> Any:
 
 
 class ReasonIn(_Strip):
-    reason = fields.String(required=True, validate=validate.Length(
+    reason = Str(required=True, multiline=True, validate=validate.Length(
         min=1, max=500, error="say why, in 1 to 500 characters"))
 
 
@@ -121,21 +120,20 @@ class OptionalReasonIn(_Strip):
 
 
 class AllocateIn(_Strip):
-    strategy = fields.String(load_default="earliest", validate=validate.OneOf(
+    strategy = Str(load_default="earliest", validate=validate.OneOf(
         STRATEGIES, error="must be one of: {choices}"))
     dry_run = fields.Boolean(load_default=False)
 
 
 class ReceivedIn(_Strip):
-    received = fields.Dict(keys=Code(), values=fields.Integer(
-        strict=True, validate=validate.Range(min=0, error="must be a whole number of 0 or more")),
-        allow_none=True, load_default=None)
+    received = fields.Dict(keys=Code(), values=Whole(min=0, max=MAX_BALANCE),
+                           allow_none=True, load_default=None)
 
 
 class TravelTimeIn(_Strip):
     from_point = Code(required=True)
     to_point = Code(allow_none=True)
-    to_region = Text(20)
+    to_region = RegionPrefix()
     hours = fields.Float(required=True, validate=validate.Range(
         min=0, max=24 * 30, error="must be between 0 and 720 hours"))
 
@@ -148,9 +146,12 @@ class TravelTimeIn(_Strip):
 def request_id(value: Any, field: str = "id") -> int:
     """A request or incident id given by a caller: a positive whole number."""
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().lstrip("#").isdigit():
-            return int(value.strip().lstrip("#"))
+        digits = value.strip().lstrip("#") if isinstance(value, str) else ""
+        if digits.isascii() and digits.isdigit() and len(digits) <= 10:
+            return request_id(int(digits), field)
         raise InvalidInput("must be a whole number", field)
     if value < 1:
         raise InvalidInput("must be 1 or more", field)
+    if value > MAX_ID:
+        raise InvalidInput(f"must be at most {MAX_ID:,}", field)
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,11 +10,15 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from .. import schemas
-from ..errors import InsufficientStock, InvalidInput, NotFound, OneAgencyRuleViolation, RuleViolation
+from ..config import local_today
+from ..errors import (
+    InsufficientStock, InvalidInput, NotFound, OneAgencyRuleViolation, RuleViolation, SuppliesError,
+)
 from ..models import Agency, Item, Movement, MovementKind, PointStatus, StockLot, StoragePoint, SupplyClass
+from ..limits import MAX_EXPIRY_YEARS
 from ..permissions import Actor, require_stock_change
 from .base import Service, by_code
-from .ledger import lock_lot, post
+from .ledger import find_lot, lock_lot, lock_lots, post, same_terms
 from .stock_queries import StockQueries
 
 
@@ -32,16 +37,19 @@ class Stock(StockQueries, Service):
     def receive(self, point: str, item: str, qty: int, *, batch: str | None = None,
                 expires_on: date | None = None, mode: str = "physical", lead_time_hours: float = 0.0,
                 unit_cost: Decimal | float | None = None, agency: str | None = None,
-                reference: str | None = None, reason: str | None = None) -> StockChange:
+                reference: str | None = None, reason: str | None = None,
+                historical: bool = False) -> StockChange:
         """Receive ``qty`` units into the lot (point, item, batch), creating it if new (入库).
 
         ``agency``, when given, must be the responsible agency of the item's class: the
-        one-agency rule refuses stock of a class under any other agency.
+        one-agency rule refuses stock of a class under any other agency. An expiry date before
+        today is refused unless ``historical`` (recording stock received in the past).
         """
         data = schemas.load(schemas.ReceiveIn, dict(
             point=point, item=item, qty=qty, batch=batch, expires_on=expires_on, mode=mode,
             lead_time_hours=lead_time_hours, unit_cost=unit_cost, agency=agency,
-            reference=reference, reason=reason))
+            reference=reference, reason=reason, historical=historical))
+        check_expiry(data.get("expires_on"), "expires_on", historical=data["historical"])
         with self._work() as (s, actor):
             p, it, cls = _point_item(s, data["point"], data["item"])
             if p.status != PointStatus.ACTIVE:
@@ -54,16 +62,10 @@ class Stock(StockQueries, Service):
                         f"class {cls.code} is held by {owner.code if owner else cls.agency_id}, "
                         f"not {claimed.code}: one agency per supply class", "agency")
             require_stock_change(actor, point_id=p.id, agency_id=cls.agency_id, action="receive")  # type: ignore[arg-type]
-            lot = _find_lot(s, p.id, it.id, data.get("batch") or "")  # type: ignore[arg-type]
-            if lot is None:
-                lot = StockLot(item_id=it.id, class_id=cls.id, agency_id=cls.agency_id, point_id=p.id,  # type: ignore[arg-type]
-                               batch=data.get("batch") or "", mode=data["mode"], expires_on=data.get("expires_on"),
-                               lead_time_hours=data["lead_time_hours"], unit_cost=data.get("unit_cost"))
-                s.add(lot)
-                s.flush()
-            else:
-                lot = lock_lot(s, lot.id)  # type: ignore[arg-type]
-                _same_lot_terms(lot, data)
+            lot = open_lot(s, p, it.id, cls, data.get("batch") or "", mode=data["mode"],  # type: ignore[arg-type]
+                           expires_on=data.get("expires_on"), lead_time_hours=data["lead_time_hours"],
+                           unit_cost=data.get("unit_cost"), expiry_given=data.get("expires_on") is not None,
+                           fields=("mode", "expires_on"))
             m = post(s, lot, MovementKind.RECEIVE, qty=data["qty"], actor_id=actor.id,
                      reference=data.get("reference"), reason=data.get("reason"))
             s.flush()
@@ -103,29 +105,32 @@ class Stock(StockQueries, Service):
             return StockChange((lot.id,), (m.id,), delta)  # type: ignore[arg-type]
 
     def transfer(self, from_point: str, to_point: str, item: str, qty: int, *, batch: str | None = None,
-                 reference: str | None = None, reason: str | None = None) -> StockChange:
-        """Move free stock between points; the lot keeps its batch, expiry and reserve mode."""
+                 to_batch: str | None = None, reference: str | None = None,
+                 reason: str | None = None) -> StockChange:
+        """Move free stock between points; each lot keeps its batch, expiry and reserve mode.
+
+        Stock moves into the destination's lot of the same batch, which must hold it on the same
+        terms (mode and expiry); where it does not, give ``to_batch``, the batch code to file the
+        stock under at the destination (only with a ``batch``).
+        """
         data = schemas.load(schemas.TransferIn, dict(point=from_point, to_point=to_point, item=item, qty=qty,
-                                                     batch=batch, reference=reference, reason=reason))
+                                                     batch=batch, to_batch=to_batch, reference=reference,
+                                                     reason=reason))
         with self._work() as (s, actor):
             dest = by_code(s, StoragePoint, data["to_point"], "to_point")
             if dest.status != PointStatus.ACTIVE:
                 raise RuleViolation(f"storage point {dest.code} is closed", "to_point")
-            sources = self._sources(s, actor, data, "transfer")
+            sources = self._sources(s, actor, data, "transfer", also_lock=lambda lots: [
+                lot.id for lot in (find_lot(s, dest.id, src.item_id, data.get("to_batch") or src.batch)  # type: ignore[arg-type]
+                                   for src in lots) if lot is not None])
             if dest.id == sources[0][0].point_id:
                 raise InvalidInput("is the same storage point as the source", "to_point")
+            cls = s.get(SupplyClass, sources[0][0].class_id)
             lots, moves = [], []
             for src, take in sources:
-                target = _find_lot(s, dest.id, src.item_id, src.batch)  # type: ignore[arg-type]
-                if target is None:
-                    target = StockLot(item_id=src.item_id, class_id=src.class_id, agency_id=src.agency_id,
-                                      point_id=dest.id, batch=src.batch, mode=src.mode,  # type: ignore[arg-type]
-                                      expires_on=src.expires_on, lead_time_hours=src.lead_time_hours,
-                                      unit_cost=src.unit_cost)
-                    s.add(target)
-                    s.flush()
-                else:
-                    target = lock_lot(s, target.id)  # type: ignore[arg-type]
+                target = open_lot(s, dest, src.item_id, cls, data.get("to_batch") or src.batch, mode=src.mode,  # type: ignore[arg-type]
+                                  expires_on=src.expires_on, lead_time_hours=src.lead_time_hours,
+                                  unit_cost=src.unit_cost, fields=("to_batch", "to_batch"), error=RuleViolation)
                 out = post(s, src, MovementKind.TRANSFER_OUT, qty=-take, actor_id=actor.id,
                            reference=data.get("reference"), reason=data.get("reason"), related_lot_id=target.id)
                 inn = post(s, target, MovementKind.TRANSFER_IN, qty=take, actor_id=actor.id,
@@ -138,24 +143,24 @@ class Stock(StockQueries, Service):
     def rotate(self, point: str, item: str, qty: int, *, batch: str, new_batch: str,
                new_expires_on: date | None = None, reason: str | None = None,
                reference: str | None = None) -> StockChange:
-        """Rotate stock near expiry (轮换): ``qty`` out of the old batch, the same into a fresh one."""
+        """Rotate stock near expiry (轮换): ``qty`` out of the old batch, the same into a fresh one.
+
+        The fresh batch may exist already; then it must have the same expiry (when one is given)
+        and the same reserve mode.
+        """
         data = schemas.load(schemas.RotateIn, dict(point=point, item=item, qty=qty, batch=batch,
                                                    new_batch=new_batch, new_expires_on=new_expires_on,
                                                    reason=reason, reference=reference))
+        check_expiry(data.get("new_expires_on"), "new_expires_on", historical=False)
         with self._work() as (s, actor):
-            old = self._one_lot(s, actor, data, "rotate")
+            p, it, cls = _point_item(s, data["point"], data["item"])
+            old = self._one_lot(s, actor, data, "rotate", also=find_lot(s, p.id, it.id, data["new_batch"]))  # type: ignore[arg-type]
             if data["new_batch"] == old.batch:
                 raise InvalidInput("must differ from the batch being rotated out", "new_batch")
-            new = _find_lot(s, old.point_id, old.item_id, data["new_batch"])
-            if new is None:
-                new = StockLot(item_id=old.item_id, class_id=old.class_id, agency_id=old.agency_id,
-                               point_id=old.point_id, batch=data["new_batch"], mode=old.mode,
-                               expires_on=data.get("new_expires_on"), lead_time_hours=old.lead_time_hours,
-                               unit_cost=old.unit_cost)
-                s.add(new)
-                s.flush()
-            else:
-                new = lock_lot(s, new.id)  # type: ignore[arg-type]
+            new = open_lot(s, p, it.id, cls, data["new_batch"], mode=old.mode,  # type: ignore[arg-type]
+                           expires_on=data.get("new_expires_on"), lead_time_hours=old.lead_time_hours,
+                           unit_cost=old.unit_cost, expiry_given=data.get("new_expires_on") is not None,
+                           fields=("new_batch", "new_expires_on"))
             out = post(s, old, MovementKind.ROTATE_OUT, qty=-data["qty"], actor_id=actor.id,
                        reference=data.get("reference"), reason=data.get("reason"), related_lot_id=new.id)
             inn = post(s, new, MovementKind.ROTATE_IN, qty=data["qty"], actor_id=actor.id,
@@ -173,40 +178,93 @@ class Stock(StockQueries, Service):
             s.flush()
             return StockChange(tuple(m.lot_id for m in moves), tuple(m.id for m in moves), data["qty"])  # type: ignore[misc]
 
-    def _one_lot(self, s: Session, actor: Actor, data: dict, action: str) -> StockLot:
+    def _one_lot(self, s: Session, actor: Actor, data: dict, action: str,
+                 also: StockLot | None = None) -> StockLot:
+        """The named lot, locked (with ``also``, in id order), after checking the actor may change it."""
         p, it, _cls = _point_item(s, data["point"], data["item"])
-        lot = _find_lot(s, p.id, it.id, data.get("batch") or "")  # type: ignore[arg-type]
+        lot = find_lot(s, p.id, it.id, data.get("batch") or "")  # type: ignore[arg-type]
         if lot is None:
             raise NotFound(f"no lot of {it.code} with batch {data.get('batch') or '(none)'!r} at {p.code}", "batch")
         require_stock_change(actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action)
-        return lock_lot(s, lot.id)  # type: ignore[arg-type]
+        return lock_lots(s, {lot.id} | ({also.id} if also is not None else set()))[lot.id]  # type: ignore[operator,index]
 
-    def _sources(self, s: Session, actor: Actor, data: dict, action: str) -> list[tuple[StockLot, int]]:
-        """The locked lots to take ``qty`` free units from: one batch, or earliest expiry first."""
+    def _sources(self, s: Session, actor: Actor, data: dict, action: str,
+                 also_lock: Callable[[list[StockLot]], list[int]] | None = None) -> list[tuple[StockLot, int]]:
+        """The locked lots to take ``qty`` free units from: one batch, or earliest expiry first.
+
+        Every lot the operation will change (``also_lock`` names the others) is locked in one
+        statement in id order, as every writer does, so that two operations never deadlock.
+        """
         if data.get("batch") is not None:
-            lot = self._one_lot(s, actor, data, action)
-            if lot.free < data["qty"]:
-                raise InsufficientStock(f"lot {lot.batch or '(no batch)'} has {lot.free} free; asked {data['qty']}", "qty")
-            return [(lot, data["qty"])]
-        p, it, cls = _point_item(s, data["point"], data["item"])
-        require_stock_change(actor, point_id=p.id, agency_id=cls.agency_id, action=action)  # type: ignore[arg-type]
-        lots = s.exec(
-            select(StockLot).where(StockLot.point_id == p.id, StockLot.item_id == it.id,
-                                   StockLot.on_hand > StockLot.reserved)
-            .order_by(StockLot.expires_on.is_(None), StockLot.expires_on, StockLot.id)  # type: ignore[union-attr]
-            .with_for_update().execution_options(populate_existing=True)
-        ).all()
+            p, it, _cls = _point_item(s, data["point"], data["item"])
+            lot = find_lot(s, p.id, it.id, data["batch"])  # type: ignore[arg-type]
+            if lot is None:
+                raise NotFound(f"no lot of {it.code} with batch {data['batch'] or '(none)'!r} at {p.code}", "batch")
+            require_stock_change(actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action)
+            candidates = [lot]
+        else:
+            if data.get("to_batch"):
+                raise InvalidInput("give the batch to move when you file it under another batch code", "batch")
+            p, it, cls = _point_item(s, data["point"], data["item"])
+            require_stock_change(actor, point_id=p.id, agency_id=cls.agency_id, action=action)  # type: ignore[arg-type]
+            candidates = list(s.exec(select(StockLot).where(StockLot.point_id == p.id, StockLot.item_id == it.id,
+                                                            StockLot.on_hand > StockLot.reserved)).all())
+        others = also_lock(candidates) if also_lock else []
+        locked = lock_lots(s, {c.id for c in candidates} | set(others))  # type: ignore[misc]
+        # Earliest expiry first (FEFO), from the balances as they are now that the rows are locked.
+        lots = sorted((locked[c.id] for c in candidates if c.id in locked),  # type: ignore[index]
+                      key=lambda lot: (lot.expires_on is None, lot.expires_on or date.max, lot.id))
         free = sum(lot.free for lot in lots)
         if free < data["qty"]:
+            if data.get("batch") is not None:
+                raise InsufficientStock(f"lot {data['batch'] or '(no batch)'} has {free} free; asked {data['qty']}",
+                                        "qty")
             raise InsufficientStock(f"{p.code} has {free} {it.unit} of {it.code} free; asked {data['qty']}", "qty")
         out, left = [], data["qty"]
         for lot in lots:
             take = min(left, lot.free)
-            out.append((lot, take))
-            left -= take
+            if take > 0:
+                out.append((lot, take))
+                left -= take
             if left == 0:
                 break
         return out
+
+
+def check_expiry(expires_on: date | None, field: str, *, historical: bool) -> None:
+    """An expiry date is today or later (unless recording the past) and within a hundred years."""
+    if expires_on is None:
+        return
+    today = local_today()
+    if expires_on < today and not historical:
+        raise InvalidInput(f"is before today ({today}): expired stock is not received; to record stock "
+                           "received in the past, say it is historical", field)
+    if expires_on.year > today.year + MAX_EXPIRY_YEARS:
+        raise InvalidInput(f"is more than {MAX_EXPIRY_YEARS} years away: check the date", field)
+
+
+def open_lot(s: Session, point: StoragePoint, item_id: int, cls: SupplyClass, batch: str, *, mode: str,
+             expires_on: date | None, lead_time_hours: float, unit_cost: Decimal | None,
+             expiry_given: bool = True, fields: tuple[str, str] = ("mode", "expires_on"),
+             error: type[SuppliesError] = InvalidInput) -> StockLot:
+    """The locked lot (point, item, batch) to add stock to, created if new; refused if held on other terms.
+
+    ``expiry_given=False`` means the caller did not say (a receipt without a date): the lot's
+    own expiry stands. ``fields`` name the inputs to blame for another mode and another expiry;
+    ``error`` is raised (bad input for a receipt, a refusal by rule for a transfer).
+    """
+    lot = find_lot(s, point.id, item_id, batch)  # type: ignore[arg-type]
+    if lot is None:
+        lot = StockLot(item_id=item_id, class_id=cls.id, agency_id=cls.agency_id, point_id=point.id,  # type: ignore[arg-type]
+                       batch=batch, mode=mode, expires_on=expires_on, lead_time_hours=lead_time_hours,
+                       unit_cost=unit_cost)
+        s.add(lot)
+        s.flush()
+        return lot
+    lot = lock_lot(s, lot.id)  # type: ignore[arg-type]
+    same_terms(lot, mode=mode, expires_on=expires_on if expiry_given else lot.expires_on, mode_field=fields[0],
+               expiry_field=fields[1], where=point.code, error=error)
+    return lot
 
 
 def _point_item(s: Session, point: str, item: str) -> tuple[StoragePoint, Item, SupplyClass]:
@@ -215,19 +273,6 @@ def _point_item(s: Session, point: str, item: str) -> tuple[StoragePoint, Item, 
     cls = s.get(SupplyClass, it.class_id)
     assert cls is not None
     return p, it, cls
-
-
-def _find_lot(s: Session, point_id: int, item_id: int, batch: str) -> StockLot | None:
-    return s.exec(select(StockLot).where(StockLot.point_id == point_id, StockLot.item_id == item_id,
-                                         StockLot.batch == batch)).one_or_none()
-
-
-def _same_lot_terms(lot: StockLot, data: dict) -> None:
-    if data["mode"] != lot.mode:
-        raise InvalidInput(f"batch {lot.batch!r} is held as {lot.mode}, not {data['mode']}", "mode")
-    if data.get("expires_on") and lot.expires_on and data["expires_on"] != lot.expires_on:
-        raise InvalidInput(f"batch {lot.batch!r} expires on {lot.expires_on}; use a new batch for "
-                           "another expiry date", "expires_on")
 
 
 __all__ = ["Stock", "StockChange", "Movement"]

@@ -1,10 +1,43 @@
-"""The ledger is append-only and verify() proves the kept balances equal what it says."""
+"""The ledger is append-only, and verify() proves the kept balances, the hash chains and the one-agency rule.
+
+Each tamper below is what someone with a SQL shell could type; the database refuses it, or
+``verify`` names the lot and says what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 import supplies
+
+
+def _sqlite(inv: supplies.Inventory) -> bool:
+    return inv.engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def sql_shell(inv: supplies.Inventory, *, bypass: bool = False) -> Iterator[Connection]:
+    """A raw connection as a SQL shell gives it; ``bypass`` turns the database's guards off as a superuser can."""
+    with inv.engine.connect() as conn:
+        if bypass and _sqlite(inv):
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            for name in ("movement_no_update", "movement_no_delete", "movement_no_replace"):
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        elif bypass:
+            conn.exec_driver_sql("SET session_replication_role = replica")  # no triggers, no foreign keys
+        yield conn
+        conn.commit()
+        if bypass and _sqlite(inv):
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+        elif bypass:
+            conn.exec_driver_sql("SET session_replication_role = DEFAULT")
+            conn.commit()
 
 
 def test_movements_cannot_be_changed_or_deleted(county: supplies.Inventory) -> None:
@@ -17,15 +50,46 @@ def test_movements_cannot_be_changed_or_deleted(county: supplies.Inventory) -> N
     assert [m.qty for m in county.stock.ledger()] == [10]
 
 
-def test_balances_cannot_go_negative_even_by_hand(county: supplies.Inventory) -> None:
+def test_a_movement_cannot_be_replaced_by_its_id(county: supplies.Inventory) -> None:
     county.stock.receive("CK-01", "TENT12", 10)
-    for statement in ("UPDATE stock_lot SET on_hand = -1", "UPDATE stock_lot SET reserved = 11"):
+    first = county.stock.ledger()[0]
+    columns = ("id, lot_id, kind, qty, reserved_delta, balance_after, at, actor_id, agency_id, point_id, item_id, "
+               "reference, reason, related_lot_id, hash")
+    copy = f"SELECT {columns.replace('qty,', '500,').replace('balance_after', '500')} FROM movement WHERE id = :id"
+    verb = "INSERT OR REPLACE INTO" if _sqlite(county) else "INSERT INTO"
+    tail = "" if _sqlite(county) else " ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty"
+    with pytest.raises(DBAPIError) as err:
+        with county.engine.begin() as conn:
+            conn.execute(text(f"{verb} movement ({columns}) {copy}{tail}"), {"id": first.id})
+            conn.execute(text("UPDATE stock_lot SET on_hand = 500"))
+    assert "append-only" in str(err.value)
+    assert [(m.qty, m.balance_after) for m in county.stock.ledger()] == [(10, 10)]
+    assert county.stock.verify().ok
+
+
+def test_the_ledger_cannot_be_truncated(county: supplies.Inventory) -> None:
+    if _sqlite(county):
+        pytest.skip("SQLite has no TRUNCATE; DELETE is refused by the test above")
+    county.stock.receive("CK-01", "TENT12", 10)
+    for statement in ("TRUNCATE movement", "TRUNCATE stock_lot CASCADE"):
+        with pytest.raises(DBAPIError) as err:
+            with county.engine.begin() as conn:
+                conn.execute(text(statement))
+        assert "append-only" in str(err.value)
+    assert len(county.stock.ledger()) == 1
+
+
+def test_balances_cannot_go_negative_or_beyond_the_bound_even_by_hand(county: supplies.Inventory) -> None:
+    county.stock.receive("CK-01", "TENT12", 10)
+    for statement in ("UPDATE stock_lot SET on_hand = -1", "UPDATE stock_lot SET reserved = 11",
+                      "UPDATE stock_lot SET on_hand = 1000000000001"):
         with pytest.raises(DBAPIError):
             with county.engine.begin() as conn:
                 conn.execute(text(statement))
+    assert county.stock.lots()[0].on_hand == 10
 
 
-def test_verify_finds_a_balance_changed_behind_the_ledger(county: supplies.Inventory) -> None:
+def test_verify_names_a_balance_changed_behind_the_ledger(county: supplies.Inventory) -> None:
     county.stock.receive("CK-01", "TENT12", 10)
     county.stock.receive("TS-01", "QUILT", 4)
     county.stock.issue("CK-01", "TENT12", 3)
@@ -34,5 +98,42 @@ def test_verify_finds_a_balance_changed_behind_the_ledger(county: supplies.Inven
     with county.engine.begin() as conn:
         conn.execute(text("UPDATE stock_lot SET on_hand = on_hand + 1 WHERE id = 1"))
     report = county.stock.verify()
-    assert not report.ok
-    assert report.differences == [dict(lot_id=1, on_hand=8, reserved=0, ledger_on_hand=7, ledger_reserved=0)]
+    assert report.differences == [dict(lot_id=1, on_hand=8, reserved=0, ledger_on_hand=7, ledger_reserved=0,
+                                       problem="on hand is 8 but the ledger says 7")]
+
+
+def test_verify_finds_a_history_rewritten_with_balances_that_still_add_up(county: supplies.Inventory) -> None:
+    county.stock.receive("CK-01", "TENT12", 10, reason="purchase 2026")
+    county.stock.issue("CK-01", "TENT12", 3, reason="flood relief")
+    assert county.stock.verify().ok
+    with sql_shell(county, bypass=True) as conn:  # the issue went to someone else, on paper
+        conn.execute(text("UPDATE movement SET reason = 'sold' WHERE kind = 'issue'"))
+    report = county.stock.verify()
+    assert [(d["lot_id"], d["on_hand"], d["ledger_on_hand"]) for d in report.differences] == [(1, 7, 7)]
+    assert "does not match its hash" in report.differences[0]["problem"]
+
+
+def test_verify_finds_a_movement_removed_with_its_balance(county: supplies.Inventory) -> None:
+    county.stock.receive("CK-01", "TENT12", 10)
+    county.stock.issue("CK-01", "TENT12", 3)
+    with sql_shell(county, bypass=True) as conn:
+        conn.execute(text("DELETE FROM movement WHERE kind = 'issue'"))
+        conn.execute(text("UPDATE stock_lot SET on_hand = 10"))
+    (problem,) = county.stock.verify().differences
+    assert problem["lot_id"] == 1 and "chain head does not match" in problem["problem"]
+
+
+def test_verify_finds_stock_under_another_agency_than_its_class(county: supplies.Inventory) -> None:
+    county.stock.receive("CK-01", "TENT12", 10)
+    with sql_shell(county, bypass=True) as conn:  # a SQLite shell runs without foreign keys
+        conn.execute(text("UPDATE stock_lot SET agency_id = (SELECT id FROM agency WHERE code = 'WAT')"))
+    problems = [d["problem"] for d in county.stock.verify().differences]
+    assert any("one-agency rule is broken" in p for p in problems), problems
+
+
+def test_verify_gives_the_same_fingerprint_until_the_ledger_grows(county: supplies.Inventory) -> None:
+    county.stock.receive("CK-01", "TENT12", 10)
+    first = county.stock.verify().fingerprint
+    assert county.stock.verify().fingerprint == first and len(first) == 64
+    county.stock.issue("CK-01", "TENT12", 1)
+    assert county.stock.verify().fingerprint != first

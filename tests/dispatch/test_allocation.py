@@ -52,7 +52,7 @@ def test_earliest_expiry_first_among_equal_arrivals(staff: supplies.Inventory, a
 def test_stock_expired_by_the_needed_by_time_is_not_used(staff: supplies.Inventory, approved) -> None:  # type: ignore[no-untyped-def]
     staff.stock.receive("TS-01", "QUILT", 50, batch="EXP", expires_on=TODAY + timedelta(days=10))
     staff.stock.receive("CK-01", "QUILT", 50, batch="OK", expires_on=TODAY + timedelta(days=365))
-    staff.stock.receive("TS-02", "QUILT", 50, batch="GONE", expires_on=TODAY - timedelta(days=1))
+    staff.stock.receive("TS-02", "QUILT", 50, batch="GONE", expires_on=TODAY - timedelta(days=1), historical=True)
     disp = staff.as_user("disp")
     late = datetime.combine(TODAY + timedelta(days=20), datetime.min.time(), UTC)
     assert taken(disp.requests.allocate(approved({"QUILT": 5}, needed_by=late).id)) == {("CK-01", "OK"): 5}

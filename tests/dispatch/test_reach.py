@@ -24,7 +24,7 @@ TODAY = datetime.now(UTC).date()
 CODES = ["A1", "A2", "B1", "CA", "CB"]
 GRID = st.integers(0, 9).map(lambda i: 26.0 + 0.07 * i)  # coarse, so arrivals tie to the minute
 
-points_st = st.lists(st.tuples(GRID, GRID.map(lambda x: x + 80.0), st.sampled_from(["5201", "5202"]),
+points_st = st.lists(st.tuples(GRID, GRID.map(lambda x: x + 80.0), st.sampled_from(["520100", "520200"]),
                                st.sampled_from([True, True, True, False])),  # open?
                      min_size=4, max_size=24)
 lots_st = st.lists(st.tuples(st.integers(0, 23), st.sampled_from(sorted(ITEMS)), st.integers(1, 80),
@@ -46,7 +46,8 @@ def province(databases, points, lots, table) -> supplies.Inventory:  # type: ign
     for n, (point, item, qty, expiry, lead) in enumerate(lots):
         inv.stock.receive(f"P{point % len(points)}", item, qty, batch=f"L{n}", lead_time_hours=lead,
                           mode="agreement" if lead else "physical",
-                          expires_on=TODAY + timedelta(days=expiry) if expiry is not None else None)
+                          expires_on=TODAY + timedelta(days=expiry) if expiry is not None else None,
+                          historical=True)  # some lots have expired already
     for origin, to, hours in table:
         where = dict(to_point=f"P{to % len(points)}") if isinstance(to, int) else dict(to_region=to)
         inv.travel_times.set(f"P{origin % len(points)}", hours, **where)

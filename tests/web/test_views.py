@@ -278,7 +278,7 @@ def test_dashboard_shows_targets_expiry_requests_and_the_map(client_as: Client, 
 
     town.targets.set("TENT12", 100, point="CK-01")
     town.targets.set("QUILT", 50, region_code="520102")
-    town.stock.receive("CK-01", "QUILT", 5, batch="OLD", expires_on=date.today() - timedelta(days=1))
+    town.stock.receive("CK-01", "QUILT", 5, batch="OLD", expires_on=date.today() - timedelta(days=1), historical=True)
     town.stock.receive("CK-01", "QUILT", 5, batch="SOON", expires_on=date.today() + timedelta(days=20))
     town.stock.receive("CK-01", "QUILT", 5, batch="LATER", expires_on=date.today() + timedelta(days=60))
     page = text(client_as("admin").get("/"))
