@@ -132,7 +132,7 @@ CASES: dict[str, Callable[[Backup], tuple[str, ...]]] = {
     "negative on_hand": lambda b: (f"stock_lot line {b.set('stock_lot', 'on_hand', -5)}, on_hand",
                                    "at least 0", "-5"),
     "quantity of 10^19": lambda b: (f"movement line {b.set('movement', 'qty', 10**19)}, qty",
-                                    "at most 1000000000000"),
+                                    "at most", "10000000000000000000"),
     "NUL in a batch": lambda b: (f"stock_lot line {b.set('stock_lot', 'batch', NUL_BATCH)}, batch",
                                  "control character"),
     "unknown reserve mode": lambda b: (f"stock_lot line {b.set('stock_lot', 'mode', 'gift')}, mode",
