@@ -86,7 +86,10 @@ class JsonReader(_Located):
             self.close()
             raise InvalidInput(f"backup format version {head.get('version')} is not supported", "file")
         self.head = head
-        self.revision = str(head.get("revision"))
+        if not isinstance(head.get("revision"), str) or not head["revision"]:
+            self.close()
+            raise BackupRejected("line 1", "must name the schema revision of the backup", "revision")
+        self.revision = head["revision"]
 
     def tables(self) -> Iterator[tuple[Table, Rows]]:
         by_name = {t.name: t for t in tables()}
@@ -166,9 +169,14 @@ class SqliteReader(_Located):
         self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             self.revision = str(self.conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
-        except (sqlite3.Error, TypeError):
+        except (sqlite3.OperationalError, TypeError) as exc:   # no such table, or no row in it
             self.close()
+            if "no such table" not in str(exc) and not isinstance(exc, TypeError):
+                raise damaged(str(exc)) from None
             raise InvalidInput(f"{path.name} is a SQLite file but not a supplies database", "file") from None
+        except sqlite3.Error as exc:
+            self.close()
+            raise damaged(str(exc)) from None
 
     def tables(self) -> Iterator[tuple[Table, Rows]]:
         try:

@@ -75,6 +75,8 @@ class Refused(ValueError):
 
 def show(value: Any) -> str:
     """A value as a message quotes it: text in quotes, anything else as JSON writes it, cut short."""
+    if isinstance(value, bytes):
+        return f"{len(value)} bytes of binary data"
     text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
     return text if len(text) <= 40 else text[:39] + "…"
 
@@ -143,9 +145,9 @@ class TableRows:
             raise
         key = out[self._pk[0]] if len(self._pk) == 1 else tuple(out[p] for p in self._pk)
         if self._last is not None and not key > self._last:
-            raise BackupRejected(self.where(n, values), f"{show(key)} repeats or comes after {show(self._last)}: "
-                                                        "the rows of a backup are in key order, each once",
-                                 ", ".join(self.names[p] for p in self._pk))
+            problem = "is given twice" if key == self._last else f"comes after {show(self._last)}"
+            raise BackupRejected(self.where(n, values), f"{show(key)} {problem}: a backup holds each row once, "
+                                                        "in key order", ", ".join(self.names[p] for p in self._pk))
         self._last = key
         if self.ids is not None:
             self.ids.append(key)
