@@ -176,7 +176,7 @@ def column_check(table: Table, column: Column[Any], dialect: str, *, sqlite_file
     """
     kind = getattr(column.type, "impl_instance", column.type)    # a TypeDecorator's underlying type
     low, high = _bounds(table, column, kind, dialect)
-    if isinstance(kind, Integer) and not isinstance(kind, Boolean):
+    if isinstance(kind, Integer):
         return _integer(low, high, column.nullable)
     if isinstance(kind, String):
         vocabulary = VOCABULARIES.get((table.name, column.name))
