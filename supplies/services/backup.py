@@ -7,6 +7,9 @@
   (creating the schema first when there is none), in one transaction, parents before children;
   on PostgreSQL the id sequences are moved past the restored ids. The ledger stays append-only:
   restoring only inserts.
+- A restore trusts nothing in the file: every row is checked against its table's definition
+  (:mod:`.backup_rows`) as it is read (:mod:`.backup_format`), and the ledger is verified inside
+  the transaction; a problem refuses the whole restore, naming table, line, column and reason.
 """
 
 from __future__ import annotations
@@ -17,28 +20,31 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, Table, create_engine, func, inspect, select, text
+from sqlalchemy import Integer, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlmodel import Session
 
 from ..db import unit_of_work
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
-from ..models import Role, metadata
+from ..models import Role
 from ..permissions import load_actor
+from .backup_format import FORMAT_NAME, FORMAT_VERSION, BackupReader, JsonReader, SqliteReader, tables
+from .backup_rows import BackupRejected
 from .bulk import insert_many
 from .views import View
 
 if TYPE_CHECKING:
     from ..inventory import Inventory
 
-FORMAT_NAME = "supplies-backup"
-FORMAT_VERSION = 1
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _BATCH = 5000
 
@@ -55,11 +61,6 @@ class BackupInfo(View):
     @property
     def total(self) -> int:
         return sum(self.rows.values())
-
-
-def tables() -> list[Table]:
-    """Every table of the schema, parents before children (the order a restore inserts in)."""
-    return list(metadata.sorted_tables)
 
 
 # -- backup -------------------------------------------------------------------------------------
@@ -155,7 +156,12 @@ def _to_json(value: Any) -> Any:
 # -- restore ------------------------------------------------------------------------------------
 
 def restore(inv: "Inventory", path: str | Path) -> BackupInfo:
-    """Restore a backup file (either format) into the empty database of ``inv``."""
+    """Restore a backup file (either format) into the empty database of ``inv``.
+
+    Every row is checked against its table's definition as it is read, and the ledger is
+    verified before the transaction commits: any problem raises :class:`InvalidInput` naming the
+    table, line (or row), column and reason, and nothing is written.
+    """
     path = Path(path)
     try:
         with open(path, "rb") as f:
@@ -165,7 +171,8 @@ def restore(inv: "Inventory", path: str | Path) -> BackupInfo:
     if not inspect(inv.engine).has_table("alembic_version"):
         inv.upgrade()
     inv.check_ready()
-    reader = _SqliteReader(path) if magic == _SQLITE_MAGIC else _JsonReader(path)
+    dialect = inv.engine.dialect.name
+    reader: BackupReader = SqliteReader(path, dialect) if magic == _SQLITE_MAGIC else JsonReader(path, dialect)
     try:
         if reader.revision != _revision_of(inv):
             raise RuleViolation(f"the backup is at schema {reader.revision} and this database at "
@@ -173,14 +180,18 @@ def restore(inv: "Inventory", path: str | Path) -> BackupInfo:
         counts: dict[str, int] = {}
         with unit_of_work(inv.engine) as s:
             _require_empty(s.connection())
-            if inv.engine.dialect.name == "sqlite":
+            if dialect == "sqlite":
                 s.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-            for table, columns, rows in reader.tables():
+            for table, rows in reader.tables():
+                columns = [c.name for c in table.columns]
                 counts[table.name] = 0
                 for chunk in _batches(_parents_first(table, columns, rows), _BATCH):
-                    insert_many(s, table, columns, chunk)
+                    _insert(s, table, columns, chunk)
                     counts[table.name] += len(chunk)
-            if inv.engine.dialect.name == "postgresql":
+            if dialect == "sqlite":
+                _check_references(s.connection(), reader)
+            _check_ledger(s, reader)
+            if dialect == "postgresql":
                 _reset_sequences(s.connection())
         return BackupInfo(str(path), reader.format, reader.revision, counts)
     finally:
@@ -222,6 +233,70 @@ def _parents_first(table: Table, columns: list[str], rows: Iterable[tuple[Any, .
     return out
 
 
+def _insert(s: Session, table: Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert checked rows; what the database still refuses (a key twice, a rule across rows) is bad input."""
+    dbapi = s.connection().dialect.dbapi
+    refused: tuple[type[BaseException], ...] = (IntegrityError, DataError)
+    if dbapi is not None:
+        refused += (dbapi.IntegrityError, dbapi.DataError)
+    try:
+        insert_many(s, table, columns, rows)
+    except refused as exc:
+        raise InvalidInput(f"the database refused its rows: {_database_detail(exc)}", table.name) from None
+
+
+def _database_detail(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    diag = getattr(orig, "diag", None)
+    if diag is not None and getattr(diag, "message_primary", None):
+        return diag.message_primary + (f" ({diag.message_detail})" if diag.message_detail else "")
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+def _check_references(conn: Connection, reader: "BackupReader") -> None:
+    """SQLite checks foreign keys at commit (they are deferred while restoring): check them first, by row."""
+    problem = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+    if problem is None:
+        return
+    table, rowid, parent, fk_id = problem
+    keys = [r for r in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")').fetchall() if r[0] == fk_id]
+    names = [r[3] for r in sorted(keys, key=lambda r: r[1])]
+    quoted = ", ".join(f'"{n}"' for n in names)
+    values = conn.exec_driver_sql(f'SELECT {quoted} FROM "{table}" WHERE rowid = ?', (rowid,)).first()
+    shown = ", ".join(f"{n} {v}" for n, v in zip(names, values or ()))
+    raise BackupRejected(reader.locate(table, rowid) or f"{table} (rowid {rowid})",
+                         f"refers to a {parent} that is not in the backup ({shown})", ", ".join(names))
+
+
+class _OnSession:
+    """Lets :meth:`StockQueries.verify` run on the restore's own session, inside its transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @contextmanager
+    def _work(self, write: bool = True) -> Iterator[tuple[Session, None]]:
+        yield self.session, None
+
+
+def _check_ledger(s: Session, reader: "BackupReader") -> None:
+    """The restored balances must equal their ledger (``verify``), or nothing is restored."""
+    from .stock_queries import StockQueries
+
+    report = StockQueries.verify(_OnSession(s))  # type: ignore[arg-type]
+    if report.ok:
+        return
+    first, more = report.differences[0], len(report.differences) - 1
+    others = f"; {more} more lot{'s' if more != 1 else ''} disagree" if more else ""
+    lot = first["lot_id"]
+    if first.get("problem"):
+        raise InvalidInput(f"a movement of lot {lot}, which is not in the backup{others}", "movement")
+    column = "on_hand" if first["on_hand"] != first["ledger_on_hand"] else "reserved"
+    raise BackupRejected(reader.locate("stock_lot", lot) or f"stock_lot id {lot}",
+                         f"{first[column]} disagrees with the ledger: the movements of lot {lot} add up to "
+                         f"{first['ledger_' + column]}{others}", column)
+
+
 def _reset_sequences(conn: Connection) -> None:
     for table in tables():
         pk = list(table.primary_key.columns)
@@ -231,95 +306,6 @@ def _reset_sequences(conn: Connection) -> None:
         if seq:
             conn.execute(text(f'SELECT setval(:seq, coalesce((SELECT max("{pk[0].name}") FROM "{table.name}"), 0) + 1, '
                               'false)'), {"seq": seq})
-
-
-class _SqliteReader:
-    """Rows of a SQLite backup file, read through the same table definitions (so types convert)."""
-
-    format = "sqlite"
-
-    def __init__(self, path: Path) -> None:
-        self.engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
-        with self.engine.connect() as conn:
-            try:
-                self.revision = str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar())
-            except Exception:
-                self.close()
-                raise InvalidInput(f"{path.name} is a SQLite file but not a supplies database", "file") from None
-
-    def tables(self) -> Iterator[tuple[Table, list[str], Iterator[tuple[Any, ...]]]]:
-        with self.engine.connect() as conn:
-            for table in tables():
-                result = conn.execution_options(yield_per=_BATCH).execute(
-                    select(table).order_by(*table.primary_key.columns))
-                yield table, [c.name for c in table.columns], (tuple(r) for r in result)
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-
-class _JsonReader:
-    """Rows of a JSON Lines backup, converted back to the column types."""
-
-    format = "json"
-
-    def __init__(self, path: Path) -> None:
-        raw: IO[bytes] = open(path, "rb")  # noqa: SIM115
-        if raw.read(2) == b"\x1f\x8b":
-            raw.close()
-            raw = gzip.open(path, "rb")
-        else:
-            raw.seek(0)
-        self.file = io.TextIOWrapper(raw, encoding="utf-8")
-        try:
-            head = json.loads(self.file.readline())
-        except (ValueError, UnicodeDecodeError):
-            head = None
-        if not isinstance(head, dict) or head.get("format") != FORMAT_NAME:
-            self.close()
-            raise InvalidInput(f"{path.name} is not a supplies backup (SQLite file or JSON Lines)", "file")
-        if head.get("version") != FORMAT_VERSION:
-            self.close()
-            raise InvalidInput(f"backup format version {head.get('version')} is not supported", "file")
-        self.revision = str(head["revision"])
-
-    def tables(self) -> Iterator[tuple[Table, list[str], Iterator[tuple[Any, ...]]]]:
-        by_name = {t.name: t for t in tables()}
-        while True:
-            line = self.file.readline()
-            if not line:
-                return
-            section = json.loads(line)
-            table = by_name.get(section.get("table"))
-            if table is None:
-                raise InvalidInput(f"the backup has a table {section.get('table')!r} this schema does not", "file")
-            columns = section["columns"]
-            yield table, columns, self._rows(table, columns, section["count"])
-
-    def _rows(self, table: Table, columns: list[str], count: int) -> Iterator[tuple[Any, ...]]:
-        convert = [_from_json(table.c[c].type) for c in columns]
-        for _ in range(count):
-            values = json.loads(self.file.readline())
-            yield tuple(f(v) if v is not None else None for f, v in zip(convert, values))
-
-    def close(self) -> None:
-        self.file.close()
-
-
-def _from_json(type_: Any):  # type: ignore[no-untyped-def]
-    if isinstance(type_, DateTime) or isinstance(getattr(type_, "impl", None), DateTime):
-        return lambda v: _aware(datetime.fromisoformat(v))
-    if isinstance(type_, Date):
-        return date.fromisoformat
-    if isinstance(type_, Numeric) and not isinstance(type_, Float):
-        return lambda v: Decimal(str(v))
-    if isinstance(type_, Boolean):
-        return bool
-    return lambda v: v
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 __all__ = ["BackupInfo", "backup", "restore", "tables"]

@@ -1,0 +1,221 @@
+"""The two backup file formats, SQLite file and JSON Lines, read back row by row through the row checks."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from sqlalchemy import Table
+
+from ..errors import InvalidInput
+from ..models import metadata
+from .backup_rows import BackupRejected, TableRows
+
+FORMAT_NAME = "supplies-backup"
+FORMAT_VERSION = 1
+
+Rows = Iterator[tuple[Any, ...]]
+
+
+def tables() -> list[Table]:
+    """Every table of the schema, parents before children (the order a restore inserts in)."""
+    return list(metadata.sorted_tables)
+
+
+def damaged(detail: str) -> InvalidInput:
+    return InvalidInput(f"the backup file is truncated or damaged ({detail})", "file")
+
+
+class BackupReader(Protocol):
+    """A backup file being restored: its format and schema revision, then its tables' checked rows."""
+
+    format: str
+    revision: str
+
+    def tables(self) -> Iterator[tuple[Table, Rows]]:
+        """Each table with its rows, checked and converted; each table's rows are read before the next."""
+        ...
+
+    def locate(self, table: str, row_id: int) -> str | None:
+        """Where the row of ``table`` with this id was in the file, once read (``stock_lot line 12``)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class _Located:
+    checked: dict[str, TableRows]
+
+    def locate(self, table: str, row_id: int) -> str | None:
+        rows = self.checked.get(table)
+        return rows.locate(row_id) if rows is not None else None
+
+
+class JsonReader(_Located):
+    """A JSON Lines backup (optionally gzip): a header line, then per table a section line and its rows."""
+
+    format = "json"
+
+    def __init__(self, path: Path, dialect: str) -> None:
+        self.dialect = dialect
+        self.line_no = 0
+        self.checked = {}
+        raw: IO[bytes] = open(path, "rb")  # noqa: SIM115
+        if raw.read(2) == b"\x1f\x8b":
+            raw.close()
+            raw = gzip.open(path, "rb")
+        else:
+            raw.seek(0)
+        self.file = raw
+        try:
+            head = json.loads(self._line(limit=1 << 20))
+        except ValueError:
+            head = None
+        except InvalidInput:
+            self.close()
+            raise
+        if not isinstance(head, dict) or head.get("format") != FORMAT_NAME:
+            self.close()
+            raise InvalidInput(f"{path.name} is not a supplies backup (SQLite file or JSON Lines)", "file")
+        if head.get("version") != FORMAT_VERSION:
+            self.close()
+            raise InvalidInput(f"backup format version {head.get('version')} is not supported", "file")
+        self.head = head
+        if not isinstance(head.get("revision"), str) or not head["revision"]:
+            self.close()
+            raise BackupRejected("line 1", "must name the schema revision of the backup", "revision")
+        self.revision = head["revision"]
+
+    def tables(self) -> Iterator[tuple[Table, Rows]]:
+        by_name = {t.name: t for t in tables()}
+        listed = self.head.get("tables")
+        if not isinstance(listed, list) or not all(isinstance(t, str) for t in listed):
+            raise BackupRejected("line 1", "must list the names of the backup's tables", "tables")
+        unknown = [t for t in listed if t not in by_name]
+        if unknown:
+            raise BackupRejected("line 1", f"the backup has a table {unknown[0]!r} that this schema does not",
+                                 "tables")
+        absent = [t for t in by_name if t not in listed]
+        if absent:
+            raise BackupRejected("line 1", f"the backup lacks table {absent[0]}, which this schema has", "tables")
+        while line := self._line():
+            where = f"line {self.line_no}"
+            section = self._json(line, where)
+            if not isinstance(section, dict) or "table" not in section:
+                raise BackupRejected(where, 'must start a table: {"table": …, "columns": […], "count": …} '
+                                            "(does the table before have more rows than its count?)")
+            name = section["table"]
+            if name not in by_name:
+                raise BackupRejected(where, f"the backup has a table {show_name(name)} that this schema does not")
+            if name in self.checked:
+                raise BackupRejected(where, f"table {name} comes a second time")
+            count = section.get("count")
+            if type(count) is not int or count < 0:
+                raise BackupRejected(f"{name} {where}", "must be the number of the table's rows", "count")
+            rows = TableRows(by_name[name], section.get("columns"), f"{name} {where}", unit="line",
+                             first=self.line_no + 1, dialect=self.dialect)
+            self.checked[name] = rows
+            yield by_name[name], self._rows(rows, count)
+        missing = [t for t in listed if t not in self.checked]
+        if missing:
+            raise damaged(f"the file ends at line {self.line_no}, before table {missing[0]}")
+
+    def _rows(self, rows: TableRows, count: int) -> Rows:
+        for i in range(count):
+            line = self._line()
+            if not line:
+                raise damaged(f"table {rows.table.name} should have {count} rows and the file ends after {i}, "
+                              f"at line {self.line_no}")
+            yield rows.check(self.line_no, self._json(line, rows.where(self.line_no)))
+
+    def _line(self, limit: int = -1) -> bytes:
+        try:
+            line = self.file.readline(limit)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise damaged(f"{exc}, after line {self.line_no}") from None
+        if line:
+            self.line_no += 1
+        return line
+
+    def _json(self, line: bytes, where: str) -> Any:
+        try:
+            return json.loads(line)
+        except UnicodeDecodeError:
+            raise BackupRejected(where, "is not UTF-8 text") from None
+        except ValueError as exc:
+            if not line.endswith(b"\n"):
+                raise damaged(f"its last line, {self.line_no}, is cut off") from None
+            detail = (f"{exc.msg.removesuffix(' at')} at character {exc.colno}"
+                      if isinstance(exc, json.JSONDecodeError) else str(exc))
+            raise BackupRejected(where, f"is not valid JSON ({detail})") from None
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class SqliteReader(_Located):
+    """A SQLite backup file, read as stored (not through the column types), so the same checks apply."""
+
+    format = "sqlite"
+
+    def __init__(self, path: Path, dialect: str) -> None:
+        self.dialect = dialect
+        self.checked = {}
+        self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            self.revision = str(self.conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+        except (sqlite3.OperationalError, TypeError) as exc:   # no such table, or no row in it
+            self.close()
+            if "no such table" not in str(exc) and not isinstance(exc, TypeError):
+                raise damaged(str(exc)) from None
+            raise InvalidInput(f"{path.name} is a SQLite file but not a supplies database", "file") from None
+        except sqlite3.Error as exc:
+            self.close()
+            raise damaged(str(exc)) from None
+
+    def tables(self) -> Iterator[tuple[Table, Rows]]:
+        try:
+            present = {name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                       if not name.startswith("sqlite_") and name != "alembic_version"}
+        except sqlite3.Error as exc:
+            raise damaged(str(exc)) from None
+        schema = tables()
+        unknown = sorted(present - {t.name for t in schema})
+        if unknown:
+            raise InvalidInput(f"the backup has a table {unknown[0]!r} that this schema does not", "file")
+        for table in schema:
+            if table.name not in present:
+                raise InvalidInput(f"the backup lacks table {table.name}, which this schema has", "file")
+            try:
+                columns = [r[1] for r in self.conn.execute(f'PRAGMA table_info("{table.name}")')]
+            except sqlite3.Error as exc:
+                raise damaged(str(exc)) from None
+            rows = TableRows(table, columns, table.name, unit="row", first=1, dialect=self.dialect,
+                             sqlite_file=True)
+            self.checked[table.name] = rows
+            yield table, self._rows(rows)
+
+    def _rows(self, rows: TableRows) -> Rows:
+        names = ", ".join(f'"{c}"' for c in rows.columns)
+        order = ", ".join(f'"{c.name}"' for c in rows.table.primary_key.columns)
+        try:
+            cursor = self.conn.execute(f'SELECT {names} FROM "{rows.table.name}" ORDER BY {order}')
+            for n, values in enumerate(cursor, 1):
+                yield rows.check(n, values)
+        except sqlite3.Error as exc:
+            raise damaged(f"{exc}, in table {rows.table.name}") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def show_name(name: Any) -> str:
+    return repr(name) if isinstance(name, str) else json.dumps(name)
+
+
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "BackupReader", "JsonReader", "SqliteReader", "tables"]
