@@ -20,7 +20,6 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -268,33 +267,22 @@ def _check_references(conn: Connection, reader: "BackupReader") -> None:
                          f"refers to a {parent} that is not in the backup ({shown})", ", ".join(names))
 
 
-class _OnSession:
-    """Lets :meth:`StockQueries.verify` run on the restore's own session, inside its transaction."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    @contextmanager
-    def _work(self, write: bool = True) -> Iterator[tuple[Session, None]]:
-        yield self.session, None
-
-
 def _check_ledger(s: Session, reader: "BackupReader") -> None:
-    """The restored balances must equal their ledger (``verify``), or nothing is restored."""
-    from .stock_queries import StockQueries
+    """The restored books must prove themselves (``verify``), or nothing is restored."""
+    from .verify import verify
 
-    report = StockQueries.verify(_OnSession(s))  # type: ignore[arg-type]
+    report = verify(s.connection())
     if report.ok:
         return
     first, more = report.differences[0], len(report.differences) - 1
-    others = f"; {more} more lot{'s' if more != 1 else ''} disagree" if more else ""
+    others = f"; {more} more problem{'s' if more != 1 else ''}" if more else ""
     lot = first["lot_id"]
-    if first.get("problem"):
-        raise InvalidInput(f"a movement of lot {lot}, which is not in the backup{others}", "movement")
-    column = "on_hand" if first["on_hand"] != first["ledger_on_hand"] else "reserved"
+    if first["on_hand"] is None:
+        raise InvalidInput(f"{first['problem']} (lot {lot} is not in the backup){others}", "movement")
+    column = ("on_hand" if first["on_hand"] != first["ledger_on_hand"]
+              else "reserved" if first["reserved"] != first["ledger_reserved"] else "ledger_hash")
     raise BackupRejected(reader.locate("stock_lot", lot) or f"stock_lot id {lot}",
-                         f"{first[column]} disagrees with the ledger: the movements of lot {lot} add up to "
-                         f"{first['ledger_' + column]}{others}", column)
+                         f"{first['problem']} (lot {lot}){others}", column)
 
 
 def _reset_sequences(conn: Connection) -> None:
