@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlmodel import Session, select
 
 from .errors import PermissionDenied
 from .models import Role, SupplyClass, User, UserPoint
+
+
+Q = TypeVar("Q")
 
 
 @dataclass(frozen=True)
@@ -76,3 +80,16 @@ def require_parent_class(actor: Actor, parent: SupplyClass) -> None:
     if actor.role == Role.AGENCY_OFFICER and parent.agency_id != actor.agency_id:
         raise PermissionDenied(f"class {parent.code} is held by another agency; {actor.name} may put classes "
                                "only under their own agency's classes", "parent")
+
+
+def scoped(query: Q, actor: Actor, point_col: Any, agency_col: Any) -> Q:
+    """``query`` limited to the stock rows the actor may read: warehouse staff their points, officers their agency.
+
+    Every read of lots, movements and their sums goes through this, so a report, an export, a
+    readiness check and a web list show a user the same rows.
+    """
+    if actor.role == Role.WAREHOUSE:
+        return query.where(point_col.in_(sorted(actor.point_ids) or [-1]))  # type: ignore[attr-defined,no-any-return]
+    if actor.role == Role.AGENCY_OFFICER:
+        return query.where(agency_col == (actor.agency_id if actor.agency_id is not None else -1))  # type: ignore[attr-defined,no-any-return]
+    return query

@@ -57,10 +57,10 @@ class Day(fields.Date):
 
 
 class Moment(fields.DateTime):
-    """A date and time between 1900 and 2999."""
+    """A date and time (or, for a query, a whole day) between 1900 and 2999."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> Any:
-        moment = value if isinstance(value, datetime) else super()._deserialize(value, attr, data, **kw)
+        moment = value if isinstance(value, date) else super()._deserialize(value, attr, data, **kw)
         if not FIRST_DAY.year <= moment.year <= LAST_DAY.year:
             raise ValidationError(f"must be a time between {FIRST_DAY.year} and {LAST_DAY.year}")
         return moment
@@ -169,6 +169,12 @@ class SupplyClassIn(_Strip):
     name_en = Text(200)
     agency = Code(required=True)
     parent = Code(allow_none=True)
+
+
+class SupplyClassUpdate(_Strip):
+    name = Name()
+    name_en = Text(200)
+    parent = Str(allow_none=True, validate=validate.Length(max=40))  # "" moves the class to the top
 
 
 class ItemIn(_Strip):
@@ -291,6 +297,17 @@ class HandoverIn(_Strip):
     supply_class = Code(required=True)
     to_agency = Code(required=True)
     reason = Text(500)
+
+
+def bounded(field: fields.Field, value: Any, name: str) -> Any:
+    """One value checked by ``field`` outside a schema (a query option); ``None`` passes when allowed."""
+    if value is None and field.allow_none:
+        return None
+    try:
+        return field.deserialize(value)
+    except ValidationError as exc:
+        reasons = exc.messages if isinstance(exc.messages, list) else [str(exc.messages)]
+        raise InvalidInput(" ".join(str(r) for r in reasons), name) from None
 
 
 def load(schema: type[Schema], data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:

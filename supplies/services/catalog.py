@@ -92,14 +92,16 @@ class SupplyClasses(Service):
 
         Its agency changes only by :meth:`handover`.
         """
+        given = {k: v for k, v in dict(name=name, name_en=name_en, parent=parent).items() if v is not None}
+        data = schemas.load(schemas.SupplyClassUpdate, given, partial=True)
         with self._work() as (s, actor):
             row = by_code(s, SupplyClass, code, "code")
             if not can_write_catalog(actor, row.agency_id):
                 raise PermissionDenied("only an admin or the agency's officer may change its classes", "user")
-            if name is not None:
-                row.name = schemas.load(schemas.SupplyClassIn, dict(code=code, name=name, agency="x"))["name"]
-            if name_en is not None:
-                row.name_en = name_en or None
+            if "name" in data:
+                row.name = data["name"]
+            if "name_en" in data:
+                row.name_en = data["name_en"] or None
             if parent == "":
                 row.parent_id = None  # an empty parent moves the class to the top of the tree
             elif parent is not None:

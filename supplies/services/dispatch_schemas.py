@@ -11,7 +11,7 @@ from marshmallow import ValidationError, fields, post_load, pre_load, validate, 
 from ..errors import InvalidInput
 from ..models.enums import IncidentLevel, IncidentType
 from ..limits import MAX_BALANCE, MAX_ID, MAX_POPULATION
-from ..schemas import Choice, Code, Count, Id, Moment, Name, Qty, RegionCode, RegionPrefix, Str, Text, Whole, _Strip
+from ..schemas import Choice, Code, Id, Moment, Name, Qty, RegionCode, RegionPrefix, Str, Text, Whole, _Strip
 
 STRATEGIES = ("earliest", "optimal")
 

@@ -15,10 +15,9 @@ from sqlmodel import Session, select
 
 from ..errors import InvalidInput
 from ..models import Agency, Item, ReserveTarget, StockLot, StoragePoint, SupplyClass
-from ..permissions import Actor
+from ..permissions import Actor, scoped
 from .base import Service
 from .io_columns import columns, headers, label
-from .stock_queries import _scope
 from .tabular import Sheet, format_of, write_csv, write_xlsx
 
 Target = str | Path | IO[bytes]
@@ -67,7 +66,7 @@ def _stock(s: Session, actor: Actor) -> list[tuple[Any, ...]]:
          .join(Agency, Agency.id == StockLot.agency_id)
          .where(StockLot.on_hand > 0)
          .order_by(StoragePoint.code, Item.code, StockLot.batch))
-    q = _scope(q, actor, StockLot.point_id, StockLot.agency_id)
+    q = scoped(q, actor, StockLot.point_id, StockLot.agency_id)
     return [(*r[:3], r[3] or None, *r[4:], None, None) for r in s.exec(q).all()]
 
 

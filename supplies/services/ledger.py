@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlmodel import Session, select
 

@@ -26,7 +26,7 @@ from ..allocation.arrival import ArrivalModel, eta_hours_array
 from ..allocation.candidates import Destination
 from ..errors import InvalidInput
 from ..models import AdminLevel, IncidentType, Item, NeedNorm, PointStatus, Role, StockLot, StoragePoint
-from ..permissions import require_role
+from ..permissions import Actor, require_role, scoped
 from . import readiness_norms as norms_data
 from .base import ArrivalAwareService, by_code
 from .readiness_geo import table_hours
@@ -39,13 +39,13 @@ _EPS = 1e-9
 class CheckIn(schemas._Strip):
     lat = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
-    population = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100_000_000))
-    hazard = fields.String(allow_none=True, validate=validate.OneOf([h.value for h in IncidentType],
+    population = schemas.Whole(required=True, min=0, max=100_000_000)
+    hazard = schemas.Str(allow_none=True, validate=validate.OneOf([h.value for h in IncidentType],
                                                                    error="must be one of: {choices}"))
     hours = fields.Float(load_default=12.0, validate=validate.Range(min=0, max=24 * 30))
     days = fields.Float(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False, max=365))
     point = schemas.Code(allow_none=True)
-    region_code = schemas.Text(20)
+    region_code = schemas.RegionPrefix()
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ class _Stock:
     """Free, unexpired stock of the linked items at active points, grouped by point, item, lead time
     and mode: read once in one query and reused for every destination."""
 
-    def __init__(self, s: Session, item_codes: set[str], today: date) -> None:
+    def __init__(self, s: Session, actor: Actor, item_codes: set[str], today: date) -> None:
         q = (select(StockLot.point_id, Item.code, StockLot.lead_time_hours, StockLot.mode,
                     func.sum(StockLot.on_hand - StockLot.reserved))
              .join(Item, Item.id == StockLot.item_id)
@@ -176,6 +176,7 @@ class _Stock:
                     StoragePoint.status == PointStatus.ACTIVE.value,
                     or_(StockLot.expires_on.is_(None), StockLot.expires_on >= today))  # type: ignore[union-attr,operator]
              .group_by(StockLot.point_id, Item.code, StockLot.lead_time_hours, StockLot.mode))
+        q = scoped(q, actor, StockLot.point_id, StockLot.agency_id)  # what the reader may see, no more
         rows = s.exec(q).all() if item_codes else []
         point_ids = sorted({r[0] for r in rows})
         info = {pid: (code, name, lat, lon) for pid, code, name, lat, lon in s.exec(
@@ -225,11 +226,11 @@ class Readiness(ArrivalAwareService):
         """
         data = schemas.load(CheckIn, dict(lat=lat, lon=lon, population=population, hazard=hazard, hours=hours,
                                           days=days, point=point, region_code=region_code))
-        with self._work(write=False) as (s, _):
+        with self._work(write=False) as (s, actor):
             dest = _destination(s, data)
             rows, shipped = norms_data.active(s, data.get("hazard"))
             needs = _needs(rows, data.get("hazard"))
-            stock = _Stock(s, {c for n in needs for c in n.items}, date.today())
+            stock = _Stock(s, actor, {c for n in needs for c in n.items}, date.today())
             table = table_hours(s, [dest])[0]
         eta = stock.eta(self.arrival, dest, table)
         units = stock.reachable_units(eta, data["hours"])
@@ -251,11 +252,11 @@ class Readiness(ArrivalAwareService):
                                           region_code=region_code))
         if level not in [lv.value for lv in AdminLevel]:
             raise InvalidInput(f"must be one of: {', '.join(lv.value for lv in AdminLevel)}", "level")
-        with self._work(write=False) as (s, _):
+        with self._work(write=False) as (s, actor):
             towns = _townships(s, level, data.get("region_code"))
             rows, _shipped = norms_data.active(s, data.get("hazard"))
             needs = _needs(rows, data.get("hazard"))
-            stock = _Stock(s, {c for n in needs for c in n.items}, date.today())
+            stock = _Stock(s, actor, {c for n in needs for c in n.items}, date.today())
             tables = table_hours(s, [t[1] for t in towns])
         model, out = self.arrival, []
         index = {c: i for i, c in enumerate(stock.item_codes)}

@@ -20,25 +20,25 @@ STATUSES = ("sourced", "assumed", "local")   # local: set or changed by the depa
 
 
 class NormIn(schemas._Strip):
-    need = fields.String(required=True, validate=[validate.Length(min=1, max=40),
+    need = schemas.Str(required=True, validate=[validate.Length(min=1, max=40),
                                                   validate.Regexp(r"^[a-z0-9_]+$", error="use lower-case letters, "
                                                                   "digits and _ (e.g. shelter, water)")])
     amount_per_person = fields.Float(required=True, validate=validate.Range(min=0))
-    unit = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    basis = fields.String(load_default="once", validate=validate.OneOf(BASES, error="must be one of: {choices}"))
+    unit = schemas.Str(required=True, validate=validate.Length(min=1, max=20))
+    basis = schemas.Str(load_default="once", validate=validate.OneOf(BASES, error="must be one of: {choices}"))
     name_zh = schemas.Text(100)
     name_en = schemas.Text(100)
-    hazard = fields.String(allow_none=True, validate=validate.OneOf([h.value for h in IncidentType],
+    hazard = schemas.Str(allow_none=True, validate=validate.OneOf([h.value for h in IncidentType],
                                                                    error="must be one of: {choices}"))
     source = schemas.Text(1000)
 
 
 class LinkIn(schemas._Strip):
-    need = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    need = schemas.Str(required=True, validate=validate.Length(min=1, max=40))
     item = schemas.Code(required=True)
     amount_per_unit = fields.Float(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False,
                                                                                error="must be more than 0"))
-    hazard = fields.String(allow_none=True, validate=validate.OneOf([h.value for h in IncidentType],
+    hazard = schemas.Str(allow_none=True, validate=validate.OneOf([h.value for h in IncidentType],
                                                                    error="must be one of: {choices}"))
 
 

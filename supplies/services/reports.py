@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import fields, validate
+from marshmallow import validate
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
@@ -22,12 +22,11 @@ from .. import schemas
 from ..config import DEFAULT_TIMEZONE
 from ..errors import InvalidInput
 from ..models import Agency, Item, Movement, MovementKind, PointStatus, ReserveMode, ReserveTarget, StockLot
-from ..models import StoragePoint, SupplyClass
-from ..permissions import Actor
+from ..models import AdminLevel, StoragePoint, SupplyClass
+from ..permissions import Actor, scoped
 from .base import Service, by_code
 from .catalog import _descendant_ids
 from .report_output import Col, Report
-from .stock_queries import _scope
 
 ENV_TIMEZONE = "SUPPLIES_TIMEZONE"
 
@@ -55,17 +54,17 @@ _KIND_COLUMN = {str(k): (col.key, sign) for col, kinds, sign in _FLOWS for k in 
 
 
 class ReportIn(schemas._Strip):
-    since = fields.Date(allow_none=True)
-    until = fields.Date(allow_none=True)
+    since = schemas.Day(allow_none=True)
+    until = schemas.Day(allow_none=True)
     point = schemas.Code(allow_none=True)
     item = schemas.Code(allow_none=True)
     supply_class = schemas.Code(allow_none=True)
     agency = schemas.Code(allow_none=True)
-    region_code = schemas.Text(20)
-    level = fields.String(allow_none=True)
-    days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650))
-    valid_for_days = fields.Integer(load_default=0, validate=validate.Range(min=0, max=3650))
-    tz = fields.String(allow_none=True)
+    region_code = schemas.RegionPrefix()
+    level = schemas.Choice(AdminLevel, allow_none=True)
+    days = schemas.Days(load_default=90)
+    valid_for_days = schemas.Days(load_default=0)
+    tz = schemas.Str(allow_none=True, validate=validate.Length(max=60))
 
 
 @dataclass
@@ -96,7 +95,7 @@ class _Filter:
             owner = by_code(s, Agency, d["agency"], "agency").id
             q = q.where(item_col.in_(select(Item.id).join(SupplyClass, SupplyClass.id == Item.class_id)
                                      .where(SupplyClass.agency_id == owner)))
-        return _scope(q, self.actor, point_col, agency_col)
+        return scoped(q, self.actor, point_col, agency_col)
 
 
 class _Names:
@@ -250,10 +249,11 @@ class Reports(Service):
                          StoragePoint.status == PointStatus.ACTIVE.value,
                          (StockLot.expires_on.is_(None)) | (StockLot.expires_on >= good_on))  # type: ignore[union-attr,operator]
                   .group_by(StockLot.item_id, StockLot.point_id))
-            stock = s.exec(sq).all() if item_ids else []
+            stock = s.exec(scoped(sq, actor, StockLot.point_id, StockLot.agency_id)).all() if item_ids else []
             cq = (select(StockLot.item_id, func.sum(StockLot.unit_cost * StockLot.on_hand), func.sum(StockLot.on_hand))
                   .where(StockLot.item_id.in_(item_ids), StockLot.unit_cost.is_not(None), StockLot.on_hand > 0)  # type: ignore[attr-defined,union-attr]
                   .group_by(StockLot.item_id))
+            cq = scoped(cq, actor, StockLot.point_id, StockLot.agency_id)
             cost = {i: float(v) / float(n) for i, v, n in s.exec(cq).all() if n} if item_ids else {}
         at_point = {(i, p): int(n) for i, p, n in stock}
         by_item: dict[int, list[tuple[str | None, int]]] = defaultdict(list)
@@ -351,7 +351,11 @@ def _target_filter(f: _Filter, q):  # type: ignore[no-untyped-def]
             StoragePoint.region_code.startswith(region)))) | ReserveTarget.region_code.startswith(region))  # type: ignore[union-attr]
     if d.get("level"):
         q = q.where(ReserveTarget.point_id.in_(select(StoragePoint.id).where(StoragePoint.level == d["level"])))  # type: ignore[union-attr]
-    return q
+    # Targets in the reader's scope: warehouse staff see their points' targets (a region's sum
+    # would count other points' stock), officers the targets of their agency's items.
+    owner = (select(SupplyClass.agency_id).join(Item, Item.class_id == SupplyClass.id)
+             .where(Item.id == ReserveTarget.item_id).correlate(ReserveTarget).scalar_subquery())
+    return scoped(q, f.actor, ReserveTarget.point_id, owner)
 
 
 def _layout(by: tuple[str, ...] | list[str]) -> dict[str, Any]:

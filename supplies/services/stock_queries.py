@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
+from .. import schemas
 from ..errors import InvalidInput
-from ..models import Agency, Item, Movement, Role, StockLot, StoragePoint, SupplyClass, User
-from ..permissions import Actor
+from ..limits import MAX_ID
+from ..models import Agency, Item, Movement, StockLot, StoragePoint, SupplyClass, User
+from ..permissions import Actor, scoped
+from ..schemas import bounded
 from .base import by_code
 from .catalog import _descendant_ids
 from .stock_summary import GROUPS, SummaryRow, per_id_totals, summary_rows
@@ -91,8 +93,7 @@ class StockQueries:
             q = _filters(s, q, actor, point=point, item=item, supply_class=supply_class, agency=agency,
                          region_code=region_code, level=level)
             if expiring_within_days is not None:
-                if expiring_within_days < 0:
-                    raise InvalidInput("must be 0 or more", "expiring_within_days")
+                expiring_within_days = bounded(schemas.Days(), expiring_within_days, "expiring_within_days")
                 q = q.where(StockLot.expires_on.is_not(None),  # type: ignore[union-attr]
                             StockLot.expires_on <= date.today() + timedelta(days=expiring_within_days))
                 q = q.order_by(StockLot.expires_on, StoragePoint.code, Item.code)
@@ -101,7 +102,8 @@ class StockQueries:
             if with_stock_only:
                 q = q.where(StockLot.on_hand > 0)
             if limit is not None:
-                q = q.limit(limit).offset(offset)
+                q = q.limit(bounded(schemas.Whole(min=0, max=MAX_ID), limit, "limit"))
+                q = q.offset(bounded(schemas.Whole(min=0, max=MAX_ID), offset, "offset"))
             return [LotView(*row) for row in s.exec(q).all()]
 
     def expiring(self, days: int = 30, **filters: Any) -> list[LotView]:
@@ -129,6 +131,10 @@ class StockQueries:
                since: date | datetime | None = None, until: date | datetime | None = None,
                kinds: tuple[str, ...] | None = None, limit: int | None = None) -> list[LedgerLine]:
         """The ledger of a lot, item or point over a period, oldest first."""
+        lot_id = bounded(schemas.Id(allow_none=True), lot_id, "lot_id")
+        limit = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), limit, "limit")
+        since = bounded(schemas.Moment(allow_none=True), since, "since")
+        until = bounded(schemas.Moment(allow_none=True), until, "until")
         with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
             q = (select(Movement.id, Movement.at, Movement.kind, Item.code, StoragePoint.code, StockLot.batch,
                         Agency.code, Movement.qty, Movement.reserved_delta, Movement.balance_after, User.name,
@@ -150,7 +156,7 @@ class StockQueries:
                 q = q.where(Movement.at < _as_datetime(until, end=True))
             if kinds:
                 q = q.where(Movement.kind.in_(kinds))  # type: ignore[attr-defined]
-            q = _scope(q, actor, Movement.point_id, Movement.agency_id)
+            q = scoped(q, actor, Movement.point_id, Movement.agency_id)
             q = q.order_by(Movement.at, Movement.id)
             if limit is not None:
                 q = q.limit(limit)
@@ -194,16 +200,7 @@ def _filters(s: Session, q, actor: Actor, *, point, item, supply_class, agency, 
         q = q.where(StoragePoint.region_code.startswith(region_code))  # type: ignore[union-attr]
     if level:
         q = q.where(StoragePoint.level == level)
-    return _scope(q, actor, StockLot.point_id, StockLot.agency_id)
-
-
-def _scope(q, actor: Actor, point_col, agency_col):  # type: ignore[no-untyped-def]
-    """Restrict reads to the actor's scope: warehouse staff their points, officers their agency."""
-    if actor.role == Role.WAREHOUSE:
-        return q.where(point_col.in_(actor.point_ids or {-1}))
-    if actor.role == Role.AGENCY_OFFICER:
-        return q.where(agency_col == (actor.agency_id if actor.agency_id is not None else -1))
-    return q
+    return scoped(q, actor, StockLot.point_id, StockLot.agency_id)
 
 
 def _as_datetime(value: date | datetime, *, end: bool = False) -> datetime:

@@ -22,10 +22,11 @@ def region(inv: supplies.Inventory) -> supplies.Inventory:
     inv.catalog.load_standard("CIV")
     inv.points.add("A", "就地储备点", level="township", lat=30.0, lon=110.0, region_code="420102001")
     inv.points.add("B", "一度之外", level="county", lat=31.0, lon=110.0, region_code="420102")
-    inv.points.add("C", "五度之外", level="city", lat=35.0, lon=110.0, region_code="4201")
+    inv.points.add("C", "五度之外", level="city", lat=35.0, lon=110.0, region_code="420100")
     inv.stock.receive("A", "PLAN14:3.01", 20, batch="a")                  # 20 x 12 m2 at the place itself
     inv.stock.receive("A", "PLAN14:3.05", 50, batch="a")                  # 50 quilts
-    inv.stock.receive("A", "PLAN14:3.05", 500, batch="old", expires_on="2020-01-01")   # expired: never counts
+    inv.stock.receive("A", "PLAN14:3.05", 500, batch="old", expires_on="2020-01-01",  # expired: never counts
+                      historical=True)
     inv.stock.receive("B", "PLAN14:3.02", 10, batch="b")                  # 10 x 36 m2, 4.89 h away
     inv.stock.receive("C", "PLAN14:3.01", 100, batch="c")                 # 20.5 h away
     inv.stock.receive("A", "PLAN14:3.08", 80, batch="deal", mode="agreement", lead_time_hours=12)  # 13 h
