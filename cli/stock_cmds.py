@@ -54,11 +54,13 @@ def _changed(app: App, action: str, change: Any, **fields: Any) -> None:
               help="Hours an agreement or capacity reserve needs before it can leave.")
 @click.option("--unit-cost", type=float, metavar="YUAN", help="Cost of one unit.")
 @click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Check that this agency holds the item's class.")
+@click.option("--historical", is_flag=True,
+              help="Record stock received in the past: allows an expiry date before today.")
 @_notes
 @pass_app
 def stock_receive(app: App, point: str, item: str, qty: int, lot: str | None, expires: datetime | None,
                   mode: str, lead_time_hours: float, unit_cost: float | None, agency: str | None,
-                  reference: str | None, reason: str | None) -> None:
+                  historical: bool, reference: str | None, reason: str | None) -> None:
     """Receive stock into a lot (入库).
 
     \b
@@ -67,7 +69,7 @@ def stock_receive(app: App, point: str, item: str, qty: int, lot: str | None, ex
     """
     change = app.inventory().stock.receive(point, item, qty, batch=lot, expires_on=_day(expires), mode=mode,
                                            lead_time_hours=lead_time_hours, unit_cost=unit_cost, agency=agency,
-                                           reference=reference, reason=reason)
+                                           reference=reference, reason=reason, historical=historical)
     _changed(app, "received", change, point=point, item=item, lot=lot)
 
 
@@ -122,16 +124,20 @@ def stock_adjust(app: App, point: str, item: str, counted: int, lot: str | None,
 @click.option("--item", required=True, metavar="CODE", shell_complete=ITEM, help="Item code.")
 @click.option("--qty", required=True, type=int, help="Units moved.")
 @click.option("--lot", metavar="BATCH", help="From this batch (default: earliest expiry first).")
+@click.option("--to-lot", metavar="BATCH",
+              help="File the stock under this batch at the destination (when its own batch code is taken there "
+                   "by stock of another expiry or mode).")
 @_notes
 @pass_app
 def stock_transfer(app: App, from_point: str, to_point: str, item: str, qty: int, lot: str | None,
-                   reference: str | None, reason: str | None) -> None:
+                   to_lot: str | None, reference: str | None, reason: str | None) -> None:
     """Move free stock between points.
 
-    Lots keep their batch, expiry and reserve mode.
+    Lots keep their batch, expiry and reserve mode; a transfer into a destination batch of the
+    same code but another expiry or mode is refused (exit 3): give --to-lot.
     """
-    change = app.inventory().stock.transfer(from_point, to_point, item, qty, batch=lot, reference=reference,
-                                            reason=reason)
+    change = app.inventory().stock.transfer(from_point, to_point, item, qty, batch=lot, to_batch=to_lot,
+                                            reference=reference, reason=reason)
     _changed(app, "moved", change, from_point=from_point, to_point=to_point, item=item, lot=lot)
 
 

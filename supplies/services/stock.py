@@ -130,7 +130,8 @@ class Stock(StockQueries, Service):
             for src, take in sources:
                 target = open_lot(s, dest, src.item_id, cls, data.get("to_batch") or src.batch, mode=src.mode,  # type: ignore[arg-type]
                                   expires_on=src.expires_on, lead_time_hours=src.lead_time_hours,
-                                  unit_cost=src.unit_cost, fields=("to_batch", "to_batch"), error=RuleViolation)
+                                  unit_cost=src.unit_cost, fields=("to_batch", "to_batch"), error=RuleViolation,
+                                  where=dest.code)
                 out = post(s, src, MovementKind.TRANSFER_OUT, qty=-take, actor_id=actor.id,
                            reference=data.get("reference"), reason=data.get("reason"), related_lot_id=target.id)
                 inn = post(s, target, MovementKind.TRANSFER_IN, qty=take, actor_id=actor.id,
@@ -246,7 +247,7 @@ def check_expiry(expires_on: date | None, field: str, *, historical: bool) -> No
 def open_lot(s: Session, point: StoragePoint, item_id: int, cls: SupplyClass, batch: str, *, mode: str,
              expires_on: date | None, lead_time_hours: float, unit_cost: Decimal | None,
              expiry_given: bool = True, fields: tuple[str, str] = ("mode", "expires_on"),
-             error: type[SuppliesError] = InvalidInput) -> StockLot:
+             error: type[SuppliesError] = InvalidInput, where: str = "") -> StockLot:
     """The locked lot (point, item, batch) to add stock to, created if new; refused if held on other terms.
 
     ``expiry_given=False`` means the caller did not say (a receipt without a date): the lot's
@@ -263,7 +264,7 @@ def open_lot(s: Session, point: StoragePoint, item_id: int, cls: SupplyClass, ba
         return lot
     lot = lock_lot(s, lot.id)  # type: ignore[arg-type]
     same_terms(lot, mode=mode, expires_on=expires_on if expiry_given else lot.expires_on, mode_field=fields[0],
-               expiry_field=fields[1], where=point.code, error=error)
+               expiry_field=fields[1], where=where, error=error)
     return lot
 
 

@@ -67,7 +67,7 @@ def test_catalog_import_and_export(run: Cli, tmp_path: Path) -> None:
 
 
 def test_reports(run: Cli, county: supplies.Inventory, tmp_path: Path) -> None:
-    county.stock.receive("CK-01", "QUILT", 300, batch="Q", expires_on="2020-01-01")
+    county.stock.receive("CK-01", "QUILT", 300, batch="Q", expires_on="2020-01-01", historical=True)
     county.stock.receive("TS-01", "TENT12", 12)
     county.stock.issue("TS-01", "TENT12", 2)
     county.targets.set("TENT12", 50, point="TS-01")

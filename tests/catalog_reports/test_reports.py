@@ -139,7 +139,7 @@ def test_csv_and_json_carry_the_same_numbers(busy: supplies.Inventory, tmp_path:
 
 def test_stock_report_adds_up_the_lots(busy: supplies.Inventory) -> None:
     county = busy
-    county.stock.receive("TS-02", "QUILT", 9, batch="OLD", expires_on="2020-01-01")
+    county.stock.receive("TS-02", "QUILT", 9, batch="OLD", expires_on="2020-01-01", historical=True)
     report = county.reports.stock()
     lots = county.stock.lots()
     assert report.totals()["on_hand"] == sum(lot.on_hand for lot in lots)
@@ -151,7 +151,7 @@ def test_stock_report_adds_up_the_lots(busy: supplies.Inventory) -> None:
 
 def test_expiry_report_lists_what_to_rotate_first(county: supplies.Inventory) -> None:
     today = date.today()
-    county.stock.receive("CK-01", "QUILT", 10, batch="GONE", expires_on=today - timedelta(days=3))
+    county.stock.receive("CK-01", "QUILT", 10, batch="GONE", expires_on=today - timedelta(days=3), historical=True)
     county.stock.receive("CK-01", "QUILT", 20, batch="SOON", expires_on=today + timedelta(days=10))
     county.stock.receive("TS-01", "QUILT", 90, batch="SOON2", expires_on=today + timedelta(days=10))
     county.stock.receive("TS-01", "TENT12", 5, batch="LATER", expires_on=today + timedelta(days=80))
@@ -166,7 +166,8 @@ def test_expiry_report_lists_what_to_rotate_first(county: supplies.Inventory) ->
 
 def test_gap_report_gives_the_procurement_that_closes_each_gap(stocked: supplies.Inventory) -> None:
     county = stocked
-    county.stock.receive("TS-02", "QUILT", 30, batch="OLD", expires_on="2020-01-01")     # expired: no reserve
+    county.stock.receive("TS-02", "QUILT", 30, batch="OLD", expires_on="2020-01-01",  # expired: no reserve
+                         historical=True)
     county.points.reopen("TS-03")
     county.stock.receive("TS-03", "QUILT", 7, batch="X")
     county.points.close("TS-03")                                 # stock at a closed point is no reserve

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import DateField, DecimalField, FloatField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, DecimalField, FloatField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 import supplies
@@ -71,6 +71,8 @@ class ReceiveForm(SecureForm):
     lead_time_hours = FloatField(_l("Lead time (hours)"), default=0.0, validators=[Optional(), NumberRange(min=0)],
                                  description=_l("For agreement and capacity reserves: hours until the supplier delivers."))
     unit_cost = DecimalField(_l("Unit cost"), places=2, validators=[Optional(), NumberRange(min=0)])
+    historical = BooleanField(_l("Historical record"),
+                              description=_l("Stock received in the past: allows an expiry date before today."))
     reference = _reference()
     reason = _reason()
 
@@ -92,6 +94,9 @@ class TransferForm(SecureForm):
     item = _item()
     batch = _batch(_FEFO)
     qty = _qty()
+    to_batch = StringField(_l("Batch at the destination"), validators=[Optional(), Length(max=60)],
+                           description=_l("Only when the destination holds this batch code with another "
+                                          "expiry or reserve mode."))
     reference = _reference()
     reason = _reason()
 
@@ -136,7 +141,8 @@ def _text(value: Any) -> str | None:
 def _receive(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
     return inv.stock.receive(d["point"], d["item"], d["qty"], batch=d["batch"] or "", expires_on=d["expires_on"],
                              mode=d["mode"], lead_time_hours=d["lead_time_hours"] or 0.0,
-                             unit_cost=d["unit_cost"], reference=_text(d["reference"]), reason=_text(d["reason"]))
+                             unit_cost=d["unit_cost"], reference=_text(d["reference"]), reason=_text(d["reason"]),
+                             historical=bool(d.get("historical")))
 
 
 def _issue(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
@@ -146,7 +152,8 @@ def _issue(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
 
 def _transfer(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
     return inv.stock.transfer(d["point"], d["to_point"], d["item"], d["qty"], batch=d["batch"],
-                              reference=_text(d["reference"]), reason=_text(d["reason"]))
+                              to_batch=_text(d.get("to_batch")), reference=_text(d["reference"]),
+                              reason=_text(d["reason"]))
 
 
 def _adjust(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
