@@ -47,10 +47,9 @@ class Day(fields.Date):
     """A calendar date between 1900-01-01 and 2999-12-31."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> Any:
-        if isinstance(value, date) and not isinstance(value, datetime):
-            day = value
-        else:
-            day = super()._deserialize(value, attr, data, **kw)
+        if isinstance(value, datetime):
+            raise ValidationError("must be a date (YYYY-MM-DD), not a date and time")
+        day = value if isinstance(value, date) else super()._deserialize(value, attr, data, **kw)
         if not FIRST_DAY <= day <= LAST_DAY:
             raise ValidationError(f"must be a date between {FIRST_DAY} and {LAST_DAY}")
         return day

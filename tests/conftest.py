@@ -9,10 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import supplies
+
+# `make test` runs a bounded number of examples per property; HYPOTHESIS_PROFILE=deep hunts longer.
+settings.register_profile("deep", max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PG_SERVER = os.environ.get("SUPPLIES_TEST_POSTGRES_URL")
 BACKEND = "postgresql" if PG_SERVER else "sqlite"

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from ..db import unit_of_work
 from ..errors import InvalidInput, NotFound, RuleViolation
+from ..limits import bad_character
 from ..permissions import Actor, load_actor
 
 if TYPE_CHECKING:
@@ -60,9 +62,16 @@ def by_code(session: Session, model: type[M], code: str | None, field: str) -> M
     """The row of ``model`` whose ``code`` is given, or :class:`NotFound` naming ``field``."""
     if code is None:
         raise InvalidInput("is required", field)
+    what = model.__tablename__.replace("_", " ")  # type: ignore[attr-defined]
+    if not isinstance(code, str):
+        raise InvalidInput(f"must be the code of a {what} (text), not {type(code).__name__}", field)
+    if len(code) > 40 or bad_character(code):
+        raise NotFound(f"no {what} with code {code[:40]!r}{'...' if len(code) > 40 else ''}", field)
     row = session.exec(select(model).where(model.code == code)).one_or_none()  # type: ignore[attr-defined]
     if row is None:
-        raise NotFound(f"no {model.__tablename__.replace('_', ' ')} with code {code!r}", field)  # type: ignore[attr-defined]
+        hint = session.exec(select(model.code).where(  # type: ignore[attr-defined]
+            func.lower(model.code) == code.lower())).first()  # type: ignore[attr-defined]
+        raise NotFound(f"no {what} with code {code!r}" + (f" (did you mean {hint}?)" if hint else ""), field)
     return row
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from .. import schemas
 from ..errors import InvalidInput
 from ..limits import MAX_ID
-from ..models import Agency, Item, Movement, StockLot, StoragePoint, SupplyClass, User
+from ..models import AdminLevel, Agency, Item, Movement, StockLot, StoragePoint, SupplyClass, User
 from ..permissions import Actor, scoped
 from ..schemas import bounded
 from .base import by_code
@@ -186,7 +186,20 @@ def _lot_select():  # type: ignore[no-untyped-def]
             .join(StoragePoint, StoragePoint.id == StockLot.point_id))
 
 
-def _filters(s: Session, q, actor: Actor, *, point, item, supply_class, agency, region_code, level):  # type: ignore[no-untyped-def]
+class LotFilterIn(schemas._Strip):
+    point = schemas.Code(allow_none=True)
+    item = schemas.Code(allow_none=True)
+    supply_class = schemas.Code(allow_none=True)
+    agency = schemas.Code(allow_none=True)
+    region_code = schemas.RegionPrefix()
+    level = schemas.Choice(AdminLevel, allow_none=True)
+
+
+def _filters(s: Session, q, actor: Actor, **given):  # type: ignore[no-untyped-def]
+    """``q`` narrowed by the filters a caller gave (checked first) and by the actor's scope."""
+    f = schemas.load(LotFilterIn, given)
+    point, item, supply_class, agency = f.get("point"), f.get("item"), f.get("supply_class"), f.get("agency")
+    region_code, level = f.get("region_code"), f.get("level")
     if point:
         q = q.where(StockLot.point_id == by_code(s, StoragePoint, point, "point").id)
     if item:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import abort, flash, has_request_context, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
@@ -17,6 +17,7 @@ from wtforms import Form
 
 import supplies
 from supplies.errors import SuppliesError
+from supplies.limits import MAX_ID
 from supplies.models import Role
 
 from ..auth import acting, login_manager
@@ -89,6 +90,9 @@ class SecureView(Guarded, BaseView):
     """A plain page of the admin (forms, dashboard) that needs log-in and a role."""
 
 
+_MAX_PAGE = 100_000
+
+
 class SecureModelView(Guarded, ModelView):
     """A list (and maybe form) over a table or a read-only row mapping.
 
@@ -136,6 +140,27 @@ class SecureModelView(Guarded, ModelView):
         """Restrict a query to what the logged-in user may see (override per view)."""
         return query
 
+    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+        refused = super()._handle_view(name, **kwargs)
+        if refused is None and name == "index_view" and "export_type" in request.args:
+            # Flask-Admin's export links repeat every query argument after their own export_type.
+            args = request.args.to_dict(flat=False)
+            del args["export_type"]
+            return redirect(url_for(".index_view", **args))
+        return refused
+
+    def _get_list_extra_args(self) -> Any:
+        # A page, size or sort column typed into the URL is clamped, not passed to the database
+        # (page=9223372036854775807 overflowed SQLite's integers); the export's own argument is
+        # not carried into the list's links, where the template passes it again.
+        args = super()._get_list_extra_args()
+        args.page = min(max(args.page or 0, 0), _MAX_PAGE)
+        args.page_size = min(max(args.page_size or 0, 0), max(self.page_size_options or (self.page_size,)))
+        if args.sort is not None and not 0 <= args.sort < len(self._list_columns or ()):
+            args.sort = None
+        args.extra_args = {k: v for k, v in (args.extra_args or {}).items() if k != "export_type"}
+        return args
+
     def get_query(self) -> Any:
         return self.scope(super().get_query())
 
@@ -147,6 +172,8 @@ class SecureModelView(Guarded, ModelView):
         try:
             key = int(id)
         except (TypeError, ValueError):
+            return None
+        if not 1 <= key <= MAX_ID:  # no row has such an id, and the database could not compare it
             return None
         return self.get_query().filter(pk == key).one_or_none()
 

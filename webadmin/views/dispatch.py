@@ -11,11 +11,18 @@ from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from wtforms import (FloatField, IntegerField, SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 import supplies
 from supplies.errors import SuppliesError
+from supplies.limits import MAX_ID
 from supplies.models import DispatchRequest, Incident, RequestLine, Role, StoragePoint
 from supplies.services.dispatch_states import actions_from
 
@@ -183,7 +190,7 @@ class RequestView(SecureModelView):
     @expose("/details/")
     def details_view(self) -> Any:
         id_ = request.args.get("id", type=int)
-        if id_ is None:
+        if id_ is None or not 1 <= id_ <= MAX_ID:
             return redirect(self.get_url(".index_view"))
         inv = acting()
         try:

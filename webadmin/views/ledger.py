@@ -14,12 +14,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from supplies.limits import MAX_ID
 from supplies.models import Agency, Item, Movement, StockLot, StoragePoint, User
 
 from .. import labels
 from ..converters import to_local
 from .base import ReadOnlyModelView
-from .rows import RowBase, agency_options, code_filters, item_options, own_point_options, row_table
+from .rows import (
+    RowBase,
+    agency_options,
+    code_filters,
+    item_options,
+    own_point_options,
+    row_table,
+)
 from .stock import scope_stock
 
 _ledger_rows = row_table(
@@ -78,14 +86,10 @@ class LedgerView(ReadOnlyModelView):
         return scope_stock(query, LedgerRow.point_id, LedgerRow.agency_id)
 
     def get_query(self) -> Any:
-        query = super().get_query()
-        lot = request.args.get("lot", type=int)
-        return query.filter(LedgerRow.lot_id == lot) if lot else query
+        return _of_lot(super().get_query())
 
     def get_count_query(self) -> Any:
-        query = super().get_count_query()
-        lot = request.args.get("lot", type=int)
-        return query.filter(LedgerRow.lot_id == lot) if lot else query
+        return _of_lot(super().get_count_query())
 
     @expose("/export/<export_type>/")
     def export(self, export_type: str) -> Any:
@@ -136,3 +140,11 @@ class LedgerView(ReadOnlyModelView):
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
+
+
+def _of_lot(query: Any) -> Any:
+    """The ledger of one lot when ``?lot=ID`` asks for it (an id no lot can have shows nothing)."""
+    lot = request.args.get("lot", type=int)
+    if lot is None:
+        return query
+    return query.filter(LedgerRow.lot_id == (lot if 1 <= lot <= MAX_ID else -1))

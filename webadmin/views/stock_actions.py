@@ -18,11 +18,27 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, DecimalField, FloatField, HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 import supplies
 from supplies.errors import SuppliesError
+from supplies.limits import MAX_ID
 from supplies.models import Item, PointStatus, Role, StoragePoint, SupplyClass
 
 from .. import labels
@@ -279,7 +295,7 @@ def _lot(value: str | None) -> LotRow | None:
         lot_id = int(value) if value else None
     except ValueError:
         return None
-    if lot_id is None:
+    if lot_id is None or not 1 <= lot_id <= MAX_ID:
         return None
     q = scope_stock(select(LotRow).where(LotRow.id == lot_id), LotRow.point_id, LotRow.agency_id)
     return session().execute(q).scalar_one_or_none()
