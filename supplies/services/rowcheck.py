@@ -84,8 +84,8 @@ class ImportRefused(ImportRejected, PermissionDenied):
 class ProblemLog:
     """The problems of one import as they are found: all counted, the first by row and column kept."""
 
-    def __init__(self, limit: int = MAX_PROBLEMS) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_PROBLEMS if limit is None else limit
         self.kept: list[Problem] = []
         self.count = 0
         self.refused = False
