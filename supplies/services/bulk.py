@@ -61,7 +61,7 @@ class BulkResult:
     movements: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Lot:
     id: int | None
     point_id: int
@@ -106,9 +106,9 @@ class BulkReceipt:
         # Over the whole file, a few bytes a row: the lots this import opened (ids ascending) with
         # their first rows, the lots it added to that were there before, and a hash of each row
         # to find the rows given twice.
-        self._new_ids, self._new_rows = array("q"), array("q")
+        self._new_ids, self._new_rows = array("q"), array("i")
         self._old_ids = array("q")
-        self._row_hashes, self._hashed_rows = array("q"), array("q")
+        self._row_hashes, self._hashed_rows = array("q"), array("i")
         self._movements = 0
 
     def _h(self, key: str) -> str:
@@ -194,20 +194,20 @@ class BulkReceipt:
         import numpy as np
 
         hashes = np.frombuffer(self._row_hashes, dtype=np.int64)
-        if hashes.size < 2:
-            return []
-        order = np.argsort(hashes, kind="stable")   # stable: the first of equal rows comes first
+        order = np.argsort(hashes, kind="stable")   # stable: of equal rows the first comes first
         ranked = hashes[order]
-        starts = np.ones(ranked.size, dtype=bool)
-        starts[1:] = ranked[1:] != ranked[:-1]
-        if starts.all():
-            return []
-        first_of_run = np.maximum.accumulate(np.where(starts, np.arange(ranked.size), 0))
-        rows = np.frombuffer(self._hashed_rows, dtype=np.int64)
-        return [Problem(int(rows[order[k]]), None,
-                        f"repeats row {int(rows[order[first_of_run[k]]])} (the same point, item, batch, quantity "
-                        "and reference): merge the two rows, or give each its own reference")
-                for k in np.flatnonzero(~starts)]
+        repeats = np.flatnonzero(ranked[1:] == ranked[:-1]) + 1
+        rows = self._hashed_rows
+        problems = []
+        first = previous = -2
+        for k in repeats.tolist():
+            if k != previous + 1:   # a new run of equal rows: it starts just before its first repeat
+                first = k - 1
+            previous = k
+            problems.append(Problem(rows[int(order[k])], None, f"repeats row {rows[int(order[first])]} (the same point, "
+                                    "item, batch, quantity and reference): merge the two rows, or give each its "
+                                    "own reference"))
+        return problems
 
     def _match_lots(self, keys: list[tuple[int, int, str] | None], meta: list[tuple[int, int] | None]) -> list[Problem]:
         """Find each row's lot (existing, or new from an earlier row) and check they agree on their terms."""
@@ -284,7 +284,7 @@ class BulkReceipt:
             done += len(chunk)
             _tick(progress, done, total)
         self._movements += len(movements)
-        self._lots, self._lot_of_row = {}, []
+        self.rows, self.cols, self._lots, self._lot_of_row = (), {}, {}, []
 
     def result(self) -> BulkResult:
         """What all the chunks applied so far wrote."""

@@ -24,7 +24,8 @@ from .sheet_reader import Cell, CellProblem, Row, SheetReader, UnreadableRow
 from .tabular import Source, cell_text
 
 Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, done, total)``; stages are ``checking`` and ``writing``."""
+"""Called as ``progress(stage, done, total)``: ``checking`` as rows are checked (a stock file's rows are
+also written then, in the open transaction; ``total`` is an estimate until the end), ``writing`` when done."""
 
 __all__ = ["ImportRefused", "ImportRejected", "ImportResult", "Imports", "Problem", "Progress"]
 
@@ -149,13 +150,17 @@ class Imports(Service):
             try:
                 while chunk := list(islice(header.rows, _CHUNK_ROWS)):
                     numbers = [n for n, _ in chunk]
-                    values, problems = validator.check(header.present, numbers, header.columns([r for _, r in chunk]))
+                    cells = header.columns([r for _, r in chunk])
+                    del chunk   # one chunk in memory at a time: its cells, then its values
+                    values, problems = validator.check(header.present, numbers, cells)
+                    del cells
                     log.extend(problems)
                     log.extend(receipt.check(numbers, values, {p.row for p in problems}))
                     # Written even after a problem, so that later rows are checked against the
                     # rows before them; the transaction is rolled back at the end.
                     receipt.apply()
-                    done += len(chunk)
+                    del values
+                    done += len(numbers)
                     total = max(total, done)
                     if progress:
                         progress("checking", done, total)

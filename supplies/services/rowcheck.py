@@ -16,7 +16,7 @@ from .file_limits import MAX_PROBLEMS
 from .io_columns import VALUE_LABELS, to_value
 from .sheet_reader import CellProblem
 
-_MEMO_LIMIT = 100_000
+_MEMO_LIMIT = 20_000
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 

@@ -162,9 +162,12 @@ def test_repeated_stock_rows_are_reported_naming_the_first(county: supplies.Inve
                     "CK-01,QUILT,10,Q,入库单2\n"      # another delivery note: a receipt of its own
                     "CK-01,QUILT,5,Q,入库单1\n"       # another quantity: a receipt of its own
                     "CK-01,QUILT,10,Q,入库单1\n"      # row 2 again
-                    "TS-01,QUILT,10,Q,入库单1\n", encoding="utf-8")
+                    "TS-01,QUILT,10,Q,入库单1\n"      # another point
+                    "CK-01,QUILT,5,Q,入库单1\n"       # row 4 again
+                    "CK-01,QUILT,10,Q,入库单1\n", encoding="utf-8")   # row 2 a third time
     err = _refused(county, path)
-    assert list(_where(err)) == [(5, None)] and "repeats row 2" in err.problems[0].reason
+    assert {w: r.split(" (")[0] for w, r in _where(err).items()} == {
+        (5, None): "repeats row 2", (7, None): "repeats row 4", (8, None): "repeats row 2"}
     run = Cli(url_of(county))("import", "stock", str(path), expect=2)
     assert "repeats row 2" in run.out
     assert county.stock.lots() == []
