@@ -20,8 +20,8 @@ from typing import IO, Any, Union
 
 from ..errors import InvalidInput
 from .cell_guard import unguard
-from .file_limits import (MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROW_CHARS, MAX_ROWS,
-                          check_workbook_archive, too_large)
+from .file_limits import (MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_REFERENCE_ROWS, MAX_ROW_CHARS,
+                          MAX_ROWS, check_workbook_archive, too_large)
 from .tabular import Source, cell_text, format_of
 
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -157,6 +157,28 @@ class SheetReader:
             if any(values):
                 _check_width(number, values)
                 yield number, values
+
+
+def read_rows(source: Source, *, field: str, limit: int = MAX_REFERENCE_ROWS) -> list[tuple[int, list[str | None]]]:
+    """The non-empty rows of a small CSV or XLSX file (header included), as (row number, cell texts).
+
+    For files read whole outside the import (travel times, populations): anything wrong with the
+    file, a refused cell included, is an :class:`~supplies.errors.InvalidInput` naming ``field``
+    and the row.
+    """
+    out: list[tuple[int, list[str | None]]] = []
+    with SheetReader(source) as sheet:
+        try:
+            for number, cells in sheet.rows():
+                bad = next((c for c in cells if isinstance(c, CellProblem)), None)
+                if bad is not None:
+                    raise InvalidInput(f"row {number}: {bad.reason} ({bad.text})", field)
+                if len(out) > limit:
+                    raise InvalidInput(f"row {number}: at most {limit:,} rows are read", field)
+                out.append((number, cells))  # type: ignore[arg-type]
+        except UnreadableRow as exc:
+            raise InvalidInput(f"row {exc.row}: {exc.reason}", field) from None
+    return out
 
 
 def _xlsx_cell(cell: Any) -> Cell:

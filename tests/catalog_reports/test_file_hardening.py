@@ -232,3 +232,20 @@ def test_problems_are_counted_all_but_listed_up_to_the_limit(county: supplies.In
     err.write_report(report)
     assert report.read_text(encoding="utf-8-sig").splitlines()[-1].endswith("and 15 more problems (fix these and "
                                                                                "import again)")
+
+
+def test_travel_time_and_population_files_are_read_with_the_same_care(county: supplies.Inventory,
+                                                                      tmp_path: Path) -> None:
+    cli = Cli(url_of(county))
+    roads = tmp_path / "roads.csv"
+    roads.write_text('from_point,to_region,hours\nCK-01,520102001,1.5\nCK-01,"520102002,2\nTS-01,520102,3\n',
+                     encoding="utf-8")
+    run = cli("travel-time", "load", str(roads), expect=2)
+    assert "row 3" in run.err and "never closed" in run.err and "unexpected" not in run.err
+    roads.write_text("from_point,to_region,hours\n\nCK-01,520102001,1.5\nCK-99,520102002,2\n", encoding="gb18030")
+    assert "roads.csv line 4, from_point" in cli("travel-time", "load", str(roads), expect=2).err
+    assert county.travel_times.list() == []
+    people = tmp_path / "people.csv"
+    people.write_text("township,population\n520102001," + "9" * 200_000 + "\n", encoding="utf-8")
+    run = cli("readiness", "--townships", "--population-file", str(people), expect=2)
+    assert "population_file: row 2" in run.err and "unexpected" not in run.err
