@@ -46,30 +46,6 @@ def format_of(path: str | Path | None, data: bytes | None = None, explicit: str 
     return "csv"
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Decode CSV bytes: a BOM means UTF-8; else UTF-8 if it decodes, else GB18030."""
-    if encoding:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise InvalidInput(f"the file is not {encoding}: {exc}", "encoding") from None
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(f"the file starts as UTF-8 (a byte-order mark) but is not UTF-8: {exc}",
-                               "encoding") from None
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise InvalidInput("the file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX",
-                           "encoding") from None
-
-
 def cell_text(value: Any) -> str | None:
     """A spreadsheet cell as the text a user would type (whole numbers without ``.0``)."""
     if value is None:
