@@ -84,9 +84,10 @@ class SheetReader:
 
     def rows(self) -> Iterator[Row]:
         """The rows with anything in them, numbered as the spreadsheet numbers them."""
-        if self.format == "xlsx":
-            return self._xlsx_rows()
-        return _csv_rows(self._stream, self.encoding or "utf-8", self._delimiter)
+        rows = self._xlsx_rows() if self.format == "xlsx" else _csv_rows(self._stream, self.encoding or "utf-8",
+                                                                          self._delimiter)
+        self._closers.append(rows.close)  # finished before the file under it is closed
+        return rows
 
     def close(self) -> None:
         while self._closers:
