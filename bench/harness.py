@@ -102,6 +102,8 @@ class Case:
     has_baseline = False
     ratio_of = ""                    # what the ratio divides, in words
     warming_up = False               # set by the harness during the untimed, memory-traced warm-up run
+    max_runs: int | None = None      # at most this many timed runs, whatever --runs says (very long cases)
+    needs_warm_up = True             # False: every run starts afresh (a new process), a warm-up would only cost
 
     def setup(self, ctx: Context) -> None:
         """Untimed preparation, once."""
@@ -154,7 +156,8 @@ def _run_case(case: Case, ctx: Context, record: dict[str, Any]) -> None:
     try:
         case.setup(ctx)
         try:
-            stats, base = _measure(case, ctx.runs, ctx.warm_up)
+            runs = min(ctx.runs, case.max_runs or ctx.runs)
+            stats, base = _measure(case, runs, ctx.warm_up and case.needs_warm_up)
         finally:
             case.teardown()
     except NotMeasured as exc:

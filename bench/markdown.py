@@ -15,6 +15,7 @@ _FIGURES = {
     "allocate": lambda m, r: f"baseline {_time(r['baseline_median_s'])}; {m['rows']} lots chosen",
     "plan": lambda m, r: f"{m['requests']} requests, {m['lines']} lines; earliest-first {_time(m['earliest_median_s'])}",
     "import_stock": lambda m, r: f"{m['rows_per_s']:,} rows/s (raw {m['baseline_rows_per_s']:,} rows/s)",
+    "import_memory": lambda m, r: f"{m['rows']:,} rows, {m['rows_per_s']:,} rows/s",
     "summary": lambda m, r: f"{m['groups']:,} groups over {m['lots']:,} lots",
     "verify": lambda m, r: f"{m['movements']:,} movements, {m['differences']} differences",
     "cli_help": lambda m, r: f"`import click` {_time(r['baseline_median_s'])}",

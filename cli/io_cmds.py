@@ -65,15 +65,18 @@ def import_file(app: App, kind: str, file: Path, encoding: str | None, dry_run: 
                                       update_existing=not keep_existing,
                                       progress=lambda stage, done, total: update(done, total))
         except ImportRejected as err:
+            total = len(err.problems) + err.more
             if errors_file is not None:
                 err.write_report(errors_file)
-                app.out.note(f"wrote {len(err.problems)} problems to {errors_file}")
+                first = f" (the first of {total:,})" if err.more else ""
+                app.out.note(f"wrote {len(err.problems)} problems{first} to {errors_file}")
             if not app.out.json_mode:
                 app.out.table(["row", "column", "value", "reason"],
                               [(p.row, p.column, p.value, p.reason) for p in err.problems[:200]],
                               title=f"{file.name}: nothing was imported")
-                if len(err.problems) > 200:
-                    app.out.note(f"... and {len(err.problems) - 200} more (--errors FILE writes them all)")
+                if total > 200:
+                    listed = "them all" if not err.more else f"the first {len(err.problems)}"
+                    app.out.note(f"... and {total - 200:,} more (--errors FILE writes {listed})")
             # One line for the person (the table said the rest); every problem in the JSON document.
             app.out.error(err.reason, kind=type(err).__name__, field=err.field, reason=err.reason,
                           exit_code=err.exit_code, errors=err.errors)

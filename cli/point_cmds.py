@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import re
-from typing import TYPE_CHECKING, Any, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
@@ -106,16 +106,22 @@ def travel_time_set(app: App, from_point: str, hours: float, to_point: str | Non
 
 
 @travel_time.command("load")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @pass_app
-def travel_time_load(app: App, file: TextIO) -> None:
-    """Load travel times from a CSV FILE ('-' for stdin).
+def travel_time_load(app: App, file: BinaryIO) -> None:
+    """Load travel times from a CSV (or XLSX) FILE ('-' for stdin).
 
     Columns: from_point, to_point or to_region, hours (a header row names them).
     """
     from supplies.errors import InvalidInput
+    from supplies.services.sheet_reader import read_rows
 
-    rows = [_blank_to_none(row) for row in csv.DictReader(file)]
+    name = Path(file.name).name if isinstance(file.name, str) else "file"
+    table = read_rows(file, field=name)
+    header = [(c or "").strip() for c in table[0][1]] if table else []
+    lines = [n for n, _ in table[1:]]
+    rows = [_blank_to_none({h: cells[i] if i < len(cells) else None for i, h in enumerate(header)})
+            for _, cells in table[1:]]
     with app.out.progress("loading travel times", len(rows)) as update:
         def feed() -> Any:
             for n, row in enumerate(rows, start=1):
@@ -124,7 +130,7 @@ def travel_time_load(app: App, file: TextIO) -> None:
         try:
             count = app.inventory().travel_times.load(feed())
         except InvalidInput as exc:
-            raise _by_line(exc, file.name) from None
+            raise _by_line(exc, name, lines) from None
     app.out.result({"loaded": count}, f"{count} travel times loaded")
 
 
@@ -139,12 +145,12 @@ def travel_time_list(app: App) -> None:
         empty="no travel times: estimates use straight-line distance"))
 
 
-def _by_line(exc: "InvalidInput", filename: str) -> "InvalidInput":
+def _by_line(exc: "InvalidInput", filename: str, lines: list[int]) -> "InvalidInput":
     """Name a bad row by its line in the file (the header is line 1), as a spreadsheet user counts."""
     match = re.fullmatch(r"rows\.(\d+)\.?(.*)", exc.field or "")
-    if not match:
+    if not match or int(match.group(1)) >= len(lines):
         return exc
-    where = f"{filename} line {int(match.group(1)) + 2}"
+    where = f"{filename} line {lines[int(match.group(1))]}"
     return type(exc)(exc.reason, f"{where}, {match.group(2)}" if match.group(2) else where)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -95,17 +94,16 @@ def _rank(app: App, kw: dict[str, Any]) -> None:
 
 def _populations(path: Path) -> dict[str, int]:
     from supplies.errors import InvalidInput
-    from supplies.services.tabular import decode
+    from supplies.services.sheet_reader import read_rows
 
-    text, _ = decode(path.read_bytes())
     out: dict[str, int] = {}
-    for n, row in enumerate(csv.reader(text.splitlines()), start=1):
-        if len(row) < 2 or not row[0].strip():
+    for index, (n, row) in enumerate(read_rows(path, field="population_file")):
+        if len(row) < 2 or not row[0]:
             continue
         try:
-            out[row[0].strip()] = int(row[1])
+            out[row[0]] = int(row[1] or "")
         except ValueError:
-            if n > 1:  # the first line may be a header
+            if index > 0:  # the first row may be a header
                 raise InvalidInput(f"row {n}: population must be a whole number, not {row[1]!r}",
                                    "population_file") from None
     return out

@@ -7,7 +7,7 @@ import importlib
 from ..harness import Case
 
 # In the order they run and are reported.
-CASE_NAMES = ["allocate", "plan", "import_stock", "summary", "verify", "cli_help", "cli_stock_list",
+CASE_NAMES = ["allocate", "plan", "import_stock", "import_memory", "summary", "verify", "cli_help", "cli_stock_list",
               "web_lots", "concurrent", "readiness"]
 
 

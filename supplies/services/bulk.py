@@ -1,4 +1,4 @@
-"""Receiving many stock rows at once: set-based look-ups, then lots, balances and ledger lines in bulk.
+"""Receiving many stock rows at once, a chunk at a time: set-based look-ups, then lots, balances and ledger lines in bulk.
 
 This is the set-based twin of :func:`supplies.services.ledger.post` for receipts: every balance
 it changes gets its ``receive`` movement in the same transaction, and the movements of a lot
@@ -8,6 +8,8 @@ carry the running balance exactly as if the rows had been posted one by one, so
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,6 +34,24 @@ Progress = Callable[[str, int, int], None]
 _CHUNK = 5000
 
 
+@dataclass(frozen=True)
+class _Codes:
+    """The codes a receipt looks up, read once per import: points, items, classes' agencies, agencies."""
+
+    points: dict[str, tuple[int, str]]
+    items: dict[str, tuple[int, int]]
+    class_agency: dict[int, int]
+    agencies: dict[str, int]
+    agency_code: dict[int, str]
+
+    @classmethod
+    def read(cls, s: Session) -> "_Codes":
+        points = {code: (pid, status) for pid, code, status in
+                  s.execute(select(StoragePoint.id, StoragePoint.code, StoragePoint.status)).all()}
+        items = {code: (iid, cid) for iid, code, cid in s.execute(select(Item.id, Item.code, Item.class_id)).all()}
+        agencies = dict(s.execute(select(Agency.code, Agency.id)).all())
+        return cls(points, items, dict(s.execute(select(SupplyClass.id, SupplyClass.agency_id)).all()), agencies,
+                   {v: k for k, v in agencies.items()})
 
 
 @dataclass(frozen=True)
@@ -44,7 +64,7 @@ class BulkResult:
     movements: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Lot:
     id: int | None
     point_id: int
@@ -57,47 +77,63 @@ class _Lot:
     lead_time_hours: float
     unit_cost: Decimal | None
     on_hand: int
-    first_row: int
-    existing: bool
-    head: str = ""   # the hash of the lot's last movement (its ledger chain)
+    first_row: int          # the row of this file that opened the lot; 0 if it was there before
+    existing: bool          # in the database already (before this import, or from an earlier chunk)
+    head: str = ""          # the hash of the lot's last movement (its ledger chain)
 
 
 class BulkReceipt:
-    """Check, then post, many receipts (入库) in one transaction of ``session``.
+    """Check, then post, many receipts (入库) in one transaction of ``session``, a chunk of rows at a time.
 
-    ``columns`` are validated values by column (``point``, ``item``, ``qty``, ``batch``,
-    ``expires_on``, ``mode``, ``lead_time_hours``, ``unit_cost``, ``agency``, ``reference``,
-    ``reason``), as :class:`~supplies.services.rowcheck.RowValidator` returns them; ``rows`` the
-    spreadsheet row numbers and ``headers`` the column headers as written, for the report.
+    :meth:`check` a chunk, then :meth:`apply` it, then the next chunk: each chunk is checked
+    against the database as the chunks before it left it, in the same open transaction, so
+    memory holds one chunk whatever the size of the file. The caller rolls the transaction back
+    if any chunk had a problem (rows with problems are not written; the others are, so that
+    later rows are checked against them). ``headers`` maps column keys to the headers as
+    written, for the report.
+
+    A chunk's ``columns`` are validated values by column (``point``, ``item``, ``qty``,
+    ``batch``, ``expires_on``, ``mode``, ``lead_time_hours``, ``unit_cost``, ``agency``,
+    ``reference``, ``reason``), as :class:`~supplies.services.rowcheck.RowValidator` returns
+    them; ``rows`` the spreadsheet row numbers.
     """
 
-    def __init__(self, session: Session, actor: Actor, rows: Sequence[int], columns: dict[str, list[Any]],
-                 headers: dict[str, str], *, default_reference: str | None = None,
-                 malformed: set[int] = frozenset()) -> None:  # type: ignore[assignment]
-        self.s, self.actor, self.rows, self.cols, self.headers = session, actor, rows, columns, headers
-        self.malformed = malformed   # rows already reported: their codes are checked, nothing more
+    def __init__(self, session: Session, actor: Actor, headers: dict[str, str], *,
+                 default_reference: str | None = None) -> None:
+        self.s, self.actor, self.headers = session, actor, headers
         self.default_reference = default_reference
+        self.rows: Sequence[int] = ()
+        self.cols: dict[str, list[Any]] = {}
+        self._codes: _Codes | None = None
         self._lot_of_row: list[tuple[int, _Lot]] = []
         self._lots: dict[tuple[int, int, str], _Lot] = {}
+        # Over the whole file, a few bytes a row: the lots this import opened (ids ascending) with
+        # their first rows, the lots it added to that were there before, and a hash of each row
+        # to find the rows given twice.
+        self._new_ids, self._new_rows = array("q"), array("i")
+        self._old_ids = array("q")
+        self._row_hashes, self._hashed_rows = array("q"), array("i")
+        self._movements = 0
 
     def _h(self, key: str) -> str:
         return self.headers.get(key, key)
 
     @collector_paused()
-    def check(self) -> list[Problem]:
-        """Every problem of every row (unknown codes, closed points, one-agency rule, scope, lot terms)."""
-        s, c, n, rows = self.s, self.cols, len(self.rows), self.rows
-        points = {code: (pid, status) for pid, code, status in
-                  s.execute(select(StoragePoint.id, StoragePoint.code, StoragePoint.status)).all()}
-        items = {code: (iid, cid) for iid, code, cid in s.execute(select(Item.id, Item.code, Item.class_id)).all()}
-        class_agency = dict(s.execute(select(SupplyClass.id, SupplyClass.agency_id)).all())
-        agencies = dict(s.execute(select(Agency.code, Agency.id)).all())
-        agency_code = {v: k for k, v in agencies.items()}
+    def check(self, rows: Sequence[int], columns: dict[str, list[Any]],
+              malformed: set[int] = frozenset()) -> list[Problem]:  # type: ignore[assignment]
+        """Every problem of a chunk's rows (unknown codes, closed points, one-agency rule, scope, lot terms).
+
+        ``malformed`` rows were reported already: their codes are checked, nothing more.
+        """
+        self.rows, self.cols = rows, columns
+        self._lots, self._lot_of_row = {}, []
+        codes = self._codes = self._codes or _Codes.read(self.s)
+        points, items, class_agency, agencies = codes.points, codes.items, codes.class_agency, codes.agencies
+        c, n = columns, len(rows)
         problems: list[Problem] = []
         # Column by column: one dictionary look-up per cell, rules checked once per distinct value.
         p_col = [points.get(code) for code in c["point"]]
         i_col = [items.get(code) for code in c["item"]]
-        malformed = self.malformed
         ok = [rows[i] not in malformed for i in range(n)] if malformed else [True] * n
         for i in range(n):
             p, it = p_col[i], i_col[i]
@@ -113,7 +149,7 @@ class BulkReceipt:
         for i, claimed in enumerate(c["agency"]):
             if claimed is not None and ok[i] and agencies.get(claimed) != owner_col[i]:
                 reason = (f"no agency with code {claimed!r}" if claimed not in agencies else
-                          f"the item's class is held by {agency_code[owner_col[i]]}, not {claimed}: "
+                          f"the item's class is held by {codes.agency_code[owner_col[i]]}, not {claimed}: "
                           "one agency per supply class")
                 problems.append(Problem(rows[i], self._h("agency"), reason, claimed))
                 ok[i] = False
@@ -129,12 +165,52 @@ class BulkReceipt:
                                      or (actor.role == Role.AGENCY_OFFICER and actor.agency_id == pair[1]))
                 if not allowed[pair]:
                     problems.append(Problem(rows[i], self._h("point"), f"{actor.name} ({actor.role}) may not "
-                                            "receive stock at this storage point or of this agency", c["point"][i]))
+                                            "receive stock at this storage point or of this agency", c["point"][i],
+                                            refused=True))
                     ok[i] = False
         keys = [(p[0], it[0], b or "") if good else None  # type: ignore[index]
                 for p, it, b, good in zip(p_col, i_col, c["batch"], ok)]
         meta = [(it[1], owner) if good else None for it, owner, good in zip(i_col, owner_col, ok)]  # type: ignore[index]
         problems += self._match_lots(keys, meta)
+        self._hash_rows(malformed | {p.row for p in problems} if problems or malformed else None)
+        return problems
+
+    def _hash_rows(self, reported: set[int] | None) -> None:
+        """Remember a hash of the point, item, batch, quantity and reference of each row not already reported."""
+        c = self.cols
+        keys = zip(c["point"], c["item"], c["batch"], c["qty"], c["reference"])
+        if not reported:
+            self._row_hashes.extend(map(hash, keys))
+            self._hashed_rows.extend(self.rows)
+            return
+        for row, key in zip(self.rows, keys):
+            if row not in reported:
+                self._row_hashes.append(hash(key))
+                self._hashed_rows.append(row)
+
+    def repeated(self) -> list[Problem]:
+        """The rows that repeat an earlier row's point, item, batch, quantity and reference, naming that row.
+
+        Two such rows in one file are almost always a copy-paste; the hash of each row was kept
+        (8 bytes), and rows whose hashes are equal are taken as equal (for 64-bit hashes of a
+        million rows the odds of a false report are about one in 30 million).
+        """
+        import numpy as np
+
+        hashes = np.frombuffer(self._row_hashes, dtype=np.int64)
+        order = np.argsort(hashes, kind="stable")   # stable: of equal rows the first comes first
+        ranked = hashes[order]
+        repeats = np.flatnonzero(ranked[1:] == ranked[:-1]) + 1
+        rows = self._hashed_rows
+        problems = []
+        first = previous = -2
+        for k in repeats.tolist():
+            if k != previous + 1:   # a new run of equal rows: it starts just before its first repeat
+                first = k - 1
+            previous = k
+            problems.append(Problem(rows[int(order[k])], None, f"repeats row {rows[int(order[first])]} (the same point, "
+                                    "item, batch, quantity and reference): merge the two rows, or give each its "
+                                    "own reference"))
         return problems
 
     def _match_lots(self, keys: list[tuple[int, int, str] | None], meta: list[tuple[int, int] | None]) -> list[Problem]:
@@ -163,23 +239,31 @@ class BulkReceipt:
         return problems
 
     def _term_problem(self, i: int, lot: _Lot, mode: str, exp: date | None) -> Problem:
-        where = f"row {lot.first_row}" if not lot.existing else "the existing lot"
+        first = lot.first_row or self._opened_by(lot.id)
+        where = f"row {first}" if first else "the existing lot"
         if mode != lot.mode:
             return Problem(self.rows[i], self._h("mode"), f"batch {lot.batch!r} is held as {lot.mode} in {where}, "
                            f"not {mode}", mode)
         return Problem(self.rows[i], self._h("expires_on"), f"batch {lot.batch!r} expires on {lot.expires_on} in "
                        f"{where}; use a new batch for another expiry date", exp.isoformat() if exp else None)
 
+    def _opened_by(self, lot_id: int | None) -> int:
+        """The row of this file that opened lot ``lot_id`` in an earlier chunk, else 0."""
+        at = bisect_left(self._new_ids, lot_id) if lot_id is not None else len(self._new_ids)
+        return self._new_rows[at] if at < len(self._new_ids) and self._new_ids[at] == lot_id else 0
+
     @collector_paused()
-    def apply(self, progress: Progress | None = None) -> BulkResult:
-        """Write the lots, balances and movements (call only when :meth:`check` found nothing)."""
+    def apply(self, progress: Progress | None = None) -> None:
+        """Write the lots, balances and movements of the chunk checked last (its rows without problems)."""
         s, c, now, actor_id = self.s, self.cols, utcnow(), self.actor.id
         old = [lot for lot in self._lots.values() if lot.existing]
         new = [lot for lot in self._lots.values() if not lot.existing]
         self._lock_existing(old)
-        for lot, first_id in zip(new, self._new_ids(len(new))):
+        for lot, first_id in zip(new, self._new_ids_for(len(new))):
             lot.id = first_id
-        before = {id(lot): lot.on_hand for lot in old}
+        self._new_ids.extend(lot.id for lot in new)  # type: ignore[misc]
+        self._new_rows.extend(lot.first_row for lot in new)
+        self._old_ids.extend(lot.id for lot in old if not self._opened_by(lot.id))  # type: ignore[misc]
         ref_col, reason_col, qty_col = c["reference"], c["reason"], c["qty"]
         default_ref, receive = self.default_reference, MovementKind.RECEIVE.value
         movements = []
@@ -212,8 +296,15 @@ class BulkReceipt:
             _set_balances(s, [(lot.id, lot.on_hand, lot.head) for lot in chunk], now)
             done += len(chunk)
             _tick(progress, done, total)
-        changed = sum(1 for lot in old if lot.on_hand != before[id(lot)])
-        return BulkResult(len(movements), len(new), changed, len(movements))
+        self._movements += len(movements)
+        self.rows, self.cols, self._lots, self._lot_of_row = (), {}, {}, []
+
+    def result(self) -> BulkResult:
+        """What all the chunks applied so far wrote."""
+        import numpy as np
+
+        updated = int(np.unique(np.frombuffer(self._old_ids, dtype=np.int64)).size) if self._old_ids else 0
+        return BulkResult(self._movements, len(self._new_ids), updated, self._movements)
 
     def _lock_existing(self, old: list[_Lot]) -> None:
         """Lock the lots this receipt adds to and read their balances afresh (PostgreSQL: row locks)."""
@@ -230,7 +321,7 @@ class BulkReceipt:
                 by_id[lot_id].on_hand = on_hand
                 by_id[lot_id].head = head
 
-    def _new_ids(self, n: int) -> list[int]:
+    def _new_ids_for(self, n: int) -> list[int]:
         """Ids for ``n`` new lots, taken up front so that their movements can be written in bulk."""
         if n == 0:
             return []

@@ -51,9 +51,10 @@ class Batch:
     update_existing: bool = True
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, i: int, key: str, reason: str, value: Any = None) -> None:
+    def problem(self, i: int, key: str, reason: str, value: Any = None, *, refused: bool = False) -> None:
+        """Report row ``i``; ``refused`` marks a permission refusal (the import then exits with code 3)."""
         self.problems.append(Problem(self.rows[i], self.present.get(key, key), reason,
-                                     None if value is None else str(value)))
+                                     None if value is None else str(value), refused))
 
 
 Apply = Callable[[], Counts]
@@ -110,7 +111,7 @@ def classes(b: Batch) -> Apply:
             b.problem(i, "agency", f"no agency with code {rec['agency']!r}", rec["agency"])
         elif not (b.actor.role == Role.ADMIN or (b.actor.role == Role.AGENCY_OFFICER and b.actor.agency_id == agency_id)):
             b.problem(i, "agency", f"{b.actor.name} ({b.actor.role}) may not add classes of agency {rec['agency']}",
-                      rec["agency"])
+                      rec["agency"], refused=True)
         elif old is not None and old.agency_id != agency_id and b.update_existing:
             b.problem(i, "agency", f"class {rec['code']} is held by {agency_code.get(old.agency_id)}; "
                       "change its agency by handing it over (classes handover), not by import", rec["agency"])
@@ -184,7 +185,7 @@ def items(b: Batch) -> Apply:
         if not (actor.role in (Role.ADMIN, Role.WAREHOUSE)
                 or (actor.role == Role.AGENCY_OFFICER and actor.agency_id == cls[1])):
             b.problem(i, "supply_class", f"{actor.name} ({actor.role}) may not change items of class "
-                      f"{rec['supply_class']}", rec["supply_class"])
+                      f"{rec['supply_class']}", rec["supply_class"], refused=True)
         if old is not None and b.update_existing and old.class_id != cls[0] and old.id in stocked:
             b.problem(i, "supply_class", f"item {rec['code']} has stock and cannot change class; hand the "
                       "class over or create a new item", rec["supply_class"])

@@ -1,28 +1,33 @@
 """Importing agencies, storage points, classes, items, stock and reserve targets from CSV and XLSX files.
 
-Every row is checked first (columns, values, codes, rules, permissions); a file with any problem
-raises :class:`ImportRejected` listing row, column and reason for each one, and writes nothing.
-A good file is written in one transaction.
+Every row is checked (columns, values, codes, rules, permissions); a file with any problem raises
+:class:`ImportRejected` listing row, column and reason for each one (:class:`ImportRefused`, exit
+code 3, when some are permission refusals), and writes nothing. A good file is written in one
+transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from .base import Service
 from .bulk import BulkReceipt
+from .file_limits import MAX_REFERENCE_ROWS
 from .import_kinds import PREPARE, ROW_SCHEMAS, Batch
-from .io_columns import KINDS, columns, match_headers
-from .rowcheck import ImportRejected, Problem, RowValidator, rows_as_dicts
-from .tabular import Source, Table, cell_text, read_table
+from .io_columns import KINDS, Column, columns, match_headers
+from .rowcheck import ImportRefused, ImportRejected, Problem, ProblemLog, RowValidator, rows_as_dicts
+from .sheet_reader import Cell, CellProblem, Row, SheetReader, UnreadableRow
+from .tabular import Source, cell_text
 
 Progress = Callable[[str, int, int], None]
-"""Called as ``progress(stage, done, total)``; stages are ``checking`` and ``writing``."""
+"""Called as ``progress(stage, done, total)``: ``checking`` as rows are checked (a stock file's rows are
+also written then, in the open transaction; ``total`` is an estimate until the end), ``writing`` when done."""
 
-__all__ = ["ImportRejected", "ImportResult", "Imports", "Problem", "Progress"]
+__all__ = ["ImportRefused", "ImportRejected", "ImportResult", "Imports", "Problem", "Progress"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class ImportResult:
 
 
 _TITLE_ROWS = 5
+_CHUNK_ROWS = 25_000   # stock rows checked and written at a time: memory holds one chunk
 
 
 class _DryRun(Exception):
@@ -63,13 +69,16 @@ class Imports(Service):
         Existing records (same code; for targets the same item and place) are updated from the
         columns the file has, unless ``update_existing`` is false. Stock rows are receipts (入库):
         each adds its quantity to the lot (point, item, batch) with a ledger line.
-        ``dry_run`` checks and counts everything and writes nothing.
+        ``dry_run`` checks and counts everything and writes nothing. Files are read within the
+        limits of :mod:`~supplies.services.file_limits`; a stock file is read, checked and
+        written a chunk at a time, in one transaction, so memory does not grow with its size.
         """
         columns(kind)
-        table = read_table(source, format=format, encoding=encoding)
         name = Path(str(source)).name if isinstance(source, (str, Path)) else None
-        return self._run(kind, table, progress=progress, dry_run=dry_run, update_existing=update_existing,
-                         reference=f"import:{name}"[:100] if name else "import")
+        with SheetReader(source, format=format, encoding=encoding) as sheet:
+            return self._run(kind, sheet.rows(), sheet.estimated_rows, sheet.encoding, progress=progress,
+                             dry_run=dry_run, update_existing=update_existing,
+                             reference=f"import:{name}"[:100] if name else "import")
 
     def rows(self, kind: str, rows: Iterable[Mapping[str, Any]], *, progress: Progress | None = None,
              dry_run: bool = False, update_existing: bool = True, reference: str = "import") -> ImportResult:
@@ -80,77 +89,173 @@ class Imports(Service):
         for row in rows:
             heads.update(dict.fromkeys(row))
         order = list(heads)
-        table = Table(order, [(n, [cell_text(row.get(h)) for h in order]) for n, row in enumerate(rows, start=2)])
-        return self._run(kind, table, progress=progress, dry_run=dry_run, update_existing=update_existing,
-                         reference=reference)
+        data: list[Row] = [(1, list(order))] if order else []
+        data += [(n, [cell_text(row.get(h)) for h in order]) for n, row in enumerate(rows, start=2)]
+        return self._run(kind, iter(data), len(rows), None, progress=progress, dry_run=dry_run,
+                         update_existing=update_existing, reference=reference)
 
-    def _run(self, kind: str, table: Table, *, progress: Progress | None, dry_run: bool,
-             update_existing: bool, reference: str) -> ImportResult:
-        mapping, head_problems = match_headers(kind, table.headers)
-        for index in range(min(_TITLE_ROWS, len(table.rows)) if head_problems else 0):
-            # Office sheets often carry a title (and a date line) above the header: take the
-            # first of the next rows that reads as this kind's header.
-            candidate = table.with_header_at(index)
-            found, problems = match_headers(kind, candidate.headers)
-            if not problems:
-                table, mapping, head_problems = candidate, found, []
-                break
-        if head_problems:
-            raise ImportRejected(kind, [Problem(table.header_row, h, reason, h) for h, reason in head_problems])
-        numbers = [n for n, _ in table.rows]
-        cells = {col.key: [r[pos] if pos < len(r) else None for _, r in table.rows] for pos, col in mapping.items()}
-        present = {col.key: table.headers[pos] for pos, col in mapping.items()}
-        values, problems = RowValidator(ROW_SCHEMAS[kind]).check(present, numbers, cells)
-        if kind != "stock" and kind != "targets":
-            problems += _repeated(numbers, cells.get("code", []), present.get("code", "code"))
+    def _run(self, kind: str, rows: Iterator[Row], estimate: int | None, encoding: str | None, *,
+             progress: Progress | None, dry_run: bool, update_existing: bool, reference: str) -> ImportResult:
+        try:
+            header = _Header.find(kind, rows)
+            if kind == "stock":
+                result = self._stock(header, estimate, progress=progress, reference=reference, dry_run=dry_run)
+            else:
+                result = self._reference(kind, header, progress=progress, update_existing=update_existing,
+                                         dry_run=dry_run)
+        except _DryRun as dry:
+            result = dry.result
+        return replace(result, encoding=encoding)
+
+    def _reference(self, kind: str, header: "_Header", *, progress: Progress | None, update_existing: bool,
+                   dry_run: bool) -> ImportResult:
+        """Agencies, points, classes, items or targets: read whole (they are small), checked, then written."""
+        data = _read_all(kind, header.rows)
+        numbers = [n for n, _ in data]
+        cells = header.columns([r for _, r in data])
+        values, problems = RowValidator(ROW_SCHEMAS[kind]).check(header.present, numbers, cells)
+        if kind != "targets":
+            problems += _repeated(numbers, values.get("code", []), header.present.get("code", "code"))
         if progress:
             progress("checking", len(numbers), len(numbers))
         bad = {p.row for p in problems}
-        if bad and kind != "stock":  # later checks see only the rows whose values are well-formed
+        if bad:  # later checks see only the rows whose values are well-formed
             keep = [i for i, n in enumerate(numbers) if n not in bad]
             numbers = [numbers[i] for i in keep]
             values = {k: [v[i] for i in keep] for k, v in values.items()}
-        try:
-            with self._work() as (s, actor):
-                if kind == "stock":
-                    receipt = BulkReceipt(s, actor, numbers, values, present, default_reference=reference,
-                                          malformed=bad)
-                    problems += receipt.check()
-                    _reject(kind, problems)
-                    done = receipt.apply(progress)
-                    result = ImportResult(kind, len(table.rows), done.lots_created, done.lots_updated, 0,
-                                          done.movements, dry_run, table.encoding)
-                else:
-                    batch = Batch(s, actor, numbers, rows_as_dicts(values, len(numbers)), present, update_existing)
-                    apply = PREPARE[kind](batch)
-                    problems += batch.problems
-                    _reject(kind, problems)
-                    counts = apply()
+        with self._work() as (s, actor):
+            batch = Batch(s, actor, numbers, rows_as_dicts(values, len(numbers)), header.present, update_existing)
+            apply = PREPARE[kind](batch)
+            log = ProblemLog()
+            log.extend(problems + batch.problems)
+            if log:
+                raise log.rejection(kind)
+            counts = apply()
+            if progress:
+                progress("writing", len(numbers), len(numbers))
+            result = ImportResult(kind, len(data), counts.added, counts.updated, counts.unchanged, 0, dry_run)
+            if dry_run:
+                raise _DryRun(result)
+            return result
+
+    def _stock(self, header: "_Header", estimate: int | None, *, progress: Progress | None, reference: str,
+               dry_run: bool) -> ImportResult:
+        """Stock receipts, a chunk of rows at a time, all in one transaction: all or nothing."""
+        validator = RowValidator(ROW_SCHEMAS["stock"])
+        log = ProblemLog()
+        total = max(estimate or 0, 1)
+        done = 0
+        with self._work() as (s, actor):
+            receipt = BulkReceipt(s, actor, header.present, default_reference=reference)
+            try:
+                while chunk := list(islice(header.rows, _CHUNK_ROWS)):
+                    numbers = [n for n, _ in chunk]
+                    cells = header.columns([r for _, r in chunk])
+                    del chunk   # one chunk in memory at a time: its cells, then its values
+                    values, problems = validator.check(header.present, numbers, cells)
+                    del cells
+                    log.extend(problems)
+                    log.extend(receipt.check(numbers, values, {p.row for p in problems}))
+                    # Written even after a problem, so that later rows are checked against the
+                    # rows before them; the transaction is rolled back at the end.
+                    receipt.apply()
+                    del values
+                    done += len(numbers)
+                    total = max(total, done)
                     if progress:
-                        progress("writing", len(numbers), len(numbers))
-                    result = ImportResult(kind, len(table.rows), counts.added, counts.updated, counts.unchanged,
-                                          0, dry_run, table.encoding)
-                if dry_run:
-                    raise _DryRun(result)
-                return result
-        except _DryRun as dry:
-            return dry.result
+                        progress("checking", done, total)
+            except UnreadableRow as exc:
+                log.extend([Problem(exc.row, None, exc.reason)])
+                raise log.rejection("stock") from None
+            log.extend(receipt.repeated())
+            if log:
+                raise log.rejection("stock")
+            if progress:
+                progress("writing", done, done)
+            wrote = receipt.result()
+            result = ImportResult("stock", done, wrote.lots_created, wrote.lots_updated, 0, wrote.movements, dry_run)
+            if dry_run:
+                raise _DryRun(result)
+            return result
 
 
-def _repeated(numbers: list[int], codes: list[str | None], header: str) -> list[Problem]:
+@dataclass
+class _Header:
+    """A file's header row, matched to the columns of its kind, and the rows that follow it."""
+
+    kind: str
+    row: int
+    headers: list[str]
+    mapping: dict[int, Column]
+    rows: Iterator[Row]
+
+    @property
+    def present(self) -> dict[str, str]:
+        """Column key -> header as written in the file."""
+        return {col.key: self.headers[pos] for pos, col in self.mapping.items()}
+
+    def columns(self, rows: list[list[Cell]]) -> dict[str, list[Cell]]:
+        """The cells of ``rows`` by column key."""
+        return {col.key: [r[pos] if pos < len(r) else None for r in rows] for pos, col in self.mapping.items()}
+
+    @classmethod
+    def find(cls, kind: str, rows: Iterator[Row]) -> "_Header":
+        """The first row that reads as the header of ``kind``: the first row, or one of the few below a title."""
+        try:
+            first = next(rows, None)
+            if first is None:
+                first = (1, [])
+            number, cells = first
+            heads, cell_problems = _header_texts(number, cells)
+            mapping, problems = match_headers(kind, heads)
+            if not problems and not cell_problems:
+                return cls(kind, number, heads, mapping, rows)
+            # Office sheets often carry a title (and a date line) above the header: take the
+            # first of the next rows that reads as this kind's header.
+            below = list(islice(rows, _TITLE_ROWS))
+        except UnreadableRow as exc:
+            raise ImportRejected(kind, [Problem(exc.row, None, exc.reason)]) from None
+        for index, (n, candidate) in enumerate(below):
+            found_heads, found_problems = _header_texts(n, candidate)
+            found, head_problems = match_headers(kind, found_heads)
+            if not head_problems and not found_problems:
+                return cls(kind, n, found_heads, found, chain(below[index + 1:], rows))
+        raise ImportRejected(kind, cell_problems + [Problem(number, h, reason, h) for h, reason in problems])
+
+
+def _header_texts(number: int, cells: list[Cell]) -> tuple[list[str], list[Problem]]:
+    heads: list[str] = []
+    problems: list[Problem] = []
+    for cell in cells:
+        if isinstance(cell, CellProblem):
+            problems.append(Problem(number, str(cell), cell.reason, str(cell)))
+            heads.append("")
+        else:
+            heads.append(cell or "")
+    return heads, problems
+
+
+def _read_all(kind: str, rows: Iterator[Row]) -> list[Row]:
+    """Every data row of a reference file, at most :data:`MAX_REFERENCE_ROWS`."""
+    try:
+        data = list(islice(rows, MAX_REFERENCE_ROWS + 1))
+    except UnreadableRow as exc:
+        raise ImportRejected(kind, [Problem(exc.row, None, exc.reason)]) from None
+    if len(data) > MAX_REFERENCE_ROWS:
+        raise ImportRejected(kind, [Problem(data[-1][0], None, f"a {kind} file has at most "
+                                            f"{MAX_REFERENCE_ROWS:,} rows; split it")])
+    return data
+
+
+def _repeated(numbers: list[int], codes: list[Any], header: str) -> list[Problem]:
     """A code given twice in one file: the later rows are reported, naming the first."""
-    first: dict[str, int] = {}
+    first: dict[Any, int] = {}
     out = []
     for n, code in zip(numbers, codes):
         if code is None:
             continue
         if code in first:
-            out.append(Problem(n, header, f"repeats row {first[code]}", code))
+            out.append(Problem(n, header, f"repeats row {first[code]}", str(code)))
         else:
             first[code] = n
     return out
-
-
-def _reject(kind: str, problems: list[Problem]) -> None:
-    if problems:
-        raise ImportRejected(kind, problems)

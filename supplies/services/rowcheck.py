@@ -11,9 +11,12 @@ from typing import IO, Any
 from marshmallow import Schema, ValidationError, fields
 from marshmallow.utils import missing
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, PermissionDenied
+from .file_limits import MAX_PROBLEMS
 from .io_columns import VALUE_LABELS, to_value
+from .sheet_reader import CellProblem
 
+_MEMO_LIMIT = 20_000
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -25,6 +28,7 @@ class Problem:
     column: str | None
     reason: str
     value: str | None = None
+    refused: bool = False   # the acting user may not do what the row asks (a permission refusal)
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
@@ -35,28 +39,81 @@ class Problem:
 
 
 class ImportRejected(InvalidInput):
-    """A file with problems: nothing was written. ``problems`` lists every one by row and column."""
+    """A file with problems: nothing was written. ``problems`` lists them by row and column.
 
-    def __init__(self, kind: str, problems: Sequence[Problem]) -> None:
+    At most :data:`~supplies.services.file_limits.MAX_PROBLEMS` are listed (the first by row);
+    ``more`` counts the others.
+    """
+
+    def __init__(self, kind: str, problems: Sequence[Problem], more: int = 0) -> None:
         self.kind = kind
-        self.problems = sorted(problems, key=lambda p: (p.row, p.column or ""))
+        self.problems = sorted(problems, key=_order)
+        self.more = more
         errors: dict[str, list[str]] = {}
         for p in self.problems:
             errors.setdefault(f"row {p.row}" + (f", {p.column}" if p.column else ""), []).append(p.reason)
         first = self.problems[0]
-        n = len(self.problems)
-        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the {kind} file, nothing was imported; "
+        n = len(self.problems) + more
+        super().__init__(f"{n:,} problem{'s' if n != 1 else ''} in the {kind} file, nothing was imported; "
                          f"first: {first}", first.column, errors)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "problems": [p.as_dict() for p in self.problems]}
+        return {"kind": self.kind, "problems": [p.as_dict() for p in self.problems], "more": self.more}
 
     def write_report(self, target: str | Path | IO[bytes], *, lang: str = "en") -> None:
         """Write the problems as a CSV a clerk can open next to the file (row, column, value, reason)."""
         from .tabular import write_csv
 
         heads = ["行", "列", "值", "问题"] if lang == "zh" else ["row", "column", "value", "reason"]
-        write_csv(target, heads, [(p.row, p.column, p.value, p.reason) for p in self.problems])
+        rows: list[tuple[Any, ...]] = [(p.row, p.column, p.value, p.reason) for p in self.problems]
+        if self.more:
+            rows.append((None, None, None, f"... and {self.more:,} more problems (fix these and import again)"
+                         if lang != "zh" else f"……另有 {self.more:,} 个问题（改正以上问题后重新导入）"))
+        write_csv(target, heads, rows)
+
+
+class ImportRefused(ImportRejected, PermissionDenied):
+    """A file some of whose rows the acting user may not import: refused by a rule (exit code 3), nothing written.
+
+    Still an :class:`ImportRejected` listing every problem, permission or not.
+    """
+
+    exit_code = 3
+
+
+class ProblemLog:
+    """The problems of one import as they are found: all counted, the first by row and column kept."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_PROBLEMS if limit is None else limit
+        self.kept: list[Problem] = []
+        self.count = 0
+        self.refused = False
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def extend(self, problems: Sequence[Problem]) -> None:
+        if not problems:
+            return
+        self.count += len(problems)
+        self.refused = self.refused or any(p.refused for p in problems)
+        self.kept.extend(problems)
+        if len(self.kept) > 2 * self.limit:
+            self._trim()
+
+    def rejection(self, kind: str) -> ImportRejected:
+        """The error for these problems: :class:`ImportRefused` if any is a permission refusal."""
+        self._trim()
+        return (ImportRefused if self.refused else ImportRejected)(kind, self.kept, self.count - len(self.kept))
+
+    def _trim(self) -> None:
+        self.kept.sort(key=_order)
+        del self.kept[self.limit:]
+
+
+def _order(p: Problem) -> tuple[int, str]:
+    return p.row, p.column or ""
 
 
 def normalise_date(text: str) -> str:
@@ -79,6 +136,8 @@ class RowValidator:
 
     def __init__(self, schema: type[Schema]) -> None:
         self.fields: dict[str, fields.Field] = dict(schema().fields)
+        # Kept from one chunk of rows to the next (codes and dates repeat through a file), within bounds.
+        self._memos: dict[str, dict[Any, tuple[bool, Any]]] = {}
 
     def check(self, present: dict[str, str], row_numbers: list[int], cells: dict[str, list[str | None]]
               ) -> tuple[dict[str, list[Any]], list[Problem]]:
@@ -100,7 +159,9 @@ class RowValidator:
                 fill = default() if callable(default) else (None if default is missing else default)
                 out[name] = [fill] * n
                 continue
-            memo: dict[str | None, tuple[bool, Any]] = {}
+            memo = self._memos.setdefault(name, {})
+            if len(memo) > _MEMO_LIMIT:
+                memo.clear()
             values: list[Any] = [None] * n
             prepare = self._preparer(name, field)
             for i, text in enumerate(raw):
@@ -111,7 +172,8 @@ class RowValidator:
                 if ok:
                     values[i] = value
                 else:
-                    problems.append(Problem(row_numbers[i], header, value, text))
+                    problems.append(Problem(row_numbers[i], header, value,
+                                            text if text is None or text.__class__ is str else str(text)))
             out[name] = values
         return out, problems
 
@@ -124,7 +186,9 @@ class RowValidator:
         return None
 
     @staticmethod
-    def _one(field: fields.Field, text: str | None, prepare, default: Any) -> tuple[bool, Any]:  # type: ignore[no-untyped-def]
+    def _one(field: fields.Field, text: str | CellProblem | None, prepare, default: Any) -> tuple[bool, Any]:  # type: ignore[no-untyped-def]
+        if isinstance(text, CellProblem):
+            return False, text.reason
         if text is None:
             if field.required:
                 return False, "is required"

@@ -1,39 +1,30 @@
-"""Reading and writing the spreadsheets offices keep: CSV (UTF-8 with or without BOM, GB18030) and XLSX."""
+"""Writing the spreadsheets offices keep, CSV (UTF-8 with or without BOM, GB18030) and XLSX, and what reading shares.
+
+Every CSV and XLSX the library or the web admin writes goes through :func:`csv_chunks` or
+:func:`write_xlsx`, which keep formula-like text inert (:mod:`.cell_guard`). Reading is in
+:mod:`.sheet_reader`.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Union
 
 from ..errors import InvalidInput
+from .cell_guard import csv_cell, xlsx_cell
 
 Source = Union[str, Path, bytes, IO[bytes]]
 FORMATS = ("csv", "xlsx")
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 _XLSX_MAGIC = b"PK\x03\x04"
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-@dataclass
-class Table:
-    """A sheet read from a file: its header cells and its data rows, numbered as the user sees them."""
-
-    headers: list[str]
-    rows: list[tuple[int, list[str | None]]]   # (row number in the file, cells)
-    encoding: str | None = None                 # the CSV encoding found, None for XLSX
-    header_row: int = 1                         # the row number of the header in the file
-
-    def with_header_at(self, index: int) -> "Table":
-        """The same sheet read with data row ``index`` as its header (a title row sat above it)."""
-        number, cells = self.rows[index]
-        return Table([c or "" for c in cells], self.rows[index + 1:], self.encoding, number)
 
 
 def format_of(path: str | Path | None, data: bytes | None = None, explicit: str | None = None) -> str:
@@ -55,90 +46,6 @@ def format_of(path: str | Path | None, data: bytes | None = None, explicit: str 
     return "csv"
 
 
-def read_table(source: Source, *, format: str | None = None, encoding: str | None = None) -> Table:
-    """Read the first sheet of ``source`` (a path, bytes or a binary file) into a :class:`Table`."""
-    path: Path | None = None
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror}", "file") from None
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
-    fmt = format_of(path, data, format)
-    if fmt == "xlsx":
-        return _read_xlsx(data)
-    text, found = decode(data, encoding)
-    return _read_csv(text, found)
-
-
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Decode CSV bytes: a BOM means UTF-8; else UTF-8 if it decodes, else GB18030."""
-    if encoding:
-        try:
-            return data.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise InvalidInput(f"the file is not {encoding}: {exc}", "encoding") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise InvalidInput("the file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX",
-                           "encoding") from None
-
-
-def _read_csv(text: str, encoding: str) -> Table:
-    sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers: list[str] | None = None
-    header_row = 1
-    rows: list[tuple[int, list[str | None]]] = []
-    append = rows.append
-    for number, cells in enumerate(reader, start=1):
-        if headers is None:
-            if any(c.strip() for c in cells):
-                headers, header_row = [c.strip() for c in cells], number
-            continue
-        values = [c.strip() or None for c in cells]
-        if any(values):
-            append((number, values))
-    return Table(headers or [], rows, encoding, header_row)
-
-
-def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook  # imported only when a workbook is read
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InvalidInput(f"cannot read the workbook: {exc}", "file") from None
-    try:
-        sheet = book.worksheets[0]
-        headers: list[str] | None = None
-        header_row = 1
-        rows: list[tuple[int, list[str | None]]] = []
-        for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [cell_text(v) for v in raw]
-            if headers is None:
-                if any(cells):
-                    headers, header_row = [c or "" for c in cells], number
-                continue
-            if any(cells):
-                rows.append((number, cells))
-        return Table(headers or [], rows, None, header_row)
-    finally:
-        book.close()
-
-
 def cell_text(value: Any) -> str | None:
     """A spreadsheet cell as the text a user would type (whole numbers without ``.0``)."""
     if value is None:
@@ -156,12 +63,22 @@ def cell_text(value: Any) -> str | None:
     return str(value)
 
 
-def _out(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
+def csv_chunks(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, rows_per_chunk: int = 1000
+               ) -> Iterator[str]:
+    """CSV text (``\\r\\n`` line ends), ``rows_per_chunk`` rows a piece, every cell through :func:`csv_cell`.
+
+    The one CSV writer of the library and the web admin: formula-like text is guarded here.
+    """
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([csv_cell(h) for h in headers])
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([csv_cell(v) for v in row])
+        if n % rows_per_chunk == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def write_csv(target: str | Path | IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
@@ -169,15 +86,14 @@ def write_csv(target: str | Path | IO[bytes], headers: Sequence[str], rows: Iter
     """Write one sheet as CSV; the default UTF-8 with BOM opens correctly in Excel."""
     if encoding not in ENCODINGS:
         raise InvalidInput(f"must be one of: {', '.join(ENCODINGS)}", "encoding")
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows([("" if v is None else _out(v)) for v in row] for row in rows)
-    data = buf.getvalue().encode(encoding)
+    encode = codecs.getincrementalencoder(encoding)().encode  # writes utf-8-sig's BOM once
     if isinstance(target, (str, Path)):
-        Path(target).write_bytes(data)
-    else:
-        target.write(data)
+        with Path(target).open("wb") as out:
+            for piece in csv_chunks(headers, rows):
+                out.write(encode(piece))
+        return
+    for piece in csv_chunks(headers, rows):
+        target.write(encode(piece))
 
 
 @dataclass
@@ -191,9 +107,11 @@ class Sheet:
 
 
 def write_xlsx(target: str | Path | IO[bytes], sheets: Iterable[Sheet]) -> None:
-    """Write worksheets in openpyxl's streaming mode (constant memory, fast for large reports)."""
+    """Write worksheets in openpyxl's streaming mode (constant memory, fast for large reports).
+
+    The one XLSX writer of the library and the web admin: formula-like text is made inert here.
+    """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
@@ -201,30 +119,25 @@ def write_xlsx(target: str | Path | IO[bytes], sheets: Iterable[Sheet]) -> None:
     used: set[str] = set()
     for sheet in sheets:
         ws = book.create_sheet(sheet_title(sheet.title, used))
-        header = []
-        for h in sheet.headers:
-            cell = WriteOnlyCell(ws, value=h)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
+        ws.append([_styled(ws, h, bold) for h in sheet.headers])
         for row in sheet.rows:
-            ws.append([_xlsx_value(v) for v in row])
+            ws.append([xlsx_cell(ws, v) for v in row])
         if sheet.total is not None:
-            cells = []
-            for v in sheet.total:
-                cell = WriteOnlyCell(ws, value=_xlsx_value(v))
-                cell.font = bold
-                cells.append(cell)
-            ws.append(cells)
+            ws.append([_styled(ws, v, bold) for v in sheet.total])
     if not book.worksheets:
         book.create_sheet("empty")
     book.save(target)
 
 
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+def _styled(ws: Any, value: Any, font: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
+    cell = xlsx_cell(ws, value)
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(ws, value=cell)
+    cell.font = font
+    return cell
 
 
 def sheet_title(title: str, used: set[str]) -> str:
@@ -241,5 +154,6 @@ def sheet_title(title: str, used: set[str]) -> str:
 
 
 def iter_chunks(seq: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """``seq`` in slices of ``size``."""
     for start in range(0, len(seq), size):
         yield seq[start:start + size]

@@ -12,13 +12,14 @@ from supplies.services.imports import ImportRejected
 from .conftest import snapshot
 
 
-def _reject(inv: supplies.Inventory, kind: str, path: Path, text: str, encoding: str = "utf-8") -> ImportRejected:
+def _reject(inv: supplies.Inventory, kind: str, path: Path, text: str, encoding: str = "utf-8", *,
+            exit_code: int = 2) -> ImportRejected:
     path.write_bytes(text.encode(encoding))
     before = snapshot(inv)
     with pytest.raises(ImportRejected) as err:
         inv.imports.file(kind, path)
     assert snapshot(inv) == before
-    assert isinstance(err.value, supplies.InvalidInput) and err.value.exit_code == 2
+    assert isinstance(err.value, supplies.InvalidInput) and err.value.exit_code == exit_code
     return err.value
 
 
@@ -63,8 +64,9 @@ def test_problems_name_the_columns_as_the_file_writes_them(county: supplies.Inve
 
 
 def test_warehouse_staff_import_stock_only_at_their_points(county: supplies.Inventory, tmp_path: Path) -> None:
-    err = _reject(county.as_user("keeper"), "stock", tmp_path / "s.csv", "point,item,qty\nCK-01,QUILT,1\nTS-01,QUILT,1\n")
-    assert _where(err) == {(3, "point")}
+    err = _reject(county.as_user("keeper"), "stock", tmp_path / "s.csv", "point,item,qty\nCK-01,QUILT,1\nTS-01,QUILT,1\n",
+                  exit_code=3)   # a permission refusal: refused by a rule, like everywhere else
+    assert _where(err) == {(3, "point")} and isinstance(err, supplies.PermissionDenied)
 
 
 def test_bad_headers_are_reported_before_any_row(county: supplies.Inventory, tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,7 @@ from sqlalchemy import select
 
 from supplies.limits import MAX_ID
 from supplies.models import Agency, Item, Movement, StockLot, StoragePoint, User
+from supplies.services.tabular import Sheet, csv_chunks, write_xlsx
 
 from .. import labels
 from ..converters import to_local
@@ -116,29 +116,14 @@ class LedgerView(ReadOnlyModelView):
         return getattr(row, name)
 
     def _csv(self, headers: list[str], names: list[str], rows: list[Any]) -> Any:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        # The byte-order mark makes Excel read the file as UTF-8 (Chinese names intact).
-        buffer.write("\ufeff")
-        writer.writerow(headers)
-        for i, row in enumerate(rows):
-            writer.writerow(["" if v is None else v for v in (self._value(row, n) for n in names)])
-            if i % 1000 == 999:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+        # The byte-order mark makes Excel read the file as UTF-8 (Chinese names intact); the
+        # library's writer keeps formula-like names and batches inert.
+        yield "\ufeff"
+        yield from csv_chunks(headers, ([self._value(row, n) for n in names] for row in rows))
 
     def _xlsx(self, headers: list[str], names: list[str], rows: list[Any]) -> bytes:
-        from openpyxl import Workbook  # only an export pays for importing openpyxl
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Ledger"))
-        sheet.append(headers)
-        for row in rows:
-            sheet.append([self._value(row, n) for n in names])
         out = io.BytesIO()
-        book.save(out)
+        write_xlsx(out, [Sheet(str(_("Ledger")), headers, ([self._value(row, n) for n in names] for row in rows))])
         return out.getvalue()
 
 
