@@ -50,11 +50,13 @@ def import_group() -> None:
 @click.option("--encoding", type=click.Choice(ENCODINGS), help="CSV encoding (default: detected).")
 @click.option("--dry-run", is_flag=True, help="Check everything and write nothing.")
 @click.option("--keep-existing", is_flag=True, help="Leave records that exist already as they are.")
+@click.option("--historical", is_flag=True,
+              help="Stock received in the past: allow expiry dates before today.")
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the problems of a bad file to this CSV.")
 @pass_app
 def import_file(app: App, kind: str, file: Path, encoding: str | None, dry_run: bool, keep_existing: bool,
-                errors_file: Path | None) -> None:
+                historical: bool, errors_file: Path | None) -> None:
     """Import FILE of KIND."""
     from supplies.services.imports import ImportRejected
 
@@ -62,7 +64,7 @@ def import_file(app: App, kind: str, file: Path, encoding: str | None, dry_run: 
     with app.out.progress(f"importing {file.name}") as update:
         try:
             result = inv.imports.file(kind, file, encoding=encoding, dry_run=dry_run,
-                                      update_existing=not keep_existing,
+                                      update_existing=not keep_existing, historical=historical,
                                       progress=lambda stage, done, total: update(done, total))
         except ImportRejected as err:
             total = len(err.problems) + err.more

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from marshmallow import fields, validate
 from sqlmodel import Session, SQLModel, select
 
 from .. import schemas
@@ -16,16 +15,17 @@ from ..permissions import Actor, require_role
 from .rowcheck import Problem
 
 
+# Spreadsheet cells arrive as text: the same bounds as the services, read from "12" as well as 12.
 class ItemRow(schemas.ItemIn):
-    shelf_life_days = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    shelf_life_days = schemas.Days(allow_none=True, strict=False)
 
 
 class StockRow(schemas.ReceiveIn):
-    qty = fields.Integer(required=True, validate=validate.Range(min=1, error="must be a whole number of at least 1"))
+    qty = schemas.Qty(required=True, strict=False)
 
 
 class TargetRow(schemas.TargetIn):
-    quantity = fields.Integer(required=True, validate=validate.Range(min=0, error="must be 0 or more"))
+    quantity = schemas.Count(required=True, strict=False)
 
 
 ROW_SCHEMAS = {"agencies": schemas.AgencyIn, "points": schemas.PointIn, "classes": schemas.SupplyClassIn,

@@ -14,6 +14,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
+from ..config import local_today
 from .base import Service
 from .bulk import BulkReceipt
 from .file_limits import MAX_REFERENCE_ROWS
@@ -63,13 +64,14 @@ class Imports(Service):
 
     def file(self, kind: str, source: Source, *, format: str | None = None, encoding: str | None = None,
              progress: Progress | None = None, dry_run: bool = False,
-             update_existing: bool = True) -> ImportResult:
+             update_existing: bool = True, historical: bool = False) -> ImportResult:
         """Import a CSV (UTF-8 or GB18030, Chinese or English headers) or XLSX file of ``kind``.
 
         Existing records (same code; for targets the same item and place) are updated from the
         columns the file has, unless ``update_existing`` is false. Stock rows are receipts (入库):
         each adds its quantity to the lot (point, item, batch) with a ledger line.
-        ``dry_run`` checks and counts everything and writes nothing. Files are read within the
+        ``dry_run`` checks and counts everything and writes nothing. An expiry date before today
+        is refused unless ``historical`` (recording stock received in the past). Files are read within the
         limits of :mod:`~supplies.services.file_limits`; a stock file is read, checked and
         written a chunk at a time, in one transaction, so memory does not grow with its size.
         """
@@ -77,11 +79,12 @@ class Imports(Service):
         name = Path(str(source)).name if isinstance(source, (str, Path)) else None
         with SheetReader(source, format=format, encoding=encoding) as sheet:
             return self._run(kind, sheet.rows(), sheet.estimated_rows, sheet.encoding, progress=progress,
-                             dry_run=dry_run, update_existing=update_existing,
+                             dry_run=dry_run, update_existing=update_existing, historical=historical,
                              reference=f"import:{name}"[:100] if name else "import")
 
     def rows(self, kind: str, rows: Iterable[Mapping[str, Any]], *, progress: Progress | None = None,
-             dry_run: bool = False, update_existing: bool = True, reference: str = "import") -> ImportResult:
+             dry_run: bool = False, update_existing: bool = True, reference: str = "import",
+             historical: bool = False) -> ImportResult:
         """Import rows given as mappings keyed by column (English key, Chinese header or alias)."""
         columns(kind)
         rows = list(rows)
@@ -92,14 +95,16 @@ class Imports(Service):
         data: list[Row] = [(1, list(order))] if order else []
         data += [(n, [cell_text(row.get(h)) for h in order]) for n, row in enumerate(rows, start=2)]
         return self._run(kind, iter(data), len(rows), None, progress=progress, dry_run=dry_run,
-                         update_existing=update_existing, reference=reference)
+                         update_existing=update_existing, reference=reference, historical=historical)
 
     def _run(self, kind: str, rows: Iterator[Row], estimate: int | None, encoding: str | None, *,
-             progress: Progress | None, dry_run: bool, update_existing: bool, reference: str) -> ImportResult:
+             progress: Progress | None, dry_run: bool, update_existing: bool, reference: str,
+             historical: bool = False) -> ImportResult:
         try:
             header = _Header.find(kind, rows)
             if kind == "stock":
-                result = self._stock(header, estimate, progress=progress, reference=reference, dry_run=dry_run)
+                result = self._stock(header, estimate, progress=progress, reference=reference, dry_run=dry_run,
+                                     historical=historical)
             else:
                 result = self._reference(kind, header, progress=progress, update_existing=update_existing,
                                          dry_run=dry_run)
@@ -139,7 +144,7 @@ class Imports(Service):
             return result
 
     def _stock(self, header: "_Header", estimate: int | None, *, progress: Progress | None, reference: str,
-               dry_run: bool) -> ImportResult:
+               dry_run: bool, historical: bool = False) -> ImportResult:
         """Stock receipts, a chunk of rows at a time, all in one transaction: all or nothing."""
         validator = RowValidator(ROW_SCHEMAS["stock"])
         log = ProblemLog()
@@ -154,6 +159,8 @@ class Imports(Service):
                     del chunk   # one chunk in memory at a time: its cells, then its values
                     values, problems = validator.check(header.present, numbers, cells)
                     del cells
+                    if not historical:
+                        problems += _expired(numbers, values["expires_on"], header.present.get("expires_on"))
                     log.extend(problems)
                     log.extend(receipt.check(numbers, values, {p.row for p in problems}))
                     # Written even after a problem, so that later rows are checked against the
@@ -259,3 +266,11 @@ def _repeated(numbers: list[int], codes: list[Any], header: str) -> list[Problem
         else:
             first[code] = n
     return out
+
+
+def _expired(numbers: list[int], expiries: list[Any], header: str | None) -> list[Problem]:
+    """Rows whose expiry date has passed: a receipt of expired stock is a mistake unless historical."""
+    today = local_today()
+    return [Problem(n, header or "expires_on", f"is before today ({today}): expired stock is not received; "
+                    "to record stock received in the past, import it as historical", day.isoformat())
+            for n, day in zip(numbers, expiries) if day is not None and day < today]

@@ -249,3 +249,17 @@ def test_travel_time_and_population_files_are_read_with_the_same_care(county: su
     people.write_text("township,population\n520102001," + "9" * 200_000 + "\n", encoding="utf-8")
     run = cli("readiness", "--townships", "--population-file", str(people), expect=2)
     assert "population_file: row 2" in run.err and "unexpected" not in run.err
+
+
+def test_expired_or_out_of_bound_rows_are_refused_unless_historical(county: supplies.Inventory,
+                                                                    tmp_path: Path) -> None:
+    path = tmp_path / "stock.csv"
+    path.write_text("point,item,qty,batch,expires_on\nCK-01,QUILT,5000000000000000000,A,2031-01-01\n"
+                    "CK-01,QUILT,3,OLD,2020-01-01\n", encoding="utf-8")
+    err = _refused(county, path)
+    assert set(_where(err)) == {(2, "qty"), (3, "expires_on")}
+    assert county.stock.lots() == []
+    path.write_text("point,item,qty,batch,expires_on\nCK-01,QUILT,3,OLD,2020-01-01\n", encoding="utf-8")
+    Cli(url_of(county))("import", "stock", str(path), expect=2)
+    Cli(url_of(county))("import", "stock", str(path), "--historical")
+    assert [(x.lot, x.on_hand) for x in county.stock.lots()] == [("OLD", 3)]
