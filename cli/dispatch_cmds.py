@@ -203,10 +203,15 @@ def request_close(app: App, request_id: int) -> None:
 @request.command("dispatch")
 @click.argument("request_id", metavar="ID", type=int)
 @click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Only this agency's share (each agency executes its own).")
+@click.option("--point", metavar="CODE", shell_complete=POINT, help="Only the rows at this storage point.")
 @pass_app
-def request_dispatch(app: App, request_id: int, agency: str | None) -> None:
-    """Issue the stock reserved for request ID (出库) through the ledger."""
-    result = app.inventory().requests.dispatch(request_id, agency=agency)
+def request_dispatch(app: App, request_id: int, agency: str | None, point: str | None) -> None:
+    """Issue the stock reserved for request ID (出库) through the ledger.
+
+    Issues the rows you may execute: warehouse staff the rows at their points, an agency officer
+    the agency's rows, a dispatcher every row (or --agency / --point).
+    """
+    result = app.inventory().requests.dispatch(request_id, agency=agency, point=point)
     doc = to_jsonable(result)
 
     def human() -> None:

@@ -50,23 +50,32 @@ def require_role(actor: Actor, *roles: str, action: str) -> None:
         raise PermissionDenied(f"{action} needs the role {allowed}; {actor.name} is {actor.role}", "user")
 
 
-def require_stock_change(actor: Actor, *, point_id: int, agency_id: int, action: str) -> None:
+def may_change_stock(actor: Actor, *, point_id: int, agency_id: int) -> bool:
     """Stock at a point changes only by an admin, warehouse staff of that point, or the owning agency."""
-    if actor.role == Role.ADMIN:
-        return
-    if actor.role == Role.WAREHOUSE and point_id in actor.point_ids:
-        return
-    if actor.role == Role.AGENCY_OFFICER and actor.agency_id == agency_id:
+    return (actor.role == Role.ADMIN
+            or (actor.role == Role.WAREHOUSE and point_id in actor.point_ids)
+            or (actor.role == Role.AGENCY_OFFICER and actor.agency_id == agency_id))
+
+
+def require_stock_change(actor: Actor, *, point_id: int, agency_id: int, action: str) -> None:
+    """Refuse unless :func:`may_change_stock`."""
+    if may_change_stock(actor, point_id=point_id, agency_id=agency_id):
         return
     raise PermissionDenied(f"{actor.name} ({actor.role}) may not {action} stock at this storage point"
                            " or of this agency", "user")
 
 
-def require_dispatch_execution(actor: Actor, *, point_id: int, agency_id: int) -> None:
+def may_execute_dispatch(actor: Actor, *, point_id: int, agency_id: int) -> bool:
     """Reserved stock is issued by a dispatcher, an admin, the executing agency or the point's staff."""
     if actor.role in (Role.ADMIN, Role.DISPATCHER):
-        return
-    require_stock_change(actor, point_id=point_id, agency_id=agency_id, action="dispatch")
+        return True
+    return may_change_stock(actor, point_id=point_id, agency_id=agency_id)
+
+
+def require_dispatch_execution(actor: Actor, *, point_id: int, agency_id: int) -> None:
+    """Refuse unless :func:`may_execute_dispatch`."""
+    if not may_execute_dispatch(actor, point_id=point_id, agency_id=agency_id):
+        require_stock_change(actor, point_id=point_id, agency_id=agency_id, action="dispatch")
 
 
 def can_write_catalog(actor: Actor, agency_id: int | None = None) -> bool:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
+
+from sqlmodel import Session, select
 
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
-from ..models import Agency, RequestStatus, Role
-from ..permissions import require_dispatch_execution, require_role
-from ..schemas import load
+from ..models import Agency, Allocation, RequestStatus, Role, StockLot, StoragePoint
+from ..permissions import Actor, may_execute_dispatch, require_dispatch_execution, require_role
+from ..schemas import Code, bounded, load
 from . import dispatch_allocation as alloc
 from . import dispatch_states as states
 from .base import Service, by_code
 from .dispatch_allocation import retrying
 from .dispatch_schemas import ReceivedIn, request_id
-from .dispatch_views import DispatchResult, RequestDetail, allocation_rows, request_detail
+from .dispatch_views import AllocationRow, DispatchResult, RequestDetail, allocation_rows, request_detail
 from .ledger import lock_lots
 
 PLANNERS = ("dispatcher", "admin")
@@ -22,34 +25,29 @@ PLANNERS = ("dispatcher", "admin")
 class Execution(Service):
     """``dispatch`` and ``receive`` of :class:`~supplies.services.dispatch.DispatchRequests`."""
 
-    def dispatch(self, id: int, *, agency: str | None = None) -> DispatchResult:
-        """Issue the reserved stock through the ledger: all of it, or only ``agency``'s share.
+    def dispatch(self, id: int, *, agency: str | None = None, point: str | None = None) -> DispatchResult:
+        """Issue through the ledger the reserved rows the acting user may execute (their share).
 
-        An agency officer dispatches its own agency's share (the default for them). The request
-        becomes dispatched when every reserved row has been issued.
+        Warehouse staff issue the rows at their points, an agency officer their agency's rows,
+        dispatchers and admins every row; ``agency`` and ``point`` narrow it further. Refused only
+        when none of the reserved rows is the user's, saying whose they are. The request becomes
+        dispatched when no reserved row is left.
         """
+        point_filter = bounded(Code(allow_none=True), point, "point")
+
         def run() -> DispatchResult:
             with self._work() as (s, actor):
-                if actor.role in (Role.VIEWER,):
-                    raise PermissionDenied(f"{actor.name} ({actor.role}) may not dispatch stock", "user")
                 req = states.lock_request(s, request_id(id))
                 states.check(req, "dispatch")
-                code = agency
-                if code is None and actor.role == Role.AGENCY_OFFICER:
-                    code = s.get(Agency, actor.agency_id).code if actor.agency_id else None  # type: ignore[union-attr]
-                agency_row = by_code(s, Agency, code, "agency") if code else None
-                rows = alloc.reserved_rows(s, req.id, agency_row.id if agency_row else None)  # type: ignore[arg-type]
-                if not rows:
-                    whose = f" for {agency_row.code}" if agency_row else ""
-                    raise RuleViolation(f"request #{req.id} has nothing reserved{whose} to dispatch", "agency")
-                lots = lock_lots(s, {a.lot_id for a in rows})
-                for a in rows:
+                share = _share(s, actor, req.id, agency, point_filter)
+                rows, lots = share.rows, lock_lots(s, {a.lot_id for a in share.rows})
+                for a in rows:  # the rule, once more, on the locked lots (a class may change hands)
                     require_dispatch_execution(actor, point_id=a.point_id, agency_id=lots[a.lot_id].agency_id)  # type: ignore[arg-type]
                 alloc.issue(s, req.id, rows, lots, actor)  # type: ignore[arg-type]
                 s.flush()
                 waiting = alloc.reserved_rows(s, req.id)  # type: ignore[arg-type]
                 units = sum(a.quantity for a in rows)
-                who = agency_row.code if agency_row else "all agencies"
+                who = share.label
                 if waiting:
                     states.move(s, req, req.status, actor, f"{who} dispatched {units} units; "
                                 f"{sum(a.quantity for a in waiting)} still reserved")
@@ -58,10 +56,24 @@ class Execution(Service):
                 s.flush()
                 issued = {a.id for a in rows}
                 out = [r for r in allocation_rows(s, req.id) if r.id in issued]  # type: ignore[arg-type]
-                return DispatchResult(req.id, req.status, agency_row.code if agency_row else None, out,  # type: ignore[arg-type]
+                return DispatchResult(req.id, req.status, share.agency, out,  # type: ignore[arg-type]
                                       sum(a.quantity for a in waiting))
 
         return retrying(run)
+
+    def share(self, id: int, *, agency: str | None = None, point: str | None = None) -> list[AllocationRow]:
+        """The reserved rows :meth:`dispatch` would issue for the acting user now (nothing is written).
+
+        Empty when the user may execute none of them (or nothing is reserved).
+        """
+        point_filter = bounded(Code(allow_none=True), point, "point")
+        with self._work(write=False) as (s, actor):
+            req = states.lock_request(s, request_id(id), lock=False)
+            try:
+                ids = {a.id for a in _share(s, actor, req.id, agency, point_filter).rows}  # type: ignore[union-attr]
+            except (PermissionDenied, RuleViolation):
+                return []
+            return [r for r in allocation_rows(s, req.id) if r.id in ids]  # type: ignore[arg-type]
 
     def receive(self, id: int, *, received: Mapping[str, int] | None = None) -> RequestDetail:
         """Record what arrived at the destination. ``received`` maps item codes to units received;
@@ -100,3 +112,45 @@ class Execution(Service):
                 return request_detail(s, req)
 
         return retrying(run)
+
+
+class _Share(NamedTuple):
+    rows: list[Allocation]
+    agency: str | None     # the agency whose share it is, when it is one agency's
+    label: str             # who dispatched, for the request's history
+
+
+def _share(s: Session, actor: Actor, request: int, agency: str | None, point: str | None) -> _Share:
+    """The reserved rows of ``request`` that ``actor`` may issue, narrowed to ``agency`` and ``point``."""
+    if actor.role == Role.VIEWER:
+        raise PermissionDenied(f"{actor.name} ({actor.role}) may not dispatch stock", "user")
+    code = agency
+    if code is None and actor.role == Role.AGENCY_OFFICER and actor.agency_id is not None:
+        code = s.get(Agency, actor.agency_id).code  # type: ignore[union-attr]
+    agency_row = by_code(s, Agency, code, "agency") if code else None
+    point_row = by_code(s, StoragePoint, point, "point") if point else None
+    reserved = alloc.reserved_rows(s, request, agency_row.id if agency_row else None)  # type: ignore[arg-type]
+    if point_row is not None:
+        reserved = [a for a in reserved if a.point_id == point_row.id]
+    if not reserved:
+        narrowed = (f" for {agency_row.code}" if agency_row else "") + (f" at {point_row.code}" if point_row else "")
+        raise RuleViolation(f"request #{request} has nothing reserved{narrowed} to dispatch",
+                            "agency" if agency_row else ("point" if point_row else "id"))
+    agencies = dict(s.exec(select(StockLot.id, StockLot.agency_id).where(
+        StockLot.id.in_({a.lot_id for a in reserved}))).all())  # type: ignore[union-attr]
+    mine = [a for a in reserved if may_execute_dispatch(actor, point_id=a.point_id, agency_id=agencies[a.lot_id])]
+    if not mine:
+        points = dict(s.exec(select(StoragePoint.id, StoragePoint.code).where(
+            StoragePoint.id.in_({a.point_id for a in reserved}))).all())  # type: ignore[union-attr]
+        names = dict(s.exec(select(Agency.id, Agency.code).where(
+            Agency.id.in_(set(agencies.values())))).all())  # type: ignore[union-attr]
+        whose: dict[str, int] = {}
+        for a in reserved:
+            key = f"{points[a.point_id]} ({names[agencies[a.lot_id]]})"
+            whose[key] = whose.get(key, 0) + 1
+        listed = ", ".join(f"{key}: {n} row{'s' if n != 1 else ''}" for key, n in sorted(whose.items()))
+        raise PermissionDenied(f"none of the reserved rows of request #{request} is {actor.name}'s to dispatch "
+                               f"({actor.role}); they are at {listed}", "user")
+    label = (agency_row.code if agency_row else
+             f"{actor.name} (their share)" if len(mine) < len(reserved) else "all agencies")
+    return _Share(mine, agency_row.code if agency_row else None, label)

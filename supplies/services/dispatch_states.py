@@ -65,12 +65,12 @@ def created(s: Session, request: DispatchRequest, actor: Actor) -> None:
                        at=request.created_at, actor_id=actor.id, note="created"))
 
 
-def lock_request(s: Session, request_id: int) -> DispatchRequest:
-    """Load a request for change, locking its row so two users cannot move it at once."""
+def lock_request(s: Session, request_id: int, *, lock: bool = True) -> DispatchRequest:
+    """Load a request for change, locking its row so two users cannot move it at once (``lock=False``: read)."""
     from ..errors import NotFound
 
-    row = s.exec(select(DispatchRequest).where(DispatchRequest.id == request_id).with_for_update()
-                 .execution_options(populate_existing=True)).one_or_none()
+    q = select(DispatchRequest).where(DispatchRequest.id == request_id)
+    row = s.exec((q.with_for_update() if lock else q).execution_options(populate_existing=True)).one_or_none()
     if row is None:
         raise NotFound(f"no dispatch request with id {request_id}", "id")
     return row

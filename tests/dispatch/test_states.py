@@ -261,3 +261,26 @@ def test_a_class_handed_over_after_allocation_is_dispatched_by_its_new_agency(
     result = staff.as_user("wat").requests.dispatch(rid)
     assert (result.agency, result.dispatched, result.status) == ("WAT", 10, "dispatched")
     assert staff.stock.verify().ok
+
+
+def test_warehouse_staff_dispatch_the_rows_at_their_own_points(staff: supplies.Inventory, approved) -> None:  # type: ignore[no-untyped-def]
+    staff.stock.receive("CK-01", "QUILT", 6, batch="Q1")
+    staff.stock.receive("TS-01", "QUILT", 5, batch="Q2")
+    staff.stock.receive("TS-02", "QUILT", 5, batch="Q3")
+    rid = approved({"QUILT": 16}).id
+    disp = staff.as_user("disp")
+    disp.requests.allocate(rid)
+    assert {p.point for p in disp.requests.pick_lists(rid)} == {"CK-01", "TS-01", "TS-02"}
+    keeper = staff.as_user("keeper")            # warehouse staff of CK-01 only
+    assert [(r.point, r.quantity) for r in keeper.requests.share(rid)] == [("CK-01", 6)]
+    mine = keeper.requests.dispatch(rid)
+    assert [(r.point, r.quantity) for r in mine.rows] == [("CK-01", 6)]
+    assert (mine.dispatched, mine.waiting, mine.status) == (6, 10, "allocated")
+    with pytest.raises(PermissionDenied) as err:   # nothing left that is theirs: it says whose the rest is
+        keeper.requests.dispatch(rid)
+    assert "TS-01 (CIV): 1 row" in err.value.reason and "TS-02 (CIV): 1 row" in err.value.reason
+    assert keeper.requests.share(rid) == []
+    assert disp.requests.dispatch(rid, point="TS-01").dispatched == 5
+    assert disp.requests.dispatch(rid).status == "dispatched"
+    assert [x.on_hand for x in staff.stock.lots(item="QUILT")] == []
+    assert staff.stock.verify().ok
