@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from .i18n import Message, translate
+
 
 class SuppliesError(Exception):
     """Base of every error this library raises on purpose.
@@ -16,6 +20,21 @@ class SuppliesError(Exception):
         self.field = field
         self.reason = reason
         super().__init__(f"{field}: {reason}" if field else reason)
+
+    @property
+    def code(self) -> str:
+        """A stable name for what went wrong (the words of the message's template), for scripts."""
+        return self.reason.code if isinstance(self.reason, Message) else type(self).__name__
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The values the message names (a code, a quantity ...), for scripts."""
+        return dict(self.reason.params) if isinstance(self.reason, Message) else {}
+
+    def localized(self, language: str | None = None) -> str:
+        """``field: reason`` in ``language`` (default: the current one, see :mod:`supplies.i18n`)."""
+        said = translate(self.reason, language)
+        return f"{self.field}: {said}" if self.field else said
 
 
 class InvalidInput(SuppliesError):
@@ -32,6 +51,10 @@ class InvalidInput(SuppliesError):
         self.errors = errors or ({field or "_": [reason]})
         super().__init__(reason, field)
 
+    def localized_errors(self, language: str | None = None) -> dict[str, list[str]]:
+        """Every field's reasons in ``language``."""
+        return {field: [translate(r, language) for r in reasons] for field, reasons in self.errors.items()}
+
     @classmethod
     def from_messages(cls, messages: dict) -> "InvalidInput":
         """Build from a marshmallow ``ValidationError.messages`` dict."""
@@ -46,9 +69,9 @@ class InvalidInput(SuppliesError):
                     if isinstance(sub, (dict, list)):
                         walk(prefix, sub)
                     else:
-                        flat.setdefault(prefix or "_", []).append(str(sub))
+                        flat.setdefault(prefix or "_", []).append(sub if isinstance(sub, str) else str(sub))
             else:
-                flat.setdefault(prefix or "_", []).append(str(value))
+                flat.setdefault(prefix or "_", []).append(value if isinstance(value, str) else str(value))
 
         walk("", messages)
         field, reasons = next(iter(flat.items()))
