@@ -17,13 +17,14 @@ def report(exc: BaseException, out: "Output") -> int:
     if isinstance(exc, SuppliesError):
         if isinstance(exc, InvalidInput) and len(exc.errors) > 1:
             text = "; ".join(f"{field}: {', '.join(reasons)}" if field != "_" else ", ".join(reasons)
-                             for field, reasons in exc.errors.items())
+                             for field, reasons in exc.localized_errors().items())
         else:
-            text = str(exc)
+            text = exc.localized()
         if isinstance(exc, PermissionDenied) and exc.field == "user" and "no active user" in exc.reason:
             text += " (act as another user with --as NAME or SUPPLIES_USER)"
         out.error(text, kind=type(exc).__name__, field=exc.field, reason=exc.reason,
-                  exit_code=exc.exit_code, errors=getattr(exc, "errors", None))
+                  exit_code=exc.exit_code, errors=getattr(exc, "errors", None), code=exc.code,
+                  params=exc.params, message=text)
         return exc.exit_code
 
     database_text = _database_problem(exc)

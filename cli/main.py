@@ -142,9 +142,12 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 @click.option("--json", "json_mode", is_flag=True,
               help="Print one JSON document on stdout; messages go to stderr.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), envvar="SUPPLIES_LANG", show_envvar=True,
+              help="Language of messages.  [default: from LC_ALL / LANG]")
 @click.version_option(package_name="emergency-supplies", prog_name="supplies")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, user: str | None, json_mode: bool, debug: bool) -> None:
+def cli(ctx: click.Context, db: str | None, user: str | None, json_mode: bool, debug: bool,
+        lang: str | None) -> None:
     """Emergency-supply inventory (应急物资储备): stock, dispatch requests and allocation.
 
     \b
@@ -154,6 +157,9 @@ def cli(ctx: click.Context, db: str | None, user: str | None, json_mode: bool, d
                   (permission, one agency per class, not enough stock,
                   wrong request state), 1 anything else.
     """
+    from supplies.i18n import language_from_environment, set_language
+
+    set_language(lang or language_from_environment())
     app = App(db=db, user_option=user, json_mode=json_mode, debug=debug)
     ctx.obj = app
     ctx.call_on_close(app.close)

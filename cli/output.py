@@ -79,18 +79,29 @@ class Output:
         click.echo(click.style("warning: ", fg="yellow", bold=True) + text, err=True)
 
     def error(self, text: str, *, kind: str, field: str | None, reason: str, exit_code: int,
-              errors: dict[str, list[str]] | None = None) -> None:
+              errors: dict[str, list[str]] | None = None, **extra: Any) -> None:
         """The one error line on stderr, and with --json an error document on stdout."""
         click.echo(click.style("error: ", fg="red", bold=True) + text, err=True)
-        self.error_document(kind=kind, field=field, reason=reason, exit_code=exit_code, errors=errors)
+        self.error_document(kind=kind, field=field, reason=reason, exit_code=exit_code, errors=errors, **extra)
 
     def error_document(self, *, kind: str, field: str | None, reason: str, exit_code: int,
-                       errors: dict[str, list[str]] | None = None) -> None:
-        """With --json, ``{"error": {type, field, reason, exit_code[, errors]}}`` on stdout."""
+                       errors: dict[str, list[str]] | None = None, code: str | None = None,
+                       params: dict[str, Any] | None = None, message: str | None = None) -> None:
+        """With --json, ``{"error": {type, field, reason, exit_code[, errors, code, params, message]}}`` on stdout.
+
+        ``reason`` is English whatever the language; ``code`` and ``params`` name the message
+        for scripts; ``message`` is the line as shown, in the user's language.
+        """
         if self.json_mode and not self._emitted:
-            doc: dict[str, Any] = {"type": kind, "field": field, "reason": reason, "exit_code": exit_code}
+            doc: dict[str, Any] = {"type": kind, "field": field, "reason": str(reason), "exit_code": exit_code}
             if errors:
-                doc["errors"] = errors
+                doc["errors"] = {k: [str(r) for r in v] for k, v in errors.items()}
+            if code:
+                doc["code"] = code
+                doc["params"] = {k: v if isinstance(v, (int, float, bool)) or v is None else str(v)
+                                 for k, v in (params or {}).items()}
+            if message is not None:
+                doc["message"] = message
             self._json({"error": doc})
 
     # -- human rendering ---------------------------------------------------------------------

@@ -6,13 +6,29 @@
 """
 
 from .errors import (
-    ConcurrencyConflict, DatabaseNotReady, InsufficientStock, InvalidInput, InvalidTransition,
-    NotFound, OneAgencyRuleViolation, PermissionDenied, RuleViolation, SuppliesError,
+    ConcurrencyConflict,
+    DatabaseNotReady,
+    InsufficientStock,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    OneAgencyRuleViolation,
+    PermissionDenied,
+    RuleViolation,
+    SuppliesError,
 )
 from .inventory import Inventory, open
 from .models.enums import (
-    AdminLevel, AllocationStatus, IncidentLevel, IncidentType, MovementKind, PointKind,
-    PointStatus, RequestStatus, ReserveMode, Role,
+    AdminLevel,
+    AllocationStatus,
+    IncidentLevel,
+    IncidentType,
+    MovementKind,
+    PointKind,
+    PointStatus,
+    RequestStatus,
+    ReserveMode,
+    Role,
 )
 
 __version__ = "0.1.0"

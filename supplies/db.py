@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from .errors import ConcurrencyConflict, SuppliesError
+from .i18n import t
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -82,7 +83,7 @@ def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         session.rollback()
         if _is_conflict(exc):
             raise ConcurrencyConflict(
-                "the database was busy with another user's change; try again"
+                t("the database was busy with another user's change; try again")
             ) from exc
         raise
     except BaseException:

@@ -104,6 +104,12 @@ def current_language() -> str:
     return _language.get()
 
 
+def set_language(language: str | None) -> str:
+    """Say messages in ``language`` from now on in this context (a command-line run); return it."""
+    _language.set(normalise(language))
+    return _language.get()
+
+
 @contextmanager
 def use_language(language: str | None) -> Iterator[str]:
     """Say messages in ``language`` inside the block (per thread and per request: a context variable)."""
@@ -182,5 +188,5 @@ def _stored_templates(language: str) -> _Templates:
     return _Templates(_catalog(language))
 
 
-__all__ = ["CHINESE", "LANGUAGES", "Message", "current_language", "language_from_environment", "normalise", "t",
-           "translate", "use_language"]
+__all__ = ["CHINESE", "LANGUAGES", "Message", "current_language", "language_from_environment", "normalise",
+           "set_language", "t", "translate", "use_language"]

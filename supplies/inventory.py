@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from .config import database_url
 from .db import make_engine
 from .errors import DatabaseNotReady
+from .i18n import t
 
 if TYPE_CHECKING:
     from .services.backup import BackupInfo
@@ -145,7 +146,9 @@ class Inventory:
 
     def upgrade(self) -> str:
         """Create or upgrade the schema through the Alembic migrations; return the new revision."""
-        from .migrate import upgrade  # Alembic is imported only when a schema change is asked for
+        from .migrate import (
+            upgrade,  # Alembic is imported only when a schema change is asked for
+        )
 
         return upgrade(self.engine)
 
@@ -154,11 +157,11 @@ class Inventory:
         from .migrate import head_revision
 
         if not inspect(self.engine).has_table("alembic_version"):
-            raise DatabaseNotReady(f"{self.url} has no schema: run `supplies init` or Inventory.upgrade()")
+            raise DatabaseNotReady(t('{url} has no schema: run `supplies init` or Inventory.upgrade()', url=self.url))
         with self.engine.connect() as conn:
             current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         if current != head_revision():
-            raise DatabaseNotReady(f"{self.url} is at schema {current}; run `supplies init` to upgrade")
+            raise DatabaseNotReady(t('{url} is at schema {current}; run `supplies init` to upgrade', url=self.url, current=current))
 
     def backup(self, path: str, *, format: str | None = None) -> "BackupInfo":
         """Write a consistent snapshot to ``path``: a SQLite file (SQLite) or JSON Lines (any database).

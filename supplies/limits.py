@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .i18n import t
+
 MAX_MOVEMENT_QTY = 1_000_000_000
 """The most units one ledger movement may move (receipt, issue, transfer, count change ...)."""
 
@@ -41,4 +43,5 @@ def bad_character(text: str, *, multiline: bool = False) -> str | None:
     found = (_CONTROL if multiline else _CONTROL_SINGLE_LINE).search(text)
     if found is None:
         return None
-    return f"must not contain control characters (found U+{ord(found.group()):04X} at position {found.start() + 1})"
+    return t("must not contain control characters (found {character} at position {position})",
+             character=f"U+{ord(found.group()):04X}", position=found.start() + 1)

@@ -5,13 +5,38 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
 
 from .errors import InvalidInput
+from .i18n import Message, t
 from .limits import (
-    FIRST_DAY, LAST_DAY, MAX_BALANCE, MAX_DAYS, MAX_ID, MAX_MOVEMENT_QTY, bad_character,
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_BALANCE,
+    MAX_DAYS,
+    MAX_ID,
+    MAX_MOVEMENT_QTY,
+    bad_character,
 )
 from .models.enums import AdminLevel, PointKind, PointStatus, ReserveMode, Role
+
+# marshmallow's validators format their own messages: as Messages they keep their template, so
+# the filled message still translates (supplies.i18n). Range builds its text when made; its
+# messages are said in Chinese by matching the catalog's templates.
+for _validator, _names in ((validate.Length, ("message_min", "message_max", "message_all", "message_equal")),
+                           (validate.OneOf, ("default_message",)), (validate.Regexp, ("default_message",))):
+    for _name in _names:
+        _text = getattr(_validator, _name, None)
+        if isinstance(_text, str) and not isinstance(_text, Message):
+            setattr(_validator, _name, Message(_text))
 
 _CODE_RE = r"^\S+$"
 REGION_CODE_RE = r"^(\d{6}|\d{9}|\d{12})$"
@@ -48,10 +73,10 @@ class Day(fields.Date):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> Any:
         if isinstance(value, datetime):
-            raise ValidationError("must be a date (YYYY-MM-DD), not a date and time")
+            raise ValidationError(t('must be a date (YYYY-MM-DD), not a date and time'))
         day = value if isinstance(value, date) else super()._deserialize(value, attr, data, **kw)
         if not FIRST_DAY <= day <= LAST_DAY:
-            raise ValidationError(f"must be a date between {FIRST_DAY} and {LAST_DAY}")
+            raise ValidationError(t('must be a date between {first_day} and {last_day}', first_day=FIRST_DAY, last_day=LAST_DAY))
         return day
 
 
@@ -61,22 +86,22 @@ class Moment(fields.DateTime):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> Any:
         moment = value if isinstance(value, date) else super()._deserialize(value, attr, data, **kw)
         if not FIRST_DAY.year <= moment.year <= LAST_DAY.year:
-            raise ValidationError(f"must be a time between {FIRST_DAY.year} and {LAST_DAY.year}")
+            raise ValidationError(t('must be a time between {first} and {last}', first=FIRST_DAY.year, last=LAST_DAY.year))
         return moment
 
 
 def _range_words(lo: int | None, hi: int | None) -> str:
     if lo is not None and hi is not None:
-        return f"must be a whole number from {lo:,} to {hi:,}"
+        return t("must be a whole number from {lo:,} to {hi:,}", lo=lo, hi=hi)
     if lo is not None:
-        return f"must be a whole number of at least {lo:,}"
-    return f"must be a whole number of at most {hi:,}"
+        return t("must be a whole number of at least {lo:,}", lo=lo)
+    return t("must be a whole number of at most {hi:,}", hi=hi)
 
 
 def Code(**kw: Any) -> fields.String:
     """A code: 1-40 characters without white space (Chinese allowed)."""
     return Str(
-        validate=[validate.Length(min=1, max=40), validate.Regexp(_CODE_RE, error="must not contain spaces")],
+        validate=[validate.Length(min=1, max=40), validate.Regexp(_CODE_RE, error=t('must not contain spaces'))],
         **kw,
     )
 
@@ -97,19 +122,19 @@ def Batch(**kw: Any) -> fields.String:
 
 def RegionCode(**kw: Any) -> fields.String:
     """A GB/T 2260 code: 6 digits to county level, 9 for a township, 12 for a village."""
-    return Str(validate=validate.Regexp(REGION_CODE_RE, error="must be a GB/T 2260 code: 6, 9 or 12 digits"),
+    return Str(validate=validate.Regexp(REGION_CODE_RE, error=t('must be a GB/T 2260 code: 6, 9 or 12 digits')),
                allow_none=True, **kw)
 
 
 def RegionPrefix(**kw: Any) -> fields.String:
     """The start of GB/T 2260 codes, to filter by (``52``, ``5227``, ``522731``)."""
-    return Str(validate=validate.Regexp(r"^\d{1,12}$", error="must be the digits of a GB/T 2260 code"),
+    return Str(validate=validate.Regexp(r"^\d{1,12}$", error=t('must be the digits of a GB/T 2260 code')),
                allow_none=True, **kw)
 
 
 def Choice(enum: type, **kw: Any) -> fields.String:
     values = [e.value for e in enum]
-    return Str(validate=validate.OneOf(values, error="must be one of: {choices}"), **kw)
+    return Str(validate=validate.OneOf(values, error=t('must be one of: {choices}')), **kw)
 
 
 def Qty(**kw: Any) -> fields.Integer:
@@ -152,7 +177,7 @@ class AgencyIn(_Strip):
     name = Name(required=True)
     contact = Text(100)
     phone = Str(allow_none=True, validate=validate.Regexp(
-        r"^[0-9+()\- ]{3,40}$", error="must be a phone number: digits, spaces, + ( ) -"))
+        r"^[0-9+()\- ]{3,40}$", error=t('must be a phone number: digits, spaces, + ( ) -')))
     level = Choice(AdminLevel, allow_none=True)
     region_code = RegionCode()
 
@@ -220,19 +245,19 @@ class PointUpdate(PointIn):
 
 class UserIn(_Strip):
     name = Str(required=True, validate=[validate.Length(min=1, max=80),
-                                                 validate.Regexp(_CODE_RE, error="must not contain spaces")])
+                                                 validate.Regexp(_CODE_RE, error=t('must not contain spaces'))])
     role = Choice(Role, required=True)
     points = fields.List(Code(), load_default=list)
     agency = Code(allow_none=True)
     password = Str(allow_none=True, validate=validate.Length(min=8, max=200,
-                             error="must be 8 to 200 characters"))
+                             error=t('must be 8 to 200 characters')))
 
     @validates_schema
     def _scope(self, data: dict, **_: Any) -> None:
         if data["role"] == Role.WAREHOUSE and not data.get("points"):
-            raise ValidationError("warehouse staff need at least one storage point", "points")
+            raise ValidationError(t('warehouse staff need at least one storage point'), "points")
         if data["role"] == Role.AGENCY_OFFICER and not data.get("agency"):
-            raise ValidationError("an agency officer needs an agency", "agency")
+            raise ValidationError(t('an agency officer needs an agency'), "agency")
 
 
 class _LotOp(_Strip):
@@ -260,7 +285,7 @@ class IssueIn(_LotOp):
 class WriteOffIn(_LotOp):
     qty = Qty(required=True)
     reason = Str(required=True, multiline=True, validate=validate.Length(min=1, max=500,
-                           error="say why the stock is written off"))
+                           error=t('say why the stock is written off')))
 
 
 class AdjustIn(_LotOp):
@@ -289,7 +314,7 @@ class TargetIn(_Strip):
     @validates_schema
     def _scope(self, data: dict, **_: Any) -> None:
         if not data.get("point") and not data.get("region_code"):
-            raise ValidationError("give a storage point or a region code", "point")
+            raise ValidationError(t('give a storage point or a region code'), "point")
 
 
 class HandoverIn(_Strip):

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..i18n import t
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -78,9 +80,9 @@ def arrival_from_env(environ: Mapping[str, str] | None = None) -> ArrivalModel:
         try:
             values[key] = float(raw)
         except ValueError:
-            raise InvalidInput(f"must be a number, not {raw!r}", name) from None
+            raise InvalidInput(t('must be a number, not {raw!r}', raw=raw), name) from None
         if not math.isfinite(values[key]):
-            raise InvalidInput("must be a finite number", name)
+            raise InvalidInput(t('must be a finite number'), name)
     try:
         return ArrivalModel(**values)
     except ValueError as exc:

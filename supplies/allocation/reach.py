@@ -19,6 +19,7 @@ import numpy as np
 from sqlmodel import Session, select
 
 from ..errors import ConcurrencyConflict
+from ..i18n import t
 from ..models import PointStatus, StoragePoint
 from .arrival import ArrivalModel, eta_hours_array
 from .candidates import Destination, build_problem, travel_table
@@ -122,6 +123,5 @@ def plan_earliest_nearby(s: Session, needs: Sequence[Need], destinations: dict[i
                                 tables=tables)
         solution = plan_earliest(problem)
         if unsettled(problem, solution, destinations, edge):
-            raise ConcurrencyConflict("stock near the destination was taken by another allocation meanwhile; "
-                                      "try again")
+            raise ConcurrencyConflict(t('stock near the destination was taken by another allocation meanwhile; try again'))
     return problem, solution

@@ -14,8 +14,16 @@ from typing import TYPE_CHECKING, Any
 from .base import utcnow
 from .catalog import Agency, ClassHandover, Item, SupplyClass
 from .enums import (
-    AdminLevel, AllocationStatus, IncidentLevel, IncidentType, MovementKind, PointKind,
-    PointStatus, RequestStatus, ReserveMode, Role,
+    AdminLevel,
+    AllocationStatus,
+    IncidentLevel,
+    IncidentType,
+    MovementKind,
+    PointKind,
+    PointStatus,
+    RequestStatus,
+    ReserveMode,
+    Role,
 )
 from .places import StoragePoint, TravelTime
 from .stock import Movement, ReserveTarget, StockLot
@@ -24,7 +32,13 @@ from .users import User, UserPoint
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
-    from .dispatch import Allocation, DispatchRequest, Incident, RequestEvent, RequestLine
+    from .dispatch import (
+        Allocation,
+        DispatchRequest,
+        Incident,
+        RequestEvent,
+        RequestLine,
+    )
     from .readiness import NeedNorm
 
     metadata: MetaData

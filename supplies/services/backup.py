@@ -34,9 +34,18 @@ from sqlmodel import Session
 
 from ..db import unit_of_work
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
+from ..i18n import t
 from ..models import Role
 from ..permissions import load_actor
-from .backup_format import FORMAT_NAME, FORMAT_VERSION, BackupReader, JsonReader, SqliteReader, tables
+from ..terms import term
+from .backup_format import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    BackupReader,
+    JsonReader,
+    SqliteReader,
+    tables,
+)
 from .backup_rows import BackupRejected
 from .bulk import insert_many
 from .views import View
@@ -70,16 +79,15 @@ def backup(inv: "Inventory", path: str | Path, *, format: str | None = None) -> 
     dialect = inv.engine.dialect.name
     fmt = format or ("json" if dialect != "sqlite" or _is_json_path(path) else "sqlite")
     if fmt not in ("sqlite", "json"):
-        raise InvalidInput("must be sqlite or json", "format")
+        raise InvalidInput(t('must be sqlite or json'), "format")
     if fmt == "sqlite" and dialect != "sqlite":
-        raise InvalidInput(f"a {dialect} database is backed up as json (the sqlite format copies a SQLite file)",
+        raise InvalidInput(t('a {dialect} database is backed up as json (the sqlite format copies a SQLite file)', dialect=dialect),
                            "format")
     inv.check_ready()
     with unit_of_work(inv.engine, write=False) as s:
         actor = load_actor(s, inv.user)
         if actor.role != Role.ADMIN:
-            raise PermissionDenied(f"a backup holds every record and password hash: it needs an admin; "
-                                   f"{actor.name} is {actor.role}", "user")
+            raise PermissionDenied(t('a backup holds every record and password hash: it needs an admin; {name} is {role}', name=actor.name, role=term(actor.role)), "user")
     tmp = path.with_name(f".{path.name}.partial")
     try:
         counts = _sqlite_copy(inv, tmp) if fmt == "sqlite" else _json_dump(inv, tmp, path.suffix == ".gz")
@@ -166,7 +174,7 @@ def restore(inv: "Inventory", path: str | Path) -> BackupInfo:
         with open(path, "rb") as f:
             magic = f.read(16)
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}", "file") from None
+        raise InvalidInput(t('cannot read {path}: {strerror}', path=path, strerror=exc.strerror), "file") from None
     if not inspect(inv.engine).has_table("alembic_version"):
         inv.upgrade()
     inv.check_ready()
@@ -174,8 +182,7 @@ def restore(inv: "Inventory", path: str | Path) -> BackupInfo:
     reader: BackupReader = SqliteReader(path, dialect) if magic == _SQLITE_MAGIC else JsonReader(path, dialect)
     try:
         if reader.revision != _revision_of(inv):
-            raise RuleViolation(f"the backup is at schema {reader.revision} and this database at "
-                                f"{_revision_of(inv)}: restore with the version of supplies that made it", "file")
+            raise RuleViolation(t('the backup is at schema {revision} and this database at {revision_of}: restore with the version of supplies that made it', revision=reader.revision, revision_of=_revision_of(inv)), "file")
         counts: dict[str, int] = {}
         with unit_of_work(inv.engine) as s:
             _require_empty(s.connection())
@@ -201,8 +208,7 @@ def _require_empty(conn: Connection) -> None:
     for table in tables():
         n = conn.execute(select(func.count()).select_from(table)).scalar_one()
         if n:
-            raise RuleViolation(f"restore needs an empty database, and table {table.name} has {n} rows: "
-                                "restore into a new database", "database")
+            raise RuleViolation(t('restore needs an empty database, and table {name} has {n} rows: restore into a new database', name=table.name, n=n), "database")
 
 
 def _batches(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
@@ -241,7 +247,7 @@ def _insert(s: Session, table: Table, columns: list[str], rows: list[tuple[Any, 
     try:
         insert_many(s, table, columns, rows)
     except refused as exc:
-        raise InvalidInput(f"the database refused its rows: {_database_detail(exc)}", table.name) from None
+        raise InvalidInput(t('the database refused its rows: {database_detail}', database_detail=_database_detail(exc)), table.name) from None
 
 
 def _database_detail(exc: BaseException) -> str:
@@ -264,7 +270,7 @@ def _check_references(conn: Connection, reader: "BackupReader") -> None:
     values = conn.exec_driver_sql(f'SELECT {quoted} FROM "{table}" WHERE rowid = ?', (rowid,)).first()
     shown = ", ".join(f"{n} {v}" for n, v in zip(names, values or ()))
     raise BackupRejected(reader.locate(table, rowid) or f"{table} (rowid {rowid})",
-                         f"refers to a {parent} that is not in the backup ({shown})", ", ".join(names))
+                         t('refers to a {parent} that is not in the backup ({shown})', parent=parent, shown=shown), ", ".join(names))
 
 
 def _check_ledger(s: Session, reader: "BackupReader") -> None:
@@ -278,11 +284,11 @@ def _check_ledger(s: Session, reader: "BackupReader") -> None:
     others = f"; {more} more problem{'s' if more != 1 else ''}" if more else ""
     lot = first["lot_id"]
     if first["on_hand"] is None:
-        raise InvalidInput(f"{first['problem']} (lot {lot} is not in the backup){others}", "movement")
+        raise InvalidInput(t('{problem} (lot {lot} is not in the backup){others}', problem=first['problem'], lot=lot, others=others), "movement")
     column = ("on_hand" if first["on_hand"] != first["ledger_on_hand"]
               else "reserved" if first["reserved"] != first["ledger_reserved"] else "ledger_hash")
     raise BackupRejected(reader.locate("stock_lot", lot) or f"stock_lot id {lot}",
-                         f"{first['problem']} (lot {lot}){others}", column)
+                         t('{problem} (lot {lot}){others}', problem=first['problem'], lot=lot, others=others), column)
 
 
 def _reset_sequences(conn: Connection) -> None:

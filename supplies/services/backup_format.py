@@ -13,6 +13,7 @@ from typing import IO, Any, Protocol
 from sqlalchemy import Table
 
 from ..errors import InvalidInput
+from ..i18n import t
 from ..models import metadata
 from .backup_rows import BackupRejected, TableRows
 
@@ -28,7 +29,7 @@ def tables() -> list[Table]:
 
 
 def damaged(detail: str) -> InvalidInput:
-    return InvalidInput(f"the backup file is truncated or damaged ({detail})", "file")
+    return InvalidInput(t('the backup file is truncated or damaged ({detail})', detail=detail), "file")
 
 
 class BackupReader(Protocol):
@@ -81,42 +82,41 @@ class JsonReader(_Located):
             raise
         if not isinstance(head, dict) or head.get("format") != FORMAT_NAME:
             self.close()
-            raise InvalidInput(f"{path.name} is not a supplies backup (SQLite file or JSON Lines)", "file")
+            raise InvalidInput(t('{name} is not a supplies backup (SQLite file or JSON Lines)', name=path.name), "file")
         if head.get("version") != FORMAT_VERSION:
             self.close()
-            raise InvalidInput(f"backup format version {head.get('version')} is not supported", "file")
+            raise InvalidInput(t('backup format version {head} is not supported', head=head.get('version')), "file")
         self.head = head
         if not isinstance(head.get("revision"), str) or not head["revision"]:
             self.close()
-            raise BackupRejected("line 1", "must name the schema revision of the backup", "revision")
+            raise BackupRejected("line 1", t('must name the schema revision of the backup'), "revision")
         self.revision = head["revision"]
 
     def tables(self) -> Iterator[tuple[Table, Rows]]:
         by_name = {t.name: t for t in tables()}
         listed = self.head.get("tables")
         if not isinstance(listed, list) or not all(isinstance(t, str) for t in listed):
-            raise BackupRejected("line 1", "must list the names of the backup's tables", "tables")
+            raise BackupRejected("line 1", t("must list the names of the backup's tables"), "tables")
         unknown = [t for t in listed if t not in by_name]
         if unknown:
-            raise BackupRejected("line 1", f"the backup has a table {unknown[0]!r} that this schema does not",
+            raise BackupRejected("line 1", t('the backup has a table {unknown!r} that this schema does not', unknown=unknown[0]),
                                  "tables")
         absent = [t for t in by_name if t not in listed]
         if absent:
-            raise BackupRejected("line 1", f"the backup lacks table {absent[0]}, which this schema has", "tables")
+            raise BackupRejected("line 1", t('the backup lacks table {absent}, which this schema has', absent=absent[0]), "tables")
         while line := self._line():
             where = f"line {self.line_no}"
             section = self._json(line, where)
             if not isinstance(section, dict) or "table" not in section:
-                raise BackupRejected(where, 'must start a table: {"table": …, "columns": […], "count": …} '
-                                            "(does the table before have more rows than its count?)")
+                raise BackupRejected(where, t('must start a table: {"table": …, "columns": […], "count": …} (does the table before have more rows than its count?)'))
             name = section["table"]
             if name not in by_name:
-                raise BackupRejected(where, f"the backup has a table {show_name(name)} that this schema does not")
+                raise BackupRejected(where, t('the backup has a table {show_name} that this schema does not', show_name=show_name(name)))
             if name in self.checked:
-                raise BackupRejected(where, f"table {name} comes a second time")
+                raise BackupRejected(where, t('table {name} comes a second time', name=name))
             count = section.get("count")
             if type(count) is not int or count < 0:
-                raise BackupRejected(f"{name} {where}", "must be the number of the table's rows", "count")
+                raise BackupRejected(f"{name} {where}", t("must be the number of the table's rows"), "count")
             rows = TableRows(by_name[name], section.get("columns"), f"{name} {where}", unit="line",
                              first=self.line_no + 1, dialect=self.dialect)
             self.checked[name] = rows
@@ -146,13 +146,13 @@ class JsonReader(_Located):
         try:
             return json.loads(line)
         except UnicodeDecodeError:
-            raise BackupRejected(where, "is not UTF-8 text") from None
+            raise BackupRejected(where, t('is not UTF-8 text')) from None
         except ValueError as exc:
             if not line.endswith(b"\n"):
                 raise damaged(f"its last line, {self.line_no}, is cut off") from None
             detail = (f"{exc.msg.removesuffix(' at')} at character {exc.colno}"
                       if isinstance(exc, json.JSONDecodeError) else str(exc))
-            raise BackupRejected(where, f"is not valid JSON ({detail})") from None
+            raise BackupRejected(where, t('is not valid JSON ({detail})', detail=detail)) from None
 
     def close(self) -> None:
         self.file.close()
@@ -173,7 +173,7 @@ class SqliteReader(_Located):
             self.close()
             if "no such table" not in str(exc) and not isinstance(exc, TypeError):
                 raise damaged(str(exc)) from None
-            raise InvalidInput(f"{path.name} is a SQLite file but not a supplies database", "file") from None
+            raise InvalidInput(t('{name} is a SQLite file but not a supplies database', name=path.name), "file") from None
         except sqlite3.Error as exc:
             self.close()
             raise damaged(str(exc)) from None
@@ -187,10 +187,10 @@ class SqliteReader(_Located):
         schema = tables()
         unknown = sorted(present - {t.name for t in schema})
         if unknown:
-            raise InvalidInput(f"the backup has a table {unknown[0]!r} that this schema does not", "file")
+            raise InvalidInput(t('the backup has a table {unknown!r} that this schema does not', unknown=unknown[0]), "file")
         for table in schema:
             if table.name not in present:
-                raise InvalidInput(f"the backup lacks table {table.name}, which this schema has", "file")
+                raise InvalidInput(t('the backup lacks table {name}, which this schema has', name=table.name), "file")
             try:
                 columns = [r[1] for r in self.conn.execute(f'PRAGMA table_info("{table.name}")')]
             except sqlite3.Error as exc:

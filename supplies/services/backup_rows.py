@@ -14,14 +14,35 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, Date, DateTime, Float, Integer, Numeric
-from sqlalchemy import SmallInteger, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+)
 from sqlmodel import SQLModel
 
 from ..errors import InvalidInput
+from ..i18n import t
 from ..models.enums import (
-    AdminLevel, AllocationStatus, IncidentLevel, IncidentType, MovementKind, PointKind, PointStatus,
-    RequestStatus, ReserveMode, Role,
+    AdminLevel,
+    AllocationStatus,
+    IncidentLevel,
+    IncidentType,
+    MovementKind,
+    PointKind,
+    PointStatus,
+    RequestStatus,
+    ReserveMode,
+    Role,
 )
 
 MAX_QUANTITY = 10**12          # no quantity, count or measure of this schema comes near it
@@ -94,18 +115,17 @@ class TableRows:
                  sqlite_file: bool = False) -> None:
         self.table, self.unit, self.first, self.sqlite_file = table, unit, first, sqlite_file
         if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
-            raise BackupRejected(where, "must list the names of the table's columns", "columns")
+            raise BackupRejected(where, t("must list the names of the table's columns"), "columns")
         twice = sorted({c for c in columns if columns.count(c) > 1})
         missing = [c.name for c in table.columns if c.name not in columns]
         extra = [c for c in columns if c not in table.c]
         if twice:
-            raise BackupRejected(where, "named twice in the backup's columns", ", ".join(twice))
+            raise BackupRejected(where, t("named twice in the backup's columns"), ", ".join(twice))
         if missing:
-            raise BackupRejected(where, f"missing from the backup (this schema's {table.name} has "
-                                        f"{'this column' if len(missing) == 1 else 'these columns'})",
+            raise BackupRejected(where, t("missing from the backup (this schema's {name} has {value})", name=table.name, value='this column' if len(missing) == 1 else 'these columns'),
                                  ", ".join(missing))
         if extra:
-            raise BackupRejected(where, f"not a column of {table.name} in this schema", ", ".join(extra))
+            raise BackupRejected(where, t('not a column of {name} in this schema', name=table.name), ", ".join(extra))
         self.columns: list[str] = columns
         self.names = [c.name for c in table.columns]
         self.plan = [(columns.index(c.name), column_check(table, c, dialect, sqlite_file=sqlite_file))
@@ -128,14 +148,12 @@ class TableRows:
     def check(self, n: int, values: Any) -> tuple[Any, ...]:
         """The ``n``-th row (line ``n`` of the file) checked and converted, or :class:`BackupRejected`."""
         if not isinstance(values, (list, tuple)) or len(values) != len(self.columns):
-            raise BackupRejected(self.where(n), f"must be a list of {len(self.columns)} values, one for each "
-                                                f"column (it is {show(values)})")
+            raise BackupRejected(self.where(n), t('must be a list of {len_columns} values, one for each column (it is {show})', len_columns=len(self.columns), show=show(values)))
         try:
             out = [check(values[pos]) for pos, check in self.plan]
             for a, compare, b, op in self.pairs:
                 if out[a] is not None and out[b] is not None and not compare(out[a], out[b]):
-                    raise BackupRejected(self.where(n, values), f"must be {_WORDS[op]} {self.names[b]} "
-                                         f"({show(out[a])} and {self.names[b]} {show(out[b])})", self.names[a])
+                    raise BackupRejected(self.where(n, values), t('must be {words} {other} ({value} and {other_again} {other_value})', words=_WORDS[op], other=self.names[b], value=show(out[a]), other_again=self.names[b], other_value=show(out[b])), self.names[a])
         except Refused:
             for name, (pos, check) in zip(self.names, self.plan):    # which column: check them one by one
                 try:
@@ -146,8 +164,7 @@ class TableRows:
         key = out[self._pk[0]] if len(self._pk) == 1 else tuple(out[p] for p in self._pk)
         if self._last is not None and not key > self._last:
             problem = "is given twice" if key == self._last else f"comes after {show(self._last)}"
-            raise BackupRejected(self.where(n, values), f"{show(key)} {problem}: a backup holds each row once, "
-                                                        "in key order", ", ".join(self.names[p] for p in self._pk))
+            raise BackupRejected(self.where(n, values), t('{show} {problem}: a backup holds each row once, in key order', show=show(key), problem=problem), ", ".join(self.names[p] for p in self._pk))
         self._last = key
         if self.ids is not None:
             self.ids.append(key)

@@ -16,15 +16,38 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.sql.expression import bindparam
 from sqlmodel import Session
 
-from ..models import Agency, Item, Movement, MovementKind, PointStatus, Role, StockLot, StoragePoint, SupplyClass
 from ..errors import RuleViolation
+from ..i18n import t
 from ..limits import MAX_BALANCE
+from ..models import (
+    Agency,
+    Item,
+    Movement,
+    MovementKind,
+    PointStatus,
+    Role,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+)
 from ..models.base import utcnow
 from ..permissions import Actor
+from ..terms import term
 from .collector import collector_paused
 from .ledger import movement_hash
 from .rowcheck import Problem
@@ -142,7 +165,7 @@ class BulkReceipt:
                           else f"storage point {c['point'][i]} is closed")
                 problems.append(Problem(rows[i], self._h("point"), reason, c["point"][i]))
             if it is None and c["item"][i] is not None:
-                problems.append(Problem(rows[i], self._h("item"), f"no item with code {c['item'][i]!r}", c["item"][i]))
+                problems.append(Problem(rows[i], self._h("item"), t('no item with code {item!r}', item=c['item'][i]), c["item"][i]))
             if p is None or p[1] != PointStatus.ACTIVE or it is None:
                 ok[i] = False
         owner_col = [class_agency[it[1]] if it is not None else None for it in i_col]
@@ -164,8 +187,7 @@ class BulkReceipt:
                     allowed[pair] = ((actor.role == Role.WAREHOUSE and pair[0] in actor.point_ids)
                                      or (actor.role == Role.AGENCY_OFFICER and actor.agency_id == pair[1]))
                 if not allowed[pair]:
-                    problems.append(Problem(rows[i], self._h("point"), f"{actor.name} ({actor.role}) may not "
-                                            "receive stock at this storage point or of this agency", c["point"][i],
+                    problems.append(Problem(rows[i], self._h("point"), t('{name} ({role}) may not receive stock at this storage point or of this agency', name=actor.name, role=term(actor.role)), c["point"][i],
                                             refused=True))
                     ok[i] = False
         keys = [(p[0], it[0], b or "") if good else None  # type: ignore[index]
@@ -208,9 +230,7 @@ class BulkReceipt:
             if k != previous + 1:   # a new run of equal rows: it starts just before its first repeat
                 first = k - 1
             previous = k
-            problems.append(Problem(rows[int(order[k])], None, f"repeats row {rows[int(order[first])]} (the same point, "
-                                    "item, batch, quantity and reference): merge the two rows, or give each its "
-                                    "own reference"))
+            problems.append(Problem(rows[int(order[k])], None, t('repeats row {rows} (the same point, item, batch, quantity and reference): merge the two rows, or give each its own reference', rows=rows[int(order[first])])))
         return problems
 
     def _match_lots(self, keys: list[tuple[int, int, str] | None], meta: list[tuple[int, int] | None]) -> list[Problem]:
@@ -242,10 +262,8 @@ class BulkReceipt:
         first = lot.first_row or self._opened_by(lot.id)
         where = f"row {first}" if first else "the existing lot"
         if mode != lot.mode:
-            return Problem(self.rows[i], self._h("mode"), f"batch {lot.batch!r} is held as {lot.mode} in {where}, "
-                           f"not {mode}", mode)
-        return Problem(self.rows[i], self._h("expires_on"), f"batch {lot.batch!r} expires on {lot.expires_on} in "
-                       f"{where}; use a new batch for another expiry date", exp.isoformat() if exp else None)
+            return Problem(self.rows[i], self._h("mode"), t('batch {batch!r} is held as {held_mode} in {where}, not {mode}', batch=lot.batch, held_mode=lot.mode, where=where, mode=mode), mode)
+        return Problem(self.rows[i], self._h("expires_on"), t('batch {batch!r} expires on {expires_on} in {where}; use a new batch for another expiry date', batch=lot.batch, expires_on=lot.expires_on, where=where), exp.isoformat() if exp else None)
 
     def _opened_by(self, lot_id: int | None) -> int:
         """The row of this file that opened lot ``lot_id`` in an earlier chunk, else 0."""
@@ -272,8 +290,7 @@ class BulkReceipt:
             qty = qty_col[i]
             on_hand = lot.on_hand + qty
             if on_hand > MAX_BALANCE:
-                raise RuleViolation(f"row {self.rows[i]}: lot {lot.batch or '(no batch)'} would hold {on_hand:,} "
-                                    f"units; a lot holds at most {MAX_BALANCE:,}", self._h("qty"))
+                raise RuleViolation(t('row {rows}: lot {batch} would hold {on_hand:,} units; a lot holds at most {max_balance:,}', rows=self.rows[i], batch=lot.batch or '(no batch)', on_hand=on_hand, max_balance=MAX_BALANCE), self._h("qty"))
             lot.on_hand = on_hand
             ref = ref_col[i] or default_ref
             lot.head = movement_hash(lot.head, lot.id, receive, qty, 0, on_hand, now, actor_id,  # type: ignore[arg-type]

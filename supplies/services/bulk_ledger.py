@@ -20,6 +20,7 @@ from sqlalchemy.sql.expression import bindparam
 from sqlmodel import Session
 
 from ..errors import InvalidInput, NotFound
+from ..i18n import t
 from ..models import Item, Movement, MovementKind, StockLot, SupplyClass
 from ..models.base import utcnow
 from .ledger import check_change, movement_hash
@@ -73,7 +74,7 @@ def open_lots(session: Session, lots: Sequence[NewLot]) -> list[int]:
         owner.update({r[0]: (r[1], r[2]) for r in rows})
     missing = [i for i in item_ids if i not in owner]
     if missing:
-        raise NotFound(f"no item with id {missing[0]}", "item")
+        raise NotFound(t('no item with id {missing}', missing=missing[0]), "item")
     ids = _new_lot_ids(session, len(lots))
     now = utcnow()
     table = StockLot.__table__  # type: ignore[attr-defined]
@@ -107,9 +108,9 @@ def post_many(session: Session, entries: Iterable[Entry], *, actor_id: int | Non
     for n, e in enumerate(entries):
         b = balances.get(e.lot_id)
         if b is None:
-            raise NotFound(f"entry {n}: no stock lot with id {e.lot_id}", "lot")
+            raise NotFound(t('entry {n}: no stock lot with id {lot_id}', n=n, lot_id=e.lot_id), "lot")
         if e.kind not in _KINDS:
-            raise InvalidInput(f"entry {n}: {e.kind!r} is not a movement kind", "kind")
+            raise InvalidInput(t('entry {n}: {kind!r} is not a movement kind', n=n, kind=e.kind), "kind")
         on_hand, reserved = check_change(f"{e.lot_id} (entry {n})", b[0], b[1], e.kind, e.qty, e.reserved_delta)
         at = now if e.at is None else (e.at.astimezone(UTC) if e.at.tzinfo else e.at)
         actor = e.actor_id if e.actor_id is not None else actor_id

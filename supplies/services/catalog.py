@@ -10,9 +10,19 @@ from sqlmodel import Session, select
 
 from .. import schemas
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
-from ..models import Agency, ClassHandover, Item, MovementKind, Role, StockLot, SupplyClass
+from ..i18n import t
+from ..models import (
+    Agency,
+    ClassHandover,
+    Item,
+    MovementKind,
+    Role,
+    StockLot,
+    SupplyClass,
+)
 from ..models.base import utcnow
 from ..permissions import Actor, can_write_catalog, require_parent_class, require_role
+from ..terms import term
 from .base import Service, by_code
 from .ledger import lock_lots, post
 
@@ -26,7 +36,7 @@ class Agencies(Service):
         data = schemas.load(schemas.AgencyIn, dict(code=code, name=name, contact=contact, phone=phone,
                                                    level=level, region_code=region_code))
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, action="adding an agency")
+            require_role(actor, Role.ADMIN, action=t("adding an agency"))
             agency = Agency(**data)
             s.add(agency)
             s.flush()
@@ -38,7 +48,7 @@ class Agencies(Service):
         with self._work() as (s, actor):
             agency = by_code(s, Agency, code, "code")
             if not can_write_catalog(actor, agency.id):
-                raise PermissionDenied("only an admin or the agency's own officer may change it", "user")
+                raise PermissionDenied(t("only an admin or the agency's own officer may change it"), "user")
             for key, value in data.items():
                 setattr(agency, key, value)
             s.add(agency)
@@ -76,7 +86,7 @@ class SupplyClasses(Service):
         with self._work() as (s, actor):
             owner = by_code(s, Agency, data["agency"], "agency")
             if not can_write_catalog(actor, owner.id):
-                raise PermissionDenied("only an admin or the agency's officer may add its classes", "user")
+                raise PermissionDenied(t("only an admin or the agency's officer may add its classes"), "user")
             parent_row = by_code(s, SupplyClass, data["parent"], "parent") if data.get("parent") else None
             if parent_row is not None:
                 require_parent_class(actor, parent_row)
@@ -97,7 +107,7 @@ class SupplyClasses(Service):
         with self._work() as (s, actor):
             row = by_code(s, SupplyClass, code, "code")
             if not can_write_catalog(actor, row.agency_id):
-                raise PermissionDenied("only an admin or the agency's officer may change its classes", "user")
+                raise PermissionDenied(t("only an admin or the agency's officer may change its classes"), "user")
             if "name" in data:
                 row.name = data["name"]
             if "name_en" in data:
@@ -108,7 +118,7 @@ class SupplyClasses(Service):
                 new_parent = by_code(s, SupplyClass, parent, "parent")
                 require_parent_class(actor, new_parent)
                 if new_parent.id in _descendant_ids(s, row.id):  # type: ignore[arg-type]
-                    raise InvalidInput("a class cannot be moved under itself or its own descendant", "parent")
+                    raise InvalidInput(t('a class cannot be moved under itself or its own descendant'), "parent")
                 row.parent_id = new_parent.id
             s.add(row)
             return row
@@ -152,12 +162,12 @@ class SupplyClasses(Service):
         """
         data = schemas.load(schemas.HandoverIn, dict(supply_class=code, to_agency=to_agency, reason=reason))
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, action="handing a class over")
+            require_role(actor, Role.ADMIN, action=t("handing a class over"))
             cls = by_code(s, SupplyClass, data["supply_class"], "supply_class")
             new = by_code(s, Agency, data["to_agency"], "to_agency")
             old_id = cls.agency_id
             if new.id == old_id:
-                raise RuleViolation("the class is already held by that agency", "to_agency")
+                raise RuleViolation(t('the class is already held by that agency'), "to_agency")
             old = s.get(Agency, old_id)
             ids = [cls.id]
             if include_children:
@@ -231,8 +241,7 @@ class Items(Service):
                 if new_cls.id != item.class_id:
                     has_lots = s.exec(select(StockLot.id).where(StockLot.item_id == item.id).limit(1)).first()
                     if has_lots is not None:
-                        raise RuleViolation("an item with stock cannot change class; hand the class over "
-                                            "or create a new item", "supply_class")
+                        raise RuleViolation(t('an item with stock cannot change class; hand the class over or create a new item'), "supply_class")
                     item.class_id = new_cls.id  # type: ignore[assignment]
             for key, value in data.items():
                 setattr(item, key, value)
@@ -259,4 +268,4 @@ def _require_item_writer(actor: Actor, cls: SupplyClass) -> None:
         return
     if actor.role == Role.AGENCY_OFFICER and actor.agency_id == cls.agency_id:
         return
-    raise PermissionDenied(f"{actor.name} ({actor.role}) may not change items of class {cls.code}", "user")
+    raise PermissionDenied(t('{name} ({role}) may not change items of class {code}', name=actor.name, role=term(actor.role), code=cls.code), "user")

@@ -13,17 +13,39 @@ from ..allocation.candidates import Destination, build_problem, lock_lots_for
 from ..allocation.model import Need, Problem, Solution
 from ..allocation.reach import plan_earliest_nearby
 from ..errors import InvalidInput, InvalidTransition, NotFound
-from ..models import DispatchRequest, Item, RequestLine, RequestStatus, StoragePoint, SupplyClass
+from ..i18n import t
+from ..models import (
+    DispatchRequest,
+    Item,
+    RequestLine,
+    RequestStatus,
+    StoragePoint,
+    SupplyClass,
+)
 from ..permissions import Actor, require_role
 from ..schemas import load
+from ..terms import term
 from . import dispatch_allocation as alloc
 from . import dispatch_states as states
 from .base import ArrivalAwareService, by_code
 from .dispatch_allocation import retrying
 from .dispatch_execution import PLANNERS, Execution
-from .dispatch_schemas import AllocateIn, OptionalReasonIn, ReasonIn, RequestIn, request_id
+from .dispatch_schemas import (
+    AllocateIn,
+    OptionalReasonIn,
+    ReasonIn,
+    RequestIn,
+    request_id,
+)
 from .dispatch_views import (
-    AllocationPlan, PickList, PlanResult, RequestDetail, RequestView, Shortfall, pick_lists, request_detail,
+    AllocationPlan,
+    PickList,
+    PlanResult,
+    RequestDetail,
+    RequestView,
+    Shortfall,
+    pick_lists,
+    request_detail,
     request_views,
 )
 from .incidents import open_incident
@@ -52,7 +74,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
             needed_by=needed_by, priority=priority, requesting_unit=requesting_unit, note=note,
             dest_region_code=dest_region_code))
         with self._work() as (s, actor):
-            require_role(actor, *PLANNERS, action="creating a dispatch request")
+            require_role(actor, *PLANNERS, action=t("creating a dispatch request"))
             incident = open_incident(s, data["incident_id"])
             point_id, region = None, data.get("dest_region_code")
             lat, lon = data.get("dest_lat"), data.get("dest_lon")
@@ -98,17 +120,18 @@ class DispatchRequests(Execution, ArrivalAwareService):
 
         def run() -> RequestView:
             with self._work() as (s, actor):
-                require_role(actor, *PLANNERS, action="cancelling a dispatch request")
+                require_role(actor, *PLANNERS, action=t("cancelling a dispatch request"))
                 req = states.lock_request(s, request_id(id))
                 target = states.check(req, "cancel")
                 lines = alloc.request_lines(s, [req.id])  # type: ignore[list-item]
                 if any(ln.dispatched for ln in lines.values()):
                     raise InvalidTransition(
-                        f"request #{req.id} has been partly dispatched and can no longer be cancelled; "
-                        "reallocate the rest, or dispatch, receive and close it", "status")
-                released = alloc.release(s, req.id, actor, data.get("reason") or "request cancelled")  # type: ignore[arg-type]
-                note = data.get("reason") or "cancelled"
-                states.move(s, req, target, actor, f"{note}; released {released} reserved units" if released else note)
+                        t('request #{id} has been partly dispatched and can no longer be cancelled; reallocate the rest, or dispatch, receive and close it', id=req.id), "status")
+                released = alloc.release(s, req.id, actor, data.get("reason") or t("request cancelled"))  # type: ignore[arg-type]
+                note = data.get("reason") or t("cancelled")
+                states.move(s, req, target, actor,
+                            t("{note}; released {released} reserved units", note=note, released=released)
+                            if released else note)
                 s.flush()
                 return request_views(s, DispatchRequest.id == req.id)[0]
 
@@ -154,7 +177,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
     def _allocate(self, ids: list[int], strategy: str, dry_run: bool, arrival: ArrivalModel | None,
                   action: str, skip_moved: bool = False) -> list[AllocationPlan]:
         with self._work(write=not dry_run) as (s, actor):
-            require_role(actor, *PLANNERS, action="allocating stock")
+            require_role(actor, *PLANNERS, action=t("allocating stock"))
             requests = _load_requests(s, ids, lock=not dry_run)
             if skip_moved:  # planning all: a request another dispatcher moved meanwhile is left out
                 requests = [r for r in requests if r.status == RequestStatus.APPROVED]
@@ -210,11 +233,13 @@ class DispatchRequests(Execution, ArrivalAwareService):
         status = req.status
         if not dry_run:
             units = sum(r.quantity for r in my_rows)
-            note = f"{strategy}: reserved {units} units" if units or short else "nothing left to allocate"
+            note = (t("{strategy}: reserved {units} units", strategy=strategy, units=units) if units or short
+                    else t("nothing left to allocate"))
             if released:
-                note = f"released {released} units; " + note
+                note = t("released {released} units; {note}", released=released, note=note)
             if short:
-                note += "; short " + ", ".join(f"{sf.code} {sf.short}" for sf in short)
+                note = t("{note}; short {shortfalls}", note=note,
+                         shortfalls=", ".join(f"{sf.code} {sf.short}" for sf in short))
             anything = any(lines[lid].allocated > 0 for lid in mine)
             status = RequestStatus.ALLOCATED.value if anything else RequestStatus.APPROVED.value
             states.move(s, req, status, actor, note)
@@ -227,7 +252,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
         with self._work(write=False) as (s, _):
             req = s.get(DispatchRequest, request_id(id))
             if req is None:
-                raise NotFound(f"no dispatch request with id {id}", "id")
+                raise NotFound(t('no dispatch request with id {id}', id=id), "id")
             return request_detail(s, req)
 
     def list(self, *, status: str | None = None, incident_id: int | None = None) -> list[RequestView]:
@@ -235,7 +260,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
         where = []
         if status is not None:
             if status not in {st.value for st in RequestStatus}:
-                raise InvalidInput(f"must be one of: {', '.join(st.value for st in RequestStatus)}", "status")
+                raise InvalidInput(t('must be one of: {value}', value=', '.join(st.value for st in RequestStatus)), "status")
             where.append(DispatchRequest.status == status)
         if incident_id is not None:
             where.append(DispatchRequest.incident_id == request_id(incident_id, "incident_id"))
@@ -246,7 +271,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
         """What each responsible agency must pick at each storage point (reserved rows), with its contact."""
         with self._work(write=False) as (s, _):
             if s.get(DispatchRequest, request_id(id)) is None:
-                raise NotFound(f"no dispatch request with id {id}", "id")
+                raise NotFound(t('no dispatch request with id {id}', id=id), "id")
             return pick_lists(s, request_id(id))
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -254,7 +279,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
     def _step(self, id: int, action: str, roles: tuple[str, ...], note: str | None = None) -> RequestView:
         def run() -> RequestView:
             with self._work() as (s, actor):
-                require_role(actor, *roles, action=f"to {action} a dispatch request")
+                require_role(actor, *roles, action=t("to {action} a dispatch request", action=term(action)))
                 req = states.lock_request(s, request_id(id))
                 states.move(s, req, states.check(req, action), actor, note)
                 s.flush()
@@ -266,7 +291,9 @@ class DispatchRequests(Execution, ArrivalAwareService):
 def _plan(s: Session, needs: list[Need], dests: dict[int, Destination], arrival: ArrivalModel, strategy: str,
           *, lock: bool, within: set[int] | None) -> tuple[Problem, Solution]:
     if strategy == "optimal":
-        from ..allocation.optimal import plan_best  # SciPy is imported only when asked for
+        from ..allocation.optimal import (
+            plan_best,  # SciPy is imported only when asked for
+        )
 
         problem = build_problem(s, needs, dests, arrival, lock=lock, within=within)
         return problem, plan_best(problem)
@@ -282,7 +309,7 @@ def _load_requests(s: Session, ids: list[int], *, lock: bool) -> list[DispatchRe
     rows = list(s.exec(q.execution_options(populate_existing=True)).all())
     missing = set(ids) - {r.id for r in rows}
     if missing:
-        raise NotFound(f"no dispatch request with id {min(missing)}", "id")
+        raise NotFound(t('no dispatch request with id {min}', min=min(missing)), "id")
     return rows
 
 
@@ -293,13 +320,13 @@ def _resolve_codes(s: Session, codes: list[str]) -> list[tuple[int | None, int |
     out: list[tuple[int | None, int | None]] = []
     for i, code in enumerate(codes):
         if code in items and code in classes:
-            raise InvalidInput(f"{code!r} names both an item and a supply class", f"lines.{i}.code")
+            raise InvalidInput(t('{code!r} names both an item and a supply class', code=code), f"lines.{i}.code")
         if code in items:
             out.append((items[code], None))
         elif code in classes:
             out.append((None, classes[code]))
         else:
-            raise NotFound(f"no item or supply class with code {code!r}", f"lines.{i}.code")
+            raise NotFound(t('no item or supply class with code {code!r}', code=code), f"lines.{i}.code")
     return out
 
 

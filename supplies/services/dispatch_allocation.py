@@ -14,8 +14,16 @@ from sqlmodel import Session, select
 from ..allocation.candidates import Destination, lot_labels, usable_day
 from ..allocation.model import Need, Problem, Solution
 from ..errors import ConcurrencyConflict
+from ..i18n import t
 from ..models import (
-    Allocation, AllocationStatus, DispatchRequest, Item, MovementKind, RequestLine, StockLot, SupplyClass,
+    Allocation,
+    AllocationStatus,
+    DispatchRequest,
+    Item,
+    MovementKind,
+    RequestLine,
+    StockLot,
+    SupplyClass,
 )
 from ..models.base import utcnow
 from ..permissions import Actor
@@ -74,12 +82,12 @@ def needs_for(s: Session, requests: Sequence[DispatchRequest], lines: dict[int, 
 def planned_rows(s: Session, problem: Problem, solution: Solution, *, status: str = "planned",
                  ids: Sequence[int | None] | None = None) -> list[AllocationRow]:
     """The plan as rows users read, with codes and names of the chosen lots (one query)."""
-    labels = lot_labels(s, (t.lot_id for t in solution.takes))
+    labels = lot_labels(s, (take.lot_id for take in solution.takes))
     out = []
-    for i, t in enumerate(solution.takes):
-        lab = labels[t.lot_id]
-        out.append(AllocationRow(t.line_id, lab.item, lab.point, lab.point_name, t.lot_id, lab.batch,
-                                 t.quantity, lab.agency, round(t.eta_hours, 3), lab.expires_on, status,
+    for i, take in enumerate(solution.takes):
+        lab = labels[take.lot_id]
+        out.append(AllocationRow(take.line_id, lab.item, lab.point, lab.point_name, take.lot_id, lab.batch,
+                                 take.quantity, lab.agency, round(take.eta_hours, 3), lab.expires_on, status,
                                  ids[i] if ids else None))
     return out
 
@@ -87,18 +95,18 @@ def planned_rows(s: Session, problem: Problem, solution: Solution, *, status: st
 def reserve(s: Session, problem: Problem, solution: Solution, lines: dict[int, RequestLine],
             actor: Actor) -> list[int]:
     """Write the plan: reserve every take through the ledger and record its allocation rows; return their ids."""
-    lots = lock_lots(s, {t.lot_id for t in solution.takes})
+    lots = lock_lots(s, {take.lot_id for take in solution.takes})
     now = utcnow()
     rows = []
-    for t in solution.takes:
-        lot, line = lots[t.lot_id], lines[t.line_id]
-        post(s, lot, MovementKind.RESERVE, reserved_delta=t.quantity, actor_id=actor.id,
-             reference=reference(line.request_id), reason=f"reserved for line {line.id}", at=now)
+    for take in solution.takes:
+        lot, line = lots[take.lot_id], lines[take.line_id]
+        post(s, lot, MovementKind.RESERVE, reserved_delta=take.quantity, actor_id=actor.id,
+             reference=reference(line.request_id), reason=t("reserved for line {line}", line=line.id), at=now)
         # The lot's agency is, by the database's composite key, the responsible agency of its class.
         rows.append(dict(line_id=line.id, lot_id=lot.id, point_id=lot.point_id, agency_id=lot.agency_id,
-                         quantity=t.quantity, eta_hours=round(t.eta_hours, 3),
+                         quantity=take.quantity, eta_hours=round(take.eta_hours, 3),
                          status=AllocationStatus.RESERVED.value, received=None, created_at=now))
-        line.allocated += t.quantity
+        line.allocated += take.quantity
         s.add(line)
     if not rows:
         return []
@@ -144,7 +152,7 @@ def issue(s: Session, request_id: int, rows: list[Allocation], lots: dict[int, S
     for a in rows:
         lot = lots[a.lot_id]
         post(s, lot, MovementKind.DISPATCH, qty=-a.quantity, reserved_delta=-a.quantity, actor_id=actor.id,
-             reference=reference(request_id), reason=f"dispatched for line {a.line_id}")
+             reference=reference(request_id), reason=t("dispatched for line {line}", line=a.line_id))
         a.status = AllocationStatus.DISPATCHED.value
         a.agency_id = lot.agency_id  # a class handed over since allocation is executed by its new agency
         lines[a.line_id].dispatched += a.quantity

@@ -8,15 +8,28 @@ from typing import NamedTuple
 from sqlmodel import Session, select
 
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
+from ..i18n import t
 from ..models import Agency, Allocation, RequestStatus, Role, StockLot, StoragePoint
-from ..permissions import Actor, may_execute_dispatch, require_dispatch_execution, require_role
+from ..permissions import (
+    Actor,
+    may_execute_dispatch,
+    require_dispatch_execution,
+    require_role,
+)
 from ..schemas import Code, bounded, load
+from ..terms import term
 from . import dispatch_allocation as alloc
 from . import dispatch_states as states
 from .base import Service, by_code
 from .dispatch_allocation import retrying
 from .dispatch_schemas import ReceivedIn, request_id
-from .dispatch_views import AllocationRow, DispatchResult, RequestDetail, allocation_rows, request_detail
+from .dispatch_views import (
+    AllocationRow,
+    DispatchResult,
+    RequestDetail,
+    allocation_rows,
+    request_detail,
+)
 from .ledger import lock_lots
 
 PLANNERS = ("dispatcher", "admin")
@@ -49,10 +62,12 @@ class Execution(Service):
                 units = sum(a.quantity for a in rows)
                 who = share.label
                 if waiting:
-                    states.move(s, req, req.status, actor, f"{who} dispatched {units} units; "
-                                f"{sum(a.quantity for a in waiting)} still reserved")
+                    states.move(s, req, req.status, actor, t("{who} dispatched {units} units; {waiting} still reserved",
+                                                             who=who, units=units,
+                                                             waiting=sum(a.quantity for a in waiting)))
                 else:
-                    states.move(s, req, RequestStatus.DISPATCHED.value, actor, f"{who} dispatched {units} units")
+                    states.move(s, req, RequestStatus.DISPATCHED.value, actor,
+                                t("{who} dispatched {units} units", who=who, units=units))
                 s.flush()
                 issued = {a.id for a in rows}
                 out = [r for r in allocation_rows(s, req.id) if r.id in issued]  # type: ignore[arg-type]
@@ -83,7 +98,7 @@ class Execution(Service):
 
         def run() -> RequestDetail:
             with self._work() as (s, actor):
-                require_role(actor, *PLANNERS, action="recording receipt")
+                require_role(actor, *PLANNERS, action=t("recording receipt"))
                 req = states.lock_request(s, request_id(id))
                 target = states.check(req, "receive")
                 rows = alloc.dispatched_rows(s, req.id)  # type: ignore[arg-type]
@@ -92,9 +107,9 @@ class Execution(Service):
                     sent[item] = sent.get(item, 0) + a.quantity
                 for code, qty in got.items():
                     if code not in sent:
-                        raise InvalidInput(f"{code} was not dispatched for this request", f"received.{code}")
+                        raise InvalidInput(t('{code} was not dispatched for this request', code=code), f"received.{code}")
                     if qty > sent[code]:
-                        raise InvalidInput(f"only {sent[code]} of {code} were dispatched", f"received.{code}")
+                        raise InvalidInput(t('only {sent} of {code} were dispatched', sent=sent[code], code=code), f"received.{code}")
                 left = {code: got.get(code, total) for code, total in sent.items()}
                 per_line: dict[int, int] = {}
                 for a, item in rows:
@@ -105,9 +120,10 @@ class Execution(Service):
                 for ln in alloc.request_lines(s, [req.id]).values():  # type: ignore[list-item]
                     ln.received = per_line.get(ln.id, 0)  # type: ignore[arg-type]
                     s.add(ln)
-                diffs = [f"{code}: {got[code]} of {sent[code]} received" for code in sorted(got)
-                         if got[code] != sent[code]]
-                states.move(s, req, target, actor, "; ".join(diffs) if diffs else "all dispatched supplies received")
+                diffs = [t("{item}: {received} of {sent} received", item=code, received=got[code], sent=sent[code])
+                         for code in sorted(got) if got[code] != sent[code]]
+                states.move(s, req, target, actor, "; ".join(diffs) if len(diffs) > 1 else
+                            (diffs[0] if diffs else t("all dispatched supplies received")))
                 s.flush()
                 return request_detail(s, req)
 
@@ -123,7 +139,7 @@ class _Share(NamedTuple):
 def _share(s: Session, actor: Actor, request: int, agency: str | None, point: str | None) -> _Share:
     """The reserved rows of ``request`` that ``actor`` may issue, narrowed to ``agency`` and ``point``."""
     if actor.role == Role.VIEWER:
-        raise PermissionDenied(f"{actor.name} ({actor.role}) may not dispatch stock", "user")
+        raise PermissionDenied(t('{name} ({role}) may not dispatch stock', name=actor.name, role=term(actor.role)), "user")
     code = agency
     if code is None and actor.role == Role.AGENCY_OFFICER and actor.agency_id is not None:
         code = s.get(Agency, actor.agency_id).code  # type: ignore[union-attr]
@@ -134,7 +150,7 @@ def _share(s: Session, actor: Actor, request: int, agency: str | None, point: st
         reserved = [a for a in reserved if a.point_id == point_row.id]
     if not reserved:
         narrowed = (f" for {agency_row.code}" if agency_row else "") + (f" at {point_row.code}" if point_row else "")
-        raise RuleViolation(f"request #{request} has nothing reserved{narrowed} to dispatch",
+        raise RuleViolation(t('request #{request} has nothing reserved{narrowed} to dispatch', request=request, narrowed=narrowed),
                             "agency" if agency_row else ("point" if point_row else "id"))
     agencies = dict(s.exec(select(StockLot.id, StockLot.agency_id).where(
         StockLot.id.in_({a.lot_id for a in reserved}))).all())  # type: ignore[union-attr]
@@ -149,8 +165,7 @@ def _share(s: Session, actor: Actor, request: int, agency: str | None, point: st
             key = f"{points[a.point_id]} ({names[agencies[a.lot_id]]})"
             whose[key] = whose.get(key, 0) + 1
         listed = ", ".join(f"{key}: {n} row{'s' if n != 1 else ''}" for key, n in sorted(whose.items()))
-        raise PermissionDenied(f"none of the reserved rows of request #{request} is {actor.name}'s to dispatch "
-                               f"({actor.role}); they are at {listed}", "user")
+        raise PermissionDenied(t("none of the reserved rows of request #{request} is {name}'s to dispatch ({role}); they are at {listed}", request=request, name=actor.name, role=term(actor.role), listed=listed), "user")
     label = (agency_row.code if agency_row else
-             f"{actor.name} (their share)" if len(mine) < len(reserved) else "all agencies")
+             t("{name} (their share)", name=actor.name) if len(mine) < len(reserved) else t("all agencies"))
     return _Share(mine, agency_row.code if agency_row else None, label)

@@ -6,12 +6,33 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
+from marshmallow import (
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from ..errors import InvalidInput
-from ..models.enums import IncidentLevel, IncidentType
+from ..i18n import t
 from ..limits import MAX_BALANCE, MAX_ID, MAX_POPULATION
-from ..schemas import Choice, Code, Id, Moment, Name, Qty, RegionCode, RegionPrefix, Str, Text, Whole, _Strip
+from ..models.enums import IncidentLevel, IncidentType
+from ..schemas import (
+    Choice,
+    Code,
+    Id,
+    Moment,
+    Name,
+    Qty,
+    RegionCode,
+    RegionPrefix,
+    Str,
+    Text,
+    Whole,
+    _Strip,
+)
 
 STRATEGIES = ("earliest", "optimal")
 
@@ -58,13 +79,13 @@ class LineIn(_Strip):
 class RequestIn(_UtcTimes):
     incident_id = Id(required=True)
     lines = fields.List(fields.Nested(LineIn), required=True,
-                        validate=validate.Length(min=1, error="give at least one line"))
+                        validate=validate.Length(min=1, error=t('give at least one line')))
     dest_point = Code(allow_none=True)
     dest_lat = Lat(allow_none=True)
     dest_lon = Lon(allow_none=True)
     dest_region_code = RegionCode()
     needed_by = Moment(allow_none=True)
-    priority = Whole(load_default=3, min=1, max=5, error="must be 1 (most urgent) to 5")
+    priority = Whole(load_default=3, min=1, max=5, error=t('must be 1 (most urgent) to 5'))
     requesting_unit = Text(200)
     note = Text(500)
 
@@ -79,19 +100,18 @@ class RequestIn(_UtcTimes):
         has_point = bool(data.get("dest_point"))
         lat, lon = data.get("dest_lat"), data.get("dest_lon")
         if has_point and (lat is not None or lon is not None):
-            raise ValidationError("give a destination point or coordinates, not both", "dest_point")
+            raise ValidationError(t('give a destination point or coordinates, not both'), "dest_point")
         if not has_point:
             if lat is None and lon is None:
-                raise ValidationError("give a destination: a storage point or shelter code, "
-                                      "or dest_lat and dest_lon", "dest_point")
+                raise ValidationError(t('give a destination: a storage point or shelter code, or dest_lat and dest_lon'), "dest_point")
             if lat is None:
-                raise ValidationError("is required with dest_lon", "dest_lat")
+                raise ValidationError(t('is required with dest_lon'), "dest_lat")
             if lon is None:
-                raise ValidationError("is required with dest_lat", "dest_lon")
+                raise ValidationError(t('is required with dest_lat'), "dest_lon")
         seen: set[str] = set()
         for i, line in enumerate(data.get("lines") or []):
             if line["code"] in seen:
-                raise ValidationError({i: {"code": [f"{line['code']} appears more than once"]}}, "lines")
+                raise ValidationError({i: {"code": [t("{code} appears more than once", code=line["code"])]}}, "lines")
             seen.add(line["code"])
 
 
@@ -112,7 +132,7 @@ def normalise_lines(lines: Any) -> Any:
 
 class ReasonIn(_Strip):
     reason = Str(required=True, multiline=True, validate=validate.Length(
-        min=1, max=500, error="say why, in 1 to 500 characters"))
+        min=1, max=500, error=t('say why, in 1 to 500 characters')))
 
 
 class OptionalReasonIn(_Strip):
@@ -121,7 +141,7 @@ class OptionalReasonIn(_Strip):
 
 class AllocateIn(_Strip):
     strategy = Str(load_default="earliest", validate=validate.OneOf(
-        STRATEGIES, error="must be one of: {choices}"))
+        STRATEGIES, error=t('must be one of: {choices}')))
     dry_run = fields.Boolean(load_default=False)
 
 
@@ -135,12 +155,12 @@ class TravelTimeIn(_Strip):
     to_point = Code(allow_none=True)
     to_region = RegionPrefix()
     hours = fields.Float(required=True, validate=validate.Range(
-        min=0, max=24 * 30, error="must be between 0 and 720 hours"))
+        min=0, max=24 * 30, error=t('must be between 0 and 720 hours')))
 
     @validates_schema
     def _target(self, data: dict, **_: Any) -> None:
         if bool(data.get("to_point")) == bool(data.get("to_region")):
-            raise ValidationError("give exactly one of to_point or to_region", "to_point")
+            raise ValidationError(t('give exactly one of to_point or to_region'), "to_point")
 
 
 def request_id(value: Any, field: str = "id") -> int:
@@ -149,9 +169,9 @@ def request_id(value: Any, field: str = "id") -> int:
         digits = value.strip().lstrip("#") if isinstance(value, str) else ""
         if digits.isascii() and digits.isdigit() and len(digits) <= 10:
             return request_id(int(digits), field)
-        raise InvalidInput("must be a whole number", field)
+        raise InvalidInput(t('must be a whole number'), field)
     if value < 1:
-        raise InvalidInput("must be 1 or more", field)
+        raise InvalidInput(t('must be 1 or more'), field)
     if value > MAX_ID:
-        raise InvalidInput(f"must be at most {MAX_ID:,}", field)
+        raise InvalidInput(t('must be at most {max_id:,}', max_id=MAX_ID), field)
     return value

@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from ..errors import InvalidTransition
+from ..i18n import t
 from ..models import DispatchRequest, RequestEvent, RequestStatus
 from ..models.base import utcnow
 from ..permissions import Actor
+from ..terms import term
 
 S = RequestStatus
 
@@ -38,11 +40,12 @@ def check(request: DispatchRequest, action: str) -> str:
     sources, target = ACTIONS[action]
     if request.status not in sources:
         allowed = actions_from(request.status)
-        then = (f"from {request.status} you may: {', '.join(allowed)}" if allowed
-                else f"{request.status} is final")
+        then = (t("from {status} you may: {actions}", status=term(request.status), actions=", ".join(allowed))
+                if allowed else t("{status} is final", status=term(request.status)))
         raise InvalidTransition(
-            f"request #{request.id} is {request.status}; {action} needs it "
-            f"{' or '.join(str(s) for s in sources)} ({then})", "status")
+            t("request #{id} is {status}; {action} needs it {states} ({then})", id=request.id,
+              status=term(request.status), action=term(action), states=" or ".join(str(s) for s in sources),
+              then=then), "status")
     return target
 
 
@@ -62,7 +65,7 @@ def created(s: Session, request: DispatchRequest, actor: Actor) -> None:
     """Record the creation of a request (no state before it)."""
     request.status = S.DRAFT.value
     s.add(RequestEvent(request_id=request.id, from_status=None, to_status=S.DRAFT.value,  # type: ignore[arg-type]
-                       at=request.created_at, actor_id=actor.id, note="created"))
+                       at=request.created_at, actor_id=actor.id, note=t("created")))
 
 
 def lock_request(s: Session, request_id: int, *, lock: bool = True) -> DispatchRequest:
@@ -72,5 +75,5 @@ def lock_request(s: Session, request_id: int, *, lock: bool = True) -> DispatchR
     q = select(DispatchRequest).where(DispatchRequest.id == request_id)
     row = s.exec((q.with_for_update() if lock else q).execution_options(populate_existing=True)).one_or_none()
     if row is None:
-        raise NotFound(f"no dispatch request with id {request_id}", "id")
+        raise NotFound(t('no dispatch request with id {request_id}', request_id=request_id), "id")
     return row

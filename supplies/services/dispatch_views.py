@@ -10,8 +10,19 @@ from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from ..models import (
-    Agency, Allocation, AllocationStatus, DispatchRequest, Incident, Item, RequestEvent, RequestLine,
-    RequestStatus, StockLot, StoragePoint, SupplyClass, User,
+    Agency,
+    Allocation,
+    AllocationStatus,
+    DispatchRequest,
+    Incident,
+    Item,
+    RequestEvent,
+    RequestLine,
+    RequestStatus,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+    User,
 )
 from .views import View, aware
 

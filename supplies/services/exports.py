@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..errors import InvalidInput
+from ..i18n import t
 from ..models import Agency, Item, ReserveTarget, StockLot, StoragePoint, SupplyClass
 from ..permissions import Actor, scoped
 from .base import Service
@@ -116,7 +117,7 @@ def _write(target: Target, kind: str, heads: list[str], rows: list[list[Any]], f
         write_csv(target, heads, rows, encoding=encoding)
         return
     if encoding not in ("utf-8-sig", "utf-8", "gb18030"):
-        raise InvalidInput("must be one of: utf-8-sig, utf-8, gb18030", "encoding")
+        raise InvalidInput(t('must be one of: utf-8-sig, utf-8, gb18030'), "encoding")
     notes_head = ["列", "必填", "说明"] if lang == "zh" else ["column", "required", "note"]
     notes = [[c.header(lang), ("是" if lang == "zh" else "yes") if c.required else "", c.note]
              for c in columns(kind)]

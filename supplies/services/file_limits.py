@@ -13,6 +13,7 @@ import zipfile
 from typing import IO
 
 from ..errors import InvalidInput
+from ..i18n import t
 
 MiB = 2**20
 
@@ -43,7 +44,7 @@ _STREAMED_PARTS = "xl/worksheets/"
 
 def too_large(size: int) -> InvalidInput:
     """The error for a file of ``size`` bytes over :data:`MAX_FILE_BYTES`."""
-    return InvalidInput(f"the file is {_mb(size)}; files of at most {_mb(MAX_FILE_BYTES)} are read", "file")
+    return InvalidInput(t('the file is {size}; files of at most {limit} are read', size=_mb(size), limit=_mb(MAX_FILE_BYTES)), "file")
 
 
 def check_workbook_archive(stream: IO[bytes]) -> None:
@@ -52,22 +53,18 @@ def check_workbook_archive(stream: IO[bytes]) -> None:
         with zipfile.ZipFile(stream) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise InvalidInput("cannot read the workbook: the file is not an XLSX workbook (not a zip archive), "
-                           "or it is damaged", "file") from None
+        raise InvalidInput(t('cannot read the workbook: the file is not an XLSX workbook (not a zip archive), or it is damaged'), "file") from None
     total = 0
     for part in parts:
         total += part.file_size
         name = part.filename
         if not name.startswith(_STREAMED_PARTS) and part.file_size > MAX_PART_BYTES:
-            raise InvalidInput(f"the workbook part {name} expands to {_mb(part.file_size)}; at most "
-                               f"{_mb(MAX_PART_BYTES)} is read", "file")
+            raise InvalidInput(t('the workbook part {name} expands to {size}; at most {limit} is read', name=name, size=_mb(part.file_size), limit=_mb(MAX_PART_BYTES)), "file")
         if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_COMPRESSION_RATIO * max(part.compress_size, 1):
             ratio = part.file_size // max(part.compress_size, 1)
-            raise InvalidInput(f"the workbook part {name} expands {ratio:,} times ({_mb(part.compress_size)} to "
-                               f"{_mb(part.file_size)}); real workbooks expand at most {MAX_COMPRESSION_RATIO} "
-                               "times, so this one is refused unread", "file")
+            raise InvalidInput(t('the workbook part {name} expands {ratio:,} times ({packed} to {size}); real workbooks expand at most {max_compression_ratio} times, so this one is refused unread', name=name, ratio=ratio, packed=_mb(part.compress_size), size=_mb(part.file_size), max_compression_ratio=MAX_COMPRESSION_RATIO), "file")
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise InvalidInput(f"the workbook expands to {_mb(total)}; at most {_mb(MAX_UNCOMPRESSED_BYTES)} is read",
+        raise InvalidInput(t('the workbook expands to {size}; at most {limit} is read', size=_mb(total), limit=_mb(MAX_UNCOMPRESSED_BYTES)),
                            "file")
 
 

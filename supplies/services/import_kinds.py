@@ -9,9 +9,19 @@ from typing import Any
 from sqlmodel import Session, SQLModel, select
 
 from .. import schemas
-from ..models import Agency, Item, ReserveTarget, Role, StockLot, StoragePoint, SupplyClass
+from ..i18n import t
+from ..models import (
+    Agency,
+    Item,
+    ReserveTarget,
+    Role,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+)
 from ..models.base import utcnow
 from ..permissions import Actor, require_role
+from ..terms import term
 from .rowcheck import Problem
 
 
@@ -86,13 +96,13 @@ def _upsert(b: Batch, model: type[SQLModel], existing: dict[Any, Any], key: str,
 
 
 def agencies(b: Batch) -> Apply:
-    require_role(b.actor, Role.ADMIN, action="importing agencies")
+    require_role(b.actor, Role.ADMIN, action=t("importing agencies"))
     existing = {a.code: a for a in b.s.exec(select(Agency)).all()}
     return lambda: _upsert(b, Agency, existing, "code")
 
 
 def points(b: Batch) -> Apply:
-    require_role(b.actor, Role.ADMIN, action="importing storage points")
+    require_role(b.actor, Role.ADMIN, action=t("importing storage points"))
     existing = {p.code: p for p in b.s.exec(select(StoragePoint)).all()}
     return lambda: _upsert(b, StoragePoint, existing, "code")
 
@@ -108,16 +118,15 @@ def classes(b: Batch) -> Apply:
         agency_id = agencies.get(rec["agency"])
         old = existing.get(rec["code"])
         if agency_id is None:
-            b.problem(i, "agency", f"no agency with code {rec['agency']!r}", rec["agency"])
+            b.problem(i, "agency", t('no agency with code {agency!r}', agency=rec['agency']), rec["agency"])
         elif not (b.actor.role == Role.ADMIN or (b.actor.role == Role.AGENCY_OFFICER and b.actor.agency_id == agency_id)):
-            b.problem(i, "agency", f"{b.actor.name} ({b.actor.role}) may not add classes of agency {rec['agency']}",
+            b.problem(i, "agency", t('{name} ({role}) may not add classes of agency {agency}', name=b.actor.name, role=b.actor.role, agency=rec['agency']),
                       rec["agency"], refused=True)
         elif old is not None and old.agency_id != agency_id and b.update_existing:
-            b.problem(i, "agency", f"class {rec['code']} is held by {agency_code.get(old.agency_id)}; "
-                      "change its agency by handing it over (classes handover), not by import", rec["agency"])
+            b.problem(i, "agency", t('class {code} is held by {agency_code}; change its agency by handing it over (classes handover), not by import', code=rec['code'], agency_code=agency_code.get(old.agency_id)), rec["agency"])
         parent = rec.get("parent")
         if parent is not None and parent not in existing and parent not in in_file:
-            b.problem(i, "parent", f"no supply class with code {parent!r} in the database or the file", parent)
+            b.problem(i, "parent", t('no supply class with code {parent!r} in the database or the file', parent=parent), parent)
         if "parent" in b.present and (old is None or b.update_existing):
             parent_of[rec["code"]] = parent
     for i, rec in enumerate(b.records):
@@ -126,7 +135,7 @@ def classes(b: Batch) -> Apply:
             seen.add(code)
             code = parent_of.get(code)
         if code is not None:
-            b.problem(i, "parent", "the parent chain comes back to this class (a loop)", rec.get("parent"))
+            b.problem(i, "parent", t('the parent chain comes back to this class (a loop)'), rec.get("parent"))
 
     def apply() -> Counts:
         counts = Counts()
@@ -180,15 +189,13 @@ def items(b: Batch) -> Apply:
         cls = classes.get(rec["supply_class"])
         old = existing.get(rec["code"])
         if cls is None:
-            b.problem(i, "supply_class", f"no supply class with code {rec['supply_class']!r}", rec["supply_class"])
+            b.problem(i, "supply_class", t('no supply class with code {supply_class!r}', supply_class=rec['supply_class']), rec["supply_class"])
             continue
         if not (actor.role in (Role.ADMIN, Role.WAREHOUSE)
                 or (actor.role == Role.AGENCY_OFFICER and actor.agency_id == cls[1])):
-            b.problem(i, "supply_class", f"{actor.name} ({actor.role}) may not change items of class "
-                      f"{rec['supply_class']}", rec["supply_class"], refused=True)
+            b.problem(i, "supply_class", t('{name} ({role}) may not change items of class {supply_class}', name=actor.name, role=term(actor.role), supply_class=rec['supply_class']), rec["supply_class"], refused=True)
         if old is not None and b.update_existing and old.class_id != cls[0] and old.id in stocked:
-            b.problem(i, "supply_class", f"item {rec['code']} has stock and cannot change class; hand the "
-                      "class over or create a new item", rec["supply_class"])
+            b.problem(i, "supply_class", t('item {code} has stock and cannot change class; hand the class over or create a new item', code=rec['code']), rec["supply_class"])
 
     def convert(rec: dict[str, Any]) -> dict[str, Any]:
         out = {k: v for k, v in rec.items() if k != "supply_class"}
@@ -201,24 +208,24 @@ def items(b: Batch) -> Apply:
 
 
 def targets(b: Batch) -> Apply:
-    require_role(b.actor, Role.ADMIN, Role.DISPATCHER, action="importing reserve targets")
+    require_role(b.actor, Role.ADMIN, Role.DISPATCHER, action=t("importing reserve targets"))
     items = dict(b.s.exec(select(Item.code, Item.id)).all())
     points = dict(b.s.exec(select(StoragePoint.code, StoragePoint.id)).all())
     keys: list[tuple[int, int | None, str | None] | None] = []
     for i, rec in enumerate(b.records):
         item_id, point_id = items.get(rec["item"]), points.get(rec["point"]) if rec.get("point") else None
         if item_id is None:
-            b.problem(i, "item", f"no item with code {rec['item']!r}", rec["item"])
+            b.problem(i, "item", t('no item with code {item!r}', item=rec['item']), rec["item"])
         if rec.get("point") and point_id is None:
-            b.problem(i, "point", f"no storage point with code {rec['point']!r}", rec["point"])
+            b.problem(i, "point", t('no storage point with code {point!r}', point=rec['point']), rec["point"])
         if not rec.get("point") and not rec.get("region_code"):
-            b.problem(i, "point", "give a storage point or a region code")
+            b.problem(i, "point", t('give a storage point or a region code'))
         ok = item_id is not None and (point_id is not None or (not rec.get("point") and rec.get("region_code")))
         keys.append((item_id, point_id, None if point_id else rec.get("region_code")) if ok else None)  # type: ignore[arg-type]
     first: dict[Any, int] = {}
     for i, key in enumerate(keys):
         if key is not None and key in first:
-            b.problem(i, "item", f"the same target repeats row {b.rows[first[key]]}", b.records[i]["item"])
+            b.problem(i, "item", t('the same target repeats row {rows}', rows=b.rows[first[key]]), b.records[i]["item"])
         elif key is not None:
             first[key] = i
 

@@ -15,12 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from ..config import local_today
+from ..i18n import t
 from .base import Service
 from .bulk import BulkReceipt
 from .file_limits import MAX_REFERENCE_ROWS
 from .import_kinds import PREPARE, ROW_SCHEMAS, Batch
 from .io_columns import KINDS, Column, columns, match_headers
-from .rowcheck import ImportRefused, ImportRejected, Problem, ProblemLog, RowValidator, rows_as_dicts
+from .rowcheck import (
+    ImportRefused,
+    ImportRejected,
+    Problem,
+    ProblemLog,
+    RowValidator,
+    rows_as_dicts,
+)
 from .sheet_reader import Cell, CellProblem, Row, SheetReader, UnreadableRow
 from .tabular import Source, cell_text
 
@@ -249,8 +257,7 @@ def _read_all(kind: str, rows: Iterator[Row]) -> list[Row]:
     except UnreadableRow as exc:
         raise ImportRejected(kind, [Problem(exc.row, None, exc.reason)]) from None
     if len(data) > MAX_REFERENCE_ROWS:
-        raise ImportRejected(kind, [Problem(data[-1][0], None, f"a {kind} file has at most "
-                                            f"{MAX_REFERENCE_ROWS:,} rows; split it")])
+        raise ImportRejected(kind, [Problem(data[-1][0], None, t('a {kind} file has at most {max_reference_rows:,} rows; split it', kind=kind, max_reference_rows=MAX_REFERENCE_ROWS))])
     return data
 
 
@@ -262,7 +269,7 @@ def _repeated(numbers: list[int], codes: list[Any], header: str) -> list[Problem
         if code is None:
             continue
         if code in first:
-            out.append(Problem(n, header, f"repeats row {first[code]}", str(code)))
+            out.append(Problem(n, header, t('repeats row {first}', first=first[code]), str(code)))
         else:
             first[code] = n
     return out
@@ -271,6 +278,5 @@ def _repeated(numbers: list[int], codes: list[Any], header: str) -> list[Problem
 def _expired(numbers: list[int], expiries: list[Any], header: str | None) -> list[Problem]:
     """Rows whose expiry date has passed: a receipt of expired stock is a mistake unless historical."""
     today = local_today()
-    return [Problem(n, header or "expires_on", f"is before today ({today}): expired stock is not received; "
-                    "to record stock received in the past, import it as historical", day.isoformat())
+    return [Problem(n, header or "expires_on", t('is before today ({today}): expired stock is not received; to record stock received in the past, import it as historical', today=today), day.isoformat())
             for n, day in zip(numbers, expiries) if day is not None and day < today]

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from ..errors import InvalidInput, RuleViolation
+from ..i18n import t
 from ..models import DispatchRequest, Incident, RequestStatus, Role
 from ..models.base import utcnow
 from ..permissions import require_role
@@ -53,7 +54,7 @@ class Incidents(Service):
         data = load(IncidentIn, dict(name=name, type=type, level=level, lat=lat, lon=lon,
                                      population=population, region_code=region_code, started_at=started_at))
         with self._work() as (s, actor):
-            require_role(actor, Role.DISPATCHER, Role.ADMIN, action="recording an incident")
+            require_role(actor, Role.DISPATCHER, Role.ADMIN, action=t("recording an incident"))
             row = Incident(**{k: v for k, v in data.items() if k != "started_at"},
                            started_at=data.get("started_at") or utcnow(), created_by=actor.id)
             s.add(row)
@@ -67,7 +68,7 @@ class Incidents(Service):
     def list(self, *, status: str | None = None) -> list[IncidentView]:
         """Incidents, newest first; ``status`` is ``open`` or ``closed``."""
         if status not in (None, OPEN, CLOSED):
-            raise InvalidInput("must be open or closed", "status")
+            raise InvalidInput(t('must be open or closed'), "status")
         with self._work(write=False) as (s, _):
             q = select(Incident).order_by(Incident.started_at.desc(), Incident.id.desc())  # type: ignore[attr-defined,union-attr]
             if status:
@@ -77,15 +78,14 @@ class Incidents(Service):
     def close(self, id: int) -> IncidentView:
         """Close an incident once none of its requests has work left (closed, rejected or cancelled)."""
         with self._work() as (s, actor):
-            require_role(actor, Role.DISPATCHER, Role.ADMIN, action="closing an incident")
+            require_role(actor, Role.DISPATCHER, Role.ADMIN, action=t("closing an incident"))
             row = get_or_404(s, Incident, request_id(id), "id")
             if row.status == CLOSED:
-                raise RuleViolation(f"incident #{row.id} is already closed", "id")
+                raise RuleViolation(t('incident #{id} is already closed', id=row.id), "id")
             busy = _active_requests(s, row.id)  # type: ignore[arg-type]
             if busy:
                 listed = ", ".join(f"#{rid} ({st})" for rid, st in busy[:5])
-                raise RuleViolation(f"incident #{row.id} still has open requests: {listed}; "
-                                    "close or cancel them first", "id")
+                raise RuleViolation(t('incident #{id} still has open requests: {listed}; close or cancel them first', id=row.id, listed=listed), "id")
             row.status = CLOSED
             s.add(row)
             return incident_view(row)
@@ -95,7 +95,7 @@ def open_incident(s: Session, incident_id: int) -> Incident:
     """The incident a new request answers; it must exist and be open."""
     row = get_or_404(s, Incident, incident_id, "incident_id")
     if row.status != OPEN:
-        raise RuleViolation(f"incident #{row.id} is closed; requests cannot be added to it", "incident_id")
+        raise RuleViolation(t('incident #{id} is closed; requests cannot be added to it', id=row.id), "incident_id")
     return row
 
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InvalidInput
+from ..i18n import t
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,12 @@ def columns(kind: str) -> tuple[Column, ...]:
     try:
         return KINDS[kind]
     except KeyError:
-        raise InvalidInput(f"must be one of: {', '.join(KINDS)}", "kind") from None
+        raise InvalidInput(t('must be one of: {value}', value=', '.join(KINDS)), "kind") from None
 
 
 def headers(kind: str, lang: str = "en") -> list[str]:
     if lang not in ("en", "zh"):
-        raise InvalidInput("must be en or zh", "lang")
+        raise InvalidInput(t('must be en or zh'), "lang")
     return [c.header(lang) for c in columns(kind)]
 
 

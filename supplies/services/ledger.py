@@ -19,7 +19,14 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from ..errors import InsufficientStock, InvalidInput, NotFound, RuleViolation, SuppliesError
+from ..errors import (
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    SuppliesError,
+)
+from ..i18n import t
 from ..limits import MAX_BALANCE, MAX_MOVEMENT_QTY
 from ..models import Movement, StockLot
 from ..models.base import utcnow
@@ -53,15 +60,14 @@ def check_change(name: object, on_hand: int, reserved: int, kind: str, qty: int,
                  reserved_delta: int) -> tuple[int, int]:
     """A lot's on-hand and reserved after a change, or the error that refuses it (``name`` names the lot)."""
     if abs(qty) > MAX_MOVEMENT_QTY or abs(reserved_delta) > MAX_MOVEMENT_QTY:
-        raise InvalidInput(f"one movement moves at most {MAX_MOVEMENT_QTY:,} units", "qty")
+        raise InvalidInput(t('one movement moves at most {max_movement_qty:,} units', max_movement_qty=MAX_MOVEMENT_QTY), "qty")
     after, held = on_hand + qty, reserved + reserved_delta
     if after < 0 or held > after:
-        raise InsufficientStock(f"lot {name} has {on_hand - reserved} free ({on_hand} on hand, {reserved} "
-                                f"reserved); {kind} needs {abs(qty) or reserved_delta}", "qty")
+        raise InsufficientStock(t('lot {name} has {free} free ({on_hand} on hand, {reserved} reserved); {kind} needs {abs_qty}', name=name, free=on_hand - reserved, on_hand=on_hand, reserved=reserved, kind=kind, abs_qty=abs(qty) or reserved_delta), "qty")
     if held < 0:
-        raise InsufficientStock(f"lot {name} has only {reserved} reserved", "qty")
+        raise InsufficientStock(t('lot {name} has only {reserved} reserved', name=name, reserved=reserved), "qty")
     if after > MAX_BALANCE:
-        raise RuleViolation(f"lot {name} would hold {after:,} units; a lot holds at most {MAX_BALANCE:,}", "qty")
+        raise RuleViolation(t('lot {name} would hold {after:,} units; a lot holds at most {max_balance:,}', name=name, after=after, max_balance=MAX_BALANCE), "qty")
     return after, held
 
 
@@ -69,7 +75,7 @@ def lock_lot(session: Session, lot_id: int) -> StockLot:
     """Load a lot for change, locking its row (PostgreSQL) so no other writer can race us."""
     lot = lock_lots(session, {lot_id}).get(lot_id)
     if lot is None:
-        raise NotFound(f"no stock lot with id {lot_id}", "lot")
+        raise NotFound(t('no stock lot with id {lot_id}', lot_id=lot_id), "lot")
     return lot
 
 
@@ -98,13 +104,11 @@ def same_terms(lot: StockLot, *, mode: str, expires_on: date | None, mode_field:
     """
     place = f" at {where}" if where else ""
     if mode != lot.mode:
-        raise error(f"batch {lot.batch!r}{place} is held as {lot.mode}, not {mode}: "
-                            "give the stock another batch code", mode_field)
+        raise error(t('batch {batch!r}{place} is held as {held_mode}, not {mode}: give the stock another batch code', batch=lot.batch, place=place, held_mode=lot.mode, mode=mode), mode_field)
     if expires_on != lot.expires_on:
         held = f"expires on {lot.expires_on}" if lot.expires_on else "has no expiry date"
         given = f"expires on {expires_on}" if expires_on else "has no expiry date"
-        raise error(f"batch {lot.batch!r}{place} {held}, this stock {given}: "
-                            "give the stock another batch code", expiry_field)
+        raise error(t('batch {batch!r}{place} {held}, this stock {given}: give the stock another batch code', batch=lot.batch, place=place, held=held, given=given), expiry_field)
 
 
 def post(session: Session, lot: StockLot, kind: str, *, qty: int = 0, reserved_delta: int = 0,

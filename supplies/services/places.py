@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from .. import schemas
 from ..errors import PermissionDenied
+from ..i18n import t
 from ..models import PointStatus, Role, StoragePoint
 from .base import Service, by_code
 
@@ -24,7 +25,7 @@ class StoragePoints(Service):
             address=address, capacity_m3=capacity_m3, status=status))
         with self._work() as (s, actor):
             if actor.role != Role.ADMIN:
-                raise PermissionDenied("only an admin adds storage points", "user")
+                raise PermissionDenied(t('only an admin adds storage points'), "user")
             point = StoragePoint(**data)
             s.add(point)
             s.flush()
@@ -36,7 +37,7 @@ class StoragePoints(Service):
         with self._work() as (s, actor):
             point = by_code(s, StoragePoint, code, "code")
             if not (actor.role == Role.ADMIN or (actor.role == Role.WAREHOUSE and point.id in actor.point_ids)):
-                raise PermissionDenied(f"{actor.name} may not change storage point {code}", "user")
+                raise PermissionDenied(t('{name} may not change storage point {code}', name=actor.name, code=code), "user")
             for key, value in data.items():
                 setattr(point, key, value)
             s.add(point)

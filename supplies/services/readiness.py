@@ -25,7 +25,17 @@ from .. import schemas
 from ..allocation.arrival import ArrivalModel, eta_hours_array
 from ..allocation.candidates import Destination
 from ..errors import InvalidInput
-from ..models import AdminLevel, IncidentType, Item, NeedNorm, PointStatus, Role, StockLot, StoragePoint
+from ..i18n import t
+from ..models import (
+    AdminLevel,
+    IncidentType,
+    Item,
+    NeedNorm,
+    PointStatus,
+    Role,
+    StockLot,
+    StoragePoint,
+)
 from ..permissions import Actor, require_role, scoped
 from . import readiness_norms as norms_data
 from .base import ArrivalAwareService, by_code
@@ -41,7 +51,7 @@ class CheckIn(schemas._Strip):
     lon = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
     population = schemas.Whole(required=True, min=0, max=100_000_000)
     hazard = schemas.Str(allow_none=True, validate=validate.OneOf([h.value for h in IncidentType],
-                                                                   error="must be one of: {choices}"))
+                                                                   error=t('must be one of: {choices}')))
     hours = fields.Float(load_default=12.0, validate=validate.Range(min=0, max=24 * 30))
     days = fields.Float(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False, max=365))
     point = schemas.Code(allow_none=True)
@@ -251,7 +261,7 @@ class Readiness(ArrivalAwareService):
         data = schemas.load(CheckIn, dict(population=0, hazard=hazard, hours=hours, days=days,
                                           region_code=region_code))
         if level not in [lv.value for lv in AdminLevel]:
-            raise InvalidInput(f"must be one of: {', '.join(lv.value for lv in AdminLevel)}", "level")
+            raise InvalidInput(t('must be one of: {value}', value=', '.join(lv.value for lv in AdminLevel)), "level")
         with self._work(write=False) as (s, actor):
             towns = _townships(s, level, data.get("region_code"))
             rows, _shipped = norms_data.active(s, data.get("hazard"))
@@ -290,7 +300,7 @@ class Readiness(ArrivalAwareService):
     def load_default_norms(self) -> int:
         """Add the shipped norms (with their sources and sourced/assumed status) missing from the table."""
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, Role.DISPATCHER, action="changing the needs norms")
+            require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing the needs norms"))
             return norms_data.load_defaults(s)
 
     def set_need(self, need: str, *, amount_per_person: float, unit: str, basis: str = "once",
@@ -301,7 +311,7 @@ class Readiness(ArrivalAwareService):
                                                     basis=basis, name_zh=name_zh, name_en=name_en, hazard=hazard,
                                                     source=source))
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, Role.DISPATCHER, action="changing the needs norms")
+            require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing the needs norms"))
             return norms_data.views(norms_data.set_need(s, data))
 
     def link(self, need: str, item: str, *, amount_per_unit: float = 1.0, hazard: str | None = None) -> NormView:
@@ -309,13 +319,13 @@ class Readiness(ArrivalAwareService):
         data = schemas.load(norms_data.LinkIn, dict(need=need, item=item, amount_per_unit=amount_per_unit,
                                                     hazard=hazard))
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, Role.DISPATCHER, action="changing the needs norms")
+            require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing the needs norms"))
             return norms_data.view(norms_data.link(s, data))
 
     def unlink(self, need: str, item: str, *, hazard: str | None = None) -> int:
         """Stop counting an item toward a need."""
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, Role.DISPATCHER, action="changing the needs norms")
+            require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing the needs norms"))
             return norms_data.unlink(s, need, item, hazard)
 
 
@@ -342,7 +352,7 @@ def _sources(n: _Need, required: float, stock: _Stock, eta: np.ndarray, hours: f
                    if int(stock.g_item[g]) in linked and eta[g] <= hours + _EPS)
     left = required
     took: dict[tuple[str, str, str], list[Any]] = defaultdict(lambda: [0, 0.0, math.inf])
-    for t, _code, g in order:
+    for arrives, _code, g in order:
         if left <= _EPS:
             break
         apu = linked[int(stock.g_item[g])]
@@ -354,7 +364,7 @@ def _sources(n: _Need, required: float, stock: _Stock, eta: np.ndarray, hours: f
         acc = took[key]
         acc[0] += units
         acc[1] += units * apu
-        acc[2] = min(acc[2], t)
+        acc[2] = min(acc[2], arrives)
         left -= units * apu
     names = {p[0]: p[1] for p in stock.points}
     lines = [SourceLine(p, names[p], item, q, round(amount, 6), round(t, 3), mode)
@@ -373,7 +383,7 @@ def _destination(s: Session, data: dict[str, Any]) -> Destination:
         lon = data["lon"] if data.get("lon") is not None else p.lon
         return Destination(lat, lon, p.id, data.get("region_code") or p.region_code)
     if data.get("lat") is None or data.get("lon") is None:
-        raise InvalidInput("give lat and lon, or a storage point", "lat" if data.get("lat") is None else "lon")
+        raise InvalidInput(t('give lat and lon, or a storage point'), "lat" if data.get("lat") is None else "lon")
     return Destination(data["lat"], data["lon"], None, data.get("region_code"))
 
 
@@ -400,10 +410,10 @@ def _townships(s: Session, level: str, region: str | None) -> list[tuple[str, De
 def _population(population: int | Mapping[str, int], key: str) -> int:
     if isinstance(population, Mapping):
         if key not in population:
-            raise InvalidInput(f"no population given for township {key}", "population")
+            raise InvalidInput(t('no population given for township {key}', key=key), "population")
         value = population[key]
     else:
         value = population
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput("must be a whole number of people, 0 or more", "population")
+        raise InvalidInput(t('must be a whole number of people, 0 or more'), "population")
     return value

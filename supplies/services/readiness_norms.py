@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from .. import schemas
 from ..data import READINESS_NORMS, read_csv
 from ..errors import NotFound
+from ..i18n import t
 from ..models import IncidentType, Item, NeedNorm
 from .views import View
 
@@ -21,15 +22,14 @@ STATUSES = ("sourced", "assumed", "local")   # local: set or changed by the depa
 
 class NormIn(schemas._Strip):
     need = schemas.Str(required=True, validate=[validate.Length(min=1, max=40),
-                                                  validate.Regexp(r"^[a-z0-9_]+$", error="use lower-case letters, "
-                                                                  "digits and _ (e.g. shelter, water)")])
+                                                  validate.Regexp(r"^[a-z0-9_]+$", error=t('use lower-case letters, digits and _ (e.g. shelter, water)'))])
     amount_per_person = fields.Float(required=True, validate=validate.Range(min=0))
     unit = schemas.Str(required=True, validate=validate.Length(min=1, max=20))
-    basis = schemas.Str(load_default="once", validate=validate.OneOf(BASES, error="must be one of: {choices}"))
+    basis = schemas.Str(load_default="once", validate=validate.OneOf(BASES, error=t('must be one of: {choices}')))
     name_zh = schemas.Text(100)
     name_en = schemas.Text(100)
     hazard = schemas.Str(allow_none=True, validate=validate.OneOf([h.value for h in IncidentType],
-                                                                   error="must be one of: {choices}"))
+                                                                   error=t('must be one of: {choices}')))
     source = schemas.Text(1000)
 
 
@@ -37,9 +37,9 @@ class LinkIn(schemas._Strip):
     need = schemas.Str(required=True, validate=validate.Length(min=1, max=40))
     item = schemas.Code(required=True)
     amount_per_unit = fields.Float(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False,
-                                                                               error="must be more than 0"))
+                                                                               error=t('must be more than 0')))
     hazard = schemas.Str(allow_none=True, validate=validate.OneOf([h.value for h in IncidentType],
-                                                                   error="must be one of: {choices}"))
+                                                                   error=t('must be one of: {choices}')))
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,11 @@ def link(s: Session, data: dict[str, Any]) -> NeedNorm:
     """Let an item meet a need (``amount_per_unit`` of the need per unit); the need must exist."""
     item = s.exec(select(Item).where(Item.code == data["item"])).one_or_none()
     if item is None:
-        raise NotFound(f"no item with code {data['item']!r}", "item")
+        raise NotFound(t('no item with code {item!r}', item=data['item']), "item")
     rows = [n for n in s.exec(select(NeedNorm).where(NeedNorm.need == data["need"])).all()
             if n.hazard in (None, data.get("hazard"))]
     if not rows:
-        raise NotFound(f"no need {data['need']!r}: define it first with its amount per person", "need")
+        raise NotFound(t('no need {need!r}: define it first with its amount per person', need=data['need']), "need")
     base = next((n for n in rows if n.hazard == data.get("hazard")), rows[0])
     for n in rows:
         if n.item_code == item.code and n.hazard == data.get("hazard"):
@@ -147,7 +147,7 @@ def unlink(s: Session, need: str, item: str, hazard: str | None) -> int:
     rows = [n for n in s.exec(select(NeedNorm).where(NeedNorm.need == need)).all()
             if n.item_code == item and n.hazard == hazard]
     if not rows:
-        raise NotFound(f"item {item!r} is not linked to need {need!r}", "item")
+        raise NotFound(t('item {item!r} is not linked to need {need!r}', item=item, need=need), "item")
     others = [n for n in s.exec(select(NeedNorm).where(NeedNorm.need == need)).all() if n not in rows]
     for n in rows:
         if others:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InvalidInput
+from ..i18n import t
 from .io_columns import label
 from .tabular import Sheet, write_csv, write_xlsx
 
@@ -87,7 +88,7 @@ class Report:
              encoding: str = "utf-8-sig") -> None:
         """Write the report as CSV (rows), XLSX (a summary sheet, then a sheet per storage point) or JSON."""
         if lang not in ("en", "zh"):
-            raise InvalidInput("must be en or zh", "lang")
+            raise InvalidInput(t('must be en or zh'), "lang")
         fmt = _format(target, format)
         if fmt == "json":
             doc = {"report": self.name, "title": self.title_en, "params": self.params,
@@ -154,7 +155,7 @@ def _format(target: Any, explicit: str | None) -> str:
     else:
         fmt = ""
     if fmt not in REPORT_FORMATS:
-        raise InvalidInput(f"must be one of: {', '.join(REPORT_FORMATS)}", "format")
+        raise InvalidInput(t('must be one of: {value}', value=', '.join(REPORT_FORMATS)), "format")
     return fmt
 
 

@@ -21,8 +21,20 @@ from sqlmodel import Session, select
 from .. import schemas
 from ..config import DEFAULT_TIMEZONE
 from ..errors import InvalidInput
-from ..models import Agency, Item, Movement, MovementKind, PointStatus, ReserveMode, ReserveTarget, StockLot
-from ..models import AdminLevel, StoragePoint, SupplyClass
+from ..i18n import t
+from ..models import (
+    AdminLevel,
+    Agency,
+    Item,
+    Movement,
+    MovementKind,
+    PointStatus,
+    ReserveMode,
+    ReserveTarget,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+)
 from ..permissions import Actor, scoped
 from .base import Service, by_code
 from .catalog import _descendant_ids
@@ -134,13 +146,13 @@ class Reports(Service):
         """
         unknown = [b for b in by if b not in _DIMS]
         if unknown or not by:
-            raise InvalidInput(f"group by one or more of {', '.join(_DIMS)}", "by")
+            raise InvalidInput(t('group by one or more of {value}', value=', '.join(_DIMS)), "by")
         data = schemas.load(ReportIn, dict(since=since, until=until, tz=tz, **filters))
         zone = _zone(data.get("tz"))
         start = _instant(data.get("since"), zone)
         end = _instant(data["until"] + timedelta(days=1), zone) if data.get("until") else None
         if start and end and end <= start:
-            raise InvalidInput("must be on or after since", "until")
+            raise InvalidInput(t('must be on or after since'), "until")
         with self._work(write=False) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
             period = self._moves(s, f, start, end, by_kind=True)
@@ -235,7 +247,7 @@ class Reports(Service):
         modes = tuple(modes) if modes else tuple(m.value for m in ReserveMode)
         bad = [m for m in modes if m not in {x.value for x in ReserveMode}]
         if bad:
-            raise InvalidInput(f"must be among: {', '.join(m.value for m in ReserveMode)}", "modes")
+            raise InvalidInput(t('must be among: {value}', value=', '.join(m.value for m in ReserveMode)), "modes")
         good_on = date.today() + timedelta(days=data["valid_for_days"])
         with self._work(write=False) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
@@ -374,7 +386,7 @@ def _zone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"unknown time zone {name!r}; use a name like Asia/Shanghai", "tz") from None
+        raise InvalidInput(t('unknown time zone {name!r}; use a name like Asia/Shanghai', name=name), "tz") from None
 
 
 def _instant(day: date | None, zone: ZoneInfo) -> datetime | None:

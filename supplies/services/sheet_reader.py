@@ -19,9 +19,18 @@ from pathlib import Path
 from typing import IO, Any, Union
 
 from ..errors import InvalidInput
+from ..i18n import t
 from .cell_guard import unguard
-from .file_limits import (MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_REFERENCE_ROWS, MAX_ROW_CHARS,
-                          MAX_ROWS, check_workbook_archive, too_large)
+from .file_limits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_REFERENCE_ROWS,
+    MAX_ROW_CHARS,
+    MAX_ROWS,
+    check_workbook_archive,
+    too_large,
+)
 from .tabular import Source, cell_text, format_of
 
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -108,7 +117,7 @@ class SheetReader:
                     raise too_large(size)
                 stream = path.open("rb")
             except OSError as exc:
-                raise InvalidInput(f"cannot read {path}: {exc.strerror}", "file") from None
+                raise InvalidInput(t('cannot read {path}: {strerror}', path=path, strerror=exc.strerror), "file") from None
             self._closers.append(stream.close)
             return stream, path
         if isinstance(source, (bytes, bytearray)):
@@ -134,10 +143,10 @@ class SheetReader:
             # result was never saved reads as an empty cell, and its row would lose a value).
             book = load_workbook(self._stream, read_only=True, data_only=False)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-            raise InvalidInput(f"cannot read the workbook: {exc}", "file") from None
+            raise InvalidInput(t('cannot read the workbook: {exc}', exc=exc), "file") from None
         self._closers.append(book.close)
         if not book.worksheets:
-            raise InvalidInput("the workbook has no worksheet", "file")
+            raise InvalidInput(t('the workbook has no worksheet'), "file")
         sheet = book.worksheets[0]
         self.estimated_rows = sheet.max_row
         # The dimension a file declares may be wrong (or huge): read the cells that are there.
@@ -173,12 +182,12 @@ def read_rows(source: Source, *, field: str, limit: int = MAX_REFERENCE_ROWS) ->
             for number, cells in sheet.rows():
                 bad = next((c for c in cells if isinstance(c, CellProblem)), None)
                 if bad is not None:
-                    raise InvalidInput(f"row {number}: {bad.reason} ({bad.text})", field)
+                    raise InvalidInput(t('row {number}: {reason} ({text})', number=number, reason=bad.reason, text=bad.text), field)
                 if len(out) > limit:
-                    raise InvalidInput(f"row {number}: at most {limit:,} rows are read", field)
+                    raise InvalidInput(t('row {number}: at most {limit:,} rows are read', number=number, limit=limit), field)
                 out.append((number, cells))  # type: ignore[arg-type]
         except UnreadableRow as exc:
-            raise InvalidInput(f"row {exc.row}: {exc.reason}", field) from None
+            raise InvalidInput(t('row {row}: {reason}', row=exc.row, reason=exc.reason), field) from None
     return out
 
 
@@ -211,7 +220,7 @@ def _detect_encoding(stream: IO[bytes], encoding: str | None, head: bytes) -> tu
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InvalidInput(f"unknown encoding {encoding!r}", "encoding") from None
+            raise InvalidInput(t('unknown encoding {encoding!r}', encoding=encoding), "encoding") from None
         candidates = [encoding]
     elif head.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
@@ -230,14 +239,13 @@ def _detect_encoding(stream: IO[bytes], encoding: str | None, head: bytes) -> tu
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             if encoding:
-                raise InvalidInput(f"the file is not {encoding}: {exc}", "encoding") from None
+                raise InvalidInput(t('the file is not {encoding}: {exc}', encoding=encoding, exc=exc), "encoding") from None
             if name == "utf-8-sig":
-                raise InvalidInput("the file starts as UTF-8 (a byte-order mark) but is not UTF-8 further on: "
-                                   f"{exc}", "encoding") from None
+                raise InvalidInput(t('the file starts as UTF-8 (a byte-order mark) but is not UTF-8 further on: {exc}', exc=exc), "encoding") from None
             continue
         stream.seek(0)
         return name, lines, sample
-    raise InvalidInput("the file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX", "encoding")
+    raise InvalidInput(t('the file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 or as XLSX'), "encoding")
 
 
 class _RowTooLong(Exception):

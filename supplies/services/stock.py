@@ -12,10 +12,25 @@ from sqlmodel import Session, select
 from .. import schemas
 from ..config import local_today
 from ..errors import (
-    InsufficientStock, InvalidInput, NotFound, OneAgencyRuleViolation, RuleViolation, SuppliesError,
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+    OneAgencyRuleViolation,
+    RuleViolation,
+    SuppliesError,
 )
-from ..models import Agency, Item, Movement, MovementKind, PointStatus, StockLot, StoragePoint, SupplyClass
+from ..i18n import t
 from ..limits import MAX_EXPIRY_YEARS
+from ..models import (
+    Agency,
+    Item,
+    Movement,
+    MovementKind,
+    PointStatus,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+)
 from ..permissions import Actor, require_stock_change
 from .base import Service, by_code
 from .ledger import find_lot, lock_lot, lock_lots, post, same_terms
@@ -53,14 +68,13 @@ class Stock(StockQueries, Service):
         with self._work() as (s, actor):
             p, it, cls = _point_item(s, data["point"], data["item"])
             if p.status != PointStatus.ACTIVE:
-                raise RuleViolation(f"storage point {p.code} is closed", "point")
+                raise RuleViolation(t('storage point {code} is closed', code=p.code), "point")
             if data.get("agency"):
                 claimed = by_code(s, Agency, data["agency"], "agency")
                 if claimed.id != cls.agency_id:
                     owner = s.get(Agency, cls.agency_id)
                     raise OneAgencyRuleViolation(
-                        f"class {cls.code} is held by {owner.code if owner else cls.agency_id}, "
-                        f"not {claimed.code}: one agency per supply class", "agency")
+                        t('class {supply_class} is held by {owner}, not {agency}: one agency per supply class', supply_class=cls.code, owner=owner.code if owner else cls.agency_id, agency=claimed.code), "agency")
             require_stock_change(actor, point_id=p.id, agency_id=cls.agency_id, action="receive")  # type: ignore[arg-type]
             lot = open_lot(s, p, it.id, cls, data.get("batch") or "", mode=data["mode"],  # type: ignore[arg-type]
                            expires_on=data.get("expires_on"), lead_time_hours=data["lead_time_hours"],
@@ -97,8 +111,7 @@ class Stock(StockQueries, Service):
             lot = self._one_lot(s, actor, data, "count")
             delta = data["counted"] - lot.on_hand
             if data["counted"] < lot.reserved:
-                raise InsufficientStock(f"{lot.reserved} units of this lot are reserved for dispatch; "
-                                        "a count below that needs the reservation released first", "counted")
+                raise InsufficientStock(t('{reserved} units of this lot are reserved for dispatch; a count below that needs the reservation released first', reserved=lot.reserved), "counted")
             m = post(s, lot, MovementKind.ADJUST, qty=delta, actor_id=actor.id,
                      reference=data.get("reference"), reason=data.get("reason") or "stock count")
             s.flush()
@@ -119,12 +132,12 @@ class Stock(StockQueries, Service):
         with self._work() as (s, actor):
             dest = by_code(s, StoragePoint, data["to_point"], "to_point")
             if dest.status != PointStatus.ACTIVE:
-                raise RuleViolation(f"storage point {dest.code} is closed", "to_point")
+                raise RuleViolation(t('storage point {code} is closed', code=dest.code), "to_point")
             sources = self._sources(s, actor, data, "transfer", also_lock=lambda lots: [
                 lot.id for lot in (find_lot(s, dest.id, src.item_id, data.get("to_batch") or src.batch)  # type: ignore[arg-type]
                                    for src in lots) if lot is not None])
             if dest.id == sources[0][0].point_id:
-                raise InvalidInput("is the same storage point as the source", "to_point")
+                raise InvalidInput(t('is the same storage point as the source'), "to_point")
             cls = s.get(SupplyClass, sources[0][0].class_id)
             lots, moves = [], []
             for src, take in sources:
@@ -157,7 +170,7 @@ class Stock(StockQueries, Service):
             p, it, cls = _point_item(s, data["point"], data["item"])
             old = self._one_lot(s, actor, data, "rotate", also=find_lot(s, p.id, it.id, data["new_batch"]))  # type: ignore[arg-type]
             if data["new_batch"] == old.batch:
-                raise InvalidInput("must differ from the batch being rotated out", "new_batch")
+                raise InvalidInput(t('must differ from the batch being rotated out'), "new_batch")
             new = open_lot(s, p, it.id, cls, data["new_batch"], mode=old.mode,  # type: ignore[arg-type]
                            expires_on=data.get("new_expires_on"), lead_time_hours=old.lead_time_hours,
                            unit_cost=old.unit_cost, expiry_given=data.get("new_expires_on") is not None,
@@ -185,7 +198,7 @@ class Stock(StockQueries, Service):
         p, it, _cls = _point_item(s, data["point"], data["item"])
         lot = find_lot(s, p.id, it.id, data.get("batch") or "")  # type: ignore[arg-type]
         if lot is None:
-            raise NotFound(f"no lot of {it.code} with batch {data.get('batch') or '(none)'!r} at {p.code}", "batch")
+            raise NotFound(t('no lot of {item} with batch {batch!r} at {point}', item=it.code, batch=data.get('batch') or '(none)', point=p.code), "batch")
         require_stock_change(actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action)
         return lock_lots(s, {lot.id} | ({also.id} if also is not None else set()))[lot.id]  # type: ignore[operator,index]
 
@@ -200,12 +213,12 @@ class Stock(StockQueries, Service):
             p, it, _cls = _point_item(s, data["point"], data["item"])
             lot = find_lot(s, p.id, it.id, data["batch"])  # type: ignore[arg-type]
             if lot is None:
-                raise NotFound(f"no lot of {it.code} with batch {data['batch'] or '(none)'!r} at {p.code}", "batch")
+                raise NotFound(t('no lot of {item} with batch {batch!r} at {point}', item=it.code, batch=data['batch'] or '(none)', point=p.code), "batch")
             require_stock_change(actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action)
             candidates = [lot]
         else:
             if data.get("to_batch"):
-                raise InvalidInput("give the batch to move when you file it under another batch code", "batch")
+                raise InvalidInput(t('give the batch to move when you file it under another batch code'), "batch")
             p, it, cls = _point_item(s, data["point"], data["item"])
             require_stock_change(actor, point_id=p.id, agency_id=cls.agency_id, action=action)  # type: ignore[arg-type]
             candidates = list(s.exec(select(StockLot).where(StockLot.point_id == p.id, StockLot.item_id == it.id,
@@ -218,9 +231,9 @@ class Stock(StockQueries, Service):
         free = sum(lot.free for lot in lots)
         if free < data["qty"]:
             if data.get("batch") is not None:
-                raise InsufficientStock(f"lot {data['batch'] or '(no batch)'} has {free} free; asked {data['qty']}",
+                raise InsufficientStock(t('lot {batch} has {free} free; asked {qty}', batch=data['batch'] or '(no batch)', free=free, qty=data['qty']),
                                         "qty")
-            raise InsufficientStock(f"{p.code} has {free} {it.unit} of {it.code} free; asked {data['qty']}", "qty")
+            raise InsufficientStock(t('{point} has {free} {unit} of {item} free; asked {qty}', point=p.code, free=free, unit=it.unit, item=it.code, qty=data['qty']), "qty")
         out, left = [], data["qty"]
         for lot in lots:
             take = min(left, lot.free)
@@ -238,10 +251,9 @@ def check_expiry(expires_on: date | None, field: str, *, historical: bool) -> No
         return
     today = local_today()
     if expires_on < today and not historical:
-        raise InvalidInput(f"is before today ({today}): expired stock is not received; to record stock "
-                           "received in the past, say it is historical", field)
+        raise InvalidInput(t('is before today ({today}): expired stock is not received; to record stock received in the past, say it is historical', today=today), field)
     if expires_on.year > today.year + MAX_EXPIRY_YEARS:
-        raise InvalidInput(f"is more than {MAX_EXPIRY_YEARS} years away: check the date", field)
+        raise InvalidInput(t('is more than {max_expiry_years} years away: check the date', max_expiry_years=MAX_EXPIRY_YEARS), field)
 
 
 def open_lot(s: Session, point: StoragePoint, item_id: int, cls: SupplyClass, batch: str, *, mode: str,

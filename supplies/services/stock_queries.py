@@ -10,8 +10,18 @@ from sqlmodel import Session, select
 
 from .. import schemas
 from ..errors import InvalidInput
+from ..i18n import t
 from ..limits import MAX_ID
-from ..models import AdminLevel, Agency, Item, Movement, StockLot, StoragePoint, SupplyClass, User
+from ..models import (
+    AdminLevel,
+    Agency,
+    Item,
+    Movement,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+    User,
+)
 from ..permissions import Actor, scoped
 from ..schemas import bounded
 from .base import by_code
@@ -118,7 +128,7 @@ class StockQueries:
         agency, mode; computed in the database from the kept balances (never from the ledger)."""
         unknown = [g for g in by if g not in GROUPS]
         if unknown or not by:
-            raise InvalidInput(f"group by one or more of {', '.join(GROUPS)}", "by")
+            raise InvalidInput(t('group by one or more of {value}', value=', '.join(GROUPS)), "by")
         with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
             q = per_id_totals(by)
             if region_code or level:

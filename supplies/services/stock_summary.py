@@ -11,8 +11,8 @@ class or point, not once per row.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Select, func, select

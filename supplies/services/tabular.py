@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any, Union
 
 from ..errors import InvalidInput
+from ..i18n import t
 from .cell_guard import csv_cell, xlsx_cell
 
 Source = Union[str, Path, bytes, IO[bytes]]
@@ -32,7 +33,7 @@ def format_of(path: str | Path | None, data: bytes | None = None, explicit: str 
     if explicit:
         fmt = explicit.lower().lstrip(".")
         if fmt not in FORMATS:
-            raise InvalidInput(f"must be one of: {', '.join(FORMATS)}", "format")
+            raise InvalidInput(t('must be one of: {value}', value=', '.join(FORMATS)), "format")
         return fmt
     suffix = Path(str(path)).suffix.lower() if path else ""
     if suffix in (".xlsx", ".xlsm"):
@@ -42,7 +43,7 @@ def format_of(path: str | Path | None, data: bytes | None = None, explicit: str 
     if data is not None and data.startswith(_XLSX_MAGIC):
         return "xlsx"
     if path and suffix:
-        raise InvalidInput(f"cannot tell the format of {Path(str(path)).name}: use .csv or .xlsx", "format")
+        raise InvalidInput(t('cannot tell the format of {name}: use .csv or .xlsx', name=Path(str(path)).name), "format")
     return "csv"
 
 
@@ -85,7 +86,7 @@ def write_csv(target: str | Path | IO[bytes], headers: Sequence[str], rows: Iter
               encoding: str = "utf-8-sig") -> None:
     """Write one sheet as CSV; the default UTF-8 with BOM opens correctly in Excel."""
     if encoding not in ENCODINGS:
-        raise InvalidInput(f"must be one of: {', '.join(ENCODINGS)}", "encoding")
+        raise InvalidInput(t('must be one of: {value}', value=', '.join(ENCODINGS)), "encoding")
     encode = codecs.getincrementalencoder(encoding)().encode  # writes utf-8-sig's BOM once
     if isinstance(target, (str, Path)):
         with Path(target).open("wb") as out:

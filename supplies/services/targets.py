@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from .. import schemas
+from ..i18n import t
 from ..models import Item, ReserveTarget, Role, StoragePoint
 from ..models.base import utcnow
 from ..permissions import require_role
@@ -30,7 +31,7 @@ class ReserveTargets(Service):
         data = schemas.load(schemas.TargetIn, dict(item=item, quantity=quantity, point=point,
                                                    region_code=region_code))
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, Role.DISPATCHER, action="setting reserve targets")
+            require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("setting reserve targets"))
             it = by_code(s, Item, data["item"], "item")
             p = by_code(s, StoragePoint, data["point"], "point") if data.get("point") else None
             region = None if p else data.get("region_code")

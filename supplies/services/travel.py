@@ -10,6 +10,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from ..errors import InvalidInput, NotFound
+from ..i18n import t
 from ..models import Role, StoragePoint, TravelTime
 from ..permissions import require_role
 from ..schemas import load
@@ -38,7 +39,7 @@ class TravelTimes(Service):
         data = load(TravelTimeIn, dict(from_point=from_point, to_point=to_point, to_region=to_region,
                                        hours=hours))
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, Role.DISPATCHER, action="changing travel times")
+            require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing travel times"))
             return _upsert(s, data, _PointCodes(s))
 
     def load(self, rows: Iterable[Mapping[str, Any]]) -> int:
@@ -51,10 +52,10 @@ class TravelTimes(Service):
             except InvalidInput as exc:
                 raise InvalidInput(exc.reason, f"rows.{n}.{exc.field or '_'}") from None
             except AttributeError:
-                raise InvalidInput("each row must be a mapping with from_point, to_point or to_region, hours",
+                raise InvalidInput(t('each row must be a mapping with from_point, to_point or to_region, hours'),
                                    f"rows.{n}") from None
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, Role.DISPATCHER, action="changing travel times")
+            require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing travel times"))
             codes = _PointCodes(s)
             existing = {(r.from_point_id, r.to_point_id, r.to_region_code): r
                         for r in s.exec(select(TravelTime)).all()}
@@ -69,7 +70,7 @@ class TravelTimes(Service):
         """Forget the entry for one pair; the straight-line estimate applies again. Returns rows removed."""
         data = load(TravelTimeIn, dict(from_point=from_point, to_point=to_point, to_region=to_region, hours=0))
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, Role.DISPATCHER, action="changing travel times")
+            require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing travel times"))
             result = s.exec(delete(TravelTime).where(*_pair(data, _PointCodes(s))))  # type: ignore[call-overload]
             return int(result.rowcount or 0)
 
@@ -94,7 +95,7 @@ class _PointCodes:
 
     def id(self, code: str, field: str) -> int:
         if code not in self._ids:
-            raise NotFound(f"no storage point with code {code!r}", field)
+            raise NotFound(t('no storage point with code {code!r}', code=code), field)
         return self._ids[code]  # type: ignore[return-value]
 
 

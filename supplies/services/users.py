@@ -13,6 +13,7 @@ from sqlmodel import select
 from .. import schemas
 from ..db import unit_of_work
 from ..errors import InvalidInput, RuleViolation
+from ..i18n import t
 from ..models import Agency, Role, StoragePoint, User, UserPoint
 from ..permissions import require_role
 from .base import Service, by_code
@@ -56,7 +57,7 @@ class Users(Service):
         data = schemas.load(schemas.UserIn, dict(name=name, role=role, points=list(points),
                                                  agency=agency, password=password))
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, action="adding a user")
+            require_role(actor, Role.ADMIN, action=t("adding a user"))
             agency_row = by_code(s, Agency, data["agency"], "agency") if data.get("agency") else None
             user = User(name=data["name"], role=data["role"], agency_id=agency_row.id if agency_row else None,
                         password_hash=_hasher.hash(data["password"]) if data.get("password") else None)
@@ -70,7 +71,7 @@ class Users(Service):
                   role: str | None = None) -> UserInfo:
         """Change a user's role, points or agency."""
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, action="changing a user")
+            require_role(actor, Role.ADMIN, action=t("changing a user"))
             user = _user(s, name)
             if role is not None:
                 user.role = schemas.load(schemas.UserIn, dict(name=name, role=role, points=["x"], agency="x"))["role"]
@@ -85,27 +86,27 @@ class Users(Service):
             info = self._info(s, user)
             # The same scope rules as for a new user, checked on the result of the change.
             if info.role == Role.WAREHOUSE and not info.points:
-                raise InvalidInput("warehouse staff need at least one storage point", "points")
+                raise InvalidInput(t('warehouse staff need at least one storage point'), "points")
             if info.role == Role.AGENCY_OFFICER and not info.agency:
-                raise InvalidInput("an agency officer needs an agency", "agency")
+                raise InvalidInput(t('an agency officer needs an agency'), "agency")
             return info
 
     def set_password(self, name: str, password: str) -> None:
         """Set a password: admins for anyone, users for themselves."""
         if not isinstance(password, str) or not 8 <= len(password) <= 200:
-            raise InvalidInput("must be 8 to 200 characters", "password")
+            raise InvalidInput(t('must be 8 to 200 characters'), "password")
         with self._work() as (s, actor):
             if actor.name != name:
-                require_role(actor, Role.ADMIN, action="setting another user's password")
+                require_role(actor, Role.ADMIN, action=t("setting another user's password"))
             user = _user(s, name)
             user.password_hash = _hasher.hash(password)
             s.add(user)
 
     def deactivate(self, name: str) -> None:
         with self._work() as (s, actor):
-            require_role(actor, Role.ADMIN, action="deactivating a user")
+            require_role(actor, Role.ADMIN, action=t("deactivating a user"))
             if actor.name == name:
-                raise RuleViolation("you cannot deactivate yourself", "name")
+                raise RuleViolation(t('you cannot deactivate yourself'), "name")
             user = _user(s, name)
             user.active = False
             s.add(user)
@@ -146,5 +147,5 @@ class Users(Service):
 def _user(s, name: str) -> User:  # type: ignore[no-untyped-def]
     user = s.exec(select(User).where(User.name == name)).one_or_none()
     if user is None:
-        raise InvalidInput(f"no user named {name!r}", "name")
+        raise InvalidInput(t('no user named {name!r}', name=name), "name")
     return user

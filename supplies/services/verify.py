@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from ..i18n import t
 from ..limits import MAX_BALANCE
 from .ledger import movement_hash
 
@@ -68,7 +69,7 @@ def verify(conn: Connection) -> VerifyReport:
         n_lots += 1
         while pending is not None and pending[1] < lot_id:  # movements of a lot that does not exist
             out.append(_problem(pending[1], None, None, None, None,
-                                f"movement {pending[0]} belongs to a lot that does not exist"))
+                                t("movement {id} belongs to a lot that does not exist", id=pending[0])))
             n_moves += 1
             pending = next(moves, None)
         walk = _Walk()
@@ -79,25 +80,29 @@ def verify(conn: Connection) -> VerifyReport:
         chain.update(f"{lot_id}:{head};".encode())
         facts = (lot_id, on_hand, reserved, walk.on_hand, walk.reserved)
         if on_hand != walk.on_hand or reserved != walk.reserved:
-            what = [f"{name} is {kept} but the ledger says {ledger}"
-                    for name, kept, ledger in (("on hand", on_hand, walk.on_hand), ("reserved", reserved, walk.reserved))
-                    if kept != ledger]
-            out.append(_problem(*facts, "; ".join(what)))
+            if on_hand != walk.on_hand:
+                out.append(_problem(*facts, t("on hand is {kept} but the ledger says {ledger}", kept=on_hand,
+                                              ledger=walk.on_hand)))
+            if reserved != walk.reserved:
+                out.append(_problem(*facts, t("reserved is {kept} but the ledger says {ledger}", kept=reserved,
+                                              ledger=walk.reserved)))
         if walk.problem:
             out.append(_problem(*facts, walk.problem))
         elif head != walk.head:
-            out.append(_problem(*facts, "the lot's chain head does not match its last movement: "
-                                        "movements were removed or the lot was rewritten"))
+            out.append(_problem(*facts, t("the lot's chain head does not match its last movement: "
+                                          "movements were removed or the lot was rewritten")))
         if on_hand < 0 or reserved < 0 or reserved > on_hand or on_hand > MAX_BALANCE:
-            out.append(_problem(*facts, f"impossible balance: {on_hand} on hand, {reserved} reserved"))
+            out.append(_problem(*facts, t("impossible balance: {on_hand} on hand, {reserved} reserved",
+                                          on_hand=on_hand, reserved=reserved)))
         if class_agency is None or agency_id != class_agency:
-            out.append(_problem(*facts, f"held by agency {agency_id}, but its class's responsible agency is "
-                                        f"{class_agency}: the one-agency rule is broken"))
+            out.append(_problem(*facts, t("held by agency {agency}, but its class's responsible agency is "
+                                          "{owner}: the one-agency rule is broken", agency=agency_id, owner=class_agency)))
         if item_class is None or class_id != item_class:
-            out.append(_problem(*facts, f"filed under class {class_id}, but its item is in class {item_class}"))
+            out.append(_problem(*facts, t("filed under class {supply_class}, but its item is in class {item_class}",
+                                          supply_class=class_id, item_class=item_class)))
     while pending is not None:
         out.append(_problem(pending[1], None, None, None, None,
-                            f"movement {pending[0]} belongs to a lot that does not exist"))
+                            t("movement {id} belongs to a lot that does not exist", id=pending[0])))
         n_moves += 1
         pending = next(moves, None)
     return VerifyReport(n_lots, n_moves, out, chain.hexdigest())
@@ -110,12 +115,12 @@ def _replay(walk: _Walk, m: tuple[Any, ...]) -> None:
     if walk.problem is not None:
         return
     if m[5] != walk.on_hand:
-        walk.problem = (f"movement {m[0]} says the balance after it is {m[5]}, but the movements before it sum "
-                        f"to {walk.on_hand}: the history was rewritten")
+        walk.problem = t("movement {id} says the balance after it is {balance}, but the movements before it sum "
+                         "to {ledger}: the history was rewritten", id=m[0], balance=m[5], ledger=walk.on_hand)
     expected = movement_hash(walk.head, *m[1:14])
     if m[14] != expected:
-        walk.problem = walk.problem or (f"movement {m[0]} does not match its hash: it was changed, replaced "
-                                        "or inserted behind the ledger's back")
+        walk.problem = walk.problem or t("movement {id} does not match its hash: it was changed, replaced "
+                                         "or inserted behind the ledger's back", id=m[0])
     walk.head = m[14]
 
 

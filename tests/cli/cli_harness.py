@@ -44,6 +44,7 @@ class Cli:
         acting = self.user if user is True else user
         cmd = [str(SUPPLIES), "--db", self.url, *(["--as", acting] if acting else []), *args]
         environ = {k: v for k, v in os.environ.items() if not k.startswith("SUPPLIES_")}
+        environ["LC_ALL"] = "C.UTF-8"  # messages in English unless a test asks for another language
         environ.update(env or {})
         proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=environ,
                               input=stdin, timeout=120)

@@ -37,9 +37,10 @@ def test_bad_input_and_refused_rules_exit_2_and_3_and_write_nothing(county_cli: 
     assert usage.json["error"] | {"reason": None} == {"type": "UsageError", "field": "expires", "reason": None,
                                                        "exit_code": 2}
     not_found = cli("--json", "stock", "issue", "--point", "CK-09", "--item", "TENT12", "--qty", "1", expect=2)
-    assert not_found.json["error"] | {"reason": None} == {
+    assert not_found.json["error"] | {"reason": None, "message": None} == {
         "type": "NotFound", "field": "point", "reason": None, "exit_code": 2,
-        "errors": {"point": [not_found.json["error"]["reason"]]}}
+        "errors": {"point": [not_found.json["error"]["reason"]]}, "code": "no_with_code",
+        "params": {"what": "storage point", "code": "CK-09"}, "message": None}
     assert "CK-09" in not_found.json["error"]["reason"]
     one_error_line(not_found, "point")
 

@@ -76,3 +76,15 @@ def test_a_transfer_into_a_batch_held_on_other_terms_exits_3_and_to_lot_files_it
         assert {x.lot: (x.on_hand, x.mode) for x in inv.stock.lots(point="TS-01")} == {
             "2020-HS-05": (10, "donation"), "2020-HS-05-CK": (500, "physical")}
         assert inv.stock.verify().ok
+
+
+def test_errors_follow_the_language_of_the_locale_or_lang(county_cli: Cli) -> None:
+    args = ("stock", "receive", "--point", "CK-01", "--item", "TENT12", "--qty", "0")
+    chinese = county_cli(*args, expect=2, env={"LC_ALL": "", "LANG": "zh_CN.UTF-8"})
+    assert chinese.err.strip() == "error: qty: 须为 1 到 1,000,000,000 之间的整数"
+    assert county_cli("--lang", "zh", *args, expect=2).err.strip() == chinese.err.strip()
+    english = county_cli("--lang", "en", *args, expect=2, env={"LANG": "zh_CN.UTF-8"})
+    assert english.err.strip() == "error: qty: must be a whole number from 1 to 1,000,000,000"
+    doc = county_cli("--json", "--lang", "zh", *args, expect=2).json["error"]
+    assert doc["reason"] == "must be a whole number from 1 to 1,000,000,000"   # scripts read English
+    assert doc["code"] == "must_be_a_whole_number_from_to" and doc["message"].startswith("qty: 须为")
