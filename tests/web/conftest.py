@@ -84,7 +84,7 @@ def flood(inv: supplies.Inventory) -> supplies.Inventory:
     soon = date.today() + timedelta(days=400)
     later = date.today() + timedelta(days=1400)
     inv.stock.receive("HS-TS02", "PLAN14:3.05", 150, batch="2023-HS-06", expires_on=soon)
-    inv.stock.receive("HS-CK01", "PLAN14:3.05", 1200, batch="2024-HS-01", expires_on=later)
+    inv.stock.receive("HS-CK01", "PLAN14:3.05", 200, batch="2024-HS-01", expires_on=later)
     inv.stock.receive("HS-CK01", "PLAN14:3.01", 120, batch="2024-HS-02", expires_on=later)
     inv.stock.receive("HS-CK01", "PLAN14:1.2.01", 5000, batch="2024-SW-05", expires_on=later)
     return inv
