@@ -246,7 +246,9 @@ class RequestView(RequestPages, SecureModelView):
         except SuppliesError as exc:
             flash(exc.reason, "danger")
             return redirect(self.get_url(".index_view"))
-        allowed = [a for a in actions_from(detail.status) if role_in(*_ACTION_ROLES.get(a, ()))]
+        # Dispatch and receipt have their own forms (the user's share, the received quantities).
+        allowed = [a for a in actions_from(detail.status) if role_in(*_ACTION_ROLES.get(a, ()))
+                   and a not in ("dispatch", "receive")]
         groups: dict[tuple[str, str], list[Any]] = {}
         for row in share:
             groups.setdefault((row.agency, row.point), []).append(row)
