@@ -310,8 +310,15 @@ def request_pick_list(app: App, request_id: int, fmt: str | None, out: str | Non
     supplies request pick-list 12 --format xlsx --out pick-12.xlsx --agency HSYJ
     supplies request pick-list 12 --kind delivery --format html --out notes-12.html   # 出库单
     """
-    if fmt is not None or kind != "pick" or agency or point:
-        _write_documents(app, request_id, fmt or "html", out, kind, agency, point)
+    if fmt is not None:
+        _write_documents(app, request_id, fmt, out, kind, agency, point)
+        return
+    if out:
+        from supplies.errors import InvalidInput
+
+        raise InvalidInput("--out needs --format html or xlsx", "out")
+    if kind != "pick" or agency or point:
+        _show_documents(app, request_id, kind, agency, point)
         return
     lists = app.inventory().requests.pick_lists(request_id)
     docs = [to_jsonable(p) for p in lists]
@@ -325,6 +332,25 @@ def request_pick_list(app: App, request_id: int, fmt: str | None, out: str | Non
                      + (f" ({contact})" if contact else ""))
             app.out.table(["item", "name", "lot", "quantity", "unit"], [_pick_line(x) for x in p.get("lines", [])],
                           title=title)
+
+    app.out.result(docs, human)
+
+
+def _show_documents(app: App, request_id: int, kind: str, agency: str | None, point: str | None) -> None:
+    """Pick lists or delivery notes, narrowed to an agency or a point, as tables."""
+    from supplies.services.pick_documents import pick_documents
+
+    docs = pick_documents(app.inventory(), request_id, kind=kind, agency=agency, point=point)
+
+    def human() -> None:
+        if not docs:
+            app.out.note(f"request #{request_id} has nothing {'reserved to pick' if kind == 'pick' else 'dispatched'}")
+        for d in docs:
+            contact = " ".join(x for x in (d.contact, d.phone) if x)
+            app.out.table(["item", "name", "lot", "expires", "quantity", "unit"],
+                          [(x.item, x.item_name, x.lot, x.expires, x.quantity, x.unit) for x in d.lines],
+                          title=f"{d.point} {d.point_name} — {d.agency} {d.agency_name}"
+                                + (f" ({contact})" if contact else ""))
 
     app.out.result(docs, human)
 

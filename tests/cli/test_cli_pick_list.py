@@ -53,5 +53,10 @@ def test_pick_lists_as_a_printable_page_and_a_workbook(county_cli: Cli, county: 
     none = county_cli("request", "pick-list", rid, "--kind", "delivery", "--format", "html", expect=3)
     assert "nothing dispatched" in none.err
     county.as_user("disp").requests.dispatch(rid, agency="CIV")
-    notes = county_cli("request", "pick-list", rid, "--kind", "delivery").out
+    notes = county_cli("request", "pick-list", rid, "--kind", "delivery", "--format", "html").out
     assert notes.count('class="sheet delivery"') == 1 and "出库单 Delivery note" in notes
+    left = county_cli("request", "pick-list", rid, "--point", "TS-01").out  # tables, narrowed
+    assert "SANDBAG" in left and "TENT12" not in left
+    sent = county_cli("--json", "request", "pick-list", rid, "--kind", "delivery").json
+    assert [(d["agency"], d["point"], d["lines"][0]["quantity"]) for d in sent] == [("CIV", "CK-01", 10)]
+    county_cli("request", "pick-list", rid, "--out", str(tmp_path / "x.html"), expect=2)
