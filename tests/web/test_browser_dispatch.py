@@ -85,9 +85,9 @@ def _choose(p: object, row: int, typed: str, code: str) -> None:
 
 
 def _paste(p: object, selector: str, text: str) -> None:
-    """Paste ``text`` into the element, as Ctrl+V from a spreadsheet does."""
+    """Paste ``text`` into the (visible) element, as Ctrl+V from a spreadsheet does."""
     p.evaluate("""([selector, text]) => {
-        const target = document.querySelector(selector);
+        const target = [...document.querySelectorAll(selector)].find(e => e.offsetParent !== null);
         target.focus();
         const data = new DataTransfer();
         data.setData('text/plain', text);
@@ -122,15 +122,24 @@ def test_a_flood_day_from_request_to_closing(zh_page: object, flood: supplies.In
     p.fill(".select2-drop-active:visible input.select2-input", "plan14:1.2")  # type: ignore[attr-defined]
     p.click(".select2-drop-active:visible .select2-results li:has-text('PLAN14:1.2.01')")  # type: ignore[attr-defined]
     p.fill("#line-rows tbody tr:nth-child(2) .line-qty", "2000")  # type: ignore[attr-defined]
-    _paste(p, "#lines", "PLAN14:3.01\t20\n棉大衣 5\n")
+    # Two rows copied from a spreadsheet, pasted into the code field of a new row: one is read, one is not.
+    p.click("#line-add")  # type: ignore[attr-defined]
+    _paste(p, ".select2-drop-active input.select2-input", "PLAN14:3.01\t20\n棉大衣\t5\n")
     p.wait_for_selector("#paste-problems")  # type: ignore[attr-defined]
     assert p.locator("#line-rows tbody tr").count() == 3  # type: ignore[attr-defined]
     assert "PLAN14:3.01" in p.inner_text("#line-rows tbody tr:nth-child(3)")  # type: ignore[attr-defined]
     assert p.input_value("#line-rows tbody tr:nth-child(3) .line-qty") == "20"  # type: ignore[attr-defined]
-    assert "棉大衣 5" in p.input_value("#lines")  # the line that could not be read stays  # type: ignore[attr-defined]
+    assert "棉大衣" in p.input_value("#lines")  # the line that could not be read stays  # type: ignore[attr-defined]
     _shot(p, "01-request-rows")
-    p.click("#line-rows tbody tr:nth-child(3) .line-remove")  # type: ignore[attr-defined]
     p.fill("#lines", "")  # type: ignore[attr-defined]
+    _paste(p, "#lines", "PLAN14:3.01：7")  # what is pasted into the paste box becomes a row too
+    p.wait_for_selector("#line-rows tbody tr:nth-child(4)", state="attached")  # type: ignore[attr-defined]
+    p.wait_for_function("document.querySelector('#line-rows tbody tr:nth-child(4) .line-qty').value === '7'")  # type: ignore[attr-defined]
+    assert p.input_value("#line-rows tbody tr:nth-child(4) input.line-code") == "PLAN14:3.01"  # type: ignore[attr-defined]
+    assert p.input_value("#lines") == ""  # type: ignore[attr-defined]
+    for _ in range(2):
+        p.click("#line-rows tbody tr:nth-child(3) .line-remove")  # type: ignore[attr-defined]
+    assert p.locator("#line-rows tbody tr").count() == 2  # type: ignore[attr-defined]
     p.select_option("#dest_point", "HS-SH01")  # type: ignore[attr-defined]
     p.fill("#priority", "1")  # type: ignore[attr-defined]
     p.fill("#requesting_unit", "羡塘镇人民政府")  # type: ignore[attr-defined]
