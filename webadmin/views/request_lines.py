@@ -87,17 +87,6 @@ def _one(line: str) -> tuple[str, int] | str:
     return code, quantity
 
 
-def parse_lines(text: str) -> list[tuple[str, int]]:
-    """Pasted text as (code, quantity) pairs; raise InvalidInput naming every bad line."""
-    import supplies
-
-    lines, problems = split_lines(text)
-    if problems:
-        raise supplies.InvalidInput("; ".join(_("line %(n)d: %(reason)s", n=p.number, reason=p.reason)
-                                              for p in problems), "lines")
-    return [(ln.code, ln.quantity) for ln in lines]
-
-
 class LineRowsWidget:
     """Rows of a code field (Select2 finds items and classes as you type), a quantity and a remove
     button, with a button that adds a row. Without JavaScript the code fields are plain text boxes."""
