@@ -291,9 +291,35 @@ def request_list(app: App, status: str | None, incident_id: int | None) -> None:
 
 @request.command("pick-list")
 @click.argument("request_id", metavar="ID", type=int)
+@click.option("--format", "fmt", type=click.Choice(("html", "xlsx")),
+              help="Write printable documents instead of the table: html (A4, QR code, signature lines) or xlsx.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="The file to write (html goes to stdout without it; xlsx needs it).")
+@click.option("--kind", type=click.Choice(("pick", "delivery")), default="pick", show_default=True,
+              help="pick: what is reserved, to load (拣货单); delivery: what was dispatched (出库单).")
+@click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Only this agency's documents.")
+@click.option("--point", metavar="CODE", shell_complete=POINT, help="Only the documents of this storage point.")
 @pass_app
-def request_pick_list(app: App, request_id: int) -> None:
-    """Pick lists of request ID: per agency and storage point, what to load, with the contact to call."""
+def request_pick_list(app: App, request_id: int, fmt: str | None, out: str | None, kind: str,
+                      agency: str | None, point: str | None) -> None:
+    """Pick lists of request ID: per agency and storage point, what to load, with the contact to call.
+
+    \b
+    supplies request pick-list 12                                  # a table per agency and point
+    supplies request pick-list 12 --format html --out pick-12.html # to print: A4, QR code, signatures
+    supplies request pick-list 12 --format xlsx --out pick-12.xlsx --agency HSYJ
+    supplies request pick-list 12 --kind delivery --format html --out notes-12.html   # 出库单
+    """
+    if fmt is not None:
+        _write_documents(app, request_id, fmt, out, kind, agency, point)
+        return
+    if out:
+        from supplies.errors import InvalidInput
+
+        raise InvalidInput("--out needs --format html or xlsx", "out")
+    if kind != "pick" or agency or point:
+        _show_documents(app, request_id, kind, agency, point)
+        return
     lists = app.inventory().requests.pick_lists(request_id)
     docs = [to_jsonable(p) for p in lists]
 
@@ -308,6 +334,59 @@ def request_pick_list(app: App, request_id: int) -> None:
                           title=title)
 
     app.out.result(docs, human)
+
+
+def _show_documents(app: App, request_id: int, kind: str, agency: str | None, point: str | None) -> None:
+    """Pick lists or delivery notes, narrowed to an agency or a point, as tables."""
+    from supplies.services.pick_documents import pick_documents
+
+    docs = pick_documents(app.inventory(), request_id, kind=kind, agency=agency, point=point)
+
+    def human() -> None:
+        if not docs:
+            app.out.note(f"request #{request_id} has nothing {'reserved to pick' if kind == 'pick' else 'dispatched'}")
+        for d in docs:
+            contact = " ".join(x for x in (d.contact, d.phone) if x)
+            app.out.table(["item", "name", "lot", "expires", "quantity", "unit"],
+                          [(x.item, x.item_name, x.lot, x.expires, x.quantity, x.unit) for x in d.lines],
+                          title=f"{d.point} {d.point_name} — {d.agency} {d.agency_name}"
+                                + (f" ({contact})" if contact else ""))
+
+    app.out.result(docs, human)
+
+
+def _write_documents(app: App, request_id: int, fmt: str, out: str | None, kind: str, agency: str | None,
+                     point: str | None) -> None:
+    """Pick lists or delivery notes as a printable HTML page or an XLSX workbook."""
+    from supplies.errors import InvalidInput, RuleViolation
+    from supplies.services.pick_documents import pick_documents, write_documents_xlsx
+
+    if fmt == "xlsx" and not out:
+        raise InvalidInput("an xlsx workbook needs --out FILE", "out")
+    if app.out.json_mode and not out:
+        raise InvalidInput("with --json, write the page to --out FILE", "out")
+    docs = pick_documents(app.inventory(), request_id, kind=kind, agency=agency, point=point)
+    if not docs:
+        what = "reserved to pick" if kind == "pick" else "dispatched"
+        raise RuleViolation(f"request #{request_id} has nothing {what}"
+                            + (f" for {agency}" if agency else "") + (f" at {point}" if point else ""), "id")
+    if fmt == "xlsx":
+        write_documents_xlsx(docs, out)  # type: ignore[arg-type]
+    else:
+        from .pick_html import render_documents
+
+        page = render_documents(docs)
+        if out:
+            with open(out, "w", encoding="utf-8") as handle:
+                handle.write(page)
+        else:
+            click.echo(page)
+            return
+    summary = {"request_id": request_id, "kind": kind, "format": fmt, "out": out, "documents": len(docs),
+               "units": sum(d.total for d in docs)}
+    app.out.result(summary, lambda: app.out.note(
+        f"request #{request_id}: {len(docs)} {'pick lists' if kind == 'pick' else 'delivery notes'} "
+        f"({summary['units']} units) written to {out}"))
 
 
 @click.command()

@@ -99,12 +99,18 @@ def write_csv(target: str | Path | IO[bytes], headers: Sequence[str], rows: Iter
 
 @dataclass
 class Sheet:
-    """One worksheet to write: a title, a header row and data rows (an optional bold last row)."""
+    """One worksheet to write: a title, a header row and data rows (an optional bold last row).
+
+    ``before`` rows go above the header (a document's heading), ``after`` rows below the total
+    (signature lines); their cells are guarded like every other.
+    """
 
     title: str
     headers: Sequence[str]
     rows: Iterable[Sequence[Any]]
     total: Sequence[Any] | None = None
+    before: Sequence[Sequence[Any]] = ()
+    after: Sequence[Sequence[Any]] = ()
 
 
 def write_xlsx(target: str | Path | IO[bytes], sheets: Iterable[Sheet]) -> None:
@@ -120,11 +126,15 @@ def write_xlsx(target: str | Path | IO[bytes], sheets: Iterable[Sheet]) -> None:
     used: set[str] = set()
     for sheet in sheets:
         ws = book.create_sheet(sheet_title(sheet.title, used))
+        for row in sheet.before:
+            ws.append([xlsx_cell(ws, v) for v in row])
         ws.append([_styled(ws, h, bold) for h in sheet.headers])
         for row in sheet.rows:
             ws.append([xlsx_cell(ws, v) for v in row])
         if sheet.total is not None:
             ws.append([_styled(ws, v, bold) for v in sheet.total])
+        for row in sheet.after:
+            ws.append([xlsx_cell(ws, v) for v in row])
     if not book.worksheets:
         book.create_sheet("empty")
     book.save(target)

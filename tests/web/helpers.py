@@ -16,6 +16,11 @@ PASSWORDS = {
     "officer": "officer-pass-1",
     "dispatch": "dispatch-pass-1",
     "viewer": "viewer-pass-1",
+    # the flood-day county (tests/web/conftest.py: flood)
+    "zhangwei": "zhangwei-pass-1",
+    "lina": "lina-pass-1",
+    "yangfan": "yangfan-pass-1",
+    "weizm": "weizm-pass-1",
 }
 
 

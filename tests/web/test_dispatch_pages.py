@@ -52,7 +52,7 @@ def test_a_request_is_created_from_the_form_and_shown(client_as: Client, town: s
     assert "TENT12" in detail and "QUILT" in detail and "河口镇政府" in detail
     bad = client.post("/dispatch/requests/new/", data={"incident": str(incident.id), "lines": "TENT12 ten",
                                                        "dest_point": "TS-02", "priority": "3"})
-    assert bad.status_code == 200 and "Lines: line 1: write a code and a whole quantity" in text(bad)
+    assert bad.status_code == 200 and "Paste lines: line 1: write a code and a whole quantity" in text(bad)
     assert len(town.requests.list()) == 1
 
 

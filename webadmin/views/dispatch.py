@@ -10,6 +10,7 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -24,12 +25,16 @@ import supplies
 from supplies.errors import SuppliesError
 from supplies.limits import MAX_ID
 from supplies.models import DispatchRequest, Incident, RequestLine, Role, StoragePoint
+from supplies.services.catalog_search import lookup_codes
 from supplies.services.dispatch_states import actions_from
+from supplies.services.pick_documents import dispatched_items
 
 from .. import labels
 from ..auth import acting
 from ..converters import AwareDateTimeField
 from .base import SecureForm, SecureModelView, flash_form_errors, role_in, show_error
+from .request_lines import LineRowsField, Problem, describe, split_lines
+from .request_pages import RequestPages, line_message
 from .rows import RowBase, point_options, row_table, session
 
 PLANNERS = (Role.ADMIN.value, Role.DISPATCHER.value)
@@ -96,9 +101,12 @@ class RequestRow(RowBase):
 
 class RequestForm(SecureForm):
     incident = SelectField(_l("Incident"), choices=[], validate_choice=False, validators=[DataRequired()])
-    lines = TextAreaField(_l("Lines"), validators=[DataRequired()],
-                          description=_l("One line per item or supply class: code and quantity, e.g. TENT12 200."),
-                          render_kw={"rows": 5})
+    rows = LineRowsField(_l("Lines"), description=_l(
+        "One row per item or supply class: type part of its code or name (e.g. PLAN14:3.05 or 棉被), "
+        "choose it, and give the quantity."))
+    lines = TextAreaField(_l("Paste lines"), validators=[Optional()], render_kw={"rows": 3},
+                          description=_l("Or paste rows copied from a spreadsheet, a code and a quantity per "
+                                         "line, e.g. PLAN14:3.05 300 (tab, space, comma, = or : between)."))
     dest_point = SelectField(_l("Destination point"), choices=[], validate_choice=False)
     dest_lat = FloatField(_l("Destination latitude"), validators=[Optional()])
     dest_lon = FloatField(_l("Destination longitude"), validators=[Optional()])
@@ -113,23 +121,44 @@ class RequestForm(SecureForm):
 class ReasonForm(SecureForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
     agency = StringField(_l("Agency"), validators=[Optional(), Length(max=40)])
+    point = StringField(_l("Storage point"), validators=[Optional(), Length(max=40)])
     strategy = SelectField(_l("Strategy"), choices=labels.select_choices({"earliest": _l("earliest arrival"), "optimal": _l("optimal")}),
                            default="earliest")
 
 
-def parse_lines(text: str) -> list[tuple[str, int]]:
-    """``CODE QTY`` per line (spaces, tabs, commas or a colon between) into (code, quantity) pairs."""
-    out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        raw = raw.replace(",", " ").replace(":", " ").replace("\t", " ").strip()
-        if not raw:
+def request_lines(form: RequestForm) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The lines of the rows and of the pasted text, and where each came from (field, line number).
+
+    Raises InvalidInput naming every row or pasted line that cannot be read.
+    """
+    rows, row_problems = form.rows.lines()
+    pasted, paste_problems = split_lines(form.lines.data or "")
+    if row_problems:
+        raise supplies.InvalidInput("; ".join(line_message(p) for p in row_problems), "rows")
+    if paste_problems:
+        raise supplies.InvalidInput("; ".join(line_message(p) for p in paste_problems), "lines")
+    lines = [(ln.code, ln.quantity) for ln in rows] + [(ln.code, ln.quantity) for ln in pasted]
+    sources = [("rows", ln.number) for ln in rows] + [("lines", ln.number) for ln in pasted]
+    return lines, sources
+
+
+def on_lines(exc: SuppliesError, sources: list[tuple[str, int]]) -> SuppliesError:
+    """A refusal of the core about ``lines.<i>.<field>`` said of the row or pasted line it came from."""
+    errors = getattr(exc, "errors", None) or {exc.field or "_": [exc.reason]}
+    said: dict[str, list[str]] = {}
+    for name, reasons in errors.items():
+        parts = (name or "").split(".")
+        if parts[0] != "lines":
             continue
-        parts = raw.split()
-        if len(parts) != 2 or not parts[1].isdigit():
-            raise supplies.InvalidInput(_("line %(n)d: write a code and a whole quantity, e.g. TENT12 200", n=number),
-                                        "lines")
-        out.append((parts[0], int(parts[1])))
-    return out
+        if len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) < len(sources):
+            field, number = sources[int(parts[1])]
+            said.setdefault(field, []).extend(line_message(Problem(number, "", r)) for r in reasons)
+        else:
+            said.setdefault("rows", []).extend(reasons)
+    if not said:
+        return exc
+    field, messages = next(iter(said.items()))
+    return supplies.InvalidInput("; ".join(messages), field)
 
 
 # Which buttons a role sees on a request; the core refuses anything else anyway.
@@ -139,6 +168,9 @@ _ACTION_ROLES = {
                                                                Role.AGENCY_OFFICER.value),
     "receive": PLANNERS, "close": PLANNERS, "cancel": PLANNERS,
 }
+# What the dispatch button says to whom: warehouse staff issue their points' rows, an officer the agency's.
+_SHARE_TITLES = {Role.WAREHOUSE.value: _l("Dispatch our point's share"),
+                 Role.AGENCY_OFFICER.value: _l("Dispatch our agency's share")}
 ACTION_LABELS = {
     "submit": _l("Submit"), "approve": _l("Approve"), "reject": _l("Reject"), "allocate": _l("Allocate"),
     "reallocate": _l("Reallocate"), "dispatch": _l("Dispatch"), "receive": _l("Record receipt"),
@@ -146,7 +178,7 @@ ACTION_LABELS = {
 }
 
 
-class RequestView(SecureModelView):
+class RequestView(RequestPages, SecureModelView):
     """Dispatch requests (调拨申请): the list, the detail with allocations and pick lists, and the steps."""
 
     column_list = ("id", "incident", "status", "priority", "needed_by", "dest_point", "requesting_unit", "lines",
@@ -163,6 +195,7 @@ class RequestView(SecureModelView):
     column_formatters = {"status": labels.badge(labels.REQUEST_STATUS, _STATUS_STYLES)}
     can_view_details = True
     details_template = "supplies/request_detail.html"
+    create_template = "supplies/request_create.html"
     form = RequestForm
     create_roles = PLANNERS
 
@@ -171,6 +204,9 @@ class RequestView(SecureModelView):
                                  .order_by(Incident.id.desc())).all()
         form.incident.choices = {str(i): f"#{i} {n}" for i, n in rows}
         form.dest_point.choices = {"": "—", **dict(point_options)}
+        if form.rows.rows:  # a form kept after a refusal shows the names of the codes it holds
+            found = lookup_codes(acting(), [code for code, _qty in form.rows.rows])
+            form.rows.labels = {code: describe(m) for code, m in found.items()}
         return form
 
     def create_form(self, obj: Any = None) -> Any:
@@ -178,11 +214,15 @@ class RequestView(SecureModelView):
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = form.data
-        return inv.requests.create(int(d["incident"]), lines=parse_lines(d["lines"] or ""),
-                                   dest_point=d["dest_point"] or None, dest_lat=d["dest_lat"],
-                                   dest_lon=d["dest_lon"], needed_by=d["needed_by"], priority=d["priority"],
-                                   requesting_unit=(d["requesting_unit"] or "").strip() or None,
-                                   note=(d["note"] or "").strip() or None)
+        lines, sources = request_lines(form)
+        try:
+            return inv.requests.create(int(d["incident"]), lines=lines,
+                                       dest_point=d["dest_point"] or None, dest_lat=d["dest_lat"],
+                                       dest_lon=d["dest_lon"], needed_by=d["needed_by"], priority=d["priority"],
+                                       requesting_unit=(d["requesting_unit"] or "").strip() or None,
+                                       note=(d["note"] or "").strip() or None)
+        except SuppliesError as exc:
+            raise on_lines(exc, sources) from None
 
     def get_save_return_url(self, model: Any, is_created: bool = False) -> str:
         return self.get_url(".details_view", id=model.id)
@@ -192,17 +232,34 @@ class RequestView(SecureModelView):
         id_ = request.args.get("id", type=int)
         if id_ is None or not 1 <= id_ <= MAX_ID:
             return redirect(self.get_url(".index_view"))
+        return self.details_page(id_)
+
+    def details_page(self, id_: int, *, receipt_values: dict[str, str] | None = None) -> Any:
+        """The request with its lines, allocations, pick lists, the user's share to dispatch and the next steps."""
         inv = acting()
         try:
             detail = inv.requests.show(id_)
             picks = inv.requests.pick_lists(id_)
+            share = (inv.requests.share(id_) if detail.status == "allocated"
+                     and role_in(*_ACTION_ROLES["dispatch"]) else [])
+            receipt = dispatched_items(inv, id_) if detail.status == "dispatched" and role_in(*PLANNERS) else []
         except SuppliesError as exc:
             flash(exc.reason, "danger")
             return redirect(self.get_url(".index_view"))
-        allowed = [a for a in actions_from(detail.status) if role_in(*_ACTION_ROLES.get(a, ()))]
+        # Dispatch and receipt have their own forms (the user's share, the received quantities).
+        allowed = [a for a in actions_from(detail.status) if role_in(*_ACTION_ROLES.get(a, ()))
+                   and a not in ("dispatch", "receive")]
+        groups: dict[tuple[str, str], list[Any]] = {}
+        for row in share:
+            groups.setdefault((row.agency, row.point), []).append(row)
         return self.render(self.details_template, detail=detail, picks=picks, actions=allowed,
                            action_labels=ACTION_LABELS, form=ReasonForm(), status_labels=labels.REQUEST_STATUS,
-                           status_styles=_STATUS_STYLES)
+                           status_styles=_STATUS_STYLES, share=share, share_groups=groups,
+                           share_title=_SHARE_TITLES.get(current_user.role, ACTION_LABELS["dispatch"]),
+                           receipt=receipt, receipt_values=receipt_values or {},
+                           dispatched=any(a.status == "dispatched" for a in detail.allocations),
+                           can_preview=role_in(*PLANNERS) and detail.status in ("submitted", "approved", "allocated"),
+                           received=detail.status in ("received", "closed"))
 
     @expose("/act/<int:id_>/<step>", methods=("POST",))
     def act(self, id_: int, step: str) -> Any:
@@ -226,10 +283,13 @@ class RequestView(SecureModelView):
                     flash(_("Allocated %(done)d units; %(short)d units could not be reserved.",
                             done=plan.allocated, short=plan.short), "warning")
             elif name == "dispatch":
-                result = reqs.dispatch(id_, agency=(form.agency.data or "").strip() or None)
+                result = reqs.dispatch(id_, agency=(form.agency.data or "").strip() or None,
+                                       point=(form.point.data or "").strip() or None)
                 if result.waiting:
                     flash(_("Dispatched %(done)d units; %(waiting)d units wait for other agencies.",
                             done=result.dispatched, waiting=result.waiting), "info")
+                else:
+                    flash(_("Dispatched %(done)d units.", done=result.dispatched), "info")
             else:
                 getattr(reqs, name)(id_)
         except SuppliesError as exc:
