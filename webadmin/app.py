@@ -54,6 +54,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     CSRFProtect(app)
     Babel(app, locale_selector=i18n.select_locale)
     auth.login_manager.init_app(app)
+    app.before_request(i18n.speak_the_users_language)
     app.before_request(auth.require_login)
     app.register_blueprint(auth.bp)
     app.register_blueprint(i18n.bp)
@@ -63,6 +64,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     def _template_globals() -> dict[str, Any]:
         return {"languages": i18n.LOCALES, "current_locale": str(get_locale())}
 
+    app.jinja_env.filters["said"] = i18n.said
     app.jinja_env.filters["localtime"] = lambda v: to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""
 
     admin = Admin(app, name=_l("Emergency supplies"), url="/",

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import wtforms
-
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.form import DateTimeField

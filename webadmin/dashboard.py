@@ -10,8 +10,16 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from supplies.models import (DispatchRequest, Incident, Item, ReserveTarget, Role, StockLot, StoragePoint,
-                             SupplyClass)
+from supplies.models import (
+    DispatchRequest,
+    Incident,
+    Item,
+    ReserveTarget,
+    Role,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+)
 from supplies.permissions import Actor
 from supplies.services.stock_queries import SummaryRow
 

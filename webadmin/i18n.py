@@ -14,6 +14,23 @@ LOCALES = {"en": "English", "zh_Hans_CN": "中文"}
 _BROWSER = {"en": "en", "zh": "zh_Hans_CN"}
 
 
+def said(value: Any) -> str:
+    """A core message (or a core error's reason, or a stored English note) in this request's language."""
+    from supplies.errors import SuppliesError
+    from supplies.i18n import translate
+
+    return translate(value.reason if isinstance(value, SuppliesError) else value)
+
+
+def speak_the_users_language() -> None:
+    """Before each request: the core says its messages in the language the page is shown in."""
+    from flask_babel import get_locale
+
+    from supplies.i18n import set_language
+
+    set_language(str(get_locale() or "en"))
+
+
 def select_locale() -> str:
     """The chosen language (kept in the session), else the best match of Accept-Language."""
     chosen = session.get("locale")

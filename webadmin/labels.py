@@ -83,6 +83,8 @@ REQUEST_STATUS = {
     "cancelled": _l("cancelled"),
 }
 
+ALLOCATION_STATUS = {"reserved": _l("reserved"), "dispatched": _l("dispatched"), "released": _l("released")}
+
 
 def choices(labels: dict[str, Any]) -> list[tuple[str, Any]]:
     """(value, label) pairs for Flask-Admin's list filters and scaffolded selects."""

@@ -167,5 +167,6 @@ def _share(s: Session, actor: Actor, request: int, agency: str | None, point: st
         listed = ", ".join(f"{key}: {n} row{'s' if n != 1 else ''}" for key, n in sorted(whose.items()))
         raise PermissionDenied(t("none of the reserved rows of request #{request} is {name}'s to dispatch ({role}); they are at {listed}", request=request, name=actor.name, role=term(actor.role), listed=listed), "user")
     label = (agency_row.code if agency_row else
-             t("{name} (their share)", name=actor.name) if len(mine) < len(reserved) else t("all agencies"))
+             t("{name} (their share)", name=actor.name) if actor.role not in PLANNERS or point_row is not None
+             else t("all agencies"))
     return _Share(mine, agency_row.code if agency_row else None, label)

@@ -21,8 +21,17 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from ..errors import InvalidInput, NotFound
+from ..i18n import t
 from ..models import (
-    Agency, Allocation, AllocationStatus, DispatchRequest, Incident, Item, RequestLine, StockLot, StoragePoint,
+    Agency,
+    Allocation,
+    AllocationStatus,
+    DispatchRequest,
+    Incident,
+    Item,
+    RequestLine,
+    StockLot,
+    StoragePoint,
 )
 from ..schemas import Code, bounded
 from .base import Service, by_code
@@ -142,14 +151,14 @@ class PickDocuments(Service):
         """The documents of request ``id`` per agency and point, narrowed to ``agency`` and ``point``;
         empty when nothing is reserved (pick) or dispatched (delivery)."""
         if kind not in KINDS:
-            raise InvalidInput(f"must be one of: {', '.join(KINDS)}", "kind")
+            raise InvalidInput(t('must be one of: {value}', value=', '.join(KINDS)), "kind")
         rid = request_id(id)
         agency = bounded(Code(allow_none=True), agency, "agency")
         point = bounded(Code(allow_none=True), point, "point")
         with self._work(write=False) as (s, _):
             req = s.get(DispatchRequest, rid)
             if req is None:
-                raise NotFound(f"no dispatch request with id {rid}", "id")
+                raise NotFound(t('no dispatch request with id {rid}', rid=rid), "id")
             where = [RequestLine.request_id == rid, Allocation.status == _STATUS_OF_KIND[kind]]
             if agency:
                 where.append(Agency.id == by_code(s, Agency, agency, "agency").id)
@@ -196,7 +205,7 @@ class PickDocuments(Service):
         rid = request_id(id)
         with self._work(write=False) as (s, _):
             if s.get(DispatchRequest, rid) is None:
-                raise NotFound(f"no dispatch request with id {rid}", "id")
+                raise NotFound(t('no dispatch request with id {rid}', rid=rid), "id")
             q = (select(Item.code, Item.name, Item.unit, func.sum(Allocation.quantity),
                         func.sum(Allocation.received), func.count(Allocation.received))
                  .select_from(Allocation)

@@ -16,6 +16,7 @@ from supplies.errors import SuppliesError
 
 from .. import labels
 from ..auth import WebUser, acting, token_of
+from ..i18n import said
 from .base import SecureForm, SecureView, flash_form_errors
 
 
@@ -45,7 +46,7 @@ class AccountView(SecureView):
                 try:
                     acting().users.set_password(current_user.name, form.new.data)
                 except SuppliesError as exc:
-                    flash(_("%(field)s: %(reason)s", field=form.new.label.text, reason=exc.reason), "danger")
+                    flash(_("%(field)s: %(reason)s", field=form.new.label.text, reason=said(exc)), "danger")
                 else:
                     # The session token follows the new password hash; other sessions end.
                     user = users.authenticate(current_user.name, form.new.data)

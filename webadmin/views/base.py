@@ -22,6 +22,7 @@ from supplies.models import Role
 
 from ..auth import acting, login_manager
 from ..converters import FilterConverter, ModelConverter, to_local
+from ..i18n import said
 
 ALL_ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 
@@ -55,12 +56,12 @@ def show_error(form: Form | None, exc: SuppliesError, fields: dict[str, str] | N
     name = (fields or {}).get(exc.field or "", exc.field)
     field = form._fields.get(name) if form is not None and name else None  # type: ignore[attr-defined]
     if field is not None:
-        field.errors = [*field.errors, exc.reason]
-        flash(_("%(field)s: %(reason)s", field=field.label.text, reason=exc.reason), "danger")
+        field.errors = [*field.errors, said(exc)]
+        flash(_("%(field)s: %(reason)s", field=field.label.text, reason=said(exc)), "danger")
     elif exc.field:
-        flash(_("%(field)s: %(reason)s", field=exc.field, reason=exc.reason), "danger")
+        flash(_("%(field)s: %(reason)s", field=exc.field, reason=said(exc)), "danger")
     else:
-        flash(exc.reason, "danger")
+        flash(said(exc), "danger")
 
 
 def _datetime(view: Any, value: datetime, name: str) -> str:

@@ -18,7 +18,14 @@ from supplies.models import Agency, Item, Role, SupplyClass
 from .. import labels
 from ..auth import acting
 from .base import SecureForm, SecureModelView, SecureView, changed
-from .rows import RowBase, agency_options, class_options, code_filters, row_table, session
+from .rows import (
+    RowBase,
+    agency_options,
+    class_options,
+    code_filters,
+    row_table,
+    session,
+)
 
 ADMIN, OFFICER, WAREHOUSE = Role.ADMIN.value, Role.AGENCY_OFFICER.value, Role.WAREHOUSE.value
 

@@ -32,6 +32,7 @@ from supplies.services.pick_documents import dispatched_items
 from .. import labels
 from ..auth import acting
 from ..converters import AwareDateTimeField
+from ..i18n import said
 from .base import SecureForm, SecureModelView, flash_form_errors, role_in, show_error
 from .request_lines import LineRowsField, Problem, describe, split_lines
 from .request_pages import RequestPages, line_message
@@ -79,7 +80,7 @@ class IncidentView(SecureModelView):
             try:
                 acting().incidents.close(int(id_))
             except SuppliesError as exc:
-                flash(_("%(field)s: %(reason)s", field=f"#{id_}", reason=exc.reason), "danger")
+                flash(_("%(field)s: %(reason)s", field="#" + str(id_), reason=said(exc)), "danger")
             else:
                 flash(_("Incident #%(id)s closed.", id=id_), "success")
 
@@ -145,19 +146,20 @@ def request_lines(form: RequestForm) -> tuple[list[tuple[str, int]], list[tuple[
 def on_lines(exc: SuppliesError, sources: list[tuple[str, int]]) -> SuppliesError:
     """A refusal of the core about ``lines.<i>.<field>`` said of the row or pasted line it came from."""
     errors = getattr(exc, "errors", None) or {exc.field or "_": [exc.reason]}
-    said: dict[str, list[str]] = {}
-    for name, reasons in errors.items():
+    by_row: dict[str, list[str]] = {}
+    for name, english in errors.items():
+        reasons = [said(r) for r in english]
         parts = (name or "").split(".")
         if parts[0] != "lines":
             continue
         if len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) < len(sources):
             field, number = sources[int(parts[1])]
-            said.setdefault(field, []).extend(line_message(Problem(number, "", r)) for r in reasons)
+            by_row.setdefault(field, []).extend(line_message(Problem(number, "", r)) for r in reasons)
         else:
-            said.setdefault("rows", []).extend(reasons)
-    if not said:
+            by_row.setdefault("rows", []).extend(reasons)
+    if not by_row:
         return exc
-    field, messages = next(iter(said.items()))
+    field, messages = next(iter(by_row.items()))
     return supplies.InvalidInput("; ".join(messages), field)
 
 
@@ -244,7 +246,7 @@ class RequestView(RequestPages, SecureModelView):
                      and role_in(*_ACTION_ROLES["dispatch"]) else [])
             receipt = dispatched_items(inv, id_) if detail.status == "dispatched" and role_in(*PLANNERS) else []
         except SuppliesError as exc:
-            flash(exc.reason, "danger")
+            flash(said(exc), "danger")
             return redirect(self.get_url(".index_view"))
         # Dispatch and receipt have their own forms (the user's share, the received quantities).
         allowed = [a for a in actions_from(detail.status) if role_in(*_ACTION_ROLES.get(a, ()))
@@ -254,6 +256,7 @@ class RequestView(RequestPages, SecureModelView):
             groups.setdefault((row.agency, row.point), []).append(row)
         return self.render(self.details_template, detail=detail, picks=picks, actions=allowed,
                            action_labels=ACTION_LABELS, form=ReasonForm(), status_labels=labels.REQUEST_STATUS,
+                           allocation_labels=labels.ALLOCATION_STATUS,
                            status_styles=_STATUS_STYLES, share=share, share_groups=groups,
                            share_title=_SHARE_TITLES.get(current_user.role, ACTION_LABELS["dispatch"]),
                            receipt=receipt, receipt_values=receipt_values or {},

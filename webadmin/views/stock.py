@@ -17,8 +17,15 @@ from supplies.models import Agency, Item, Role, StockLot, StoragePoint, SupplyCl
 
 from .. import labels
 from .base import ReadOnlyModelView, role_in
-from .rows import (RowBase, agency_options, class_options, code_filters, item_options, own_point_options,
-                   row_table)
+from .rows import (
+    RowBase,
+    agency_options,
+    class_options,
+    code_filters,
+    item_options,
+    own_point_options,
+    row_table,
+)
 
 STOCK_WRITERS = (Role.ADMIN.value, Role.WAREHOUSE.value, Role.AGENCY_OFFICER.value)
 

@@ -11,10 +11,24 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 import supplies
-from supplies.models import Item, ReserveTarget, Role, StockLot, StoragePoint, SupplyClass
+from supplies.models import (
+    Item,
+    ReserveTarget,
+    Role,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+)
 
 from .base import SecureForm, SecureModelView
-from .rows import RowBase, code_filters, item_options, own_point_options, point_options, row_table
+from .rows import (
+    RowBase,
+    code_filters,
+    item_options,
+    own_point_options,
+    point_options,
+    row_table,
+)
 
 _on_hand = (select(func.coalesce(func.sum(StockLot.on_hand), 0))
             .where(StockLot.item_id == ReserveTarget.item_id, StockLot.point_id == ReserveTarget.point_id)

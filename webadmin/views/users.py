@@ -18,8 +18,16 @@ from supplies.models import Agency, Role, StoragePoint, User, UserPoint
 
 from .. import labels
 from ..auth import acting
+from ..i18n import said
 from .base import SecureForm, SecureModelView
-from .rows import RowBase, agency_options, code_filters, point_options, row_table, session
+from .rows import (
+    RowBase,
+    agency_options,
+    code_filters,
+    point_options,
+    row_table,
+    session,
+)
 
 _user_rows = row_table(
     select(User.id, User.name, User.role, Agency.code.label("agency"), User.active, User.created_at)
@@ -116,7 +124,7 @@ class UserView(SecureModelView):
                 acting().users.deactivate(name)
                 done += 1
             except SuppliesError as exc:
-                flash(_("%(field)s: %(reason)s", field=name, reason=exc.reason), "danger")
+                flash(_("%(field)s: %(reason)s", field=name, reason=said(exc)), "danger")
         if done:
             flash(_("%(count)d users deactivated.", count=done), "success")
 
