@@ -158,7 +158,7 @@ class PickDocuments(Service):
         with self._work(write=False) as (s, _):
             req = s.get(DispatchRequest, rid)
             if req is None:
-                raise NotFound(t('no dispatch request with id {rid}', rid=rid), "id")
+                raise NotFound(t('no dispatch request with id {id}', id=rid), "id")
             where = [RequestLine.request_id == rid, Allocation.status == _STATUS_OF_KIND[kind]]
             if agency:
                 where.append(Agency.id == by_code(s, Agency, agency, "agency").id)
@@ -205,7 +205,7 @@ class PickDocuments(Service):
         rid = request_id(id)
         with self._work(write=False) as (s, _):
             if s.get(DispatchRequest, rid) is None:
-                raise NotFound(t('no dispatch request with id {rid}', rid=rid), "id")
+                raise NotFound(t('no dispatch request with id {id}', id=rid), "id")
             q = (select(Item.code, Item.name, Item.unit, func.sum(Allocation.quantity),
                         func.sum(Allocation.received), func.count(Allocation.received))
                  .select_from(Allocation)
