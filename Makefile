@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test test-sqlite test-postgres browser bench migration clean
+.PHONY: install run test test-sqlite test-postgres browser bench migration translations clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,17 @@ migration: install
 	  inv = supplies.open('sqlite:///.migration-base.db', upgrade=True); \
 	  command.revision(alembic_config(inv.engine), message=sys.argv[1], autogenerate=True)" "$(m)"
 	rm -f .migration-base.db*
+
+# After adding or changing a message (core: t(); web: _() / _l()): both catalogs take the new
+# strings (empty), you translate them in the .po files, then run this again to compile.
+translations: install
+	$(BIN)/pybabel extract -F supplies/locale/babel.cfg -k t --no-default-keywords --no-location --sort-output -o .supplies.pot . 2>/dev/null
+	$(BIN)/pybabel update -i .supplies.pot -d supplies/locale -D supplies --no-fuzzy-matching --ignore-obsolete -w 100 2>/dev/null
+	$(BIN)/pybabel compile -d supplies/locale -D supplies --statistics
+	$(BIN)/pybabel extract -F webadmin/babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o .webadmin.pot . 2>/dev/null
+	$(BIN)/pybabel update -i .webadmin.pot -d webadmin/translations -D messages --no-fuzzy-matching --ignore-obsolete -w 100 2>/dev/null
+	$(BIN)/pybabel compile -d webadmin/translations -D messages --statistics
+	rm -f .supplies.pot .webadmin.pot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -1,29 +1,50 @@
 """Proving the books: every balance, every ledger chain and the one-agency rule checked against the stored rows.
 
-One pass over the lots (by id) and their movements (by lot, then id), read from one snapshot
-with the driver's own cursors: a province's two million movements take seconds. Each problem
-found is a row saying which lot and what is wrong, in words.
+Each check is one set-based query on one snapshot; the database does the work and returns only
+the rows that are wrong. A movement's hash is checked against the stored hash of the movement
+before it in its lot (a window function), so every row is checked on its own and the chain is
+still whole: a row changed without its hash fails its own check, and a row whose hash was
+recomputed fails the next row's. Each problem found is a row naming the lot and what is wrong.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from ..i18n import t
+from ..i18n import Message, t
 from ..limits import MAX_BALANCE
-from .ledger import movement_hash
 
-_LOTS = ("SELECT l.id, l.on_hand, l.reserved, l.ledger_hash, l.agency_id, c.agency_id, l.class_id, i.class_id "
-         "FROM stock_lot l LEFT JOIN supply_class c ON c.id = l.class_id LEFT JOIN item i ON i.id = l.item_id "
-         "ORDER BY l.id")
-_MOVEMENTS = ("SELECT id, lot_id, kind, qty, reserved_delta, balance_after, at, actor_id, agency_id, point_id, "
-              "item_id, reference, reason, related_lot_id, hash FROM movement ORDER BY lot_id, id")
-_FETCH = 20_000
+_SHA = "supplies_sha256"
+_FIELDS_SQLITE = (f"{_SHA}(coalesce(lag(hash) OVER w, '') || char(31) || lot_id || char(31) || kind || char(31) || "
+                  "qty || char(31) || reserved_delta || char(31) || balance_after || char(31) || "
+                  "replace(at, 'T', ' ') || char(31) || coalesce(actor_id, '') || char(31) || agency_id || "
+                  "char(31) || point_id || char(31) || item_id || char(31) || coalesce(reference, '') || "
+                  "char(31) || coalesce(reason, '') || char(31) || coalesce(related_lot_id, ''))")
+_FIELDS_POSTGRES = ("encode(sha256(convert_to(concat_ws(chr(31), coalesce(lag(hash) OVER w, ''), lot_id::text, kind, "
+                    "qty::text, reserved_delta::text, balance_after::text, "
+                    "to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'), coalesce(actor_id::text, ''), agency_id::text, "
+                    "point_id::text, item_id::text, coalesce(reference, ''), coalesce(reason, ''), "
+                    "coalesce(related_lot_id::text, '')), 'UTF8')), 'hex')")
+_CHAIN = ("SELECT id, lot_id, hash = expected AS sound, balance_after, running FROM ("
+          " SELECT id, lot_id, hash, balance_after, sum(qty) OVER w AS running, {expected} AS expected"
+          " FROM movement WINDOW w AS (PARTITION BY lot_id ORDER BY id)) AS checked"
+          " WHERE hash <> expected OR balance_after <> running ORDER BY lot_id, id")
+_BALANCES = ("SELECT l.id, l.on_hand, l.reserved, coalesce(s.qty, 0), coalesce(s.res, 0) FROM stock_lot l"
+             " LEFT JOIN (SELECT lot_id, sum(qty) AS qty, sum(reserved_delta) AS res FROM movement GROUP BY lot_id) s"
+             " ON s.lot_id = l.id WHERE l.on_hand <> coalesce(s.qty, 0) OR l.reserved <> coalesce(s.res, 0)")
+_HEADS = ("SELECT l.id, l.on_hand, l.reserved FROM stock_lot l"
+          " LEFT JOIN (SELECT lot_id, max(id) AS last FROM movement GROUP BY lot_id) x ON x.lot_id = l.id"
+          " LEFT JOIN movement m ON m.id = x.last WHERE coalesce(m.hash, '') <> l.ledger_hash")
+_RULES = ("SELECT l.id, l.on_hand, l.reserved, l.agency_id, c.agency_id, l.class_id, i.class_id FROM stock_lot l"
+          " LEFT JOIN supply_class c ON c.id = l.class_id LEFT JOIN item i ON i.id = l.item_id"
+          f" WHERE l.on_hand < 0 OR l.reserved < 0 OR l.reserved > l.on_hand OR l.on_hand > {MAX_BALANCE}"
+          " OR c.agency_id IS NULL OR l.agency_id <> c.agency_id OR i.class_id IS NULL OR l.class_id <> i.class_id")
+_ORPHANS = "SELECT DISTINCT m.lot_id FROM movement m LEFT JOIN stock_lot l ON l.id = m.lot_id WHERE l.id IS NULL"
 
 
 @dataclass
@@ -44,103 +65,80 @@ class VerifyReport:
         return not self.differences
 
 
-@dataclass
-class _Walk:
-    """A lot's ledger replayed: the running balances and chain, and the first break found."""
-
-    on_hand: int = 0
-    reserved: int = 0
-    head: str = ""
-    count: int = 0
-    problem: str | None = None
-
-
 def verify(conn: Connection) -> VerifyReport:
     """Check the books on ``conn`` (which should hold one snapshot: a read transaction)."""
-    raw = conn.connection.driver_connection
     postgres = conn.dialect.name == "postgresql"
-    lots = _rows(raw, _LOTS, "verify_lots" if postgres else None)
-    moves = _rows(raw, _MOVEMENTS, "verify_movements" if postgres else None)
+    if not postgres:
+        conn.connection.driver_connection.create_function(  # type: ignore[union-attr]
+            _SHA, 1, lambda s: hashlib.sha256(s.encode()).hexdigest(), deterministic=True)
     out: list[dict[str, Any]] = []
-    chain = hashlib.sha256()
-    n_lots = n_moves = 0
-    pending = next(moves, None)
-    for lot_id, on_hand, reserved, head, agency_id, class_agency, class_id, item_class in lots:
-        n_lots += 1
-        while pending is not None and pending[1] < lot_id:  # movements of a lot that does not exist
-            out.append(_problem(pending[1], None, None, None, None,
-                                t("movement {id} belongs to a lot that does not exist", id=pending[0])))
-            n_moves += 1
-            pending = next(moves, None)
-        walk = _Walk()
-        while pending is not None and pending[1] == lot_id:
-            _replay(walk, pending)
-            n_moves += 1
-            pending = next(moves, None)
-        chain.update(f"{lot_id}:{head};".encode())
-        facts = (lot_id, on_hand, reserved, walk.on_hand, walk.reserved)
-        if on_hand != walk.on_hand or reserved != walk.reserved:
-            if on_hand != walk.on_hand:
-                out.append(_problem(*facts, t("on hand is {kept} but the ledger says {ledger}", kept=on_hand,
-                                              ledger=walk.on_hand)))
-            if reserved != walk.reserved:
-                out.append(_problem(*facts, t("reserved is {kept} but the ledger says {ledger}", kept=reserved,
-                                              ledger=walk.reserved)))
-        if walk.problem:
-            out.append(_problem(*facts, walk.problem))
-        elif head != walk.head:
-            out.append(_problem(*facts, t("the lot's chain head does not match its last movement: "
-                                          "movements were removed or the lot was rewritten")))
+    for lot_id, on_hand, reserved, ledger_on_hand, ledger_reserved in conn.execute(text(_BALANCES)):
+        facts = (lot_id, on_hand, reserved, int(ledger_on_hand), int(ledger_reserved))
+        if on_hand != ledger_on_hand:
+            out.append(_problem(*facts, t("on hand is {kept} but the ledger says {ledger}", kept=on_hand,
+                                          ledger=int(ledger_on_hand))))
+        if reserved != ledger_reserved:
+            out.append(_problem(*facts, t("reserved is {kept} but the ledger says {ledger}", kept=reserved,
+                                          ledger=int(ledger_reserved))))
+    breaks: dict[int, Message] = {}
+    chain = text(_CHAIN.format(expected=_FIELDS_POSTGRES if postgres else _FIELDS_SQLITE))
+    for movement_id, lot_id, sound, balance_after, running in conn.execute(chain):
+        if lot_id in breaks:
+            continue  # the first break of a lot's chain says it; the rest follow from it
+        if not sound:
+            breaks[lot_id] = t("movement {id} does not match its hash: it was changed, replaced or inserted behind "
+                               "the ledger's back", id=movement_id)
+        else:
+            breaks[lot_id] = t("movement {id} says the balance after it is {balance}, but the movements before it "
+                               "sum to {ledger}: the history was rewritten", id=movement_id, balance=balance_after,
+                               ledger=int(running))
+    for lot_id, facts in _balances_of(conn, sorted(breaks)).items():
+        out.append(_problem(*facts, breaks.pop(lot_id)))
+    out += [_problem(lot_id, None, None, None, None, what) for lot_id, what in breaks.items()]
+    broken = {d["lot_id"] for d in out}
+    for lot_id, on_hand, reserved in conn.execute(text(_HEADS)):
+        if lot_id not in broken:
+            out.append(_problem(lot_id, on_hand, reserved, None, None,
+                                t("the lot's chain head does not match its last movement: movements were removed "
+                                  "or the lot was rewritten")))
+    for lot_id, on_hand, reserved, agency_id, owner, class_id, item_class in conn.execute(text(_RULES)):
+        facts5 = (lot_id, on_hand, reserved, None, None)
         if on_hand < 0 or reserved < 0 or reserved > on_hand or on_hand > MAX_BALANCE:
-            out.append(_problem(*facts, t("impossible balance: {on_hand} on hand, {reserved} reserved",
-                                          on_hand=on_hand, reserved=reserved)))
-        if class_agency is None or agency_id != class_agency:
-            out.append(_problem(*facts, t("held by agency {agency}, but its class's responsible agency is "
-                                          "{owner}: the one-agency rule is broken", agency=agency_id, owner=class_agency)))
+            out.append(_problem(*facts5, t("impossible balance: {on_hand} on hand, {reserved} reserved",
+                                           on_hand=on_hand, reserved=reserved)))
+        if owner is None or agency_id != owner:
+            out.append(_problem(*facts5, t("held by agency {agency}, but its class's responsible agency is {owner}: "
+                                           "the one-agency rule is broken", agency=agency_id, owner=owner)))
         if item_class is None or class_id != item_class:
-            out.append(_problem(*facts, t("filed under class {supply_class}, but its item is in class {item_class}",
-                                          supply_class=class_id, item_class=item_class)))
-    while pending is not None:
-        out.append(_problem(pending[1], None, None, None, None,
-                            t("movement {id} belongs to a lot that does not exist", id=pending[0])))
-        n_moves += 1
-        pending = next(moves, None)
-    return VerifyReport(n_lots, n_moves, out, chain.hexdigest())
+            out.append(_problem(*facts5, t("filed under class {supply_class}, but its item is in class {item_class}",
+                                           supply_class=class_id, item_class=item_class)))
+    for (lot_id,) in conn.execute(text(_ORPHANS)):
+        out.append(_problem(lot_id, None, None, None, None,
+                            t("movements of lot {lot} remain, but the lot does not exist", lot=lot_id)))
+    digest = hashlib.sha256()
+    lots = 0
+    for lot_id, head in conn.execute(text("SELECT id, ledger_hash FROM stock_lot ORDER BY id")):
+        digest.update(f"{lot_id}:{head};".encode())
+        lots += 1
+    moves = int(conn.execute(text("SELECT count(*) FROM movement")).scalar_one())
+    out.sort(key=lambda d: d["lot_id"])
+    return VerifyReport(lots, moves, out, digest.hexdigest())
 
 
-def _replay(walk: _Walk, m: tuple[Any, ...]) -> None:
-    walk.on_hand += m[3]
-    walk.reserved += m[4]
-    walk.count += 1
-    if walk.problem is not None:
-        return
-    if m[5] != walk.on_hand:
-        walk.problem = t("movement {id} says the balance after it is {balance}, but the movements before it sum "
-                         "to {ledger}: the history was rewritten", id=m[0], balance=m[5], ledger=walk.on_hand)
-    expected = movement_hash(walk.head, *m[1:14])
-    if m[14] != expected:
-        walk.problem = walk.problem or t("movement {id} does not match its hash: it was changed, replaced "
-                                         "or inserted behind the ledger's back", id=m[0])
-    walk.head = m[14]
+def _balances_of(conn: Connection, lot_ids: list[int]) -> dict[int, tuple[int, int, int, int, int]]:
+    """(lot, on hand, reserved, ledger on hand, ledger reserved) of a few lots."""
+    out = {}
+    for start in range(0, len(lot_ids), 500):
+        chunk = lot_ids[start:start + 500]
+        rows = conn.execute(text(
+            "SELECT l.id, l.on_hand, l.reserved, coalesce(sum(m.qty), 0), coalesce(sum(m.reserved_delta), 0) "
+            "FROM stock_lot l LEFT JOIN movement m ON m.lot_id = l.id "
+            f"WHERE l.id IN ({', '.join(str(int(i)) for i in chunk)}) GROUP BY l.id, l.on_hand, l.reserved"))
+        out.update({r[0]: (r[0], r[1], r[2], int(r[3]), int(r[4])) for r in rows})
+    return out
 
 
 def _problem(lot_id: int, on_hand: int | None, reserved: int | None, ledger_on_hand: int | None,
-             ledger_reserved: int | None, problem: str) -> dict[str, Any]:
+             ledger_reserved: int | None, problem: Message) -> dict[str, Any]:
     return dict(lot_id=lot_id, on_hand=on_hand, reserved=reserved, ledger_on_hand=ledger_on_hand,
                 ledger_reserved=ledger_reserved, problem=problem)
-
-
-def _rows(raw: Any, sql: str, name: str | None) -> Iterator[tuple[Any, ...]]:
-    """Stream the rows of ``sql`` in batches: a server-side cursor on PostgreSQL, a plain one on SQLite."""
-    cursor = raw.cursor(name=name) if name else raw.cursor()
-    try:
-        if name:
-            cursor.itersize = _FETCH
-        cursor.execute(sql)
-        while True:
-            batch = cursor.fetchmany(_FETCH)
-            if not batch:
-                return
-            yield from batch
-    finally:
-        cursor.close()
