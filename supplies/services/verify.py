@@ -18,13 +18,8 @@ from sqlalchemy.engine import Connection
 
 from ..i18n import Message, t
 from ..limits import MAX_BALANCE
+from .ledger import stamp
 
-_SHA = "supplies_sha256"
-_FIELDS_SQLITE = (f"{_SHA}(coalesce(lag(hash) OVER w, '') || char(31) || lot_id || char(31) || kind || char(31) || "
-                  "qty || char(31) || reserved_delta || char(31) || balance_after || char(31) || "
-                  "replace(at, 'T', ' ') || char(31) || coalesce(actor_id, '') || char(31) || agency_id || "
-                  "char(31) || point_id || char(31) || item_id || char(31) || coalesce(reference, '') || "
-                  "char(31) || coalesce(reason, '') || char(31) || coalesce(related_lot_id, ''))")
 _FIELDS_POSTGRES = ("encode(sha256(convert_to(concat_ws(chr(31), coalesce(lag(hash) OVER w, ''), lot_id::text, kind, "
                     "qty::text, reserved_delta::text, balance_after::text, "
                     "to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'), coalesce(actor_id::text, ''), agency_id::text, "
@@ -69,8 +64,7 @@ def verify(conn: Connection) -> VerifyReport:
     """Check the books on ``conn`` (which should hold one snapshot: a read transaction)."""
     postgres = conn.dialect.name == "postgresql"
     if not postgres:
-        conn.connection.driver_connection.create_function(  # type: ignore[union-attr]
-            _SHA, 1, lambda s: hashlib.sha256(s.encode()).hexdigest(), deterministic=True)
+        return _verify_in_one_pass(conn)
     out: list[dict[str, Any]] = []
     for lot_id, on_hand, reserved, ledger_on_hand, ledger_reserved in conn.execute(text(_BALANCES)):
         facts = (lot_id, on_hand, reserved, int(ledger_on_hand), int(ledger_reserved))
@@ -81,7 +75,7 @@ def verify(conn: Connection) -> VerifyReport:
             out.append(_problem(*facts, t("reserved is {kept} but the ledger says {ledger}", kept=reserved,
                                           ledger=int(ledger_reserved))))
     breaks: dict[int, Message] = {}
-    chain = text(_CHAIN.format(expected=_FIELDS_POSTGRES if postgres else _FIELDS_SQLITE))
+    chain = text(_CHAIN.format(expected=_FIELDS_POSTGRES))
     for movement_id, lot_id, sound, balance_after, running in conn.execute(chain):
         if lot_id in breaks:
             continue  # the first break of a lot's chain says it; the rest follow from it
@@ -101,6 +95,11 @@ def verify(conn: Connection) -> VerifyReport:
             out.append(_problem(lot_id, on_hand, reserved, None, None,
                                 t("the lot's chain head does not match its last movement: movements were removed "
                                   "or the lot was rewritten")))
+    return _finish(conn, out)
+
+
+def _finish(conn: Connection, out: list[dict[str, Any]]) -> VerifyReport:
+    """The checks every database runs the same way: rules of each lot, orphans, the fingerprint."""
     for lot_id, on_hand, reserved, agency_id, owner, class_id, item_class in conn.execute(text(_RULES)):
         facts5 = (lot_id, on_hand, reserved, None, None)
         if on_hand < 0 or reserved < 0 or reserved > on_hand or on_hand > MAX_BALANCE:
@@ -123,6 +122,57 @@ def verify(conn: Connection) -> VerifyReport:
     moves = int(conn.execute(text("SELECT count(*) FROM movement")).scalar_one())
     out.sort(key=lambda d: d["lot_id"])
     return VerifyReport(lots, moves, out, digest.hexdigest())
+
+
+def _verify_in_one_pass(conn: Connection) -> VerifyReport:
+    """SQLite: one scan of the ledger in storage order, replaying every lot's balances and chain in Python.
+
+    A window query over the lots' index visits the movements in random order and builds each
+    text in SQL; reading the table in order and hashing here is four times as fast.
+    """
+    raw = conn.connection.driver_connection
+    heads: dict[int, str] = {}
+    sums: dict[int, list[int]] = {}
+    breaks: dict[int, Message] = {}
+    sha = hashlib.sha256
+    cursor = raw.execute(  # type: ignore[union-attr]
+        "SELECT id, lot_id, kind, qty, reserved_delta, balance_after, at, actor_id, agency_id, point_id, item_id, "
+        "reference, reason, related_lot_id, hash FROM movement ORDER BY id")
+    for mid, lot, kind, qty, delta, after, at, actor, agency, point, item, ref, why, related, stored in cursor:
+        acc = sums.get(lot)
+        if acc is None:
+            acc = sums[lot] = [0, 0]
+        acc[0] += qty
+        acc[1] += delta
+        if lot in breaks:
+            continue
+        moment = at if len(at) == 26 and at[10] == " " else stamp(at)
+        expected = sha(f"{heads.get(lot, '')}\x1f{lot}\x1f{kind}\x1f{qty}\x1f{delta}\x1f{after}\x1f{moment}\x1f"
+                       f"{'' if actor is None else actor}\x1f{agency}\x1f{point}\x1f{item}\x1f{ref or ''}\x1f"
+                       f"{why or ''}\x1f{'' if related is None else related}".encode()).hexdigest()
+        if stored != expected:
+            breaks[lot] = t("movement {id} does not match its hash: it was changed, replaced or inserted behind "
+                            "the ledger's back", id=mid)
+        elif after != acc[0]:
+            breaks[lot] = t("movement {id} says the balance after it is {balance}, but the movements before it "
+                            "sum to {ledger}: the history was rewritten", id=mid, balance=after, ledger=acc[0])
+        heads[lot] = stored
+    out: list[dict[str, Any]] = []
+    for lot_id, on_hand, reserved, head in raw.execute("SELECT id, on_hand, reserved, ledger_hash FROM stock_lot"):  # type: ignore[union-attr]
+        ledger_on_hand, ledger_reserved = sums.pop(lot_id, (0, 0))
+        facts = (lot_id, on_hand, reserved, ledger_on_hand, ledger_reserved)
+        if on_hand != ledger_on_hand:
+            out.append(_problem(*facts, t("on hand is {kept} but the ledger says {ledger}", kept=on_hand,
+                                          ledger=ledger_on_hand)))
+        if reserved != ledger_reserved:
+            out.append(_problem(*facts, t("reserved is {kept} but the ledger says {ledger}", kept=reserved,
+                                          ledger=ledger_reserved)))
+        if lot_id in breaks:
+            out.append(_problem(*facts, breaks.pop(lot_id)))
+        elif head != heads.get(lot_id, "") and on_hand == ledger_on_hand and reserved == ledger_reserved:
+            out.append(_problem(*facts, t("the lot's chain head does not match its last movement: movements were "
+                                          "removed or the lot was rewritten")))
+    return _finish(conn, out)
 
 
 def _balances_of(conn: Connection, lot_ids: list[int]) -> dict[int, tuple[int, int, int, int, int]]:
