@@ -324,7 +324,7 @@ def test_list_pages_cost_the_same_queries_for_few_rows_and_many(client_as: Clien
         town.points.add(f"PT{n:02d}", f"储备点{n}", level="village", lat=26 + n / 100, lon=106 + n / 100)
         town.stock.receive(f"PT{n:02d}", f"IT{n:02d}", 5, batch="B")
         town.targets.set(f"IT{n:02d}", 10, point=f"PT{n:02d}")
-        town.users.add(f"user{n:02d}", role="warehouse", points=[f"PT{n:02d}"])
+        town.users.add(f"user{n:02d}", role="warehouse", points=[f"PT{n:02d}"], web_login=False)
         incident = town.incidents.add(f"事件{n}", type="flood", level="IV", lat=26.5, lon=106.5)
         town.requests.create(incident.id, lines={"TENT12": 1}, dest_point="TS-01")
     many = {url: _statements(client, url) for url in LISTS}
