@@ -12,7 +12,7 @@ from .. import schemas
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
 from ..models import Agency, ClassHandover, Item, MovementKind, Role, StockLot, SupplyClass
 from ..models.base import utcnow
-from ..permissions import Actor, can_write_catalog, require_parent_class, require_role
+from ..permissions import Actor, can_write_catalog, can_write_item, require_parent_class, require_role
 from .base import Service, by_code
 from .ledger import lock_lots, post
 
@@ -255,8 +255,6 @@ class Items(Service):
 
 def _require_item_writer(actor: Actor, cls: SupplyClass) -> None:
     # Warehouse staff correct the catalog in their daily work (DESIGN: "correct records").
-    if actor.role in (Role.ADMIN, Role.WAREHOUSE):
-        return
-    if actor.role == Role.AGENCY_OFFICER and actor.agency_id == cls.agency_id:
+    if can_write_item(actor, cls.agency_id):
         return
     raise PermissionDenied(f"{actor.name} ({actor.role}) may not change items of class {cls.code}", "user")

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from supplies.models import Agency, Item, Role, StockLot, StoragePoint, SupplyClass
+from supplies.permissions import scoped
 
 from .. import labels
 from .base import ReadOnlyModelView, role_in
@@ -40,13 +41,8 @@ class LotRow(RowBase):
 
 
 def scope_stock(query: Any, point_col: Any, agency_col: Any) -> Any:
-    """Warehouse staff read their own points, agency officers their agency's stock (as the core does)."""
-    actor = current_user.actor
-    if actor.role == Role.WAREHOUSE:
-        return query.filter(point_col.in_(actor.point_ids or {-1}))
-    if actor.role == Role.AGENCY_OFFICER:
-        return query.filter(agency_col == (actor.agency_id if actor.agency_id is not None else -1))
-    return query
+    """Warehouse staff read their own points, agency officers their agency's stock: the core's own rule."""
+    return scoped(query, current_user.actor, point_col, agency_col)
 
 
 class ExpiringWithin(BaseSQLAFilter):

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
@@ -287,7 +288,22 @@ class StockActionsView(SecureView):
                     return redirect(url_for("lots.index_view", search=f"{data['item']} {data['point']}"))
             else:
                 flash_form_errors(form)
-        return self.render("supplies/stock_action.html", form=form, action=act, actions=ACTIONS, lot=lot)
+        return self.render("supplies/stock_action.html", form=form, action=act, actions=ACTIONS, lot=lot,
+                           nothing_to_choose=_nothing_to_choose(form))
+
+
+def _nothing_to_choose(form: Any) -> str | None:
+    """Why the form offers no storage point or no item, in words that say what to do."""
+    if not form.point.choices:
+        if current_user.role == Role.WAREHOUSE:
+            return _("All storage points in your care are closed, so there is no point to choose; ask an "
+                     "administrator to reopen one.")
+        return _("No storage point is open; an administrator adds or reopens points under Storage points.")
+    if not form.item.choices:
+        if current_user.role == Role.AGENCY_OFFICER:
+            return _("Your agency holds no items in the catalog yet; add them under Catalog → Items.")
+        return _("The catalog has no items yet; add them under Catalog → Items.")
+    return None
 
 
 def _lot(value: str | None) -> LotRow | None:
