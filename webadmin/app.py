@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import supplies
 from supplies.config import database_url as resolve_url
 
-from . import auth, errors, i18n, settings
+from . import auth, errors, formats, i18n, settings
 from .converters import to_local
 from .db import RequestSession
 from .throttle import LoginThrottle
@@ -65,6 +65,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
         return {"languages": i18n.LOCALES, "current_locale": str(get_locale())}
 
     app.jinja_env.filters["localtime"] = lambda v: to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""
+    app.jinja_env.filters["amount"] = formats.amount
 
     admin = Admin(app, name=_l("Emergency supplies"), url="/",
                   index_view=HomeView(name=_l("Dashboard"), url="/", endpoint="admin"),

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from supplies.models import (DispatchRequest, Incident, Item, ReserveTarget, Role, StockLot, StoragePoint,
-                             SupplyClass)
-from supplies.permissions import Actor
+from supplies.models import DispatchRequest, Incident, Item, Role, StockLot, StoragePoint, SupplyClass
+from supplies.permissions import Actor, scoped
 from supplies.services.stock_queries import SummaryRow
+from supplies.services.targets import holdings
 
 OPEN_STATES = ("draft", "submitted", "approved", "allocated", "dispatched", "received")
 
@@ -39,40 +39,21 @@ def by_class(s: Session, actor: Actor, stock: list[SummaryRow]) -> list[ClassLin
     """Stock (from the core's summary) beside the reserve targets, per class.
 
     A target's shortfall is what it lacks at its point (or within its region), so one point
-    holding extra never hides another point's gap.
+    holding extra never hides another point's gap. What each target holds comes from the core
+    (:func:`supplies.services.targets.holdings`), as on the targets list.
     """
-    at_point = (select(func.coalesce(func.sum(StockLot.on_hand), 0))
-                .where(StockLot.item_id == ReserveTarget.item_id, StockLot.point_id == ReserveTarget.point_id)
-                .correlate(ReserveTarget).scalar_subquery())
-    in_region = (select(func.coalesce(func.sum(StockLot.on_hand), 0))
-                 .join(StoragePoint, StoragePoint.id == StockLot.point_id)
-                 .where(StockLot.item_id == ReserveTarget.item_id,
-                        StoragePoint.region_code.startswith(ReserveTarget.region_code))
-                 .correlate(ReserveTarget).scalar_subquery())
-    held = case((ReserveTarget.point_id.is_not(None), at_point), else_=in_region)
-    short = case((ReserveTarget.quantity > held, ReserveTarget.quantity - held), else_=0)
-    q = (select(SupplyClass.code, func.sum(ReserveTarget.quantity), func.sum(short))
-         .select_from(ReserveTarget)
-         .join(Item, Item.id == ReserveTarget.item_id)
+    h = holdings(actor).subquery()
+    short = case((h.c.quantity > h.c.held, h.c.quantity - h.c.held), else_=0)
+    q = (select(SupplyClass.code, func.sum(h.c.quantity), func.sum(short))
+         .select_from(h)
+         .join(Item, Item.id == h.c.item_id)
          .join(SupplyClass, SupplyClass.id == Item.class_id)
          .group_by(SupplyClass.code))
-    if actor.role == Role.WAREHOUSE:
-        q = q.where(ReserveTarget.point_id.in_(actor.point_ids or {-1}))
-    elif actor.role == Role.AGENCY_OFFICER:
-        q = q.where(SupplyClass.agency_id == (actor.agency_id or -1))
     targets = {code: (int(t or 0), int(sh or 0)) for code, t, sh in s.execute(q).all()}
     on_hand = {row.key["class"]: row.on_hand for row in stock}
     codes = sorted(set(targets) | set(on_hand))
     names = dict(s.execute(select(SupplyClass.code, SupplyClass.name).where(SupplyClass.code.in_(codes))).all())
     return [ClassLine(c, names.get(c, ""), on_hand.get(c, 0), *targets.get(c, (0, 0))) for c in codes]
-
-
-def _scoped(q: Any, actor: Actor) -> Any:
-    if actor.role == Role.WAREHOUSE:
-        return q.where(StockLot.point_id.in_(actor.point_ids or {-1}))
-    if actor.role == Role.AGENCY_OFFICER:
-        return q.where(StockLot.agency_id == (actor.agency_id or -1))
-    return q
 
 
 def expiry_counts(s: Session, actor: Actor, today: date | None = None) -> dict[str, int]:
@@ -83,9 +64,9 @@ def expiry_counts(s: Session, actor: Actor, today: date | None = None) -> dict[s
     def n(cond: Any) -> Any:
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
-    q = _scoped(select(n(e < today), n(and_(e >= today, e <= today + timedelta(days=30))),
-                       n(and_(e >= today, e <= today + timedelta(days=90))))
-                .where(StockLot.on_hand > 0, e.is_not(None)), actor)
+    q = scoped(select(n(e < today), n(and_(e >= today, e <= today + timedelta(days=30))),
+                      n(and_(e >= today, e <= today + timedelta(days=90))))
+               .where(StockLot.on_hand > 0, e.is_not(None)), actor, StockLot.point_id, StockLot.agency_id)
     expired, d30, d90 = s.execute(q).one()
     return {"expired": int(expired), "30": int(d30), "90": int(d90)}
 
