@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.model.template import LinkRowAction
 from flask_babel import lazy_gettext as _l
@@ -121,9 +122,25 @@ class LotView(ReadOnlyModelView):
                       title=_l("Ledger")),
     ]
     list_template = "supplies/lot_list.html"
+    can_view_details = True  # the eye button opens the lot's own page (facts and ledger)
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 100_000
 
     def scope(self, query: Any) -> Any:
         return scope_stock(query, LotRow.point_id, LotRow.agency_id)
+
+    @expose("/details/")
+    def details_view(self) -> Any:
+        from .lot_detail import lot_page
+
+        return lot_page(self)
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type: str) -> Any:
+        from .lot_export import export_lots
+
+        return export_lots(self, export_type)
 
 
 def _expiry(value: date | None) -> Any:
