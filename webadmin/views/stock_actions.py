@@ -61,8 +61,12 @@ def _batch(description: Any = None) -> StringField:
     return StringField(_l("Batch"), validators=[Optional(), Length(max=60)], description=description)
 
 
+_NUMBER_PAD = {"inputmode": "numeric", "autocomplete": "off"}  # a phone shows its number keys
+
+
 def _qty(label: Any = None) -> IntegerField:
-    return IntegerField(label or _l("Quantity"), validators=[InputRequired(), NumberRange(min=1)])
+    return IntegerField(label or _l("Quantity"), validators=[InputRequired(), NumberRange(min=1)],
+                        render_kw=_NUMBER_PAD)
 
 
 def _reference() -> StringField:
@@ -123,7 +127,8 @@ class AdjustForm(SecureForm):
     point = _point()
     item = _item()
     batch = _batch(_l("The batch counted (empty for stock without a batch)."))
-    counted = IntegerField(_l("Counted quantity"), validators=[InputRequired(), NumberRange(min=0)])
+    counted = IntegerField(_l("Counted quantity"), validators=[InputRequired(), NumberRange(min=0)],
+                           render_kw=_NUMBER_PAD)
     reason = _reason()
     reference = _reference()
 
