@@ -12,8 +12,9 @@ from supplies.limits import MAX_ID
 
 from .. import labels
 from ..auth import acting
-from .stock_actions import ACTIONS, STOCK_WRITERS
 from .base import role_in
+from .stock import STOCK_WRITERS
+from .stock_actions import ACTIONS
 
 #: The latest ledger lines shown on the page; the ledger page has them all.
 LEDGER_LINES = 200

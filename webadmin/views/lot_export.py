@@ -10,7 +10,6 @@ from flask import Response, flash, redirect, stream_with_context
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
 
-
 from supplies.services.tabular import Sheet, csv_chunks, write_xlsx
 
 from .. import labels
@@ -65,6 +64,3 @@ def export_lots(view: Any, export_type: str) -> Any:
 def _csv(headers: list[str], rows: Any) -> Any:
     yield "\ufeff"  # Excel reads the file as UTF-8 (Chinese names intact)
     yield from csv_chunks(headers, rows)
-
-
-
