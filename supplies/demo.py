@@ -1,4 +1,5 @@
-"""A demo county (惠水县, 黔南州) loaded through the public API: agencies, catalog, points, stock, users.
+"""A demo county (惠水县, 黔南州) loaded through the public API: agencies, catalog, points, stock, targets,
+users, and the readiness norms with its bottled water counted toward drinking water.
 
 ``supplies init --demo`` calls :func:`load`. The places, agencies and companies are modelled on
 a real county of Guizhou but every name, phone number and quantity is invented for the demo.
