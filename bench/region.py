@@ -119,10 +119,10 @@ def build_region(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> R
     region.points = [PointInfo(ids[s[0]], s[0], s[2], s[3], s[4], s[5], s[6], s[8]) for s in specs]
     depots = [p for p in region.points if p.kind == "depot" and p.level == "county"]
     for n, p in enumerate(depots[:20]):
-        inv.users.add(f"keeper-{n + 1:02d}", role="warehouse", points=[p.code])
+        inv.users.add(f"keeper-{n + 1:02d}", role="warehouse", points=[p.code], web_login=False)
     for n in range(8):
-        inv.users.add(f"dispatcher-{n + 1}", role="dispatcher")
-    inv.users.add("viewer", role="viewer")
+        inv.users.add(f"dispatcher-{n + 1}", role="dispatcher", web_login=False)
+    inv.users.add("viewer", role="viewer", web_login=False)
     _travel_times(inv, region, rng)
     return region
 

@@ -113,12 +113,24 @@ def user_add(app: App, name: str, role: str, points: tuple[str, ...], agency: st
              password_stdin: bool, no_password: bool) -> None:
     """Add user NAME with a role; by default a web password is generated and printed once.
 
+    A user added with --no-password works through this command and the library only (a web
+    password can be set later with `supplies user passwd`).
+
     \b
     supplies user add lina --role warehouse --point HS-CK01
     supplies user add weizm --role agency_officer --agency HSSW
+    supplies user add nightly-report --role viewer --no-password
     """
+    if no_password and password_stdin:
+        raise click.UsageError("--no-password and --password-stdin exclude each other")
     password, generated = (None, False) if no_password else _password_from(password_stdin)
-    created = app.inventory().users.add(name, role=role, points=list(points), agency=agency, password=password)
+    if password_stdin and not (password or "").strip():
+        from supplies.errors import InvalidInput
+
+        raise InvalidInput("the password read from stdin is empty: give one of 8 to 200 characters, "
+                           "or add the user with --no-password (command line only)", "password")
+    created = app.inventory().users.add(name, role=role, points=list(points), agency=agency, password=password,
+                                        web_login=not no_password)
     info = app.inventory().users.get(created.name)
     doc = {"name": info.name, "role": info.role, "agency": info.agency, "points": list(info.points),
            "password": password if generated else None}
@@ -138,8 +150,9 @@ def user_list(app: App) -> None:
     """List users with their roles and scopes."""
     users = app.inventory().users.list()
     app.out.result(users, lambda: app.out.table(
-        ["name", "role", "agency", "points", "active"],
-        [(u.name, u.role, u.agency, u.points, "yes" if u.active else "no") for u in users]))
+        ["name", "role", "agency", "points", "active", "web log-in"],
+        [(u.name, u.role, u.agency, u.points, "yes" if u.active else "no (deactivated)",
+          "yes" if u.web_login else "no") for u in users]))
 
 
 @user.command("passwd")
@@ -158,9 +171,18 @@ def user_passwd(app: App, name: str, password_stdin: bool) -> None:
 @click.argument("name")
 @pass_app
 def user_deactivate(app: App, name: str) -> None:
-    """Stop NAME from acting or logging in (the ledger keeps its name)."""
+    """Stop NAME from acting or logging in (the ledger keeps its name; `user activate` undoes it)."""
     app.inventory().users.deactivate(name)
     app.out.result({"name": name, "active": False}, f"{name} deactivated")
+
+
+@user.command("activate")
+@click.argument("name")
+@pass_app
+def user_activate(app: App, name: str) -> None:
+    """Let a deactivated NAME act and log in again (role, scope and password as before)."""
+    info = app.inventory().users.activate(name)
+    app.out.result({"name": info.name, "active": True}, f"{info.name} reactivated ({info.role})")
 
 
 # -- web admin ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""A demo county (惠水县, 黔南州) loaded through the public API: agencies, catalog, points, stock, users.
+"""A demo county (惠水县, 黔南州) loaded through the public API: agencies, catalog, points, stock, targets,
+users, and the readiness norms with its bottled water counted toward drinking water.
 
 ``supplies init --demo`` calls :func:`load`. The places, agencies and companies are modelled on
 a real county of Guizhou but every name, phone number and quantity is invented for the demo.
@@ -143,6 +144,11 @@ TARGETS = [
     *[("PLAN14:1.2.01", p, None, 5000) for p in ("HS-TS01", "HS-TS02", "HS-TS03", "HS-TS04", "HS-TS05")],
 ]
 
+# need, item, amount of the need one unit meets: a case of 24 bottles of 550 ml is 13.2 litres of water
+NEED_LINKS = [
+    ("water", "LOCAL:FOOD.01", 13.2),
+]
+
 # name, role, points, agency, who
 USERS = [
     ("zhangwei", "dispatcher", (), None, "张伟, 县应急管理局调度员"),
@@ -214,6 +220,9 @@ def load(inv: "Inventory", *, today: date | None = None,
         if (item, point, None if point else region) not in existing["targets"]:
             steps.append(("targets", lambda i=item, p=point, r=region, q=qty: inv.targets.set(
                 i, q, point=p, region_code=r)))
+    for need, item, per_unit in NEED_LINKS:
+        if (need, item) not in existing["norms"]:
+            steps.append(("norms", lambda n=need, i=item, a=per_unit: _link_need(inv, n, i, a)))
     users: list[DemoUser] = []
     for name, role, points, agency, who in USERS:
         if name not in existing["users"]:
@@ -244,7 +253,14 @@ def _existing(inv: "Inventory") -> dict[str, set]:
         "lots": {(lot.point, lot.item, lot.lot) for lot in inv.stock.lots(with_stock_only=False)},
         "targets": {(t.item, t.point, t.region_code) for t in inv.targets.list()},
         "users": {u.name for u in inv.users.list()},
+        "norms": {(n.need, n.item) for n in inv.readiness.norms() if n.hazard is None},
     }
+
+
+def _link_need(inv: "Inventory", need: str, item: str, amount_per_unit: float) -> None:
+    """Count a demo item toward a need of the readiness check (the shipped norms are put in the table first)."""
+    inv.readiness.load_default_norms()
+    inv.readiness.link(need, item, amount_per_unit=amount_per_unit)
 
 
 def _foreign(existing: dict[str, set]) -> str | None:

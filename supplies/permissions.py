@@ -79,9 +79,18 @@ def require_dispatch_execution(actor: Actor, *, point_id: int, agency_id: int) -
 
 
 def can_write_catalog(actor: Actor, agency_id: int | None = None) -> bool:
+    """An agency, or a class of an agency, is changed by an admin or that agency's own officer."""
     if actor.role == Role.ADMIN:
         return True
     return actor.role == Role.AGENCY_OFFICER and agency_id is not None and actor.agency_id == agency_id
+
+
+def can_write_item(actor: Actor, class_agency_id: int | None) -> bool:
+    """Items are changed by admins, warehouse staff (who correct them in their daily work) and the officer
+    of the agency that holds the item's class."""
+    if actor.role in (Role.ADMIN, Role.WAREHOUSE):
+        return True
+    return can_write_catalog(actor, class_agency_id)
 
 
 def require_parent_class(actor: Actor, parent: SupplyClass) -> None:

@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import supplies
 from supplies.config import database_url as resolve_url
 
-from . import auth, i18n, settings
+from . import auth, errors, formats, i18n, settings
 from .converters import to_local
 from .db import RequestSession
 from .throttle import LoginThrottle
@@ -59,6 +59,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(i18n.bp)
     app.after_request(_security_headers)
+    errors.register(app)
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
@@ -66,6 +67,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
 
     app.jinja_env.filters["said"] = i18n.said
     app.jinja_env.filters["localtime"] = lambda v: to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""
+    app.jinja_env.filters["amount"] = formats.amount
 
     admin = Admin(app, name=_l("Emergency supplies"), url="/",
                   index_view=HomeView(name=_l("Dashboard"), url="/", endpoint="admin"),

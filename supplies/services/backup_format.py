@@ -123,21 +123,20 @@ class JsonReader(_Located):
             yield by_name[name], self._rows(rows, count)
         missing = [t for t in listed if t not in self.checked]
         if missing:
-            raise damaged(f"the file ends at line {self.line_no}, before table {missing[0]}")
+            raise damaged(t('the file ends at line {line_no}, before table {missing}', line_no=self.line_no, missing=missing[0]))
 
     def _rows(self, rows: TableRows, count: int) -> Rows:
         for i in range(count):
             line = self._line()
             if not line:
-                raise damaged(f"table {rows.table.name} should have {count} rows and the file ends after {i}, "
-                              f"at line {self.line_no}")
+                raise damaged(t('table {name} should have {count} rows and the file ends after {i}, at line {line_no}', name=rows.table.name, count=count, i=i, line_no=self.line_no))
             yield rows.check(self.line_no, self._json(line, rows.where(self.line_no)))
 
     def _line(self, limit: int = -1) -> bytes:
         try:
             line = self.file.readline(limit)
         except (EOFError, OSError, zlib.error) as exc:
-            raise damaged(f"{exc}, after line {self.line_no}") from None
+            raise damaged(t('{exc}, after line {line_no}', exc=exc, line_no=self.line_no)) from None
         if line:
             self.line_no += 1
         return line
@@ -149,7 +148,7 @@ class JsonReader(_Located):
             raise BackupRejected(where, t('is not UTF-8 text')) from None
         except ValueError as exc:
             if not line.endswith(b"\n"):
-                raise damaged(f"its last line, {self.line_no}, is cut off") from None
+                raise damaged(t('its last line, {line_no}, is cut off', line_no=self.line_no)) from None
             detail = (f"{exc.msg.removesuffix(' at')} at character {exc.colno}"
                       if isinstance(exc, json.JSONDecodeError) else str(exc))
             raise BackupRejected(where, t('is not valid JSON ({detail})', detail=detail)) from None
@@ -208,7 +207,7 @@ class SqliteReader(_Located):
             for n, values in enumerate(cursor, 1):
                 yield rows.check(n, values)
         except sqlite3.Error as exc:
-            raise damaged(f"{exc}, in table {rows.table.name}") from None
+            raise damaged(t('{exc}, in table {name}', exc=exc, name=rows.table.name)) from None
 
     def close(self) -> None:
         self.conn.close()

@@ -297,9 +297,11 @@ def _model_rules(table: Table, name: str) -> list[Any]:
 
 def _within(value: Any, low: Bound | None, high: Bound | None) -> Any:
     if low is not None and (value < low[0] or (low[1] and value == low[0])):
-        raise Refused(f"must be {'more than' if low[1] else 'at least'} {_number(low[0])} ({show(value)})")
+        raise Refused(t("must be more than {number} ({show})", number=_number(low[0]), show=show(value)) if low[1]
+                      else t("must be at least {number} ({show})", number=_number(low[0]), show=show(value)))
     if high is not None and (value > high[0] or (high[1] and value == high[0])):
-        raise Refused(f"must be {'less than' if high[1] else 'at most'} {_number(high[0])} ({show(value)})")
+        raise Refused(t("must be less than {number} ({show})", number=_number(high[0]), show=show(value)) if high[1]
+                      else t("must be at most {number} ({show})", number=_number(high[0]), show=show(value)))
     return value
 
 
@@ -324,7 +326,7 @@ def _integer(low: Bound | None, high: Bound | None, nullable: bool) -> Check:
         if type(value) is float and value.is_integer():
             return int(_within(value, low, high))
         if type(value) is not int:
-            raise Refused(f"must be a whole number ({show(value)})")
+            raise Refused(t('must be a whole number ({show})', show=show(value)))
         return _within(value, low, high)
     return check
 
@@ -332,7 +334,7 @@ def _integer(low: Bound | None, high: Bound | None, nullable: bool) -> Check:
 def _float(low: Bound | None, high: Bound | None) -> Check:
     def check(value: Any) -> float:
         if type(value) not in (int, float) or not math.isfinite(value):
-            raise Refused(f"must be a number ({show(value)})")
+            raise Refused(t('must be a number ({show})', show=show(value)))
         return _within(float(value), low, high)
     return check
 
@@ -340,16 +342,16 @@ def _float(low: Bound | None, high: Bound | None) -> Check:
 def _decimal(scale: int | None, low: Bound | None, high: Bound | None) -> Check:
     def check(value: Any) -> Decimal:
         if type(value) not in (int, float, str):
-            raise Refused(f"must be a number ({show(value)})")
+            raise Refused(t('must be a number ({show})', show=show(value)))
         try:
             number = Decimal(repr(value) if type(value) is float else value)
         except InvalidOperation:
-            raise Refused(f"must be a number ({show(value)})") from None
+            raise Refused(t('must be a number ({show})', show=show(value))) from None
         if not number.is_finite():
-            raise Refused(f"must be a number ({show(value)})")
+            raise Refused(t('must be a number ({show})', show=show(value)))
         exponent = number.as_tuple().exponent
         if scale is not None and isinstance(exponent, int) and -exponent > scale:
-            raise Refused(f"must have at most {scale} decimal places ({show(value)})")
+            raise Refused(t('must have at most {scale} decimal places ({show})', scale=scale, show=show(value)))
         return _within(number, low, high)
     return check
 
@@ -360,33 +362,33 @@ def _boolean(sqlite_file: bool) -> Check:
             return value
         if sqlite_file and type(value) is int and value in (0, 1):    # how SQLite keeps a boolean
             return bool(value)
-        raise Refused(f"must be true or false ({show(value)})")
+        raise Refused(t('must be true or false ({show})', show=show(value)))
     return check
 
 
 def _date(value: Any) -> date:
     if type(value) is not str:
-        raise Refused(f"must be a date, YYYY-MM-DD ({show(value)})")
+        raise Refused(t('must be a date, YYYY-MM-DD ({show})', show=show(value)))
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise Refused(f"must be a date, YYYY-MM-DD ({show(value)})") from None
+        raise Refused(t('must be a date, YYYY-MM-DD ({show})', show=show(value))) from None
     if not YEARS[0] <= day.year <= YEARS[1]:
-        raise Refused(f"must be a date between the years {YEARS[0]} and {YEARS[1]} ({show(value)})")
+        raise Refused(t('must be a date between the years {first} and {last} ({show})', first=YEARS[0], last=YEARS[1], show=show(value)))
     return day
 
 
 def _datetime(*, history: bool) -> Check:
     def check(value: Any) -> datetime:
         if type(value) is not str:
-            raise Refused(f"must be a date and time, ISO 8601 ({show(value)})")
+            raise Refused(t('must be a date and time, ISO 8601 ({show})', show=show(value)))
         try:
             moment = datetime.fromisoformat(value)
             moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
         except (ValueError, OverflowError):
-            raise Refused(f"must be a date and time, ISO 8601 ({show(value)})") from None
+            raise Refused(t('must be a date and time, ISO 8601 ({show})', show=show(value))) from None
         if not history and not YEARS[0] <= moment.year <= YEARS[1]:
-            raise Refused(f"must be a time between the years {YEARS[0]} and {YEARS[1]} ({show(value)})")
+            raise Refused(t('must be a time between the years {first} and {last} ({show})', first=YEARS[0], last=YEARS[1], show=show(value)))
         return moment
     return check
 
@@ -405,17 +407,17 @@ def _text(length: int | None, vocabulary: list[str] | None, nullable: bool) -> C
                 return None
             raise Refused(_NULL)
         if type(value) is not str:
-            raise Refused(f"must be text ({show(value)})")
+            raise Refused(t('must be text ({show})', show=show(value)))
         if len(value) > longest:
-            raise Refused(f"must be at most {length} characters long (it has {len(value)})")
+            raise Refused(t('must be at most {length} characters long (it has {len_value})', length=length, len_value=len(value)))
         bad = search(value)
         if bad:
             char = bad.group()
             if "\ud800" <= char <= "\udfff":
-                raise Refused(f"must be valid Unicode text (a lone surrogate at character {bad.start() + 1})")
+                raise Refused(t('must be valid Unicode text (a lone surrogate at character {start})', start=bad.start() + 1))
             name = "NUL" if char == "\x00" else f"U+{ord(char):04X}"
-            raise Refused(f"must not contain a control character ({name} at character {bad.start() + 1})")
-        raise Refused(f"must be one of: {', '.join(vocabulary or ())} ({show(value)})")
+            raise Refused(t('must not contain a control character ({name} at character {start})', name=name, start=bad.start() + 1))
+        raise Refused(t('must be one of: {value} ({show})', value=', '.join(vocabulary or ()), show=show(value)))
     return check
 
 

@@ -21,7 +21,13 @@ from ..models import (
     SupplyClass,
 )
 from ..models.base import utcnow
-from ..permissions import Actor, can_write_catalog, require_parent_class, require_role
+from ..permissions import (
+    Actor,
+    can_write_catalog,
+    can_write_item,
+    require_parent_class,
+    require_role,
+)
 from ..terms import term
 from .base import Service, by_code
 from .ledger import lock_lots, post
@@ -264,8 +270,6 @@ class Items(Service):
 
 def _require_item_writer(actor: Actor, cls: SupplyClass) -> None:
     # Warehouse staff correct the catalog in their daily work (DESIGN: "correct records").
-    if actor.role in (Role.ADMIN, Role.WAREHOUSE):
-        return
-    if actor.role == Role.AGENCY_OFFICER and actor.agency_id == cls.agency_id:
+    if can_write_item(actor, cls.agency_id):
         return
     raise PermissionDenied(t('{name} ({role}) may not change items of class {code}', name=actor.name, role=term(actor.role), code=cls.code), "user")

@@ -240,11 +240,13 @@ class Readiness(ArrivalAwareService):
             dest = _destination(s, data)
             rows, shipped = norms_data.active(s, data.get("hazard"))
             needs = _needs(rows, data.get("hazard"))
-            stock = _Stock(s, actor, {c for n in needs for c in n.items}, date.today())
+            linked = {c for n in needs for c in n.items}
+            stock = _Stock(s, actor, linked, date.today())
             table = table_hours(s, [dest])[0]
+            catalog = set(s.exec(select(Item.code).where(Item.code.in_(sorted(linked)))).all()) if linked else set()  # type: ignore[attr-defined]
         eta = stock.eta(self.arrival, dest, table)
         units = stock.reachable_units(eta, data["hours"])
-        results = tuple(_need_result(n, data["population"], data["days"], stock, eta, units, data["hours"])
+        results = tuple(_need_result(n, data["population"], data["days"], stock, eta, units, data["hours"], catalog)
                         for n in needs)
         return ReadinessReport(dest.lat, dest.lon, data["population"], data.get("hazard"), data["hours"],
                                data["days"], "shipped defaults" if shipped else "database", results)
@@ -330,7 +332,8 @@ class Readiness(ArrivalAwareService):
 
 
 def _need_result(n: _Need, population: int, days: float, stock: _Stock, eta: np.ndarray, units: np.ndarray,
-                 hours: float) -> NeedResult:
+                 hours: float, catalog: set[str]) -> NeedResult:
+    """One need's result; what would close its gap names only items of ``catalog`` (the items that exist)."""
     required = n.required(population, days)
     index = {c: i for i, c in enumerate(stock.item_codes)}
     reachable = float(sum(units[index[c]] * apu for c, apu in n.items.items() if c in index))
@@ -338,7 +341,11 @@ def _need_result(n: _Need, population: int, days: float, stock: _Stock, eta: np.
     note = None
     if not n.items:
         note = "no item is linked to this need: link the department's own items to count its stock"
-    to_close = {c: math.ceil(short / apu - _EPS) for c, apu in sorted(n.items.items())} if short > _EPS else {}
+    elif not catalog.intersection(n.items):
+        note = ("none of the items linked to this need is in the catalog: link the department's own items "
+                "to count its stock")
+    to_close = ({c: math.ceil(short / apu - _EPS) for c, apu in sorted(n.items.items()) if c in catalog}
+                if short > _EPS else {})
     status = "assumed" if "assumed" in n.statuses else ("local" if "local" in n.statuses else "sourced")
     return NeedResult(n.need, n.name_zh, n.name_en, n.unit, n.basis, status, required, round(reachable, 6),
                       round(short, 6), _coverage(required, reachable), tuple(sorted(n.items)), to_close,

@@ -199,7 +199,7 @@ def _xlsx_cell(cell: Any) -> Cell:
     if kind == "f":
         return CellProblem(FORMULA, _start(value if isinstance(value, str) else getattr(value, "text", "=")))
     if kind == "e":
-        return CellProblem(f"the cell holds the error {value}; type the value", str(value))
+        return CellProblem(t('the cell holds the error {value}; type the value', value=value), str(value))
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -335,7 +335,7 @@ def _too_many_rows(number: int) -> UnreadableRow:
 
 
 def _long(text: str) -> CellProblem:
-    return CellProblem(f"the cell holds {len(text):,} characters; at most {MAX_CELL_CHARS:,} are accepted",
+    return CellProblem(t('the cell holds {len_text:,} characters; at most {max_cell_chars:,} are accepted', len_text=len(text), max_cell_chars=MAX_CELL_CHARS),
                        _start(text))
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Select
 from sqlmodel import Session, select
 
 from .. import schemas
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..i18n import t
 from ..limits import MAX_ID
 from ..models import (
@@ -64,6 +67,19 @@ class LotView:
 
 
 @dataclass(frozen=True)
+class LotDetail(LotView):
+    """A lot with the facts a lot page shows besides its balances: the agency's name and the unit cost."""
+
+    agency_name: str = ""
+    unit_cost: Decimal | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = super().as_dict()
+        d["unit_cost"] = f"{self.unit_cost:.2f}" if self.unit_cost is not None else None
+        return d
+
+
+@dataclass(frozen=True)
 class LedgerLine:
     """One movement of the ledger with its codes spelled out."""
 
@@ -93,15 +109,22 @@ class StockQueries:
     def lots(self, *, point: str | None = None, item: str | None = None, supply_class: str | None = None,
              agency: str | None = None, region_code: str | None = None, level: str | None = None,
              expiring_within_days: int | None = None, with_stock_only: bool = True,
-             limit: int | None = None, offset: int = 0) -> list[LotView]:
+             limit: int | None = None, offset: int = 0,
+             lot_ids: Iterable[int] | Select | None = None) -> list[LotView]:  # type: ignore[type-arg]
         """Lots with their balances, filtered; one query whatever the number of rows.
 
-        Warehouse staff see their own points only; agency officers their agency's stock.
+        ``lot_ids`` narrows the list to those lots: ids, or a SELECT of lot ids (a list page's
+        filtered query, for its export). Warehouse staff see their own points only; agency
+        officers their agency's stock, whatever the filters.
         """
+        among = _lot_ids(lot_ids)
         with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
             q = _lot_select()
             q = _filters(s, q, actor, point=point, item=item, supply_class=supply_class, agency=agency,
                          region_code=region_code, level=level)
+            if among is not None:
+                # A query of ids is its own subquery: never correlated with this one's stock_lot.
+                q = q.where(StockLot.id.in_(among.correlate(None) if isinstance(among, Select) else among))  # type: ignore[union-attr]
             if expiring_within_days is not None:
                 expiring_within_days = bounded(schemas.Days(), expiring_within_days, "expiring_within_days")
                 q = q.where(StockLot.expires_on.is_not(None),  # type: ignore[union-attr]
@@ -115,6 +138,16 @@ class StockQueries:
                 q = q.limit(bounded(schemas.Whole(min=0, max=MAX_ID), limit, "limit"))
                 q = q.offset(bounded(schemas.Whole(min=0, max=MAX_ID), offset, "offset"))
             return [LotView(*row) for row in s.exec(q).all()]
+
+    def lot(self, lot_id: int) -> LotDetail:
+        """One lot with its balances and facts; a lot the user may not read is not found, like a missing one."""
+        lot_id = bounded(schemas.Id(), lot_id, "lot_id")
+        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+            q = _filters(s, _lot_select().add_columns(Agency.name, StockLot.unit_cost), actor)
+            row = s.exec(q.where(StockLot.id == lot_id)).one_or_none()
+            if row is None:
+                raise NotFound(t('no lot with id {lot_id}', lot_id=lot_id), "lot_id")
+            return LotDetail(*row)
 
     def expiring(self, days: int = 30, **filters: Any) -> list[LotView]:
         """Lots that expire within ``days`` (or have expired), soonest first."""
@@ -139,8 +172,10 @@ class StockQueries:
 
     def ledger(self, *, lot_id: int | None = None, point: str | None = None, item: str | None = None,
                since: date | datetime | None = None, until: date | datetime | None = None,
-               kinds: tuple[str, ...] | None = None, limit: int | None = None) -> list[LedgerLine]:
-        """The ledger of a lot, item or point over a period, oldest first."""
+               kinds: tuple[str, ...] | None = None, limit: int | None = None,
+               newest_first: bool = False) -> list[LedgerLine]:
+        """The ledger of a lot, item or point over a period, oldest first (or newest first: ``limit`` then
+        keeps the latest lines). Each line carries the lot's on-hand balance after it."""
         lot_id = bounded(schemas.Id(allow_none=True), lot_id, "lot_id")
         limit = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), limit, "limit")
         since = bounded(schemas.Moment(allow_none=True), since, "since")
@@ -167,7 +202,10 @@ class StockQueries:
             if kinds:
                 q = q.where(Movement.kind.in_(kinds))  # type: ignore[attr-defined]
             q = scoped(q, actor, Movement.point_id, Movement.agency_id)
-            q = q.order_by(Movement.at, Movement.id)
+            if newest_first:
+                q = q.order_by(Movement.at.desc(), Movement.id.desc())  # type: ignore[attr-defined]
+            else:
+                q = q.order_by(Movement.at, Movement.id)
             if limit is not None:
                 q = q.limit(limit)
             return [LedgerLine(*row) for row in s.exec(q).all()]
@@ -194,6 +232,15 @@ def _lot_select():  # type: ignore[no-untyped-def]
             .join(SupplyClass, SupplyClass.id == StockLot.class_id)
             .join(Agency, Agency.id == StockLot.agency_id)
             .join(StoragePoint, StoragePoint.id == StockLot.point_id))
+
+
+def _lot_ids(lot_ids: Iterable[int] | Select | None) -> list[int] | Select | None:  # type: ignore[type-arg]
+    """The lots to narrow a list to: checked ids, or a SELECT of ids used as it is."""
+    if lot_ids is None or isinstance(lot_ids, Select):
+        return lot_ids
+    if isinstance(lot_ids, (str, bytes)):
+        raise InvalidInput(t('must be lot ids'), "lot_ids")
+    return [bounded(schemas.Id(), i, "lot_ids") for i in lot_ids] or [-1]
 
 
 class LotFilterIn(schemas._Strip):

@@ -44,7 +44,7 @@ def busy(stocked: supplies.Inventory) -> supplies.Inventory:
     inv.stock.adjust("TS-01", "QUILT", 38, batch="Q-1")
     inv.stock.rotate("CK-01", "QUILT", 50, batch="Q-1", new_batch="Q-2", new_expires_on="2030-12-31")
     inv.stock.write_off("TS-02", "TENT12", 2, reason="受潮霉变")
-    inv.users.add("disp", role="dispatcher")
+    inv.users.add("disp", role="dispatcher", web_login=False)
     disp = inv.as_user("disp")
     incident = disp.incidents.add("河口镇洪涝", type="flood", level="III", lat=26.41, lon=106.61, population=500)
     req = disp.requests.create(incident.id, lines={"QUILT": 60}, dest_lat=26.41, dest_lon=106.61)

@@ -97,7 +97,7 @@ def test_bad_reference_rows_of_every_kind_are_reported(county: supplies.Inventor
 
 
 def test_imports_that_need_a_role_are_refused_whole(county: supplies.Inventory, tmp_path: Path) -> None:
-    county.users.add("viewer", role="viewer")
+    county.users.add("viewer", role="viewer", web_login=False)
     path = tmp_path / "agencies.csv"
     path.write_text("code,name\nNEW,新单位\n", encoding="utf-8")
     with pytest.raises(supplies.PermissionDenied):

@@ -72,7 +72,7 @@ def test_more_people_more_hours_and_travel_tables(region: supplies.Inventory) ->
 
 
 def test_reserved_stock_and_closed_points_do_not_count(region: supplies.Inventory) -> None:
-    region.users.add("disp", role="dispatcher")
+    region.users.add("disp", role="dispatcher", web_login=False)
     disp = region.as_user("disp")
     incident = disp.incidents.add("演练", type="flood", level="IV", lat=30.0, lon=110.0)
     req = disp.requests.create(incident.id, lines={"PLAN14:3.05": 30}, dest_lat=30.0, dest_lon=110.0)
@@ -102,7 +102,7 @@ def test_departments_edit_the_norms_and_link_their_own_items(region: supplies.In
     with pytest.raises(supplies.NotFound) as err:
         region.readiness.link("warmth", "WATER5")
     assert err.value.field == "need"
-    region.users.add("viewer", role="viewer")
+    region.users.add("viewer", role="viewer", web_login=False)
     with pytest.raises(supplies.PermissionDenied):
         region.as_user("viewer").readiness.set_need("food", amount_per_person=1, unit="kg", basis="per_day")
 
@@ -179,7 +179,7 @@ def test_more_stock_or_more_hours_never_lowers_coverage(databases, stock, hours,
 
 def test_arrival_times_are_the_ones_allocation_uses(region: supplies.Inventory) -> None:
     region.travel_times.set("C", 3.0, to_point="A")
-    region.users.add("disp", role="dispatcher")
+    region.users.add("disp", role="dispatcher", web_login=False)
     disp = region.as_user("disp")
     incident = disp.incidents.add("演练", type="earthquake", level="IV", lat=30.0, lon=110.0)
     req = disp.requests.create(incident.id, lines={"PLAN14:3.02": 1, "PLAN14:3.01": 120}, dest_point="A")

@@ -162,7 +162,7 @@ def test_gaps_and_readiness_show_a_clerk_only_their_points(county: supplies.Inve
 
 
 def test_gaps_show_an_officer_only_their_agencys_items(county: supplies.Inventory) -> None:
-    county.users.add("wat", role="agency_officer", agency="WAT")
+    county.users.add("wat", role="agency_officer", agency="WAT", web_login=False)
     county.stock.receive("CK-01", "QUILT", 100)
     county.stock.receive("CK-01", "SANDBAG", 100)
     county.targets.set("QUILT", 150, point="CK-01")
@@ -174,7 +174,7 @@ def test_gaps_show_an_officer_only_their_agencys_items(county: supplies.Inventor
 # -- 8. an agency officer stays inside their agency's classes ------------------------------------------
 
 def test_an_officer_cannot_file_classes_or_items_under_another_agency(county: supplies.Inventory) -> None:
-    county.users.add("wat", role="agency_officer", agency="WAT")
+    county.users.add("wat", role="agency_officer", agency="WAT", web_login=False)
     officer = county.as_user("wat")
     with pytest.raises(PermissionDenied) as err:
         officer.classes.add("PUMPS", "排涝设备", agency="WAT", parent="LIVING")
@@ -215,7 +215,7 @@ def test_codes_are_unique_without_regard_to_case(county: supplies.Inventory) -> 
                  lambda: county.points.add("ck-01", "x", level="county", lat=26, lon=106),
                  lambda: county.agencies.add("civ", "x"),
                  lambda: county.classes.add("living", "x", agency="CIV"),
-                 lambda: county.users.add("KEEPER", role="viewer")):
+                 lambda: county.users.add("KEEPER", role="viewer", web_login=False)):
         with pytest.raises(InvalidInput) as err:
             call()
         assert "already exists" in err.value.reason

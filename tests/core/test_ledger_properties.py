@@ -35,7 +35,7 @@ def build(inv: supplies.Inventory) -> None:
     inv.items.add("SANDBAG", "编织袋", supply_class="FLOOD", unit="条")
     for code in POINTS:
         inv.points.add(code, code, level="county", lat=26.5, lon=106.7)
-    inv.users.add("keeper", role="warehouse", points=["CK-01"])
+    inv.users.add("keeper", role="warehouse", points=["CK-01"], web_login=False)
 
 
 def apply(inv: supplies.Inventory, model: dict[tuple[str, str, str], int], op: tuple[Any, ...]) -> None:

@@ -8,9 +8,9 @@ from supplies import InvalidInput, PermissionDenied
 
 @pytest.fixture
 def staff(county: supplies.Inventory) -> supplies.Inventory:
-    county.users.add("viewer", role="viewer")
-    county.users.add("dispatcher", role="dispatcher")
-    county.users.add("wat-officer", role="agency_officer", agency="WAT")
+    county.users.add("viewer", role="viewer", web_login=False)
+    county.users.add("dispatcher", role="dispatcher", web_login=False)
+    county.users.add("wat-officer", role="agency_officer", agency="WAT", web_login=False)
     county.stock.receive("CK-01", "TENT12", 10)
     county.stock.receive("TS-01", "SANDBAG", 100)
     return county
@@ -61,15 +61,15 @@ def test_dispatcher_cannot_change_stock_directly(staff: supplies.Inventory) -> N
 
 def test_only_admins_manage_users(staff: supplies.Inventory) -> None:
     with pytest.raises(PermissionDenied):
-        staff.as_user("dispatcher").users.add("eve", role="admin")
+        staff.as_user("dispatcher").users.add("eve", role="admin", web_login=False)
     with pytest.raises(InvalidInput) as err:
-        staff.users.add("w2", role="warehouse")
+        staff.users.add("w2", role="warehouse", web_login=False)
     assert err.value.field == "points"
     with pytest.raises(InvalidInput) as err:
-        staff.users.add("o2", role="agency_officer")
+        staff.users.add("o2", role="agency_officer", web_login=False)
     assert err.value.field == "agency"
     with pytest.raises(InvalidInput) as err:
-        staff.users.add("r2", role="superhero")
+        staff.users.add("r2", role="superhero", web_login=False)
     assert err.value.field == "role"
 
 

@@ -31,7 +31,7 @@ def stocked(county: supplies.Inventory) -> supplies.Inventory:
                              lead_time_hours=6 if mode != "physical" else 0)
     county.stock.issue("NR-01", "QUILT", 1)  # a lot with nothing left still counts as a lot
     county.stock.receive("TS-01", "TENT12", 8, batch="EXP", expires_on=date(2031, 1, 1))
-    county.users.add("disp", role="dispatcher")
+    county.users.add("disp", role="dispatcher", web_login=False)
     rid = county.as_user("disp").incidents.add("flood", type="flood", level="IV", lat=26.6, lon=106.8).id
     req = county.as_user("disp").requests.create(rid, lines={"QUILT": 5}, dest_point="TS-01")
     county.as_user("disp").requests.submit(req.id)

@@ -16,10 +16,10 @@ from .helpers import NEAR_TS01
 @pytest.fixture
 def staff(county: supplies.Inventory) -> supplies.Inventory:
     """The county with a dispatcher "disp", CIV's officer "civ", WAT's officer "wat" and a viewer."""
-    county.users.add("disp", role="dispatcher")
-    county.users.add("civ", role="agency_officer", agency="CIV")
-    county.users.add("wat", role="agency_officer", agency="WAT")
-    county.users.add("viewer", role="viewer")
+    county.users.add("disp", role="dispatcher", web_login=False)
+    county.users.add("civ", role="agency_officer", agency="CIV", web_login=False)
+    county.users.add("wat", role="agency_officer", agency="WAT", web_login=False)
+    county.users.add("viewer", role="viewer", web_login=False)
     return county
 
 

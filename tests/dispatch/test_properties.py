@@ -31,7 +31,7 @@ def county(databases) -> supplies.Inventory:  # type: ignore[no-untyped-def]
     inv = two_agency_catalog(databases)
     for i, (lat, lon) in enumerate([(26.05, 106.05), (26.2, 106.4), (26.45, 106.1), (26.3, 106.3)]):
         inv.points.add(f"P{i}", f"point {i}", level="township", lat=lat, lon=lon, region_code=f"52{i:04d}")
-    inv.users.add("disp", role="dispatcher")
+    inv.users.add("disp", role="dispatcher", web_login=False)
     return inv
 
 

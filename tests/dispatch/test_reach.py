@@ -54,7 +54,7 @@ def province(databases, points, lots, table) -> supplies.Inventory:  # type: ign
     for i, (*_, open_) in enumerate(points):
         if not open_:
             inv.points.close(f"P{i}")
-    inv.users.add("disp", role="dispatcher")
+    inv.users.add("disp", role="dispatcher", web_login=False)
     return inv
 
 
@@ -113,7 +113,7 @@ def line_of_points(databases) -> supplies.Inventory:  # type: ignore[no-untyped-
         inv.points.add(code, code, level="township", lat=26.0, lon=107.0 + east)
         if tents:
             inv.stock.receive(code, "TENT", tents, batch=code)
-    inv.users.add("disp", role="dispatcher")
+    inv.users.add("disp", role="dispatcher", web_login=False)
     yield inv
     inv.close()
 

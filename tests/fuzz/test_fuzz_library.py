@@ -108,7 +108,7 @@ def stocked(county: supplies.Inventory) -> supplies.Inventory:
     county.stock.receive("CK-01", "TENT12", 40, batch="B1")
     county.stock.receive("TS-01", "QUILT", 30, batch="B2")
     county.incidents.add("洪水", type="flood", level="IV", lat=26.5, lon=106.7)
-    county.users.add("disp", role="dispatcher")
+    county.users.add("disp", role="dispatcher", web_login=False)
     return county
 
 

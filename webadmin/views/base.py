@@ -10,9 +10,11 @@ from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
 from flask_admin.helpers import is_form_submitted
+from flask_admin.model.template import EditRowAction
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import Form
 
 import supplies
@@ -148,7 +150,31 @@ class SecureModelView(Guarded, ModelView):
             args = request.args.to_dict(flat=False)
             del args["export_type"]
             return redirect(url_for(".index_view", **args))
+        if refused is None and name == "edit_view" and self.can_edit:
+            row = self._any_one(request.args.get("id"))
+            why = self.edit_refusal(row) if row is not None else None
+            if why:
+                abort(403, description=why)  # the error page says why, with the way back
         return refused
+
+    def edit_refusal(self, row: Any) -> str | None:
+        """Why the logged-in user may not change ``row`` (``None``: they may). Such a row shows no edit
+        button and its edit URL answers 403 with this reason; the core checks again on saving."""
+        return None
+
+    def get_list_row_actions(self) -> Any:
+        return [_EditIfAllowed() if type(a) is EditRowAction else a for a in super().get_list_row_actions()]
+
+    def _any_one(self, id: Any) -> Any:
+        """The record ``id`` whether or not it is in the user's scope (to say why it may not be changed)."""
+        try:
+            key = int(id)
+        except (TypeError, ValueError):
+            return None
+        if not 1 <= key <= MAX_ID:
+            return None
+        pk = getattr(self.model, self._primary_key)
+        return self.session.execute(select(self.model).where(pk == key)).scalar_one_or_none()
 
     def _get_list_extra_args(self) -> Any:
         # A page, size or sort column typed into the URL is clamped, not passed to the database
@@ -208,6 +234,15 @@ class SecureModelView(Guarded, ModelView):
 
     def delete_model(self, model: Any) -> bool:
         abort(403)
+
+
+class _EditIfAllowed(EditRowAction):
+    """The edit button, drawn only on the rows the user may change (:meth:`SecureModelView.edit_refusal`)."""
+
+    def render(self, context: Any, row_id: Any, row: Any) -> Any:
+        if context.resolve("admin_view").edit_refusal(row):
+            return ""
+        return super().render(context, row_id, row)
 
 
 class ReadOnlyModelView(SecureModelView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_admin import expose
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 import supplies
 from supplies.models import Agency, Item, Role, SupplyClass
+from supplies.permissions import can_write_catalog, can_write_item
 
 from .. import labels
 from ..auth import acting
@@ -54,6 +56,11 @@ class AgencyView(SecureModelView):
     form_overrides, form_args = labels.select_fields(blank=("level",), level=labels.LEVELS)
     create_roles = (ADMIN,)
     edit_roles = (ADMIN, OFFICER)
+
+    def edit_refusal(self, row: Any) -> str | None:
+        if can_write_catalog(current_user.actor, row.id):
+            return None
+        return _("Agency %(code)s: only an administrator or its own officers may change it.", code=row.code)
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = form.data
@@ -104,6 +111,12 @@ class ClassView(SecureModelView):
         if current_user.role == OFFICER:
             return query.filter(ClassRow.agency_id == (current_user.actor.agency_id or -1))
         return query
+
+    def edit_refusal(self, row: Any) -> str | None:
+        if can_write_catalog(current_user.actor, row.agency_id):
+            return None
+        return _("Class %(code)s is held by %(agency)s: only an administrator or its own officers may change it.",
+                 code=row.code, agency=row.agency)
 
     def _choices(self, form: Any, *, creating: bool) -> Any:
         form.parent.choices = {"": "—", **dict(class_options)}
@@ -196,6 +209,13 @@ class ItemView(SecureModelView):
         if current_user.role == OFFICER:
             return query.filter(ItemRow.agency_id == (current_user.actor.agency_id or -1))
         return query
+
+    def edit_refusal(self, row: Any) -> str | None:
+        if can_write_item(current_user.actor, row.agency_id):
+            return None
+        return _("Item %(code)s is of class %(supply_class)s, held by %(agency)s: only an administrator, "
+                 "warehouse staff or the officers of %(agency)s may change it.",
+                 code=row.code, supply_class=row.supply_class, agency=row.agency)
 
     def _choices(self, form: Any) -> Any:
         if current_user.role == OFFICER:

@@ -8,7 +8,7 @@ from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 
-from .. import dashboard, labels
+from .. import dashboard, labels, point_map
 from ..auth import acting
 from .base import Guarded, list_url
 from .rows import session
@@ -32,7 +32,7 @@ class HomeView(Guarded, AdminIndexView):
             expiry=dashboard.expiry_counts(s, actor), expiry_links=expiry_links,
             requests=dashboard.open_requests(s), request_links=request_links,
             status_labels=labels.REQUEST_STATUS, kind_labels=labels.POINT_KINDS,
-            map=dashboard.map_data(s, actor), lots_view=lots)
+            map=point_map.map_data(s, actor), lots_view=lots)
 
     def _view(self, endpoint: str) -> Any:
         for view in self.admin._views:

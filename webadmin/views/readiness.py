@@ -49,4 +49,4 @@ class ReadinessView(SecureView):
                     show_error(form, exc)
             else:
                 flash_form_errors(form)
-        return self.render("supplies/readiness.html", form=form, report=report)
+        return self.render("supplies/readiness.html", form=form, report=report, hazards=labels.INCIDENT_TYPES)

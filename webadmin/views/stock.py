@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import url_for
+from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.model.template import LinkRowAction
 from flask_babel import lazy_gettext as _l
@@ -14,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from supplies.models import Agency, Item, Role, StockLot, StoragePoint, SupplyClass
+from supplies.permissions import scoped
 
 from .. import labels
 from .base import ReadOnlyModelView, role_in
@@ -47,13 +49,8 @@ class LotRow(RowBase):
 
 
 def scope_stock(query: Any, point_col: Any, agency_col: Any) -> Any:
-    """Warehouse staff read their own points, agency officers their agency's stock (as the core does)."""
-    actor = current_user.actor
-    if actor.role == Role.WAREHOUSE:
-        return query.filter(point_col.in_(actor.point_ids or {-1}))
-    if actor.role == Role.AGENCY_OFFICER:
-        return query.filter(agency_col == (actor.agency_id if actor.agency_id is not None else -1))
-    return query
+    """Warehouse staff read their own points, agency officers their agency's stock: the core's own rule."""
+    return scoped(query, current_user.actor, point_col, agency_col)
 
 
 class ExpiringWithin(BaseSQLAFilter):
@@ -132,9 +129,25 @@ class LotView(ReadOnlyModelView):
                       title=_l("Ledger")),
     ]
     list_template = "supplies/lot_list.html"
+    can_view_details = True  # the eye button opens the lot's own page (facts and ledger)
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 100_000
 
     def scope(self, query: Any) -> Any:
         return scope_stock(query, LotRow.point_id, LotRow.agency_id)
+
+    @expose("/details/")
+    def details_view(self) -> Any:
+        from .lot_detail import lot_page
+
+        return lot_page(self)
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type: str) -> Any:
+        from .lot_export import export_lots
+
+        return export_lots(self, export_type)
 
 
 def _expiry(value: date | None) -> Any:

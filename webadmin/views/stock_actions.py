@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
@@ -60,8 +61,12 @@ def _batch(description: Any = None) -> StringField:
     return StringField(_l("Batch"), validators=[Optional(), Length(max=60)], description=description)
 
 
+_NUMBER_PAD = {"inputmode": "numeric", "autocomplete": "off"}  # a phone shows its number keys
+
+
 def _qty(label: Any = None) -> IntegerField:
-    return IntegerField(label or _l("Quantity"), validators=[InputRequired(), NumberRange(min=1)])
+    return IntegerField(label or _l("Quantity"), validators=[InputRequired(), NumberRange(min=1)],
+                        render_kw=_NUMBER_PAD)
 
 
 def _reference() -> StringField:
@@ -122,7 +127,8 @@ class AdjustForm(SecureForm):
     point = _point()
     item = _item()
     batch = _batch(_l("The batch counted (empty for stock without a batch)."))
-    counted = IntegerField(_l("Counted quantity"), validators=[InputRequired(), NumberRange(min=0)])
+    counted = IntegerField(_l("Counted quantity"), validators=[InputRequired(), NumberRange(min=0)],
+                           render_kw=_NUMBER_PAD)
     reason = _reason()
     reference = _reference()
 
@@ -287,7 +293,22 @@ class StockActionsView(SecureView):
                     return redirect(url_for("lots.index_view", search=f"{data['item']} {data['point']}"))
             else:
                 flash_form_errors(form)
-        return self.render("supplies/stock_action.html", form=form, action=act, actions=ACTIONS, lot=lot)
+        return self.render("supplies/stock_action.html", form=form, action=act, actions=ACTIONS, lot=lot,
+                           nothing_to_choose=_nothing_to_choose(form))
+
+
+def _nothing_to_choose(form: Any) -> str | None:
+    """Why the form offers no storage point or no item, in words that say what to do."""
+    if not form.point.choices:
+        if current_user.role == Role.WAREHOUSE:
+            return _("All storage points in your care are closed, so there is no point to choose; ask an "
+                     "administrator to reopen one.")
+        return _("No storage point is open; an administrator adds or reopens points under Storage points.")
+    if not form.item.choices:
+        if current_user.role == Role.AGENCY_OFFICER:
+            return _("Your agency holds no items in the catalog yet; add them under Catalog → Items.")
+        return _("The catalog has no items yet; add them under Catalog → Items.")
+    return None
 
 
 def _lot(value: str | None) -> LotRow | None:

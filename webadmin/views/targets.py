@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -15,11 +16,11 @@ from supplies.models import (
     Item,
     ReserveTarget,
     Role,
-    StockLot,
     StoragePoint,
     SupplyClass,
 )
 
+from ..auth import acting
 from .base import SecureForm, SecureModelView
 from .rows import (
     RowBase,
@@ -30,14 +31,10 @@ from .rows import (
     row_table,
 )
 
-_on_hand = (select(func.coalesce(func.sum(StockLot.on_hand), 0))
-            .where(StockLot.item_id == ReserveTarget.item_id, StockLot.point_id == ReserveTarget.point_id)
-            .correlate(ReserveTarget).scalar_subquery())
-
 _target_rows = row_table(
     select(ReserveTarget.id, Item.code.label("item"), Item.name.label("item_name"), Item.unit,
            ReserveTarget.point_id, StoragePoint.code.label("point"), ReserveTarget.region_code,
-           ReserveTarget.quantity, _on_hand.label("on_hand"), SupplyClass.agency_id, ReserveTarget.updated_at)
+           ReserveTarget.quantity, SupplyClass.agency_id, ReserveTarget.updated_at)
     .join(Item, Item.id == ReserveTarget.item_id)
     .join(SupplyClass, SupplyClass.id == Item.class_id)
     .outerjoin(StoragePoint, StoragePoint.id == ReserveTarget.point_id), "target_rows")
@@ -58,17 +55,34 @@ class TargetForm(SecureForm):
 class TargetView(SecureModelView):
     """Targets per item and point (with what the point holds now) or per region."""
 
-    column_list = ("item", "item_name", "point", "region_code", "quantity", "on_hand", "unit", "updated_at")
+    column_list = ("item", "item_name", "point", "region_code", "quantity", "held", "short", "unit", "updated_at")
     column_searchable_list = ("item", "item_name", "point", "region_code")
     column_filters = (*code_filters(TargetRow.item, _l("Item"), item_options),
                       *code_filters(TargetRow.point, _l("Storage point"), own_point_options), "region_code")
     column_default_sort = ("item", False)
     column_labels = {"item": _l("Item"), "item_name": _l("Item name"), "point": _l("Storage point"),
-                     "region_code": _l("Region code"), "quantity": _l("Target"), "on_hand": _l("On hand"),
-                     "unit": _l("Unit"), "updated_at": _l("Updated")}
-    column_descriptions = {"on_hand": _l("What the point holds now (point targets only).")}
+                     "region_code": _l("Region code"), "quantity": _l("Target"), "held": _l("On hand"),
+                     "short": _l("Short"), "unit": _l("Unit"), "updated_at": _l("Updated")}
+    column_descriptions = {"held": _l("What the point holds now, or for a region target every point in the region "
+                                      "(what you may see)."),
+                           "short": _l("What the target lacks.")}
+    column_formatters = {"quantity": lambda v, c, m, n: f"{m.quantity:,}",
+                         "held": lambda v, c, m, n: v.held_of(m.id, "held"),
+                         "short": lambda v, c, m, n: v.held_of(m.id, "short")}
+    column_sortable_list = ("item", "item_name", "point", "region_code", "quantity", "updated_at")
     form = TargetForm
     create_roles = edit_roles = (Role.ADMIN.value, Role.DISPATCHER.value)
+
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        count, rows = super().get_list(*args, **kwargs)
+        # What each target on the page holds, from the core in one query (a region's: all its points).
+        ids = [r.id for r in rows]
+        g.target_status = {t.id: t for t in acting().targets.status(ids=ids)}
+        return count, rows
+
+    def held_of(self, target_id: int, name: str) -> str:
+        status = g.get("target_status", {}).get(target_id)
+        return f"{getattr(status, name):,}" if status is not None else ""
 
     def scope(self, query: Any) -> Any:
         if current_user.role == Role.WAREHOUSE:

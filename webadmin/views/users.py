@@ -8,12 +8,19 @@ from flask import flash, g
 from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 import supplies
-from supplies.errors import SuppliesError
+from supplies.errors import InvalidInput, SuppliesError
 from supplies.models import Agency, Role, StoragePoint, User, UserPoint
 
 from .. import labels
@@ -30,7 +37,8 @@ from .rows import (
 )
 
 _user_rows = row_table(
-    select(User.id, User.name, User.role, Agency.code.label("agency"), User.active, User.created_at)
+    select(User.id, User.name, User.role, Agency.code.label("agency"), User.active,
+           User.password_hash.is_not(None).label("web_login"), User.created_at)
     .outerjoin(Agency, Agency.id == User.agency_id), "user_rows")
 
 
@@ -47,6 +55,19 @@ class UserForm(SecureForm):
                                  description=_l("Warehouse staff see and change stock at these points only."))
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)],
                              description=_l("At least 8 characters. Leave empty to keep the current one."))
+    no_web_password = BooleanField(_l("No web password"),
+                                   description=_l("For a user of the command line and the library only: "
+                                                  "they cannot log in here until a password is set."))
+
+
+def _active(view: Any, context: Any, model: Any, name: str) -> Any:
+    if model.active:
+        return Markup('<span class="badge badge-success">{}</span>').format(_("active"))
+    return Markup('<span class="badge badge-secondary">{}</span>').format(_("deactivated"))
+
+
+def _web_login(view: Any, context: Any, model: Any, name: str) -> Any:
+    return _("yes") if model.web_login else Markup('<span class="text-muted">{}</span>').format(_("no web password"))
 
 
 class UserView(SecureModelView):
@@ -54,14 +75,15 @@ class UserView(SecureModelView):
     ledger names them."""
 
     roles = create_roles = edit_roles = (Role.ADMIN.value,)
-    column_list = ("name", "role", "agency", "points", "active", "created_at")
+    column_list = ("name", "role", "agency", "points", "active", "web_login", "created_at")
     column_searchable_list = ("name", "agency")
     column_filters = ("role", "active", *code_filters(UserRow.agency, _l("Agency"), agency_options))
     column_choices = {"role": labels.choices(labels.ROLES)}
     column_default_sort = "name"
     column_labels = {"name": _l("User name"), "role": _l("Role"), "agency": _l("Agency"),
-                     "points": _l("Storage points"), "active": _l("Active"), "created_at": _l("Created")}
-    column_formatters = {"role": labels.formatter(labels.ROLES),
+                     "points": _l("Storage points"), "active": _l("Active"), "web_login": _l("Web log-in"),
+                     "created_at": _l("Created")}
+    column_formatters = {"role": labels.formatter(labels.ROLES), "active": _active, "web_login": _web_login,
                          "points": lambda v, c, m, n: ", ".join(v.points_of(m.id))}
     column_sortable_list = ("name", "role", "agency", "active", "created_at")
     form = UserForm
@@ -89,11 +111,14 @@ class UserView(SecureModelView):
         return form
 
     def create_form(self, obj: Any = None) -> Any:
-        return self._choices(super().create_form(obj))
+        form = self._choices(super().create_form(obj))
+        form.password.description = _l("At least 8 characters; the user changes it under My account.")
+        return form
 
     def edit_form(self, obj: Any = None) -> Any:
         form = self._choices(super().edit_form(obj))
         form.name.render_kw = {"readonly": True}
+        del form.no_web_password  # a new user's choice; later a password is set or kept
         return form
 
     def on_form_prefill(self, form: Any, id: Any) -> None:
@@ -105,8 +130,16 @@ class UserView(SecureModelView):
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = form.data
-        return inv.users.add(d["name"].strip(), role=d["role"], points=d["points"] or [],
-                             agency=d["agency"] or None, password=d["password"] or None)
+        try:
+            return inv.users.add(d["name"].strip(), role=d["role"], points=d["points"] or [],
+                                 agency=d["agency"] or None, password=d["password"] or None,
+                                 web_login=not d["no_web_password"])
+        except InvalidInput as exc:
+            if exc.field == "password" and not d["password"] and not d["no_web_password"]:
+                # The core names its own switch (web_login=False); here it is the checkbox.
+                raise InvalidInput(_("Give a password of 8 characters or more, or tick “No web password” for "
+                                     "a user of the command line only."), "password") from None
+            raise
 
     def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
         d = form.data
@@ -117,7 +150,7 @@ class UserView(SecureModelView):
 
     @action("deactivate", _l("Deactivate"), _l("Deactivate the selected users? They can no longer log in."))
     def action_deactivate(self, ids: list[str]) -> None:
-        names = session().execute(select(User.name).where(User.id.in_([int(i) for i in ids]))).scalars().all()
+        names = _names(ids)
         done = 0
         for name in names:
             try:
@@ -128,3 +161,23 @@ class UserView(SecureModelView):
         if done:
             flash(_("%(count)d users deactivated.", count=done), "success")
 
+    @action("activate", _l("Reactivate"), _l("Reactivate the selected users? They can log in and act again "
+                                             "with their role, scope and password as before."))
+    def action_activate(self, ids: list[str]) -> None:
+        names = _names(ids)
+        done = 0
+        for name in names:
+            try:
+                acting().users.activate(name)
+                done += 1
+            except SuppliesError as exc:
+                flash(_("%(field)s: %(reason)s", field=name, reason=exc.reason), "danger")
+        if done:
+            flash(_("%(count)d users reactivated.", count=done), "success")
+
+
+
+def _names(ids: list[str]) -> list[str]:
+    """The names of the users ticked in the list (ids that are not numbers name nobody)."""
+    keys = [int(i) for i in ids if str(i).isdigit() and len(str(i)) < 12]
+    return list(session().execute(select(User.name).where(User.id.in_(keys))).scalars().all())
