@@ -220,7 +220,7 @@ class StockQueries:
             if engine.dialect.name == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for both reads
             with conn.begin():
-                return verify_books(conn)
+                return verify_books(conn, parallel=True)
 
 
 def _lot_select():  # type: ignore[no-untyped-def]
