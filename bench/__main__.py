@@ -23,19 +23,38 @@ from .scales import SCALES
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench",
-                                     description="Run the benchmark cases at a scale; print a table and write JSON.")
-    parser.add_argument("--scale", choices=list(SCALES), default="county",
-                        help="tiny (the smoke test's), county (default) or province (`make bench`)")
-    parser.add_argument("--out", type=Path, default=BENCH_DIR / "results.json",
-                        help="JSON results file (results of other cases and scales already in it are kept)")
-    parser.add_argument("--case", dest="cases", action="append", choices=CASE_NAMES, metavar="NAME",
-                        help=f"run only this case (repeatable): {', '.join(CASE_NAMES)}")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Run the benchmark cases at a scale; print a table and write JSON."
+    )
+    parser.add_argument(
+        "--scale",
+        choices=list(SCALES),
+        default="county",
+        help="tiny (the smoke test's), county (default) or province (`make bench`)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=BENCH_DIR / "results.json",
+        help="JSON results file (results of other cases and scales already in it are kept)",
+    )
+    parser.add_argument(
+        "--case",
+        dest="cases",
+        action="append",
+        choices=CASE_NAMES,
+        metavar="NAME",
+        help=f"run only this case (repeatable): {', '.join(CASE_NAMES)}",
+    )
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case, after one warm-up (default 5)")
     parser.add_argument("--db", type=Path, help="use this generated database instead of the cached one")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
-    parser.add_argument("--no-warmup", dest="warm_up", action="store_false",
-                        help="skip the warm-up run (and so the peak-memory figure): for smoke tests only")
+    parser.add_argument(
+        "--no-warmup",
+        dest="warm_up",
+        action="store_false",
+        help="skip the warm-up run (and so the peak-memory figure): for smoke tests only",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 if any measured case misses its target")
     args = parser.parse_args(argv)
     if args.runs < 1:
@@ -45,8 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="supplies-bench-") as work:
-        ctx = Context(SCALES[args.scale], args.seed, args.runs, Path(work), lambda m: console.log(m), args.db,
-                      args.warm_up)
+        ctx = Context(
+            SCALES[args.scale], args.seed, args.runs, Path(work), lambda m: console.log(m), args.db, args.warm_up
+        )
         try:
             ctx.dataset  # build or find the dataset before any timing  # noqa: B018
         except ValueError as exc:
@@ -68,12 +88,21 @@ def main(argv: list[str] | None = None) -> int:
 
 def _provenance(command: str) -> dict[str, Any]:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=BENCH_DIR, timeout=5).stdout.strip() or None
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH_DIR, timeout=5
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.SubprocessError):
         commit = None
-    return {"command": command, "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "commit": commit, "python": platform.python_version(), "cpus": os.cpu_count()}
+    return {
+        "command": command,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": commit,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+    }
 
 
 def _table(results: list[dict[str, Any]], scale: str) -> Table:
@@ -82,9 +111,16 @@ def _table(results: list[dict[str, Any]], scale: str) -> Table:
         table.add_column(col, justify="left" if col in ("case", "target") else "right")
     for r in results:
         verdict = {True: "[green]pass[/]", False: "[red]MISS[/]", None: "[yellow]n/a[/]"}[r["pass"]]
-        table.add_row(r["case"], _ms(r["median_s"]), _ms(r["min_s"]), _ms(r["max_s"]), r["target"],
-                      "" if r["ratio"] is None else f"{r['ratio']:.2f}",
-                      "" if r["peak_mem_mb"] is None else f"{r['peak_mem_mb']:.0f}", verdict)
+        table.add_row(
+            r["case"],
+            _ms(r["median_s"]),
+            _ms(r["min_s"]),
+            _ms(r["max_s"]),
+            r["target"],
+            "" if r["ratio"] is None else f"{r['ratio']:.2f}",
+            "" if r["peak_mem_mb"] is None else f"{r['peak_mem_mb']:.0f}",
+            verdict,
+        )
         for note in r["notes"]:
             table.add_row("", "", "", "", f"[dim]{note}[/]", "", "", "")
     return table
@@ -107,8 +143,9 @@ def _write(path: Path, results: list[dict[str, Any]]) -> None:
     fresh = {(r["case"], r["scale"]) for r in results}
     merged = [r for r in old if (r.get("case"), r.get("scale")) not in fresh] + results
     order = {name: i for i, name in enumerate(CASE_NAMES)}
-    merged.sort(key=lambda r: (list(SCALES).index(r["scale"]) if r.get("scale") in SCALES else 99,
-                               order.get(r.get("case"), 99)))
+    merged.sort(
+        key=lambda r: (list(SCALES).index(r["scale"]) if r.get("scale") in SCALES else 99, order.get(r.get("case"), 99))
+    )
     path.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
 
 

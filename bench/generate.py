@@ -23,7 +23,15 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 
 import supplies
-from supplies.models import DispatchRequest, Incident, Item, Movement, StockLot, StoragePoint, User
+from supplies.models import (
+    DispatchRequest,
+    Incident,
+    Item,
+    Movement,
+    StockLot,
+    StoragePoint,
+    User,
+)
 
 from .history import build_stock
 from .incidents import build_incidents
@@ -65,8 +73,14 @@ def manifest_path(db: Path) -> Path:
     return db.with_name(db.name + "-manifest.json")
 
 
-def ensure(scale: str, *, seed: int = 1, path: Path | None = None, progress: Progress | None = None,
-           log: Callable[[str], None] | None = None) -> Dataset:
+def ensure(
+    scale: str,
+    *,
+    seed: int = 1,
+    path: Path | None = None,
+    progress: Progress | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Dataset:
     """The dataset for ``scale`` and ``seed``: the cached file if there is one, else a new build.
 
     A file given as ``path`` is used as it is, however old, but never overwritten unless it is
@@ -84,8 +98,10 @@ def ensure(scale: str, *, seed: int = 1, path: Path | None = None, progress: Pro
             log(f"indexes of {target.name} brought up to the models: {', '.join(changed)}")
         return Dataset(target, sc, seed, manifest)
     if path is not None and target.exists():
-        raise ValueError(f"{target} is not a {scale} dataset of seed {seed} made by generator version {VERSION}; "
-                         "give another file or remove it")
+        raise ValueError(
+            f"{target} is not a {scale} dataset of seed {seed} made by generator version {VERSION}; "
+            "give another file or remove it"
+        )
     if log:
         log(f"generating the {scale} dataset (seed {seed}) into {target}")
     manifest = generate(target, sc, seed, progress=progress)
@@ -110,9 +126,14 @@ def sync_indexes(path: Path) -> list[str]:
         with engine.begin() as conn:
             for table in metadata.sorted_tables:
                 # sqlite_master, not the inspector: it skips expression indexes (lower(code)).
-                have = {name for (name,) in conn.exec_driver_sql(
-                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                    "AND name NOT LIKE 'sqlite_autoindex%'", (table.name,))}
+                have = {
+                    name
+                    for (name,) in conn.exec_driver_sql(
+                        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                        "AND name NOT LIKE 'sqlite_autoindex%'",
+                        (table.name,),
+                    )
+                }
                 for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
                     if index.name not in have:
                         index.create(conn)
@@ -125,8 +146,9 @@ def sync_indexes(path: Path) -> list[str]:
     return changed
 
 
-def generate(path: Path, scale: Scale, seed: int, *, anchor: date | None = None,
-             progress: Progress | None = None) -> dict[str, Any]:
+def generate(
+    path: Path, scale: Scale, seed: int, *, anchor: date | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
     """Build the dataset into the SQLite file ``path`` (replacing it) and return its manifest.
 
     Every date is relative to ``anchor`` (default: the first of this month), the "today" of the
@@ -151,8 +173,9 @@ def generate(path: Path, scale: Scale, seed: int, *, anchor: date | None = None,
     return manifest
 
 
-def populate(inv: supplies.Inventory, scale: Scale, seed: int, *, anchor: date | None = None,
-             progress: Progress | None = None) -> dict[str, Any]:
+def populate(
+    inv: supplies.Inventory, scale: Scale, seed: int, *, anchor: date | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
     """Fill the empty, migrated database of ``inv`` (SQLite or PostgreSQL) and return its manifest."""
     started = time.perf_counter()
     anchor = anchor or date.today().replace(day=1)
@@ -178,32 +201,51 @@ def populate(inv: supplies.Inventory, scale: Scale, seed: int, *, anchor: date |
     return manifest
 
 
-def _manifest(inv: supplies.Inventory, scale: Scale, seed: int, anchor: date, history: int,
-              requests: int) -> dict[str, Any]:
+def _manifest(
+    inv: supplies.Inventory, scale: Scale, seed: int, anchor: date, history: int, requests: int
+) -> dict[str, Any]:
     """What the database holds, counted from the database itself."""
     with inv.engine.connect() as conn:
+
         def count(model: Any, *where: Any) -> int:
             return int(conn.execute(select(func.count()).select_from(model).where(*where)).scalar_one())
 
         levels = dict(conn.execute(select(StoragePoint.level, func.count()).group_by(StoragePoint.level)).all())
-        townships = conn.execute(select(func.count(func.distinct(StoragePoint.region_code)))
-                                 .where(StoragePoint.level == "township")).scalar_one()
+        townships = conn.execute(
+            select(func.count(func.distinct(StoragePoint.region_code))).where(StoragePoint.level == "township")
+        ).scalar_one()
         busiest = conn.execute(
-            select(StoragePoint.code, func.count(StockLot.id).label("n")).join(StockLot)
+            select(StoragePoint.code, func.count(StockLot.id).label("n"))
+            .join(StockLot)
             .where(StoragePoint.level == "county", StoragePoint.kind == "depot")
-            .group_by(StoragePoint.code).order_by(text("n DESC"), StoragePoint.code).limit(1)).first()
+            .group_by(StoragePoint.code)
+            .order_by(text("n DESC"), StoragePoint.code)
+            .limit(1)
+        ).first()
         modes = dict(conn.execute(select(StockLot.mode, func.count()).group_by(StockLot.mode)).all())
-        statuses = dict(conn.execute(select(DispatchRequest.status, func.count())
-                                     .group_by(DispatchRequest.status)).all())
+        statuses = dict(
+            conn.execute(select(DispatchRequest.status, func.count()).group_by(DispatchRequest.status)).all()
+        )
         return {
-            "scale": scale.name, "seed": seed, "version": VERSION, "anchor": anchor.isoformat(),
+            "scale": scale.name,
+            "seed": seed,
+            "version": VERSION,
+            "anchor": anchor.isoformat(),
             "spec": scale.as_dict(),
-            "points": count(StoragePoint), "points_by_level": levels, "townships": int(townships),
-            "items": count(Item), "lots": count(StockLot), "lots_by_mode": modes,
-            "history_movements": history, "movements": count(Movement),
-            "incidents": count(Incident), "requests": requests, "requests_by_status": statuses,
+            "points": count(StoragePoint),
+            "points_by_level": levels,
+            "townships": int(townships),
+            "items": count(Item),
+            "lots": count(StockLot),
+            "lots_by_mode": modes,
+            "history_movements": history,
+            "movements": count(Movement),
+            "incidents": count(Incident),
+            "requests": requests,
+            "requests_by_status": statuses,
             "busiest_county_depot": busiest[0] if busiest else None,
-            "admin": ADMIN, "admin_password": ADMIN_PASSWORD,
+            "admin": ADMIN,
+            "admin_password": ADMIN_PASSWORD,
         }
 
 

@@ -29,8 +29,8 @@ class NotMeasured(Exception):
 class Sample:
     """What one run reports when the harness's wall clock is not the right measure."""
 
-    seconds: float | None = None           # the measured part only (e.g. without per-run set-up)
-    peak_rss_mb: float | None = None       # of a child process the run started
+    seconds: float | None = None  # the measured part only (e.g. without per-run set-up)
+    peak_rss_mb: float | None = None  # of a child process the run started
     metrics: dict[str, Any] = field(default_factory=dict)
 
 
@@ -73,7 +73,7 @@ class Context:
     workdir: Path
     log: Callable[[str], None]
     db: Path | None = None
-    warm_up: bool = True             # off only for the smoke test (no warm-up, so no peak memory)
+    warm_up: bool = True  # off only for the smoke test (no warm-up, so no peak memory)
     _datasets: dict[str, Dataset] = field(default_factory=dict)
 
     @property
@@ -98,12 +98,12 @@ class Case:
     name = ""
     title = ""
     target = ""
-    needs: tuple[str, ...] = ()      # modules that must exist, else the case is "not measured"
+    needs: tuple[str, ...] = ()  # modules that must exist, else the case is "not measured"
     has_baseline = False
-    ratio_of = ""                    # what the ratio divides, in words
-    warming_up = False               # set by the harness during the untimed, memory-traced warm-up run
-    max_runs: int | None = None      # at most this many timed runs, whatever --runs says (very long cases)
-    needs_warm_up = True             # False: every run starts afresh (a new process), a warm-up would only cost
+    ratio_of = ""  # what the ratio divides, in words
+    warming_up = False  # set by the harness during the untimed, memory-traced warm-up run
+    max_runs: int | None = None  # at most this many timed runs, whatever --runs says (very long cases)
+    needs_warm_up = True  # False: every run starts afresh (a new process), a warm-up would only cost
 
     def setup(self, ctx: Context) -> None:
         """Untimed preparation, once."""
@@ -131,15 +131,26 @@ def missing_modules(case: Case) -> list[str]:
 def run_case(case: Case, ctx: Context) -> dict[str, Any]:
     """Run one case and return its result record."""
     record: dict[str, Any] = {
-        "case": case.name, "title": case.title, "scale": ctx.scale.name, "runs": 0,
-        "median_s": None, "min_s": None, "max_s": None, "target": case.target, "ratio": None,
-        "ratio_of": case.ratio_of or None, "baseline_median_s": None, "peak_mem_mb": None,
-        "pass": None, "metrics": {}, "notes": [],
+        "case": case.name,
+        "title": case.title,
+        "scale": ctx.scale.name,
+        "runs": 0,
+        "median_s": None,
+        "min_s": None,
+        "max_s": None,
+        "target": case.target,
+        "ratio": None,
+        "ratio_of": case.ratio_of or None,
+        "baseline_median_s": None,
+        "peak_mem_mb": None,
+        "pass": None,
+        "metrics": {},
+        "notes": [],
     }
     started = time.perf_counter()
     try:
         _run_case(case, ctx, record)
-    except Exception as exc:  # noqa: BLE001 - one broken case must not lose the others' figures
+    except Exception as exc:
         ctx.log(traceback.format_exc())
         record["pass"] = False
         record["notes"].append(f"error: {type(exc).__name__}: {exc}")
@@ -164,13 +175,20 @@ def _run_case(case: Case, ctx: Context, record: dict[str, Any]) -> None:
         record["notes"].append(f"not measured: {exc}")
         return
     verdict = case.judge(stats, base)
-    record.update({
-        "runs": len(stats.samples), "median_s": _r(stats.median), "min_s": _r(stats.min), "max_s": _r(stats.max),
-        "ratio": None if verdict.ratio is None else round(verdict.ratio, 3),
-        "baseline_median_s": _r(base.median) if base else None,
-        "peak_mem_mb": None if stats.peak_mem_mb is None else round(stats.peak_mem_mb, 1),
-        "pass": verdict.passed, "metrics": verdict.metrics, "notes": verdict.notes,
-    })
+    record.update(
+        {
+            "runs": len(stats.samples),
+            "median_s": _r(stats.median),
+            "min_s": _r(stats.min),
+            "max_s": _r(stats.max),
+            "ratio": None if verdict.ratio is None else round(verdict.ratio, 3),
+            "baseline_median_s": _r(base.median) if base else None,
+            "peak_mem_mb": None if stats.peak_mem_mb is None else round(stats.peak_mem_mb, 1),
+            "pass": verdict.passed,
+            "metrics": verdict.metrics,
+            "notes": verdict.notes,
+        }
+    )
 
 
 def _measure(case: Case, runs: int, warm_up: bool = True) -> tuple[Stats, Stats | None]:

@@ -21,18 +21,27 @@ import numpy as np
 from sqlalchemy.engine import Engine
 
 from supplies.db import unit_of_work
-from supplies.services.bulk_ledger import Entry, NewLot, open_lots, post_many
+from supplies.services.stock.history import Entry, NewLot, open_lots, post_many
 
 from .region import PointInfo, Region
 from .scales import Scale
 
 DAY = 86_400
-POOL = 16            # procurement batches per item
+POOL = 16  # procurement batches per item
 CHUNK_LOTS = 12_000  # lots simulated and written per transaction
 
-_POINT_WEIGHT = {("city", "depot"): 30, ("city", "agreement"): 15, ("city", "factory"): 4, ("city", "shelter"): 1.5,
-                 ("county", "depot"): 12, ("county", "agreement"): 6, ("county", "shelter"): 1.5,
-                 ("township", "depot"): 3, ("township", "shelter"): 1.5, ("village", "prepositioned"): 1}
+_POINT_WEIGHT = {
+    ("city", "depot"): 30,
+    ("city", "agreement"): 15,
+    ("city", "factory"): 4,
+    ("city", "shelter"): 1.5,
+    ("county", "depot"): 12,
+    ("county", "agreement"): 6,
+    ("county", "shelter"): 1.5,
+    ("township", "depot"): 3,
+    ("township", "shelter"): 1.5,
+    ("village", "prepositioned"): 1,
+}
 _LEVEL_QTY = {"city": 6.0, "county": 3.0, "township": 0.6, "village": 0.2}
 _WRITE_OFF_REASONS = ("霉变", "过期报废", "包装破损", "鼠害", "受潮")
 _STANDARD_SHARE = 0.3  # of lots that hold items of the standard catalog (tents, quilts, sandbags ...)
@@ -42,18 +51,19 @@ _STANDARD_SHARE = 0.3  # of lots that hold items of the standard catalog (tents,
 class _Lots:
     """The planned lots, as parallel arrays (index = position in the plan)."""
 
-    point: np.ndarray        # index into region.points
-    item: np.ndarray         # index into region.items
-    batch: np.ndarray        # index into the item's batch pool
-    created: np.ndarray      # epoch seconds of the opening receipt
-    qty0: np.ndarray         # opening receipt
+    point: np.ndarray  # index into region.points
+    item: np.ndarray  # index into region.items
+    batch: np.ndarray  # index into the item's batch pool
+    created: np.ndarray  # epoch seconds of the opening receipt
+    qty0: np.ndarray  # opening receipt
 
 
 Progress = Callable[[str, int, int], None]
 
 
-def build_stock(engine: Engine, scale: Scale, region: Region, seed: int, anchor: date,
-                progress: Progress | None = None) -> int:
+def build_stock(
+    engine: Engine, scale: Scale, region: Region, seed: int, anchor: date, progress: Progress | None = None
+) -> int:
     """Open ``scale.lots`` lots and post ``scale.movements`` movements; return the movements written."""
     rng = np.random.default_rng(seed)
     end = int(datetime.combine(anchor, datetime.min.time(), tzinfo=UTC).timestamp())
@@ -94,8 +104,9 @@ def _batch_pools(rng: np.random.Generator, region: Region, end: int) -> list[lis
     return pools
 
 
-def _plan_lots(rng: np.random.Generator, scale: Scale, region: Region,
-               pools: list[list[tuple[str, int, date | None]]]) -> _Lots:
+def _plan_lots(
+    rng: np.random.Generator, scale: Scale, region: Region, pools: list[list[tuple[str, int, date | None]]]
+) -> _Lots:
     """Which (point, item, batch) lots exist: bigger points hold more, popular items are held widely."""
     w = np.array([_POINT_WEIGHT.get((p.level, p.kind), 1.0) for p in region.points])
     share = w / w.sum() * scale.lots
@@ -127,8 +138,12 @@ def _plan_lots(rng: np.random.Generator, scale: Scale, region: Region,
     bought = np.array([pools[i][b][1] for i, b in zip(item, batch)])
     created = bought + rng.integers(DAY, 60 * DAY, size=len(item))
     base = np.array([region.items[i].base_qty for i in item], float)
-    level = np.array([_LEVEL_QTY[region.points[p].level] * (4 if region.points[p].kind in ("agreement", "factory")
-                                                            else 1) for p in point])
+    level = np.array(
+        [
+            _LEVEL_QTY[region.points[p].level] * (4 if region.points[p].kind in ("agreement", "factory") else 1)
+            for p in point
+        ]
+    )
     qty0 = np.maximum(1, np.rint(base * level * rng.lognormal(0, 0.5, size=len(item)))).astype(np.int64)
     return _Lots(point, item, batch, created, qty0)
 
@@ -151,15 +166,23 @@ def _new_lot(region: Region, pools: list, lots: _Lots, i: int) -> NewLot:
     elif p.level in ("township", "village") and i % 31 == 0:
         mode = "donation"
     cost = Decimal(5 + (it.id * 37) % 2000).quantize(Decimal("0.01"))
-    return NewLot(it.id, p.id, code, mode, expires, lead, cost,
-                  datetime.fromtimestamp(int(lots.created[i]), UTC))
+    return NewLot(it.id, p.id, code, mode, expires, lead, cost, datetime.fromtimestamp(int(lots.created[i]), UTC))
 
 
 class _Simulation:
     """One chunk of lots played forward in time; :meth:`run` returns its entries in time order."""
 
-    def __init__(self, rng: np.random.Generator, region: Region, pools: list, lots: _Lots, idx: np.ndarray,
-                 ids: list[int], budget: np.ndarray, end: int) -> None:
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        region: Region,
+        pools: list,
+        lots: _Lots,
+        idx: np.ndarray,
+        ids: list[int],
+        budget: np.ndarray,
+        end: int,
+    ) -> None:
         self.ids, self.pools = ids, pools
         n = len(idx)
         self.created = lots.created[idx].astype(np.int64)
@@ -181,17 +204,17 @@ class _Simulation:
         self.order = np.argsort(times[by_lot], kind="stable").tolist()
         self.owner = owner.tolist()  # slots are grouped by lot already (by_lot keeps owner order)
         item, point, batch = lots.item[idx], lots.point[idx], lots.batch[idx]
-        self.siblings: dict[tuple[int, int], list[int]] = defaultdict(list)   # same item and batch
-        self.at_point: dict[tuple[int, int], list[int]] = defaultdict(list)   # same item and point
+        self.siblings: dict[tuple[int, int], list[int]] = defaultdict(list)  # same item and batch
+        self.at_point: dict[tuple[int, int], list[int]] = defaultdict(list)  # same item and point
         for j in range(n):
             self.siblings[(int(item[j]), int(batch[j]))].append(j)
             self.at_point[(int(point[j]), int(item[j]))].append(j)
         self.item, self.point, self.batch = item.tolist(), point.tolist(), batch.tolist()
-        self.actors = [region.admin_id, *region.keeper_ids] or [None]
+        self.actors = [region.admin_id, *region.keeper_ids]
         self.r = random.Random(int(rng.integers(2**62)))
         self.out: list[Entry] = []
         self.seq = 0
-        self.open_ref: dict[int, str | None] = {}   # the request reference of a lot's open reservation
+        self.open_ref: dict[int, str | None] = {}  # the request reference of a lot's open reservation
 
     def run(self) -> list[Entry]:
         for slot in self.order:
@@ -212,14 +235,26 @@ class _Simulation:
     def _rand(self, lo: int, hi: int) -> int:
         return lo + int(self.r.random() * (hi - lo + 1)) if hi > lo else lo
 
-    def _add(self, j: int, kind: str, qty: int, rd: int, at: datetime, ref: str | None, reason: str | None,
-             related: int | None = None) -> str | None:
+    def _add(
+        self,
+        j: int,
+        kind: str,
+        qty: int,
+        rd: int,
+        at: datetime,
+        ref: str | None,
+        reason: str | None,
+        related: int | None = None,
+    ) -> str | None:
         self.on_hand[j] += qty
         self.reserved[j] += rd
         self.seq += 1
         actor = self.actors[self.seq % len(self.actors)]
-        self.out.append(Entry(self.ids[j], kind, qty, rd, at, actor, ref, reason,
-                              self.ids[related] if related is not None else None))
+        self.out.append(
+            Entry(
+                self.ids[j], kind, qty, rd, at, actor, ref, reason, self.ids[related] if related is not None else None
+            )
+        )
         return ref
 
     def _ref(self, prefix: str, at: datetime) -> str:
@@ -248,17 +283,34 @@ class _Simulation:
             delta = self._rand(-max(1, free // 40), max(1, self.on_hand[j] // 40)) or 1
             self._add(j, "adjust", delta, 0, at, self._ref("盘点", at), "年度盘点")
         elif u < 0.49:
-            self._add(j, "write_off", -self._rand(1, max(1, free // 20)), 0, at, None,
-                      _WRITE_OFF_REASONS[self.seq % len(_WRITE_OFF_REASONS)])
-        elif u < 0.62 and self._pair(j, t, at, free, self.siblings[(self.item[j], self.batch[j])],
-                                     "transfer_out", "transfer_in", "调拨单", max(1, free // 4)):
-            return
-        elif u < 0.68 and self._pair(j, t, at, free, self._newer_here(j), "rotate_out", "rotate_in",
-                                     "轮换", free):
+            self._add(
+                j,
+                "write_off",
+                -self._rand(1, max(1, free // 20)),
+                0,
+                at,
+                None,
+                _WRITE_OFF_REASONS[self.seq % len(_WRITE_OFF_REASONS)],
+            )
+        elif (
+            u < 0.62
+            and self._pair(
+                j,
+                t,
+                at,
+                free,
+                self.siblings[(self.item[j], self.batch[j])],
+                "transfer_out",
+                "transfer_in",
+                "调拨单",
+                max(1, free // 4),
+            )
+        ) or (u < 0.68 and self._pair(j, t, at, free, self._newer_here(j), "rotate_out", "rotate_in", "轮换", free)):
             return
         elif k + 1 < self.end[j]:
-            self.open_ref[j] = self._add(j, "reserve", 0, self._rand(1, max(1, free // 3)), at,
-                                         self._ref("REQ-", at), None)
+            self.open_ref[j] = self._add(
+                j, "reserve", 0, self._rand(1, max(1, free // 3)), at, self._ref("REQ-", at), None
+            )
         else:
             self._add(j, "issue", -self._rand(1, max(1, free // 3)), 0, at, self._ref("出库单", at), None)
 
@@ -267,8 +319,18 @@ class _Simulation:
         mine = pool[self.batch[j]][1]
         return [o for o in self.at_point[(self.point[j], self.item[j])] if pool[self.batch[o]][1] > mine]
 
-    def _pair(self, j: int, t: int, at: datetime, free: int, targets: list[int], out_kind: str, in_kind: str,
-              ref: str, most: int) -> bool:
+    def _pair(
+        self,
+        j: int,
+        t: int,
+        at: datetime,
+        free: int,
+        targets: list[int],
+        out_kind: str,
+        in_kind: str,
+        ref: str,
+        most: int,
+    ) -> bool:
         """Move stock from ``j`` into one of ``targets`` (opened before ``t``, with a slot to spare)."""
         for _ in range(3):
             if not targets:

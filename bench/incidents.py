@@ -36,16 +36,29 @@ def build_incidents(inv: supplies.Inventory, scale: Scale, region: Region, rng: 
         kind = _TYPES[k % len(_TYPES)]
         started = datetime.combine(anchor, time(), tzinfo=UTC) - timedelta(days=60 - k * 9, hours=rng.randint(0, 23))
         incident = dispatcher.incidents.add(
-            f"{town.name}{started:%Y}年“{started:%m·%d}”{_NAMES[kind]}", type=kind,
-            level=rng.choice(("II", "III", "IV")), lat=town.lat, lon=town.lon,
-            population=rng.randrange(2_000, 60_000, 100), region_code=town.code, started_at=started)
+            f"{town.name}{started:%Y}年“{started:%m·%d}”{_NAMES[kind]}",
+            type=kind,
+            level=rng.choice(("II", "III", "IV")),
+            lat=town.lat,
+            lon=town.lon,
+            population=rng.randrange(2_000, 60_000, 100),
+            region_code=town.code,
+            started_at=started,
+        )
         share = scale.requests // scale.incidents + (1 if k < scale.requests % scale.incidents else 0)
         for _ in range(share):
             dest = rng.choice(towns_of.get(town.code[:6]) or [p for ps in towns_of.values() for p in ps])
-            lines = {it.code: max(1, int(it.base_qty * rng.uniform(0.2, 1.0)))
-                     for it in rng.sample(standard, k=min(len(standard), rng.randint(3, 5)))}
-            req = dispatcher.requests.create(incident.id, lines=lines, dest_point=dest.code,
-                                             priority=rng.randint(1, 5), requesting_unit=f"{town.name}人民政府")
+            lines = {
+                it.code: max(1, int(it.base_qty * rng.uniform(0.2, 1.0)))
+                for it in rng.sample(standard, k=min(len(standard), rng.randint(3, 5)))
+            }
+            req = dispatcher.requests.create(
+                incident.id,
+                lines=lines,
+                dest_point=dest.code,
+                priority=rng.randint(1, 5),
+                requesting_unit=f"{town.name}人民政府",
+            )
             _drive(dispatcher, req.id, next(ends))
             made += 1
     return made

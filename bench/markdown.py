@@ -9,11 +9,12 @@ from typing import Any
 
 from .generate import BENCH_DIR
 
-
 # What each case's metrics say in a few words (the JSON has them all).
 _FIGURES = {
     "allocate": lambda m, r: f"baseline {_time(r['baseline_median_s'])}; {m['rows']} lots chosen",
-    "plan": lambda m, r: f"{m['requests']} requests, {m['lines']} lines; earliest-first {_time(m['earliest_median_s'])}",
+    "plan": lambda m, r: (
+        f"{m['requests']} requests, {m['lines']} lines; earliest-first {_time(m['earliest_median_s'])}"
+    ),
     "import_stock": lambda m, r: f"{m['rows_per_s']:,} rows/s (raw {m['baseline_rows_per_s']:,} rows/s)",
     "import_memory": lambda m, r: f"{m['rows']:,} rows, {m['rows_per_s']:,} rows/s",
     "summary": lambda m, r: f"{m['groups']:,} groups over {m['lots']:,} lots",
@@ -27,8 +28,10 @@ _FIGURES = {
 
 
 def table(results: list[dict[str, Any]], scale: str) -> str:
-    lines = ["| case | median | min | max | ratio | figures | peak MB | target |",
-             "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |"]
+    lines = [
+        "| case | median | min | max | ratio | figures | peak MB | target |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |",
+    ]
     for r in results:
         if r.get("scale") != scale:
             continue
@@ -39,8 +42,10 @@ def table(results: list[dict[str, Any]], scale: str) -> str:
             figures = _FIGURES[r["case"]](r["metrics"], r) if r["median_s"] is not None else "; ".join(r["notes"])
         except (KeyError, TypeError):
             figures = ""
-        lines.append(f"| `{r['case']}` | {_time(r['median_s'])} | {_time(r['min_s'])} | {_time(r['max_s'])} | "
-                     f"{ratio} | {figures} | {peak} | {verdict} |")
+        lines.append(
+            f"| `{r['case']}` | {_time(r['median_s'])} | {_time(r['min_s'])} | {_time(r['max_s'])} | "
+            f"{ratio} | {figures} | {peak} | {verdict} |"
+        )
     return "\n".join(lines)
 
 

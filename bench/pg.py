@@ -36,7 +36,7 @@ def postgres_database() -> Iterator[str]:
         admin = create_engine(server, isolation_level="AUTOCOMMIT")
         try:
             with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+                conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
             try:
                 yield make_url(server).set(database=name).render_as_string(hide_password=False)
             finally:
@@ -67,18 +67,47 @@ def _server() -> Iterator[str]:
     port = _free_port()
     data = os.path.join(workdir, "data")
     try:
-        subprocess.run([*run_as, f"{bin_dir}/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                        "--locale=C.UTF-8"], check=True, capture_output=True)
-        subprocess.run([*run_as, f"{bin_dir}/pg_ctl", "-D", data, "-l", os.path.join(workdir, "log"), "-w", "-o",
-                        f"-k {workdir} -p {port} -h 127.0.0.1 -c fsync=off -c max_connections=100", "start"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                *run_as,
+                f"{bin_dir}/initdb",
+                "-D",
+                data,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                *run_as,
+                f"{bin_dir}/pg_ctl",
+                "-D",
+                data,
+                "-l",
+                os.path.join(workdir, "log"),
+                "-w",
+                "-o",
+                f"-k {workdir} -p {port} -h 127.0.0.1 -c fsync=off -c max_connections=100",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
         try:
             yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
         finally:
-            subprocess.run([*run_as, f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
-                           capture_output=True)
+            subprocess.run([*run_as, f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True)
     except subprocess.CalledProcessError as exc:
-        raise NotMeasured(f"could not start a throwaway PostgreSQL: {exc.stderr.decode(errors='replace')[-300:]}")
+        raise NotMeasured(
+            f"could not start a throwaway PostgreSQL: {exc.stderr.decode(errors='replace')[-300:]}"
+        ) from None
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -88,7 +117,7 @@ def _answers(url: str) -> bool:
     try:
         with engine.connect():
             return True
-    except Exception:  # noqa: BLE001 - any failure means "not usable"
+    except Exception:
         return False
     finally:
         engine.dispose()

@@ -22,17 +22,136 @@ LON_RANGE = (103.6, 109.6)
 
 # Prefecture code, seat, latitude, longitude (the nine prefectures of Guizhou).
 CITIES = [
-    ("520100", "贵阳", 26.647, 106.630), ("520200", "六盘水", 26.593, 104.830),
-    ("520300", "遵义", 27.725, 106.927), ("520400", "安顺", 26.245, 105.948),
-    ("520500", "毕节", 27.302, 105.285), ("520600", "铜仁", 27.718, 109.191),
-    ("522300", "黔西南", 25.088, 104.904), ("522600", "黔东南", 26.583, 107.977),
+    ("520100", "贵阳", 26.647, 106.630),
+    ("520200", "六盘水", 26.593, 104.830),
+    ("520300", "遵义", 27.725, 106.927),
+    ("520400", "安顺", 26.245, 105.948),
+    ("520500", "毕节", 27.302, 105.285),
+    ("520600", "铜仁", 27.718, 109.191),
+    ("522300", "黔西南", 25.088, 104.904),
+    ("522600", "黔东南", 26.583, 107.977),
     ("522700", "黔南", 26.258, 107.517),
 ]
 
-_SYLLABLES = ("清 水 石 阡 平 塘 长 顺 龙 里 惠 独 山 罗 甸 三 都 荔 波 瓮 安 福 泉 贵 定 丹 寨 雷 台 江 榕 "
-              "从 黎 锦 屏 天 柱 岑 巩 剑 河 镇 远 施 秉 黄 麻 凤 冈 湄 潭 余 庆 习 赤 仁 桐 梓 绥 阳 正 "
-              "务 川 道 真 紫 云 关 岭 望 谟 册 亨 晴 隆 普 盘 兴 义 威 宁 赫 章 纳 雍 织 金 大 方 黔 西 "
-              "金 沙 思 南 印 德 沿 松 桃 万 碧 花 溪 乌 白 云 开 阳 息 烽 修 文 六 枝 水 城").split()
+_SYLLABLES = [
+    "清",
+    "水",
+    "石",
+    "阡",
+    "平",
+    "塘",
+    "长",
+    "顺",
+    "龙",
+    "里",
+    "惠",
+    "独",
+    "山",
+    "罗",
+    "甸",
+    "三",
+    "都",
+    "荔",
+    "波",
+    "瓮",
+    "安",
+    "福",
+    "泉",
+    "贵",
+    "定",
+    "丹",
+    "寨",
+    "雷",
+    "台",
+    "江",
+    "榕",
+    "从",
+    "黎",
+    "锦",
+    "屏",
+    "天",
+    "柱",
+    "岑",
+    "巩",
+    "剑",
+    "河",
+    "镇",
+    "远",
+    "施",
+    "秉",
+    "黄",
+    "麻",
+    "凤",
+    "冈",
+    "湄",
+    "潭",
+    "余",
+    "庆",
+    "习",
+    "赤",
+    "仁",
+    "桐",
+    "梓",
+    "绥",
+    "阳",
+    "正",
+    "务",
+    "川",
+    "道",
+    "真",
+    "紫",
+    "云",
+    "关",
+    "岭",
+    "望",
+    "谟",
+    "册",
+    "亨",
+    "晴",
+    "隆",
+    "普",
+    "盘",
+    "兴",
+    "义",
+    "威",
+    "宁",
+    "赫",
+    "章",
+    "纳",
+    "雍",
+    "织",
+    "金",
+    "大",
+    "方",
+    "黔",
+    "西",
+    "金",
+    "沙",
+    "思",
+    "南",
+    "印",
+    "德",
+    "沿",
+    "松",
+    "桃",
+    "万",
+    "碧",
+    "花",
+    "溪",
+    "乌",
+    "白",
+    "云",
+    "开",
+    "阳",
+    "息",
+    "烽",
+    "修",
+    "文",
+    "六",
+    "枝",
+    "水",
+    "城",
+]
 
 AGENCIES = [  # code, name, contact, phone
     ("GZYJ", "省应急管理厅", "周明远", "0851-86812110"),
@@ -43,15 +162,39 @@ AGENCIES = [  # code, name, contact, phone
     ("GZXF", "省消防救援总队", "赵志强", "0851-86758119"),
 ]
 # Classes handed from the default agency to the one that really stockpiles them (one agency per class).
-HANDOVERS = [("PLAN14:1.2", "GZSL"), ("DB37T4824:3", "GZSL"), ("PLAN14:1.1", "GZLY"),
-             ("DB37T4824:2", "GZLY"), ("NDRC2015:2.1.1", "GZWJ"), ("PLAN14:1.5", "GZXF")]
+HANDOVERS = [
+    ("PLAN14:1.2", "GZSL"),
+    ("DB37T4824:3", "GZSL"),
+    ("PLAN14:1.1", "GZLY"),
+    ("DB37T4824:2", "GZLY"),
+    ("NDRC2015:2.1.1", "GZWJ"),
+    ("PLAN14:1.5", "GZXF"),
+]
 FOOD = [  # code, name, unit, shelf life (days), base quantity
-    ("LOCAL:FOOD.01", "瓶装饮用水(550ml×24)", "箱", 540, 400), ("LOCAL:FOOD.02", "方便面(12桶)", "箱", 180, 300),
-    ("LOCAL:FOOD.03", "压缩饼干(125g×60)", "箱", 1095, 200), ("LOCAL:FOOD.04", "大米(25kg)", "袋", 365, 200),
+    ("LOCAL:FOOD.01", "瓶装饮用水(550ml×24)", "箱", 540, 400),
+    ("LOCAL:FOOD.02", "方便面(12桶)", "箱", 180, 300),
+    ("LOCAL:FOOD.03", "压缩饼干(125g×60)", "箱", 1095, 200),
+    ("LOCAL:FOOD.04", "大米(25kg)", "袋", 365, 200),
 ]
 NORM_LINKS = [("water", "LOCAL:FOOD.01", 13.2), ("food", "LOCAL:FOOD.03", 7.5), ("food", "LOCAL:FOOD.04", 25.0)]
-_BASE_QTY = {"顶": 40, "床": 300, "件": 200, "张": 100, "条": 2000, "台": 4, "艘": 2, "套": 20, "个": 50,
-             "盏": 80, "双": 150, "平方米": 2000, "片": 200, "块": 200, "箱": 300, "袋": 200}
+_BASE_QTY = {
+    "顶": 40,
+    "床": 300,
+    "件": 200,
+    "张": 100,
+    "条": 2000,
+    "台": 4,
+    "艘": 2,
+    "套": 20,
+    "个": 50,
+    "盏": 80,
+    "双": 150,
+    "平方米": 2000,
+    "片": 200,
+    "块": 200,
+    "箱": 300,
+    "袋": 200,
+}
 _UNITS = ["件", "个", "套", "台", "箱", "条", "双", "顶", "张"]
 
 
@@ -111,10 +254,24 @@ def build_region(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> R
     cities, counties, townships, villages = _places(scale, rng)
     region.counties, region.townships = counties, townships
     specs = _point_specs(scale, rng, cities, counties, townships, villages)
-    inv.imports.rows("points", [dict(code=code, name=name, level=level, kind=kind, region_code=region_code, lat=lat,
-                                     lon=lon, capacity_m3=capacity, address=f"{name}院内")
-                                for code, name, level, kind, region_code, lat, lon, capacity, _city in specs],
-                     reference="bench-generator")
+    inv.imports.rows(
+        "points",
+        [
+            dict(
+                code=code,
+                name=name,
+                level=level,
+                kind=kind,
+                region_code=region_code,
+                lat=lat,
+                lon=lon,
+                capacity_m3=capacity,
+                address=f"{name}院内",
+            )
+            for code, name, level, kind, region_code, lat, lon, capacity, _city in specs
+        ],
+        reference="bench-generator",
+    )
     ids = {p.code: p.id for p in inv.points.list()}
     region.points = [PointInfo(ids[s[0]], s[0], s[2], s[3], s[4], s[5], s[6], s[8]) for s in specs]
     depots = [p for p in region.points if p.kind == "depot" and p.level == "county"]
@@ -144,10 +301,18 @@ def _catalog(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> list[
     rows = []
     for n in range(scale.items - len(existing)):
         cls = leaves[n % len(leaves)]
-        rows.append(dict(code=f"{cls.code}.G{n + 1:04d}", name=f"{cls.name}物资 型号G{n + 1:04d}", supply_class=cls.code,
-                         unit=rng.choice(_UNITS), spec=f"规格{rng.randint(1, 9)}型",
-                         shelf_life_days=rng.choice([None, None, 365, 730, 1095, 1825, 3650]),
-                         unit_weight_kg=round(rng.uniform(0.2, 80), 1), unit_volume_m3=round(rng.uniform(0.001, 0.5), 3)))
+        rows.append(
+            dict(
+                code=f"{cls.code}.G{n + 1:04d}",
+                name=f"{cls.name}物资 型号G{n + 1:04d}",
+                supply_class=cls.code,
+                unit=rng.choice(_UNITS),
+                spec=f"规格{rng.randint(1, 9)}型",
+                shelf_life_days=rng.choice([None, None, 365, 730, 1095, 1825, 3650]),
+                unit_weight_kg=round(rng.uniform(0.2, 80), 1),
+                unit_volume_m3=round(rng.uniform(0.001, 0.5), 3),
+            )
+        )
     if rows:
         inv.imports.rows("items", rows, reference="bench-generator")
     for need, code, per_unit in NORM_LINKS:  # the province's own water and food items count toward the norms
@@ -165,7 +330,7 @@ def _catalog(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> list[
 
 def _places(scale: Scale, rng: random.Random) -> tuple[list[Place], list[Place], list[Place], list[Place]]:
     """Prefectures, counties, townships and villages with hierarchical codes and nearby coordinates."""
-    cities = [Place(code, name, lat, lon, i) for i, (code, name, lat, lon) in enumerate(CITIES[:scale.cities])]
+    cities = [Place(code, name, lat, lon, i) for i, (code, name, lat, lon) in enumerate(CITIES[: scale.cities])]
     counties = []
     for n in range(scale.counties):
         city = cities[n % len(cities)]
@@ -175,8 +340,14 @@ def _places(scale: Scale, rng: random.Random) -> tuple[list[Place], list[Place],
     for n in range(scale.townships):
         county = counties[n % len(counties)]
         seq = n // len(counties) + 1
-        townships.append(Place(f"{county.code}{100 + seq:03d}", _name(rng) + rng.choice("镇镇乡"),
-                               *_near(rng, county, 0.18), county.city))
+        townships.append(
+            Place(
+                f"{county.code}{100 + seq:03d}",
+                _name(rng) + rng.choice("镇镇乡"),
+                *_near(rng, county, 0.18),
+                county.city,
+            )
+        )
     villages = []
     want = scale.points  # enough villages for the village-level points
     for n in range(want):
@@ -186,18 +357,36 @@ def _places(scale: Scale, rng: random.Random) -> tuple[list[Place], list[Place],
     return cities, counties, townships, villages
 
 
-def _point_specs(scale: Scale, rng: random.Random, cities: list[Place], counties: list[Place],
-                 townships: list[Place], villages: list[Place]) -> list[tuple]:
+def _point_specs(
+    scale: Scale,
+    rng: random.Random,
+    cities: list[Place],
+    counties: list[Place],
+    townships: list[Place],
+    villages: list[Place],
+) -> list[tuple]:
     """(code, name, level, kind, region, lat, lon, capacity, city) for every point, on all four levels."""
     specs: list[tuple] = []
     seen: dict[str, int] = {}
 
-    def add(prefix: str, place: Place, suffix: str, level: str, kind: str, capacity: float | None,
-            spread: float = 0.02) -> None:
+    def add(
+        prefix: str, place: Place, suffix: str, level: str, kind: str, capacity: float | None, spread: float = 0.02
+    ) -> None:
         lat, lon = _near(rng, place, spread)
         n = seen[f"{prefix}-{place.code}"] = seen.get(f"{prefix}-{place.code}", 0) + 1
-        specs.append((f"{prefix}-{place.code}-{n:02d}", place.name + suffix, level, kind, place.code,
-                      lat, lon, capacity, place.city))
+        specs.append(
+            (
+                f"{prefix}-{place.code}-{n:02d}",
+                place.name + suffix,
+                level,
+                kind,
+                place.code,
+                lat,
+                lon,
+                capacity,
+                place.city,
+            )
+        )
 
     for city in cities:
         add("CT", city, "市级应急物资储备库", "city", "depot", 20000.0)
@@ -231,7 +420,9 @@ def _travel_times(inv: supplies.Inventory, region: Region, rng: random.Random) -
         if depot is None:
             continue
         km = _km(depot.lat, depot.lon, town.lat, town.lon) * 1.6
-        rows.append({"from_point": depot.code, "to_region": town.code, "hours": round(km / 35 + rng.uniform(0.2, 1), 2)})
+        rows.append(
+            {"from_point": depot.code, "to_region": town.code, "hours": round(km / 35 + rng.uniform(0.2, 1), 2)}
+        )
     if rows:
         inv.travel_times.load(rows)
 

@@ -24,15 +24,15 @@ def agency() -> None:
 @click.option("--level", type=click.Choice(LEVELS), help="Administrative level.")
 @click.option("--region", "region_code", metavar="CODE", help="Region code (行政区划代码).")
 @pass_app
-def agency_add(app: App, code: str, name: str, contact: str | None, phone: str | None,
-               level: str | None, region_code: str | None) -> None:
+def agency_add(
+    app: App, code: str, name: str, contact: str | None, phone: str | None, level: str | None, region_code: str | None
+) -> None:
     """Add agency CODE named NAME.
 
     \b
     supplies agency add HSSW 惠水县水务局 --contact 韦志明 --phone 0854-6221318
     """
-    row = app.inventory().agencies.add(code, name, contact=contact, phone=phone, level=level,
-                                       region_code=region_code)
+    row = app.inventory().agencies.add(code, name, contact=contact, phone=phone, level=level, region_code=region_code)
     app.out.result(row, f"added agency {row.code} {row.name}")
 
 
@@ -41,7 +41,11 @@ def agency_add(app: App, code: str, name: str, contact: str | None, phone: str |
 def agency_list(app: App) -> None:
     """List agencies with their contacts."""
     rows = app.inventory().agencies.list()
-    app.out.result(rows, lambda: app.out.table(
-        ["code", "name", "contact", "phone", "level", "region"],
-        [(a.code, a.name, a.contact, a.phone, a.level, a.region_code) for a in rows],
-        empty="no agencies yet: supplies agency add CODE NAME"))
+    app.out.result(
+        rows,
+        lambda: app.out.table(
+            ["code", "name", "contact", "phone", "level", "region"],
+            [(a.code, a.name, a.contact, a.phone, a.level, a.region_code) for a in rows],
+            empty="no agencies yet: supplies agency add CODE NAME",
+        ),
+    )

@@ -11,9 +11,13 @@ from .context import App, pass_app
 
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["sqlite", "json"]),
-              help="sqlite: a copy of the database file (SQLite only); json: JSON Lines, any database "
-                   "(.gz compresses). Default: sqlite for a SQLite database unless FILE ends in .jsonl.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["sqlite", "json"]),
+    help="sqlite: a copy of the database file (SQLite only); json: JSON Lines, any database "
+    "(.gz compresses). Default: sqlite for a SQLite database unless FILE ends in .jsonl.",
+)
 @pass_app
 def backup(app: App, file: Path, fmt: str | None) -> None:
     """Write a consistent snapshot of the database to FILE (admins only).

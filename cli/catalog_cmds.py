@@ -14,8 +14,13 @@ def catalog() -> None:
 
 
 @catalog.command("load-standard")
-@click.option("--agency", required=True, metavar="CODE", shell_complete=AGENCY,
-              help="The agency that holds every class until it is handed over.")
+@click.option(
+    "--agency",
+    required=True,
+    metavar="CODE",
+    shell_complete=AGENCY,
+    help="The agency that holds every class until it is handed over.",
+)
 @click.option("--no-norms", is_flag=True, help="Do not load the readiness norms that name these items.")
 @pass_app
 def load_standard(app: App, agency: str, no_norms: bool) -> None:
@@ -27,8 +32,11 @@ def load_standard(app: App, agency: str, no_norms: bool) -> None:
     supplies catalog load-standard --agency HSMZ
     """
     done = app.inventory().catalog.load_standard(agency, norms=not no_norms)
-    app.out.result(done, f"loaded {done.classes_added} classes and {done.items_added} items for {agency}"
-                         f" ({done.already_present} were there already; {done.norms_added} norms added)")
+    app.out.result(
+        done,
+        f"loaded {done.classes_added} classes and {done.items_added} items for {agency}"
+        f" ({done.already_present} were there already; {done.norms_added} norms added)",
+    )
 
 
 @catalog.command("sources")

@@ -27,8 +27,10 @@ def class_add(app: App, code: str, name: str, agency: str, parent: str | None, n
     supplies class add PLAN14:1.2 防汛抗旱物资 --agency HSSW --parent PLAN14:1
     """
     row = app.inventory().classes.add(code, name, agency=agency, parent=parent, name_en=name_en)
-    app.out.result({"code": row.code, "name": row.name, "name_en": row.name_en, "agency": agency,
-                    "parent": parent}, f"added class {row.code} {row.name} (held by {agency})")
+    app.out.result(
+        {"code": row.code, "name": row.name, "name_en": row.name_en, "agency": agency, "parent": parent},
+        f"added class {row.code} {row.name} (held by {agency})",
+    )
 
 
 @class_group.command("list")
@@ -40,24 +42,36 @@ def class_list(app: App, tree: bool) -> None:
     if not tree:
         nodes = sorted(nodes, key=lambda n: n.code)
     indent = (lambda n: "  " * n.depth) if tree else (lambda n: "")
-    app.out.result(nodes, lambda: app.out.table(
-        ["code", "name", "agency", "parent"],
-        [(indent(n) + n.code, n.name, n.agency, n.parent) for n in nodes],
-        empty="no supply classes yet: supplies class add CODE NAME --agency CODE"))
+    app.out.result(
+        nodes,
+        lambda: app.out.table(
+            ["code", "name", "agency", "parent"],
+            [(indent(n) + n.code, n.name, n.agency, n.parent) for n in nodes],
+            empty="no supply classes yet: supplies class add CODE NAME --agency CODE",
+        ),
+    )
 
 
 @class_group.command("handover")
 @click.argument("code", shell_complete=CLASS)
-@click.option("--to", "to_agency", required=True, metavar="AGENCY", shell_complete=AGENCY, help="The agency taking the class over.")
+@click.option(
+    "--to",
+    "to_agency",
+    required=True,
+    metavar="AGENCY",
+    shell_complete=AGENCY,
+    help="The agency taking the class over.",
+)
 @click.option("--reason", metavar="TEXT", help="Why (recorded in the ledger).")
 @click.option("--only-this", is_flag=True, help="Leave its sub-classes with the current agency.")
 @pass_app
 def class_handover(app: App, code: str, to_agency: str, reason: str | None, only_this: bool) -> None:
     """Hand class CODE (and its sub-classes) and all their stock to another agency."""
-    record = app.inventory().classes.handover(code, to_agency=to_agency, reason=reason,
-                                              include_children=not only_this)
-    app.out.result({"class": code, "to_agency": to_agency, "lots_moved": record.lots_moved,
-                    "at": record.at}, f"class {code} handed over to {to_agency}; {record.lots_moved} lots moved")
+    record = app.inventory().classes.handover(code, to_agency=to_agency, reason=reason, include_children=not only_this)
+    app.out.result(
+        {"class": code, "to_agency": to_agency, "lots_moved": record.lots_moved, "at": record.at},
+        f"class {code} handed over to {to_agency}; {record.lots_moved} lots moved",
+    )
 
 
 @click.group()
@@ -75,22 +89,39 @@ def item() -> None:
 @click.option("--weight-kg", type=float, metavar="KG", help="Weight of one unit.")
 @click.option("--volume-m3", type=float, metavar="M3", help="Volume of one unit.")
 @pass_app
-def item_add(app: App, code: str, name: str, supply_class: str, unit: str, spec: str | None,
-             shelf_life_days: int | None, weight_kg: float | None, volume_m3: float | None) -> None:
+def item_add(
+    app: App,
+    code: str,
+    name: str,
+    supply_class: str,
+    unit: str,
+    spec: str | None,
+    shelf_life_days: int | None,
+    weight_kg: float | None,
+    volume_m3: float | None,
+) -> None:
     """Add item CODE named NAME under a class.
 
     \b
     supplies item add PLAN14:3.05 棉被 --class PLAN14:3 --unit 床 --shelf-life-days 1825
     """
-    row = app.inventory().items.add(code, name, supply_class=supply_class, unit=unit, spec=spec,
-                                    shelf_life_days=shelf_life_days, unit_weight_kg=weight_kg,
-                                    unit_volume_m3=volume_m3)
+    row = app.inventory().items.add(
+        code,
+        name,
+        supply_class=supply_class,
+        unit=unit,
+        spec=spec,
+        shelf_life_days=shelf_life_days,
+        unit_weight_kg=weight_kg,
+        unit_volume_m3=volume_m3,
+    )
     app.out.result(_item_doc(row, supply_class), f"added item {row.code} {row.name} ({row.unit})")
 
 
 @item.command("list")
-@click.option("--class", "supply_class", metavar="CODE", shell_complete=CLASS,
-              help="Only this class and its sub-classes.")
+@click.option(
+    "--class", "supply_class", metavar="CODE", shell_complete=CLASS, help="Only this class and its sub-classes."
+)
 @pass_app
 def item_list(app: App, supply_class: str | None) -> None:
     """List items."""
@@ -98,13 +129,25 @@ def item_list(app: App, supply_class: str | None) -> None:
     rows = inv.items.list(supply_class=supply_class)
     class_codes = {c.id: c.code for c in inv.classes.list()}
     docs = [_item_doc(r, class_codes.get(r.class_id)) for r in rows]
-    app.out.result(docs, lambda: app.out.table(
-        ["code", "name", "class", "unit", "spec", "shelf life (days)"],
-        [(d["code"], d["name"], d["supply_class"], d["unit"], d["spec"], d["shelf_life_days"]) for d in docs],
-        empty="no items"))
+    app.out.result(
+        docs,
+        lambda: app.out.table(
+            ["code", "name", "class", "unit", "spec", "shelf life (days)"],
+            [(d["code"], d["name"], d["supply_class"], d["unit"], d["spec"], d["shelf_life_days"]) for d in docs],
+            empty="no items",
+        ),
+    )
 
 
 def _item_doc(row, class_code: str | None) -> dict:  # type: ignore[no-untyped-def]
-    return {"code": row.code, "name": row.name, "name_en": row.name_en, "supply_class": class_code,
-            "unit": row.unit, "spec": row.spec, "shelf_life_days": row.shelf_life_days,
-            "unit_weight_kg": row.unit_weight_kg, "unit_volume_m3": row.unit_volume_m3}
+    return {
+        "code": row.code,
+        "name": row.name,
+        "name_en": row.name_en,
+        "supply_class": class_code,
+        "unit": row.unit,
+        "spec": row.spec,
+        "shelf_life_days": row.shelf_life_days,
+        "unit_weight_kg": row.unit_weight_kg,
+        "unit_volume_m3": row.unit_volume_m3,
+    }

@@ -24,7 +24,7 @@ class App:
     json_mode: bool = False
     debug: bool = False
     out: Output = field(init=False)
-    _inventory: "Inventory | None" = field(default=None, init=False, repr=False)
+    _inventory: Inventory | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.out = Output(json_mode=self.json_mode)
@@ -48,7 +48,7 @@ class App:
 
             raise InvalidInput("no acting user: pass --as NAME or set SUPPLIES_USER", "user") from None
 
-    def inventory(self, *, must_exist: bool = True) -> "Inventory":
+    def inventory(self, *, must_exist: bool = True) -> Inventory:
         """Open the inventory as the acting user (once per run).
 
         ``must_exist`` refuses a SQLite file that is not there yet, instead of silently
@@ -61,8 +61,10 @@ class App:
             url = self.url
             path = _sqlite_path(url)
             if must_exist and path is not None and not path.exists():
-                raise DatabaseNotReady(f"no database at {path}: run `supplies init` first "
-                                       "(or pass --db URL / set SUPPLIES_DATABASE_URL)", "database")
+                raise DatabaseNotReady(
+                    f"no database at {path}: run `supplies init` first (or pass --db URL / set SUPPLIES_DATABASE_URL)",
+                    "database",
+                )
             self._inventory = supplies.open(url, user=self.user)
         return self._inventory
 

@@ -62,6 +62,7 @@ CODE_QTY = CodeQtyType()
 
 # -- incidents ------------------------------------------------------------------------------------
 
+
 @click.group()
 def incident() -> None:
     """Incidents (disasters) that dispatch requests answer."""
@@ -77,15 +78,32 @@ def incident() -> None:
 @click.option("--region", "region_code", metavar="CODE", help="Region code of the affected place.")
 @click.option("--started-at", type=WHEN, help="When it started: ISO time or -3h (default: now).")
 @pass_app
-def incident_add(app: App, name: str, type_: str, level: str, lat: float, lon: float, population: int,
-                 region_code: str | None, started_at: datetime | None) -> None:
+def incident_add(
+    app: App,
+    name: str,
+    type_: str,
+    level: str,
+    lat: float,
+    lon: float,
+    population: int,
+    region_code: str | None,
+    started_at: datetime | None,
+) -> None:
     """Record an incident NAME and print its id.
 
     \b
     supplies incident add "羡塘镇洪涝" --type flood --level IV --lat 25.94 --lon 106.56 --population 3000
     """
-    view = app.inventory().incidents.add(name, type=type_, level=level, lat=lat, lon=lon, population=population,
-                                         region_code=region_code, started_at=started_at)
+    view = app.inventory().incidents.add(
+        name,
+        type=type_,
+        level=level,
+        lat=lat,
+        lon=lon,
+        population=population,
+        region_code=region_code,
+        started_at=started_at,
+    )
     app.out.result(view, lambda: _print_id(app, view.id, f"recorded incident #{view.id} {view.name}"))
 
 
@@ -95,10 +113,14 @@ def incident_add(app: App, name: str, type_: str, level: str, lat: float, lon: f
 def incident_list(app: App, status: str | None) -> None:
     """List incidents, newest first."""
     rows = app.inventory().incidents.list(status=status)
-    app.out.result(rows, lambda: app.out.table(
-        ["id", "name", "type", "level", "population", "region", "started", "status"],
-        [(i.id, i.name, i.type, i.level, i.population, i.region_code, i.started_at, i.status) for i in rows],
-        empty="no incidents"))
+    app.out.result(
+        rows,
+        lambda: app.out.table(
+            ["id", "name", "type", "level", "population", "region", "started", "status"],
+            [(i.id, i.name, i.type, i.level, i.population, i.region_code, i.started_at, i.status) for i in rows],
+            empty="no incidents",
+        ),
+    )
 
 
 @incident.command("close")
@@ -112,6 +134,7 @@ def incident_close(app: App, incident_id: int) -> None:
 
 # -- requests -------------------------------------------------------------------------------------
 
+
 @click.group()
 def request() -> None:
     """Dispatch requests (调拨申请), from draft to receipt.
@@ -124,8 +147,14 @@ def request() -> None:
 
 @request.command("create")
 @click.option("--incident", "incident_id", required=True, type=int, metavar="ID", help="The incident it answers.")
-@click.option("--line", "lines", required=True, multiple=True, type=CODE_QTY,
-              help="ITEM_OR_CLASS=QTY; a class is served by any of its items. Repeat for more lines.")
+@click.option(
+    "--line",
+    "lines",
+    required=True,
+    multiple=True,
+    type=CODE_QTY,
+    help="ITEM_OR_CLASS=QTY; a class is served by any of its items. Repeat for more lines.",
+)
 @click.option("--dest-point", metavar="CODE", shell_complete=POINT, help="Destination: a storage point or shelter.")
 @click.option("--dest-lat", type=float, help="Or destination latitude ...")
 @click.option("--dest-lon", type=float, help="... and longitude.")
@@ -134,18 +163,35 @@ def request() -> None:
 @click.option("--unit", "requesting_unit", metavar="TEXT", help="The requesting unit (申请单位).")
 @click.option("--note", metavar="TEXT", help="Free text.")
 @pass_app
-def request_create(app: App, incident_id: int, lines: tuple[tuple[str, int], ...], dest_point: str | None,
-                   dest_lat: float | None, dest_lon: float | None, needed_by: datetime | None, priority: int,
-                   requesting_unit: str | None, note: str | None) -> None:
+def request_create(
+    app: App,
+    incident_id: int,
+    lines: tuple[tuple[str, int], ...],
+    dest_point: str | None,
+    dest_lat: float | None,
+    dest_lon: float | None,
+    needed_by: datetime | None,
+    priority: int,
+    requesting_unit: str | None,
+    note: str | None,
+) -> None:
     """Create a draft request and print its id.
 
     \b
     supplies request create --incident 1 --dest-point HS-SH01 \\
         --line PLAN14:3.05=300 --line PLAN14:3.01=40 --needed-by +8h --priority 1
     """
-    view = app.inventory().requests.create(incident_id, lines=list(lines), dest_lat=dest_lat, dest_lon=dest_lon,
-                                           dest_point=dest_point, needed_by=needed_by, priority=priority,
-                                           requesting_unit=requesting_unit, note=note)
+    view = app.inventory().requests.create(
+        incident_id,
+        lines=list(lines),
+        dest_lat=dest_lat,
+        dest_lon=dest_lon,
+        dest_point=dest_point,
+        needed_by=needed_by,
+        priority=priority,
+        requesting_unit=requesting_unit,
+        note=note,
+    )
     app.out.result(view, lambda: _print_id(app, view.id, f"created request #{view.id} (draft)"))
 
 
@@ -202,7 +248,9 @@ def request_close(app: App, request_id: int) -> None:
 
 @request.command("dispatch")
 @click.argument("request_id", metavar="ID", type=int)
-@click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Only this agency's share (each agency executes its own).")
+@click.option(
+    "--agency", metavar="CODE", shell_complete=AGENCY, help="Only this agency's share (each agency executes its own)."
+)
 @click.option("--point", metavar="CODE", shell_complete=POINT, help="Only the rows at this storage point.")
 @pass_app
 def request_dispatch(app: App, request_id: int, agency: str | None, point: str | None) -> None:
@@ -216,8 +264,10 @@ def request_dispatch(app: App, request_id: int, agency: str | None, point: str |
 
     def human() -> None:
         rows = doc.get("rows", [])
-        app.out.table(["item", "point", "lot", "quantity", "agency"],
-                      [(r.get("item"), r.get("point"), r.get("lot"), r.get("quantity"), r.get("agency")) for r in rows])
+        app.out.table(
+            ["item", "point", "lot", "quantity", "agency"],
+            [(r.get("item"), r.get("point"), r.get("lot"), r.get("quantity"), r.get("agency")) for r in rows],
+        )
         issued = sum(r.get("quantity") or 0 for r in rows)
         share = f"{agency}'s share, " if agency else ""
         app.out.print(f"request #{request_id}: {share}{issued} units issued; status {doc.get('status')}")
@@ -229,8 +279,13 @@ def request_dispatch(app: App, request_id: int, agency: str | None, point: str |
 
 @request.command("receive")
 @click.argument("request_id", metavar="ID", type=int)
-@click.option("--received", "received", multiple=True, type=CODE_QTY,
-              help="ITEM=QTY that arrived, when it differs from what was dispatched. Repeat per item.")
+@click.option(
+    "--received",
+    "received",
+    multiple=True,
+    type=CODE_QTY,
+    help="ITEM=QTY that arrived, when it differs from what was dispatched. Repeat per item.",
+)
 @pass_app
 def request_receive(app: App, request_id: int, received: tuple[tuple[str, int], ...]) -> None:
     """Confirm that request ID arrived at its destination (differences are recorded)."""
@@ -245,8 +300,13 @@ def request_receive(app: App, request_id: int, received: tuple[tuple[str, int], 
 
 @request.command("allocate")
 @click.argument("request_id", metavar="ID", type=int)
-@click.option("--strategy", default="earliest", show_default=True, type=click.Choice(STRATEGIES),
-              help="earliest: earliest arrival first, then earliest expiry; optimal: least weighted arrival.")
+@click.option(
+    "--strategy",
+    default="earliest",
+    show_default=True,
+    type=click.Choice(STRATEGIES),
+    help="earliest: earliest arrival first, then earliest expiry; optimal: least weighted arrival.",
+)
 @click.option("--dry-run", is_flag=True, help="Show the plan without reserving anything.")
 @pass_app
 def request_allocate(app: App, request_id: int, strategy: str, dry_run: bool) -> None:
@@ -282,26 +342,55 @@ def request_list(app: App, status: str | None, incident_id: int | None) -> None:
     """List dispatch requests."""
     rows = app.inventory().requests.list(status=status, incident_id=incident_id)
     docs = [to_jsonable(r) for r in rows]
-    app.out.result(docs, lambda: app.out.table(
-        ["id", "incident", "status", "priority", "needed by", "destination", "unit", "lines"],
-        [(d.get("id"), d.get("incident_id"), d.get("status"), d.get("priority"), _when(d.get("needed_by")),
-          _destination(d), d.get("requesting_unit"), d.get("lines_count")) for d in docs],
-        empty="no requests match"))
+    app.out.result(
+        docs,
+        lambda: app.out.table(
+            ["id", "incident", "status", "priority", "needed by", "destination", "unit", "lines"],
+            [
+                (
+                    d.get("id"),
+                    d.get("incident_id"),
+                    d.get("status"),
+                    d.get("priority"),
+                    _when(d.get("needed_by")),
+                    _destination(d),
+                    d.get("requesting_unit"),
+                    d.get("lines_count"),
+                )
+                for d in docs
+            ],
+            empty="no requests match",
+        ),
+    )
 
 
 @request.command("pick-list")
 @click.argument("request_id", metavar="ID", type=int)
-@click.option("--format", "fmt", type=click.Choice(("html", "xlsx")),
-              help="Write printable documents instead of the table: html (A4, QR code, signature lines) or xlsx.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
-              help="The file to write (html goes to stdout without it; xlsx needs it).")
-@click.option("--kind", type=click.Choice(("pick", "delivery")), default="pick", show_default=True,
-              help="pick: what is reserved, to load (拣货单); delivery: what was dispatched (出库单).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("html", "xlsx")),
+    help="Write printable documents instead of the table: html (A4, QR code, signature lines) or xlsx.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
+    help="The file to write (html goes to stdout without it; xlsx needs it).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(("pick", "delivery")),
+    default="pick",
+    show_default=True,
+    help="pick: what is reserved, to load (拣货单); delivery: what was dispatched (出库单).",
+)
 @click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Only this agency's documents.")
 @click.option("--point", metavar="CODE", shell_complete=POINT, help="Only the documents of this storage point.")
 @pass_app
-def request_pick_list(app: App, request_id: int, fmt: str | None, out: str | None, kind: str,
-                      agency: str | None, point: str | None) -> None:
+def request_pick_list(
+    app: App, request_id: int, fmt: str | None, out: str | None, kind: str, agency: str | None, point: str | None
+) -> None:
     """Pick lists of request ID: per agency and storage point, what to load, with the contact to call.
 
     \b
@@ -328,17 +417,19 @@ def request_pick_list(app: App, request_id: int, fmt: str | None, out: str | Non
             app.out.note(f"request #{request_id} has nothing reserved to pick")
         for p in docs:
             contact = " ".join(x for x in (p.get("contact"), p.get("phone")) if x)
-            title = (f"{p.get('point')} {p.get('point_name') or ''} — {p.get('agency')} {p.get('agency_name') or ''}"
-                     + (f" ({contact})" if contact else ""))
-            app.out.table(["item", "name", "lot", "quantity", "unit"], [_pick_line(x) for x in p.get("lines", [])],
-                          title=title)
+            title = f"{p.get('point')} {p.get('point_name') or ''} — {p.get('agency')} {p.get('agency_name') or ''}" + (
+                f" ({contact})" if contact else ""
+            )
+            app.out.table(
+                ["item", "name", "lot", "quantity", "unit"], [_pick_line(x) for x in p.get("lines", [])], title=title
+            )
 
     app.out.result(docs, human)
 
 
 def _show_documents(app: App, request_id: int, kind: str, agency: str | None, point: str | None) -> None:
     """Pick lists or delivery notes, narrowed to an agency or a point, as tables."""
-    from supplies.services.pick_documents import pick_documents
+    from supplies.services.dispatch.documents import pick_documents
 
     docs = pick_documents(app.inventory(), request_id, kind=kind, agency=agency, point=point)
 
@@ -347,19 +438,24 @@ def _show_documents(app: App, request_id: int, kind: str, agency: str | None, po
             app.out.note(f"request #{request_id} has nothing {'reserved to pick' if kind == 'pick' else 'dispatched'}")
         for d in docs:
             contact = " ".join(x for x in (d.contact, d.phone) if x)
-            app.out.table(["item", "name", "lot", "expires", "quantity", "unit"],
-                          [(x.item, x.item_name, x.lot, x.expires, x.quantity, x.unit) for x in d.lines],
-                          title=f"{d.point} {d.point_name} — {d.agency} {d.agency_name}"
-                                + (f" ({contact})" if contact else ""))
+            app.out.table(
+                ["item", "name", "lot", "expires", "quantity", "unit"],
+                [(x.item, x.item_name, x.lot, x.expires, x.quantity, x.unit) for x in d.lines],
+                title=f"{d.point} {d.point_name} — {d.agency} {d.agency_name}" + (f" ({contact})" if contact else ""),
+            )
 
     app.out.result(docs, human)
 
 
-def _write_documents(app: App, request_id: int, fmt: str, out: str | None, kind: str, agency: str | None,
-                     point: str | None) -> None:
+def _write_documents(
+    app: App, request_id: int, fmt: str, out: str | None, kind: str, agency: str | None, point: str | None
+) -> None:
     """Pick lists or delivery notes as a printable HTML page or an XLSX workbook."""
     from supplies.errors import InvalidInput, RuleViolation
-    from supplies.services.pick_documents import pick_documents, write_documents_xlsx
+    from supplies.services.dispatch.documents import (
+        pick_documents,
+        write_documents_xlsx,
+    )
 
     if fmt == "xlsx" and not out:
         raise InvalidInput("an xlsx workbook needs --out FILE", "out")
@@ -368,8 +464,12 @@ def _write_documents(app: App, request_id: int, fmt: str, out: str | None, kind:
     docs = pick_documents(app.inventory(), request_id, kind=kind, agency=agency, point=point)
     if not docs:
         what = "reserved to pick" if kind == "pick" else "dispatched"
-        raise RuleViolation(f"request #{request_id} has nothing {what}"
-                            + (f" for {agency}" if agency else "") + (f" at {point}" if point else ""), "id")
+        raise RuleViolation(
+            f"request #{request_id} has nothing {what}"
+            + (f" for {agency}" if agency else "")
+            + (f" at {point}" if point else ""),
+            "id",
+        )
     if fmt == "xlsx":
         write_documents_xlsx(docs, out)  # type: ignore[arg-type]
     else:
@@ -382,11 +482,21 @@ def _write_documents(app: App, request_id: int, fmt: str, out: str | None, kind:
         else:
             click.echo(page)
             return
-    summary = {"request_id": request_id, "kind": kind, "format": fmt, "out": out, "documents": len(docs),
-               "units": sum(d.total for d in docs)}
-    app.out.result(summary, lambda: app.out.note(
-        f"request #{request_id}: {len(docs)} {'pick lists' if kind == 'pick' else 'delivery notes'} "
-        f"({summary['units']} units) written to {out}"))
+    summary = {
+        "request_id": request_id,
+        "kind": kind,
+        "format": fmt,
+        "out": out,
+        "documents": len(docs),
+        "units": sum(d.total for d in docs),
+    }
+    app.out.result(
+        summary,
+        lambda: app.out.note(
+            f"request #{request_id}: {len(docs)} {'pick lists' if kind == 'pick' else 'delivery notes'} "
+            f"({summary['units']} units) written to {out}"
+        ),
+    )
 
 
 @click.command()
@@ -412,13 +522,16 @@ def plan(app: App, dry_run: bool) -> None:
         units = sum(r.get("quantity") or 0 for p in plans for r in p.get("rows", []))
         short = sum(s.get("short") or 0 for s in doc.get("shortfalls", []))
         verb = "would reserve" if dry_run else "reserved"
-        app.out.print(f"{len(plans)} requests: {verb} {units} units, {short} short; "
-                      f"priority-weighted unit-hours {doc.get('total_weighted_eta', 0):.1f}")
+        app.out.print(
+            f"{len(plans)} requests: {verb} {units} units, {short} short; "
+            f"priority-weighted unit-hours {doc.get('total_weighted_eta', 0):.1f}"
+        )
 
     app.out.result(result, human)
 
 
 # -- rendering ------------------------------------------------------------------------------------
+
 
 def _print_id(app: App, new_id: int, message: str) -> None:
     """The bare id on stdout, so that ID=$(supplies request create ...) works; words on stderr."""
@@ -428,43 +541,93 @@ def _print_id(app: App, new_id: int, message: str) -> None:
 
 def _show_plan(app: App, p: dict[str, Any]) -> None:
     dry = " (dry run: nothing reserved)" if p.get("dry_run") else ""
-    app.out.table(["item", "from", "point", "lot", "quantity", "agency", "arrives in (h)", "expires"],
-                  [(r.get("item"), r.get("point"), r.get("point_name"), r.get("lot"), r.get("quantity"),
-                    r.get("agency"), _hours(r.get("eta_hours")), r.get("expires")) for r in p.get("rows", [])],
-                  title=f"request #{p.get('request_id')} — {p.get('strategy')}{dry}",
-                  empty=f"request #{p.get('request_id')}: nothing could be allocated")
+    app.out.table(
+        ["item", "from", "point", "lot", "quantity", "agency", "arrives in (h)", "expires"],
+        [
+            (
+                r.get("item"),
+                r.get("point"),
+                r.get("point_name"),
+                r.get("lot"),
+                r.get("quantity"),
+                r.get("agency"),
+                _hours(r.get("eta_hours")),
+                r.get("expires"),
+            )
+            for r in p.get("rows", [])
+        ],
+        title=f"request #{p.get('request_id')} — {p.get('strategy')}{dry}",
+        empty=f"request #{p.get('request_id')}: nothing could be allocated",
+    )
     _show_shortfalls(app, p.get("shortfalls", []))
     if p.get("status") and not p.get("dry_run"):
         app.out.print(f"request #{p.get('request_id')}: {p['status']}")
 
 
 def _show_shortfalls(app: App, shortfalls: list[dict[str, Any]]) -> None:
-    app.out.table(["request", "code", "requested", "allocated", "short"],
-                  [(s.get("request_id"), s.get("code"), s.get("requested"), s.get("allocated"), s.get("short"))
-                   for s in shortfalls],
-                  title="SHORT: not enough stock can reach the destination")
+    app.out.table(
+        ["request", "code", "requested", "allocated", "short"],
+        [
+            (s.get("request_id"), s.get("code"), s.get("requested"), s.get("allocated"), s.get("short"))
+            for s in shortfalls
+        ],
+        title="SHORT: not enough stock can reach the destination",
+    )
 
 
 def _show_detail(app: App, d: dict[str, Any]) -> None:
     skip = {"lines", "allocations", "events", "shortfalls"}
-    app.out.fields([(k, _when(v) if k.endswith(("_at", "_by")) else v) for k, v in d.items() if k not in skip],
-                   title=f"request #{d.get('id')}")
+    app.out.fields(
+        [(k, _when(v) if k.endswith(("_at", "_by")) else v) for k, v in d.items() if k not in skip],
+        title=f"request #{d.get('id')}",
+    )
     _show_lines(app, d)
-    app.out.table(["item", "point", "lot", "quantity", "agency", "arrives in (h)", "expires", "status"],
-                  [(a.get("item"), a.get("point"), a.get("lot"), a.get("quantity"), a.get("agency"),
-                    _hours(a.get("eta_hours")), a.get("expires"), a.get("status")) for a in d.get("allocations", [])],
-                  title="allocations")
-    app.out.table(["at", "from", "to", "by", "note"],
-                  [(_when(e.get("at")), e.get("from_status"), e.get("to_status"), e.get("actor"), e.get("note"))
-                   for e in d.get("events", [])], title="history")
+    app.out.table(
+        ["item", "point", "lot", "quantity", "agency", "arrives in (h)", "expires", "status"],
+        [
+            (
+                a.get("item"),
+                a.get("point"),
+                a.get("lot"),
+                a.get("quantity"),
+                a.get("agency"),
+                _hours(a.get("eta_hours")),
+                a.get("expires"),
+                a.get("status"),
+            )
+            for a in d.get("allocations", [])
+        ],
+        title="allocations",
+    )
+    app.out.table(
+        ["at", "from", "to", "by", "note"],
+        [
+            (_when(e.get("at")), e.get("from_status"), e.get("to_status"), e.get("actor"), e.get("note"))
+            for e in d.get("events", [])
+        ],
+        title="history",
+    )
     _show_shortfalls(app, d.get("shortfalls", []))
 
 
 def _show_lines(app: App, d: dict[str, Any]) -> None:
-    app.out.table(["code", "kind", "name", "quantity", "allocated", "dispatched", "received", "unit"],
-                  [(x.get("code"), x.get("kind"), x.get("name"), x.get("quantity"), x.get("allocated"),
-                    x.get("dispatched"), x.get("received"), x.get("unit")) for x in d.get("lines", [])],
-                  title="lines")
+    app.out.table(
+        ["code", "kind", "name", "quantity", "allocated", "dispatched", "received", "unit"],
+        [
+            (
+                x.get("code"),
+                x.get("kind"),
+                x.get("name"),
+                x.get("quantity"),
+                x.get("allocated"),
+                x.get("dispatched"),
+                x.get("received"),
+                x.get("unit"),
+            )
+            for x in d.get("lines", [])
+        ],
+        title="lines",
+    )
 
 
 def _pick_line(line: Any) -> tuple[Any, ...]:

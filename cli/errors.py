@@ -10,27 +10,36 @@ if TYPE_CHECKING:
 UNEXPECTED = 1
 
 
-def report(exc: BaseException, out: "Output") -> int:
+def report(exc: BaseException, out: Output) -> int:
     """Show ``exc`` the way a tired dispatcher can act on it; return the exit code."""
     from supplies.errors import InvalidInput, PermissionDenied, SuppliesError
 
     if isinstance(exc, SuppliesError):
         if isinstance(exc, InvalidInput) and len(exc.errors) > 1:
-            text = "; ".join(f"{field}: {', '.join(reasons)}" if field != "_" else ", ".join(reasons)
-                             for field, reasons in exc.localized_errors().items())
+            text = "; ".join(
+                f"{field}: {', '.join(reasons)}" if field != "_" else ", ".join(reasons)
+                for field, reasons in exc.localized_errors().items()
+            )
         else:
             text = exc.localized()
         if isinstance(exc, PermissionDenied) and exc.field == "user" and "no active user" in exc.reason:
             text += " (act as another user with --as NAME or SUPPLIES_USER)"
-        out.error(text, kind=type(exc).__name__, field=exc.field, reason=exc.reason,
-                  exit_code=exc.exit_code, errors=getattr(exc, "errors", None), code=exc.code,
-                  params=exc.params, message=text)
+        out.error(
+            text,
+            kind=type(exc).__name__,
+            field=exc.field,
+            reason=exc.reason,
+            exit_code=exc.exit_code,
+            errors=getattr(exc, "errors", None),
+            code=exc.code,
+            params=exc.params,
+            message=text,
+        )
         return exc.exit_code
 
     database_text = _database_problem(exc)
     if database_text is not None:
-        out.error(database_text, kind="DatabaseError", field="database", reason=database_text,
-                  exit_code=UNEXPECTED)
+        out.error(database_text, kind="DatabaseError", field="database", reason=database_text, exit_code=UNEXPECTED)
         return UNEXPECTED
 
     first_line = (str(exc).splitlines() or [""])[0]
@@ -50,9 +59,11 @@ def _database_problem(exc: BaseException) -> str | None:
     detail = (str(exc.orig).strip().splitlines() or [""])[0]
     lowered = detail.lower()
     if isinstance(exc, (OperationalError, ProgrammingError)) and (
-            "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered)):
+        "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered)
+    ):
         return f"database: the database has no schema or an old one ({detail}); run `supplies init`"
     if isinstance(exc, OperationalError) and (
-            "connect" in lowered or "connection" in lowered or "unable to open" in lowered):
+        "connect" in lowered or "connection" in lowered or "unable to open" in lowered
+    ):
         return f"database: cannot open the database: {detail}"
     return f"database: {detail}"

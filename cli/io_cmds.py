@@ -50,22 +50,39 @@ def import_group() -> None:
 @click.option("--encoding", type=click.Choice(ENCODINGS), help="CSV encoding (default: detected).")
 @click.option("--dry-run", is_flag=True, help="Check everything and write nothing.")
 @click.option("--keep-existing", is_flag=True, help="Leave records that exist already as they are.")
-@click.option("--historical", is_flag=True,
-              help="Stock received in the past: allow expiry dates before today.")
-@click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the problems of a bad file to this CSV.")
+@click.option("--historical", is_flag=True, help="Stock received in the past: allow expiry dates before today.")
+@click.option(
+    "--errors",
+    "errors_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the problems of a bad file to this CSV.",
+)
 @pass_app
-def import_file(app: App, kind: str, file: Path, encoding: str | None, dry_run: bool, keep_existing: bool,
-                historical: bool, errors_file: Path | None) -> None:
+def import_file(
+    app: App,
+    kind: str,
+    file: Path,
+    encoding: str | None,
+    dry_run: bool,
+    keep_existing: bool,
+    historical: bool,
+    errors_file: Path | None,
+) -> None:
     """Import FILE of KIND."""
-    from supplies.services.imports import ImportRejected
+    from supplies.services.io.imports import ImportRejected
 
     inv = app.inventory()
     with app.out.progress(f"importing {file.name}") as update:
         try:
-            result = inv.imports.file(kind, file, encoding=encoding, dry_run=dry_run,
-                                      update_existing=not keep_existing, historical=historical,
-                                      progress=lambda stage, done, total: update(done, total))
+            result = inv.imports.file(
+                kind,
+                file,
+                encoding=encoding,
+                dry_run=dry_run,
+                update_existing=not keep_existing,
+                historical=historical,
+                progress=lambda stage, done, total: update(done, total),
+            )
         except ImportRejected as err:
             total = len(err.problems) + err.more
             if errors_file is not None:
@@ -73,20 +90,31 @@ def import_file(app: App, kind: str, file: Path, encoding: str | None, dry_run: 
                 first = f" (the first of {total:,})" if err.more else ""
                 app.out.note(f"wrote {len(err.problems)} problems{first} to {errors_file}")
             if not app.out.json_mode:
-                app.out.table(["row", "column", "value", "reason"],
-                              [(p.row, p.column, p.value, p.reason) for p in err.problems[:200]],
-                              title=f"{file.name}: nothing was imported")
+                app.out.table(
+                    ["row", "column", "value", "reason"],
+                    [(p.row, p.column, p.value, p.reason) for p in err.problems[:200]],
+                    title=f"{file.name}: nothing was imported",
+                )
                 if total > 200:
                     listed = "them all" if not err.more else f"the first {len(err.problems)}"
                     app.out.note(f"... and {total - 200:,} more (--errors FILE writes {listed})")
             # One line for the person (the table said the rest); every problem in the JSON document.
-            app.out.error(err.reason, kind=type(err).__name__, field=err.field, reason=err.reason,
-                          exit_code=err.exit_code, errors=err.errors)
+            app.out.error(
+                err.reason,
+                kind=type(err).__name__,
+                field=err.field,
+                reason=err.reason,
+                exit_code=err.exit_code,
+                errors=err.errors,
+            )
             click.get_current_context().exit(err.exit_code)
     what = "would import" if dry_run else "imported"
     extra = f", {result.movements} ledger lines" if kind == "stock" else ""
-    app.out.result(result, f"{what} {result.rows} rows of {kind} from {file.name}: {result.added} added, "
-                           f"{result.updated} updated, {result.unchanged} unchanged{extra}")
+    app.out.result(
+        result,
+        f"{what} {result.rows} rows of {kind} from {file.name}: {result.added} added, "
+        f"{result.updated} updated, {result.unchanged} unchanged{extra}",
+    )
 
 
 @import_group.command("template")
@@ -105,10 +133,20 @@ def import_template(app: App, kind: str, file: Path | None, lang: str) -> None:
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--template", is_flag=True, help="Only the header row (an empty template to fill in).")
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True,
-              help="Headers and closed values (县级, 实物储备 ...) in English or Chinese.")
-@click.option("--encoding", type=click.Choice(ENCODINGS), default="utf-8-sig", show_default=True,
-              help="CSV encoding (utf-8-sig opens correctly in Excel).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default="en",
+    show_default=True,
+    help="Headers and closed values (县级, 实物储备 ...) in English or Chinese.",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(ENCODINGS),
+    default="utf-8-sig",
+    show_default=True,
+    help="CSV encoding (utf-8-sig opens correctly in Excel).",
+)
 @pass_app
 def export(app: App, kind: str, file: Path, template: bool, lang: str, encoding: str) -> None:
     """Export KIND to FILE (.csv or .xlsx); the import reads it back unchanged.

@@ -24,58 +24,44 @@ from .errors import report
 # here). Then add one entry below; tests/cli/test_cli_startup.py checks that --help still
 # imports nothing heavy.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("cli.setup_cmds:init",
-             "Create or upgrade the database (first admin, demo county)."),
-    "user": ("cli.setup_cmds:user",
-             "Users, their roles and scopes."),
-    "serve": ("cli.setup_cmds:serve",
-              "Serve the web admin with waitress until Ctrl-C."),
-    "agency": ("cli.agency_cmds:agency",
-               "Responsible agencies (责任单位) and their contacts."),
-    "class": ("cli.class_cmds:class_group",
-              "The supply-class tree; one agency holds each class."),
-    "item": ("cli.class_cmds:item",
-             "Items under the supply classes, counted in whole units."),
-    "point": ("cli.point_cmds:point",
-              "Storage points: depots, shelters, agreement reserves ..."),
-    "travel-time": ("cli.point_cmds:travel_time",
-                    "Known road travel times for arrival estimates."),
-    "stock": ("cli.stock_cmds:stock",
-              "Stock lots: receive, issue, count, move, list."),
-    "ledger": ("cli.stock_cmds:ledger",
-               "The ledger (台账): every movement of stock, oldest first."),
-    "verify": ("cli.stock_cmds:verify",
-               "Check every balance against the ledger."),
-    "target": ("cli.stock_cmds:target",
-               "Reserve targets per point or region."),
-    "incident": ("cli.dispatch_cmds:incident",
-                 "Incidents (disasters) that dispatch requests answer."),
-    "request": ("cli.dispatch_cmds:request",
-                "Dispatch requests (调拨申请), from draft to receipt."),
-    "plan": ("cli.dispatch_cmds:plan",
-             "Allocate all approved requests together."),
-    "catalog": ("cli.catalog_cmds:catalog",
-                "The standard catalog (统一应急物资储备目录) shipped with supplies."),
-    "import": ("cli.io_cmds:import_group",
-               "Import a CSV or XLSX file: supplies import KIND FILE."),
-    "export": ("cli.io_cmds:export",
-               "Export KIND to FILE (.csv or .xlsx); the import reads it back unchanged."),
-    "report": ("cli.report_cmds:report",
-               "Reports: the ledger (台账), stock, expiry and rotation, gaps against reserve targets."),
-    "readiness": ("cli.readiness_cmds:readiness",
-                  "Readiness for N people within H hours, need by need (the 12-hour rule)."),
-    "backup": ("cli.backup_cmds:backup",
-               "Write a consistent snapshot of the database to FILE (admins only)."),
-    "restore": ("cli.backup_cmds:restore",
-                "Restore a backup FILE into an empty database (--db); its schema is created if missing."),
+    "init": ("cli.setup_cmds:init", "Create or upgrade the database (first admin, demo county)."),
+    "user": ("cli.setup_cmds:user", "Users, their roles and scopes."),
+    "serve": ("cli.setup_cmds:serve", "Serve the web admin with waitress until Ctrl-C."),
+    "agency": ("cli.agency_cmds:agency", "Responsible agencies (责任单位) and their contacts."),
+    "class": ("cli.class_cmds:class_group", "The supply-class tree; one agency holds each class."),
+    "item": ("cli.class_cmds:item", "Items under the supply classes, counted in whole units."),
+    "point": ("cli.point_cmds:point", "Storage points: depots, shelters, agreement reserves ..."),
+    "travel-time": ("cli.point_cmds:travel_time", "Known road travel times for arrival estimates."),
+    "stock": ("cli.stock_cmds:stock", "Stock lots: receive, issue, count, move, list."),
+    "ledger": ("cli.stock_cmds:ledger", "The ledger (台账): every movement of stock, oldest first."),
+    "verify": ("cli.stock_cmds:verify", "Check every balance against the ledger."),
+    "target": ("cli.stock_cmds:target", "Reserve targets per point or region."),
+    "incident": ("cli.dispatch_cmds:incident", "Incidents (disasters) that dispatch requests answer."),
+    "request": ("cli.dispatch_cmds:request", "Dispatch requests (调拨申请), from draft to receipt."),
+    "plan": ("cli.dispatch_cmds:plan", "Allocate all approved requests together."),
+    "catalog": ("cli.catalog_cmds:catalog", "The standard catalog (统一应急物资储备目录) shipped with supplies."),
+    "import": ("cli.io_cmds:import_group", "Import a CSV or XLSX file: supplies import KIND FILE."),
+    "export": ("cli.io_cmds:export", "Export KIND to FILE (.csv or .xlsx); the import reads it back unchanged."),
+    "report": (
+        "cli.report_cmds:report",
+        "Reports: the ledger (台账), stock, expiry and rotation, gaps against reserve targets.",
+    ),
+    "readiness": (
+        "cli.readiness_cmds:readiness",
+        "Readiness for N people within H hours, need by need (the 12-hour rule).",
+    ),
+    "backup": ("cli.backup_cmds:backup", "Write a consistent snapshot of the database to FILE (admins only)."),
+    "restore": (
+        "cli.backup_cmds:restore",
+        "Restore a backup FILE into an empty database (--db); its schema is created if missing.",
+    ),
 }
 
 
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use (Click's "lazy loading" recipe)."""
 
-    def __init__(self, *args: Any, lazy_subcommands: dict[str, tuple[str, str]] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lazy_subcommands: dict[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_subcommands = lazy_subcommands or {}
 
@@ -119,8 +105,12 @@ class LazyGroup(click.Group):
             app = ctx.find_object(App)
             if app is not None and app.json_mode:  # scripts get their one JSON document here too
                 param = getattr(exc, "param", None)
-                app.out.error_document(kind="UsageError", field=getattr(param, "name", None),
-                                       reason=exc.format_message(), exit_code=exc.exit_code)
+                app.out.error_document(
+                    kind="UsageError",
+                    field=getattr(param, "name", None),
+                    reason=exc.format_message(),
+                    exit_code=exc.exit_code,
+                )
             raise
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
             raise  # Click shows these itself (a closed pipe, as in `supplies stock list | head`, quietly)
@@ -135,19 +125,34 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 
 @click.group(cls=LazyGroup, lazy_subcommands=COMMANDS, context_settings=CONTEXT_SETTINGS)
-@click.option("--db", "db", metavar="URL", envvar="SUPPLIES_DATABASE_URL", show_envvar=True,
-              help="Database: any SQLAlchemy URL or a SQLite file path.  [default: ./supplies.db]")
-@click.option("--as", "user", metavar="USER", envvar="SUPPLIES_USER", show_envvar=True,
-              help="Act as this user (it must exist).  [default: your login name]")
-@click.option("--json", "json_mode", is_flag=True,
-              help="Print one JSON document on stdout; messages go to stderr.")
+@click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    envvar="SUPPLIES_DATABASE_URL",
+    show_envvar=True,
+    help="Database: any SQLAlchemy URL or a SQLite file path.  [default: ./supplies.db]",
+)
+@click.option(
+    "--as",
+    "user",
+    metavar="USER",
+    envvar="SUPPLIES_USER",
+    show_envvar=True,
+    help="Act as this user (it must exist).  [default: your login name]",
+)
+@click.option("--json", "json_mode", is_flag=True, help="Print one JSON document on stdout; messages go to stderr.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), envvar="SUPPLIES_LANG", show_envvar=True,
-              help="Language of messages.  [default: from LC_ALL / LANG]")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    envvar="SUPPLIES_LANG",
+    show_envvar=True,
+    help="Language of messages.  [default: from LC_ALL / LANG]",
+)
 @click.version_option(package_name="emergency-supplies", prog_name="supplies")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, user: str | None, json_mode: bool, debug: bool,
-        lang: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, user: str | None, json_mode: bool, debug: bool, lang: str | None) -> None:
     """Emergency-supply inventory (应急物资储备): stock, dispatch requests and allocation.
 
     \b

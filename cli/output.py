@@ -78,15 +78,33 @@ class Output:
     def warn(self, text: str) -> None:
         click.echo(click.style("warning: ", fg="yellow", bold=True) + text, err=True)
 
-    def error(self, text: str, *, kind: str, field: str | None, reason: str, exit_code: int,
-              errors: dict[str, list[str]] | None = None, **extra: Any) -> None:
+    def error(
+        self,
+        text: str,
+        *,
+        kind: str,
+        field: str | None,
+        reason: str,
+        exit_code: int,
+        errors: dict[str, list[str]] | None = None,
+        **extra: Any,
+    ) -> None:
         """The one error line on stderr, and with --json an error document on stdout."""
         click.echo(click.style("error: ", fg="red", bold=True) + text, err=True)
         self.error_document(kind=kind, field=field, reason=reason, exit_code=exit_code, errors=errors, **extra)
 
-    def error_document(self, *, kind: str, field: str | None, reason: str, exit_code: int,
-                       errors: dict[str, list[str]] | None = None, code: str | None = None,
-                       params: dict[str, Any] | None = None, message: str | None = None) -> None:
+    def error_document(
+        self,
+        *,
+        kind: str,
+        field: str | None,
+        reason: str,
+        exit_code: int,
+        errors: dict[str, list[str]] | None = None,
+        code: str | None = None,
+        params: dict[str, Any] | None = None,
+        message: str | None = None,
+    ) -> None:
         """With --json, ``{"error": {type, field, reason, exit_code[, errors, code, params, message]}}`` on stdout.
 
         ``reason`` is English whatever the language; ``code`` and ``params`` name the message
@@ -98,8 +116,10 @@ class Output:
                 doc["errors"] = {k: [str(r) for r in v] for k, v in errors.items()}
             if code:
                 doc["code"] = code
-                doc["params"] = {k: v if isinstance(v, (int, float, bool)) or v is None else str(v)
-                                 for k, v in (params or {}).items()}
+                doc["params"] = {
+                    k: v if isinstance(v, (int, float, bool)) or v is None else str(v)
+                    for k, v in (params or {}).items()
+                }
             if message is not None:
                 doc["message"] = message
             self._json({"error": doc})
@@ -135,8 +155,14 @@ class Output:
             renderable = Text(renderable)
         self.console.print(renderable)
 
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
-              empty: str | None = None) -> None:
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        title: str | None = None,
+        empty: str | None = None,
+    ) -> None:
         """Print rows under headers, numbers right-aligned; Chinese text keeps its double width.
 
         A terminal gets a rich table with colours; piped output and long listings (a province
@@ -147,16 +173,23 @@ class Output:
             if empty:
                 self.note(empty)
             return
-        numeric = [all(isinstance(r[i], (int, float)) and not isinstance(r[i], bool)
-                       for r in rows if r[i] is not None and r[i] != "")
-                   and any(r[i] is not None for r in rows) for i in range(len(headers))]
+        numeric = [
+            all(
+                isinstance(r[i], (int, float)) and not isinstance(r[i], bool)
+                for r in rows
+                if r[i] is not None and r[i] != ""
+            )
+            and any(r[i] is not None for r in rows)
+            for i in range(len(headers))
+        ]
         if len(rows) <= RICH_TABLE_MAX_ROWS and self.is_terminal:
             self._rich_table(headers, rows, numeric, title)
         else:
             self._plain_table(headers, rows, numeric, title)
 
-    def _rich_table(self, headers: Sequence[str], rows: list[Sequence[Any]], numeric: list[bool],
-                    title: str | None) -> None:
+    def _rich_table(
+        self, headers: Sequence[str], rows: list[Sequence[Any]], numeric: list[bool], title: str | None
+    ) -> None:
         from rich import box
         from rich.table import Table
         from rich.text import Text
@@ -171,13 +204,15 @@ class Output:
             self.console.print(Text(title, style="bold"))
         self.console.print(table)
 
-    def _plain_table(self, headers: Sequence[str], rows: list[Sequence[Any]], numeric: list[bool],
-                     title: str | None) -> None:
+    def _plain_table(
+        self, headers: Sequence[str], rows: list[Sequence[Any]], numeric: list[bool], title: str | None
+    ) -> None:
         from rich.cells import cell_len
 
         texts = [[_plain(cell) for cell in row] for row in rows]
-        right = [[numeric[i] or getattr(cell, "justify", None) == "right" for i, cell in enumerate(row)]
-                 for row in rows]
+        right = [
+            [numeric[i] or getattr(cell, "justify", None) == "right" for i, cell in enumerate(row)] for row in rows
+        ]
         widths = [max([cell_len(h)] + [cell_len(t[i]) for t in texts]) for i, h in enumerate(headers)]
 
         def line(values: Sequence[str], align_right: Sequence[bool]) -> str:
@@ -214,8 +249,14 @@ class Output:
             TimeElapsedColumn,
         )
 
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
             task = bar.add_task(description, total=total)
             yield lambda completed, total=None: bar.update(task, completed=completed, total=total)
 

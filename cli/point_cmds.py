@@ -37,16 +37,35 @@ def point() -> None:
 @click.option("--address", metavar="TEXT", help="Street address.")
 @click.option("--capacity-m3", type=float, metavar="M3", help="Storage capacity.")
 @pass_app
-def point_add(app: App, code: str, name: str, level: str, lat: float, lon: float, kind: str,
-              region_code: str | None, address: str | None, capacity_m3: float | None) -> None:
+def point_add(
+    app: App,
+    code: str,
+    name: str,
+    level: str,
+    lat: float,
+    lon: float,
+    kind: str,
+    region_code: str | None,
+    address: str | None,
+    capacity_m3: float | None,
+) -> None:
     """Add storage point CODE named NAME (admins).
 
     \b
     supplies point add HS-TS06 岗度镇应急物资储备点 --level township \\
         --lat 25.98 --lon 106.83 --region 522731106
     """
-    row = app.inventory().points.add(code, name, level=level, lat=lat, lon=lon, kind=kind,
-                                     region_code=region_code, address=address, capacity_m3=capacity_m3)
+    row = app.inventory().points.add(
+        code,
+        name,
+        level=level,
+        lat=lat,
+        lon=lon,
+        kind=kind,
+        region_code=region_code,
+        address=address,
+        capacity_m3=capacity_m3,
+    )
     app.out.result(row, f"added {row.kind} {row.code} {row.name} ({row.level})")
 
 
@@ -59,10 +78,14 @@ def point_add(app: App, code: str, name: str, level: str, lat: float, lon: float
 def point_list(app: App, level: str | None, region_code: str | None, kind: str | None, active_only: bool) -> None:
     """List storage points."""
     rows = app.inventory().points.list(level=level, region_code=region_code, kind=kind, active_only=active_only)
-    app.out.result(rows, lambda: app.out.table(
-        ["code", "name", "level", "kind", "region", "lat", "lon", "status"],
-        [(p.code, p.name, p.level, p.kind, p.region_code, f"{p.lat:.4f}", f"{p.lon:.4f}", p.status) for p in rows],
-        empty="no storage points match"))
+    app.out.result(
+        rows,
+        lambda: app.out.table(
+            ["code", "name", "level", "kind", "region", "lat", "lon", "status"],
+            [(p.code, p.name, p.level, p.kind, p.region_code, f"{p.lat:.4f}", f"{p.lon:.4f}", p.status) for p in rows],
+            empty="no storage points match",
+        ),
+    )
 
 
 @point.command("close")
@@ -101,8 +124,10 @@ def travel_time_set(app: App, from_point: str, hours: float, to_point: str | Non
     """Set the travel time in HOURS from point FROM to a point or a region."""
     app.inventory().travel_times.set(from_point, hours, to_point=to_point, to_region=to_region)
     dest = to_point or to_region
-    app.out.result({"from_point": from_point, "to_point": to_point, "to_region": to_region, "hours": hours},
-                   f"travel time {from_point} → {dest}: {hours:g} h")
+    app.out.result(
+        {"from_point": from_point, "to_point": to_point, "to_region": to_region, "hours": hours},
+        f"travel time {from_point} → {dest}: {hours:g} h",
+    )
 
 
 @travel_time.command("load")
@@ -114,19 +139,23 @@ def travel_time_load(app: App, file: BinaryIO) -> None:
     Columns: from_point, to_point or to_region, hours (a header row names them).
     """
     from supplies.errors import InvalidInput
-    from supplies.services.sheet_reader import read_rows
+    from supplies.services.io.sheets import read_rows
 
     name = Path(file.name).name if isinstance(file.name, str) else "file"
     table = read_rows(file, field=name)
     header = [(c or "").strip() for c in table[0][1]] if table else []
     lines = [n for n, _ in table[1:]]
-    rows = [_blank_to_none({h: cells[i] if i < len(cells) else None for i, h in enumerate(header)})
-            for _, cells in table[1:]]
+    rows = [
+        _blank_to_none({h: cells[i] if i < len(cells) else None for i, h in enumerate(header)})
+        for _, cells in table[1:]
+    ]
     with app.out.progress("loading travel times", len(rows)) as update:
+
         def feed() -> Any:
             for n, row in enumerate(rows, start=1):
                 yield row
                 update(n)
+
         try:
             count = app.inventory().travel_times.load(feed())
         except InvalidInput as exc:
@@ -139,13 +168,17 @@ def travel_time_load(app: App, file: BinaryIO) -> None:
 def travel_time_list(app: App) -> None:
     """List the known travel times."""
     rows = app.inventory().travel_times.list()
-    app.out.result(rows, lambda: app.out.table(
-        ["from", "to point", "to region", "hours"],
-        [(_get(r, "from_point"), _get(r, "to_point"), _get(r, "to_region"), _get(r, "hours")) for r in rows],
-        empty="no travel times: estimates use straight-line distance"))
+    app.out.result(
+        rows,
+        lambda: app.out.table(
+            ["from", "to point", "to region", "hours"],
+            [(_get(r, "from_point"), _get(r, "to_point"), _get(r, "to_region"), _get(r, "hours")) for r in rows],
+            empty="no travel times: estimates use straight-line distance",
+        ),
+    )
 
 
-def _by_line(exc: "InvalidInput", filename: str, lines: list[int]) -> "InvalidInput":
+def _by_line(exc: InvalidInput, filename: str, lines: list[int]) -> InvalidInput:
     """Name a bad row by its line in the file (the header is line 1), as a spreadsheet user counts."""
     match = re.fullmatch(r"rows\.(\d+)\.?(.*)", exc.field or "")
     if not match or int(match.group(1)) >= len(lines):

@@ -30,14 +30,24 @@ def report() -> None:
 def _common(f: Any) -> Any:
     options = [
         click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file."),
-        click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]),
-                     help="File format (default: from the --out suffix)."),
-        click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                     help="Header language of CSV and XLSX."),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["csv", "xlsx", "json"]),
+            help="File format (default: from the --out suffix).",
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(["en", "zh"]),
+            default="en",
+            show_default=True,
+            help="Header language of CSV and XLSX.",
+        ),
         click.option("--point", metavar="CODE", shell_complete=POINT, help="Only this storage point."),
         click.option("--item", metavar="CODE", shell_complete=ITEM, help="Only this item."),
-        click.option("--class", "supply_class", metavar="CODE", shell_complete=CLASS,
-                     help="Only this class and its sub-classes."),
+        click.option(
+            "--class", "supply_class", metavar="CODE", shell_complete=CLASS, help="Only this class and its sub-classes."
+        ),
         click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Only this agency's classes."),
         click.option("--region", "region_code", metavar="CODE", help="Only this region (prefix)."),
         click.option("--level", type=click.Choice(LEVELS), help="Only points of this level."),
@@ -54,8 +64,10 @@ def _filters(kw: dict[str, Any]) -> dict[str, Any]:
 def _emit(app: App, rep: Any, out: Path | None, fmt: str | None, lang: str) -> None:
     if out is not None:
         rep.save(out, format=fmt, lang=lang)
-        app.out.result({"report": rep.name, "file": str(out), "rows": len(rep.rows), "totals": rep.totals()},
-                       f"wrote the {rep.name} report ({len(rep.rows)} rows) to {out}")
+        app.out.result(
+            {"report": rep.name, "file": str(out), "rows": len(rep.rows), "totals": rep.totals()},
+            f"wrote the {rep.name} report ({len(rep.rows)} rows) to {out}",
+        )
         return
     if fmt == "xlsx":
         from supplies.errors import InvalidInput
@@ -82,22 +94,40 @@ def _show(app: App, rep: Any, heads: list[str]) -> None:
 @report.command("ledger")
 @click.option("--since", type=DATE, metavar="YYYY-MM-DD", help="First day of the period.")
 @click.option("--until", type=DATE, metavar="YYYY-MM-DD", help="Last day of the period (included).")
-@click.option("--by", default="point,item", show_default=True, metavar="KEYS",
-              help=f"Group by a comma-separated list of: {', '.join(LEDGER_GROUPS)}.")
+@click.option(
+    "--by",
+    default="point,item",
+    show_default=True,
+    metavar="KEYS",
+    help=f"Group by a comma-separated list of: {', '.join(LEDGER_GROUPS)}.",
+)
 @click.option("--tz", metavar="ZONE", help="Time zone of the days (default SUPPLIES_TIMEZONE, else Asia/Shanghai).")
 @_common
 @pass_app
-def ledger(app: App, since: datetime | None, until: datetime | None, by: str, tz: str | None, out: Path | None,
-           fmt: str | None, lang: str, **kw: Any) -> None:
+def ledger(
+    app: App,
+    since: datetime | None,
+    until: datetime | None,
+    by: str,
+    tz: str | None,
+    out: Path | None,
+    fmt: str | None,
+    lang: str,
+    **kw: Any,
+) -> None:
     """The ledger (台账): opening, receipts, issues, transfers, rotations, counts, write-offs, closing.
 
     \b
     supplies report ledger --since 2025-01-01 --until 2025-06-30 --tz Asia/Shanghai \\
         --lang zh --out 2025上半年台账.xlsx
     """
-    rep = app.inventory().reports.ledger(since=since.date() if since else None, until=until.date() if until else None,
-                                         by=tuple(b.strip() for b in by.split(",") if b.strip()), tz=tz,
-                                         **_filters(kw))
+    rep = app.inventory().reports.ledger(
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        by=tuple(b.strip() for b in by.split(",") if b.strip()),
+        tz=tz,
+        **_filters(kw),
+    )
     _emit(app, rep, out, fmt, lang)
 
 
@@ -110,8 +140,13 @@ def stock(app: App, out: Path | None, fmt: str | None, lang: str, **kw: Any) -> 
 
 
 @report.command("expiry")
-@click.option("--days", type=click.IntRange(min=0), default=90, show_default=True,
-              help="Lots expiring within this many days (and those expired).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=90,
+    show_default=True,
+    help="Lots expiring within this many days (and those expired).",
+)
 @_common
 @pass_app
 def expiry(app: App, days: int, out: Path | None, fmt: str | None, lang: str, **kw: Any) -> None:
@@ -120,14 +155,25 @@ def expiry(app: App, days: int, out: Path | None, fmt: str | None, lang: str, **
 
 
 @report.command("gaps")
-@click.option("--valid-for-days", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Count only stock still good this many days from today.")
-@click.option("--mode", "modes", multiple=True, type=click.Choice(RESERVE_MODES),
-              help="Count only these reserve modes (repeatable; default all).")
+@click.option(
+    "--valid-for-days",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Count only stock still good this many days from today.",
+)
+@click.option(
+    "--mode",
+    "modes",
+    multiple=True,
+    type=click.Choice(RESERVE_MODES),
+    help="Count only these reserve modes (repeatable; default all).",
+)
 @_common
 @pass_app
-def gaps(app: App, valid_for_days: int, modes: tuple[str, ...], out: Path | None, fmt: str | None, lang: str,
-         **kw: Any) -> None:
+def gaps(
+    app: App, valid_for_days: int, modes: tuple[str, ...], out: Path | None, fmt: str | None, lang: str, **kw: Any
+) -> None:
     """Stock against reserve targets, and the procurement quantity that closes each gap."""
     rep = app.inventory().reports.gaps(valid_for_days=valid_for_days, modes=modes or None, **_filters(kw))
     _emit(app, rep, out, fmt, lang)

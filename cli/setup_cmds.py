@@ -30,7 +30,7 @@ def init(app: App, demo: bool) -> None:
     before = _schema_revision(inv)
     with app.out.progress("upgrading the schema", None):
         after = inv.upgrade()
-    schema = ("created" if before is None else "up to date" if before == after else "upgraded")
+    schema = "created" if before is None else "up to date" if before == after else "upgraded"
     password = os.environ.get("SUPPLIES_ADMIN_PASSWORD") or None
     made = inv.users.bootstrap_admin(app.user, password)
     admin = None if made is None else {"name": made[0].name, "password": None if password else made[1]}
@@ -41,9 +41,15 @@ def init(app: App, demo: bool) -> None:
 
         with app.out.progress("loading the demo county", None) as update:
             result = demo_county.load(inv.as_user(app.user), progress=lambda done, total: update(done, total))
-        demo_doc = {"loaded": result.loaded, "reason": result.reason, "created": result.created,
-                    "users": [{"name": u.name, "role": u.role, "scope": u.scope, "who": u.who,
-                               "password": u.password} for u in result.users]}
+        demo_doc = {
+            "loaded": result.loaded,
+            "reason": result.reason,
+            "created": result.created,
+            "users": [
+                {"name": u.name, "role": u.role, "scope": u.scope, "who": u.who, "password": u.password}
+                for u in result.users
+            ],
+        }
 
     def human() -> None:
         out = app.out
@@ -60,12 +66,13 @@ def init(app: App, demo: bool) -> None:
             created = ", ".join(f"{n} {k}" for k, n in demo_doc["created"].items())
             out.print(f"demo county 惠水县 loaded: {created}")
             if demo_doc["users"]:
-                out.table(["user", "role", "scope", "who", "web password (shown once)"],
-                          [(u["name"], u["role"], u["scope"], u["who"], u["password"]) for u in demo_doc["users"]])
+                out.table(
+                    ["user", "role", "scope", "who", "web password (shown once)"],
+                    [(u["name"], u["role"], u["scope"], u["who"], u["password"]) for u in demo_doc["users"]],
+                )
                 out.print("try: supplies --as zhangwei stock list --point HS-CK01")
 
-    app.out.result({"database": inv.url, "schema": schema, "revision": after, "admin": admin, "demo": demo_doc},
-                   human)
+    app.out.result({"database": inv.url, "schema": schema, "revision": after, "admin": admin, "demo": demo_doc}, human)
 
 
 def _schema_revision(inv: Any) -> str | None:
@@ -87,6 +94,7 @@ def _make_sqlite_folder(app: App) -> None:
 
 # -- users ----------------------------------------------------------------------------------------
 
+
 @click.group()
 def user() -> None:
     """Users, their roles and scopes."""
@@ -103,14 +111,21 @@ def _password_from(stdin_flag: bool) -> tuple[str, bool]:
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What the user may do.")
-@click.option("--point", "points", multiple=True, metavar="CODE", shell_complete=POINT,
-              help="A storage point of a warehouse user (repeat for several).")
+@click.option(
+    "--point",
+    "points",
+    multiple=True,
+    metavar="CODE",
+    shell_complete=POINT,
+    help="A storage point of a warehouse user (repeat for several).",
+)
 @click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="The agency of an agency officer.")
 @click.option("--password-stdin", is_flag=True, help="Read the web password from stdin.")
 @click.option("--no-password", is_flag=True, help="No web password (command-line use only).")
 @pass_app
-def user_add(app: App, name: str, role: str, points: tuple[str, ...], agency: str | None,
-             password_stdin: bool, no_password: bool) -> None:
+def user_add(
+    app: App, name: str, role: str, points: tuple[str, ...], agency: str | None, password_stdin: bool, no_password: bool
+) -> None:
     """Add user NAME with a role; by default a web password is generated and printed once.
 
     A user added with --no-password works through this command and the library only (a web
@@ -127,13 +142,22 @@ def user_add(app: App, name: str, role: str, points: tuple[str, ...], agency: st
     if password_stdin and not (password or "").strip():
         from supplies.errors import InvalidInput
 
-        raise InvalidInput("the password read from stdin is empty: give one of 8 to 200 characters, "
-                           "or add the user with --no-password (command line only)", "password")
-    created = app.inventory().users.add(name, role=role, points=list(points), agency=agency, password=password,
-                                        web_login=not no_password)
+        raise InvalidInput(
+            "the password read from stdin is empty: give one of 8 to 200 characters, "
+            "or add the user with --no-password (command line only)",
+            "password",
+        )
+    created = app.inventory().users.add(
+        name, role=role, points=list(points), agency=agency, password=password, web_login=not no_password
+    )
     info = app.inventory().users.get(created.name)
-    doc = {"name": info.name, "role": info.role, "agency": info.agency, "points": list(info.points),
-           "password": password if generated else None}
+    doc = {
+        "name": info.name,
+        "role": info.role,
+        "agency": info.agency,
+        "points": list(info.points),
+        "password": password if generated else None,
+    }
 
     def human() -> None:
         app.out.print(f"added {info.name} ({info.role})")
@@ -149,10 +173,23 @@ def user_add(app: App, name: str, role: str, points: tuple[str, ...], agency: st
 def user_list(app: App) -> None:
     """List users with their roles and scopes."""
     users = app.inventory().users.list()
-    app.out.result(users, lambda: app.out.table(
-        ["name", "role", "agency", "points", "active", "web log-in"],
-        [(u.name, u.role, u.agency, u.points, "yes" if u.active else "no (deactivated)",
-          "yes" if u.web_login else "no") for u in users]))
+    app.out.result(
+        users,
+        lambda: app.out.table(
+            ["name", "role", "agency", "points", "active", "web log-in"],
+            [
+                (
+                    u.name,
+                    u.role,
+                    u.agency,
+                    u.points,
+                    "yes" if u.active else "no (deactivated)",
+                    "yes" if u.web_login else "no",
+                )
+                for u in users
+            ],
+        ),
+    )
 
 
 @user.command("passwd")
@@ -163,8 +200,10 @@ def user_passwd(app: App, name: str, password_stdin: bool) -> None:
     """Set the web password of NAME (yours, or anyone's as an admin); else generate one."""
     password, generated = _password_from(password_stdin)
     app.inventory().users.set_password(name, password)
-    app.out.result({"name": name, "password": password if generated else None},
-                   f"new web password for {name}: {password}" if generated else f"password of {name} changed")
+    app.out.result(
+        {"name": name, "password": password if generated else None},
+        f"new web password for {name}: {password}" if generated else f"password of {name} changed",
+    )
 
 
 @user.command("deactivate")
@@ -187,11 +226,13 @@ def user_activate(app: App, name: str) -> None:
 
 # -- web admin ------------------------------------------------------------------------------------
 
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads (concurrent requests).")
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads (concurrent requests)."
+)
 @pass_app
 def serve(app: App, host: str, port: int, threads: int) -> None:
     """Serve the web admin with waitress until Ctrl-C."""

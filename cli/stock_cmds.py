@@ -36,8 +36,7 @@ def _notes(f: Any) -> Any:
 
 
 def _changed(app: App, action: str, change: Any, **fields: Any) -> None:
-    doc = {**fields, "lot_ids": list(change.lot_ids), "movement_ids": list(change.movement_ids),
-           "qty": change.qty}
+    doc = {**fields, "lot_ids": list(change.lot_ids), "movement_ids": list(change.movement_ids), "qty": change.qty}
     where = fields.get("point") or f"{fields.get('from_point')} → {fields.get('to_point')}"
     lot = f" lot {fields['lot']}" if fields.get("lot") else ""
     app.out.result(doc, f"{action} {change.qty} × {fields['item']} at {where}{lot}")
@@ -48,28 +47,62 @@ def _changed(app: App, action: str, change: Any, **fields: Any) -> None:
 @click.option("--qty", required=True, type=int, help="Units received.")
 @click.option("--lot", metavar="BATCH", help="Batch number; an existing batch is topped up.")
 @click.option("--expires", type=DATE, metavar="YYYY-MM-DD", help="Expiry date of the batch.")
-@click.option("--mode", default="physical", show_default=True, type=click.Choice(RESERVE_MODES),
-              help="Reserve mode: government stock, agreement (代储), production capacity, donation.")
-@click.option("--lead-time-hours", type=float, default=0.0, metavar="H",
-              help="Hours an agreement or capacity reserve needs before it can leave.")
+@click.option(
+    "--mode",
+    default="physical",
+    show_default=True,
+    type=click.Choice(RESERVE_MODES),
+    help="Reserve mode: government stock, agreement (代储), production capacity, donation.",
+)
+@click.option(
+    "--lead-time-hours",
+    type=float,
+    default=0.0,
+    metavar="H",
+    help="Hours an agreement or capacity reserve needs before it can leave.",
+)
 @click.option("--unit-cost", type=float, metavar="YUAN", help="Cost of one unit.")
 @click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Check that this agency holds the item's class.")
-@click.option("--historical", is_flag=True,
-              help="Record stock received in the past: allows an expiry date before today.")
+@click.option(
+    "--historical", is_flag=True, help="Record stock received in the past: allows an expiry date before today."
+)
 @_notes
 @pass_app
-def stock_receive(app: App, point: str, item: str, qty: int, lot: str | None, expires: datetime | None,
-                  mode: str, lead_time_hours: float, unit_cost: float | None, agency: str | None,
-                  historical: bool, reference: str | None, reason: str | None) -> None:
+def stock_receive(
+    app: App,
+    point: str,
+    item: str,
+    qty: int,
+    lot: str | None,
+    expires: datetime | None,
+    mode: str,
+    lead_time_hours: float,
+    unit_cost: float | None,
+    agency: str | None,
+    historical: bool,
+    reference: str | None,
+    reason: str | None,
+) -> None:
     """Receive stock into a lot (入库).
 
     \b
     supplies stock receive --point HS-CK01 --item PLAN14:3.05 --qty 500 \\
         --lot 2025-HS-09 --expires 2030-06-30
     """
-    change = app.inventory().stock.receive(point, item, qty, batch=lot, expires_on=_day(expires), mode=mode,
-                                           lead_time_hours=lead_time_hours, unit_cost=unit_cost, agency=agency,
-                                           reference=reference, reason=reason, historical=historical)
+    change = app.inventory().stock.receive(
+        point,
+        item,
+        qty,
+        batch=lot,
+        expires_on=_day(expires),
+        mode=mode,
+        lead_time_hours=lead_time_hours,
+        unit_cost=unit_cost,
+        agency=agency,
+        reference=reference,
+        reason=reason,
+        historical=historical,
+    )
     _changed(app, "received", change, point=point, item=item, lot=lot)
 
 
@@ -79,8 +112,9 @@ def stock_receive(app: App, point: str, item: str, qty: int, lot: str | None, ex
 @click.option("--lot", metavar="BATCH", help="From this batch (default: earliest expiry first).")
 @_notes
 @pass_app
-def stock_issue(app: App, point: str, item: str, qty: int, lot: str | None, reference: str | None,
-                reason: str | None) -> None:
+def stock_issue(
+    app: App, point: str, item: str, qty: int, lot: str | None, reference: str | None, reason: str | None
+) -> None:
     """Issue free stock outside a dispatch request (出库)."""
     change = app.inventory().stock.issue(point, item, qty, batch=lot, reference=reference, reason=reason)
     _changed(app, "issued", change, point=point, item=item, lot=lot)
@@ -93,8 +127,9 @@ def stock_issue(app: App, point: str, item: str, qty: int, lot: str | None, refe
 @click.option("--lot", metavar="BATCH", help="From this batch (default: earliest expiry first).")
 @click.option("--reference", metavar="TEXT", help="Document number.")
 @pass_app
-def stock_write_off(app: App, point: str, item: str, qty: int, reason: str, lot: str | None,
-                    reference: str | None) -> None:
+def stock_write_off(
+    app: App, point: str, item: str, qty: int, reason: str, lot: str | None, reference: str | None
+) -> None:
     """Write off spoiled or lost stock (报废)."""
     change = app.inventory().stock.write_off(point, item, qty, reason=reason, batch=lot, reference=reference)
     _changed(app, "wrote off", change, point=point, item=item, lot=lot)
@@ -106,15 +141,23 @@ def stock_write_off(app: App, point: str, item: str, qty: int, reason: str, lot:
 @click.option("--lot", metavar="BATCH", help="The batch counted (default: the lot without batch).")
 @_notes
 @pass_app
-def stock_adjust(app: App, point: str, item: str, counted: int, lot: str | None, reference: str | None,
-                 reason: str | None) -> None:
+def stock_adjust(
+    app: App, point: str, item: str, counted: int, lot: str | None, reference: str | None, reason: str | None
+) -> None:
     """Record a stock count (盘点).
 
     Sets the lot's on-hand to what was counted, with one adjusting ledger line.
     """
     change = app.inventory().stock.adjust(point, item, counted, batch=lot, reason=reason, reference=reference)
-    doc = {"point": point, "item": item, "lot": lot, "counted": counted, "delta": change.qty,
-           "lot_ids": list(change.lot_ids), "movement_ids": list(change.movement_ids)}
+    doc = {
+        "point": point,
+        "item": item,
+        "lot": lot,
+        "counted": counted,
+        "delta": change.qty,
+        "lot_ids": list(change.lot_ids),
+        "movement_ids": list(change.movement_ids),
+    }
     app.out.result(doc, f"counted {counted} × {item} at {point} ({change.qty:+d})")
 
 
@@ -124,20 +167,33 @@ def stock_adjust(app: App, point: str, item: str, counted: int, lot: str | None,
 @click.option("--item", required=True, metavar="CODE", shell_complete=ITEM, help="Item code.")
 @click.option("--qty", required=True, type=int, help="Units moved.")
 @click.option("--lot", metavar="BATCH", help="From this batch (default: earliest expiry first).")
-@click.option("--to-lot", metavar="BATCH",
-              help="File the stock under this batch at the destination (when its own batch code is taken there "
-                   "by stock of another expiry or mode).")
+@click.option(
+    "--to-lot",
+    metavar="BATCH",
+    help="File the stock under this batch at the destination (when its own batch code is taken there "
+    "by stock of another expiry or mode).",
+)
 @_notes
 @pass_app
-def stock_transfer(app: App, from_point: str, to_point: str, item: str, qty: int, lot: str | None,
-                   to_lot: str | None, reference: str | None, reason: str | None) -> None:
+def stock_transfer(
+    app: App,
+    from_point: str,
+    to_point: str,
+    item: str,
+    qty: int,
+    lot: str | None,
+    to_lot: str | None,
+    reference: str | None,
+    reason: str | None,
+) -> None:
     """Move free stock between points.
 
     Lots keep their batch, expiry and reserve mode; a transfer into a destination batch of the
     same code but another expiry or mode is refused (exit 3): give --to-lot.
     """
-    change = app.inventory().stock.transfer(from_point, to_point, item, qty, batch=lot, to_batch=to_lot,
-                                            reference=reference, reason=reason)
+    change = app.inventory().stock.transfer(
+        from_point, to_point, item, qty, batch=lot, to_batch=to_lot, reference=reference, reason=reason
+    )
     _changed(app, "moved", change, from_point=from_point, to_point=to_point, item=item, lot=lot)
 
 
@@ -149,40 +205,96 @@ def stock_transfer(app: App, from_point: str, to_point: str, item: str, qty: int
 @click.option("--new-expires", type=DATE, metavar="YYYY-MM-DD", help="Expiry of the fresh batch.")
 @_notes
 @pass_app
-def stock_rotate(app: App, point: str, item: str, qty: int, lot: str, new_lot: str, new_expires: datetime | None,
-                 reference: str | None, reason: str | None) -> None:
+def stock_rotate(
+    app: App,
+    point: str,
+    item: str,
+    qty: int,
+    lot: str,
+    new_lot: str,
+    new_expires: datetime | None,
+    reference: str | None,
+    reason: str | None,
+) -> None:
     """Rotate stock near expiry (轮换).
 
     Moves QTY out of the old batch and the same quantity into a fresh one.
     """
-    change = app.inventory().stock.rotate(point, item, qty, batch=lot, new_batch=new_lot,
-                                          new_expires_on=_day(new_expires), reason=reason, reference=reference)
+    change = app.inventory().stock.rotate(
+        point,
+        item,
+        qty,
+        batch=lot,
+        new_batch=new_lot,
+        new_expires_on=_day(new_expires),
+        reason=reason,
+        reference=reference,
+    )
     _changed(app, "rotated", change, point=point, item=item, lot=f"{lot} → {new_lot}")
 
 
 @stock.command("list")
 @click.option("--point", metavar="CODE", shell_complete=POINT, help="Only this storage point.")
 @click.option("--item", metavar="CODE", shell_complete=ITEM, help="Only this item.")
-@click.option("--class", "supply_class", metavar="CODE", shell_complete=CLASS,
-              help="Only this class and its sub-classes.")
+@click.option(
+    "--class", "supply_class", metavar="CODE", shell_complete=CLASS, help="Only this class and its sub-classes."
+)
 @click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="Only this agency's stock.")
 @click.option("--region", "region_code", metavar="CODE", help="Only points in this region (prefix).")
-@click.option("--expiring-days", type=click.IntRange(min=0), metavar="N",
-              help="Only lots expiring within N days (or expired), soonest first.")
+@click.option(
+    "--expiring-days",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Only lots expiring within N days (or expired), soonest first.",
+)
 @click.option("--all", "include_empty", is_flag=True, help="Include lots with nothing on hand.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N lots.")
 @pass_app
-def stock_list(app: App, point: str | None, item: str | None, supply_class: str | None, agency: str | None,
-               region_code: str | None, expiring_days: int | None, include_empty: bool, limit: int | None) -> None:
+def stock_list(
+    app: App,
+    point: str | None,
+    item: str | None,
+    supply_class: str | None,
+    agency: str | None,
+    region_code: str | None,
+    expiring_days: int | None,
+    include_empty: bool,
+    limit: int | None,
+) -> None:
     """List stock lots: on hand, reserved, free."""
-    lots = app.inventory().stock.lots(point=point, item=item, supply_class=supply_class, agency=agency,
-                                      region_code=region_code, expiring_within_days=expiring_days,
-                                      with_stock_only=not include_empty, limit=limit)
-    app.out.result(lots, lambda: app.out.table(
-        ["point", "item", "name", "lot", "mode", "expires", "on hand", "reserved", "free", "unit", "agency"],
-        [(x.point, x.item, x.item_name, x.lot, _mode(x.mode, x.lead_time_hours), _expiry(x.expires, app.out),
-          x.on_hand, x.reserved, x.free, x.unit, x.agency) for x in lots],
-        empty="no stock matches"))
+    lots = app.inventory().stock.lots(
+        point=point,
+        item=item,
+        supply_class=supply_class,
+        agency=agency,
+        region_code=region_code,
+        expiring_within_days=expiring_days,
+        with_stock_only=not include_empty,
+        limit=limit,
+    )
+    app.out.result(
+        lots,
+        lambda: app.out.table(
+            ["point", "item", "name", "lot", "mode", "expires", "on hand", "reserved", "free", "unit", "agency"],
+            [
+                (
+                    x.point,
+                    x.item,
+                    x.item_name,
+                    x.lot,
+                    _mode(x.mode, x.lead_time_hours),
+                    _expiry(x.expires, app.out),
+                    x.on_hand,
+                    x.reserved,
+                    x.free,
+                    x.unit,
+                    x.agency,
+                )
+                for x in lots
+            ],
+            empty="no stock matches",
+        ),
+    )
 
 
 def _mode(mode: str, lead_time_hours: float) -> str:
@@ -202,11 +314,17 @@ def _expiry(expires: date | None, out: Output) -> Any:
 
 
 @stock.command("summary")
-@click.option("--by", default="class,level", show_default=True, metavar="KEYS",
-              help=f"Group by a comma-separated list of: {', '.join(STOCK_GROUPS)}.")
+@click.option(
+    "--by",
+    default="class,level",
+    show_default=True,
+    metavar="KEYS",
+    help=f"Group by a comma-separated list of: {', '.join(STOCK_GROUPS)}.",
+)
 @click.option("--point", metavar="CODE", shell_complete=POINT, help="Only this storage point.")
-@click.option("--class", "supply_class", metavar="CODE", shell_complete=CLASS,
-              help="Only this class and its sub-classes.")
+@click.option(
+    "--class", "supply_class", metavar="CODE", shell_complete=CLASS, help="Only this class and its sub-classes."
+)
 @click.option("--region", "region_code", metavar="CODE", help="Only points in this region (prefix).")
 @pass_app
 def stock_summary(app: App, by: str, point: str | None, supply_class: str | None, region_code: str | None) -> None:
@@ -218,10 +336,14 @@ def stock_summary(app: App, by: str, point: str | None, supply_class: str | None
     keys = [k.strip() for k in by.split(",") if k.strip()]
     rows = app.inventory().stock.summary(keys, point=point, supply_class=supply_class, region_code=region_code)
     docs = [{**r.key, "lots": r.lots, "on_hand": r.on_hand, "reserved": r.reserved, "free": r.free} for r in rows]
-    app.out.result(docs, lambda: app.out.table(
-        [*keys, "lots", "on hand", "reserved", "free"],
-        [(*(r.key[k] for k in keys), r.lots, r.on_hand, r.reserved, r.free) for r in rows],
-        empty="no stock matches"))
+    app.out.result(
+        docs,
+        lambda: app.out.table(
+            [*keys, "lots", "on hand", "reserved", "free"],
+            [(*(r.key[k] for k in keys), r.lots, r.on_hand, r.reserved, r.free) for r in rows],
+            empty="no stock matches",
+        ),
+    )
 
 
 @click.command()
@@ -232,16 +354,42 @@ def stock_summary(app: App, by: str, point: str | None, supply_class: str | None
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(MOVEMENT_KINDS), help="Only these kinds.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N lines.")
 @pass_app
-def ledger(app: App, point: str | None, item: str | None, since: datetime | None, until: datetime | None,
-           kinds: tuple[str, ...], limit: int | None) -> None:
+def ledger(
+    app: App,
+    point: str | None,
+    item: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    kinds: tuple[str, ...],
+    limit: int | None,
+) -> None:
     """The ledger (台账): every movement of stock, oldest first."""
-    lines = app.inventory().stock.ledger(point=point, item=item, since=_day(since), until=_day(until),
-                                         kinds=kinds or None, limit=limit)
-    app.out.result(lines, lambda: app.out.table(
-        ["at", "kind", "item", "point", "lot", "qty", "reserved ±", "balance", "by", "reference", "reason"],
-        [(m.at, m.kind, m.item, m.point, m.lot, _signed(m.qty), _signed(m.reserved_delta), m.balance_after,
-          m.actor, m.reference, m.reason) for m in lines],
-        empty="no movements match"))
+    lines = app.inventory().stock.ledger(
+        point=point, item=item, since=_day(since), until=_day(until), kinds=kinds or None, limit=limit
+    )
+    app.out.result(
+        lines,
+        lambda: app.out.table(
+            ["at", "kind", "item", "point", "lot", "qty", "reserved ±", "balance", "by", "reference", "reason"],
+            [
+                (
+                    m.at,
+                    m.kind,
+                    m.item,
+                    m.point,
+                    m.lot,
+                    _signed(m.qty),
+                    _signed(m.reserved_delta),
+                    m.balance_after,
+                    m.actor,
+                    m.reference,
+                    m.reason,
+                )
+                for m in lines
+            ],
+            empty="no movements match",
+        ),
+    )
 
 
 def _signed(n: int) -> Any:
@@ -258,16 +406,31 @@ def verify(app: App) -> None:
     Recomputes each lot's on-hand and reserved from its movements; exits 1 if any differs.
     """
     report = app.inventory().stock.verify()
-    doc = {"ok": report.ok, "lots_checked": report.lots_checked, "movements": report.movements,
-           "differences": report.differences}
+    doc = {
+        "ok": report.ok,
+        "lots_checked": report.lots_checked,
+        "movements": report.movements,
+        "differences": report.differences,
+    }
 
     def human() -> None:
         if report.ok:
             app.out.print(f"ok: {report.lots_checked} lots agree with {report.movements} ledger movements")
             return
-        app.out.table(["lot", "on hand", "ledger on hand", "reserved", "ledger reserved", "problem"],
-                      [(d.get("lot_id"), d.get("on_hand"), d.get("ledger_on_hand"), d.get("reserved"),
-                        d.get("ledger_reserved"), d.get("problem")) for d in report.differences])
+        app.out.table(
+            ["lot", "on hand", "ledger on hand", "reserved", "ledger reserved", "problem"],
+            [
+                (
+                    d.get("lot_id"),
+                    d.get("on_hand"),
+                    d.get("ledger_on_hand"),
+                    d.get("reserved"),
+                    d.get("ledger_reserved"),
+                    d.get("problem"),
+                )
+                for d in report.differences
+            ],
+        )
 
     app.out.result(doc, human)
     if not report.ok:
@@ -289,8 +452,10 @@ def target() -> None:
 def target_set(app: App, item_code: str, quantity: int, point: str | None, region_code: str | None) -> None:
     """Set the target QUANTITY of ITEM at a point or over a region."""
     app.inventory().targets.set(item_code, quantity, point=point, region_code=region_code)
-    app.out.result({"item": item_code, "point": point, "region_code": None if point else region_code,
-                    "quantity": quantity}, f"target {item_code} at {point or region_code}: {quantity}")
+    app.out.result(
+        {"item": item_code, "point": point, "region_code": None if point else region_code, "quantity": quantity},
+        f"target {item_code} at {point or region_code}: {quantity}",
+    )
 
 
 @target.command("list")
@@ -299,6 +464,11 @@ def target_set(app: App, item_code: str, quantity: int, point: str | None, regio
 def target_list(app: App, item: str | None) -> None:
     """List reserve targets."""
     rows = app.inventory().targets.list(item=item)
-    app.out.result(rows, lambda: app.out.table(
-        ["item", "point", "region", "target"], [(t.item, t.point, t.region_code, t.quantity) for t in rows],
-        empty="no reserve targets"))
+    app.out.result(
+        rows,
+        lambda: app.out.table(
+            ["item", "point", "region", "target"],
+            [(t.item, t.point, t.region_code, t.quantity) for t in rows],
+            empty="no reserve targets",
+        ),
+    )

@@ -8,11 +8,40 @@ LEVELS = ("province", "city", "county", "township", "village")
 POINT_KINDS = ("depot", "prepositioned", "shelter", "agreement", "factory")
 RESERVE_MODES = ("physical", "agreement", "capacity", "donation")
 ROLES = ("admin", "warehouse", "dispatcher", "agency_officer", "viewer")
-MOVEMENT_KINDS = ("receive", "issue", "transfer_out", "transfer_in", "adjust", "rotate_out",
-                  "rotate_in", "write_off", "reserve", "release", "dispatch", "handover")
-INCIDENT_TYPES = ("flood", "earthquake", "landslide", "forest_fire", "snow_ice",
-                  "hazardous_chemicals", "public_health", "other")
+MOVEMENT_KINDS = (
+    "receive",
+    "issue",
+    "transfer_out",
+    "transfer_in",
+    "adjust",
+    "rotate_out",
+    "rotate_in",
+    "write_off",
+    "reserve",
+    "release",
+    "dispatch",
+    "handover",
+)
+INCIDENT_TYPES = (
+    "flood",
+    "earthquake",
+    "landslide",
+    "forest_fire",
+    "snow_ice",
+    "hazardous_chemicals",
+    "public_health",
+    "other",
+)
 INCIDENT_LEVELS = ("I", "II", "III", "IV")
-REQUEST_STATES = ("draft", "submitted", "approved", "allocated", "dispatched", "received",
-                  "closed", "rejected", "cancelled")
+REQUEST_STATES = (
+    "draft",
+    "submitted",
+    "approved",
+    "allocated",
+    "dispatched",
+    "received",
+    "closed",
+    "rejected",
+    "cancelled",
+)
 STOCK_GROUPS = ("class", "item", "point", "region", "level", "agency", "mode")

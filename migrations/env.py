@@ -5,14 +5,17 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from supplies.models import metadata  # every table, the ones supplies.models loads on first use too
+from supplies.models import (
+    metadata,  # every table, the ones supplies.models loads on first use too
+)
 
 config = context.config
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True, render_as_batch=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -26,8 +29,9 @@ def run_migrations_online() -> None:
             # only with this off (outside a transaction), and we check them all before commit.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         try:
-            context.configure(connection=connection, target_metadata=metadata, render_as_batch=sqlite,
-                              compare_type=True)
+            context.configure(
+                connection=connection, target_metadata=metadata, render_as_batch=sqlite, compare_type=True
+            )
             with context.begin_transaction():
                 context.run_migrations()
                 if sqlite:

@@ -17,9 +17,7 @@ from .i18n import t
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine with the settings this library relies on for the given database."""
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False}
-        )
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
     engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -82,9 +80,7 @@ def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     except OperationalError as exc:
         session.rollback()
         if _is_conflict(exc):
-            raise ConcurrencyConflict(
-                t("the database was busy with another user's change; try again")
-            ) from exc
+            raise ConcurrencyConflict(t("the database was busy with another user's change; try again")) from exc
         raise
     except BaseException:
         session.rollback()
@@ -95,8 +91,16 @@ def unit_of_work(engine: Engine, *, write: bool = True) -> Iterator[Session]:
 
 def _is_conflict(exc: DBAPIError) -> bool:
     text = str(exc.orig).lower()
-    return any(s in text for s in ("database is locked", "deadlock", "could not serialize",
-                                   "lock timeout", "canceling statement due to lock"))
+    return any(
+        s in text
+        for s in (
+            "database is locked",
+            "deadlock",
+            "could not serialize",
+            "lock timeout",
+            "canceling statement due to lock",
+        )
+    )
 
 
 def is_integrity_error(exc: BaseException) -> bool:

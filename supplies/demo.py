@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .inventory import Inventory
 
-COUNTY_REGION = "522731"   # 惠水县, 黔南布依族苗族自治州, 贵州省
+COUNTY_REGION = "522731"  # 惠水县, 黔南布依族苗族自治州, 贵州省
 
 # code, name, contact, phone
 AGENCIES = [
@@ -56,17 +56,87 @@ ITEMS = [
 
 # code, name, level, kind, region, lat, lon, address, capacity (m3)
 POINTS = [
-    ("HS-CK01", "惠水县应急物资储备库", "county", "depot", "522731", 26.1386, 106.6572, "惠水县涟江街道城南大道", 6000.0),
-    ("HS-TS01", "好花红镇应急物资储备点", "township", "depot", "522731101", 26.0470, 106.6305, "好花红镇政府院内", 300.0),
+    (
+        "HS-CK01",
+        "惠水县应急物资储备库",
+        "county",
+        "depot",
+        "522731",
+        26.1386,
+        106.6572,
+        "惠水县涟江街道城南大道",
+        6000.0,
+    ),
+    (
+        "HS-TS01",
+        "好花红镇应急物资储备点",
+        "township",
+        "depot",
+        "522731101",
+        26.0470,
+        106.6305,
+        "好花红镇政府院内",
+        300.0,
+    ),
     ("HS-TS02", "羡塘镇应急物资储备点", "township", "depot", "522731102", 25.9405, 106.5598, "羡塘镇新街", 300.0),
     ("HS-TS03", "断杉镇应急物资储备点", "township", "depot", "522731103", 25.8502, 106.6790, "断杉镇集镇", 250.0),
     ("HS-TS04", "芦山镇应急物资储备点", "township", "depot", "522731104", 26.2050, 106.8110, "芦山镇政府旁", 250.0),
     ("HS-TS05", "王佑镇应急物资储备点", "township", "depot", "522731105", 26.2410, 106.6200, "王佑镇老街", 250.0),
-    ("HS-VL01", "羡塘镇高镇村靠前储备点", "village", "prepositioned", "522731102201", 25.9102, 106.5303, "高镇村村委会", 40.0),
-    ("HS-VL02", "断杉镇摆卡村靠前储备点", "village", "prepositioned", "522731103202", 25.8121, 106.7015, "摆卡村村委会", 40.0),
-    ("HS-VL03", "芦山镇摆榜村靠前储备点", "village", "prepositioned", "522731104203", 26.2330, 106.8642, "摆榜村活动室", 40.0),
-    ("HS-SH01", "惠水县体育中心应急避难场所", "county", "shelter", "522731001", 26.1290, 106.6491, "涟江街道体育路", None),
-    ("HS-AG01", "惠水县惠民商贸有限公司代储仓库", "county", "agreement", "522731001", 26.1512, 106.6688, "经济开发区仓储园", 4000.0),
+    (
+        "HS-VL01",
+        "羡塘镇高镇村靠前储备点",
+        "village",
+        "prepositioned",
+        "522731102201",
+        25.9102,
+        106.5303,
+        "高镇村村委会",
+        40.0,
+    ),
+    (
+        "HS-VL02",
+        "断杉镇摆卡村靠前储备点",
+        "village",
+        "prepositioned",
+        "522731103202",
+        25.8121,
+        106.7015,
+        "摆卡村村委会",
+        40.0,
+    ),
+    (
+        "HS-VL03",
+        "芦山镇摆榜村靠前储备点",
+        "village",
+        "prepositioned",
+        "522731104203",
+        26.2330,
+        106.8642,
+        "摆榜村活动室",
+        40.0,
+    ),
+    (
+        "HS-SH01",
+        "惠水县体育中心应急避难场所",
+        "county",
+        "shelter",
+        "522731001",
+        26.1290,
+        106.6491,
+        "涟江街道体育路",
+        None,
+    ),
+    (
+        "HS-AG01",
+        "惠水县惠民商贸有限公司代储仓库",
+        "county",
+        "agreement",
+        "522731001",
+        26.1512,
+        106.6688,
+        "经济开发区仓储园",
+        4000.0,
+    ),
     ("HS-FC01", "黔南州瑞丰被服厂(产能储备)", "county", "factory", "522701", 26.2595, 107.5180, "都匀经济开发区", None),
 ]
 
@@ -179,8 +249,9 @@ class DemoResult:
     users: list[DemoUser] = field(default_factory=list)
 
 
-def load(inv: "Inventory", *, today: date | None = None,
-         progress: Callable[[int, int], None] | None = None) -> DemoResult:
+def load(
+    inv: Inventory, *, today: date | None = None, progress: Callable[[int, int], None] | None = None
+) -> DemoResult:
     """Load the demo county as ``inv``'s user (an admin); skip what exists; return what was created.
 
     ``progress(done, total)`` is called after every step. Expiry dates are counted from
@@ -195,31 +266,68 @@ def load(inv: "Inventory", *, today: date | None = None,
     steps: list[tuple[str, Callable[[], object]]] = []
     for code, name, contact, phone in AGENCIES:
         if code not in existing["agencies"]:
-            steps.append(("agencies", lambda c=code, n=name, ct=contact, ph=phone: inv.agencies.add(
-                c, n, contact=ct, phone=ph, level="county", region_code=COUNTY_REGION)))
+            steps.append(
+                (
+                    "agencies",
+                    lambda c=code, n=name, ct=contact, ph=phone: inv.agencies.add(
+                        c, n, contact=ct, phone=ph, level="county", region_code=COUNTY_REGION
+                    ),
+                )
+            )
     for code, name, name_en, agency, parent in CLASSES:
         if code not in existing["classes"]:
-            steps.append(("classes", lambda c=code, n=name, e=name_en, a=agency, p=parent: inv.classes.add(
-                c, n, agency=a, parent=p, name_en=e)))
+            steps.append(
+                (
+                    "classes",
+                    lambda c=code, n=name, e=name_en, a=agency, p=parent: inv.classes.add(
+                        c, n, agency=a, parent=p, name_en=e
+                    ),
+                )
+            )
     for code, name, cls, unit, spec, shelf, kg, m3 in ITEMS:
         if code not in existing["items"]:
-            steps.append(("items", lambda c=code, n=name, k=cls, u=unit, s=spec, d=shelf, w=kg, v=m3: inv.items.add(
-                c, n, supply_class=k, unit=u, spec=s, shelf_life_days=d, unit_weight_kg=w, unit_volume_m3=v)))
+            steps.append(
+                (
+                    "items",
+                    lambda c=code, n=name, k=cls, u=unit, s=spec, d=shelf, w=kg, v=m3: inv.items.add(
+                        c, n, supply_class=k, unit=u, spec=s, shelf_life_days=d, unit_weight_kg=w, unit_volume_m3=v
+                    ),
+                )
+            )
     for code, name, level, kind, region, lat, lon, address, cap in POINTS:
         if code not in existing["points"]:
-            steps.append(("points", lambda c=code, n=name, lv=level, k=kind, r=region, la=lat, lo=lon, a=address,
-                          cp=cap: inv.points.add(c, n, level=lv, kind=k, region_code=r, lat=la, lon=lo,
-                                                 address=a, capacity_m3=cp)))
+            steps.append(
+                (
+                    "points",
+                    lambda c=code, n=name, lv=level, k=kind, r=region, la=lat, lo=lon, a=address, cp=cap: (
+                        inv.points.add(c, n, level=lv, kind=k, region_code=r, lat=la, lon=lo, address=a, capacity_m3=cp)
+                    ),
+                )
+            )
     for point, item, qty, batch, days, mode, lead in LOTS:
         if (point, item, batch) not in existing["lots"]:
             expires = today + timedelta(days=days) if days is not None else None
-            steps.append(("lots", lambda p=point, i=item, q=qty, b=batch, e=expires, m=mode, h=lead: inv.stock.receive(
-                p, i, q, batch=b, expires_on=e, mode=m, lead_time_hours=h, reference="demo",
-                reason="示例数据 demo stock")))
+            steps.append(
+                (
+                    "lots",
+                    lambda p=point, i=item, q=qty, b=batch, e=expires, m=mode, h=lead: inv.stock.receive(
+                        p,
+                        i,
+                        q,
+                        batch=b,
+                        expires_on=e,
+                        mode=m,
+                        lead_time_hours=h,
+                        reference="demo",
+                        reason="示例数据 demo stock",
+                    ),
+                )
+            )
     for item, point, region, qty in TARGETS:
         if (item, point, None if point else region) not in existing["targets"]:
-            steps.append(("targets", lambda i=item, p=point, r=region, q=qty: inv.targets.set(
-                i, q, point=p, region_code=r)))
+            steps.append(
+                ("targets", lambda i=item, p=point, r=region, q=qty: inv.targets.set(i, q, point=p, region_code=r))
+            )
     for need, item, per_unit in NEED_LINKS:
         if (need, item) not in existing["norms"]:
             steps.append(("norms", lambda n=need, i=item, a=per_unit: _link_need(inv, n, i, a)))
@@ -229,8 +337,14 @@ def load(inv: "Inventory", *, today: date | None = None,
             password = secrets.token_urlsafe(9)
             scope = ", ".join(points) or agency or ""
             users.append(DemoUser(name, role, scope, who, password))
-            steps.append(("users", lambda n=name, r=role, p=points, a=agency, pw=password: inv.users.add(
-                n, role=r, points=list(p), agency=a, password=pw)))
+            steps.append(
+                (
+                    "users",
+                    lambda n=name, r=role, p=points, a=agency, pw=password: inv.users.add(
+                        n, role=r, points=list(p), agency=a, password=pw
+                    ),
+                )
+            )
 
     if not steps:
         return DemoResult(False, "the demo county is already loaded")
@@ -243,7 +357,7 @@ def load(inv: "Inventory", *, today: date | None = None,
     return DemoResult(True, None, created, users)
 
 
-def _existing(inv: "Inventory") -> dict[str, set]:
+def _existing(inv: Inventory) -> dict[str, set]:
     """Everything the demo would create that is already there (one list query per kind)."""
     return {
         "agencies": {a.code for a in inv.agencies.list()},
@@ -257,7 +371,7 @@ def _existing(inv: "Inventory") -> dict[str, set]:
     }
 
 
-def _link_need(inv: "Inventory", need: str, item: str, amount_per_unit: float) -> None:
+def _link_need(inv: Inventory, need: str, item: str, amount_per_unit: float) -> None:
     """Count a demo item toward a need of the readiness check (the shipped norms are put in the table first)."""
     inv.readiness.load_default_norms()
     inv.readiness.link(need, item, amount_per_unit=amount_per_unit)
@@ -265,8 +379,12 @@ def _link_need(inv: "Inventory", need: str, item: str, amount_per_unit: float) -
 
 def _foreign(existing: dict[str, set]) -> str | None:
     """A description of existing catalog or places that are not the demo's, else None."""
-    ours = {"agencies": {a[0] for a in AGENCIES}, "classes": {c[0] for c in CLASSES},
-            "items": {i[0] for i in ITEMS}, "points": {p[0] for p in POINTS}}
+    ours = {
+        "agencies": {a[0] for a in AGENCIES},
+        "classes": {c[0] for c in CLASSES},
+        "items": {i[0] for i in ITEMS},
+        "points": {p[0] for p in POINTS},
+    }
     for kind, codes in ours.items():
         other = sorted(existing[kind] - codes)
         if other:

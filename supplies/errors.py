@@ -45,9 +45,7 @@ class InvalidInput(SuppliesError):
 
     exit_code = 2
 
-    def __init__(
-        self, reason: str, field: str | None = None, errors: dict[str, list[str]] | None = None
-    ) -> None:
+    def __init__(self, reason: str, field: str | None = None, errors: dict[str, list[str]] | None = None) -> None:
         self.errors = errors or ({field or "_": [reason]})
         super().__init__(reason, field)
 
@@ -56,7 +54,7 @@ class InvalidInput(SuppliesError):
         return {field: [translate(r, language) for r in reasons] for field, reasons in self.errors.items()}
 
     @classmethod
-    def from_messages(cls, messages: dict) -> "InvalidInput":
+    def from_messages(cls, messages: dict) -> InvalidInput:
         """Build from a marshmallow ``ValidationError.messages`` dict."""
         flat: dict[str, list[str]] = {}
 

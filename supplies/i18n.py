@@ -56,14 +56,14 @@ class Message(str):
     template: str
     params: dict[str, Any]
 
-    def __new__(cls, template: str, params: Mapping[str, Any] | None = None) -> "Message":
+    def __new__(cls, template: str, params: Mapping[str, Any] | None = None) -> Message:
         given = dict(params or {})
         obj = super().__new__(cls, _fill(template, given))
         obj.template = template
         obj.params = given
         return obj
 
-    def format(self, *args: Any, **kwargs: Any) -> "Message":  # type: ignore[override]
+    def format(self, *args: Any, **kwargs: Any) -> Message:  # type: ignore[override]
         if not kwargs:
             return self
         return Message(self.template, {**self.params, **kwargs})
@@ -159,7 +159,7 @@ class _Templates:
                 continue
             names: list[str] = []
             parts = []
-            for literal, field, spec, conv in string.Formatter().parse(msgid):
+            for literal, field, _spec, _conv in string.Formatter().parse(msgid):
                 parts.append(re.escape(literal))
                 if field is not None:
                     if not field.isidentifier() or field in names:
@@ -168,7 +168,7 @@ class _Templates:
                     parts.append(f"(?P<{field}>.+?)")
             else:
                 self.patterns.append((re.compile("^" + "".join(parts) + "$", re.S), msgstr, names))
-        self.patterns.sort(key=lambda p: -len(p[0].pattern))   # the most specific first
+        self.patterns.sort(key=lambda p: -len(p[0].pattern))  # the most specific first
 
     def match(self, text: str) -> str | None:
         for pattern, said, _names in self.patterns:
@@ -188,5 +188,15 @@ def _stored_templates(language: str) -> _Templates:
     return _Templates(_catalog(language))
 
 
-__all__ = ["CHINESE", "LANGUAGES", "Message", "current_language", "language_from_environment", "normalise",
-           "set_language", "t", "translate", "use_language"]
+__all__ = [
+    "CHINESE",
+    "LANGUAGES",
+    "Message",
+    "current_language",
+    "language_from_environment",
+    "normalise",
+    "set_language",
+    "t",
+    "translate",
+    "use_language",
+]

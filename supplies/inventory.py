@@ -14,20 +14,20 @@ from .errors import DatabaseNotReady
 from .i18n import t
 
 if TYPE_CHECKING:
-    from .services.backup import BackupInfo
-    from .services.catalog import Agencies, Items, SupplyClasses
-    from .services.dispatch import DispatchRequests
-    from .services.exports import Exports
-    from .services.imports import Imports
-    from .services.incidents import Incidents
-    from .services.places import StoragePoints
-    from .services.readiness import Readiness
-    from .services.reports import Reports
-    from .services.standard_catalog import StandardCatalog
-    from .services.stock import Stock
-    from .services.targets import ReserveTargets
-    from .services.travel import TravelTimes
-    from .services.users import Users
+    from .services.catalog.service import Agencies, Items, SupplyClasses
+    from .services.catalog.standard import StandardCatalog
+    from .services.dispatch.commands import DispatchRequests
+    from .services.dispatch.incidents import Incidents
+    from .services.io.backup import BackupInfo
+    from .services.io.exports import Exports
+    from .services.io.imports import Imports
+    from .services.places.points import StoragePoints
+    from .services.places.travel import TravelTimes
+    from .services.readiness.check import Readiness
+    from .services.reports.builders import Reports
+    from .services.stock.commands import Stock
+    from .services.stock.targets import ReserveTargets
+    from .services.users.accounts import Users
 
 
 class Inventory:
@@ -46,97 +46,97 @@ class Inventory:
     # Each imports its module on first use, so that a command pays only for what it uses:
     # `stock list` never imports argon2 (users), SciPy (allocation) or openpyxl (reports).
     @cached_property
-    def agencies(self) -> "Agencies":
-        from .services.catalog import Agencies
+    def agencies(self) -> Agencies:
+        from .services.catalog.service import Agencies
 
         return Agencies(self)
 
     @cached_property
-    def classes(self) -> "SupplyClasses":
-        from .services.catalog import SupplyClasses
+    def classes(self) -> SupplyClasses:
+        from .services.catalog.service import SupplyClasses
 
         return SupplyClasses(self)
 
     @cached_property
-    def items(self) -> "Items":
-        from .services.catalog import Items
+    def items(self) -> Items:
+        from .services.catalog.service import Items
 
         return Items(self)
 
     @cached_property
-    def points(self) -> "StoragePoints":
-        from .services.places import StoragePoints
+    def points(self) -> StoragePoints:
+        from .services.places.points import StoragePoints
 
         return StoragePoints(self)
 
     @cached_property
-    def stock(self) -> "Stock":
-        from .services.stock import Stock
+    def stock(self) -> Stock:
+        from .services.stock.commands import Stock
 
         return Stock(self)
 
     @cached_property
-    def targets(self) -> "ReserveTargets":
-        from .services.targets import ReserveTargets
+    def targets(self) -> ReserveTargets:
+        from .services.stock.targets import ReserveTargets
 
         return ReserveTargets(self)
 
     @cached_property
-    def users(self) -> "Users":
-        from .services.users import Users
+    def users(self) -> Users:
+        from .services.users.accounts import Users
 
         return Users(self)
 
     @cached_property
-    def incidents(self) -> "Incidents":
-        from .services.incidents import Incidents
+    def incidents(self) -> Incidents:
+        from .services.dispatch.incidents import Incidents
 
         return Incidents(self)
 
     @cached_property
-    def requests(self) -> "DispatchRequests":
-        from .services.dispatch import DispatchRequests
+    def requests(self) -> DispatchRequests:
+        from .services.dispatch.commands import DispatchRequests
 
         return DispatchRequests(self)
 
     @cached_property
-    def travel_times(self) -> "TravelTimes":
-        from .services.travel import TravelTimes
+    def travel_times(self) -> TravelTimes:
+        from .services.places.travel import TravelTimes
 
         return TravelTimes(self)
 
     @cached_property
-    def catalog(self) -> "StandardCatalog":
-        from .services.standard_catalog import StandardCatalog
+    def catalog(self) -> StandardCatalog:
+        from .services.catalog.standard import StandardCatalog
 
         return StandardCatalog(self)
 
     @cached_property
-    def imports(self) -> "Imports":
-        from .services.imports import Imports
+    def imports(self) -> Imports:
+        from .services.io.imports import Imports
 
         return Imports(self)
 
     @cached_property
-    def exports(self) -> "Exports":
-        from .services.exports import Exports
+    def exports(self) -> Exports:
+        from .services.io.exports import Exports
 
         return Exports(self)
 
     @cached_property
-    def reports(self) -> "Reports":
-        from .services.reports import Reports
+    def reports(self) -> Reports:
+        from .services.reports.builders import Reports
 
         return Reports(self)
 
     @cached_property
-    def readiness(self) -> "Readiness":
-        from .services.readiness import Readiness
+    def readiness(self) -> Readiness:
+        from .services.readiness.check import Readiness
 
         return Readiness(self)
 
     # -- handle ----------------------------------------------------------------------------
-    def as_user(self, name: str) -> "Inventory":
+    def as_user(self, name: str) -> Inventory:
         """The same database, acting as ``name``."""
         return Inventory(self.engine, name)
 
@@ -146,9 +146,7 @@ class Inventory:
 
     def upgrade(self) -> str:
         """Create or upgrade the schema through the Alembic migrations; return the new revision."""
-        from .migrate import (
-            upgrade,  # Alembic is imported only when a schema change is asked for
-        )
+        from .migrate import upgrade
 
         return upgrade(self.engine)
 
@@ -157,22 +155,23 @@ class Inventory:
         from .migrate import head_revision
 
         if not inspect(self.engine).has_table("alembic_version"):
-            raise DatabaseNotReady(t('{url} has no schema: run `supplies init` or Inventory.upgrade()', url=self.url))
+            raise DatabaseNotReady(t("{url} has no schema: run `supplies init` or Inventory.upgrade()", url=self.url))
         with self.engine.connect() as conn:
             current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         if current != head_revision():
-            raise DatabaseNotReady(t('{url} is at schema {current}; run `supplies init` to upgrade', url=self.url, current=current))
+            raise DatabaseNotReady(
+                t("{url} is at schema {current}; run `supplies init` to upgrade", url=self.url, current=current)
+            )
 
-    def backup(self, path: str, *, format: str | None = None) -> "BackupInfo":
-        """Write a consistent snapshot to ``path``: a SQLite file (SQLite) or JSON Lines (any database).
-        See :mod:`supplies.services.backup`."""
-        from .services.backup import backup
+    def backup(self, path: str, *, format: str | None = None) -> BackupInfo:
+        "Write a consistent snapshot to ``path``: a SQLite file (SQLite) or JSON Lines (any database).\n        See :mod:`supplies.services.io.backup`."
+        from .services.io.backup import backup
 
         return backup(self, path, format=format)
 
-    def restore(self, path: str) -> "BackupInfo":
+    def restore(self, path: str) -> BackupInfo:
         """Restore a backup into this database, which must be empty (its schema is created if missing)."""
-        from .services.backup import restore
+        from .services.io.backup import restore
 
         return restore(self, path)
 
@@ -180,7 +179,7 @@ class Inventory:
         """Release the connection pool."""
         self.engine.dispose()
 
-    def __enter__(self) -> "Inventory":
+    def __enter__(self) -> Inventory:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -190,8 +189,7 @@ class Inventory:
         return f"<Inventory {self.url} as {self.user or '-'}>"
 
 
-def open(url: str | None = None, *, user: str | None = None, upgrade: bool = False,
-         echo: bool = False) -> Inventory:
+def open(url: str | None = None, *, user: str | None = None, upgrade: bool = False, echo: bool = False) -> Inventory:
     """Open the inventory at ``url`` (else ``SUPPLIES_DATABASE_URL``, else ``./supplies.db``).
 
     ``user`` is the acting user for every operation. ``upgrade=True`` creates or upgrades the

@@ -43,5 +43,8 @@ def bad_character(text: str, *, multiline: bool = False) -> str | None:
     found = (_CONTROL if multiline else _CONTROL_SINGLE_LINE).search(text)
     if found is None:
         return None
-    return t("must not contain control characters (found {character} at position {position})",
-             character=f"U+{ord(found.group()):04X}", position=found.start() + 1)
+    return t(
+        "must not contain control characters (found {character} at position {position})",
+        character=f"U+{ord(found.group()):04X}",
+        position=found.start() + 1,
+    )

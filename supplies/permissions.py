@@ -33,10 +33,10 @@ class Actor:
 def load_actor(session: Session, name: str | None) -> Actor:
     """Load the named active user, or refuse: every operation needs a known actor."""
     if not name:
-        raise PermissionDenied(t('no acting user given; pass user= to supplies.open() or use as_user()'), "user")
+        raise PermissionDenied(t("no acting user given; pass user= to supplies.open() or use as_user()"), "user")
     user = session.exec(select(User).where(User.name == name)).one_or_none()
     if user is None or not user.active:
-        raise PermissionDenied(t('no active user named {name!r}', name=name), "user")
+        raise PermissionDenied(t("no active user named {name!r}", name=name), "user")
     points: frozenset[int] = frozenset()
     if user.role == Role.WAREHOUSE:
         points = frozenset(session.exec(select(UserPoint.point_id).where(UserPoint.user_id == user.id)).all())
@@ -48,21 +48,40 @@ def require_role(actor: Actor, *roles: str, action: str) -> None:
     """Refuse unless the actor has one of ``roles``."""
     if actor.role not in roles:
         allowed = ", ".join(roles)
-        raise PermissionDenied(t('{action} needs the role {allowed}; {name} is {role}', action=action, allowed=allowed, name=actor.name, role=term(actor.role)), "user")
+        raise PermissionDenied(
+            t(
+                "{action} needs the role {allowed}; {name} is {role}",
+                action=action,
+                allowed=allowed,
+                name=actor.name,
+                role=term(actor.role),
+            ),
+            "user",
+        )
 
 
 def may_change_stock(actor: Actor, *, point_id: int, agency_id: int) -> bool:
     """Stock at a point changes only by an admin, warehouse staff of that point, or the owning agency."""
-    return (actor.role == Role.ADMIN
-            or (actor.role == Role.WAREHOUSE and point_id in actor.point_ids)
-            or (actor.role == Role.AGENCY_OFFICER and actor.agency_id == agency_id))
+    return (
+        actor.role == Role.ADMIN
+        or (actor.role == Role.WAREHOUSE and point_id in actor.point_ids)
+        or (actor.role == Role.AGENCY_OFFICER and actor.agency_id == agency_id)
+    )
 
 
 def require_stock_change(actor: Actor, *, point_id: int, agency_id: int, action: str) -> None:
     """Refuse unless :func:`may_change_stock`."""
     if may_change_stock(actor, point_id=point_id, agency_id=agency_id):
         return
-    raise PermissionDenied(t('{name} ({role}) may not {action} stock at this storage point or of this agency', name=actor.name, role=term(actor.role), action=term(action)), "user")
+    raise PermissionDenied(
+        t(
+            "{name} ({role}) may not {action} stock at this storage point or of this agency",
+            name=actor.name,
+            role=term(actor.role),
+            action=term(action),
+        ),
+        "user",
+    )
 
 
 def may_execute_dispatch(actor: Actor, *, point_id: int, agency_id: int) -> bool:
@@ -96,7 +115,14 @@ def can_write_item(actor: Actor, class_agency_id: int | None) -> bool:
 def require_parent_class(actor: Actor, parent: SupplyClass) -> None:
     """An agency officer files classes only under their own agency's classes (or at the top)."""
     if actor.role == Role.AGENCY_OFFICER and parent.agency_id != actor.agency_id:
-        raise PermissionDenied(t("class {code} is held by another agency; {name} may put classes only under their own agency's classes", code=parent.code, name=actor.name), "parent")
+        raise PermissionDenied(
+            t(
+                "class {code} is held by another agency; {name} may put classes only under their own agency's classes",
+                code=parent.code,
+                name=actor.name,
+            ),
+            "parent",
+        )
 
 
 def scoped(query: Q, actor: Actor, point_col: Any, agency_col: Any) -> Q:

@@ -31,8 +31,11 @@ from .models.enums import AdminLevel, PointKind, PointStatus, ReserveMode, Role
 # marshmallow's validators format their own messages: as Messages they keep their template, so
 # the filled message still translates (supplies.i18n). Range builds its text when made; its
 # messages are said in Chinese by matching the catalog's templates.
-for _validator, _names in ((validate.Length, ("message_min", "message_max", "message_all", "message_equal")),
-                           (validate.OneOf, ("default_message",)), (validate.Regexp, ("default_message",))):
+for _validator, _names in (
+    (validate.Length, ("message_min", "message_max", "message_all", "message_equal")),
+    (validate.OneOf, ("default_message",)),
+    (validate.Regexp, ("default_message",)),
+):
     for _name in _names:
         _text = getattr(_validator, _name, None)
         if isinstance(_text, str) and not isinstance(_text, Message):
@@ -60,8 +63,15 @@ class Str(fields.String):
 class Whole(fields.Integer):
     """A whole number within ``min``..``max``; the message says whether the ends are allowed."""
 
-    def __init__(self, *, min: int | None = None, max: int | None = None, strict: bool = True,
-                 error: str | None = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        *,
+        min: int | None = None,
+        max: int | None = None,
+        strict: bool = True,
+        error: str | None = None,
+        **kw: Any,
+    ) -> None:
         rules = list(kw.pop("validate", []) or [])
         if min is not None or max is not None:
             rules.insert(0, validate.Range(min=min, max=max, error=error or _range_words(min, max)))
@@ -73,10 +83,12 @@ class Day(fields.Date):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> Any:
         if isinstance(value, datetime):
-            raise ValidationError(t('must be a date (YYYY-MM-DD), not a date and time'))
+            raise ValidationError(t("must be a date (YYYY-MM-DD), not a date and time"))
         day = value if isinstance(value, date) else super()._deserialize(value, attr, data, **kw)
         if not FIRST_DAY <= day <= LAST_DAY:
-            raise ValidationError(t('must be a date between {first_day} and {last_day}', first_day=FIRST_DAY, last_day=LAST_DAY))
+            raise ValidationError(
+                t("must be a date between {first_day} and {last_day}", first_day=FIRST_DAY, last_day=LAST_DAY)
+            )
         return day
 
 
@@ -86,7 +98,9 @@ class Moment(fields.DateTime):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kw: Any) -> Any:
         moment = value if isinstance(value, date) else super()._deserialize(value, attr, data, **kw)
         if not FIRST_DAY.year <= moment.year <= LAST_DAY.year:
-            raise ValidationError(t('must be a time between {first} and {last}', first=FIRST_DAY.year, last=LAST_DAY.year))
+            raise ValidationError(
+                t("must be a time between {first} and {last}", first=FIRST_DAY.year, last=LAST_DAY.year)
+            )
         return moment
 
 
@@ -101,7 +115,7 @@ def _range_words(lo: int | None, hi: int | None) -> str:
 def Code(**kw: Any) -> fields.String:
     """A code: 1-40 characters without white space (Chinese allowed)."""
     return Str(
-        validate=[validate.Length(min=1, max=40), validate.Regexp(_CODE_RE, error=t('must not contain spaces'))],
+        validate=[validate.Length(min=1, max=40), validate.Regexp(_CODE_RE, error=t("must not contain spaces"))],
         **kw,
     )
 
@@ -122,19 +136,25 @@ def Batch(**kw: Any) -> fields.String:
 
 def RegionCode(**kw: Any) -> fields.String:
     """A GB/T 2260 code: 6 digits to county level, 9 for a township, 12 for a village."""
-    return Str(validate=validate.Regexp(REGION_CODE_RE, error=t('must be a GB/T 2260 code: 6, 9 or 12 digits')),
-               allow_none=True, **kw)
+    return Str(
+        validate=validate.Regexp(REGION_CODE_RE, error=t("must be a GB/T 2260 code: 6, 9 or 12 digits")),
+        allow_none=True,
+        **kw,
+    )
 
 
 def RegionPrefix(**kw: Any) -> fields.String:
     """The start of GB/T 2260 codes, to filter by (``52``, ``5227``, ``522731``)."""
-    return Str(validate=validate.Regexp(r"^\d{1,12}$", error=t('must be the digits of a GB/T 2260 code')),
-               allow_none=True, **kw)
+    return Str(
+        validate=validate.Regexp(r"^\d{1,12}$", error=t("must be the digits of a GB/T 2260 code")),
+        allow_none=True,
+        **kw,
+    )
 
 
 def Choice(enum: type, **kw: Any) -> fields.String:
     values = [e.value for e in enum]
-    return Str(validate=validate.OneOf(values, error=t('must be one of: {choices}')), **kw)
+    return Str(validate=validate.OneOf(values, error=t("must be one of: {choices}")), **kw)
 
 
 def Qty(**kw: Any) -> fields.Integer:
@@ -176,8 +196,10 @@ class AgencyIn(_Strip):
     code = Code(required=True)
     name = Name(required=True)
     contact = Text(100)
-    phone = Str(allow_none=True, validate=validate.Regexp(
-        r"^[0-9+()\- ]{3,40}$", error=t('must be a phone number: digits, spaces, + ( ) -')))
+    phone = Str(
+        allow_none=True,
+        validate=validate.Regexp(r"^[0-9+()\- ]{3,40}$", error=t("must be a phone number: digits, spaces, + ( ) -")),
+    )
     level = Choice(AdminLevel, allow_none=True)
     region_code = RegionCode()
 
@@ -244,20 +266,21 @@ class PointUpdate(PointIn):
 
 
 class UserIn(_Strip):
-    name = Str(required=True, validate=[validate.Length(min=1, max=80),
-                                                 validate.Regexp(_CODE_RE, error=t('must not contain spaces'))])
+    name = Str(
+        required=True,
+        validate=[validate.Length(min=1, max=80), validate.Regexp(_CODE_RE, error=t("must not contain spaces"))],
+    )
     role = Choice(Role, required=True)
     points = fields.List(Code(), load_default=list)
     agency = Code(allow_none=True)
-    password = Str(allow_none=True, validate=validate.Length(min=8, max=200,
-                             error=t('must be 8 to 200 characters')))
+    password = Str(allow_none=True, validate=validate.Length(min=8, max=200, error=t("must be 8 to 200 characters")))
 
     @validates_schema
     def _scope(self, data: dict, **_: Any) -> None:
         if data["role"] == Role.WAREHOUSE and not data.get("points"):
-            raise ValidationError(t('warehouse staff need at least one storage point'), "points")
+            raise ValidationError(t("warehouse staff need at least one storage point"), "points")
         if data["role"] == Role.AGENCY_OFFICER and not data.get("agency"):
-            raise ValidationError(t('an agency officer needs an agency'), "agency")
+            raise ValidationError(t("an agency officer needs an agency"), "agency")
 
 
 class _LotOp(_Strip):
@@ -284,8 +307,11 @@ class IssueIn(_LotOp):
 
 class WriteOffIn(_LotOp):
     qty = Qty(required=True)
-    reason = Str(required=True, multiline=True, validate=validate.Length(min=1, max=500,
-                           error=t('say why the stock is written off')))
+    reason = Str(
+        required=True,
+        multiline=True,
+        validate=validate.Length(min=1, max=500, error=t("say why the stock is written off")),
+    )
 
 
 class AdjustIn(_LotOp):
@@ -314,7 +340,7 @@ class TargetIn(_Strip):
     @validates_schema
     def _scope(self, data: dict, **_: Any) -> None:
         if not data.get("point") and not data.get("region_code"):
-            raise ValidationError(t('give a storage point or a region code'), "point")
+            raise ValidationError(t("give a storage point or a region code"), "point")
 
 
 class HandoverIn(_Strip):

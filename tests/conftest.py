@@ -57,7 +57,7 @@ class Databases:
             self._pg_admin_url = PG_SERVER
             admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+                conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
             admin.dispose()
             url = make_url(PG_SERVER).set(database=name).update_query_dict({"options": PG_OPTIONS})
             self._pg_url = url.render_as_string(hide_password=False)
@@ -65,9 +65,13 @@ class Databases:
             return self._pg_url
         engine = create_engine(self._pg_url)
         with engine.begin() as conn:
-            tables = conn.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
-            )).scalars().all()
+            tables = (
+                conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")
+                )
+                .scalars()
+                .all()
+            )
             # The ledger refuses TRUNCATE (a trigger); a test database is emptied past it.
             conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))

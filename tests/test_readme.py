@@ -49,14 +49,15 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-BIN = Path(sys.executable).parent          # the virtualenv's bin: python and the `supplies` script
+BIN = Path(sys.executable).parent  # the virtualenv's bin: python and the `supplies` script
 DEMO_USER = "readme"
-BLOCK_TIMEOUT_S = 100                      # pytest's own timeout is 120 s a test
-MAX_SKIPS = 8                              # skips stay few: raise it only with a reason in the README
+BLOCK_TIMEOUT_S = 100  # pytest's own timeout is 120 s a test
+MAX_SKIPS = 8  # skips stay few: raise it only with a reason in the README
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("SUPPLIES_TEST_POSTGRES_URL")),
-    reason="the README examples use SQLite files only; they run in the SQLite half of the suite")
+    reason="the README examples use SQLite files only; they run in the SQLite half of the suite",
+)
 
 FENCE = re.compile(r"^```(\S*)\s*$")
 MARKER = re.compile(r"^<!--\s*readme-test:\s*(?P<body>.*?)\s*-->$")
@@ -70,9 +71,9 @@ class Block:
     """A fenced code block of the README."""
 
     lang: str
-    line: int               # line number of the opening fence
+    line: int  # line number of the opening fence
     code: str
-    marker: str | None      # the text of a readme-test comment right before the fence
+    marker: str | None  # the text of a readme-test comment right before the fence
 
     @property
     def id(self) -> str:
@@ -105,7 +106,7 @@ def parse(text: str) -> list[Block]:
         while n < len(lines) and not lines[n].startswith("```"):
             n += 1
         prev = MARKER.match(lines[start - 1].strip()) if start else None
-        blocks.append(Block(m[1], start + 1, "\n".join(lines[start + 1:n]) + "\n", prev["body"] if prev else None))
+        blocks.append(Block(m[1], start + 1, "\n".join(lines[start + 1 : n]) + "\n", prev["body"] if prev else None))
         n += 1
     return blocks
 
@@ -123,8 +124,16 @@ def clean_env() -> dict[str, str]:
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, env=clean_env(), capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", timeout=BLOCK_TIMEOUT_S)
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=BLOCK_TIMEOUT_S,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -142,8 +151,8 @@ def prepare_files(block: Block, where: Path) -> None:
         (where / "pw.txt").write_text("a-long-password-for-weizm\n", encoding="utf-8")
     if "roads.csv" in block.code:
         (where / "roads.csv").write_text(
-            "from_point,to_point,to_region,hours\nHS-CK01,HS-TS06,,1.5\nHS-CK01,,522731102,2.5\n",
-            encoding="utf-8")
+            "from_point,to_point,to_region,hours\nHS-CK01,HS-TS06,,1.5\nHS-CK01,,522731102,2.5\n", encoding="utf-8"
+        )
     if "2025年入库.xlsx" in block.code:
         from openpyxl import Workbook
 
@@ -176,7 +185,8 @@ def test_readme_example_runs(block: Block, tmp_path: Path, request: pytest.Fixtu
     assert done.returncode == 0, (
         f"the {block.lang} example at {block.id} exited with status {done.returncode}"
         f"{' (on the demo county)' if block.wants_demo else ''}\n"
-        f"--- example ---\n{block.code}--- stdout ---\n{done.stdout}--- stderr ---\n{done.stderr}")
+        f"--- example ---\n{block.code}--- stdout ---\n{done.stdout}--- stderr ---\n{done.stderr}"
+    )
 
 
 def test_readme_markers_are_known_and_skips_few() -> None:

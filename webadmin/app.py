@@ -43,7 +43,8 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app.extensions["supplies"] = inv
     app.extensions["supplies_db"] = db
     app.extensions["supplies_login_throttle"] = LoginThrottle(
-        app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_LOCKOUT"].total_seconds())
+        app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_LOCKOUT"].total_seconds()
+    )
     app.teardown_appcontext(db.remove)
 
     if app.config["BEHIND_PROXY"]:
@@ -69,9 +70,13 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app.jinja_env.filters["localtime"] = lambda v: to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""
     app.jinja_env.filters["amount"] = formats.amount
 
-    admin = Admin(app, name=_l("Emergency supplies"), url="/",
-                  index_view=HomeView(name=_l("Dashboard"), url="/", endpoint="admin"),
-                  theme=Bootstrap4Theme(base_template="supplies/layout.html", fluid=True))
+    admin = Admin(
+        app,
+        name=_l("Emergency supplies"),
+        url="/",
+        index_view=HomeView(name=_l("Dashboard"), url="/", endpoint="admin"),
+        theme=Bootstrap4Theme(base_template="supplies/layout.html", fluid=True),
+    )
     register_views(admin, db)
     return app
 
@@ -85,5 +90,6 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'")
+        "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
+    )
     return response

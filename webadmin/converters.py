@@ -101,8 +101,15 @@ class AwareNotBetween(_AwareClean, sqla_filters.DateTimeNotBetweenFilter):
 class FilterConverter(sqla_filters.FilterConverter):
     """List filters for SQLModel tables: text filters on AutoString, aware date-time filters on UTCDateTime."""
 
-    aware_datetime_filters = (AwareEqual, AwareNotEqual, AwareGreater, AwareSmaller, AwareBetween,
-                              AwareNotBetween, sqla_filters.FilterEmpty)
+    aware_datetime_filters = (
+        AwareEqual,
+        AwareNotEqual,
+        AwareGreater,
+        AwareSmaller,
+        AwareBetween,
+        AwareNotBetween,
+        sqla_filters.FilterEmpty,
+    )
 
     @base_filters.convert("AutoString")
     def conv_auto_string(self, column: Any, name: str, **kwargs: Any) -> list[Any]:

@@ -9,15 +9,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from supplies.models import (
-    DispatchRequest,
-    Item,
-    StockLot,
-    SupplyClass,
-)
+from supplies.models import DispatchRequest, Item, StockLot, SupplyClass
 from supplies.permissions import Actor, scoped
-from supplies.services.stock_queries import SummaryRow
-from supplies.services.targets import holdings
+from supplies.services.stock.queries import SummaryRow
+from supplies.services.stock.targets import holdings
 
 OPEN_STATES = ("draft", "submitted", "approved", "allocated", "dispatched", "received")
 
@@ -40,19 +35,16 @@ class ClassLine:
 
 
 def by_class(s: Session, actor: Actor, stock: list[SummaryRow]) -> list[ClassLine]:
-    """Stock (from the core's summary) beside the reserve targets, per class.
-
-    A target's shortfall is what it lacks at its point (or within its region), so one point
-    holding extra never hides another point's gap. What each target holds comes from the core
-    (:func:`supplies.services.targets.holdings`), as on the targets list.
-    """
+    "Stock (from the core's summary) beside the reserve targets, per class.\n\n    A target's shortfall is what it lacks at its point (or within its region), so one point\n    holding extra never hides another point's gap. What each target holds comes from the core\n    (:func:`supplies.services.stock.commands.targets.holdings`), as on the targets list.\n"
     h = holdings(actor).subquery()
     short = case((h.c.quantity > h.c.held, h.c.quantity - h.c.held), else_=0)
-    q = (select(SupplyClass.code, func.sum(h.c.quantity), func.sum(short))
-         .select_from(h)
-         .join(Item, Item.id == h.c.item_id)
-         .join(SupplyClass, SupplyClass.id == Item.class_id)
-         .group_by(SupplyClass.code))
+    q = (
+        select(SupplyClass.code, func.sum(h.c.quantity), func.sum(short))
+        .select_from(h)
+        .join(Item, Item.id == h.c.item_id)
+        .join(SupplyClass, SupplyClass.id == Item.class_id)
+        .group_by(SupplyClass.code)
+    )
     targets = {code: (int(t or 0), int(sh or 0)) for code, t, sh in s.execute(q).all()}
     on_hand = {row.key["class"]: row.on_hand for row in stock}
     codes = sorted(set(targets) | set(on_hand))
@@ -68,16 +60,27 @@ def expiry_counts(s: Session, actor: Actor, today: date | None = None) -> dict[s
     def n(cond: Any) -> Any:
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
-    q = scoped(select(n(e < today), n(and_(e >= today, e <= today + timedelta(days=30))),
-                      n(and_(e >= today, e <= today + timedelta(days=90))))
-               .where(StockLot.on_hand > 0, e.is_not(None)), actor, StockLot.point_id, StockLot.agency_id)
+    q = scoped(
+        select(
+            n(e < today),
+            n(and_(e >= today, e <= today + timedelta(days=30))),
+            n(and_(e >= today, e <= today + timedelta(days=90))),
+        ).where(StockLot.on_hand > 0, e.is_not(None)),
+        actor,
+        StockLot.point_id,
+        StockLot.agency_id,
+    )
     expired, d30, d90 = s.execute(q).one()
     return {"expired": int(expired), "30": int(d30), "90": int(d90)}
 
 
 def open_requests(s: Session) -> list[tuple[str, int]]:
     """Open dispatch requests counted by state, in life-cycle order."""
-    rows = dict(s.execute(select(DispatchRequest.status, func.count())
-                          .where(DispatchRequest.status.in_(OPEN_STATES))
-                          .group_by(DispatchRequest.status)).all())
+    rows = dict(
+        s.execute(
+            select(DispatchRequest.status, func.count())
+            .where(DispatchRequest.status.in_(OPEN_STATES))
+            .group_by(DispatchRequest.status)
+        ).all()
+    )
     return [(state, int(rows.get(state, 0))) for state in OPEN_STATES]

@@ -18,9 +18,7 @@ class ReadOnlySessionError(RuntimeError):
 
 def _refuse_flush(session: Session, *_: Any) -> None:
     if session.new or session.dirty or session.deleted:
-        raise ReadOnlySessionError(
-            "the web's request session only reads; every change goes through a supplies service"
-        )
+        raise ReadOnlySessionError("the web's request session only reads; every change goes through a supplies service")
 
 
 class RequestSession:
@@ -37,7 +35,7 @@ class RequestSession:
         self.engine = engine
 
     @property
-    def session(self) -> "RequestSession":
+    def session(self) -> RequestSession:
         # Flask-Admin 2 takes a "db" object with a ``.session``; the proxy is its own session.
         return self
 

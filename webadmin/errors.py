@@ -31,8 +31,14 @@ def error_page(exc: HTTPException) -> Any:
         # Flask has logged the traceback already; the reference ties the user's report to it.
         reference = secrets.token_hex(4)
         cause = getattr(exc, "original_exception", None)
-        log.error("error reference %s: %s %s answered %d (%s)", reference, request.method, request.path, code,
-                  type(cause).__name__ if cause is not None else type(exc).__name__)
+        log.error(
+            "error reference %s: %s %s answered %d (%s)",
+            reference,
+            request.method,
+            request.path,
+            code,
+            type(cause).__name__ if cause is not None else type(exc).__name__,
+        )
     title, explanation = _words(exc, code)
     context = {"code": code, "title": title, "explanation": explanation, "reference": reference, "back": _back()}
     try:
@@ -48,17 +54,20 @@ def error_page(exc: HTTPException) -> Any:
 
 def _words(exc: HTTPException, code: int) -> tuple[str, str]:
     if isinstance(exc, CSRFError):
-        return _("Bad request"), _("The form had expired or was sent from another page. Go back, reload the page "
-                                   "and send the form again.")
+        return _("Bad request"), _(
+            "The form had expired or was sent from another page. Go back, reload the page and send the form again."
+        )
     own = exc.description if exc.description != type(exc).description else None  # a refusal that says why
     if code == 400:
         return _("Bad request"), own or _("The page could not understand what was sent. Go back and try again.")
     if code == 403:
-        return _("Not allowed"), own or _("Your role does not allow this page or action. If you need it, ask an "
-                                          "administrator.")
+        return _("Not allowed"), own or _(
+            "Your role does not allow this page or action. If you need it, ask an administrator."
+        )
     if code == 404:
-        return _("Page not found"), _("There is no page at this address, or the record is not there or outside "
-                                      "what you may see.")
+        return _("Page not found"), _(
+            "There is no page at this address, or the record is not there or outside what you may see."
+        )
     if code == 405:
         return _("Bad request"), _("This page cannot be used that way. Go back and use its buttons.")
     if code == 413:
@@ -66,9 +75,11 @@ def _words(exc: HTTPException, code: int) -> tuple[str, str]:
     if code == 429:
         return _("Too many requests"), _("Too many requests in a short time: wait a minute and try again.")
     if code >= 500:
-        return _("Something went wrong"), _("The server could not finish this request; nothing was half-saved, "
-                                            "since every change is saved whole or not at all. Try again; if it "
-                                            "happens again, give the administrator the reference below.")
+        return _("Something went wrong"), _(
+            "The server could not finish this request; nothing was half-saved, "
+            "since every change is saved whole or not at all. Try again; if it "
+            "happens again, give the administrator the reference below."
+        )
     return _("Bad request"), own or _("The request could not be answered.")
 
 
@@ -83,10 +94,16 @@ def _back() -> str | None:
 
 def _plain(*, code: int, title: str, explanation: str, reference: str | None, back: str | None) -> str:
     back_link = escape(back) if back else "javascript:history.back()"
-    ref = f'<p>{escape(_("Error reference"))}: <code id="error-reference">{escape(reference)}</code></p>' if reference else ""
-    return (f'<!DOCTYPE html><html><head><meta charset="UTF-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">'
-            f"<title>{escape(title)}</title></head><body style=\"font-family: sans-serif; margin: 2rem\">"
-            f"<h1>{code} · {escape(title)}</h1><p>{escape(explanation)}</p>{ref}"
-            f'<p><a id="error-back" href="{back_link}">{escape(_("Back to the previous page"))}</a> · '
-            f'<a id="error-home" href="/">{escape(_("Go to the dashboard"))}</a></p></body></html>')
+    ref = (
+        f'<p>{escape(_("Error reference"))}: <code id="error-reference">{escape(reference)}</code></p>'
+        if reference
+        else ""
+    )
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="UTF-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+        f'<title>{escape(title)}</title></head><body style="font-family: sans-serif; margin: 2rem">'
+        f"<h1>{code} · {escape(title)}</h1><p>{escape(explanation)}</p>{ref}"
+        f'<p><a id="error-back" href="{back_link}">{escape(_("Back to the previous page"))}</a> · '
+        f'<a id="error-home" href="/">{escape(_("Go to the dashboard"))}</a></p></body></html>'
+    )

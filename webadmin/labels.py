@@ -103,9 +103,11 @@ def select_choices(labels: dict[str, Any]) -> list[Any]:
 def select_fields(blank: tuple[str, ...] = (), **fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """``form_overrides`` and ``form_args`` making each named column a plain select of its labels
     (``blank`` names the optional ones, which get an empty first choice)."""
-    overrides = {name: SelectField for name in fields}
-    args = {name: {"choices": select_choices({"": "—", **values} if name in blank else values)}
-            for name, values in fields.items()}
+    overrides = dict.fromkeys(fields, SelectField)
+    args = {
+        name: {"choices": select_choices({"": "—", **values} if name in blank else values)}
+        for name, values in fields.items()
+    }
     return overrides, args
 
 

@@ -91,8 +91,9 @@ class _Grid:
             self.cells.setdefault(k, []).append(b)
 
 
-def place_labels(points: Sequence[tuple[float, float, float, str]], width: float, height: float,
-                 size: float = 10.0) -> list[Label]:
+def place_labels(
+    points: Sequence[tuple[float, float, float, str]], width: float, height: float, size: float = 10.0
+) -> list[Label]:
     """A label for each ``(x, y, r, text)`` beside its dot, overlapping no other label, dot or the canvas edge.
 
     Points come in order of importance (the biggest stock first): each tries right, left,

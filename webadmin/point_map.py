@@ -14,7 +14,7 @@ from supplies.permissions import Actor
 
 from .map_layout import Label, bulk_range, edge_arrow, place_labels
 
-PAD = 30          # pixels between the frame of the bulk and the canvas edge
+PAD = 30  # pixels between the frame of the bulk and the canvas edge
 LEAST_SPAN = 0.05  # degrees: a lone point (or a tight cluster) sits in a few kilometres of map
 
 
@@ -70,17 +70,34 @@ def map_data(s: Session, actor: Actor, width: int = 640, max_height: int = 480) 
     stock_join = StockLot.point_id == StoragePoint.id
     if actor.role == Role.AGENCY_OFFICER:
         stock_join = and_(stock_join, StockLot.agency_id == (actor.agency_id or -1))
-    q = (select(StoragePoint.code, StoragePoint.name, StoragePoint.kind, StoragePoint.status, StoragePoint.lat,
-                StoragePoint.lon, func.coalesce(func.sum(StockLot.on_hand), 0))
-         .outerjoin(StockLot, stock_join)
-         .group_by(StoragePoint.id, StoragePoint.code, StoragePoint.name, StoragePoint.kind, StoragePoint.status,
-                   StoragePoint.lat, StoragePoint.lon)
-         .order_by(StoragePoint.code))
+    q = (
+        select(
+            StoragePoint.code,
+            StoragePoint.name,
+            StoragePoint.kind,
+            StoragePoint.status,
+            StoragePoint.lat,
+            StoragePoint.lon,
+            func.coalesce(func.sum(StockLot.on_hand), 0),
+        )
+        .outerjoin(StockLot, stock_join)
+        .group_by(
+            StoragePoint.id,
+            StoragePoint.code,
+            StoragePoint.name,
+            StoragePoint.kind,
+            StoragePoint.status,
+            StoragePoint.lat,
+            StoragePoint.lon,
+        )
+        .order_by(StoragePoint.code)
+    )
     if actor.role == Role.WAREHOUSE:
         q = q.where(StoragePoint.id.in_(actor.point_ids or {-1}))
     points = s.execute(q).all()
-    incidents = s.execute(select(Incident.id, Incident.name, Incident.type, Incident.lat, Incident.lon)
-                          .where(Incident.status == "open")).all()
+    incidents = s.execute(
+        select(Incident.id, Incident.name, Incident.type, Incident.lat, Incident.lon).where(Incident.status == "open")
+    ).all()
     coords = [(p.lat, p.lon) for p in points] + [(i.lat, i.lon) for i in incidents]
     if not coords:
         return MapData(width, 200, [], [], [])
@@ -113,8 +130,22 @@ def map_data(s: Session, actor: Actor, width: int = 640, max_height: int = 480) 
     dots = []
     for p in points:
         x, y, off, arrow = placed(p.lat, p.lon)
-        dots.append(Marker(p.code, p.name, p.kind, p.status, x, y, round(4 + 10 * math.sqrt(int(p[6]) / biggest), 1),
-                           int(p[6]), p.lat, p.lon, off, arrow))
+        dots.append(
+            Marker(
+                p.code,
+                p.name,
+                p.kind,
+                p.status,
+                x,
+                y,
+                round(4 + 10 * math.sqrt(int(p[6]) / biggest), 1),
+                int(p[6]),
+                p.lat,
+                p.lon,
+                off,
+                arrow,
+            )
+        )
     # The biggest stock gets its label first; a label that fits nowhere waits for the hover.
     order = sorted(range(len(dots)), key=lambda i: (-dots[i].on_hand, dots[i].code))
     labels = place_labels([(dots[i].x, dots[i].y, dots[i].r, dots[i].code) for i in order], width, height)
@@ -133,8 +164,7 @@ def frame(coords: list[tuple[float, float]]) -> tuple[float, float, float, float
     lat_lo, lat_hi = bulk_range(c[0] for c in coords)
     lon_lo, lon_hi = bulk_range(c[1] for c in coords)
     inside = [c for c in coords if lat_lo <= c[0] <= lat_hi and lon_lo <= c[1] <= lon_hi] or coords
-    return (min(c[0] for c in inside), max(c[0] for c in inside),
-            min(c[1] for c in inside), max(c[1] for c in inside))
+    return (min(c[0] for c in inside), max(c[0] for c in inside), min(c[1] for c in inside), max(c[1] for c in inside))
 
 
 def _with_label(m: Marker, label: Label) -> Marker:

@@ -24,8 +24,9 @@ class LoginThrottle:
     restart forgets them.
     """
 
-    def __init__(self, max_failures: int = 5, window: float = 900.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, max_failures: int = 5, window: float = 900.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_failures = max_failures
         self.window = window
         self._clock = clock
@@ -65,6 +66,5 @@ class LoginThrottle:
         # Keeps memory bounded when someone sprays many names.
         if len(self._records) < 10_000:
             return
-        for key in [k for k, r in self._records.items()
-                    if now - r.first_at > self.window and r.locked_until <= now]:
+        for key in [k for k, r in self._records.items() if now - r.first_at > self.window and r.locked_until <= now]:
             del self._records[key]

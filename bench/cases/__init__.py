@@ -7,8 +7,19 @@ import importlib
 from ..harness import Case
 
 # In the order they run and are reported.
-CASE_NAMES = ["allocate", "plan", "import_stock", "import_memory", "summary", "verify", "cli_help", "cli_stock_list",
-              "web_lots", "concurrent", "readiness"]
+CASE_NAMES = [
+    "allocate",
+    "plan",
+    "import_stock",
+    "import_memory",
+    "summary",
+    "verify",
+    "cli_help",
+    "cli_stock_list",
+    "web_lots",
+    "concurrent",
+    "readiness",
+]
 
 
 def load_case(name: str) -> Case:

@@ -11,7 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session, select
 
 from ..harness import Case, Context, Sample, Stats, Verdict
-from .scenario import DISPATCHER, FLOOD_LINES, approved_request, flood_incident, private_copy, township_depots
+from .scenario import (
+    DISPATCHER,
+    FLOOD_LINES,
+    approved_request,
+    flood_incident,
+    private_copy,
+    township_depots,
+)
 
 TARGET_S = 0.050
 
@@ -20,7 +27,7 @@ class Allocate(Case):
     name = "allocate"
     title = "allocate one 10-line request, earliest strategy"
     target = "median ≤ 50 ms; baseline: every candidate lot into Python and sort (ratio reported)"
-    needs = ("supplies.services.dispatch",)
+    needs = ("supplies.services.dispatch.commands",)
     has_baseline = True
     ratio_of = "engine / load-everything-and-sort baseline (median time)"
 
@@ -36,8 +43,13 @@ class Allocate(Case):
 
     def run(self) -> Sample:
         plan = self.inv.requests.allocate(self.request, strategy="earliest", dry_run=True)
-        return Sample(metrics={"rows": len(plan.rows), "units": sum(r.quantity for r in plan.rows),
-                               "short_units": sum(s.short for s in plan.shortfalls)})
+        return Sample(
+            metrics={
+                "rows": len(plan.rows),
+                "units": sum(r.quantity for r in plan.rows),
+                "short_units": sum(s.short for s in plan.shortfalls),
+            }
+        )
 
     def baseline(self) -> Sample:
         units = naive_allocate(self.inv, self.dest, FLOOD_LINES)
@@ -46,8 +58,11 @@ class Allocate(Case):
     def judge(self, stats: Stats, base: Stats | None) -> Verdict:
         assert base is not None
         last = stats.metrics[-1]
-        return Verdict(stats.median <= TARGET_S, stats.median / base.median,
-                       {**last, "baseline_units": base.metrics[-1]["units"], "destination": self.dest})
+        return Verdict(
+            stats.median <= TARGET_S,
+            stats.median / base.median,
+            {**last, "baseline_units": base.metrics[-1]["units"], "destination": self.dest},
+        )
 
     def teardown(self) -> None:
         from ..generate import remove_database
@@ -67,16 +82,25 @@ def naive_allocate(inv, dest_code: str, lines: list[tuple[str, int]]) -> int:  #
     with Session(inv.engine) as s:
         dest = s.exec(select(StoragePoint).where(StoragePoint.code == dest_code)).one()
         items = dict(s.exec(select(Item.code, Item.id).where(Item.code.in_([c for c, _ in lines]))).all())
-        rows = s.exec(select(StockLot, StoragePoint).join(StoragePoint, StoragePoint.id == StockLot.point_id)
-                      .where(StockLot.item_id.in_(list(items.values())))).all()
+        rows = s.exec(
+            select(StockLot, StoragePoint)
+            .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+            .where(StockLot.item_id.in_(list(items.values())))
+        ).all()
         left = {lot.id: lot.on_hand - lot.reserved for lot, _ in rows}
         for code, qty in lines:
             options = sorted(
-                (model.eta_hours(p.lat, p.lon, dest.lat, dest.lon, lead_time_hours=lot.lead_time_hours),
-                 lot.expires_on or date.max, lot.id)
+                (
+                    model.eta_hours(p.lat, p.lon, dest.lat, dest.lon, lead_time_hours=lot.lead_time_hours),
+                    lot.expires_on or date.max,
+                    lot.id,
+                )
                 for lot, p in rows
-                if lot.item_id == items.get(code) and left[lot.id] > 0 and p.status == "active"
-                and (lot.expires_on is None or lot.expires_on >= usable))
+                if lot.item_id == items.get(code)
+                and left[lot.id] > 0
+                and p.status == "active"
+                and (lot.expires_on is None or lot.expires_on >= usable)
+            )
             want = qty
             for _eta, _exp, lot_id in options:
                 take = min(want, left[lot_id])

@@ -14,7 +14,7 @@ TARGET_RATIO = 2.0
 class CliHelp(Case):
     name = "cli_help"
     title = "`supplies --help` start-up (whole process)"
-    target = "median ≤ 150 ms and ≤ 2 × `python -c \"import click\"`"
+    target = 'median ≤ 150 ms and ≤ 2 × `python -c "import click"`'
     has_baseline = True
     ratio_of = "supplies --help / python -c 'import click' (median wall time)"
 
@@ -33,8 +33,12 @@ class CliHelp(Case):
         ratio = stats.median / base.median
         failed = [m for m in stats.metrics if m.get("exit_code")]
         notes = [f"exit code {failed[0]['exit_code']}: {failed[0].get('stderr', '')}"] if failed else []
-        return Verdict(stats.median <= TARGET_S and ratio <= TARGET_RATIO and not failed, ratio,
-                       {"baseline_import_click_s": round(base.median, 4)}, notes)
+        return Verdict(
+            stats.median <= TARGET_S and ratio <= TARGET_RATIO and not failed,
+            ratio,
+            {"baseline_import_click_s": round(base.median, 4)},
+            notes,
+        )
 
 
 CASE = CliHelp

@@ -13,7 +13,7 @@ TARGET_RATIO = 1.5
 class CliStockList(Case):
     name = "cli_stock_list"
     title = "`supplies stock list --point X` on the county database (whole process)"
-    target = "≤ 1.5 × `python -c \"import sqlmodel, marshmallow\"`"
+    target = '≤ 1.5 × `python -c "import sqlmodel, marshmallow"`'
     has_baseline = True
     ratio_of = "supplies stock list / python -c 'import sqlmodel, marshmallow' (median wall time)"
 
@@ -27,8 +27,14 @@ class CliStockList(Case):
         self.python_env = installed_python_env(ctx)
         # Output to a file, as in `supplies stock list --point X > lots.txt`: the plain renderer
         # (and no colours forced on it from the bench's own environment).
-        self.env = {**self.python_env, "SUPPLIES_DATABASE_URL": data.url, "SUPPLIES_USER": data.manifest["admin"],
-                    "COLUMNS": "160", "FORCE_COLOR": "", "TTY_COMPATIBLE": ""}
+        self.env = {
+            **self.python_env,
+            "SUPPLIES_DATABASE_URL": data.url,
+            "SUPPLIES_USER": data.manifest["admin"],
+            "COLUMNS": "160",
+            "FORCE_COLOR": "",
+            "TTY_COMPATIBLE": "",
+        }
 
     def run(self) -> Sample:
         return run_process(self.argv, self.env, watch_memory=self.warming_up)
@@ -41,9 +47,17 @@ class CliStockList(Case):
         ratio = stats.median / base.median
         last = stats.metrics[-1]
         notes = [f"exit code {last['exit_code']}: {last.get('stderr', '')}"] if last.get("exit_code") else []
-        return Verdict(ratio <= TARGET_RATIO and not notes, ratio,
-                       {"database": self.dataset, "point": self.point, "stdout_bytes": last["stdout_bytes"],
-                        "baseline_import_s": round(base.median, 4)}, notes)
+        return Verdict(
+            ratio <= TARGET_RATIO and not notes,
+            ratio,
+            {
+                "database": self.dataset,
+                "point": self.point,
+                "stdout_bytes": last["stdout_bytes"],
+                "baseline_import_s": round(base.median, 4),
+            },
+            notes,
+        )
 
 
 CASE = CliStockList

@@ -54,15 +54,20 @@ def _allocate_all(request_ids: list[int]) -> dict[str, Any]:
             continue
         done += 1
         units += sum(r.quantity for r in plan.rows)
-    return {"allocated": done, "units": units, "failed": failed, "rss_mb": high_water_kb(os.getpid()) / 1024,
-            **({"error": last} if failed else {})}
+    return {
+        "allocated": done,
+        "units": units,
+        "failed": failed,
+        "rss_mb": high_water_kb(os.getpid()) / 1024,
+        **({"error": last} if failed else {}),
+    }
 
 
 class ConcurrentAllocators(Case):
     name = "concurrent"
     title = "8 concurrent allocators on PostgreSQL, scarce stock"
     target = "0 oversold units; allocations per second reported"
-    needs = ("supplies.services.dispatch", "psycopg")
+    needs = ("supplies.services.dispatch.commands", "psycopg")
 
     def setup(self, ctx: Context) -> None:
         import supplies
@@ -83,8 +88,15 @@ class ConcurrentAllocators(Case):
             self.towns = [p.code for p in self.inv.points.list(level="township", kind="depot")]
             incident = self.towns[0]
             p = self.inv.points.get(incident)
-            self.incident = self.inv.incidents.add("基准测试 多乡镇洪涝", type="flood", level="II", lat=p.lat,
-                                                   lon=p.lon, population=80_000, region_code=p.region_code).id
+            self.incident = self.inv.incidents.add(
+                "基准测试 多乡镇洪涝",
+                type="flood",
+                level="II",
+                lat=p.lat,
+                lon=p.lon,
+                population=80_000,
+                region_code=p.region_code,
+            ).id
             self.previous: list[int] = []
             counter = multiprocessing.get_context("spawn").Value("i", 0)
             self.pool = multiprocessing.get_context("spawn").Pool(WORKERS, _start_worker, (self.url, counter))
@@ -97,16 +109,26 @@ class ConcurrentAllocators(Case):
         for rid in self.previous:
             self.inv.requests.cancel(rid, reason="benchmark run over")
         free = self._free()
-        per_line = {code: max(1, math.ceil(DEMAND_OVER_SUPPLY * sum(f for (c, _), f in free.items() if c == code)
-                                           / (WORKERS * PER_WORKER))) for code in SCARCE}
+        per_line = {
+            code: max(
+                1,
+                math.ceil(
+                    DEMAND_OVER_SUPPLY * sum(f for (c, _), f in free.items() if c == code) / (WORKERS * PER_WORKER)
+                ),
+            )
+            for code in SCARCE
+        }
         self.free_before = {lot: f for (_, lot), f in free.items()}
         self.batches = []
         for _ in range(WORKERS):
             ids = []
             for _ in range(PER_WORKER):
-                rid = self.inv.requests.create(self.incident, lines=list(per_line.items()),
-                                               dest_point=self.rng.choice(self.towns),
-                                               priority=self.rng.randint(1, 5)).id
+                rid = self.inv.requests.create(
+                    self.incident,
+                    lines=list(per_line.items()),
+                    dest_point=self.rng.choice(self.towns),
+                    priority=self.rng.randint(1, 5),
+                ).id
                 self.inv.requests.submit(rid)
                 self.inv.requests.approve(rid)
                 ids.append(rid)
@@ -128,11 +150,20 @@ class ConcurrentAllocators(Case):
         oversold = sum(max(0, q - self.free_before.get(lot, 0)) for lot, q in reserved.items())
         allocated = sum(o["allocated"] for o in outcomes)
         errors = [o["error"] for o in outcomes if o.get("error")]
-        return Sample(seconds, peak_rss_mb=max(o["rss_mb"] for o in outcomes), metrics={
-            "allocations": allocated, "failed": sum(o["failed"] for o in outcomes),
-            "allocations_per_s": round(allocated / seconds, 1), "units_reserved": sum(reserved.values()),
-            "units_free_before": sum(self.free_before.values()), "oversold_units": oversold,
-            "ledger_ok": self.admin.stock.verify().ok, **({"error": errors[0]} if errors else {})})
+        return Sample(
+            seconds,
+            peak_rss_mb=max(o["rss_mb"] for o in outcomes),
+            metrics={
+                "allocations": allocated,
+                "failed": sum(o["failed"] for o in outcomes),
+                "allocations_per_s": round(allocated / seconds, 1),
+                "units_reserved": sum(reserved.values()),
+                "units_free_before": sum(self.free_before.values()),
+                "oversold_units": oversold,
+                "ledger_ok": self.admin.stock.verify().ok,
+                **({"error": errors[0]} if errors else {}),
+            },
+        )
 
     def judge(self, stats: Stats, base: Stats | None) -> Verdict:
         oversold = sum(m["oversold_units"] for m in stats.metrics)
@@ -146,11 +177,21 @@ class ConcurrentAllocators(Case):
             notes.append("verify found balances that disagree with the ledger")
         if any(m["failed"] for m in stats.metrics):
             notes.append(f"some allocations failed: {next(m['error'] for m in stats.metrics if m.get('error'))}")
-        return Verdict(not oversold and ledger_ok, None, {
-            "workers": WORKERS, "requests_per_run": WORKERS * PER_WORKER, "oversold_units": oversold,
-            "allocations_per_s_median": rates[len(rates) // 2], "units_reserved": last["units_reserved"],
-            "units_free_before": last["units_free_before"], "failed": sum(m["failed"] for m in stats.metrics),
-            "ledger_ok": ledger_ok}, notes)
+        return Verdict(
+            not oversold and ledger_ok,
+            None,
+            {
+                "workers": WORKERS,
+                "requests_per_run": WORKERS * PER_WORKER,
+                "oversold_units": oversold,
+                "allocations_per_s_median": rates[len(rates) // 2],
+                "units_reserved": last["units_reserved"],
+                "units_free_before": last["units_free_before"],
+                "failed": sum(m["failed"] for m in stats.metrics),
+                "ledger_ok": ledger_ok,
+            },
+            notes,
+        )
 
     def teardown(self) -> None:
         self.stack.close()

@@ -26,20 +26,22 @@ from .process import high_water_kb
 
 TARGET_RSS_MB = 300
 TARGET_ROWS_PER_S = 20_000
-ROWS = {"tiny": 5_000}          # every other scale: 1,000,000
-_LAUNCHER = ("import resource, subprocess, sys\n"
-             "done = subprocess.run(sys.argv[1:])\n"
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-             "sys.exit(done.returncode)\n")
+ROWS = {"tiny": 5_000}  # every other scale: 1,000,000
+_LAUNCHER = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(done.returncode)\n"
+)
 
 
 class ImportMemory(Case):
     name = "import_memory"
     title = "import 1,000,000 stock rows from CSV in a child process: peak memory and speed"
     target = f"peak RSS ≤ {TARGET_RSS_MB} MB and ≥ {TARGET_ROWS_PER_S:,} rows/s"
-    needs = ("supplies.services.imports",)
-    max_runs = 1                 # a million rows a run; the figure is a high-water mark, not a median
-    needs_warm_up = False        # each run is a fresh process: nothing to warm
+    needs = ("supplies.services.io.imports",)
+    max_runs = 1  # a million rows a run; the figure is a high-water mark, not a median
+    needs_warm_up = False  # each run is a fresh process: nothing to warm
 
     def setup(self, ctx: Context) -> None:
         data = ctx.county_dataset()
@@ -54,27 +56,47 @@ class ImportMemory(Case):
         copy_database(self.source, self.db)
 
     def run(self) -> Sample:
-        child = [sys.executable, "-c", "from bench.cases.import_memory import child; child()",
-                 str(self.db), str(self.csv), self.admin]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR.parent),
-                                                                         os.environ.get("PYTHONPATH")]))}
-        done = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *child], capture_output=True, text=True,
-                              env=env)
+        child = [
+            sys.executable,
+            "-c",
+            "from bench.cases.import_memory import child; child()",
+            str(self.db),
+            str(self.csv),
+            self.admin,
+        ]
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR.parent), os.environ.get("PYTHONPATH")])),
+        }
+        done = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *child], capture_output=True, text=True, env=env)
         if done.returncode != 0:
             raise RuntimeError(f"the import failed: {done.stderr[-500:]}")
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         peak_kb = int(done.stderr.strip().splitlines()[-1])
-        return Sample(figures["seconds"], peak_kb / 1024,
-                      {"rows": figures["rows"], "lots_added": figures["added"], "movements": figures["movements"],
-                       "child_vm_hwm_mb": round(figures["vm_hwm_kb"] / 1024, 1)})
+        return Sample(
+            figures["seconds"],
+            peak_kb / 1024,
+            {
+                "rows": figures["rows"],
+                "lots_added": figures["added"],
+                "movements": figures["movements"],
+                "child_vm_hwm_mb": round(figures["vm_hwm_kb"] / 1024, 1),
+            },
+        )
 
     def judge(self, stats: Stats, base: Stats | None) -> Verdict:
         last = stats.metrics[-1]
         rate = self.rows / stats.median
         peak = stats.peak_mem_mb or 0.0
-        notes = [] if last["movements"] == self.rows else [f"wrote {last['movements']} ledger lines for {self.rows} rows"]
-        return Verdict(rate >= TARGET_ROWS_PER_S and peak <= TARGET_RSS_MB and not notes, None,
-                       {**last, "rows_per_s": round(rate), "peak_rss_mb": round(peak, 1)}, notes)
+        notes = (
+            [] if last["movements"] == self.rows else [f"wrote {last['movements']} ledger lines for {self.rows} rows"]
+        )
+        return Verdict(
+            rate >= TARGET_ROWS_PER_S and peak <= TARGET_RSS_MB and not notes,
+            None,
+            {**last, "rows_per_s": round(rate), "peak_rss_mb": round(peak, 1)},
+            notes,
+        )
 
     def teardown(self) -> None:
         remove_database(self.db)
@@ -93,8 +115,17 @@ def child() -> None:
         seconds = time.perf_counter() - t0
     finally:
         inv.close()
-    print(json.dumps({"seconds": seconds, "rows": result.rows, "added": result.added, "movements": result.movements,
-                      "vm_hwm_kb": high_water_kb(os.getpid())}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rows": result.rows,
+                "added": result.added,
+                "movements": result.movements,
+                "vm_hwm_kb": high_water_kb(os.getpid()),
+            }
+        )
+    )
 
 
 CASE = ImportMemory

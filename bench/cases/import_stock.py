@@ -19,9 +19,9 @@ from ..harness import Case, Context, Sample, Stats, Verdict
 
 TARGET_ROWS_PER_S = 20_000
 TARGET_RATIO = 0.25
-ROWS = {"tiny": 2_000}          # every other scale: 100,000
+ROWS = {"tiny": 2_000}  # every other scale: 100,000
 HEADERS = ["point", "item", "qty", "batch", "expires_on", "mode", "lead_time_hours", "unit_cost", "reference"]
-PER_BATCH = 5                   # points each procurement batch is delivered to
+PER_BATCH = 5  # points each procurement batch is delivered to
 _MODE = {"agreement": ("agreement", 12.0), "factory": ("capacity", 48.0)}
 
 
@@ -29,7 +29,7 @@ class ImportStock(Case):
     name = "import_stock"
     title = "import 100,000 stock rows from CSV, validated, with ledger"
     target = "≥ 20,000 rows/s; baseline raw sqlite3.executemany into the same tables (ratio ≥ 0.25)"
-    needs = ("supplies.services.imports",)
+    needs = ("supplies.services.io.imports",)
     has_baseline = True
     ratio_of = "raw executemany time / import time (share of raw insert speed kept)"
 
@@ -54,8 +54,7 @@ class ImportStock(Case):
             seconds = time.perf_counter() - t0
         finally:
             inv.close()
-        return Sample(seconds, metrics={"rows": result.rows, "lots_added": result.added,
-                                        "movements": result.movements})
+        return Sample(seconds, metrics={"rows": result.rows, "lots_added": result.added, "movements": result.movements})
 
     def baseline(self) -> Sample:
         return Sample(raw_insert(self.db, self.csv))
@@ -64,11 +63,16 @@ class ImportStock(Case):
         assert base is not None
         last = stats.metrics[-1]
         rate = self.rows / stats.median
-        notes = [] if last["movements"] == self.rows else [f"wrote {last['movements']} ledger lines for {self.rows} rows"]
+        notes = (
+            [] if last["movements"] == self.rows else [f"wrote {last['movements']} ledger lines for {self.rows} rows"]
+        )
         ratio = base.median / stats.median
-        return Verdict(rate >= TARGET_ROWS_PER_S and ratio >= TARGET_RATIO and not notes, ratio,
-                       {**last, "rows_per_s": round(rate), "baseline_rows_per_s": round(self.rows / base.median)},
-                       notes)
+        return Verdict(
+            rate >= TARGET_ROWS_PER_S and ratio >= TARGET_RATIO and not notes,
+            ratio,
+            {**last, "rows_per_s": round(rate), "baseline_rows_per_s": round(self.rows / base.median)},
+            notes,
+        )
 
     def teardown(self) -> None:
         remove_database(self.db)
@@ -100,8 +104,19 @@ def _write_csv(db: Path, target: Path, rows: int, seed: int) -> None:
             expires = (today + timedelta(days=life - rng.randint(0, 30))).isoformat() if life else ""
             for point, kind in rng.sample(points, k=min(PER_BATCH, rows - n, len(points))):
                 mode, lead = _MODE.get(kind, ("physical", 0.0))
-                w.writerow([point, item, rng.randint(1, 500), batch, expires, mode, lead, price[item],
-                            f"入库单{today:%Y}-{n // 500 + 1:04d}"])
+                w.writerow(
+                    [
+                        point,
+                        item,
+                        rng.randint(1, 500),
+                        batch,
+                        expires,
+                        mode,
+                        lead,
+                        price[item],
+                        f"入库单{today:%Y}-{n // 500 + 1:04d}",
+                    ]
+                )
                 n += 1
 
 
@@ -115,9 +130,13 @@ def raw_insert(db: Path, source: Path) -> float:
         with source.open(newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
         points = dict(con.execute("SELECT code, id FROM storage_point"))
-        items = {code: (iid, cid, aid) for code, iid, cid, aid in con.execute(
-            "SELECT item.code, item.id, item.class_id, supply_class.agency_id FROM item "
-            "JOIN supply_class ON supply_class.id = item.class_id")}
+        items = {
+            code: (iid, cid, aid)
+            for code, iid, cid, aid in con.execute(
+                "SELECT item.code, item.id, item.class_id, supply_class.agency_id FROM item "
+                "JOIN supply_class ON supply_class.id = item.class_id"
+            )
+        }
         actor = con.execute("SELECT min(id) FROM app_user WHERE role = 'admin'").fetchone()[0]
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         con.execute("BEGIN IMMEDIATE")
@@ -126,16 +145,35 @@ def raw_insert(db: Path, source: Path) -> float:
         for n, r in enumerate(rows, start=top + 1):
             item_id, class_id, agency_id = items[r["item"]]
             qty = int(r["qty"])
-            lots.append((n, item_id, class_id, agency_id, points[r["point"]], r["batch"], r["mode"],
-                         r["expires_on"] or None, float(r["lead_time_hours"]), float(r["unit_cost"]), qty, now, now))
+            lots.append(
+                (
+                    n,
+                    item_id,
+                    class_id,
+                    agency_id,
+                    points[r["point"]],
+                    r["batch"],
+                    r["mode"],
+                    r["expires_on"] or None,
+                    float(r["lead_time_hours"]),
+                    float(r["unit_cost"]),
+                    qty,
+                    now,
+                    now,
+                )
+            )
             moves.append((n, qty, qty, now, actor, agency_id, points[r["point"]], item_id, r["reference"]))
         con.executemany(
             "INSERT INTO stock_lot (id, item_id, class_id, agency_id, point_id, batch, mode, expires_on, "
             "lead_time_hours, unit_cost, on_hand, reserved, version, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)", lots)
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)",
+            lots,
+        )
         con.executemany(
             "INSERT INTO movement (lot_id, kind, qty, reserved_delta, balance_after, at, actor_id, agency_id, "
-            "point_id, item_id, reference) VALUES (?, 'receive', ?, 0, ?, ?, ?, ?, ?, ?, ?)", moves)
+            "point_id, item_id, reference) VALUES (?, 'receive', ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+            moves,
+        )
         con.execute("COMMIT")
     finally:
         con.close()

@@ -13,19 +13,28 @@ from __future__ import annotations
 import random
 
 from ..harness import Case, Context, Sample, Stats, Verdict
-from .scenario import DISPATCHER, FLOOD_LINES, approved_request, flood_incident, private_copy, township_depots
+from .scenario import (
+    DISPATCHER,
+    FLOOD_LINES,
+    approved_request,
+    flood_incident,
+    private_copy,
+    township_depots,
+)
 
 TARGET_S = 5.0
-REQUESTS = {"tiny": 10}   # every other scale: 100 (tiny keeps the smoke test quick)
+REQUESTS = {"tiny": 10}  # every other scale: 100 (tiny keeps the smoke test quick)
 LINES = 5
 
 
 class PlanOptimal(Case):
     name = "plan"
     title = "optimal plan for 100 approved requests × 5 lines"
-    target = ("median ≤ 5 s, no priority left shorter than by earliest-first, and where service is equal "
-              "weighted arrival ≤ earliest-first's (ratio ≤ 1.00)")
-    needs = ("supplies.services.dispatch", "scipy")
+    target = (
+        "median ≤ 5 s, no priority left shorter than by earliest-first, and where service is equal "
+        "weighted arrival ≤ earliest-first's (ratio ≤ 1.00)"
+    )
+    needs = ("supplies.services.dispatch.commands", "scipy")
     has_baseline = True
     ratio_of = "optimal / earliest-first total priority-weighted arrival (hours × units × weight)"
 
@@ -43,8 +52,14 @@ class PlanOptimal(Case):
         for n in range(self.requests):
             lines = [(code, max(1, qty // 40 * rng.randint(1, 3))) for code, qty in rng.sample(FLOOD_LINES, k=LINES)]
             priority = rng.randint(1, 5)
-            rid = approved_request(self.inv, incidents[n % len(incidents)], hit[n % len(hit)], lines,
-                                   priority=priority, needed_in_hours=rng.choice((8, 12, 24)))
+            rid = approved_request(
+                self.inv,
+                incidents[n % len(incidents)],
+                hit[n % len(hit)],
+                lines,
+                priority=priority,
+                needed_in_hours=rng.choice((8, 12, 24)),
+            )
             self.priority[rid] = priority
 
     def run(self) -> Sample:
@@ -63,11 +78,18 @@ class PlanOptimal(Case):
         if own["requests"] != self.requests:
             passed = False
             notes.append(f"planned {own['requests']} requests, not {self.requests}")
-        metrics = {"requests": own["requests"], "lines": own["lines"], "units": own["units"],
-                   "short_by_priority": own["short"], "weighted_eta": own["weighted_eta"],
-                   "earliest_units": other["units"], "earliest_short_by_priority": other["short"],
-                   "earliest_weighted_eta": other["weighted_eta"], "same_service": verdict.metrics["same_service"],
-                   "earliest_median_s": round(base.median, 4)}
+        metrics = {
+            "requests": own["requests"],
+            "lines": own["lines"],
+            "units": own["units"],
+            "short_by_priority": own["short"],
+            "weighted_eta": own["weighted_eta"],
+            "earliest_units": other["units"],
+            "earliest_short_by_priority": other["short"],
+            "earliest_weighted_eta": other["weighted_eta"],
+            "same_service": verdict.metrics["same_service"],
+            "earliest_median_s": round(base.median, 4),
+        }
         return Verdict(passed, ratio, metrics, notes)
 
     def teardown(self) -> None:
@@ -84,18 +106,24 @@ def compare_plans(short: list[int], earliest_short: list[int], ratio: float) -> 
     differ = next((p for p, (a, b) in enumerate(zip(short, earliest_short), 1) if a != b), None)
     if differ is None:
         passed = ratio <= 1.0 + 1e-9
-        notes.append(f"same service at every priority ({sum(short)} units short): weighted arrival "
-                     f"{ratio:.3f} × earliest-first's")
+        notes.append(
+            f"same service at every priority ({sum(short)} units short): weighted arrival "
+            f"{ratio:.3f} × earliest-first's"
+        )
     else:
         passed = short[differ - 1] < earliest_short[differ - 1]
         served_more = sum(earliest_short) - sum(short)
         if passed:
-            notes.append(f"optimal leaves fewer priority-{differ} units short ({short[differ - 1]} against "
-                         f"{earliest_short[differ - 1]}; {served_more:+d} units served in all), so it also moves "
-                         f"other units: weighted arrival ratio {ratio:.3f} reported, not judged")
+            notes.append(
+                f"optimal leaves fewer priority-{differ} units short ({short[differ - 1]} against "
+                f"{earliest_short[differ - 1]}; {served_more:+d} units served in all), so it also moves "
+                f"other units: weighted arrival ratio {ratio:.3f} reported, not judged"
+            )
         else:
-            notes.append(f"optimal leaves more priority-{differ} units short: {short[differ - 1]} against "
-                         f"earliest-first's {earliest_short[differ - 1]}")
+            notes.append(
+                f"optimal leaves more priority-{differ} units short: {short[differ - 1]} against "
+                f"earliest-first's {earliest_short[differ - 1]}"
+            )
     return Verdict(passed, ratio, {"same_service": differ is None}, notes)
 
 
@@ -104,10 +132,15 @@ def _plan(inv, strategy: str, priority: dict[int, int]) -> Sample:  # type: igno
     short = [0] * 5
     for sf in result.shortfalls:
         short[priority[sf.request_id] - 1] += sf.short
-    return Sample(metrics={"requests": len(result.plans), "lines": len({r.line_id for p in result.plans for r in p.rows}
-                                                                      | {s.line_id for s in result.shortfalls}),
-                           "units": sum(r.quantity for p in result.plans for r in p.rows),
-                           "short": short, "weighted_eta": result.total_weighted_eta})
+    return Sample(
+        metrics={
+            "requests": len(result.plans),
+            "lines": len({r.line_id for p in result.plans for r in p.rows} | {s.line_id for s in result.shortfalls}),
+            "units": sum(r.quantity for p in result.plans for r in p.rows),
+            "short": short,
+            "weighted_eta": result.total_weighted_eta,
+        }
+    )
 
 
 CASE = PlanOptimal

@@ -46,8 +46,9 @@ def run_process(argv: list[str], env: dict[str, str] | None = None, *, watch_mem
     """
     peak_kb = 0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(
+            argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})}
+        )
         while watch_memory and proc.poll() is None:
             peak_kb = max(peak_kb, high_water_kb(proc.pid))
             time.sleep(0.002)
@@ -55,8 +56,10 @@ def run_process(argv: list[str], env: dict[str, str] | None = None, *, watch_mem
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    sample = Sample(peak_rss_mb=peak_kb / 1024 if peak_kb else None,
-                    metrics={"exit_code": proc.returncode, "stdout_bytes": len(stdout)})
+    sample = Sample(
+        peak_rss_mb=peak_kb / 1024 if peak_kb else None,
+        metrics={"exit_code": proc.returncode, "stdout_bytes": len(stdout)},
+    )
     if proc.returncode != 0:
         sample.metrics["stderr"] = stderr.decode(errors="replace")[-500:]
     return sample

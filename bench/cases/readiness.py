@@ -14,7 +14,7 @@ class ReadinessAllTownships(Case):
     name = "readiness"
     title = "readiness for every township, 12-hour deadline"
     target = "≤ 10 s for all townships (≥ 500 at province scale)"
-    needs = ("supplies.services.readiness",)
+    needs = ("supplies.services.readiness.check",)
 
     def setup(self, ctx: Context) -> None:
         self.inv = ctx.dataset.open()
@@ -26,8 +26,13 @@ class ReadinessAllTownships(Case):
 
     def run(self) -> Sample:
         ranked = self.inv.readiness.rank_townships(population=self.population, hours=12)
-        return Sample(metrics={"townships": len(ranked), "people": sum(t.population for t in ranked),
-                               "fully_covered": sum(1 for t in ranked if not t.short_needs)})
+        return Sample(
+            metrics={
+                "townships": len(ranked),
+                "people": sum(t.population for t in ranked),
+                "fully_covered": sum(1 for t in ranked if not t.short_needs),
+            }
+        )
 
     def judge(self, stats: Stats, base: Stats | None) -> Verdict:
         last = stats.metrics[-1]

@@ -17,8 +17,9 @@ class Verify(Case):
 
     def run(self) -> Sample:
         report = self.inv.stock.verify()
-        return Sample(metrics={"movements": report.movements, "lots": report.lots_checked,
-                               "differences": len(report.differences)})
+        return Sample(
+            metrics={"movements": report.movements, "lots": report.lots_checked, "differences": len(report.differences)}
+        )
 
     def judge(self, stats: Stats, base: Stats | None) -> Verdict:
         last = stats.metrics[-1]

@@ -24,6 +24,7 @@ class WebLots(Case):
 
     def setup(self, ctx: Context) -> None:
         from sqlalchemy import event
+
         from webadmin import create_app
 
         data = ctx.dataset
@@ -32,8 +33,9 @@ class WebLots(Case):
         self.statements = 0
         event.listen(self.engine, "before_cursor_execute", self._count)
         self.client = self.app.test_client()
-        reply = self.client.post("/login", data={"name": data.manifest["admin"],
-                                                 "password": data.manifest["admin_password"]})
+        reply = self.client.post(
+            "/login", data={"name": data.manifest["admin"], "password": data.manifest["admin_password"]}
+        )
         if reply.status_code != 302:
             raise NotMeasured(f"could not log in to the web admin (HTTP {reply.status_code})")
         self.view = next((v for v in self.app.extensions["admin"][0]._views if v.endpoint == "lots"), None)
@@ -60,9 +62,12 @@ class WebLots(Case):
     def judge(self, stats: Stats, base: Stats | None) -> Verdict:
         q10, q50 = self.per_page[10], self.per_page[PAGE]
         notes = [] if q50 <= q10 else [f"{q50} SQL statements for a page of {PAGE}, {q10} for a page of 10"]
-        return Verdict(stats.median <= TARGET_S and not notes, q50 / q10,
-                       {"statements_page_10": q10, f"statements_page_{PAGE}": q50,
-                        "bytes": stats.metrics[-1]["bytes"]}, notes)
+        return Verdict(
+            stats.median <= TARGET_S and not notes,
+            q50 / q10,
+            {"statements_page_10": q10, f"statements_page_{PAGE}": q50, "bytes": stats.metrics[-1]["bytes"]},
+            notes,
+        )
 
     def teardown(self) -> None:
         from sqlalchemy import event

@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 from supplies.limits import MAX_BALANCE, MAX_MOVEMENT_QTY
-from supplies.services.ledger import movement_hash
+from supplies.services.stock.ledger import movement_hash
 
 revision = '0002'
 down_revision = '0001'

@@ -48,8 +48,16 @@ class ArrivalModel:
         """Road travel time estimated from the straight-line distance."""
         return haversine_km(from_lat, from_lon, to_lat, to_lon) * self.road_factor / self.speed_kmh
 
-    def eta_hours(self, from_lat: float, from_lon: float, to_lat: float, to_lon: float, *,
-                  lead_time_hours: float = 0.0, table_hours: float | None = None) -> float:
+    def eta_hours(
+        self,
+        from_lat: float,
+        from_lon: float,
+        to_lat: float,
+        to_lon: float,
+        *,
+        lead_time_hours: float = 0.0,
+        table_hours: float | None = None,
+    ) -> float:
         """Hours from the order until the stock is at the destination.
 
         ``table_hours``, when a travel-time table has an entry for this pair, replaces the
@@ -80,9 +88,9 @@ def arrival_from_env(environ: Mapping[str, str] | None = None) -> ArrivalModel:
         try:
             values[key] = float(raw)
         except ValueError:
-            raise InvalidInput(t('must be a number, not {raw!r}', raw=raw), name) from None
+            raise InvalidInput(t("must be a number, not {raw!r}", raw=raw), name) from None
         if not math.isfinite(values[key]):
-            raise InvalidInput(t('must be a finite number'), name)
+            raise InvalidInput(t("must be a finite number"), name)
     try:
         return ArrivalModel(**values)
     except ValueError as exc:
@@ -90,8 +98,15 @@ def arrival_from_env(environ: Mapping[str, str] | None = None) -> ArrivalModel:
         raise InvalidInput(str(exc), field) from None
 
 
-def eta_hours_array(model: ArrivalModel, from_lat: "np.ndarray", from_lon: "np.ndarray", to_lat: float,
-                    to_lon: float, lead_time_hours: "np.ndarray", table_hours: "np.ndarray") -> "np.ndarray":
+def eta_hours_array(
+    model: ArrivalModel,
+    from_lat: np.ndarray,
+    from_lon: np.ndarray,
+    to_lat: float,
+    to_lon: float,
+    lead_time_hours: np.ndarray,
+    table_hours: np.ndarray,
+) -> np.ndarray:
     """:meth:`ArrivalModel.eta_hours` for many origins at once; ``table_hours`` is NaN where no entry."""
     import numpy as np
 

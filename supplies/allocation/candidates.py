@@ -38,9 +38,12 @@ def _candidate_filter(needs: Sequence[Need], points: Collection[int] | None = No
         which.append(StockLot.item_id.in_(item_ids))  # type: ignore[attr-defined]
     if class_ids:
         which.append(StockLot.class_id.in_(class_ids))  # type: ignore[attr-defined]
-    cond = and_(or_(*which), StockLot.on_hand > StockLot.reserved,
-                StoragePoint.status == PointStatus.ACTIVE.value,
-                or_(StockLot.expires_on.is_(None), StockLot.expires_on >= usable))  # type: ignore[union-attr,operator]
+    cond = and_(
+        or_(*which),
+        StockLot.on_hand > StockLot.reserved,
+        StoragePoint.status == PointStatus.ACTIVE.value,
+        or_(StockLot.expires_on.is_(None), StockLot.expires_on >= usable),
+    )  # type: ignore[union-attr,operator]
     if points is not None:
         cond = and_(cond, StockLot.point_id.in_(sorted(points)))  # type: ignore[attr-defined]
     return cond
@@ -58,12 +61,25 @@ def lock_lots_for(s: Session, needs: Sequence[Need], also: set[int]) -> set[int]
     wanted = [c for c in (cond, StockLot.id.in_(sorted(also)) if also else None) if c is not None]  # type: ignore[union-attr]
     if not wanted:
         return set()
-    return set(s.exec(select(StockLot.id).join(StoragePoint, StoragePoint.id == StockLot.point_id)
-                      .where(or_(*wanted)).order_by(StockLot.id).with_for_update(of=StockLot)).all())  # type: ignore[arg-type]
+    return set(
+        s.exec(
+            select(StockLot.id)
+            .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+            .where(or_(*wanted))
+            .order_by(StockLot.id)
+            .with_for_update(of=StockLot)
+        ).all()
+    )  # type: ignore[arg-type]
 
 
-def candidate_lots(s: Session, needs: Sequence[Need], *, lock: bool = False,
-                   within: set[int] | None = None, points: Collection[int] | None = None) -> list[Candidate]:
+def candidate_lots(
+    s: Session,
+    needs: Sequence[Need],
+    *,
+    lock: bool = False,
+    within: set[int] | None = None,
+    points: Collection[int] | None = None,
+) -> list[Candidate]:
     """Lots with free stock at active points that could serve any of ``needs``, in lot-id order.
 
     One query, whatever the number of lines or lots. With ``lock`` the lot rows are locked
@@ -73,16 +89,28 @@ def candidate_lots(s: Session, needs: Sequence[Need], *, lock: bool = False,
     ``points`` to the lots at those storage points.
     """
     cond = _candidate_filter(needs, points)
-    if cond is None or within is not None and not within or points is not None and not points:
+    if cond is None or (within is not None and not within) or (points is not None and not points):
         return []
     if within is not None:
         cond = and_(cond, StockLot.id.in_(sorted(within)))  # type: ignore[union-attr]
     # Only what choosing needs; names and codes are looked up for the chosen lots alone.
-    q = (select(StockLot.id, StockLot.item_id, StockLot.class_id, StockLot.point_id, StockLot.agency_id,
-                StockLot.on_hand - StockLot.reserved, StockLot.expires_on, StockLot.lead_time_hours,
-                StoragePoint.lat, StoragePoint.lon)
-         .join(StoragePoint, StoragePoint.id == StockLot.point_id)
-         .where(cond).order_by(StockLot.id))
+    q = (
+        select(
+            StockLot.id,
+            StockLot.item_id,
+            StockLot.class_id,
+            StockLot.point_id,
+            StockLot.agency_id,
+            StockLot.on_hand - StockLot.reserved,
+            StockLot.expires_on,
+            StockLot.lead_time_hours,
+            StoragePoint.lat,
+            StoragePoint.lon,
+        )
+        .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+        .where(cond)
+        .order_by(StockLot.id)
+    )
     if lock:
         q = q.with_for_update(of=StockLot)  # type: ignore[arg-type]
     make = Candidate._make
@@ -106,10 +134,21 @@ def lot_labels(s: Session, lot_ids: Iterable[int]) -> dict[int, LotLabel]:
     ids = sorted(set(lot_ids))
     if not ids:
         return {}
-    q = (select(StockLot.id, StockLot.batch, Item.code, StoragePoint.code, StoragePoint.name, Agency.code,
-                StockLot.expires_on)
-         .join(Item, Item.id == StockLot.item_id).join(StoragePoint, StoragePoint.id == StockLot.point_id)
-         .join(Agency, Agency.id == StockLot.agency_id).where(StockLot.id.in_(ids)))  # type: ignore[union-attr]
+    q = (
+        select(
+            StockLot.id,
+            StockLot.batch,
+            Item.code,
+            StoragePoint.code,
+            StoragePoint.name,
+            Agency.code,
+            StockLot.expires_on,
+        )
+        .join(Item, Item.id == StockLot.item_id)
+        .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+        .join(Agency, Agency.id == StockLot.agency_id)
+        .where(StockLot.id.in_(ids))
+    )  # type: ignore[union-attr]
     return {row[0]: LotLabel(*row[1:]) for row in s.exec(q).all()}
 
 
@@ -134,8 +173,11 @@ def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destin
         cond.append(TravelTime.to_point_id.in_(point_ids))  # type: ignore[union-attr]
     if prefixes:
         cond.append(TravelTime.to_region_code.in_(prefixes))  # type: ignore[union-attr]
-    rows = s.exec(select(TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code,
-                         TravelTime.hours).where(or_(*cond))).all()
+    rows = s.exec(
+        select(TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code, TravelTime.hours).where(
+            or_(*cond)
+        )
+    ).all()
     out: dict[Destination, dict[int, float]] = {}
     for d in dests:
         rank = {p: i for i, p in enumerate(region_prefixes(d.region_code))}
@@ -151,10 +193,17 @@ def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destin
     return out
 
 
-def build_problem(s: Session, needs: Sequence[Need], destinations: dict[int, Destination],
-                  arrival: ArrivalModel, *, lock: bool = False, within: set[int] | None = None,
-                  points: Collection[int] | None = None,
-                  tables: dict[Destination, dict[int, float]] | None = None) -> Problem:
+def build_problem(
+    s: Session,
+    needs: Sequence[Need],
+    destinations: dict[int, Destination],
+    arrival: ArrivalModel,
+    *,
+    lock: bool = False,
+    within: set[int] | None = None,
+    points: Collection[int] | None = None,
+    tables: dict[Destination, dict[int, float]] | None = None,
+) -> Problem:
     """Query the candidates of ``needs`` and estimate every (line, lot) arrival.
 
     ``destinations`` maps request id to its destination; ``points``, when given, limits the
@@ -186,17 +235,22 @@ def build_problem(s: Session, needs: Sequence[Need], destinations: dict[int, Des
             found.update(by_item.get(item_id, ()))
         for class_id in n.class_ids:
             found.update(by_class.get(class_id, ()))
-        idx = np.fromiter((i for i in found if lots[i].expires_on is None
-                           or lots[i].expires_on >= n.usable_until), np.int64)  # type: ignore[operator]
+        idx = np.fromiter(
+            (i for i in found if lots[i].expires_on is None or lots[i].expires_on >= n.usable_until), np.int64
+        )  # type: ignore[operator]
         d = destinations[n.request_id]
         table = tables.get(d)
-        hours = (np.fromiter((table.get(lots[i].point_id, np.nan) for i in idx), float, len(idx))
-                 if table else np.full(len(idx), np.nan))
+        hours = (
+            np.fromiter((table.get(lots[i].point_id, np.nan) for i in idx), float, len(idx))
+            if table
+            else np.full(len(idx), np.nan)
+        )
         eta = eta_hours_array(arrival, lat[idx], lon[idx], d.lat, d.lon, lead[idx], hours)
         order = np.lexsort((fefo[idx], np.rint(eta * 60)))  # arrival to the minute, then FEFO
         line_id = n.line_id
-        problem.options[line_id] = [Option(line_id, lots[i].lot_id, e)
-                                    for i, e in zip(idx[order].tolist(), eta[order].tolist())]
+        problem.options[line_id] = [
+            Option(line_id, lots[i].lot_id, e) for i, e in zip(idx[order].tolist(), eta[order].tolist())
+        ]
     return problem
 
 

@@ -13,22 +13,29 @@ from .model import Option, Problem, Solution, Take
 SPLIT_TOLERANCE_HOURS = 0.25
 
 
-def plan_earliest(problem: Problem, *, free: dict[int, int] | None = None,
-                  split_tolerance_hours: float = SPLIT_TOLERANCE_HOURS) -> Solution:
+def plan_earliest(
+    problem: Problem, *, free: dict[int, int] | None = None, split_tolerance_hours: float = SPLIT_TOLERANCE_HOURS
+) -> Solution:
     """Serve every line in rank order (priority, needed-by, request, item lines before class lines),
     each from its earliest-arriving options, sharing the lots' free stock between lines."""
     left = dict(free) if free is not None else {lot_id: c.free for lot_id, c in problem.lots.items()}
     solution = Solution("earliest", [])
     for need in sorted(problem.needs, key=lambda n: n.rank):
-        takes, horizon = serve_line(problem.options.get(need.line_id, []), need.quantity, left, problem,
-                                    split_tolerance_hours)
+        takes, horizon = serve_line(
+            problem.options.get(need.line_id, []), need.quantity, left, problem, split_tolerance_hours
+        )
         solution.takes += takes
         solution.horizon[need.line_id] = horizon
     return solution
 
 
-def serve_line(options: list[Option], quantity: int, left: dict[int, int], problem: Problem,
-               tolerance: float = SPLIT_TOLERANCE_HOURS) -> tuple[list[Take], float]:
+def serve_line(
+    options: list[Option],
+    quantity: int,
+    left: dict[int, int],
+    problem: Problem,
+    tolerance: float = SPLIT_TOLERANCE_HOURS,
+) -> tuple[list[Take], float]:
     """Take up to ``quantity`` from ``options`` (already in earliest-first order), updating ``left``.
 
     Also returns the latest arrival the choice depended on: the last option taken, or the
@@ -63,8 +70,9 @@ def _fill(options: list[Option], quantity: int, left: dict[int, int]) -> list[Ta
     return takes
 
 
-def _single_point(options: list[Option], quantity: int, left: dict[int, int], problem: Problem,
-                  done_by: float) -> list[Option] | None:
+def _single_point(
+    options: list[Option], quantity: int, left: dict[int, int], problem: Problem, done_by: float
+) -> list[Option] | None:
     """The options of the first point (in arrival order) that alone covers ``quantity`` by ``done_by``."""
     at_point: dict[int, list[Option]] = defaultdict(list)
     total: dict[int, int] = defaultdict(int)

@@ -73,8 +73,7 @@ class _LP:
         lot_of = np.fromiter((lot_index[o.lot_id] for o in self.options), np.int64, n_var)
         ones = np.ones(n_var)
         self.priority = np.fromiter((problem.need(o.line_id).priority for o in self.options), np.int64, n_var)
-        self.cost = np.fromiter((problem.need(o.line_id).weight * o.eta_hours for o in self.options),
-                                float, n_var)
+        self.cost = np.fromiter((problem.need(o.line_id).weight * o.eta_hours for o in self.options), float, n_var)
         self.lot_rows = csr_array((ones, (lot_of, cols)), shape=(len(lot_ids), n_var))
         self.lot_free = np.array([problem.lots[i].free for i in lot_ids], float)
         self.line_rows = csr_array((ones, (line_of, cols)), shape=(len(problem.needs), n_var))
@@ -94,8 +93,15 @@ class _LP:
             mask = (self.priority <= p).astype(float)
             rows.append(csr_array(-mask.reshape(1, -1)))
             bounds.append(np.array([-floor]))
-        res = linprog(cost, A_ub=vstack(rows).tocsr(), b_ub=np.concatenate(bounds), A_eq=a_eq, b_eq=b_eq,
-                      bounds=(0, None), method="highs")
+        res = linprog(
+            cost,
+            A_ub=vstack(rows).tocsr(),
+            b_ub=np.concatenate(bounds),
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=(0, None),
+            method="highs",
+        )
         return res.x if res.status == 0 else None
 
 

@@ -26,8 +26,8 @@ from .candidates import Destination, build_problem, travel_table
 from .earliest import plan_earliest
 from .model import Need, Problem, Solution
 
-FIRST_POINTS = 48    # nearest points read first, per destination; a 10-line flood request needs ~20
-GROWTH = 4           # how much the circle widens each time it was too small
+FIRST_POINTS = 48  # nearest points read first, per destination; a 10-line flood request needs ~20
+GROWTH = 4  # how much the circle widens each time it was too small
 # Options are ordered by arrival rounded to the minute: a line is settled only if what it looked at
 # arrives this much before the circle's edge, so no option outside could have sorted before it.
 MARGIN_HOURS = 2 / 60
@@ -37,14 +37,22 @@ MARGIN_HOURS = 2 / 60
 class PointReach:
     """For each destination, the active storage points ordered by their arrival lower bound."""
 
-    ids: dict[Destination, np.ndarray]     # point ids, nearest first
-    lower: dict[Destination, np.ndarray]   # their lower bounds, hours, ascending
+    ids: dict[Destination, np.ndarray]  # point ids, nearest first
+    lower: dict[Destination, np.ndarray]  # their lower bounds, hours, ascending
 
     @classmethod
-    def read(cls, s: Session, destinations: Sequence[Destination], arrival: ArrivalModel,
-             tables: dict[Destination, dict[int, float]]) -> PointReach:
-        rows = s.exec(select(StoragePoint.id, StoragePoint.lat, StoragePoint.lon)
-                      .where(StoragePoint.status == PointStatus.ACTIVE.value)).all()
+    def read(
+        cls,
+        s: Session,
+        destinations: Sequence[Destination],
+        arrival: ArrivalModel,
+        tables: dict[Destination, dict[int, float]],
+    ) -> PointReach:
+        rows = s.exec(
+            select(StoragePoint.id, StoragePoint.lat, StoragePoint.lon).where(
+                StoragePoint.status == PointStatus.ACTIVE.value
+            )
+        ).all()
         n = len(rows)
         pid = np.fromiter((r[0] for r in rows), np.int64, n)
         lat = np.fromiter((r[1] for r in rows), float, n)
@@ -52,8 +60,7 @@ class PointReach:
         ids, lower = {}, {}
         for d in destinations:
             table = tables.get(d)
-            hours = (np.fromiter((table.get(int(p), np.nan) for p in pid), float, n) if table
-                     else np.full(n, np.nan))
+            hours = np.fromiter((table.get(int(p), np.nan) for p in pid), float, n) if table else np.full(n, np.nan)
             # The very expression a lot's arrival is computed with, with no lead time.
             bound = eta_hours_array(arrival, lat, lon, d.lat, d.lon, np.zeros(n), hours)
             order = np.argsort(bound, kind="stable")
@@ -65,7 +72,7 @@ class PointReach:
         and, per destination, the edge: every lot arriving sooner than it is at a point read."""
         if not self.ids or any(count[d] >= len(ids) for d, ids in self.ids.items()):
             return None, dict.fromkeys(self.ids, math.inf)
-        points = np.unique(np.concatenate([ids[:count[d]] for d, ids in self.ids.items()]))
+        points = np.unique(np.concatenate([ids[: count[d]] for d, ids in self.ids.items()]))
         edge = {}
         for d, ids in self.ids.items():
             # Read for some destination or other, so the circle may reach further than count[d].
@@ -74,8 +81,9 @@ class PointReach:
         return set(points.tolist()), edge
 
 
-def unsettled(problem: Problem, solution: Solution, destinations: dict[int, Destination],
-              edge: dict[Destination, float]) -> dict[Destination, float]:
+def unsettled(
+    problem: Problem, solution: Solution, destinations: dict[int, Destination], edge: dict[Destination, float]
+) -> dict[Destination, float]:
     """The destinations of lines whose choice may have depended on lots outside the circle, each
     with the latest arrival such a line looked at (infinite if it ran out of options)."""
     out: dict[Destination, float] = {}
@@ -87,9 +95,15 @@ def unsettled(problem: Problem, solution: Solution, destinations: dict[int, Dest
     return out
 
 
-def plan_earliest_nearby(s: Session, needs: Sequence[Need], destinations: dict[int, Destination],
-                         arrival: ArrivalModel, *, lock: bool = False,
-                         within: set[int] | None = None) -> tuple[Problem, Solution]:
+def plan_earliest_nearby(
+    s: Session,
+    needs: Sequence[Need],
+    destinations: dict[int, Destination],
+    arrival: ArrivalModel,
+    *,
+    lock: bool = False,
+    within: set[int] | None = None,
+) -> tuple[Problem, Solution]:
     """The earliest-first plan of ``needs``, the same as from every candidate lot, reading lots near
     the destinations only.
 
@@ -119,9 +133,10 @@ def plan_earliest_nearby(s: Session, needs: Sequence[Need], destinations: dict[i
             reaches = int(np.searchsorted(reach.lower[d], horizon + 2 * MARGIN_HOURS, "right"))
             count[d] = count[d] * GROWTH if horizon == math.inf else max(2 * count[d], reaches)
     if lock:
-        problem = build_problem(s, needs, destinations, arrival, lock=True, within=within, points=points,
-                                tables=tables)
+        problem = build_problem(s, needs, destinations, arrival, lock=True, within=within, points=points, tables=tables)
         solution = plan_earliest(problem)
         if unsettled(problem, solution, destinations, edge):
-            raise ConcurrencyConflict(t('stock near the destination was taken by another allocation meanwhile; try again'))
+            raise ConcurrencyConflict(
+                t("stock near the destination was taken by another allocation meanwhile; try again")
+            )
     return problem, solution

@@ -43,8 +43,14 @@ if TYPE_CHECKING:
 
     metadata: MetaData
 
-_LAZY = {"Allocation": "dispatch", "DispatchRequest": "dispatch", "Incident": "dispatch",
-         "RequestEvent": "dispatch", "RequestLine": "dispatch", "NeedNorm": "readiness"}
+_LAZY = {
+    "Allocation": "dispatch",
+    "DispatchRequest": "dispatch",
+    "Incident": "dispatch",
+    "RequestEvent": "dispatch",
+    "RequestLine": "dispatch",
+    "NeedNorm": "readiness",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -66,9 +72,33 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "AdminLevel", "Agency", "Allocation", "AllocationStatus", "ClassHandover", "DispatchRequest",
-    "Incident", "IncidentLevel", "IncidentType", "Item", "Movement", "MovementKind", "NeedNorm",
-    "PointKind", "PointStatus", "RequestEvent", "RequestLine", "RequestStatus", "ReserveMode",
-    "ReserveTarget", "Role", "StockLot", "StoragePoint", "SupplyClass", "TravelTime", "User",
-    "UserPoint", "metadata", "utcnow",
+    "AdminLevel",
+    "Agency",
+    "Allocation",
+    "AllocationStatus",
+    "ClassHandover",
+    "DispatchRequest",
+    "Incident",
+    "IncidentLevel",
+    "IncidentType",
+    "Item",
+    "Movement",
+    "MovementKind",
+    "NeedNorm",
+    "PointKind",
+    "PointStatus",
+    "RequestEvent",
+    "RequestLine",
+    "RequestStatus",
+    "ReserveMode",
+    "ReserveTarget",
+    "Role",
+    "StockLot",
+    "StoragePoint",
+    "SupplyClass",
+    "TravelTime",
+    "User",
+    "UserPoint",
+    "metadata",
+    "utcnow",
 ]

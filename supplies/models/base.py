@@ -1,6 +1,5 @@
 """Shared column helpers for the table models: timestamps and the naming convention for constraints."""
 
-
 from datetime import UTC, datetime
 
 from sqlalchemy import Index, MetaData, func, literal_column

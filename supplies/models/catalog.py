@@ -1,6 +1,5 @@
 """Catalog tables: responsible agencies, the supply-class tree and the items under it."""
 
-
 from datetime import datetime
 
 from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
@@ -33,8 +32,10 @@ class SupplyClass(SQLModel, table=True):
 
     __tablename__ = "supply_class"
     # (id, agency_id) is the target of the stock lots' ownership key: see StockLot.
-    __table_args__ = (UniqueConstraint("id", "agency_id", name="uq_supply_class_id_agency"),
-                      unique_without_case("supply_class"))
+    __table_args__ = (
+        UniqueConstraint("id", "agency_id", name="uq_supply_class_id_agency"),
+        unique_without_case("supply_class"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)

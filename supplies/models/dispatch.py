@@ -1,6 +1,5 @@
 """Incidents, dispatch requests with their lines and state history, and allocation rows."""
 
-
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Index

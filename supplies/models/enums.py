@@ -1,6 +1,5 @@
 """The closed vocabularies of the domain: levels, kinds, reserve modes, movement kinds, roles, states."""
 
-
 from enum import StrEnum
 
 
@@ -17,11 +16,11 @@ class AdminLevel(StrEnum):
 class PointKind(StrEnum):
     """What a storage point is."""
 
-    DEPOT = "depot"                    # 储备库
-    PREPOSITIONED = "prepositioned"    # 靠前布置的储备点
-    SHELTER = "shelter"                # 避难场所
-    AGREEMENT = "agreement"            # 协议储备 / 代储仓库
-    FACTORY = "factory"                # 产能储备工厂
+    DEPOT = "depot"  # 储备库
+    PREPOSITIONED = "prepositioned"  # 靠前布置的储备点
+    SHELTER = "shelter"  # 避难场所
+    AGREEMENT = "agreement"  # 协议储备 / 代储仓库
+    FACTORY = "factory"  # 产能储备工厂
 
 
 class PointStatus(StrEnum):
@@ -41,18 +40,18 @@ class ReserveMode(StrEnum):
 class MovementKind(StrEnum):
     """Every kind of ledger line (台账)."""
 
-    RECEIVE = "receive"            # 入库
-    ISSUE = "issue"                # 出库
+    RECEIVE = "receive"  # 入库
+    ISSUE = "issue"  # 出库
     TRANSFER_OUT = "transfer_out"  # 调出
-    TRANSFER_IN = "transfer_in"    # 调入
-    ADJUST = "adjust"              # 盘点调整
-    ROTATE_OUT = "rotate_out"      # 轮换出库
-    ROTATE_IN = "rotate_in"        # 轮换入库
-    WRITE_OFF = "write_off"        # 报废
-    RESERVE = "reserve"            # 调拨预留
-    RELEASE = "release"            # 取消预留
-    DISPATCH = "dispatch"          # 调拨出库 (issues reserved stock)
-    HANDOVER = "handover"          # 责任单位移交
+    TRANSFER_IN = "transfer_in"  # 调入
+    ADJUST = "adjust"  # 盘点调整
+    ROTATE_OUT = "rotate_out"  # 轮换出库
+    ROTATE_IN = "rotate_in"  # 轮换入库
+    WRITE_OFF = "write_off"  # 报废
+    RESERVE = "reserve"  # 调拨预留
+    RELEASE = "release"  # 取消预留
+    DISPATCH = "dispatch"  # 调拨出库 (issues reserved stock)
+    HANDOVER = "handover"  # 责任单位移交
 
 
 class Role(StrEnum):
@@ -75,7 +74,7 @@ class IncidentType(StrEnum):
 
 
 class IncidentLevel(StrEnum):
-    I = "I"      # noqa: E741  (the regulation's own names)
+    I = "I"
     II = "II"
     III = "III"
     IV = "IV"

@@ -1,6 +1,5 @@
 """Storage points: depots, pre-positioned points, shelters, agreement warehouses and factories."""
 
-
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint

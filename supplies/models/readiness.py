@@ -1,6 +1,5 @@
 """Per-person needs norms for the readiness check, kept as editable data with their sources."""
 
-
 from sqlmodel import Field, SQLModel
 
 

@@ -1,6 +1,5 @@
 """Stock tables: lots with their kept balances, the append-only ledger, and reserve targets."""
 
-
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -34,10 +33,13 @@ class StockLot(SQLModel, table=True):
 
     __tablename__ = "stock_lot"
     __table_args__ = (
-        ForeignKeyConstraint(["item_id", "class_id"], ["item.id", "item.class_id"],
-                             name="fk_stock_lot_item_class"),
-        ForeignKeyConstraint(["class_id", "agency_id"], ["supply_class.id", "supply_class.agency_id"],
-                             onupdate="CASCADE", name="fk_stock_lot_class_agency"),
+        ForeignKeyConstraint(["item_id", "class_id"], ["item.id", "item.class_id"], name="fk_stock_lot_item_class"),
+        ForeignKeyConstraint(
+            ["class_id", "agency_id"],
+            ["supply_class.id", "supply_class.agency_id"],
+            onupdate="CASCADE",
+            name="fk_stock_lot_class_agency",
+        ),
         UniqueConstraint("point_id", "item_id", "batch", name="uq_stock_lot_point_item_batch"),
         CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
         CheckConstraint("reserved >= 0", name="reserved_not_negative"),
@@ -89,8 +91,10 @@ class Movement(SQLModel, table=True):
         Index("ix_movement_at", "at"),
         Index("ix_movement_reference", "reference"),
         CheckConstraint(f"qty >= -{MAX_MOVEMENT_QTY} AND qty <= {MAX_MOVEMENT_QTY}", name="qty_bounded"),
-        CheckConstraint(f"reserved_delta >= -{MAX_MOVEMENT_QTY} AND reserved_delta <= {MAX_MOVEMENT_QTY}",
-                        name="reserved_delta_bounded"),
+        CheckConstraint(
+            f"reserved_delta >= -{MAX_MOVEMENT_QTY} AND reserved_delta <= {MAX_MOVEMENT_QTY}",
+            name="reserved_delta_bounded",
+        ),
     )
 
     id: int | None = Field(default=None, sa_column=_big(primary_key=True))

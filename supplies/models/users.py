@@ -1,6 +1,5 @@
 """Users, their roles and their scopes (storage points for warehouse staff, an agency for officers)."""
 
-
 from datetime import datetime
 
 from sqlmodel import Field, SQLModel

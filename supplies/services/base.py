@@ -26,7 +26,7 @@ M = TypeVar("M", bound=SQLModel)
 class Service:
     """Base of the service namespaces hung on :class:`~supplies.Inventory` (``inv.stock`` ...)."""
 
-    def __init__(self, inventory: "Inventory") -> None:
+    def __init__(self, inventory: Inventory) -> None:
         self._inv = inventory
 
     @contextmanager
@@ -48,12 +48,12 @@ class ArrivalAwareService(Service):
     else the built-in defaults, read when it is used.
     """
 
-    def __init__(self, inventory: "Inventory", arrival: "ArrivalModel | None" = None) -> None:
+    def __init__(self, inventory: Inventory, arrival: ArrivalModel | None = None) -> None:
         super().__init__(inventory)
         self._arrival = arrival
 
     @property
-    def arrival(self) -> "ArrivalModel":
+    def arrival(self) -> ArrivalModel:
         from ..allocation.arrival import arrival_from_env
 
         return self._arrival or arrival_from_env()
@@ -62,20 +62,27 @@ class ArrivalAwareService(Service):
 def by_code(session: Session, model: type[M], code: str | None, field: str) -> M:
     """The row of ``model`` whose ``code`` is given, or :class:`NotFound` naming ``field``."""
     if code is None:
-        raise InvalidInput(t('is required'), field)
+        raise InvalidInput(t("is required"), field)
     what = model.__tablename__.replace("_", " ")  # type: ignore[attr-defined]
     if not isinstance(code, str):
-        raise InvalidInput(t('must be the code of a {what} (text), not {name}', what=what, name=type(code).__name__), field)
+        raise InvalidInput(
+            t("must be the code of a {what} (text), not {name}", what=what, name=type(code).__name__), field
+        )
     if len(code) > 40 or bad_character(code):
-        raise NotFound(t("no {what} with code {code!r}", what=what, code=code[:40] + ("..." if len(code) > 40 else "")),
-                       field)
+        raise NotFound(
+            t("no {what} with code {code!r}", what=what, code=code[:40] + ("..." if len(code) > 40 else "")), field
+        )
     row = session.exec(select(model).where(model.code == code)).one_or_none()  # type: ignore[attr-defined]
     if row is None:
-        hint = session.exec(select(model.code).where(  # type: ignore[attr-defined]
-            func.lower(model.code) == code.lower())).first()  # type: ignore[attr-defined]
+        hint = session.exec(
+            select(model.code).where(  # type: ignore[attr-defined]
+                func.lower(model.code) == code.lower()
+            )
+        ).first()  # type: ignore[attr-defined]
         if hint:
-            raise NotFound(t("no {what} with code {code!r} (did you mean {hint}?)", what=what, code=code, hint=hint),
-                           field)
+            raise NotFound(
+                t("no {what} with code {code!r} (did you mean {hint}?)", what=what, code=code, hint=hint), field
+            )
         raise NotFound(t("no {what} with code {code!r}", what=what, code=code), field)
     return row
 
@@ -83,7 +90,7 @@ def by_code(session: Session, model: type[M], code: str | None, field: str) -> M
 def get_or_404(session: Session, model: type[M], id_: Any, field: str) -> M:
     row = session.get(model, id_)
     if row is None:
-        raise NotFound(t('no {replace} with id {id!r}', replace=model.__tablename__.replace('_', ' '), id=id_), field)  # type: ignore[attr-defined]
+        raise NotFound(t("no {replace} with id {id!r}", replace=model.__tablename__.replace("_", " "), id=id_), field)  # type: ignore[attr-defined]
     return row
 
 
@@ -91,13 +98,13 @@ def integrity_to_error(exc: IntegrityError) -> Exception:
     """Turn a constraint failure into the error a user understands."""
     text = str(exc.orig).lower()
     if "unique" in text or "duplicate" in text:
-        return InvalidInput(t('already exists'), _field_from(text) or "code")
+        return InvalidInput(t("already exists"), _field_from(text) or "code")
     if "fk_stock_lot_class_agency" in text or ("foreign key" in text and "agency" in text):
         return RuleViolation(t("the one-agency rule refuses this: stock must belong to the class's agency"), "agency")
     if "check" in text:
-        return RuleViolation(t('refused by a database rule ({constraint})', constraint=_constraint(text)))
+        return RuleViolation(t("refused by a database rule ({constraint})", constraint=_constraint(text)))
     if "foreign key" in text:
-        return RuleViolation(t('it is still referenced by other records'), None)
+        return RuleViolation(t("it is still referenced by other records"), None)
     return RuleViolation(t("refused by the database: {detail}", detail=text.splitlines()[0]))
 
 

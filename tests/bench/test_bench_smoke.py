@@ -37,7 +37,7 @@ def _run(tmp_path: Path, cases: list[str]) -> list[dict]:
 
 
 def _check_measured(record: dict) -> None:
-    assert KEYS <= set(record), record
+    assert set(record) >= KEYS, record
     assert record["scale"] == "tiny"
     assert not [n for n in record["notes"] if n.startswith(("error", "not measured"))], record["notes"]
     assert record["runs"] == 1
@@ -76,8 +76,12 @@ def test_the_generator_makes_what_it_says_and_the_same_twice(tmp_path: Path) -> 
     manifest = generate(first, scale, seed=7)
     generate(second, scale, seed=7, anchor=date.fromisoformat(manifest["anchor"]))
 
-    assert (manifest["points"], manifest["items"], manifest["lots"], manifest["history_movements"]) == \
-        (scale.points, scale.items, scale.lots, scale.movements)
+    assert (manifest["points"], manifest["items"], manifest["lots"], manifest["history_movements"]) == (
+        scale.points,
+        scale.items,
+        scale.lots,
+        scale.movements,
+    )
     assert manifest["movements"] > scale.movements  # the incident history adds the engine's own lines
     assert set(manifest["points_by_level"]) == {"city", "county", "township", "village"}
     assert manifest["townships"] == scale.townships
@@ -86,8 +90,10 @@ def test_the_generator_makes_what_it_says_and_the_same_twice(tmp_path: Path) -> 
 
     con = sqlite3.connect(first)
     try:
-        counts = con.execute("SELECT (SELECT count(*) FROM storage_point), (SELECT count(*) FROM item), "
-                             "(SELECT count(*) FROM stock_lot), (SELECT count(*) FROM movement)").fetchone()
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM storage_point), (SELECT count(*) FROM item), "
+            "(SELECT count(*) FROM stock_lot), (SELECT count(*) FROM movement)"
+        ).fetchone()
         assert counts == (scale.points, scale.items, scale.lots, manifest["movements"])
         points = con.execute("SELECT level, region_code, lat, lon FROM storage_point").fetchall()
         counties = {code for level, code, *_ in points if level == "county"}
@@ -99,9 +105,14 @@ def test_the_generator_makes_what_it_says_and_the_same_twice(tmp_path: Path) -> 
         lead = con.execute("SELECT min(lead_time_hours) FROM stock_lot WHERE mode IN ('agreement', 'capacity')")
         assert lead.fetchone()[0] > 0
         # The ledger agrees with the kept balances, lot by lot.
-        assert con.execute("SELECT count(*) FROM stock_lot l LEFT JOIN (SELECT lot_id, sum(qty) q, "
-                           "sum(reserved_delta) r FROM movement GROUP BY lot_id) m ON m.lot_id = l.id "
-                           "WHERE l.on_hand <> coalesce(m.q, 0) OR l.reserved <> coalesce(m.r, 0)").fetchone()[0] == 0
+        assert (
+            con.execute(
+                "SELECT count(*) FROM stock_lot l LEFT JOIN (SELECT lot_id, sum(qty) q, "
+                "sum(reserved_delta) r FROM movement GROUP BY lot_id) m ON m.lot_id = l.id "
+                "WHERE l.on_hand <> coalesce(m.q, 0) OR l.reserved <> coalesce(m.r, 0)"
+            ).fetchone()[0]
+            == 0
+        )
     finally:
         con.close()
     assert _digest(first) == _digest(second)
@@ -112,12 +123,14 @@ def _digest(db: Path) -> str:
     con = sqlite3.connect(db)
     try:
         h = hashlib.sha256()
-        for q in ("SELECT code, level, kind, region_code, lat, lon FROM storage_point ORDER BY code",
-                  "SELECT code, class_id, unit, shelf_life_days FROM item ORDER BY code",
-                  "SELECT id, point_id, item_id, batch, mode, expires_on, lead_time_hours, on_hand, reserved "
-                  "FROM stock_lot ORDER BY id",
-                  "SELECT lot_id, kind, qty, reserved_delta, balance_after, at, reference, related_lot_id "
-                  "FROM movement WHERE reference IS NULL OR reference NOT LIKE 'request:%' ORDER BY id"):
+        for q in (
+            "SELECT code, level, kind, region_code, lat, lon FROM storage_point ORDER BY code",
+            "SELECT code, class_id, unit, shelf_life_days FROM item ORDER BY code",
+            "SELECT id, point_id, item_id, batch, mode, expires_on, lead_time_hours, on_hand, reserved "
+            "FROM stock_lot ORDER BY id",
+            "SELECT lot_id, kind, qty, reserved_delta, balance_after, at, reference, related_lot_id "
+            "FROM movement WHERE reference IS NULL OR reference NOT LIKE 'request:%' ORDER BY id",
+        ):
             for row in con.execute(q):
                 h.update(repr(row).encode())
         return h.hexdigest()

@@ -11,7 +11,7 @@ import supplies
 from supplies.db import unit_of_work
 from supplies.errors import InsufficientStock, InvalidInput, NotFound
 from supplies.models import Item, StockLot, StoragePoint, SupplyClass
-from supplies.services.bulk_ledger import Entry, NewLot, open_lots, post_many
+from supplies.services.stock.history import Entry, NewLot, open_lots, post_many
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -30,8 +30,11 @@ def _open(inv: supplies.Inventory, *lots: NewLot) -> list[int]:
 
 def test_a_mixed_history_leaves_balances_the_ledger_agrees_with(county: supplies.Inventory) -> None:
     points, items = _ids(county)
-    tent, bags = _open(county, NewLot(items["TENT12"], points["CK-01"], "B1", expires_on=date(2030, 1, 1)),
-                       NewLot(items["TENT12"], points["TS-01"], "B1", expires_on=date(2030, 1, 1)))
+    tent, bags = _open(
+        county,
+        NewLot(items["TENT12"], points["CK-01"], "B1", expires_on=date(2030, 1, 1)),
+        NewLot(items["TENT12"], points["TS-01"], "B1", expires_on=date(2030, 1, 1)),
+    )
     entries = [
         Entry(tent, "receive", 100, at=T0),
         Entry(tent, "issue", -30, at=T0 + timedelta(days=1)),
@@ -46,8 +49,13 @@ def test_a_mixed_history_leaves_balances_the_ledger_agrees_with(county: supplies
 
     lines = county.stock.ledger(lot_id=tent)
     assert [(ln.kind, ln.qty, ln.reserved_delta, ln.balance_after) for ln in lines] == [
-        ("receive", 100, 0, 100), ("issue", -30, 0, 70), ("reserve", 0, 20, 70),
-        ("transfer_out", -10, 0, 60), ("dispatch", -20, -20, 40), ("adjust", 2, 0, 42)]
+        ("receive", 100, 0, 100),
+        ("issue", -30, 0, 70),
+        ("reserve", 0, 20, 70),
+        ("transfer_out", -10, 0, 60),
+        ("dispatch", -20, -20, 40),
+        ("adjust", 2, 0, 42),
+    ]
     by_point = {v.point: (v.on_hand, v.reserved) for v in county.stock.lots(item="TENT12")}
     assert by_point == {"CK-01": (42, 0), "TS-01": (10, 0)}
     report = county.stock.verify()
@@ -56,7 +64,7 @@ def test_a_mixed_history_leaves_balances_the_ledger_agrees_with(county: supplies
 
 def test_lots_belong_to_the_agency_of_their_items_class(county: supplies.Inventory) -> None:
     points, items = _ids(county)
-    lot_id, = _open(county, NewLot(items["SANDBAG"], points["TS-02"], "S1", mode="agreement", lead_time_hours=12))
+    (lot_id,) = _open(county, NewLot(items["SANDBAG"], points["TS-02"], "S1", mode="agreement", lead_time_hours=12))
     with unit_of_work(county.engine, write=False) as s:
         lot = s.get(StockLot, lot_id)
         cls = s.get(SupplyClass, lot.class_id)
@@ -74,17 +82,20 @@ def test_history_continues_from_balances_posted_one_by_one(county: supplies.Inve
     assert county.stock.verify().ok
 
 
-@pytest.mark.parametrize("entries, error, words", [
-    ([Entry(0, "receive", 10), Entry(0, "issue", -11)], InsufficientStock, "entry 1"),
-    ([Entry(0, "receive", 10), Entry(0, "reserve", 0, 11)], InsufficientStock, "entry 1"),
-    ([Entry(0, "receive", 10), Entry(0, "release", 0, -1)], InsufficientStock, "entry 1"),
-    ([Entry(0, "receive", 10), Entry(0, "reserve", 0, 8), Entry(0, "issue", -5)], InsufficientStock, "entry 2"),
-    ([Entry(0, "receive", 10), Entry(0, "borrow", -1)], InvalidInput, "not a movement kind"),
-    ([Entry(0, "receive", 10), Entry(10**9, "receive", 1)], NotFound, "entry 1"),
-])
+@pytest.mark.parametrize(
+    "entries, error, words",
+    [
+        ([Entry(0, "receive", 10), Entry(0, "issue", -11)], InsufficientStock, "entry 1"),
+        ([Entry(0, "receive", 10), Entry(0, "reserve", 0, 11)], InsufficientStock, "entry 1"),
+        ([Entry(0, "receive", 10), Entry(0, "release", 0, -1)], InsufficientStock, "entry 1"),
+        ([Entry(0, "receive", 10), Entry(0, "reserve", 0, 8), Entry(0, "issue", -5)], InsufficientStock, "entry 2"),
+        ([Entry(0, "receive", 10), Entry(0, "borrow", -1)], InvalidInput, "not a movement kind"),
+        ([Entry(0, "receive", 10), Entry(10**9, "receive", 1)], NotFound, "entry 1"),
+    ],
+)
 def test_a_refused_movement_writes_nothing(county: supplies.Inventory, entries, error, words) -> None:
     points, items = _ids(county)
-    lot_id, = _open(county, NewLot(items["TENT12"], points["CK-01"], "R1"))
+    (lot_id,) = _open(county, NewLot(items["TENT12"], points["CK-01"], "R1"))
     named = [e._replace(lot_id=lot_id) if e.lot_id == 0 else e for e in entries]
     with pytest.raises(error, match=words):
         with unit_of_work(county.engine) as s:

@@ -12,8 +12,12 @@ from supplies.models import metadata
 
 def indexes(path: Path) -> set[str]:
     with sqlite3.connect(path) as conn:
-        return {name for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'")}
+        return {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'"
+            )
+        }
 
 
 def test_missing_indexes_are_made_and_dropped_ones_removed(tmp_path: Path) -> None:

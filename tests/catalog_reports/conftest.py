@@ -17,8 +17,10 @@ BACKEND = "postgresql" if os.environ.get("SUPPLIES_TEST_POSTGRES_URL") else "sql
 def snapshot(inv: supplies.Inventory) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to prove that something wrote nothing (or restored everything)."""
     with inv.engine.connect() as conn:
-        return {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns)).all()]
-                for t in metadata.sorted_tables}
+        return {
+            t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns)).all()]
+            for t in metadata.sorted_tables
+        }
 
 
 @pytest.fixture

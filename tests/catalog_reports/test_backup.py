@@ -19,7 +19,7 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     inv.agencies.add("RED", "红十字会", contact="赵敏", phone="0858-1111111")
     inv.classes.add("DONATED", "捐赠物资", agency="CIV", parent="LIVING")
     inv.classes.handover("DONATED", to_agency="RED", reason="捐赠物资由红十字会管理")
-    inv.classes.update("FLOOD", parent="LIVING")                      # a parent created after its child
+    inv.classes.update("FLOOD", parent="LIVING")  # a parent created after its child
     inv.travel_times.set("CK-01", 1.5, to_point="TS-02")
     inv.travel_times.set("CK-01", 2.0, to_region="520102")
     inv.catalog.load_norms()

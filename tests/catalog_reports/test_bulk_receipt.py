@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import supplies
-from supplies.services.imports import ImportRejected
+from supplies.services.io.imports import ImportRejected
 
 
 def _on_hand(inv: supplies.Inventory) -> dict[tuple[str, str, str], int]:
@@ -18,8 +18,7 @@ def _on_hand(inv: supplies.Inventory) -> dict[tuple[str, str, str], int]:
 def test_a_row_adds_to_the_lot_of_its_own_point_item_and_batch(stocked: supplies.Inventory, tmp_path: Path) -> None:
     path = tmp_path / "stock.csv"
     # Q-1 is held at CK-01 and TS-01: each row adds only to its own point's lot; Q-2 is new.
-    path.write_text("point,item,qty,batch\nTS-01,QUILT,5,Q-1\nCK-01,QUILT,7,Q-2\nTS-01,QUILT,1,Q-1\n",
-                    encoding="utf-8")
+    path.write_text("point,item,qty,batch\nTS-01,QUILT,5,Q-1\nCK-01,QUILT,7,Q-2\nTS-01,QUILT,1,Q-1\n", encoding="utf-8")
     before = _on_hand(stocked)
     result = stocked.imports.file("stock", path)
     after = _on_hand(stocked)
@@ -27,8 +26,9 @@ def test_a_row_adds_to_the_lot_of_its_own_point_item_and_batch(stocked: supplies
     assert after[("TS-01", "QUILT", "Q-1")] == before[("TS-01", "QUILT", "Q-1")] + 6
     assert after[("CK-01", "QUILT", "Q-1")] == before[("CK-01", "QUILT", "Q-1")]
     assert after[("CK-01", "QUILT", "Q-2")] == 7
-    assert {k: v for k, v in after.items() if k not in {("TS-01", "QUILT", "Q-1"), ("CK-01", "QUILT", "Q-2")}} == \
-        {k: v for k, v in before.items() if k != ("TS-01", "QUILT", "Q-1")}
+    assert {k: v for k, v in after.items() if k not in {("TS-01", "QUILT", "Q-1"), ("CK-01", "QUILT", "Q-2")}} == {
+        k: v for k, v in before.items() if k != ("TS-01", "QUILT", "Q-1")
+    }
     assert stocked.stock.verify().ok
 
 

@@ -25,8 +25,15 @@ class Cli:
 
     def __call__(self, *args: str, expect: int = 0, db: str | None = None) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SUPPLIES_")}
-        proc = subprocess.run([str(SUPPLIES), "--db", db or self.url, "--as", "admin", *args], capture_output=True,
-                              text=True, encoding="utf-8", env=env, cwd=self.cwd, timeout=120)
+        proc = subprocess.run(
+            [str(SUPPLIES), "--db", db or self.url, "--as", "admin", *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=self.cwd,
+            timeout=120,
+        )
         assert proc.returncode == expect, f"{args} -> {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
         return proc
 
@@ -45,9 +52,14 @@ def test_catalog_import_and_export(run: Cli, tmp_path: Path) -> None:
     assert run.json("catalog", "load-standard", "--agency", "CIV")["items_added"] == 0
 
     run("import", "template", "stock", "模板.xlsx", "--lang", "zh")
-    assert [c.value for c in load_workbook(tmp_path / "模板.xlsx").worksheets[0][1]][:3] == ["储备点", "物资编码", "数量"]
-    (tmp_path / "入库.csv").write_bytes("储备点,物资编码,数量,批次,储备方式\nCK-01,PLAN14:3.01,100,A,实物储备\n"
-                                       "TS-01,QUILT,20,,\n".encode("gb18030"))
+    assert [c.value for c in load_workbook(tmp_path / "模板.xlsx").worksheets[0][1]][:3] == [
+        "储备点",
+        "物资编码",
+        "数量",
+    ]
+    (tmp_path / "入库.csv").write_bytes(
+        "储备点,物资编码,数量,批次,储备方式\nCK-01,PLAN14:3.01,100,A,实物储备\nTS-01,QUILT,20,,\n".encode("gb18030")
+    )
     done = run.json("import", "stock", "入库.csv")
     assert (done["rows"], done["movements"], done["encoding"]) == (2, 2, "gb18030")
 
@@ -100,7 +112,7 @@ def test_readiness(run: Cli) -> None:
     run("readiness", "link", "water", "WATER5", "--per-unit", "5")
     assert any(n["item"] == "WATER5" for n in run.json("readiness", "norms"))
     ranking = run.json("readiness", "--townships", "--population", "500", "--hours", "1.5")
-    assert [t["township"] for t in ranking] == ["520102002", "520102001"]     # the tents at TS-01 take 2 h to TS-02
+    assert [t["township"] for t in ranking] == ["520102002", "520102001"]  # the tents at TS-01 take 2 h to TS-02
     run("readiness", "--lat", "26.6", expect=2)
 
 
@@ -113,4 +125,4 @@ def test_backup_and_restore(run: Cli, county: supplies.Inventory, tmp_path: Path
     assert restored["rows"] == made["rows"]
     lots = json.loads(run("--json", "stock", "list", db=target).stdout)
     assert [(x["point"], x["item"], x["on_hand"]) for x in lots] == [("CK-01", "QUILT", 7)]
-    run("restore", "county.jsonl.gz", db=target, expect=3)       # not empty any more
+    run("restore", "county.jsonl.gz", db=target, expect=3)  # not empty any more

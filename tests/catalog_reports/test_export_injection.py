@@ -30,12 +30,13 @@ def hostile(county: supplies.Inventory) -> supplies.Inventory:
     inv.agencies.update("CIV", name=HOSTILE[0], contact="@SUM(A1)")
     inv.classes.add("EVIL", "-5", agency="CIV", parent="LIVING", name_en="+1")
     inv.items.add("EVIL1", HOSTILE[0], supply_class="EVIL", unit="@SUM(A1)", spec="+1", name_en="-5")
-    inv.points.add("EV-01", "@SUM(A1)", level="township", lat=26.5, lon=106.7, region_code="520102001",
-                   address=HOSTILE[0])
+    inv.points.add(
+        "EV-01", "@SUM(A1)", level="township", lat=26.5, lon=106.7, region_code="520102001", address=HOSTILE[0]
+    )
     for batch in HOSTILE:
         inv.stock.receive("EV-01", "EVIL1", 10, batch=batch, expires_on=soon, reason="=1+1")
-    inv.stock.receive("EV-01", "QUILT", 7, batch="'=quoted already")   # a quote of its own survives too
-    inv.stock.issue("EV-01", "EVIL1", 3, batch="-5", reason="-2+3")    # a negative quantity in the ledger
+    inv.stock.receive("EV-01", "QUILT", 7, batch="'=quoted already")  # a quote of its own survives too
+    inv.stock.issue("EV-01", "EVIL1", 3, batch="-5", reason="-2+3")  # a negative quantity in the ledger
     inv.targets.set("EVIL1", 100, point="EV-01")
     return inv
 
@@ -83,14 +84,14 @@ def test_cli_exports_of_every_kind_keep_formulas_inert(hostile: supplies.Invento
         cli("export", kind, str(tmp_path / f"{kind}.xlsx"))
         csv_cells = _texts(assert_inert_csv(tmp_path / f"{kind}.csv"))
         xlsx_cells = _texts(assert_inert_xlsx(tmp_path / f"{kind}.xlsx"))
-        if kind != "targets":   # targets hold codes and numbers only
-            assert csv_cells & guarded, kind                  # the guarded form is there (not dropped) ...
-            assert xlsx_cells & set(HOSTILE), kind            # ... and XLSX keeps the text as it is
+        if kind != "targets":  # targets hold codes and numbers only
+            assert csv_cells & guarded, kind  # the guarded form is there (not dropped) ...
+            assert xlsx_cells & set(HOSTILE), kind  # ... and XLSX keeps the text as it is
     stock_csv = assert_inert_csv(tmp_path / "stock.csv")
     assert {r[3] for r in stock_csv[1:]} >= guarded | {"''=quoted already"}
     stock_xlsx = _first_sheet(tmp_path / "stock.xlsx")
     assert {r[3] for r in stock_xlsx[1:]} >= set(HOSTILE) | {"''=quoted already"}
-    assert all(isinstance(r[2], int) for r in stock_xlsx[1:])   # quantities stay numbers
+    assert all(isinstance(r[2], int) for r in stock_xlsx[1:])  # quantities stay numbers
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -101,7 +102,7 @@ def test_cli_reports_keep_formulas_inert(hostile: supplies.Inventory, tmp_path: 
         cli("report", name, "--out", str(out))
         if fmt == "csv":
             cells = _texts(assert_inert_csv(out))
-            assert "'" + HOSTILE[0] in cells, name   # the item name, guarded
+            assert "'" + HOSTILE[0] in cells, name  # the item name, guarded
         else:
             cells = _texts(assert_inert_xlsx(out))
             assert HOSTILE[0] in cells, name
@@ -132,7 +133,7 @@ def test_web_ledger_export_keeps_formulas_inert_and_numbers_numbers(hostile: sup
         assert response.status_code == 200
         values = assert_inert_xlsx(response.data)
         assert {v[batch] for v in values[1:]} >= set(HOSTILE)
-        assert -3 in {v[qty] for v in values[1:]}   # an issue stays a negative number
+        assert -3 in {v[qty] for v in values[1:]}  # an issue stays a negative number
     finally:
         app.extensions["supplies"].close()
 
@@ -157,7 +158,9 @@ def test_exports_import_back_unchanged(hostile: supplies.Inventory, databases, t
 
 def test_the_import_drops_only_the_quote_a_writer_adds(county: supplies.Inventory, tmp_path: Path) -> None:
     path = tmp_path / "stock.csv"
-    path.write_text("point,item,qty,batch\nCK-01,QUILT,1,'-5\nCK-01,QUILT,1,'O'Brien\nCK-01,QUILT,1,''@x\n"
-                    "CK-01,QUILT,1,'\n", encoding="utf-8")
+    path.write_text(
+        "point,item,qty,batch\nCK-01,QUILT,1,'-5\nCK-01,QUILT,1,'O'Brien\nCK-01,QUILT,1,''@x\nCK-01,QUILT,1,'\n",
+        encoding="utf-8",
+    )
     county.imports.file("stock", path)
     assert {lot.lot for lot in county.stock.lots(point="CK-01")} == {"-5", "'O'Brien", "'@x", "'"}

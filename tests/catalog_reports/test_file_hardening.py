@@ -12,8 +12,8 @@ import pytest
 from openpyxl import Workbook
 
 import supplies
-from supplies.services import imports
-from supplies.services.imports import ImportRejected
+from supplies.services.io import imports
+from supplies.services.io.imports import ImportRejected
 from tests.cli.cli_harness import Cli, url_of
 
 from .conftest import snapshot
@@ -33,16 +33,15 @@ def _refused(inv: supplies.Inventory, path: Path, kind: str = "stock") -> Import
     return err.value
 
 
-def test_formula_cells_in_a_workbook_are_refused_by_row_and_column(county: supplies.Inventory,
-                                                                   tmp_path: Path) -> None:
+def test_formula_cells_in_a_workbook_are_refused_by_row_and_column(county: supplies.Inventory, tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.append(["point", "item", "qty", "batch", "reason"])
-    sheet.append(["CK-01", "QUILT", 5, "=1+1", '=CONCAT("re", "ason")'])   # no cached values: Excel never opened it
+    sheet.append(["CK-01", "QUILT", 5, "=1+1", '=CONCAT("re", "ason")'])  # no cached values: Excel never opened it
     sheet.append(["CK-01", "QUILT", "=2+3", "B-2", "fine"])
     sheet.append(["CK-01", "QUILT", 4, "B-3", "fine"])
     sheet["D4"].value = "=not a formula"
-    sheet["D4"].data_type = "s"   # text that only looks like a formula (as our exports write it) is text
+    sheet["D4"].data_type = "s"  # text that only looks like a formula (as our exports write it) is text
     book.save(tmp_path / "stock.xlsx")
     err = _refused(county, tmp_path / "stock.xlsx")
     assert _where(err) == {(2, "batch"): FORMULA, (2, "reason"): FORMULA, (3, "qty"): FORMULA}
@@ -50,9 +49,11 @@ def test_formula_cells_in_a_workbook_are_refused_by_row_and_column(county: suppl
 
 
 _SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
-_SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-          b'<row r="1"><c r="A1" t="inlineStr"><is><t>point</t></is></c></row>'
-          b'<row r="2"><c r="A2" t="inlineStr"><is><t>')
+_SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>point</t></is></c></row>'
+    b'<row r="2"><c r="A2" t="inlineStr"><is><t>'
+)
 
 
 def _bomb(path: Path, part: str, megabytes: int = 256) -> Path:
@@ -65,12 +66,18 @@ def _bomb(path: Path, part: str, megabytes: int = 256) -> Path:
         for info in src.infolist():
             data = src.read(info)
             if part == "xl/sharedStrings.xml" and info.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application'
-                                    b'/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application'
+                    b'/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
             if part == "xl/sharedStrings.xml" and info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats'
-                                    b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-                                    b"</Relationships>")
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats'
+                    b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                    b"</Relationships>",
+                )
             if info.filename != part:
                 out.writestr(info, data)
         with out.open(part, "w", force_zip64=True) as f:
@@ -78,13 +85,16 @@ def _bomb(path: Path, part: str, megabytes: int = 256) -> Path:
             block = b"a" * 2**20
             for _ in range(megabytes):
                 f.write(block)
-            f.write(b"</t></si></sst>" if part == "xl/sharedStrings.xml" else b"</t></is></c></row></sheetData></worksheet>")
+            f.write(
+                b"</t></si></sst>" if part == "xl/sharedStrings.xml" else b"</t></is></c></row></sheetData></worksheet>"
+            )
     return path
 
 
 @pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"])
-def test_a_zip_bomb_is_refused_without_being_read(county: supplies.Inventory, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch, part: str) -> None:
+def test_a_zip_bomb_is_refused_without_being_read(
+    county: supplies.Inventory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, part: str
+) -> None:
     path = _bomb(tmp_path / "bomb.xlsx", part)
     assert path.stat().st_size < 2 * 2**20
     opened: list[str] = []
@@ -104,8 +114,8 @@ def test_a_zip_bomb_is_refused_without_being_read(county: supplies.Inventory, tm
     finally:
         tracemalloc.stop()
     assert err.value.field == "file" and part in err.value.reason and "MB" in err.value.reason
-    assert opened == []                    # not one part was decompressed
-    assert peak < 16 * 2**20               # 256 MB of text were never held
+    assert opened == []  # not one part was decompressed
+    assert peak < 16 * 2**20  # 256 MB of text were never held
     assert snapshot(county) == before
 
 
@@ -121,7 +131,7 @@ def test_a_damaged_workbook_is_an_error_naming_the_row(county: supplies.Inventor
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = data[:data.index(b'<row r="30"')] + b'<row r="30"><c r="A30" t="inlineStr"><is><t>CK'
+                data = data[: data.index(b'<row r="30"')] + b'<row r="30"><c r="A30" t="inlineStr"><is><t>CK'
             out.writestr(info, data)
     run = Cli(url_of(county))("import", "stock", str(path), expect=2)
     assert "row 30" in run.out + run.err and "unexpected" not in run.err
@@ -130,12 +140,25 @@ def test_a_damaged_workbook_is_an_error_naming_the_row(county: supplies.Inventor
 
 BAD_CSV = {
     # name: (file text, row, column, words of the reason)
-    "cell over Excel's limit": ("point,item,qty,reason\nCK-01,QUILT,1,ok\nCK-01,QUILT,1," + "x" * 40_000 + "\n",
-                                3, "reason", "40,000 characters; at most 32,767"),
-    "cell over the CSV module's limit": ("point,item,qty,reason\nCK-01,QUILT,1," + "y" * 200_000 + "\n",
-                                         2, None, "longer than 32,767 characters"),
-    "quote never closed": ('point,item,qty,reason\nCK-01,QUILT,1,ok\nCK-01,QUILT,2,"left open\n'
-                           "CK-01,QUILT,3,swallowed\nCK-01,QUILT,4,swallowed\n", 3, None, "never closed"),
+    "cell over Excel's limit": (
+        "point,item,qty,reason\nCK-01,QUILT,1,ok\nCK-01,QUILT,1," + "x" * 40_000 + "\n",
+        3,
+        "reason",
+        "40,000 characters; at most 32,767",
+    ),
+    "cell over the CSV module's limit": (
+        "point,item,qty,reason\nCK-01,QUILT,1," + "y" * 200_000 + "\n",
+        2,
+        None,
+        "longer than 32,767 characters",
+    ),
+    "quote never closed": (
+        'point,item,qty,reason\nCK-01,QUILT,1,ok\nCK-01,QUILT,2,"left open\n'
+        "CK-01,QUILT,3,swallowed\nCK-01,QUILT,4,swallowed\n",
+        3,
+        None,
+        "never closed",
+    ),
     "text after a closing quote": ('point,item,qty,batch\nCK-01,QUILT,1,"B"7\n', 2, None, "closing quote"),
     "NUL character": ("point,item,qty,reason\nCK-01,QUILT,1,a\x00b\n", 2, None, "NUL"),
     "too many columns": ("point,item,qty\nCK-01,QUILT,1" + "," * 120 + "x\n", 2, None, "at most 100 columns"),
@@ -157,17 +180,23 @@ def test_a_malformed_csv_is_refused_naming_the_row(county: supplies.Inventory, t
 
 def test_repeated_stock_rows_are_reported_naming_the_first(county: supplies.Inventory, tmp_path: Path) -> None:
     path = tmp_path / "stock.csv"
-    path.write_text("point,item,qty,batch,reference\n"
-                    "CK-01,QUILT,10,Q,入库单1\n"
-                    "CK-01,QUILT,10,Q,入库单2\n"      # another delivery note: a receipt of its own
-                    "CK-01,QUILT,5,Q,入库单1\n"       # another quantity: a receipt of its own
-                    "CK-01,QUILT,10,Q,入库单1\n"      # row 2 again
-                    "TS-01,QUILT,10,Q,入库单1\n"      # another point
-                    "CK-01,QUILT,5,Q,入库单1\n"       # row 4 again
-                    "CK-01,QUILT,10,Q,入库单1\n", encoding="utf-8")   # row 2 a third time
+    path.write_text(
+        "point,item,qty,batch,reference\n"
+        "CK-01,QUILT,10,Q,入库单1\n"
+        "CK-01,QUILT,10,Q,入库单2\n"  # another delivery note: a receipt of its own
+        "CK-01,QUILT,5,Q,入库单1\n"  # another quantity: a receipt of its own
+        "CK-01,QUILT,10,Q,入库单1\n"  # row 2 again
+        "TS-01,QUILT,10,Q,入库单1\n"  # another point
+        "CK-01,QUILT,5,Q,入库单1\n"  # row 4 again
+        "CK-01,QUILT,10,Q,入库单1\n",
+        encoding="utf-8",
+    )  # row 2 a third time
     err = _refused(county, path)
     assert {w: r.split(" (")[0] for w, r in _where(err).items()} == {
-        (5, None): "repeats row 2", (7, None): "repeats row 4", (8, None): "repeats row 2"}
+        (5, None): "repeats row 2",
+        (7, None): "repeats row 4",
+        (8, None): "repeats row 2",
+    }
     run = Cli(url_of(county))("import", "stock", str(path), expect=2)
     assert "repeats row 2" in run.out
     assert county.stock.lots() == []
@@ -175,15 +204,17 @@ def test_repeated_stock_rows_are_reported_naming_the_first(county: supplies.Inve
 
 def test_repeated_targets_are_reported_naming_the_first(county: supplies.Inventory, tmp_path: Path) -> None:
     path = tmp_path / "targets.csv"
-    path.write_text("item,point,region_code,quantity\nQUILT,CK-01,,10\nQUILT,,520102,10\nQUILT,CK-01,,20\n",
-                    encoding="utf-8")
+    path.write_text(
+        "item,point,region_code,quantity\nQUILT,CK-01,,10\nQUILT,,520102,10\nQUILT,CK-01,,20\n", encoding="utf-8"
+    )
     err = _refused(county, path, "targets")
     assert list(_where(err)) == [(4, "item")] and "row 2" in err.problems[0].reason
     Cli(url_of(county))("import", "targets", str(path), expect=2)
 
 
-def test_a_permission_refusal_in_an_import_exits_3_listing_every_problem(county: supplies.Inventory,
-                                                                         tmp_path: Path) -> None:
+def test_a_permission_refusal_in_an_import_exits_3_listing_every_problem(
+    county: supplies.Inventory, tmp_path: Path
+) -> None:
     path = tmp_path / "stock.csv"
     path.write_text("point,item,qty\nCK-01,QUILT,1\nTS-01,QUILT,1\nCK-01,QUILT,lots\n", encoding="utf-8")
     err = _refused(county.as_user("keeper"), path)
@@ -192,12 +223,13 @@ def test_a_permission_refusal_in_an_import_exits_3_listing_every_problem(county:
     run = Cli(url_of(county), user="keeper")("--json", "import", "stock", str(path), expect=3)
     assert set(run.json["error"]["errors"]) == {"row 3, point", "row 4, qty"}
     assert county.stock.lots() == []
-    path.write_text("point,item,qty\nCK-01,QUILT,lots\n", encoding="utf-8")   # no refusal: bad input, code 2
+    path.write_text("point,item,qty\nCK-01,QUILT,lots\n", encoding="utf-8")  # no refusal: bad input, code 2
     Cli(url_of(county), user="keeper")("import", "stock", str(path), expect=2)
 
 
-def test_a_file_read_in_many_chunks_imports_as_one(county: supplies.Inventory, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_read_in_many_chunks_imports_as_one(
+    county: supplies.Inventory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(imports, "_CHUNK_ROWS", 2)
     path = tmp_path / "stock.csv"
     rows = ["point,item,qty,batch,expires_on,reference"] + [f"CK-01,QUILT,{n},Q,2030-01-01,R{n}" for n in range(1, 8)]
@@ -207,22 +239,26 @@ def test_a_file_read_in_many_chunks_imports_as_one(county: supplies.Inventory, t
     lines = county.stock.ledger(point="CK-01", item="QUILT")
     assert [m.balance_after for m in lines] == [1, 3, 6, 10, 15, 21, 28]
     assert county.stock.verify().ok
-    again = county.imports.file("stock", path)   # every row adds to the lot there now
+    again = county.imports.file("stock", path)  # every row adds to the lot there now
     assert (again.added, again.updated, again.movements) == (0, 1, 7)
 
-    late = tmp_path / "late.csv"   # problems in later chunks name rows of earlier ones; nothing is kept
-    late.write_text("point,item,qty,batch,expires_on,reference\nTS-01,QUILT,1,N,2030-01-01,a\n"
-                    "TS-01,QUILT,1,M,,b\nTS-01,QUILT,1,L,,c\nTS-01,QUILT,1,N,2031-01-01,d\n"
-                    "TS-01,QUILT,1,M,,e\nTS-01,QUILT,1,M,,b\n", encoding="utf-8")
+    late = tmp_path / "late.csv"  # problems in later chunks name rows of earlier ones; nothing is kept
+    late.write_text(
+        "point,item,qty,batch,expires_on,reference\nTS-01,QUILT,1,N,2030-01-01,a\n"
+        "TS-01,QUILT,1,M,,b\nTS-01,QUILT,1,L,,c\nTS-01,QUILT,1,N,2031-01-01,d\n"
+        "TS-01,QUILT,1,M,,e\nTS-01,QUILT,1,M,,b\n",
+        encoding="utf-8",
+    )
     err = _refused(county, late)
     assert _where(err).keys() == {(5, "expires_on"), (7, None)}
     assert "row 2" in _where(err)[(5, "expires_on")] and "repeats row 3" in _where(err)[(7, None)]
 
 
-def test_problems_are_counted_all_but_listed_up_to_the_limit(county: supplies.Inventory, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_problems_are_counted_all_but_listed_up_to_the_limit(
+    county: supplies.Inventory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(imports, "_CHUNK_ROWS", 7)
-    monkeypatch.setattr("supplies.services.rowcheck.MAX_PROBLEMS", 10)
+    monkeypatch.setattr("supplies.services.io.rows.MAX_PROBLEMS", 10)
     path = tmp_path / "stock.csv"
     path.write_text("point,item,qty\n" + "".join(f"CK-01,QUILT,x{n}\n" for n in range(25)), encoding="utf-8")
     err = _refused(county, path)
@@ -230,16 +266,21 @@ def test_problems_are_counted_all_but_listed_up_to_the_limit(county: supplies.In
     assert str(err).startswith("qty: 25 problems")
     report = tmp_path / "problems.csv"
     err.write_report(report)
-    assert report.read_text(encoding="utf-8-sig").splitlines()[-1].endswith("and 15 more problems (fix these and "
-                                                                               "import again)")
+    assert (
+        report.read_text(encoding="utf-8-sig")
+        .splitlines()[-1]
+        .endswith("and 15 more problems (fix these and import again)")
+    )
 
 
-def test_travel_time_and_population_files_are_read_with_the_same_care(county: supplies.Inventory,
-                                                                      tmp_path: Path) -> None:
+def test_travel_time_and_population_files_are_read_with_the_same_care(
+    county: supplies.Inventory, tmp_path: Path
+) -> None:
     cli = Cli(url_of(county))
     roads = tmp_path / "roads.csv"
-    roads.write_text('from_point,to_region,hours\nCK-01,520102001,1.5\nCK-01,"520102002,2\nTS-01,520102,3\n',
-                     encoding="utf-8")
+    roads.write_text(
+        'from_point,to_region,hours\nCK-01,520102001,1.5\nCK-01,"520102002,2\nTS-01,520102,3\n', encoding="utf-8"
+    )
     run = cli("travel-time", "load", str(roads), expect=2)
     assert "row 3" in run.err and "never closed" in run.err and "unexpected" not in run.err
     roads.write_text("from_point,to_region,hours\n\nCK-01,520102001,1.5\nCK-99,520102002,2\n", encoding="gb18030")
@@ -251,11 +292,12 @@ def test_travel_time_and_population_files_are_read_with_the_same_care(county: su
     assert "population_file: row 2" in run.err and "unexpected" not in run.err
 
 
-def test_expired_or_out_of_bound_rows_are_refused_unless_historical(county: supplies.Inventory,
-                                                                    tmp_path: Path) -> None:
+def test_expired_or_out_of_bound_rows_are_refused_unless_historical(county: supplies.Inventory, tmp_path: Path) -> None:
     path = tmp_path / "stock.csv"
-    path.write_text("point,item,qty,batch,expires_on\nCK-01,QUILT,5000000000000000000,A,2031-01-01\n"
-                    "CK-01,QUILT,3,OLD,2020-01-01\n", encoding="utf-8")
+    path.write_text(
+        "point,item,qty,batch,expires_on\nCK-01,QUILT,5000000000000000000,A,2031-01-01\nCK-01,QUILT,3,OLD,2020-01-01\n",
+        encoding="utf-8",
+    )
     err = _refused(county, path)
     assert set(_where(err)) == {(2, "qty"), (3, "expires_on")}
     assert county.stock.lots() == []

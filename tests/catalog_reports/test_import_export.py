@@ -13,24 +13,49 @@ import supplies
 from .conftest import snapshot
 
 KINDS = ("agencies", "points", "classes", "items", "stock", "targets")
-VARIANTS = [("csv", "en", "utf-8-sig"), ("csv", "en", "utf-8"), ("csv", "zh", "gb18030"), ("csv", "zh", "utf-8-sig"),
-            ("xlsx", "en", None), ("xlsx", "zh", None)]
+VARIANTS = [
+    ("csv", "en", "utf-8-sig"),
+    ("csv", "en", "utf-8"),
+    ("csv", "zh", "gb18030"),
+    ("csv", "zh", "utf-8-sig"),
+    ("xlsx", "en", None),
+    ("xlsx", "zh", None),
+]
 
 
 def _enrich(inv: supplies.Inventory) -> None:
     inv.agencies.update("CIV", level="county", region_code="520102")
     inv.classes.add("TENTS", "帐篷类", agency="CIV", parent="LIVING", name_en="Tents")
-    inv.items.add("TENT36", "帐篷(36平方米)", supply_class="TENTS", unit="顶", spec="36m²", shelf_life_days=3650,
-                  unit_weight_kg=85.5, unit_volume_m3=0.4, name_en="Tent 36 m2")
-    inv.points.add("SH-01", "城关小学避难场所", kind="shelter", level="village", lat=26.612345, lon=106.80001,
-                   region_code="520102001", address="城关镇学府路1号", capacity_m3=1200.5)
-    inv.stock.receive("CK-01", "TENT36", 15, batch="B,\"quoted\"", expires_on="2031-01-31", unit_cost="1234.56")
+    inv.items.add(
+        "TENT36",
+        "帐篷(36平方米)",
+        supply_class="TENTS",
+        unit="顶",
+        spec="36m²",
+        shelf_life_days=3650,
+        unit_weight_kg=85.5,
+        unit_volume_m3=0.4,
+        name_en="Tent 36 m2",
+    )
+    inv.points.add(
+        "SH-01",
+        "城关小学避难场所",
+        kind="shelter",
+        level="village",
+        lat=26.612345,
+        lon=106.80001,
+        region_code="520102001",
+        address="城关镇学府路1号",
+        capacity_m3=1200.5,
+    )
+    inv.stock.receive("CK-01", "TENT36", 15, batch='B,"quoted"', expires_on="2031-01-31", unit_cost="1234.56")
     inv.stock.receive("SH-01", "SANDBAG", 800, mode="capacity", lead_time_hours=24)
 
 
 @pytest.mark.parametrize(("fmt", "lang", "encoding"), VARIANTS)
-def test_every_kind_round_trips(stocked: supplies.Inventory, databases, tmp_path: Path, fmt: str, lang: str,
-                                encoding: str | None) -> None:
+def test_every_kind_round_trips(
+    stocked: supplies.Inventory, databases, tmp_path: Path, fmt: str, lang: str, encoding: str | None
+) -> None:
     _enrich(stocked)
     expected = {kind: stocked.exports.rows(kind, lang=lang) for kind in KINDS}
     files = {}
@@ -98,23 +123,30 @@ def test_stock_rows_are_receipts_with_a_ledger_line_each(county: supplies.Invent
     again = county.imports.file("stock", path)
     assert (again.added, again.updated, again.movements) == (0, 2, 3)
     lines = county.stock.ledger(point="CK-01", item="QUILT")
-    assert [(m.kind, m.qty, m.balance_after) for m in lines] == [("receive", 10, 10), ("receive", 5, 15),
-                                                                 ("receive", 10, 25), ("receive", 5, 30)]
+    assert [(m.kind, m.qty, m.balance_after) for m in lines] == [
+        ("receive", 10, 10),
+        ("receive", 5, 15),
+        ("receive", 10, 25),
+        ("receive", 5, 30),
+    ]
     assert {m.reference for m in lines} == {"import:入库.csv"}
     assert county.stock.verify().ok
 
 
-def test_reimporting_updates_existing_records_from_the_columns_given(county: supplies.Inventory, tmp_path: Path) -> None:
+def test_reimporting_updates_existing_records_from_the_columns_given(
+    county: supplies.Inventory, tmp_path: Path
+) -> None:
     path = tmp_path / "agencies.csv"
     path.write_text("code,phone\nCIV,0858-0000000\n", encoding="utf-8")
     with pytest.raises(supplies.InvalidInput):  # name is required for every row, even existing ones
         county.imports.file("agencies", path)
-    path.write_text("code,name,phone\nCIV,民政局,0858-0000000\nWAT,水利局 Water Resources Bureau,0858-7654321\n",
-                    encoding="utf-8")
+    path.write_text(
+        "code,name,phone\nCIV,民政局,0858-0000000\nWAT,水利局 Water Resources Bureau,0858-7654321\n", encoding="utf-8"
+    )
     result = county.imports.file("agencies", path)
-    assert (result.added, result.updated, result.unchanged) == (0, 1, 1)   # WAT is as it was
+    assert (result.added, result.updated, result.unchanged) == (0, 1, 1)  # WAT is as it was
     civ = county.agencies.get("CIV")
-    assert (civ.name, civ.phone, civ.contact) == ("民政局", "0858-0000000", "王丽")   # contact kept: not in the file
+    assert (civ.name, civ.phone, civ.contact) == ("民政局", "0858-0000000", "王丽")  # contact kept: not in the file
     assert county.imports.file("agencies", path, update_existing=False).unchanged == 2
 
 
@@ -139,4 +171,4 @@ def test_a_title_above_the_header_is_skipped(county: supplies.Inventory, tmp_pat
     (tmp_path / "bad.csv").write_text("某某表\npoint,item,amount\nTS-01,QUILT,1\n", encoding="utf-8")
     with pytest.raises(supplies.InvalidInput) as err:
         county.imports.file("stock", tmp_path / "bad.csv")
-    assert {"row 1, 某某表", "row 1, 数量"} <= set(err.value.errors)   # no row below reads as a header either
+    assert {"row 1, 某某表", "row 1, 数量"} <= set(err.value.errors)  # no row below reads as a header either

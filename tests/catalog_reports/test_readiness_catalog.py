@@ -25,7 +25,7 @@ def test_only_items_in_the_catalog_are_suggested(county: supplies.Inventory) -> 
 def test_the_demo_links_its_bottled_water_to_drinking_water(inv: supplies.Inventory) -> None:
     result = demo.load(inv)
     assert result.loaded
-    report = inv.readiness.check(25.94, 106.56, population=3000)   # 羡塘镇
+    report = inv.readiness.check(25.94, 106.56, population=3000)  # 羡塘镇
     water = _need(report, "water")
     assert "LOCAL:FOOD.01" in water.items and water.reachable > 0
     assert {s.item for s in water.sources} == {"LOCAL:FOOD.01"}

@@ -14,12 +14,19 @@ from openpyxl import load_workbook
 import supplies
 from supplies.db import unit_of_work
 from supplies.models import MovementKind, StockLot
-from supplies.services.ledger import post
+from supplies.services.stock.ledger import post
 
-FLOW_OF = {"receive": ("received", 1), "issue": ("issued", -1), "dispatch": ("dispatched", -1),
-           "transfer_in": ("transferred_in", 1), "transfer_out": ("transferred_out", -1),
-           "rotate_in": ("rotated_in", 1), "rotate_out": ("rotated_out", -1), "write_off": ("written_off", -1),
-           "adjust": ("adjusted", 1)}
+FLOW_OF = {
+    "receive": ("received", 1),
+    "issue": ("issued", -1),
+    "dispatch": ("dispatched", -1),
+    "transfer_in": ("transferred_in", 1),
+    "transfer_out": ("transferred_out", -1),
+    "rotate_in": ("rotated_in", 1),
+    "rotate_out": ("rotated_out", -1),
+    "write_off": ("written_off", -1),
+    "adjust": ("adjusted", 1),
+}
 
 
 def _from_ledger(inv: supplies.Inventory) -> dict[tuple[str, str], dict[str, int]]:
@@ -74,8 +81,13 @@ def test_filters_and_scopes_narrow_the_ledger(busy: supplies.Inventory) -> None:
 def _history(inv: supplies.Inventory, entries: list[tuple[datetime, str, int]]) -> None:
     """Post ledger lines at given times to a fresh lot of QUILT at TS-02 (a back-dated history)."""
     with unit_of_work(inv.engine) as s:
-        lot = StockLot(item_id=inv.items.get("QUILT").id, class_id=inv.classes.get("LIVING").id,
-                       agency_id=inv.agencies.get("CIV").id, point_id=inv.points.get("TS-02").id, batch="H")
+        lot = StockLot(
+            item_id=inv.items.get("QUILT").id,
+            class_id=inv.classes.get("LIVING").id,
+            agency_id=inv.agencies.get("CIV").id,
+            point_id=inv.points.get("TS-02").id,
+            batch="H",
+        )
         s.add(lot)
         s.flush()
         for at, kind, qty in entries:
@@ -83,14 +95,19 @@ def _history(inv: supplies.Inventory, entries: list[tuple[datetime, str, int]]) 
 
 
 def test_periods_are_days_in_the_reporting_time_zone(county: supplies.Inventory) -> None:
-    _history(county, [
-        (datetime(2025, 12, 10, 2, 0, tzinfo=UTC), MovementKind.RECEIVE, 100),
-        (datetime(2025, 12, 31, 23, 0, tzinfo=UTC), MovementKind.ISSUE, -30),     # 1 Jan 07:00 in Beijing
-        (datetime(2026, 1, 20, 8, 0, tzinfo=UTC), MovementKind.RECEIVE, 50),
-        (datetime(2026, 2, 3, 8, 0, tzinfo=UTC), MovementKind.WRITE_OFF, -5),
-    ])
+    _history(
+        county,
+        [
+            (datetime(2025, 12, 10, 2, 0, tzinfo=UTC), MovementKind.RECEIVE, 100),
+            (datetime(2025, 12, 31, 23, 0, tzinfo=UTC), MovementKind.ISSUE, -30),  # 1 Jan 07:00 in Beijing
+            (datetime(2026, 1, 20, 8, 0, tzinfo=UTC), MovementKind.RECEIVE, 50),
+            (datetime(2026, 2, 3, 8, 0, tzinfo=UTC), MovementKind.WRITE_OFF, -5),
+        ],
+    )
     jan = county.reports.ledger(since=date(2026, 1, 1), until=date(2026, 1, 31), tz="Asia/Shanghai").rows
-    assert [(r["opening"], r["received"], r["issued"], r["written_off"], r["closing"]) for r in jan] == [(100, 50, 30, 0, 120)]
+    assert [(r["opening"], r["received"], r["issued"], r["written_off"], r["closing"]) for r in jan] == [
+        (100, 50, 30, 0, 120)
+    ]
     jan_utc = county.reports.ledger(since="2026-01-01", until="2026-01-31", tz="UTC").rows
     assert [(r["opening"], r["received"], r["issued"], r["closing"]) for r in jan_utc] == [(70, 50, 0, 120)]
     later = county.reports.ledger(since=date.today() + timedelta(days=1)).rows
@@ -120,7 +137,7 @@ def test_the_workbook_has_a_summary_and_a_sheet_per_point(busy: supplies.Invento
         rows = list(sheet.iter_rows(values_only=True))
         col = list(rows[0]).index("期末库存")
         assert rows[-1][col] == sum(r["closing"] for r in report.rows if r["point"] == point)
-        assert rows[0][0] == "物资编码" and "储备点编码" not in rows[0]   # the sheet is the point
+        assert rows[0][0] == "物资编码" and "储备点编码" not in rows[0]  # the sheet is the point
 
 
 def test_csv_and_json_carry_the_same_numbers(busy: supplies.Inventory, tmp_path: Path) -> None:
@@ -158,19 +175,28 @@ def test_expiry_report_lists_what_to_rotate_first(county: supplies.Inventory) ->
     county.stock.receive("TS-01", "TENT12", 5, batch="FAR", expires_on=today + timedelta(days=400))
     report = county.reports.expiry(days=90)
     assert [(r["batch"], r["action"], r["days_left"]) for r in report.rows] == [
-        ("GONE", "expired", -3), ("SOON2", "rotate_now", 10), ("SOON", "rotate_now", 10),
-        ("LATER", "plan_rotation", 80)]
+        ("GONE", "expired", -3),
+        ("SOON2", "rotate_now", 10),
+        ("SOON", "rotate_now", 10),
+        ("LATER", "plan_rotation", 80),
+    ]
     assert [r["rank"] for r in report.rows] == [1, 2, 3, 4]
     assert [r["batch"] for r in county.reports.expiry(days=0).rows] == ["GONE"]
 
 
 def test_gap_report_gives_the_procurement_that_closes_each_gap(stocked: supplies.Inventory) -> None:
     county = stocked
-    county.stock.receive("TS-02", "QUILT", 30, batch="OLD", expires_on="2020-01-01",  # expired: no reserve
-                         historical=True)
+    county.stock.receive(
+        "TS-02",
+        "QUILT",
+        30,
+        batch="OLD",
+        expires_on="2020-01-01",  # expired: no reserve
+        historical=True,
+    )
     county.points.reopen("TS-03")
     county.stock.receive("TS-03", "QUILT", 7, batch="X")
-    county.points.close("TS-03")                                 # stock at a closed point is no reserve
+    county.points.close("TS-03")  # stock at a closed point is no reserve
     county.targets.set("SANDBAG", 8000, point="TS-01")
     report = county.reports.gaps()
     rows = {(r["scope"], r["point"] or r["region_code"], r["item"]): r for r in report.rows}
@@ -181,6 +207,6 @@ def test_gap_report_gives_the_procurement_that_closes_each_gap(stocked: supplies
     assert (quilt["target"], quilt["stock"], quilt["procure"]) == (500, 340, 160)
     assert rows[("point", "TS-01", "SANDBAG")]["procure"] == 3000
     physical = {(r["point"], r["item"]): r["procure"] for r in county.reports.gaps(modes=("physical",)).rows}
-    assert physical[("TS-01", "SANDBAG")] == 8000            # the agreement reserve does not count
+    assert physical[("TS-01", "SANDBAG")] == 8000  # the agreement reserve does not count
     assert county.reports.gaps(valid_for_days=3650).totals()["procure"] > report.totals()["procure"]
     assert report.totals()["procure"] == 80 + 160 + 3000

@@ -27,8 +27,9 @@ class Backup:
 
     def section(self, table: str) -> int:
         """Index of the line that starts ``table``'s rows (its line number is this plus one)."""
-        return next(i for i, line in enumerate(self.lines)
-                    if line.startswith("{") and json.loads(line).get("table") == table)
+        return next(
+            i for i, line in enumerate(self.lines) if line.startswith("{") and json.loads(line).get("table") == table
+        )
 
     def columns(self, table: str) -> list[str]:
         return json.loads(self.lines[self.section(table)])["columns"]
@@ -70,7 +71,7 @@ def _refused(target: str, bad: Path, good: Path, *expected: str) -> str:
         assert text in run.err, run
     inv = supplies.open(target)
     assert not any(snapshot(inv).values()), "the refused restore wrote rows"
-    restored = inv.restore(str(good))          # the same database takes a good backup afterwards
+    restored = inv.restore(str(good))  # the same database takes a good backup afterwards
     assert restored.total > 0 and inv.as_user("admin").stock.verify().ok
     inv.close()
     return run.err
@@ -122,30 +123,46 @@ def _off_ledger(b: Backup) -> int:
 NUL_BATCH = "Q\x001"
 # Each case edits the good backup and names what the message must hold.
 CASES: dict[str, Callable[[Backup], tuple[str, ...]]] = {
-    "missing column": lambda b: ("stock_lot line {}".format(_drop_column(b, "stock_lot", "on_hand")[0]),
-                                 "on_hand", "missing"),
+    "missing column": lambda b: (
+        "stock_lot line {}".format(_drop_column(b, "stock_lot", "on_hand")[0]),
+        "on_hand",
+        "missing",
+    ),
     "extra column": lambda b: ("item line {}".format(_add_column(b, "item", "colour")[0]), "colour"),
     "line that is not JSON": lambda b: (f"movement line {_break_line(b)}", "JSON"),
     "unknown table": lambda b: (f"line {_unknown_table(b)}", "'colour'"),
-    "on_hand is a word": lambda b: (f"stock_lot line {b.set('stock_lot', 'on_hand', 'lots')}, on_hand",
-                                    "whole number", "'lots'"),
-    "negative on_hand": lambda b: (f"stock_lot line {b.set('stock_lot', 'on_hand', -5)}, on_hand",
-                                   "at least 0", "-5"),
-    "quantity of 10^19": lambda b: (f"movement line {b.set('movement', 'qty', 10**19)}, qty",
-                                    "at most", "10000000000000000000"),
-    "NUL in a batch": lambda b: (f"stock_lot line {b.set('stock_lot', 'batch', NUL_BATCH)}, batch",
-                                 "control character"),
-    "unknown reserve mode": lambda b: (f"stock_lot line {b.set('stock_lot', 'mode', 'gift')}, mode",
-                                       "must be one of", "physical"),
-    "expiry in year 1": lambda b: (f"stock_lot line {b.set('stock_lot', 'expires_on', '0001-01-01')}, expires_on",
-                                   "1900"),
+    "on_hand is a word": lambda b: (
+        f"stock_lot line {b.set('stock_lot', 'on_hand', 'lots')}, on_hand",
+        "whole number",
+        "'lots'",
+    ),
+    "negative on_hand": lambda b: (f"stock_lot line {b.set('stock_lot', 'on_hand', -5)}, on_hand", "at least 0", "-5"),
+    "quantity of 10^19": lambda b: (
+        f"movement line {b.set('movement', 'qty', 10**19)}, qty",
+        "at most",
+        "10000000000000000000",
+    ),
+    "NUL in a batch": lambda b: (
+        f"stock_lot line {b.set('stock_lot', 'batch', NUL_BATCH)}, batch",
+        "control character",
+    ),
+    "unknown reserve mode": lambda b: (
+        f"stock_lot line {b.set('stock_lot', 'mode', 'gift')}, mode",
+        "must be one of",
+        "physical",
+    ),
+    "expiry in year 1": lambda b: (
+        f"stock_lot line {b.set('stock_lot', 'expires_on', '0001-01-01')}, expires_on",
+        "1900",
+    ),
     "lot off its ledger": lambda b: (f"stock_lot line {_off_ledger(b)}, on_hand", "ledger"),
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_a_bad_row_is_refused_naming_table_line_and_column(case: str, source: Path, target: str,
-                                                           tmp_path: Path) -> None:
+def test_a_bad_row_is_refused_naming_table_line_and_column(
+    case: str, source: Path, target: str, tmp_path: Path
+) -> None:
     backup = Backup(source.read_text(encoding="utf-8").splitlines())
     expected = CASES[case](backup)
     _refused(target, backup.write(tmp_path / "bad.jsonl"), source, *expected)
@@ -160,7 +177,7 @@ def test_a_truncated_gzip_backup_is_refused(source: Path, target: str, tmp_path:
 
 def test_a_backup_cut_between_lines_is_refused(source: Path, target: str, tmp_path: Path) -> None:
     lines = source.read_text(encoding="utf-8").splitlines()
-    cut = Backup(lines).section("movement") + 3          # the header and two movements survive
+    cut = Backup(lines).section("movement") + 3  # the header and two movements survive
     bad = Backup(lines[:cut]).write(tmp_path / "cut.jsonl")
     _refused(target, bad, source, "the backup file is truncated or damaged", "movement")
 

@@ -60,5 +60,7 @@ def test_the_readiness_norms_come_with_their_sources(inv: supplies.Inventory) ->
     norms = inv.readiness.norms()
     assert len(norms) == len(shipped)
     assert all(n.source for n in norms)
-    assert {(n.need, n.item, n.status) for n in norms} == {(r["need"], r["met_by"] or None, r["status"]) for r in shipped}
+    assert {(n.need, n.item, n.status) for n in norms} == {
+        (r["need"], r["met_by"] or None, r["status"]) for r in shipped
+    }
     assert "Sphere" in inv.catalog.sources()

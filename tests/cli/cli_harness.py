@@ -39,15 +39,22 @@ class Cli:
         self.url = url
         self.user = user
 
-    def __call__(self, *args: str, user: str | None | bool = True, expect: int | None = 0,
-                 env: dict[str, str] | None = None, stdin: str | None = None) -> Run:
+    def __call__(
+        self,
+        *args: str,
+        user: str | bool | None = True,
+        expect: int | None = 0,
+        env: dict[str, str] | None = None,
+        stdin: str | None = None,
+    ) -> Run:
         acting = self.user if user is True else user
         cmd = [str(SUPPLIES), "--db", self.url, *(["--as", acting] if acting else []), *args]
         environ = {k: v for k, v in os.environ.items() if not k.startswith("SUPPLIES_")}
         environ["LC_ALL"] = "C.UTF-8"  # messages in English unless a test asks for another language
         environ.update(env or {})
-        proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=environ,
-                              input=stdin, timeout=120)
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, encoding="utf-8", env=environ, input=stdin, timeout=120
+        )
         run = Run(tuple(cmd[1:]), proc.returncode, proc.stdout, proc.stderr)
         if expect is not None:
             assert run.code == expect, str(run)
@@ -56,4 +63,3 @@ class Cli:
 
 def url_of(inv: supplies.Inventory) -> str:
     return inv.engine.url.render_as_string(hide_password=False)
-

@@ -31,29 +31,55 @@ def test_bad_input_and_refused_rules_exit_2_and_3_and_write_nothing(county_cli: 
 
     # 2: bad input, named by field
     one_error_line(cli("stock", "receive", "--point", "CK-01", "--item", "TENT12", "--qty", "0", expect=2), "qty")
-    usage = cli("--json", "stock", "receive", "--point", "CK-01", "--item", "TENT12", "--qty", "5",
-                "--expires", "2030-13-01", expect=2)
+    usage = cli(
+        "--json",
+        "stock",
+        "receive",
+        "--point",
+        "CK-01",
+        "--item",
+        "TENT12",
+        "--qty",
+        "5",
+        "--expires",
+        "2030-13-01",
+        expect=2,
+    )
     assert "--expires" in usage.err and "Traceback" not in usage.err
-    assert usage.json["error"] | {"reason": None} == {"type": "UsageError", "field": "expires", "reason": None,
-                                                       "exit_code": 2}
+    assert usage.json["error"] | {"reason": None} == {
+        "type": "UsageError",
+        "field": "expires",
+        "reason": None,
+        "exit_code": 2,
+    }
     not_found = cli("--json", "stock", "issue", "--point", "CK-09", "--item", "TENT12", "--qty", "1", expect=2)
     assert not_found.json["error"] | {"reason": None, "message": None} == {
-        "type": "NotFound", "field": "point", "reason": None, "exit_code": 2,
-        "errors": {"point": [not_found.json["error"]["reason"]]}, "code": "no_with_code",
-        "params": {"what": "storage point", "code": "CK-09"}, "message": None}
+        "type": "NotFound",
+        "field": "point",
+        "reason": None,
+        "exit_code": 2,
+        "errors": {"point": [not_found.json["error"]["reason"]]},
+        "code": "no_with_code",
+        "params": {"what": "storage point", "code": "CK-09"},
+        "message": None,
+    }
     assert "CK-09" in not_found.json["error"]["reason"]
     one_error_line(not_found, "point")
 
     # 3: refused by a rule
-    one_error_line(cli("stock", "receive", "--point", "TS-01", "--item", "TENT12", "--qty", "5", user="keeper",
-                       expect=3), "user")
-    one_error_line(cli("stock", "receive", "--point", "CK-01", "--item", "TENT12", "--qty", "5", "--agency", "WAT",
-                       expect=3), "agency")
+    one_error_line(
+        cli("stock", "receive", "--point", "TS-01", "--item", "TENT12", "--qty", "5", user="keeper", expect=3), "user"
+    )
+    one_error_line(
+        cli("stock", "receive", "--point", "CK-01", "--item", "TENT12", "--qty", "5", "--agency", "WAT", expect=3),
+        "agency",
+    )
     stranger = cli("stock", "list", user="ghost", expect=3)
     one_error_line(stranger, "user")
     assert "--as" in stranger.err
-    as_json = cli("--json", "stock", "transfer", "--from", "CK-01", "--to", "TS-01", "--item", "TENT12",
-                  "--qty", "50", expect=3)
+    as_json = cli(
+        "--json", "stock", "transfer", "--from", "CK-01", "--to", "TS-01", "--item", "TENT12", "--qty", "50", expect=3
+    )
     assert as_json.json["error"]["type"] == "InsufficientStock" and as_json.json["error"]["exit_code"] == 3
     assert len(as_json.err.strip().splitlines()) == 1
 

@@ -16,10 +16,15 @@ import supplies
 
 def counts(url: str) -> dict[str, int]:
     with supplies.open(url, user="chief") as inv:
-        return {"agencies": len(inv.agencies.list()), "items": len(inv.items.list()),
-                "points": len(inv.points.list()), "lots": len(inv.stock.lots(with_stock_only=False)),
-                "movements": len(inv.stock.ledger()), "targets": len(inv.targets.list()),
-                "users": len(inv.users.list())}
+        return {
+            "agencies": len(inv.agencies.list()),
+            "items": len(inv.items.list()),
+            "points": len(inv.points.list()),
+            "lots": len(inv.stock.lots(with_stock_only=False)),
+            "movements": len(inv.stock.ledger()),
+            "targets": len(inv.targets.list()),
+            "users": len(inv.users.list()),
+        }
 
 
 @pytest.fixture
@@ -39,8 +44,20 @@ def test_init_then_a_county_by_hand_and_init_again_loses_nothing(blank_url: str,
     cli("agency", "add", "MZJ", "民政局", "--contact", "王丽", "--phone", "0854-1234567")
     cli("class", "add", "LIVING", "生活类物资", "--agency", "MZJ")
     cli("item", "add", "QUILT", "棉被", "--class", "LIVING", "--unit", "床", "--shelf-life-days", "1825")
-    cli("point", "add", "CK-01", "县储备库", "--level", "county", "--lat", "26.13", "--lon", "106.66",
-        "--region", "522731")
+    cli(
+        "point",
+        "add",
+        "CK-01",
+        "县储备库",
+        "--level",
+        "county",
+        "--lat",
+        "26.13",
+        "--lon",
+        "106.66",
+        "--region",
+        "522731",
+    )
     with supplies.open(cli.url, user="chief") as inv:
         inv.agencies.add("SWJ", "水务局")
         inv.stock.receive("CK-01", "QUILT", 500, batch="B1")
@@ -49,8 +66,7 @@ def test_init_then_a_county_by_hand_and_init_again_loses_nothing(blank_url: str,
     added = cli("--json", "user", "add", "lina", "--role", "warehouse", "--point", "CK-01").json
     assert added["points"] == ["CK-01"] and len(added["password"]) >= 12
     roads = tmp_path / "roads.csv"
-    roads.write_text("from_point,to_region,hours\nCK-01,522731102,1.5\nCK-09,522731103,2\n",
-                                     encoding="utf-8")
+    roads.write_text("from_point,to_region,hours\nCK-01,522731102,1.5\nCK-09,522731103,2\n", encoding="utf-8")
     bad_line = cli("travel-time", "load", str(roads), expect=2)
     assert "roads.csv line 3, from_point: no storage point" in bad_line.err
     before = counts(cli.url)
@@ -72,8 +88,12 @@ def test_serve_starts_the_web_admin_on_the_database(cli: Cli) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(SUPPLIES), "--db", cli.url, "serve", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [str(SUPPLIES), "--db", cli.url, "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

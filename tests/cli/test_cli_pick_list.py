@@ -8,7 +8,7 @@ from cli_harness import Cli
 from openpyxl import load_workbook
 
 import supplies
-from supplies.services.pick_documents import qr_svg
+from supplies.services.dispatch.documents import qr_svg
 
 
 def _allocated(county: supplies.Inventory) -> int:
@@ -24,8 +24,9 @@ def _allocated(county: supplies.Inventory) -> int:
     return rid
 
 
-def test_pick_lists_as_a_printable_page_and_a_workbook(county_cli: Cli, county: supplies.Inventory,
-                                                       tmp_path: Path) -> None:
+def test_pick_lists_as_a_printable_page_and_a_workbook(
+    county_cli: Cli, county: supplies.Inventory, tmp_path: Path
+) -> None:
     rid = str(_allocated(county))
     table = county_cli("request", "pick-list", rid)  # the table stays the default
     assert "TENT12" in table.out and "T-2025" in table.out and "王丽" in table.out
@@ -39,8 +40,9 @@ def test_pick_lists_as_a_printable_page_and_a_workbook(county_cli: Cli, county: 
     assert county_cli("request", "pick-list", rid, "--format", "html").out.startswith("<!doctype html>")
 
     book_file = tmp_path / "pick.xlsx"
-    summary = county_cli("--json", "request", "pick-list", rid, "--format", "xlsx", "--out", str(book_file),
-                         "--agency", "WAT").json
+    summary = county_cli(
+        "--json", "request", "pick-list", rid, "--format", "xlsx", "--out", str(book_file), "--agency", "WAT"
+    ).json
     assert summary["documents"] == 1 and summary["units"] == 200
     sheet = load_workbook(book_file)["WAT TS-01"]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]

@@ -7,28 +7,30 @@ import sys
 from pathlib import Path
 
 import click
+from cli_harness import Cli
 
 import supplies
 from cli import vocab
 from cli.main import COMMANDS, cli
 
-from cli_harness import Cli
-
 HEAVY = ("flask", "flask_admin", "webadmin", "scipy", "numpy", "openpyxl", "alembic", "waitress")
 
 # Runs the real entry point and, at exit, writes the names of every imported module to a file.
-PROBE = ("import atexit, sys\n"
-         "listing = sys.argv.pop(1)\n"
-         "atexit.register(lambda: open(listing, 'w').write('\\n'.join(sorted(sys.modules))))\n"
-         "from cli.main import main\n"
-         "main(sys.argv[1:])\n")
+PROBE = (
+    "import atexit, sys\n"
+    "listing = sys.argv.pop(1)\n"
+    "atexit.register(lambda: open(listing, 'w').write('\\n'.join(sorted(sys.modules))))\n"
+    "from cli.main import main\n"
+    "main(sys.argv[1:])\n"
+)
 
 
 def imported_by(tmp_path: Path, *args: str) -> set[str]:
     """The full names of the modules a `supplies ARGS` run has imported by its exit."""
     listing = tmp_path / "modules.txt"
-    proc = subprocess.run([sys.executable, "-c", PROBE, str(listing), *args], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(listing), *args], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     return set(listing.read_text().split())
 
@@ -83,25 +85,59 @@ def test_every_documented_command_and_option_exists() -> None:
         return cmd
 
     documented = {
-        "init": ["--demo"], "user add": ["--role", "--point", "--agency"],
-        "agency add": ["--contact", "--phone"], "agency list": [],
-        "point list": ["--level", "--region"], "class list": ["--tree"], "item list": ["--class"],
-        "class add": ["--agency", "--parent"], "class handover": ["--to"],
+        "init": ["--demo"],
+        "user add": ["--role", "--point", "--agency"],
+        "agency add": ["--contact", "--phone"],
+        "agency list": [],
+        "point list": ["--level", "--region"],
+        "class list": ["--tree"],
+        "item list": ["--class"],
+        "class add": ["--agency", "--parent"],
+        "class handover": ["--to"],
         "item add": ["--class", "--unit", "--spec", "--shelf-life-days"],
         "point add": ["--level", "--lat", "--lon", "--kind", "--region"],
         "stock receive": ["--point", "--item", "--qty", "--lot", "--expires", "--mode", "--lead-time-hours"],
-        "stock issue": ["--point", "--item", "--qty"], "stock adjust": ["--point", "--item"],
-        "stock write-off": ["--point", "--item", "--qty"], "stock transfer": ["--from", "--to", "--item", "--qty"],
+        "stock issue": ["--point", "--item", "--qty"],
+        "stock adjust": ["--point", "--item"],
+        "stock write-off": ["--point", "--item", "--qty"],
+        "stock transfer": ["--from", "--to", "--item", "--qty"],
         "stock list": ["--point", "--item", "--class", "--expiring-days"],
-        "ledger": ["--point", "--item", "--since"], "verify": [],
+        "ledger": ["--point", "--item", "--since"],
+        "verify": [],
         "incident add": ["--type", "--level", "--lat", "--lon", "--population"],
-        "request create": ["--incident", "--dest-lat", "--dest-lon", "--dest-point", "--line", "--needed-by",
-                           "--priority"],
-        **{f"request {a}": [] for a in ("submit", "approve", "reject", "cancel", "dispatch", "receive", "show",
-                                         "list", "pick-list", "reallocate")},
-        "request allocate": ["--strategy", "--dry-run"], "request list": ["--status"],
-        "plan": ["--dry-run"], "serve": ["--host", "--port"],
-        "stock rotate": [], "target set": [], "target list": [], "user list": [], "point close": [],
+        "request create": [
+            "--incident",
+            "--dest-lat",
+            "--dest-lon",
+            "--dest-point",
+            "--line",
+            "--needed-by",
+            "--priority",
+        ],
+        **{
+            f"request {a}": []
+            for a in (
+                "submit",
+                "approve",
+                "reject",
+                "cancel",
+                "dispatch",
+                "receive",
+                "show",
+                "list",
+                "pick-list",
+                "reallocate",
+            )
+        },
+        "request allocate": ["--strategy", "--dry-run"],
+        "request list": ["--status"],
+        "plan": ["--dry-run"],
+        "serve": ["--host", "--port"],
+        "stock rotate": [],
+        "target set": [],
+        "target list": [],
+        "user list": [],
+        "point close": [],
         "travel-time load": [],
     }
     for path, options in documented.items():
@@ -113,11 +149,11 @@ def test_every_documented_command_and_option_exists() -> None:
 
 
 def test_offered_choices_are_the_library_vocabularies() -> None:
-    assert vocab.LEVELS == tuple(supplies.AdminLevel)
-    assert vocab.POINT_KINDS == tuple(supplies.PointKind)
-    assert vocab.RESERVE_MODES == tuple(supplies.ReserveMode)
-    assert vocab.ROLES == tuple(supplies.Role)
-    assert vocab.MOVEMENT_KINDS == tuple(supplies.MovementKind)
-    assert vocab.INCIDENT_TYPES == tuple(supplies.IncidentType)
-    assert vocab.INCIDENT_LEVELS == tuple(supplies.IncidentLevel)
-    assert vocab.REQUEST_STATES == tuple(supplies.RequestStatus)
+    assert tuple(supplies.AdminLevel) == vocab.LEVELS
+    assert tuple(supplies.PointKind) == vocab.POINT_KINDS
+    assert tuple(supplies.ReserveMode) == vocab.RESERVE_MODES
+    assert tuple(supplies.Role) == vocab.ROLES
+    assert tuple(supplies.MovementKind) == vocab.MOVEMENT_KINDS
+    assert tuple(supplies.IncidentType) == vocab.INCIDENT_TYPES
+    assert tuple(supplies.IncidentLevel) == vocab.INCIDENT_LEVELS
+    assert tuple(supplies.RequestStatus) == vocab.REQUEST_STATES

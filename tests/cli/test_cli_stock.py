@@ -15,20 +15,58 @@ LOT_KEYS = {"item", "point", "lot", "on_hand", "reserved", "free", "expires"}
 def test_stock_operations_in_json_and_the_ledger_behind_them(county_cli: Cli) -> None:
     cli = county_cli
     soon = (date.today() + timedelta(days=10)).isoformat()
-    received = cli("--json", "stock", "receive", "--point", "CK-01", "--item", "QUILT", "--qty", "300",
-                   "--lot", "协议-2020", "--expires", soon, "--mode", "agreement", "--lead-time-hours", "6",
-                   "--reference", "RK-001").json
+    received = cli(
+        "--json",
+        "stock",
+        "receive",
+        "--point",
+        "CK-01",
+        "--item",
+        "QUILT",
+        "--qty",
+        "300",
+        "--lot",
+        "协议-2020",
+        "--expires",
+        soon,
+        "--mode",
+        "agreement",
+        "--lead-time-hours",
+        "6",
+        "--reference",
+        "RK-001",
+    ).json
     assert received["qty"] == 300 and len(received["movement_ids"]) == 1
-    moved = cli("--json", "stock", "transfer", "--from", "CK-01", "--to", "TS-01", "--item", "QUILT", "--qty", "100").json
+    moved = cli(
+        "--json", "stock", "transfer", "--from", "CK-01", "--to", "TS-01", "--item", "QUILT", "--qty", "100"
+    ).json
     assert moved["qty"] == 100 and len(moved["movement_ids"]) == 2
-    assert cli("--json", "stock", "adjust", "--point", "CK-01", "--item", "QUILT", "--lot", "协议-2020",
-               "--counted", "195").json["delta"] == -5
+    assert (
+        cli(
+            "--json", "stock", "adjust", "--point", "CK-01", "--item", "QUILT", "--lot", "协议-2020", "--counted", "195"
+        ).json["delta"]
+        == -5
+    )
     cli("stock", "write-off", "--point", "TS-01", "--item", "QUILT", "--qty", "3", "--reason", "受潮霉变")
-    cli("stock", "rotate", "--point", "TS-01", "--item", "QUILT", "--qty", "97", "--lot", "协议-2020",
-        "--new-lot", "Q-2025", "--new-expires", "2030-06-30")
+    cli(
+        "stock",
+        "rotate",
+        "--point",
+        "TS-01",
+        "--item",
+        "QUILT",
+        "--qty",
+        "97",
+        "--lot",
+        "协议-2020",
+        "--new-lot",
+        "Q-2025",
+        "--new-expires",
+        "2030-06-30",
+    )
 
     lots = cli("--json", "stock", "list").json
-    assert all(LOT_KEYS <= set(lot) for lot in lots)
+    assert all(set(lot) >= LOT_KEYS for lot in lots)
     by_key = {(x["point"], x["item"], x["lot"]): x for x in lots}
     assert {k: (v["on_hand"], v["reserved"], v["free"], v["expires"]) for k, v in by_key.items()} == {
         ("CK-01", "QUILT", "协议-2020"): (195, 0, 195, soon),
@@ -39,8 +77,15 @@ def test_stock_operations_in_json_and_the_ledger_behind_them(county_cli: Cli) ->
     assert [(x["point"], x["lot"]) for x in expiring] == [("CK-01", "协议-2020")]
 
     ledger = cli("--json", "ledger", "--item", "QUILT").json
-    assert [m["kind"] for m in ledger] == ["receive", "transfer_out", "transfer_in", "adjust", "write_off",
-                                           "rotate_out", "rotate_in"]
+    assert [m["kind"] for m in ledger] == [
+        "receive",
+        "transfer_out",
+        "transfer_in",
+        "adjust",
+        "write_off",
+        "rotate_out",
+        "rotate_in",
+    ]
     assert ledger[0]["reference"] == "RK-001" and ledger[0]["actor"] == "admin"
 
 
@@ -55,11 +100,12 @@ def test_piped_tables_are_plain_and_keep_chinese_aligned(county_cli: Cli) -> Non
     header, _rule, *rows = lines
     assert len(rows) == 3 and "单帐篷(12平方米)" in table and "编织袋" in table
     # Every column starts at the same display column on every row, double-width Chinese included.
-    lot_at = cell_len(header[:header.index("lot")])
-    assert all(cell_len(row[:row.index("2025-01")]) == lot_at for row in rows), table
+    lot_at = cell_len(header[: header.index("lot")])
+    assert all(cell_len(row[: row.index("2025-01")]) == lot_at for row in rows), table
     assert len({cell_len(line) for line in lines}) == 1, table
 
     targets = cli("--json", "target", "set", "QUILT", "400", "--point", "TS-02").json
     assert targets == {"item": "QUILT", "point": "TS-02", "region_code": None, "quantity": 400}
     assert cli("--json", "target", "list").json == [
-        {"item": "QUILT", "point": "TS-02", "region_code": None, "quantity": 400}]
+        {"item": "QUILT", "point": "TS-02", "region_code": None, "quantity": 400}
+    ]

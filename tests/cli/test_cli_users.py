@@ -32,6 +32,7 @@ def test_an_empty_password_is_refused_and_no_password_is_a_choice(county_cli: Cl
     generated = county_cli("--json", "user", "add", "li", "--role", "viewer").json
     assert len(generated["password"]) >= 12
     assert county.users.authenticate("li", generated["password"]) is not None
-    both = county_cli("user", "add", "zhao", "--role", "viewer", "--no-password", "--password-stdin",
-                      stdin="zhao-pass-1\n", expect=2)
+    both = county_cli(
+        "user", "add", "zhao", "--role", "viewer", "--no-password", "--password-stdin", stdin="zhao-pass-1\n", expect=2
+    )
     assert "exclude each other" in both.err

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 import supplies
-from supplies.services import ledger, stock
+from supplies.services.stock import commands as stock
+from supplies.services.stock import ledger
 
 from .snapshot import snapshot
 
@@ -39,8 +40,9 @@ def test_refused_operations_write_nothing(stocked: supplies.Inventory, name: str
     assert snapshot(stocked) == before
 
 
-def test_a_failure_half_way_rolls_back_the_first_half(stocked: supplies.Inventory,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_half_way_rolls_back_the_first_half(
+    stocked: supplies.Inventory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A transfer writes out and in; if the second write fails, the first is undone too."""
     real_post = ledger.post
     calls = []

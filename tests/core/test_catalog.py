@@ -42,7 +42,10 @@ def test_class_tree_and_items_by_class(county: supplies.Inventory) -> None:
     county.items.add("TENT36", "帐篷(36平方米)", supply_class="TENTS", unit="顶")
     tree = county.classes.tree()
     assert [(n.code, n.depth, n.parent) for n in tree] == [
-        ("FLOOD", 0, None), ("LIVING", 0, None), ("TENTS", 1, "LIVING")]
+        ("FLOOD", 0, None),
+        ("LIVING", 0, None),
+        ("TENTS", 1, "LIVING"),
+    ]
     # Items of a class include those of its sub-classes.
     assert [i.code for i in county.items.list(supply_class="LIVING")] == ["QUILT", "TENT12", "TENT36"]
     assert [i.code for i in county.items.list(supply_class="TENTS")] == ["TENT36"]

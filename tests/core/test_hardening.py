@@ -16,12 +16,15 @@ from supplies.limits import MAX_BALANCE, MAX_MOVEMENT_QTY
 
 
 def snapshot(inv: supplies.Inventory) -> tuple[list[tuple[object, ...]], int]:
-    lots = sorted((x.point, x.item, x.lot, x.mode, x.expires, x.on_hand, x.reserved)
-                  for x in inv.stock.lots(with_stock_only=False))
+    lots = sorted(
+        (x.point, x.item, x.lot, x.mode, x.expires, x.on_hand, x.reserved)
+        for x in inv.stock.lots(with_stock_only=False)
+    )
     return lots, len(inv.stock.ledger())
 
 
 # -- 1. a transfer or a rotation never merges into a batch held on other terms ---------------------
+
 
 def test_a_transfer_into_a_batch_with_another_expiry_and_mode_is_refused(county: supplies.Inventory) -> None:
     county.stock.receive("TS-01", "QUILT", 10, batch="2020-HS-05", mode="donation", expires_on=date(2035, 1, 1))
@@ -61,6 +64,7 @@ def test_rotating_into_an_existing_batch_with_another_expiry_is_refused(county: 
 
 # -- 3. quantities are bounded, and both databases refuse the same values ----------------------------
 
+
 @pytest.mark.parametrize("qty", [0, -1, MAX_MOVEMENT_QTY + 1, 5 * 10**18, 2**31, 2**63, 10**30])
 def test_a_receipt_outside_one_to_a_billion_names_the_quantity(county: supplies.Inventory, qty: int) -> None:
     before = snapshot(county)
@@ -96,20 +100,28 @@ def test_summaries_and_reports_still_add_up_at_the_largest_balances(county: supp
     assert county.reports.gaps().rows[0]["gap"] == MAX_BALANCE - 2 * MAX_MOVEMENT_QTY
 
 
-@pytest.mark.parametrize("call,field", [
-    (lambda inv: inv.targets.set("QUILT", MAX_BALANCE + 1, point="CK-01"), "quantity"),
-    (lambda inv: inv.items.add("X1", "x", supply_class="LIVING", unit="个", shelf_life_days=10**9), "shelf_life_days"),
-    (lambda inv: inv.incidents.add("flood", type="flood", level="IV", lat=26, lon=106, population=10**10),
-     "population"),
-    (lambda inv: inv.requests.show(2**31), "id"),
-    (lambda inv: inv.requests.show(-1), "id"),
-    (lambda inv: inv.stock.lots(expiring_within_days=10**9), "expiring_within_days"),
-    (lambda inv: inv.reports.expiry(days=10**6), "days"),
-    (lambda inv: inv.reports.ledger(until=date(9999, 12, 31)), "until"),
-    (lambda inv: inv.stock.ledger(since=date(1, 1, 1)), "since"),
-    (lambda inv: inv.stock.ledger(lot_id=2**40), "lot_id"),
-    (lambda inv: inv.readiness.check(26.5, 106.5, population=10**12), "population"),
-])
+@pytest.mark.parametrize(
+    "call,field",
+    [
+        (lambda inv: inv.targets.set("QUILT", MAX_BALANCE + 1, point="CK-01"), "quantity"),
+        (
+            lambda inv: inv.items.add("X1", "x", supply_class="LIVING", unit="个", shelf_life_days=10**9),
+            "shelf_life_days",
+        ),
+        (
+            lambda inv: inv.incidents.add("flood", type="flood", level="IV", lat=26, lon=106, population=10**10),
+            "population",
+        ),
+        (lambda inv: inv.requests.show(2**31), "id"),
+        (lambda inv: inv.requests.show(-1), "id"),
+        (lambda inv: inv.stock.lots(expiring_within_days=10**9), "expiring_within_days"),
+        (lambda inv: inv.reports.expiry(days=10**6), "days"),
+        (lambda inv: inv.reports.ledger(until=date(9999, 12, 31)), "until"),
+        (lambda inv: inv.stock.ledger(since=date(1, 1, 1)), "since"),
+        (lambda inv: inv.stock.ledger(lot_id=2**40), "lot_id"),
+        (lambda inv: inv.readiness.check(26.5, 106.5, population=10**12), "population"),
+    ],
+)
 def test_every_number_and_date_option_is_bounded(county: supplies.Inventory, call, field: str) -> None:  # type: ignore[no-untyped-def]
     before = snapshot(county)
     with pytest.raises(InvalidInput) as err:
@@ -119,6 +131,7 @@ def test_every_number_and_date_option_is_bounded(county: supplies.Inventory, cal
 
 
 # -- 4. control characters never get in ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", ["B\x00", "B\x1b[31m", "\x07bell", "B\ud800", "B\x85X"])
 def test_control_characters_are_refused_in_batches_and_names(county: supplies.Inventory, text: str) -> None:
@@ -144,6 +157,7 @@ def test_a_reason_may_span_lines_but_not_hold_control_characters(county: supplie
 
 # -- 7. reports and readiness read only the user's scope ----------------------------------------------
 
+
 def test_gaps_and_readiness_show_a_clerk_only_their_points(county: supplies.Inventory) -> None:
     county.stock.receive("CK-01", "QUILT", 100)
     county.stock.receive("TS-01", "QUILT", 40)
@@ -152,7 +166,7 @@ def test_gaps_and_readiness_show_a_clerk_only_their_points(county: supplies.Inve
     county.targets.set("QUILT", 500, region_code="520102")
     county.readiness.set_need("bedding", amount_per_person=1, unit="床")
     county.readiness.link("bedding", "QUILT")
-    keeper = county.as_user("keeper")   # warehouse staff of CK-01 only
+    keeper = county.as_user("keeper")  # warehouse staff of CK-01 only
     rows = keeper.reports.gaps().rows
     assert [(r["point"], r["stock"], r["gap"]) for r in rows] == [("CK-01", 100, 50)]
     bedding = {n.need: n for n in keeper.readiness.check(26.58, 106.71, population=1000).needs}["bedding"]
@@ -173,6 +187,7 @@ def test_gaps_show_an_officer_only_their_agencys_items(county: supplies.Inventor
 
 # -- 8. an agency officer stays inside their agency's classes ------------------------------------------
 
+
 def test_an_officer_cannot_file_classes_or_items_under_another_agency(county: supplies.Inventory) -> None:
     county.users.add("wat", role="agency_officer", agency="WAT", web_login=False)
     officer = county.as_user("wat")
@@ -190,6 +205,7 @@ def test_an_officer_cannot_file_classes_or_items_under_another_agency(county: su
 
 
 # -- 12. dates, region codes and codes -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("expiry", [date(2020, 1, 1), date(1, 1, 1)])
 def test_an_expiry_before_today_is_refused_unless_historical(county: supplies.Inventory, expiry: date) -> None:
@@ -211,11 +227,13 @@ def test_region_codes_are_gb_t_2260_digits(county: supplies.Inventory, code: str
 
 
 def test_codes_are_unique_without_regard_to_case(county: supplies.Inventory) -> None:
-    for call in (lambda: county.items.add("quilt", "棉被", supply_class="LIVING", unit="床"),
-                 lambda: county.points.add("ck-01", "x", level="county", lat=26, lon=106),
-                 lambda: county.agencies.add("civ", "x"),
-                 lambda: county.classes.add("living", "x", agency="CIV"),
-                 lambda: county.users.add("KEEPER", role="viewer", web_login=False)):
+    for call in (
+        lambda: county.items.add("quilt", "棉被", supply_class="LIVING", unit="床"),
+        lambda: county.points.add("ck-01", "x", level="county", lat=26, lon=106),
+        lambda: county.agencies.add("civ", "x"),
+        lambda: county.classes.add("living", "x", agency="CIV"),
+        lambda: county.users.add("KEEPER", role="viewer", web_login=False),
+    ):
         with pytest.raises(InvalidInput) as err:
             call()
         assert "already exists" in err.value.reason

@@ -18,12 +18,17 @@ CATALOG = ROOT / "supplies" / "locale" / "zh_Hans_CN" / "LC_MESSAGES"
 
 
 def test_every_message_of_the_core_is_translated() -> None:
-    found = {message for _f, _l, message, _c, _ctx in extract_from_dir(
-        ROOT / "supplies", [("**.py", "python")], keywords={"t": None})}
+    found = {
+        message
+        for _f, _l, message, _c, _ctx in extract_from_dir(
+            ROOT / "supplies", [("**.py", "python")], keywords={"t": None}
+        )
+    }
     with open(CATALOG / "supplies.po", "rb") as po:
         catalog = read_po(po)
     translated = {m.id for m in catalog if m.id and m.string}
     assert found and not found - translated, f"untranslated: {sorted(found - translated)}"
+
     def names(text: str) -> list[str]:
         return sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)
 

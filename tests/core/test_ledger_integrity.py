@@ -53,8 +53,10 @@ def test_movements_cannot_be_changed_or_deleted(county: supplies.Inventory) -> N
 def test_a_movement_cannot_be_replaced_by_its_id(county: supplies.Inventory) -> None:
     county.stock.receive("CK-01", "TENT12", 10)
     first = county.stock.ledger()[0]
-    columns = ("id, lot_id, kind, qty, reserved_delta, balance_after, at, actor_id, agency_id, point_id, item_id, "
-               "reference, reason, related_lot_id, hash")
+    columns = (
+        "id, lot_id, kind, qty, reserved_delta, balance_after, at, actor_id, agency_id, point_id, item_id, "
+        "reference, reason, related_lot_id, hash"
+    )
     copy = f"SELECT {columns.replace('qty,', '500,').replace('balance_after', '500')} FROM movement WHERE id = :id"
     verb = "INSERT OR REPLACE INTO" if _sqlite(county) else "INSERT INTO"
     tail = "" if _sqlite(county) else " ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty"
@@ -81,8 +83,11 @@ def test_the_ledger_cannot_be_truncated(county: supplies.Inventory) -> None:
 
 def test_balances_cannot_go_negative_or_beyond_the_bound_even_by_hand(county: supplies.Inventory) -> None:
     county.stock.receive("CK-01", "TENT12", 10)
-    for statement in ("UPDATE stock_lot SET on_hand = -1", "UPDATE stock_lot SET reserved = 11",
-                      "UPDATE stock_lot SET on_hand = 1000000000001"):
+    for statement in (
+        "UPDATE stock_lot SET on_hand = -1",
+        "UPDATE stock_lot SET reserved = 11",
+        "UPDATE stock_lot SET on_hand = 1000000000001",
+    ):
         with pytest.raises(DBAPIError):
             with county.engine.begin() as conn:
                 conn.execute(text(statement))
@@ -98,8 +103,16 @@ def test_verify_names_a_balance_changed_behind_the_ledger(county: supplies.Inven
     with county.engine.begin() as conn:
         conn.execute(text("UPDATE stock_lot SET on_hand = on_hand + 1 WHERE id = 1"))
     report = county.stock.verify()
-    assert report.differences == [dict(lot_id=1, on_hand=8, reserved=0, ledger_on_hand=7, ledger_reserved=0,
-                                       problem="on hand is 8 but the ledger says 7")]
+    assert report.differences == [
+        dict(
+            lot_id=1,
+            on_hand=8,
+            reserved=0,
+            ledger_on_hand=7,
+            ledger_reserved=0,
+            problem="on hand is 8 but the ledger says 7",
+        )
+    ]
 
 
 def test_verify_finds_a_history_rewritten_with_balances_that_still_add_up(county: supplies.Inventory) -> None:

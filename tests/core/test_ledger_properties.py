@@ -91,9 +91,12 @@ def check_invariants(inv: supplies.Inventory, model: dict[tuple[str, str, str], 
     assert all(x.on_hand >= 0 and 0 <= x.reserved <= x.on_hand for x in lots)
     assert inv.stock.verify().ok
     with inv.engine.connect() as conn:
-        wrong_owner = conn.execute(text(
-            "SELECT count(*) FROM stock_lot l JOIN supply_class c ON c.id = l.class_id "
-            "WHERE l.agency_id <> c.agency_id")).scalar()
+        wrong_owner = conn.execute(
+            text(
+                "SELECT count(*) FROM stock_lot l JOIN supply_class c ON c.id = l.class_id "
+                "WHERE l.agency_id <> c.agency_id"
+            )
+        ).scalar()
     assert wrong_owner == 0
     owners = {c.code: c.agency_id for c in inv.classes.list()}
     classes = {x.item: x.supply_class for x in lots}
@@ -101,8 +104,9 @@ def check_invariants(inv: supplies.Inventory, model: dict[tuple[str, str, str], 
     assert all(owners[classes[x.item]] == agency_ids[x.agency] for x in lots)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.lists(ops, min_size=1, max_size=25))
 def test_random_operations_keep_the_ledger_true(databases, steps) -> None:  # type: ignore[no-untyped-def]
     inv = databases.fresh_inventory()

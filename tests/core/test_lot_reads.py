@@ -26,7 +26,14 @@ def _id(inv: supplies.Inventory, point: str, item: str) -> int:
 def test_one_lot_with_its_facts(stocked: supplies.Inventory) -> None:
     lot = stocked.stock.lot(_id(stocked, "CK-01", "TENT12"))
     assert (lot.point, lot.item, lot.lot, lot.agency, lot.on_hand, lot.reserved, lot.free) == (
-        "CK-01", "TENT12", "T1", "CIV", 42, 0, 42)
+        "CK-01",
+        "TENT12",
+        "T1",
+        "CIV",
+        42,
+        0,
+        42,
+    )
     assert lot.agency_name.startswith("民政局") and lot.unit_cost == 850
     assert lot.as_dict()["unit_cost"] == "850.00"
 
@@ -44,8 +51,11 @@ def test_a_lot_outside_the_scope_is_not_found(stocked: supplies.Inventory) -> No
 
 def test_the_ledger_of_a_lot_newest_first_with_its_running_balance(stocked: supplies.Inventory) -> None:
     lines = stocked.stock.ledger(lot_id=_id(stocked, "CK-01", "TENT12"), newest_first=True)
-    assert [(m.kind, m.qty, m.balance_after) for m in lines] == [("receive", 5, 42), ("issue", -3, 37),
-                                                                 ("receive", 40, 40)]
+    assert [(m.kind, m.qty, m.balance_after) for m in lines] == [
+        ("receive", 5, 42),
+        ("issue", -3, 37),
+        ("receive", 40, 40),
+    ]
     latest = stocked.stock.ledger(lot_id=_id(stocked, "CK-01", "TENT12"), newest_first=True, limit=1)
     assert [m.qty for m in latest] == [5]
 

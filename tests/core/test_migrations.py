@@ -81,8 +81,9 @@ def _at_first_release(db_url: str) -> supplies.Inventory:
             conn.exec_driver_sql(sql)
         if conn.dialect.name == "postgresql":  # rows with their own ids: move the sequences past them
             for table in ("agency", "supply_class", "item", "storage_point", "stock_lot", "movement"):
-                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                     f"(SELECT max(id) FROM {table}))")
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
     return inv
 
 
@@ -93,7 +94,7 @@ def test_a_database_of_the_first_release_upgrades_with_its_ledger_chained(db_url
     admin = inv.as_user("admin")
     report = admin.stock.verify()
     assert report.ok and report.movements == 2, report.differences
-    admin.stock.issue("CK-01", "QUILT", 2)   # the chain goes on from the migrated head
+    admin.stock.issue("CK-01", "QUILT", 2)  # the chain goes on from the migrated head
     assert admin.stock.verify().ok and [x.on_hand for x in admin.stock.lots()] == [5]
     inv.close()
 
@@ -103,8 +104,10 @@ def test_an_upgrade_stops_with_a_clear_message_when_codes_differ_only_in_case(db
 
     inv = _at_first_release(db_url)
     with inv.engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO item (id, code, name, unit, class_id, created_at) VALUES "
-                             "(2, 'quilt', '棉被', '床', 1, '2026-11-01 08:00:00')")
+        conn.exec_driver_sql(
+            "INSERT INTO item (id, code, name, unit, class_id, created_at) VALUES "
+            "(2, 'quilt', '棉被', '床', 1, '2026-11-01 08:00:00')"
+        )
     with pytest.raises(RuntimeError) as err:
         inv.upgrade()
     assert "item have the code 'quilt' in different letter cases" in str(err.value)

@@ -35,5 +35,6 @@ def test_every_model_name_resolves_and_the_unused_tables_wait_until_asked_for() 
         "from supplies.models import Allocation, NeedNorm\n"
         "from supplies.models.dispatch import Allocation as real\n"
         "print(Allocation is real, Allocation.__tablename__, NeedNorm.__tablename__)\n"
-        "print(all(hasattr(m, name) for name in m.__all__))\n")
+        "print(all(hasattr(m, name) for name in m.__all__))\n"
+    )
     assert out.split() == ["lazy", "True", "allocation", "need_norm", "True"]

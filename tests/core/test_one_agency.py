@@ -38,7 +38,11 @@ def test_handover_moves_all_stock_at_once_and_is_in_the_ledger(county: supplies.
     record = county.classes.handover("LIVING", to_agency="WAT", reason="机构改革")
     assert record.lots_moved == 3
     assert {x.item: x.agency for x in county.stock.lots()} == {
-        "TENT12": "WAT", "QUILT": "WAT", "TENT36": "WAT", "SANDBAG": "WAT"}
+        "TENT12": "WAT",
+        "QUILT": "WAT",
+        "TENT36": "WAT",
+        "SANDBAG": "WAT",
+    }
     assert county.classes.get("TENTS").agency_id == county.agencies.get("WAT").id
     lines = county.stock.ledger(kinds=("handover",))
     assert len(lines) == 3 and all(m.qty == 0 and m.agency == "WAT" for m in lines)

@@ -26,8 +26,16 @@ def test_level_and_kind_are_closed_vocabularies(inv: supplies.Inventory) -> None
 
 
 def test_list_by_level_and_region_prefix(county: supplies.Inventory) -> None:
-    county.points.add("SH-01", "城关镇避难场所", level="township", kind="shelter", lat=26.61, lon=106.81,
-                      region_code="520102001", address="城关镇文化广场")
+    county.points.add(
+        "SH-01",
+        "城关镇避难场所",
+        level="township",
+        kind="shelter",
+        lat=26.61,
+        lon=106.81,
+        region_code="520102001",
+        address="城关镇文化广场",
+    )
     assert [p.code for p in county.points.list(level="township")] == ["SH-01", "TS-01", "TS-02"]
     assert [p.code for p in county.points.list(region_code="520102001")] == ["SH-01", "TS-01"]
     assert [p.code for p in county.points.list(kind="shelter")] == ["SH-01"]

@@ -13,13 +13,22 @@ def lots(inv: supplies.Inventory) -> list[tuple[str, str, str, int, int]]:
 
 
 def test_receive_creates_a_lot_and_adds_to_it(county: supplies.Inventory) -> None:
-    county.stock.receive("CK-01", "TENT12", 100, batch="2026-07", expires_on=date(2030, 1, 1),
-                         unit_cost=850.5, reference="采购合同 2026-031")
+    county.stock.receive(
+        "CK-01",
+        "TENT12",
+        100,
+        batch="2026-07",
+        expires_on=date(2030, 1, 1),
+        unit_cost=850.5,
+        reference="采购合同 2026-031",
+    )
     county.stock.receive("CK-01", "TENT12", 20, batch="2026-07")
     assert lots(county) == [("CK-01", "TENT12", "2026-07", 120, 0)]
     ledger = county.stock.ledger(item="TENT12")
     assert [(m.kind, m.qty, m.balance_after, m.actor) for m in ledger] == [
-        ("receive", 100, 100, "admin"), ("receive", 20, 120, "admin")]
+        ("receive", 100, 100, "admin"),
+        ("receive", 20, 120, "admin"),
+    ]
     assert ledger[0].reference == "采购合同 2026-031"
 
 
@@ -64,7 +73,7 @@ def test_issue_without_batch_takes_earliest_expiry_first(county: supplies.Invent
 def test_transfer_moves_the_batch_with_its_terms(county: supplies.Inventory) -> None:
     county.stock.receive("CK-01", "TENT12", 50, batch="B1", expires_on=date(2031, 5, 1), mode="donation")
     county.stock.transfer("CK-01", "TS-01", "TENT12", 20, reference="调拨单 7")
-    moved = [x for x in county.stock.lots() if x.point == "TS-01"][0]
+    moved = next(x for x in county.stock.lots() if x.point == "TS-01")
     assert (moved.lot, moved.expires, moved.mode, moved.on_hand) == ("B1", date(2031, 5, 1), "donation", 20)
     kinds = [(m.kind, m.point, m.qty) for m in county.stock.ledger(since=date.today())]
     assert kinds[1:] == [("transfer_out", "CK-01", -20), ("transfer_in", "TS-01", 20)]
@@ -89,8 +98,15 @@ def test_stock_count_sets_on_hand_with_one_adjusting_line(county: supplies.Inven
 
 def test_rotation_moves_quantity_from_old_to_fresh_batch(county: supplies.Inventory) -> None:
     county.stock.receive("CK-01", "QUILT", 30, batch="2020", expires_on=date.today() + timedelta(days=20))
-    county.stock.rotate("CK-01", "QUILT", 30, batch="2020", new_batch="2026",
-                        new_expires_on=date.today() + timedelta(days=3650), reason="临期轮换")
+    county.stock.rotate(
+        "CK-01",
+        "QUILT",
+        30,
+        batch="2020",
+        new_batch="2026",
+        new_expires_on=date.today() + timedelta(days=3650),
+        reason="临期轮换",
+    )
     assert {x.lot: x.on_hand for x in county.stock.lots(with_stock_only=False)} == {"2020": 0, "2026": 30}
     assert [m.kind for m in county.stock.ledger()][-2:] == ["rotate_out", "rotate_in"]
 
@@ -124,7 +140,10 @@ def test_stock_by_item_class_point_region_and_level(county: supplies.Inventory) 
     assert [x.point for x in county.stock.lots(region_code="520102002")] == ["TS-02", "TS-02"]
     rows = county.stock.summary(by=("class", "level"))
     assert [(r.key["class"], r.key["level"], r.on_hand, r.free) for r in rows] == [
-        ("FLOOD", "township", 1000, 1000), ("LIVING", "county", 10, 10), ("LIVING", "township", 10, 10)]
+        ("FLOOD", "township", 1000, 1000),
+        ("LIVING", "county", 10, 10),
+        ("LIVING", "township", 10, 10),
+    ]
     by_agency = county.stock.summary(by=["agency"])
     assert {r.key["agency"]: r.on_hand for r in by_agency} == {"CIV": 20, "WAT": 1000}
     with pytest.raises(InvalidInput) as err:

@@ -10,14 +10,14 @@ import supplies
 @pytest.fixture
 def stocked(county: supplies.Inventory) -> supplies.Inventory:
     county.users.add("civ", role="agency_officer", agency="CIV", web_login=False)
-    county.stock.receive("CK-01", "QUILT", 100, batch="Q0")        # region 520102
-    county.stock.receive("TS-01", "QUILT", 20, batch="Q1")         # region 520102001
-    county.stock.receive("TS-02", "QUILT", 30, batch="Q2")         # region 520102002
+    county.stock.receive("CK-01", "QUILT", 100, batch="Q0")  # region 520102
+    county.stock.receive("TS-01", "QUILT", 20, batch="Q1")  # region 520102001
+    county.stock.receive("TS-02", "QUILT", 30, batch="Q2")  # region 520102002
     county.stock.receive("TS-02", "QUILT", 5, batch="Q3")
-    county.stock.receive("TS-02", "SANDBAG", 999, batch="S1")      # another item: never counted for quilts
-    county.targets.set("QUILT", 500, region_code="520102")         # the whole county
-    county.targets.set("QUILT", 40, region_code="520102002")       # one township
-    county.targets.set("QUILT", 10, region_code="530000")          # nowhere we hold anything
+    county.stock.receive("TS-02", "SANDBAG", 999, batch="S1")  # another item: never counted for quilts
+    county.targets.set("QUILT", 500, region_code="520102")  # the whole county
+    county.targets.set("QUILT", 40, region_code="520102002")  # one township
+    county.targets.set("QUILT", 10, region_code="530000")  # nowhere we hold anything
     county.targets.set("QUILT", 150, point="CK-01")
     county.targets.set("SANDBAG", 1000, point="TS-02")
     return county

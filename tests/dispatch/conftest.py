@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import supplies
-from supplies.services.dispatch_views import RequestView
+from supplies.services.dispatch.results import RequestView
 
 from .helpers import NEAR_TS01
 
@@ -31,8 +31,9 @@ def disp(staff: supplies.Inventory) -> supplies.Inventory:
 
 @pytest.fixture
 def incident(disp: supplies.Inventory) -> int:
-    return disp.incidents.add("河口镇洪涝", type="flood", level="II", lat=26.61, lon=106.81,
-                              population=3000, region_code="520102001").id
+    return disp.incidents.add(
+        "河口镇洪涝", type="flood", level="II", lat=26.61, lon=106.81, population=3000, region_code="520102001"
+    ).id
 
 
 @pytest.fixture

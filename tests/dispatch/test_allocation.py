@@ -41,10 +41,8 @@ def test_earliest_expiry_first_among_equal_arrivals(staff: supplies.Inventory, a
     staff.stock.receive("E-1", "TENT12", 10, batch="E", expires_on=TODAY + timedelta(days=400))
     staff.stock.receive("W-1", "TENT12", 10, batch="W", expires_on=TODAY + timedelta(days=200))
     disp = staff.as_user("disp")
-    assert taken(disp.requests.allocate(approved({"QUILT": 15}).id)) == {("TS-01", "SOON"): 10,
-                                                                         ("TS-01", "LATE"): 5}
-    assert taken(disp.requests.allocate(approved({"QUILT": 10}).id)) == {("TS-01", "LATE"): 5,
-                                                                         ("TS-01", "NONE"): 5}
+    assert taken(disp.requests.allocate(approved({"QUILT": 15}).id)) == {("TS-01", "SOON"): 10, ("TS-01", "LATE"): 5}
+    assert taken(disp.requests.allocate(approved({"QUILT": 10}).id)) == {("TS-01", "LATE"): 5, ("TS-01", "NONE"): 5}
     plan = disp.requests.allocate(approved({"TENT12": 5}, dest_lat=26.0, dest_lon=107.0).id)
     assert taken(plan) == {("W-1", "W"): 5}
 
@@ -75,8 +73,7 @@ def test_lead_time_of_agreement_reserves_counts(staff: supplies.Inventory, appro
     assert 25 < agr.eta_hours < 25.2
 
 
-def test_class_line_is_served_by_any_item_of_the_class_and_its_subclasses(
-        staff: supplies.Inventory, approved) -> None:  # type: ignore[no-untyped-def]
+def test_class_line_is_served_by_any_item_of_the_class_and_its_subclasses(staff: supplies.Inventory, approved) -> None:  # type: ignore[no-untyped-def]
     staff.classes.add("BEDDING", "床上用品", agency="CIV", parent="LIVING")
     staff.items.add("COT", "折叠床", supply_class="BEDDING", unit="张")
     staff.stock.receive("TS-01", "COT", 10, batch="C")
@@ -101,7 +98,9 @@ def test_partial_fulfilment_reports_the_shortfall(staff: supplies.Inventory, app
     plan = disp.requests.allocate(rid)
     assert plan.status == "allocated" and plan.allocated == 30
     assert [(s.code, s.requested, s.allocated, s.short) for s in plan.shortfalls] == [
-        ("TENT12", 100, 30, 70), ("SANDBAG", 40, 0, 40)]
+        ("TENT12", 100, 30, 70),
+        ("SANDBAG", 40, 0, 40),
+    ]
     detail = disp.requests.show(rid)
     assert [(s.code, s.short) for s in detail.shortfalls] == [("TENT12", 70), ("SANDBAG", 40)]
     assert "short TENT12 70, SANDBAG 40" in (detail.events[-1].note or "")
@@ -131,8 +130,7 @@ def test_no_needless_split_across_points(staff: supplies.Inventory, approved) ->
     # 10 from TS-01 and 30 from CK-01 would complete no sooner than 40 from CK-01 alone.
     assert taken(disp.requests.allocate(approved({"TENT12": 40}).id)) == {("CK-01", "BIG"): 40}
     # When no single point has enough, the line is split, nearest first.
-    assert taken(disp.requests.allocate(approved({"TENT12": 65}).id)) == {("TS-01", "SMALL"): 10,
-                                                                          ("CK-01", "BIG"): 55}
+    assert taken(disp.requests.allocate(approved({"TENT12": 65}).id)) == {("TS-01", "SMALL"): 10, ("CK-01", "BIG"): 55}
 
 
 def test_travel_time_table_replaces_the_straight_line(staff: supplies.Inventory, approved) -> None:  # type: ignore[no-untyped-def]
@@ -144,16 +142,27 @@ def test_travel_time_table_replaces_the_straight_line(staff: supplies.Inventory,
     plan = disp.requests.allocate(approved({"TENT12": 10}).id)  # destination region: the incident's 520102001
     assert taken(plan) == {("CK-01", "C1"): 10}
     # An entry for the destination point itself wins over the region entry.
-    assert disp.travel_times.load([{"from_point": "TS-01", "to_point": "TS-02", "hours": 0.5},
-                                   {"from_point": "CK-01", "to_point": "TS-02", "hours": 3}]) == 2
+    assert (
+        disp.travel_times.load(
+            [
+                {"from_point": "TS-01", "to_point": "TS-02", "hours": 0.5},
+                {"from_point": "CK-01", "to_point": "TS-02", "hours": 3},
+            ]
+        )
+        == 2
+    )
     plan = disp.requests.allocate(approved({"TENT12": 10}, dest_point="TS-02").id)
     assert taken(plan) == {("TS-01", "T1"): 10} and plan.rows[0].eta_hours == pytest.approx(1.5)
     assert len(disp.travel_times.list()) == 3
     assert disp.travel_times.remove("TS-01", to_region="520102") == 1
     assert taken(disp.requests.allocate(approved({"TENT12": 10}).id)) == {("TS-01", "T1"): 10}
     with pytest.raises(InvalidInput) as err:
-        disp.travel_times.load([{"from_point": "TS-01", "to_region": "52", "hours": 1},
-                                {"from_point": "TS-01", "to_point": "NOPE", "hours": 1}])
+        disp.travel_times.load(
+            [
+                {"from_point": "TS-01", "to_region": "52", "hours": 1},
+                {"from_point": "TS-01", "to_point": "NOPE", "hours": 1},
+            ]
+        )
     assert err.value.field == "rows.1.to_point"
     with pytest.raises(InvalidInput) as err:
         disp.travel_times.set("TS-01", -1, to_point="TS-02")
@@ -163,18 +172,25 @@ def test_travel_time_table_replaces_the_straight_line(staff: supplies.Inventory,
     assert err.value.field == "to_point"
 
 
-def test_arrival_parameters_are_configurable(staff: supplies.Inventory, approved,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_arrival_parameters_are_configurable(
+    staff: supplies.Inventory, approved, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     staff.stock.receive("TS-02", "TENT12", 100, batch="F")
     disp = staff.as_user("disp")
     default = disp.requests.allocate(approved({"TENT12": 1}).id, dry_run=True).rows[0].eta_hours
-    slow = disp.requests.allocate(approved({"TENT12": 1}).id, dry_run=True,
-                                  arrival=ArrivalModel(speed_kmh=20, handling_hours=2)).rows[0].eta_hours
+    slow = (
+        disp.requests.allocate(
+            approved({"TENT12": 1}).id, dry_run=True, arrival=ArrivalModel(speed_kmh=20, handling_hours=2)
+        )
+        .rows[0]
+        .eta_hours
+    )
     assert slow == pytest.approx((default - 1.0) * 2 + 2, abs=0.01)
     monkeypatch.setenv("SUPPLIES_ROAD_SPEED_KMH", "20")
     monkeypatch.setenv("SUPPLIES_HANDLING_HOURS", "2")
-    assert disp.requests.allocate(approved({"TENT12": 1}).id, dry_run=True).rows[0].eta_hours == \
-        pytest.approx(slow, abs=0.01)
+    assert disp.requests.allocate(approved({"TENT12": 1}).id, dry_run=True).rows[0].eta_hours == pytest.approx(
+        slow, abs=0.01
+    )
     monkeypatch.setenv("SUPPLIES_ROAD_FACTOR", "0.5")
     with pytest.raises(InvalidInput) as err:
         arrival_from_env()
@@ -226,7 +242,7 @@ def test_cancel_releases_every_reservation(staff: supplies.Inventory, approved) 
     assert detail.status == "cancelled" and {a.status for a in detail.allocations} == {"released"}
     assert [ln.allocated for ln in detail.lines] == [0, 0, 0]
     assert "released 140 reserved units" in (detail.events[-1].note or "")
-    releases = [m for m in staff.stock.ledger(kinds=("release",))]
+    releases = staff.stock.ledger(kinds=("release",))
     assert sum(-m.reserved_delta for m in releases) == 140
     assert {m.reference for m in releases} == {f"request:{rid}"}
     assert disp.requests.pick_lists(rid) == []
@@ -256,8 +272,11 @@ def test_receive_records_differences(staff: supplies.Inventory, approved) -> Non
     rid = approved({"TENT12": 20, "QUILT": 30}).id
     disp.requests.allocate(rid)
     disp.requests.dispatch(rid)
-    for bad, field in [({"TENT12": 21}, "received.TENT12"), ({"SANDBAG": 1}, "received.SANDBAG"),
-                       ({"TENT12": -1}, "received.TENT12")]:
+    for bad, field in [
+        ({"TENT12": 21}, "received.TENT12"),
+        ({"SANDBAG": 1}, "received.SANDBAG"),
+        ({"TENT12": -1}, "received.TENT12"),
+    ]:
         with pytest.raises(InvalidInput) as err:
             disp.requests.receive(rid, received=bad)
         assert (err.value.field or "").startswith(field.split(".")[0]), err.value

@@ -67,8 +67,7 @@ def scarce(staff: supplies.Inventory, incident: int) -> tuple[supplies.Inventory
     disp = staff.as_user("disp")
     ids = []
     for n in range(THREADS):
-        rid = disp.requests.create(incident, lines=[("TENT12", 8), ("LIVING", 3)], priority=1 + n % 5,
-                                   **NEAR_TS01).id
+        rid = disp.requests.create(incident, lines=[("TENT12", 8), ("LIVING", 3)], priority=1 + n % 5, **NEAR_TS01).id
         disp.requests.submit(rid)
         disp.requests.approve(rid)
         ids.append(rid)
@@ -78,8 +77,7 @@ def scarce(staff: supplies.Inventory, incident: int) -> tuple[supplies.Inventory
 def test_concurrent_allocators_never_reserve_a_unit_twice(scarce: tuple[supplies.Inventory, list[int]]) -> None:
     inv, ids = scarce
     url = inv.engine.url.render_as_string(hide_password=False)
-    jobs = [lambda i, rid=rid: i.requests.allocate(rid, strategy="optimal" if rid % 2 else "earliest")
-            for rid in ids]
+    jobs = [lambda i, rid=rid: i.requests.allocate(rid, strategy="optimal" if rid % 2 else "earliest") for rid in ids]
     plans = run_together(url, jobs)
     # Demand (80 tents + 30 more living supplies) exceeds stock, so everything ends up reserved,
     # and what each plan says it reserved is exactly what the lots say.
@@ -101,6 +99,7 @@ def test_concurrent_allocators_never_reserve_a_unit_twice(scarce: tuple[supplies
             if i.requests.show(rid).status == "allocated":
                 return i.requests.dispatch(rid)
             return i.requests.plan()
+
         return dispatch_if_allocated
 
     run_together(url, [job(rid) for rid in ids] + [lambda i: i.requests.plan(strategy="earliest")])

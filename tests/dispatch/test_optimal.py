@@ -13,14 +13,19 @@ from .helpers import reserved_total, taken
 def crossing(staff: supplies.Inventory, incident: int) -> supplies.Inventory:
     """Two shelters A and B; depot X is 1 h from both, Y 2 h from A only, Z 10 h from B only."""
     for code, lat in (("X", 26.0), ("Y", 26.1), ("Z", 26.2), ("A", 26.3), ("B", 26.4)):
-        staff.points.add(code, code, level="township", kind="shelter" if code in "AB" else "depot",
-                         lat=lat, lon=106.0)
+        staff.points.add(code, code, level="township", kind="shelter" if code in "AB" else "depot", lat=lat, lon=106.0)
     for code in "XYZ":
         staff.stock.receive(code, "TENT12", 10, batch=code)
-    staff.travel_times.load([
-        dict(from_point="X", to_point="A", hours=1), dict(from_point="X", to_point="B", hours=1),
-        dict(from_point="Y", to_point="A", hours=2), dict(from_point="Y", to_point="B", hours=50),
-        dict(from_point="Z", to_point="A", hours=50), dict(from_point="Z", to_point="B", hours=10)])
+    staff.travel_times.load(
+        [
+            dict(from_point="X", to_point="A", hours=1),
+            dict(from_point="X", to_point="B", hours=1),
+            dict(from_point="Y", to_point="A", hours=2),
+            dict(from_point="Y", to_point="B", hours=50),
+            dict(from_point="Z", to_point="A", hours=50),
+            dict(from_point="Z", to_point="B", hours=10),
+        ]
+    )
     return staff
 
 
@@ -81,8 +86,10 @@ def test_optimal_does_not_strand_stock_another_request_needs(staff: supplies.Inv
     assert [s.request_id for s in earliest.shortfalls] == [second]  # the class line took the quilts
     optimal = disp.requests.plan(dry_run=True)
     assert optimal.shortfalls == []
-    assert {p.request_id: taken(p) for p in optimal.plans} == {first: {("TS-02", "T"): 10},
-                                                              second: {("TS-01", "Q"): 10}}
+    assert {p.request_id: taken(p) for p in optimal.plans} == {
+        first: {("TS-02", "T"): 10},
+        second: {("TS-01", "Q"): 10},
+    }
 
 
 def test_plan_leaves_requests_that_are_not_approved(staff: supplies.Inventory, incident: int) -> None:

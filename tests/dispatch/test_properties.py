@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 import supplies
 from supplies.allocation.earliest import plan_earliest
-from supplies.allocation.model import PRIORITIES, Candidate, Need, Option, Problem, check_feasible, option_key
+from supplies.allocation.model import (
+    PRIORITIES,
+    Candidate,
+    Need,
+    Option,
+    Problem,
+    check_feasible,
+    option_key,
+)
 from supplies.allocation.optimal import plan_best, plan_optimal
 
 from .helpers import ITEMS, two_agency_catalog
@@ -18,12 +26,24 @@ from .helpers import ITEMS, two_agency_catalog
 TODAY = datetime.now(UTC).date()
 CODES = ["A1", "A2", "B1", "CA", "CB"]
 
-lots_st = st.lists(st.tuples(st.integers(0, 3), st.sampled_from(sorted(ITEMS)), st.integers(1, 30),
-                             st.sampled_from([None, -5, 10, 100]), st.sampled_from([0.0, 0.0, 6.0])),
-                   min_size=0, max_size=10)
+lots_st = st.lists(
+    st.tuples(
+        st.integers(0, 3),
+        st.sampled_from(sorted(ITEMS)),
+        st.integers(1, 30),
+        st.sampled_from([None, -5, 10, 100]),
+        st.sampled_from([0.0, 0.0, 6.0]),
+    ),
+    min_size=0,
+    max_size=10,
+)
 request_st = st.tuples(
-    st.floats(26.0, 26.5), st.floats(106.0, 106.5), st.integers(1, 5), st.sampled_from([None, 5, 50]),
-    st.dictionaries(st.sampled_from(CODES), st.integers(1, 40), min_size=1, max_size=3))
+    st.floats(26.0, 26.5),
+    st.floats(106.0, 106.5),
+    st.integers(1, 5),
+    st.sampled_from([None, 5, 50]),
+    st.dictionaries(st.sampled_from(CODES), st.integers(1, 40), min_size=1, max_size=3),
+)
 requests_st = st.lists(request_st, min_size=1, max_size=4)
 
 
@@ -37,10 +57,16 @@ def county(databases) -> supplies.Inventory:  # type: ignore[no-untyped-def]
 
 def stock_up(inv: supplies.Inventory, lots: list) -> None:  # type: ignore[type-arg]
     for n, (point, item, qty, expiry, lead) in enumerate(lots):
-        inv.stock.receive(f"P{point}", item, qty, batch=f"L{n}", lead_time_hours=lead,
-                          mode="agreement" if lead else "physical",
-                          expires_on=TODAY + timedelta(days=expiry) if expiry is not None else None,
-                          historical=True)  # some lots have expired already
+        inv.stock.receive(
+            f"P{point}",
+            item,
+            qty,
+            batch=f"L{n}",
+            lead_time_hours=lead,
+            mode="agreement" if lead else "physical",
+            expires_on=TODAY + timedelta(days=expiry) if expiry is not None else None,
+            historical=True,
+        )  # some lots have expired already
 
 
 def short_vector(result, priority: dict[int, int]) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
@@ -50,8 +76,9 @@ def short_vector(result, priority: dict[int, int]) -> tuple[int, ...]:  # type: 
     return tuple(short[p] for p in PRIORITIES)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(lots=lots_st, requests=requests_st, strategy=st.sampled_from(["earliest", "optimal"]))
 def test_plans_respect_stock_and_lines(databases, lots, requests, strategy) -> None:  # type: ignore[no-untyped-def]
     inv = county(databases)
@@ -62,8 +89,9 @@ def test_plans_respect_stock_and_lines(databases, lots, requests, strategy) -> N
         priority = {}
         for lat, lon, prio, needed, lines in requests:
             needed_by = datetime.combine(TODAY + timedelta(days=needed), datetime.min.time(), UTC) if needed else None
-            rid = disp.requests.create(incident, lines=lines, dest_lat=lat, dest_lon=lon, priority=prio,
-                                       needed_by=needed_by).id
+            rid = disp.requests.create(
+                incident, lines=lines, dest_lat=lat, dest_lon=lon, priority=prio, needed_by=needed_by
+            ).id
             disp.requests.submit(rid)
             disp.requests.approve(rid)
             priority[rid] = prio
@@ -103,25 +131,46 @@ def test_plans_respect_stock_and_lines(databases, lots, requests, strategy) -> N
 
 # -- the strategies alone, on many more random problems (no database) -------------------------------
 
+
 @st.composite
 def problems(draw) -> Problem:  # type: ignore[no-untyped-def]
     n_lots = draw(st.integers(0, 8))
     lots = {}
     for i in range(1, n_lots + 1):
         item = draw(st.integers(1, 3))
-        lots[i] = Candidate(i, item, 1 if item < 3 else 2, draw(st.integers(1, 4)), 1, draw(st.integers(1, 20)),
-                            draw(st.sampled_from([None, date(2030, 1, 1), date(2031, 1, 1)])), 0.0, 0.0, 0.0)
+        lots[i] = Candidate(
+            i,
+            item,
+            1 if item < 3 else 2,
+            draw(st.integers(1, 4)),
+            1,
+            draw(st.integers(1, 20)),
+            draw(st.sampled_from([None, date(2030, 1, 1), date(2031, 1, 1)])),
+            0.0,
+            0.0,
+            0.0,
+        )
     needs, options = [], {}
     for line_id in range(1, draw(st.integers(1, 6)) + 1):
         prio = draw(st.integers(1, 5))
         by_class = draw(st.booleans())
-        need = Need(line_id, line_id, prio, draw(st.integers(1, 30)), "X",
-                    item_ids=frozenset() if by_class else frozenset(draw(st.sets(st.integers(1, 3), min_size=1))),
-                    class_ids=frozenset(draw(st.sets(st.integers(1, 2), min_size=1))) if by_class else frozenset(),
-                    usable_until=draw(st.sampled_from([date.min, date(2030, 6, 1)])), rank=(prio, line_id))
+        need = Need(
+            line_id,
+            line_id,
+            prio,
+            draw(st.integers(1, 30)),
+            "X",
+            item_ids=frozenset() if by_class else frozenset(draw(st.sets(st.integers(1, 3), min_size=1))),
+            class_ids=frozenset(draw(st.sets(st.integers(1, 2), min_size=1))) if by_class else frozenset(),
+            usable_until=draw(st.sampled_from([date.min, date(2030, 6, 1)])),
+            rank=(prio, line_id),
+        )
         needs.append(need)
-        opts = [Option(line_id, c.lot_id, draw(st.floats(0.5, 30, allow_nan=False)))
-                for c in lots.values() if c.serves(need)]
+        opts = [
+            Option(line_id, c.lot_id, draw(st.floats(0.5, 30, allow_nan=False)))
+            for c in lots.values()
+            if c.serves(need)
+        ]
         options[line_id] = sorted(opts, key=lambda o: option_key(o, lots[o.lot_id]))
     return Problem(needs, lots, options)
 

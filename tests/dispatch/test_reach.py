@@ -16,7 +16,7 @@ from supplies.allocation.arrival import ArrivalModel
 from supplies.allocation.candidates import build_problem
 from supplies.allocation.earliest import plan_earliest
 from supplies.models import DispatchRequest, RequestStatus
-from supplies.services import dispatch_allocation as alloc
+from supplies.services.dispatch import allocation as alloc
 
 from .helpers import ITEMS, two_agency_catalog
 
@@ -24,19 +24,43 @@ TODAY = datetime.now(UTC).date()
 CODES = ["A1", "A2", "B1", "CA", "CB"]
 GRID = st.integers(0, 9).map(lambda i: 26.0 + 0.07 * i)  # coarse, so arrivals tie to the minute
 
-points_st = st.lists(st.tuples(GRID, GRID.map(lambda x: x + 80.0), st.sampled_from(["520100", "520200"]),
-                               st.sampled_from([True, True, True, False])),  # open?
-                     min_size=4, max_size=24)
-lots_st = st.lists(st.tuples(st.integers(0, 23), st.sampled_from(sorted(ITEMS)), st.integers(1, 80),
-                             st.sampled_from([None, None, -5, 10, 100]), st.sampled_from([0.0, 0.0, 0.5, 3.0])),
-                   min_size=10, max_size=60)
-table_st = st.lists(st.tuples(st.integers(0, 23), st.sampled_from([0, 1, "52", "5201"]),
-                              st.sampled_from([0.0, 0.2, 1.5, 9.0])), max_size=6)
-request_st = st.tuples(st.one_of(st.integers(0, 23), st.tuples(GRID, GRID.map(lambda x: x + 80.0))),
-                       st.integers(1, 5), st.sampled_from([None, 5, 50]),
-                       st.dictionaries(st.sampled_from(CODES), st.integers(1, 50), min_size=1, max_size=3))
-arrival_st = st.builds(ArrivalModel, road_factor=st.sampled_from([1.0, 1.4]),
-                       speed_kmh=st.sampled_from([20.0, 40.0, 40.0, 400.0]), handling_hours=st.sampled_from([0.0, 1.0]))
+points_st = st.lists(
+    st.tuples(
+        GRID,
+        GRID.map(lambda x: x + 80.0),
+        st.sampled_from(["520100", "520200"]),
+        st.sampled_from([True, True, True, False]),
+    ),  # open?
+    min_size=4,
+    max_size=24,
+)
+lots_st = st.lists(
+    st.tuples(
+        st.integers(0, 23),
+        st.sampled_from(sorted(ITEMS)),
+        st.integers(1, 80),
+        st.sampled_from([None, None, -5, 10, 100]),
+        st.sampled_from([0.0, 0.0, 0.5, 3.0]),
+    ),
+    min_size=10,
+    max_size=60,
+)
+table_st = st.lists(
+    st.tuples(st.integers(0, 23), st.sampled_from([0, 1, "52", "5201"]), st.sampled_from([0.0, 0.2, 1.5, 9.0])),
+    max_size=6,
+)
+request_st = st.tuples(
+    st.one_of(st.integers(0, 23), st.tuples(GRID, GRID.map(lambda x: x + 80.0))),
+    st.integers(1, 5),
+    st.sampled_from([None, 5, 50]),
+    st.dictionaries(st.sampled_from(CODES), st.integers(1, 50), min_size=1, max_size=3),
+)
+arrival_st = st.builds(
+    ArrivalModel,
+    road_factor=st.sampled_from([1.0, 1.4]),
+    speed_kmh=st.sampled_from([20.0, 40.0, 40.0, 400.0]),
+    handling_hours=st.sampled_from([0.0, 1.0]),
+)
 
 
 def province(databases, points, lots, table) -> supplies.Inventory:  # type: ignore[no-untyped-def]
@@ -44,10 +68,16 @@ def province(databases, points, lots, table) -> supplies.Inventory:  # type: ign
     for i, (lat, lon, region, _) in enumerate(points):
         inv.points.add(f"P{i}", f"point {i}", level="township", lat=lat, lon=lon, region_code=f"{region}0{i:02d}")
     for n, (point, item, qty, expiry, lead) in enumerate(lots):
-        inv.stock.receive(f"P{point % len(points)}", item, qty, batch=f"L{n}", lead_time_hours=lead,
-                          mode="agreement" if lead else "physical",
-                          expires_on=TODAY + timedelta(days=expiry) if expiry is not None else None,
-                          historical=True)  # some lots have expired already
+        inv.stock.receive(
+            f"P{point % len(points)}",
+            item,
+            qty,
+            batch=f"L{n}",
+            lead_time_hours=lead,
+            mode="agreement" if lead else "physical",
+            expires_on=TODAY + timedelta(days=expiry) if expiry is not None else None,
+            historical=True,
+        )  # some lots have expired already
     for origin, to, hours in table:
         where = dict(to_point=f"P{to % len(points)}") if isinstance(to, int) else dict(to_region=to)
         inv.travel_times.set(f"P{origin % len(points)}", hours, **where)
@@ -61,8 +91,13 @@ def province(databases, points, lots, table) -> supplies.Inventory:  # type: ign
 def every_lot_plan(inv: supplies.Inventory, arrival: ArrivalModel) -> list[tuple[int, int, int]]:
     """The earliest-first plan of every approved request made from every candidate lot, as before."""
     with Session(inv.engine) as s:
-        requests = list(s.exec(select(DispatchRequest).where(DispatchRequest.status == RequestStatus.APPROVED.value)
-                               .order_by(DispatchRequest.id)).all())
+        requests = list(
+            s.exec(
+                select(DispatchRequest)
+                .where(DispatchRequest.status == RequestStatus.APPROVED.value)
+                .order_by(DispatchRequest.id)
+            ).all()
+        )
         lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
         needs, dests = alloc.needs_for(s, requests, lines)
         solution = plan_earliest(build_problem(s, needs, dests, arrival))
@@ -73,20 +108,30 @@ def rows(result) -> list[tuple[int, int, int]]:  # type: ignore[no-untyped-def]
     return sorted((r.line_id, r.lot_id, r.quantity) for p in result.plans for r in p.rows)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-@given(points=points_st, lots=lots_st, table=table_st, requests=st.lists(request_st, min_size=1, max_size=3),
-       arrival=arrival_st, first=st.integers(1, 3))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    points=points_st,
+    lots=lots_st,
+    table=table_st,
+    requests=st.lists(request_st, min_size=1, max_size=3),
+    arrival=arrival_st,
+    first=st.integers(1, 3),
+)
 def test_reading_the_nearest_points_first_gives_the_plan_of_every_lot(  # type: ignore[no-untyped-def]
-        databases, points, lots, table, requests, arrival, first) -> None:
+    databases, points, lots, table, requests, arrival, first
+) -> None:
     inv = province(databases, points, lots, table)
     try:
         disp = inv.as_user("disp")
-        incident = disp.incidents.add("storm", type="flood", level="III", lat=26.2, lon=106.2,
-                                      region_code="520101").id
+        incident = disp.incidents.add("storm", type="flood", level="III", lat=26.2, lon=106.2, region_code="520101").id
         for dest, prio, needed, lines in requests:
-            where = (dict(dest_point=f"P{dest % len(points)}") if isinstance(dest, int)
-                     else dict(dest_lat=dest[0], dest_lon=dest[1]))
+            where = (
+                dict(dest_point=f"P{dest % len(points)}")
+                if isinstance(dest, int)
+                else dict(dest_lat=dest[0], dest_lon=dest[1])
+            )
             needed_by = datetime.combine(TODAY + timedelta(days=needed), datetime.min.time(), UTC) if needed else None
             rid = disp.requests.create(incident, lines=lines, priority=prio, needed_by=needed_by, **where).id
             disp.requests.submit(rid)
@@ -136,7 +181,8 @@ def test_a_whole_point_just_beyond_the_first_circle_still_wins_over_a_split(line
 
 
 def test_stock_taken_nearby_while_planning_is_replanned_from_farther_points(  # type: ignore[no-untyped-def]
-        databases, line_of_points) -> None:
+    databases, line_of_points
+) -> None:
     if databases.backend != "postgresql":
         pytest.skip("SQLite writers take the database lock first, so no one can take stock meanwhile")
     disp = line_of_points.as_user("disp")

@@ -7,40 +7,54 @@ from collections.abc import Callable
 import pytest
 
 import supplies
-from supplies import InvalidInput, InvalidTransition, NotFound, PermissionDenied, RuleViolation
+from supplies import (
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
 
 from .helpers import NEAR_TS01, reserved_total
 
-STATES = ["draft", "submitted", "approved", "allocated", "dispatched", "received", "closed", "rejected",
-          "cancelled"]
+STATES = ["draft", "submitted", "approved", "allocated", "dispatched", "received", "closed", "rejected", "cancelled"]
 ALLOWED = {
     "draft": {"submit": "submitted", "cancel": "cancelled"},
     "submitted": {"approve": "approved", "reject": "rejected", "cancel": "cancelled"},
     "approved": {"allocate": "allocated", "reallocate": "allocated", "cancel": "cancelled"},
-    "allocated": {"allocate": "allocated", "reallocate": "allocated", "dispatch": "dispatched",
-                  "cancel": "cancelled"},
+    "allocated": {"allocate": "allocated", "reallocate": "allocated", "dispatch": "dispatched", "cancel": "cancelled"},
     "dispatched": {"receive": "received"},
     "received": {"close": "closed"},
-    "closed": {}, "rejected": {}, "cancelled": {},
+    "closed": {},
+    "rejected": {},
+    "cancelled": {},
 }
 ACTIONS = ["submit", "approve", "reject", "allocate", "reallocate", "dispatch", "receive", "close", "cancel"]
 # The path to each state, as the actions that lead there from draft.
 PATH = {
-    "draft": [], "submitted": ["submit"], "approved": ["submit", "approve"],
-    "allocated": ["submit", "approve", "allocate"], "dispatched": ["submit", "approve", "allocate", "dispatch"],
+    "draft": [],
+    "submitted": ["submit"],
+    "approved": ["submit", "approve"],
+    "allocated": ["submit", "approve", "allocate"],
+    "dispatched": ["submit", "approve", "allocate", "dispatch"],
     "received": ["submit", "approve", "allocate", "dispatch", "receive"],
     "closed": ["submit", "approve", "allocate", "dispatch", "receive", "close"],
-    "rejected": ["submit", "reject"], "cancelled": ["cancel"],
+    "rejected": ["submit", "reject"],
+    "cancelled": ["cancel"],
 }
 
 
 def act(inv: supplies.Inventory, action: str, rid: int) -> object:
     r = inv.requests
     calls: dict[str, Callable[[], object]] = {
-        "submit": lambda: r.submit(rid), "approve": lambda: r.approve(rid),
-        "reject": lambda: r.reject(rid, reason="not needed"), "allocate": lambda: r.allocate(rid),
-        "reallocate": lambda: r.reallocate(rid), "dispatch": lambda: r.dispatch(rid),
-        "receive": lambda: r.receive(rid), "close": lambda: r.close(rid),
+        "submit": lambda: r.submit(rid),
+        "approve": lambda: r.approve(rid),
+        "reject": lambda: r.reject(rid, reason="not needed"),
+        "allocate": lambda: r.allocate(rid),
+        "reallocate": lambda: r.reallocate(rid),
+        "dispatch": lambda: r.dispatch(rid),
+        "receive": lambda: r.receive(rid),
+        "close": lambda: r.close(rid),
         "cancel": lambda: r.cancel(rid, reason="duplicate"),
     }
     return calls[action]()
@@ -91,9 +105,14 @@ def test_history_records_actor_and_time_of_every_step(staff: supplies.Inventory,
     staff.requests.close(rid)  # an admin may close
     events = disp.requests.show(rid).events
     assert [(e.from_status, e.to_status, e.actor) for e in events] == [
-        (None, "draft", "disp"), ("draft", "submitted", "disp"), ("submitted", "approved", "disp"),
-        ("approved", "allocated", "disp"), ("allocated", "dispatched", "civ"),
-        ("dispatched", "received", "disp"), ("received", "closed", "admin")]
+        (None, "draft", "disp"),
+        ("draft", "submitted", "disp"),
+        ("submitted", "approved", "disp"),
+        ("approved", "allocated", "disp"),
+        ("allocated", "dispatched", "civ"),
+        ("dispatched", "received", "disp"),
+        ("received", "closed", "admin"),
+    ]
     times = [e.at for e in events]
     assert times == sorted(times) and all(t.tzinfo is not None for t in times)
     assert "TENT12: 4 of 5 received" in (events[5].note or "")
@@ -229,8 +248,12 @@ def test_bad_input_names_the_field(disp: supplies.Inventory, incident: int) -> N
 def test_incidents(disp: supplies.Inventory) -> None:
     inc = disp.incidents.add("山体滑坡", type="landslide", level="III", lat=26.5, lon=106.7, population=120)
     assert disp.incidents.get(inc.id).as_dict()["type"] == "landslide"
-    for bad, field in [(dict(type="tsunami"), "type"), (dict(level="V"), "level"), (dict(lat=-91.0), "lat"),
-                       (dict(population=-1), "population")]:
+    for bad, field in [
+        (dict(type="tsunami"), "type"),
+        (dict(level="V"), "level"),
+        (dict(lat=-91.0), "lat"),
+        (dict(population=-1), "population"),
+    ]:
         args = dict(type="flood", level="I", lat=26.0, lon=106.0) | bad
         with pytest.raises(InvalidInput) as err:
             disp.incidents.add("x", **args)  # type: ignore[arg-type]
@@ -246,7 +269,8 @@ def test_incidents(disp: supplies.Inventory) -> None:
 
 
 def test_a_class_handed_over_after_allocation_is_dispatched_by_its_new_agency(
-        staff: supplies.Inventory, approved) -> None:  # type: ignore[no-untyped-def]
+    staff: supplies.Inventory, approved
+) -> None:  # type: ignore[no-untyped-def]
     staff.stock.receive("CK-01", "TENT12", 20, batch="T1")
     rid = approved({"TENT12": 10}).id
     disp = staff.as_user("disp")
@@ -271,12 +295,12 @@ def test_warehouse_staff_dispatch_the_rows_at_their_own_points(staff: supplies.I
     disp = staff.as_user("disp")
     disp.requests.allocate(rid)
     assert {p.point for p in disp.requests.pick_lists(rid)} == {"CK-01", "TS-01", "TS-02"}
-    keeper = staff.as_user("keeper")            # warehouse staff of CK-01 only
+    keeper = staff.as_user("keeper")  # warehouse staff of CK-01 only
     assert [(r.point, r.quantity) for r in keeper.requests.share(rid)] == [("CK-01", 6)]
     mine = keeper.requests.dispatch(rid)
     assert [(r.point, r.quantity) for r in mine.rows] == [("CK-01", 6)]
     assert (mine.dispatched, mine.waiting, mine.status) == (6, 10, "allocated")
-    with pytest.raises(PermissionDenied) as err:   # nothing left that is theirs: it says whose the rest is
+    with pytest.raises(PermissionDenied) as err:  # nothing left that is theirs: it says whose the rest is
         keeper.requests.dispatch(rid)
     assert "TS-01 (CIV): 1 row" in err.value.reason and "TS-02 (CIV): 1 row" in err.value.reason
     assert keeper.requests.share(rid) == []

@@ -19,15 +19,48 @@ from cli.main import cli
 from .strategies import FORMULAS, LONG, huge_ints
 
 arg_text = st.one_of(
-    st.sampled_from(["", " ", "CK-01", "TENT12", "QUILT", "B1", "2026-13-01", "0001-01-01", "9999-12-31", "nan",
-                     "inf", "-0", "1e9", "1_000", "０１", "+12h", "-3h", LONG[:5000], *FORMULAS, "A\x01B", "\x1b[2J"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "CK-01",
+            "TENT12",
+            "QUILT",
+            "B1",
+            "2026-13-01",
+            "0001-01-01",
+            "9999-12-31",
+            "nan",
+            "inf",
+            "-0",
+            "1e9",
+            "1_000",
+            "０１",
+            "+12h",
+            "-3h",
+            LONG[:5000],
+            *FORMULAS,
+            "A\x01B",
+            "\x1b[2J",
+        ]
+    ),
     huge_ints.map(str),
     st.floats().map(repr),
-    st.text(max_size=12).filter(lambda t: "\x00" not in t),   # argv cannot hold NUL
+    st.text(max_size=12).filter(lambda t: "\x00" not in t),  # argv cannot hold NUL
 )
 OPTIONS = {
-    ("stock", "receive"): ["--point", "--item", "--qty", "--lot", "--expires", "--lead-time-hours", "--unit-cost",
-                           "--agency", "--reference", "--reason"],
+    ("stock", "receive"): [
+        "--point",
+        "--item",
+        "--qty",
+        "--lot",
+        "--expires",
+        "--lead-time-hours",
+        "--unit-cost",
+        "--agency",
+        "--reference",
+        "--reason",
+    ],
     ("stock", "issue"): ["--point", "--item", "--qty", "--lot", "--reason"],
     ("stock", "transfer"): ["--from", "--to", "--item", "--qty", "--lot", "--to-lot"],
     ("stock", "adjust"): ["--point", "--item", "--counted", "--lot"],
@@ -38,22 +71,53 @@ OPTIONS = {
     ("target", "set", "TENT12", "5"): ["--point", "--region"],
     ("item", "add", "N1", "新物资"): ["--class", "--unit", "--spec", "--shelf-life-days", "--weight-kg"],
     ("incident", "add", "洪水"): ["--type", "--level", "--lat", "--lon", "--population", "--region", "--started-at"],
-    ("request", "create"): ["--incident", "--line", "--dest-point", "--dest-lat", "--dest-lon", "--needed-by",
-                            "--priority", "--unit", "--note"],
+    ("request", "create"): [
+        "--incident",
+        "--line",
+        "--dest-point",
+        "--dest-lat",
+        "--dest-lon",
+        "--needed-by",
+        "--priority",
+        "--unit",
+        "--note",
+    ],
     ("readiness",): ["--lat", "--lon", "--point", "--population", "--hours", "--days", "--region"],
     ("report", "ledger"): ["--since", "--until", "--by", "--tz", "--point", "--region"],
     ("report", "gaps"): ["--point", "--item", "--region"],
 }
-GOOD = {"--point": "CK-01", "--from": "CK-01", "--to": "TS-01", "--item": "TENT12", "--qty": "1", "--counted": "3",
-        "--class": "LIVING", "--unit": "个", "--type": "flood", "--level": "IV", "--lat": "26.5", "--lon": "106.7",
-        "--incident": "1", "--line": "TENT12=2", "--dest-point": "TS-01", "--population": "100", "--new-lot": "B9"}
+GOOD = {
+    "--point": "CK-01",
+    "--from": "CK-01",
+    "--to": "TS-01",
+    "--item": "TENT12",
+    "--qty": "1",
+    "--counted": "3",
+    "--class": "LIVING",
+    "--unit": "个",
+    "--type": "flood",
+    "--level": "IV",
+    "--lat": "26.5",
+    "--lon": "106.7",
+    "--incident": "1",
+    "--line": "TENT12=2",
+    "--dest-point": "TS-01",
+    "--population": "100",
+    "--new-lot": "B9",
+}
 
 
 def state(url: str) -> tuple[object, ...]:
     with supplies.open(url, user="admin") as inv:
         lots = sorted((x.point, x.item, x.lot, x.on_hand, x.reserved) for x in inv.stock.lots(with_stock_only=False))
-        return (lots, len(inv.stock.ledger()), len(inv.items.list()), len(inv.targets.list()),
-                len(inv.incidents.list()), len(inv.requests.list()))
+        return (
+            lots,
+            len(inv.stock.ledger()),
+            len(inv.items.list()),
+            len(inv.targets.list()),
+            len(inv.incidents.list()),
+            len(inv.requests.list()),
+        )
 
 
 @pytest.fixture

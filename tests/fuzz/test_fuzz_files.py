@@ -25,13 +25,43 @@ HEADERS = {
     "targets": ["item", "point", "region_code", "quantity"],
     "points": ["code", "name", "level", "lat", "lon", "region_code"],
 }
-GOOD = {"point": "CK-01", "item": "TENT12", "qty": "5", "batch": "F1", "expires_on": "2031-01-01",
-        "mode": "physical", "code": "NEW1", "name": "新", "supply_class": "LIVING", "unit": "个",
-        "shelf_life_days": "365", "quantity": "10", "level": "village", "lat": "26.5", "lon": "106.7",
-        "region_code": "520102003"}
+GOOD = {
+    "point": "CK-01",
+    "item": "TENT12",
+    "qty": "5",
+    "batch": "F1",
+    "expires_on": "2031-01-01",
+    "mode": "physical",
+    "code": "NEW1",
+    "name": "新",
+    "supply_class": "LIVING",
+    "unit": "个",
+    "shelf_life_days": "365",
+    "quantity": "10",
+    "level": "village",
+    "lat": "26.5",
+    "lon": "106.7",
+    "region_code": "520102003",
+}
 cell = st.one_of(
-    st.sampled_from(["", "0", "-1", "1.5", "2030-02-30", "0001-01-01", "9999-12-31", "2020-01-01", "x" * 70,
-                     "长" * 40_000, "A\x00B", "\x1b", "'=1+1", *FORMULAS]),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "1.5",
+            "2030-02-30",
+            "0001-01-01",
+            "9999-12-31",
+            "2020-01-01",
+            "x" * 70,
+            "长" * 40_000,
+            "A\x00B",
+            "\x1b",
+            "'=1+1",
+            *FORMULAS,
+        ]
+    ),
     huge_ints.map(str),
     st.text(max_size=10),
 )
@@ -65,8 +95,9 @@ def as_xlsx(rows: list[list[Any]]) -> bytes:
     return out.getvalue()
 
 
-@settings(deadline=None, max_examples=60,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    deadline=None, max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_a_generated_file_imports_whole_or_is_refused_whole(county: supplies.Inventory, data: st.DataObject) -> None:
     kind = data.draw(st.sampled_from(sorted(HEADERS)), label="kind")
@@ -74,8 +105,9 @@ def test_a_generated_file_imports_whole_or_is_refused_whole(county: supplies.Inv
     if data.draw(st.integers(0, 9)) == 0:
         header[data.draw(st.integers(0, len(header) - 1))] = data.draw(cell)
     n = data.draw(st.integers(1, 6), label="rows")
-    rows = [[data.draw(cell) if data.draw(st.integers(0, 3)) == 0 else GOOD.get(h, "x") for h in header]
-            for _ in range(n)]
+    rows = [
+        [data.draw(cell) if data.draw(st.integers(0, 3)) == 0 else GOOD.get(h, "x") for h in header] for _ in range(n)
+    ]
     fmt = data.draw(st.sampled_from(["csv", "xlsx"]), label="format")
     body = as_csv([header, *rows]) if fmt == "csv" else as_xlsx([header, *rows])
     before = state(county)
@@ -89,8 +121,7 @@ def test_a_generated_file_imports_whole_or_is_refused_whole(county: supplies.Inv
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_file_of_only_hostile_cells_is_refused_with_reasons(county: supplies.Inventory, fmt: str) -> None:
-    rows = [HEADERS["stock"], ["CK-01", "TENT12", "5000000000000000000", "A\x01B", "0001-01-01", "physical",
-                               "", ""]]
+    rows = [HEADERS["stock"], ["CK-01", "TENT12", "5000000000000000000", "A\x01B", "0001-01-01", "physical", "", ""]]
     if fmt == "xlsx":
         rows[1][3] = "=1+1"
     body = as_csv(rows) if fmt == "csv" else as_xlsx(rows)

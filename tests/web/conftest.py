@@ -19,7 +19,7 @@ from .helpers import PASSWORDS, login, make_app
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 with its cheapest settings: the tests log in often, and the hash's strength is not
     what they test (the hash records its own settings, so checking stays correct)."""
-    from supplies.services import users
+    from supplies.services.users import accounts as users
 
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
@@ -71,12 +71,33 @@ def flood(inv: supplies.Inventory) -> supplies.Inventory:
     inv.items.add("PLAN14:3.01", "单帐篷(12平方米)", supply_class="PLAN14:3", unit="顶", spec="3.2×3.75m")
     inv.items.add("PLAN14:3.05", "棉被", supply_class="PLAN14:3", unit="床", spec="200×230cm")
     inv.items.add("PLAN14:1.2.01", "编织袋", supply_class="PLAN14:1.2", unit="条", spec="55×95cm")
-    inv.points.add("HS-CK01", "惠水县应急物资储备库", level="county", lat=26.1386, lon=106.6572,
-                   region_code="522731", address="涟江街道城南大道")
-    inv.points.add("HS-TS02", "羡塘镇应急物资储备点", level="township", lat=25.9405, lon=106.5598,
-                   region_code="522731102", address="羡塘镇新街")
-    inv.points.add("HS-SH01", "惠水县体育中心应急避难场所", level="county", kind="shelter", lat=25.95, lon=106.57,
-                   region_code="522731001")
+    inv.points.add(
+        "HS-CK01",
+        "惠水县应急物资储备库",
+        level="county",
+        lat=26.1386,
+        lon=106.6572,
+        region_code="522731",
+        address="涟江街道城南大道",
+    )
+    inv.points.add(
+        "HS-TS02",
+        "羡塘镇应急物资储备点",
+        level="township",
+        lat=25.9405,
+        lon=106.5598,
+        region_code="522731102",
+        address="羡塘镇新街",
+    )
+    inv.points.add(
+        "HS-SH01",
+        "惠水县体育中心应急避难场所",
+        level="county",
+        kind="shelter",
+        lat=25.95,
+        lon=106.57,
+        region_code="522731001",
+    )
     inv.users.add("zhangwei", role="dispatcher", password=PASSWORDS["zhangwei"])
     inv.users.add("lina", role="warehouse", points=["HS-CK01"], password=PASSWORDS["lina"])
     inv.users.add("yangfan", role="warehouse", points=["HS-TS02"], password=PASSWORDS["yangfan"])

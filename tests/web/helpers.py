@@ -42,8 +42,9 @@ def login(client: FlaskClient, name: str, password: str | None = None) -> None:
 def csrf_token(client: FlaskClient, url: str) -> str:
     """The CSRF token of the form on the page at ``url``."""
     page = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
     assert match, f"no CSRF token on {url}"
     return match.group(1)
 
@@ -61,4 +62,4 @@ def table(response: object) -> str:
     """The rows of the list on a page (not its menus and filter options)."""
     page = text(response)
     start = page.find('<table class="table')
-    return page[start:page.find("</table>", start)] if start >= 0 else ""
+    return page[start : page.find("</table>", start)] if start >= 0 else ""

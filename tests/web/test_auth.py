@@ -12,10 +12,25 @@ from webadmin.throttle import LoginThrottle
 
 from .helpers import PASSWORDS, login, make_app, text
 
-PAGES = ["/", "/stock/lots/", "/stock/actions/receive", "/stock/ledger/", "/stock/ledger/export/csv/",
-         "/points/", "/catalog/agencies/", "/catalog/classes/", "/catalog/tree/", "/catalog/items/",
-         "/catalog/targets/", "/dispatch/incidents/", "/dispatch/requests/", "/users/", "/account/",
-         "/catalog/agencies/new/", "/points/edit/?id=1"]
+PAGES = [
+    "/",
+    "/stock/lots/",
+    "/stock/actions/receive",
+    "/stock/ledger/",
+    "/stock/ledger/export/csv/",
+    "/points/",
+    "/catalog/agencies/",
+    "/catalog/classes/",
+    "/catalog/tree/",
+    "/catalog/items/",
+    "/catalog/targets/",
+    "/dispatch/incidents/",
+    "/dispatch/requests/",
+    "/users/",
+    "/account/",
+    "/catalog/agencies/new/",
+    "/points/edit/?id=1",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -27,8 +42,7 @@ def test_every_page_sends_an_anonymous_visitor_to_the_login(app: Flask, path: st
 
 def test_an_anonymous_post_changes_nothing(app: Flask, town: supplies.Inventory) -> None:
     before = len(town.stock.ledger())
-    response = app.test_client().post("/stock/actions/receive",
-                                      data={"point": "CK-01", "item": "TENT12", "qty": "5"})
+    response = app.test_client().post("/stock/actions/receive", data={"point": "CK-01", "item": "TENT12", "qty": "5"})
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     assert len(town.stock.ledger()) == before
 
@@ -92,8 +106,9 @@ def test_changing_the_password_ends_other_sessions(app: Flask) -> None:
     first, second = app.test_client(), app.test_client()
     login(first, "keeper")
     login(second, "keeper")
-    response = first.post("/account/", data={"current": PASSWORDS["keeper"], "new": "a-new-password-9",
-                                             "repeat": "a-new-password-9"})
+    response = first.post(
+        "/account/", data={"current": PASSWORDS["keeper"], "new": "a-new-password-9", "repeat": "a-new-password-9"}
+    )
     assert response.status_code == 302
     assert first.get("/").status_code == 200
     assert second.get("/").status_code == 302
@@ -104,8 +119,9 @@ def test_changing_the_password_ends_other_sessions(app: Flask) -> None:
 def test_a_wrong_current_password_changes_nothing(app: Flask) -> None:
     client = app.test_client()
     login(client, "keeper")
-    response = client.post("/account/", data={"current": "not-it", "new": "a-new-password-9",
-                                              "repeat": "a-new-password-9"})
+    response = client.post(
+        "/account/", data={"current": "not-it", "new": "a-new-password-9", "repeat": "a-new-password-9"}
+    )
     assert response.status_code == 200
     assert "Current password: is not your current password" in text(response)
     login(app.test_client(), "keeper")
@@ -156,8 +172,9 @@ def test_session_cookie_is_http_only_lax_and_secure_when_asked(town: supplies.In
         app.extensions["supplies"].close()
     app = make_app(town, SESSION_COOKIE_SECURE=True)
     try:
-        response = app.test_client().post("/login", data={"name": "viewer", "password": PASSWORDS["viewer"]},
-                                          base_url="https://localhost")
+        response = app.test_client().post(
+            "/login", data={"name": "viewer", "password": PASSWORDS["viewer"]}, base_url="https://localhost"
+        )
         assert "Secure" in response.headers["Set-Cookie"]
     finally:
         app.extensions["supplies"].close()

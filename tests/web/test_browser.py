@@ -24,8 +24,15 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "web"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _chromium() -> str:
@@ -174,11 +181,17 @@ def test_admin_pages_render(page: object, town: supplies.Inventory) -> None:
     incident = town.incidents.add("河口镇洪涝", type="flood", level="III", lat=26.4, lon=106.6, population=1200)
     rid = town.requests.create(incident.id, lines={"TENT12": 10}, dest_point="TS-02").id
     _login(p, "admin")
-    for name, path in [("10-points", "/points/"), ("11-agencies", "/catalog/agencies/"),
-                       ("12-class-tree", "/catalog/tree/"), ("13-items", "/catalog/items/"),
-                       ("14-targets", "/catalog/targets/"), ("15-requests", "/dispatch/requests/"),
-                       ("16-request-detail", f"/dispatch/requests/details/?id={rid}"), ("17-users", "/users/"),
-                       ("18-dashboard-admin", "/")]:
+    for name, path in [
+        ("10-points", "/points/"),
+        ("11-agencies", "/catalog/agencies/"),
+        ("12-class-tree", "/catalog/tree/"),
+        ("13-items", "/catalog/items/"),
+        ("14-targets", "/catalog/targets/"),
+        ("15-requests", "/dispatch/requests/"),
+        ("16-request-detail", f"/dispatch/requests/details/?id={rid}"),
+        ("17-users", "/users/"),
+        ("18-dashboard-admin", "/"),
+    ]:
         p.goto(p.base + path)  # type: ignore[attr-defined]
         assert p.locator("nav").count() == 1  # type: ignore[attr-defined]
         _shot(p, name)

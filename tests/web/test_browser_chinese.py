@@ -20,17 +20,41 @@ from .test_browser import ARGS, ARTIFACTS, PASSWORDS, _chromium, server  # noqa:
 pytestmark = pytest.mark.browser
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
-ABBREVIATIONS = {"CSV", "XLSX", "JSON", "GB", "QR", "ETA", "FEFO", "ID", "URL", "PDF", "SVG", "API", "UTC", "GMT",
-                 "CST", "Asia", "Shanghai", "OK", "English", "II", "III", "IV",  # the language switch says English
-                 "PLAN"}  # the standard catalog's codes (PLAN14:3.05) in examples
+ABBREVIATIONS = {
+    "CSV",
+    "XLSX",
+    "JSON",
+    "GB",
+    "QR",
+    "ETA",
+    "FEFO",
+    "ID",
+    "URL",
+    "PDF",
+    "SVG",
+    "API",
+    "UTC",
+    "GMT",
+    "CST",
+    "Asia",
+    "Shanghai",
+    "OK",
+    "English",
+    "II",
+    "III",
+    "IV",  # the language switch says English
+    "PLAN",
+}  # the standard catalog's codes (PLAN14:3.05) in examples
 SKIP = ("/logout", "/language/", "/export", "/static/", "/documents", "/download", "ajax", "/act/", "/delete")
 
 
 def data_words(inv: supplies.Inventory) -> set[str]:
     """Every Latin word the data itself holds: codes, names, batches, user names, units."""
     texts: list[str] = []
-    texts += [f"{x.item} {x.item_name} {x.unit} {x.supply_class} {x.agency} {x.point} {x.point_name} {x.lot}"
-              for x in inv.stock.lots(with_stock_only=False)]
+    texts += [
+        f"{x.item} {x.item_name} {x.unit} {x.supply_class} {x.agency} {x.point} {x.point_name} {x.lot}"
+        for x in inv.stock.lots(with_stock_only=False)
+    ]
     texts += [f"{a.code} {a.name} {a.contact or ''}" for a in inv.agencies.list()]
     texts += [f"{c.code} {c.name} {c.name_en or ''}" for c in inv.classes.list()]
     texts += [f"{i.code} {i.name} {i.name_en or ''} {i.unit} {i.spec or ''}" for i in inv.items.list()]
@@ -102,5 +126,6 @@ def test_every_page_speaks_chinese(browser_zh: tuple[object, str], town: supplie
         if words:
             english[url.replace(base, "")] = words
     (ARTIFACTS / f"english-words-{user}.txt").write_text(
-        "\n".join(f"{url}: {' '.join(words)}" for url, words in sorted(english.items())), encoding="utf-8")
+        "\n".join(f"{url}: {' '.join(words)}" for url, words in sorted(english.items())), encoding="utf-8"
+    )
     assert not english, f"English words on {len(english)} of {len(pages)} pages: {english}"

@@ -86,13 +86,16 @@ def _choose(p: object, row: int, typed: str, code: str) -> None:
 
 def _paste(p: object, selector: str, text: str) -> None:
     """Paste ``text`` into the (visible) element, as Ctrl+V from a spreadsheet does."""
-    p.evaluate("""([selector, text]) => {
+    p.evaluate(
+        """([selector, text]) => {
         const target = [...document.querySelectorAll(selector)].find(e => e.offsetParent !== null);
         target.focus();
         const data = new DataTransfer();
         data.setData('text/plain', text);
         target.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
-    }""", [selector, text])  # type: ignore[attr-defined]
+    }""",
+        [selector, text],
+    )  # type: ignore[attr-defined]
 
 
 def _share(p: object, rid: int, clerk: str, name: str) -> str:
@@ -108,8 +111,9 @@ def _share(p: object, rid: int, clerk: str, name: str) -> str:
 
 def test_a_flood_day_from_request_to_closing(zh_page: object, flood: supplies.Inventory) -> None:
     p: object = zh_page
-    flood.as_user("zhangwei").incidents.add("羡塘镇洪涝", type="flood", level="IV", lat=25.94, lon=106.56,
-                                            population=3000)
+    flood.as_user("zhangwei").incidents.add(
+        "羡塘镇洪涝", type="flood", level="IV", lat=25.94, lon=106.56, population=3000
+    )
     _login(p, "zhangwei")
     assert "调拨" in p.inner_text("nav")  # type: ignore[attr-defined]
 
@@ -196,6 +200,8 @@ def test_a_flood_day_from_request_to_closing(zh_page: object, flood: supplies.In
     _shot(p, "08-closed")
     detail = flood.requests.show(rid)
     assert detail.status == "closed" and {ln.code: ln.received for ln in detail.lines} == {
-        "PLAN14:3.05": 290, "PLAN14:1.2.01": 2000}
+        "PLAN14:3.05": 290,
+        "PLAN14:1.2.01": 2000,
+    }
     assert flood.stock.verify().ok
     assert p.problems == []  # type: ignore[attr-defined]

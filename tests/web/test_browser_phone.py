@@ -51,8 +51,9 @@ def phone(server: str) -> Iterator[Any]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                      locale="zh-CN")
+        context = browser.new_context(
+            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
+        )
         tab = context.new_page()
         problems: list[str] = []
         tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
@@ -103,8 +104,12 @@ def test_stock_pages_fit_a_phone(phone: Any, town: supplies.Inventory) -> None:
     p.goto(p.base + "/stock/lots/")
     _fits(p, "lots")
     _in_reach(p, "table.model-list tbody tr:first-child .list-buttons-column a")
-    for path, shot in [("/stock/actions/receive", "receive"), (f"/stock/actions/issue?lot={lot}", "issue-lot"),
-                       ("/stock/actions/transfer", "transfer"), ("/stock/actions/count", "count")]:
+    for path, shot in [
+        ("/stock/actions/receive", "receive"),
+        (f"/stock/actions/issue?lot={lot}", "issue-lot"),
+        ("/stock/actions/transfer", "transfer"),
+        ("/stock/actions/count", "count"),
+    ]:
         p.goto(p.base + path)
         _fits(p, shot)
         _in_reach(p, "#submit-action")
@@ -120,10 +125,10 @@ def test_stock_pages_fit_a_phone(phone: Any, town: supplies.Inventory) -> None:
 
 def test_a_request_fits_a_phone(phone: Any, town: supplies.Inventory) -> None:
     p = phone
-    incident = town.incidents.add("河口镇洪涝灾害应急响应", type="flood", level="III", lat=26.4, lon=106.6,
-                                  population=1200)
-    rid = town.requests.create(incident.id, lines={"TENT12": 10, "QUILT": 20, "SANDBAG": 300},
-                               dest_point="TS-02").id
+    incident = town.incidents.add(
+        "河口镇洪涝灾害应急响应", type="flood", level="III", lat=26.4, lon=106.6, population=1200
+    )
+    rid = town.requests.create(incident.id, lines={"TENT12": 10, "QUILT": 20, "SANDBAG": 300}, dest_point="TS-02").id
     _login(p, "admin")
     p.goto(p.base + f"/dispatch/requests/details/?id={rid}")
     _fits(p, "request")

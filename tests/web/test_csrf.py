@@ -54,15 +54,19 @@ def test_a_token_from_another_session_is_refused(guarded: Flask, town: supplies.
     assert movements(town) == before
 
 
-@pytest.mark.parametrize("url,data", [
-    ("/catalog/agencies/new/", {"code": "NEW", "name": "new agency"}),
-    ("/users/new/", {"name": "mallory", "role": "admin", "password": "long-enough-1"}),
-    ("/users/action/", {"action": "deactivate", "rowid": "2"}),
-    ("/account/", {"current": PASSWORDS["admin"], "new": "x" * 12, "repeat": "x" * 12}),
-    ("/logout", {}),
-])
-def test_generic_forms_and_actions_need_the_token(guarded: Flask, town: supplies.Inventory,
-                                                  url: str, data: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "url,data",
+    [
+        ("/catalog/agencies/new/", {"code": "NEW", "name": "new agency"}),
+        ("/users/new/", {"name": "mallory", "role": "admin", "password": "long-enough-1"}),
+        ("/users/action/", {"action": "deactivate", "rowid": "2"}),
+        ("/account/", {"current": PASSWORDS["admin"], "new": "x" * 12, "repeat": "x" * 12}),
+        ("/logout", {}),
+    ],
+)
+def test_generic_forms_and_actions_need_the_token(
+    guarded: Flask, town: supplies.Inventory, url: str, data: dict[str, str]
+) -> None:
     client = _login(guarded)
     response = client.post(url, data=data)
     assert response.status_code == 400

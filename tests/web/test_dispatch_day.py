@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 import supplies
-from supplies.services.pick_documents import pick_documents, qr_svg
+from supplies.services.dispatch.documents import pick_documents, qr_svg
 
 from .helpers import movements, text
 
@@ -25,10 +25,13 @@ def _page(client: FlaskClient, rid: int) -> str:
 
 def _share(page: str) -> list[tuple[str, ...]]:
     """The rows of the share card on a detail page: (item, point, batch, quantity)."""
-    card = page[page.find('id="share"'):]
-    card = card[:card.find('id="dispatch-share"')]
-    rows = re.findall(r'<tr class="share-row"><td>([^<]*)</td><td>(\S+) [^<]*</td><td>([^<]*)</td>\s*<td>[^<]*</td>'
-                      r'<td>[^<]*</td><td class="text-right">(\d+)</td></tr>', card)
+    card = page[page.find('id="share"') :]
+    card = card[: card.find('id="dispatch-share"')]
+    rows = re.findall(
+        r'<tr class="share-row"><td>([^<]*)</td><td>(\S+) [^<]*</td><td>([^<]*)</td>\s*<td>[^<]*</td>'
+        r'<td>[^<]*</td><td class="text-right">(\d+)</td></tr>',
+        card,
+    )
     return sorted(rows)
 
 
@@ -43,8 +46,13 @@ def approved(flood: supplies.Inventory) -> int:
     """A request for 300 quilts and 2,000 sandbags to the shelter, approved by the dispatcher."""
     disp = flood.as_user("zhangwei")
     incident = disp.incidents.add("羡塘镇洪涝", type="flood", level="IV", lat=25.94, lon=106.56, population=3000)
-    rid = disp.requests.create(incident.id, lines={"PLAN14:3.05": 300, "PLAN14:1.2.01": 2000},
-                               dest_point="HS-SH01", priority=1, requesting_unit="羡塘镇人民政府").id
+    rid = disp.requests.create(
+        incident.id,
+        lines={"PLAN14:3.05": 300, "PLAN14:1.2.01": 2000},
+        dest_point="HS-SH01",
+        priority=1,
+        requesting_unit="羡塘镇人民政府",
+    ).id
     disp.requests.submit(rid)
     disp.requests.approve(rid)
     return rid
@@ -57,7 +65,8 @@ def allocated(flood: supplies.Inventory, approved: int) -> int:
 
 
 def test_the_preview_shows_what_allocating_would_reserve_and_writes_nothing(
-        flood_as: Client, flood: supplies.Inventory, approved: int) -> None:
+    flood_as: Client, flood: supplies.Inventory, approved: int
+) -> None:
     disp = flood.as_user("zhangwei")
     more = disp.requests.create(disp.incidents.list()[0].id, lines={"PLAN14:3.01": 500}, dest_point="HS-SH01").id
     disp.requests.submit(more)
@@ -66,7 +75,7 @@ def test_the_preview_shows_what_allocating_would_reserve_and_writes_nothing(
     assert 'id="preview-allocation"' in _page(client, approved)
     before = _state(flood, approved)
     page = text(client.get(f"/dispatch/requests/preview/{approved}"))
-    rows = page[page.find('id="preview-rows"'):page.find("</table>", page.find('id="preview-rows"'))]
+    rows = page[page.find('id="preview-rows"') : page.find("</table>", page.find('id="preview-rows"'))]
     assert "HS-TS02" in rows and "2023-HS-06" in rows and "HS-CK01" in rows and "2024-SW-05" in rows
     assert "HSYJ" in rows and "HSSW" in rows and ">150<" in rows and ">2000<" in rows
     assert re.search(r"\d+\.\d</td>", rows)  # the estimated arrival in hours
@@ -83,11 +92,15 @@ def test_the_preview_shows_what_allocating_would_reserve_and_writes_nothing(
     after = flood.requests.show(approved)
     assert after.status == "allocated"
     assert sorted((a.point, a.lot, a.quantity) for a in after.allocations) == [
-        ("HS-CK01", "2024-HS-01", 150), ("HS-CK01", "2024-SW-05", 2000), ("HS-TS02", "2023-HS-06", 150)]
+        ("HS-CK01", "2024-HS-01", 150),
+        ("HS-CK01", "2024-SW-05", 2000),
+        ("HS-TS02", "2023-HS-06", 150),
+    ]
 
 
 def test_the_preview_is_refused_with_a_message_for_those_who_may_not_allocate(
-        flood_as: Client, flood: supplies.Inventory, approved: int) -> None:
+    flood_as: Client, flood: supplies.Inventory, approved: int
+) -> None:
     keeper = flood_as("lina")
     assert 'id="preview-allocation"' not in _page(keeper, approved)
     response = keeper.get(f"/dispatch/requests/preview/{approved}", follow_redirects=True)
@@ -96,19 +109,24 @@ def test_the_preview_is_refused_with_a_message_for_those_who_may_not_allocate(
     assert missing.status_code == 200 and "no dispatch request with id 999" in text(missing)
 
 
-def test_warehouse_staff_see_and_dispatch_their_own_share(flood_as: Client, flood: supplies.Inventory,
-                                                          allocated: int) -> None:
+def test_warehouse_staff_see_and_dispatch_their_own_share(
+    flood_as: Client, flood: supplies.Inventory, allocated: int
+) -> None:
     lina, yangfan, weizm, chief = flood_as("lina"), flood_as("yangfan"), flood_as("weizm"), flood_as("zhangwei")
     lina_page = _page(lina, allocated)
     assert "Dispatch our point's share" in lina_page
-    assert _share(lina_page) == [("PLAN14:1.2.01", "HS-CK01", "2024-SW-05", "2000"),
-                                 ("PLAN14:3.05", "HS-CK01", "2024-HS-01", "150")]
+    assert _share(lina_page) == [
+        ("PLAN14:1.2.01", "HS-CK01", "2024-SW-05", "2000"),
+        ("PLAN14:3.05", "HS-CK01", "2024-HS-01", "150"),
+    ]
     assert _share(_page(yangfan, allocated)) == [("PLAN14:3.05", "HS-TS02", "2023-HS-06", "150")]
     officer_page = _page(weizm, allocated)
     assert "Dispatch our agency's share" in officer_page
     assert _share(officer_page) == [("PLAN14:1.2.01", "HS-CK01", "2024-SW-05", "2000")]
     chief_page = _page(chief, allocated)
-    assert len(_share(chief_page)) == 3 and chief_page.count('class="btn btn-sm btn-outline-primary dispatch-group"') == 3
+    assert (
+        len(_share(chief_page)) == 3 and chief_page.count('class="btn btn-sm btn-outline-primary dispatch-group"') == 3
+    )
 
     # The township keeper issues the point's quilts: one ledger line, the rest stays reserved.
     before = movements(flood)
@@ -131,21 +149,26 @@ def test_warehouse_staff_see_and_dispatch_their_own_share(flood_as: Client, floo
     assert flood.stock.verify().ok
 
 
-def test_a_dispatcher_dispatches_one_share_at_a_time(flood_as: Client, flood: supplies.Inventory,
-                                                     allocated: int) -> None:
+def test_a_dispatcher_dispatches_one_share_at_a_time(
+    flood_as: Client, flood: supplies.Inventory, allocated: int
+) -> None:
     chief = flood_as("zhangwei")
     chief.post(f"/dispatch/requests/act/{allocated}/dispatch", data={"agency": "HSYJ", "point": "HS-TS02"})
     rows = {(a.point, a.item): a.status for a in flood.requests.show(allocated).allocations}
-    assert rows == {("HS-TS02", "PLAN14:3.05"): "dispatched", ("HS-CK01", "PLAN14:3.05"): "reserved",
-                    ("HS-CK01", "PLAN14:1.2.01"): "reserved"}
+    assert rows == {
+        ("HS-TS02", "PLAN14:3.05"): "dispatched",
+        ("HS-CK01", "PLAN14:3.05"): "reserved",
+        ("HS-CK01", "PLAN14:1.2.01"): "reserved",
+    }
     bad = chief.post(f"/dispatch/requests/act/{allocated}/dispatch", data={"agency": "NOPE"}, follow_redirects=True)
     assert bad.status_code == 200 and "no agency with code" in text(bad)
     chief.post(f"/dispatch/requests/act/{allocated}/dispatch")
     assert flood.requests.show(allocated).status == "dispatched"
 
 
-def test_the_pick_list_prints_with_qr_code_lots_expiry_and_signatures(flood_as: Client, flood: supplies.Inventory,
-                                                                       allocated: int) -> None:
+def test_the_pick_list_prints_with_qr_code_lots_expiry_and_signatures(
+    flood_as: Client, flood: supplies.Inventory, allocated: int
+) -> None:
     client = flood_as("lina")  # anyone with an account may read pick lists
     detail = _page(client, allocated)
     assert f"/dispatch/requests/documents/{allocated}?kind=pick" in detail
@@ -172,8 +195,9 @@ def test_the_pick_list_prints_with_qr_code_lots_expiry_and_signatures(flood_as: 
     assert refused.status_code == 200 and "no agency with code" in text(refused)
 
 
-def test_the_pick_list_as_xlsx_opens_with_openpyxl_with_the_right_rows(flood_as: Client, flood: supplies.Inventory,
-                                                                       allocated: int) -> None:
+def test_the_pick_list_as_xlsx_opens_with_openpyxl_with_the_right_rows(
+    flood_as: Client, flood: supplies.Inventory, allocated: int
+) -> None:
     client = flood_as("zhangwei")
     response = client.get(f"/dispatch/requests/documents/{allocated}?kind=pick&format=xlsx")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
@@ -181,7 +205,7 @@ def test_the_pick_list_as_xlsx_opens_with_openpyxl_with_the_right_rows(flood_as:
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["HSSW HS-CK01", "HSYJ HS-CK01", "HSYJ HS-TS02"]
     sheet = book["HSYJ HS-TS02"]
-    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0][:3] == ["Pick list", f"#{allocated}", f"request:{allocated}"]
     header = values.index(["Code", "Name", "Specification", "Batch", "Expires", "Quantity", "Unit"])
     assert values[header + 1][:4] == ["PLAN14:3.05", "棉被", "200×230cm", "2023-HS-06"]
@@ -194,10 +218,12 @@ def test_the_pick_list_as_xlsx_opens_with_openpyxl_with_the_right_rows(flood_as:
 
 def test_text_in_the_xlsx_is_inert_against_formula_injection(flood_as: Client, flood: supplies.Inventory) -> None:
     disp = flood.as_user("zhangwei")
-    incident = disp.incidents.add("=HYPERLINK(\"http://evil.example\",\"x\")", type="flood", level="IV",
-                                  lat=25.94, lon=106.56)
-    rid = disp.requests.create(incident.id, lines={"PLAN14:3.01": 5}, dest_point="HS-SH01",
-                               requesting_unit="@SUM(1+1)").id
+    incident = disp.incidents.add(
+        '=HYPERLINK("http://evil.example","x")', type="flood", level="IV", lat=25.94, lon=106.56
+    )
+    rid = disp.requests.create(
+        incident.id, lines={"PLAN14:3.01": 5}, dest_point="HS-SH01", requesting_unit="@SUM(1+1)"
+    ).id
     disp.requests.submit(rid)
     disp.requests.approve(rid)
     disp.requests.allocate(rid)
@@ -246,8 +272,10 @@ def test_receipt_line_by_line_with_a_difference(flood_as: Client, flood: supplie
     detail = flood.requests.show(allocated)
     assert detail.status == "received"
     assert {ln.code: (ln.dispatched, ln.received) for ln in detail.lines} == {
-        "PLAN14:3.05": (300, 290), "PLAN14:1.2.01": (2000, 2000)}
-    lines = page[page.find('id="request-lines"'):page.find("</table>", page.find('id="request-lines"'))]
+        "PLAN14:3.05": (300, 290),
+        "PLAN14:1.2.01": (2000, 2000),
+    }
+    lines = page[page.find('id="request-lines"') : page.find("</table>", page.find('id="request-lines"'))]
     assert "Difference" in lines and '<td class="text-right difference">-10</td>' in lines
     assert "PLAN14:3.05: 290 of 300 received" in detail.events[-1].note
     chief.post(f"/dispatch/requests/act/{allocated}/close")

@@ -78,8 +78,9 @@ def test_too_many_requests_in_the_layout(guarded: Flask) -> None:
     _way_back(page)
 
 
-def test_a_server_error_never_shows_the_traceback(guarded: Flask, monkeypatch: pytest.MonkeyPatch,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_a_server_error_never_shows_the_traceback(
+    guarded: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     from webadmin import dashboard
 
     def broken(*_args: object, **_kwargs: object) -> None:

@@ -53,8 +53,9 @@ def test_form_errors_are_translated(app: Flask) -> None:
     client = app.test_client()
     login(client, "keeper")
     client.get("/language/zh_Hans_CN")
-    page = text(client.post("/stock/actions/receive", data={"point": "CK-01", "item": "TENT12", "qty": "x",
-                                                            "mode": "physical"}))
+    page = text(
+        client.post("/stock/actions/receive", data={"point": "CK-01", "item": "TENT12", "qty": "x", "mode": "physical"})
+    )
     assert "数量：" in page  # our label and separator
     assert "Not a valid integer value" not in page  # WTForms' own message in Chinese
 
@@ -65,21 +66,30 @@ def test_every_string_of_the_web_admin_is_translated() -> None:
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-            WEBADMIN.parent, method_map, options_map, keywords=keywords):
+        WEBADMIN.parent, method_map, options_map, keywords=keywords
+    ):
         found.add(message[0] if isinstance(message, tuple) else message)
     with open(CATALOG / "messages.po", "rb") as po:
         catalog = read_po(po)
-    translated = {(m.id[0] if isinstance(m.id, tuple) else m.id) for m in catalog
-                  if m.id and (all(m.string) if isinstance(m.string, (tuple, list)) else m.string)}
+    translated = {
+        (m.id[0] if isinstance(m.id, tuple) else m.id)
+        for m in catalog
+        if m.id and (all(m.string) if isinstance(m.string, (tuple, list)) else m.string)
+    }
     assert found and not found - translated, f"untranslated: {sorted(found - translated)}"
 
 
 def test_the_compiled_catalog_matches_its_source() -> None:
     with open(CATALOG / "messages.po", "rb") as po, open(CATALOG / "messages.mo", "rb") as mo:
         source, compiled = read_po(po), read_mo(mo)
+
     def pairs(catalog: object) -> dict[object, object]:
-        return {(tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id):
-                (tuple(m.string) if isinstance(m.string, (list, tuple)) else m.string)
-                for m in catalog if m.id}  # type: ignore[attr-defined]
+        return {
+            (tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id): (
+                tuple(m.string) if isinstance(m.string, (list, tuple)) else m.string
+            )
+            for m in catalog
+            if m.id
+        }  # type: ignore[attr-defined]
 
     assert pairs(source) == pairs(compiled)

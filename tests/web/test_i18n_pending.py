@@ -32,8 +32,10 @@ def test_every_string_is_in_the_catalog_or_pending() -> None:
     with open(WEBADMIN / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
-    found = {m[0] if isinstance(m, tuple) else m
-             for _f, _l, m, _c, _x in extract_from_dir(WEBADMIN.parent, method_map, options_map, keywords=keywords)}
+    found = {
+        m[0] if isinstance(m, tuple) else m
+        for _f, _l, m, _c, _x in extract_from_dir(WEBADMIN.parent, method_map, options_map, keywords=keywords)
+    }
     with open(CATALOG / "messages.po", "rb") as po:
         catalog = {(m.id[0] if isinstance(m.id, tuple) else m.id) for m in read_po(po) if m.id and m.string}
     missing = found - catalog - set(_pending())

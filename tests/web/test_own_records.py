@@ -37,8 +37,17 @@ def test_the_edit_url_of_another_agency_refuses_politely(client_as: Client, town
     assert response.status_code == 403
     assert "WAT" in page and "only an administrator or its own officers" in page
     assert 'id="error-back"' in page and "<form" not in page.split('id="error-page"')[1]
-    posted = client.post(f"/catalog/agencies/edit/?id={wat.id}", data={
-        "code": "WAT", "name": wat.name, "contact": "hijacked", "phone": wat.phone, "level": "", "region_code": ""})
+    posted = client.post(
+        f"/catalog/agencies/edit/?id={wat.id}",
+        data={
+            "code": "WAT",
+            "name": wat.name,
+            "contact": "hijacked",
+            "phone": wat.phone,
+            "level": "",
+            "region_code": "",
+        },
+    )
     assert posted.status_code == 403 and town.agencies.get("WAT").contact == "李强"
     own = client.get(f"/catalog/agencies/edit/?id={town.agencies.get('CIV').id}")
     assert own.status_code == 200 and 'name="contact"' in text(own)
@@ -48,8 +57,10 @@ def test_classes_and_items_of_other_agencies_refuse_politely(client_as: Client, 
     flood = next(c for c in town.classes.list() if c.code == "FLOOD")
     sandbag = next(i for i in town.items.list() if i.code == "SANDBAG")
     client = client_as("officer")
-    for url, code in [(f"/catalog/classes/edit/?id={flood.id}", "FLOOD"),
-                      (f"/catalog/items/edit/?id={sandbag.id}", "SANDBAG")]:
+    for url, code in [
+        (f"/catalog/classes/edit/?id={flood.id}", "FLOOD"),
+        (f"/catalog/items/edit/?id={sandbag.id}", "SANDBAG"),
+    ]:
         response = client.get(url)
         assert response.status_code == 403, url
         assert code in text(response) and "WAT" in text(response)
@@ -60,8 +71,18 @@ def test_classes_and_items_of_other_agencies_refuse_politely(client_as: Client, 
 
 def test_closing_a_point_asks_for_confirmation(client_as: Client, town: supplies.Inventory) -> None:
     ts01 = town.points.get("TS-01")
-    form = {"code": "TS-01", "name": ts01.name, "kind": "depot", "level": "township", "lat": "26.6", "lon": "106.8",
-            "status": "closed", "address": "", "region_code": "520102001", "capacity_m3": ""}
+    form = {
+        "code": "TS-01",
+        "name": ts01.name,
+        "kind": "depot",
+        "level": "township",
+        "lat": "26.6",
+        "lon": "106.8",
+        "status": "closed",
+        "address": "",
+        "region_code": "520102001",
+        "capacity_m3": "",
+    }
     client = client_as("admin")
     assert "confirm_close" not in text(client.get(f"/points/edit/?id={ts01.id}"))
     first = client.post(f"/points/edit/?id={ts01.id}", data=form)

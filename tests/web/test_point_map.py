@@ -29,28 +29,37 @@ def _label_box(x: float, y: float, anchor: str, code: str) -> Box:
 
 def test_the_bulk_leaves_out_a_far_place_only() -> None:
     county = [106.53, 106.56, 106.62, 106.63, 106.65, 106.66, 106.66, 106.67, 106.68, 106.70, 106.81, 106.86]
-    low, high = bulk_range([*county, 107.52])              # the demo's factory, 80 km east
+    low, high = bulk_range([*county, 107.52])  # the demo's factory, 80 km east
     assert (low, high) == (106.53, 106.86)
-    assert bulk_range(county) == (106.53, 106.86)           # a county with no far place keeps every point
+    assert bulk_range(county) == (106.53, 106.86)  # a county with no far place keeps every point
     assert bulk_range([26.58, 26.60, 26.40]) == (26.40, 26.60)
     assert bulk_range([106.60, 106.71, 106.80, 106.65, 108.5]) == (106.60, 106.80)  # even among five places
     assert bulk_range([106.6, 106.7, 108.5]) == (106.6, 108.5)  # three places: too few to call one far
-    spread = [float(v) for v in range(100)]                 # evenly spread: nothing is far
+    spread = [float(v) for v in range(100)]  # evenly spread: nothing is far
     assert bulk_range(spread) == (0.0, 99.0)
     clusters = [0.0, 0.2, 0.5, 0.9, 1.0, 10.0, 10.3, 10.5, 10.8, 11.0]
-    assert bulk_range(clusters) == (0.0, 11.0)              # two counties side by side keep both
+    assert bulk_range(clusters) == (0.0, 11.0)  # two counties side by side keep both
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.floats(0, 640), st.floats(0, 400), st.floats(4, 14),
-                          st.sampled_from(["HS-CK01", "HS-TS02", "羡塘镇", "A", "HS-VL01-EXTRA"])),
-                min_size=1, max_size=60))
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 640),
+            st.floats(0, 400),
+            st.floats(4, 14),
+            st.sampled_from(["HS-CK01", "HS-TS02", "羡塘镇", "A", "HS-VL01-EXTRA"]),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
 def test_shown_labels_never_overlap_each_other_or_leave_the_canvas(points: list) -> None:  # type: ignore[type-arg]
     labels = place_labels(points, 640, 400)
     shown = [_label_box(lb.x, lb.y, lb.anchor, p[3]) for lb, p in zip(labels, points) if lb.shown]
     for i, a in enumerate(shown):
         assert a.x0 >= -0.5 and a.x1 <= 640.5
-        for b in shown[i + 1:]:
+        for b in shown[i + 1 :]:
             assert not Box(a.x0 + 0.2, a.y0 + 0.2, a.x1 - 0.2, a.y1 - 0.2).overlaps(b)
 
 
@@ -59,7 +68,7 @@ def test_a_crowd_of_points_hides_the_labels_that_do_not_fit(client_as: Client, t
         town.points.add(f"VL-{n:02d}", f"村储备点{n}", level="village", lat=26.50 + n * 0.0004, lon=106.70 + n * 0.0003)
     svg = _svg(text(client_as("admin").get("/")))
     assert svg.count('class="label hidden"') > 0  # some wait for the hover ...
-    assert svg.count('class="label"') >= 3        # ... the others are drawn
+    assert svg.count('class="label"') >= 3  # ... the others are drawn
     assert svg.count('<g class="pt') == 15 and svg.count("<title>") >= 15  # every point is there, with its name
 
 

@@ -17,14 +17,25 @@ Client = Callable[[str], FlaskClient]
 
 def test_amounts_read_as_people_write_them() -> None:
     assert [amount(v) for v in (0, 12500, 10.5, 2147483647.0, 1.0 / 3, 547_500_000_000.0, None, -2.50)] == [
-        "0", "12,500", "10.5", "2,147,483,647", "0.33", "547,500,000,000", "", "-2.5"]
+        "0",
+        "12,500",
+        "10.5",
+        "2,147,483,647",
+        "0.33",
+        "547,500,000,000",
+        "",
+        "-2.5",
+    ]
 
 
 def test_big_numbers_have_separators_and_no_exponent(client_as: Client, town: supplies.Inventory) -> None:
     town.readiness.load_default_norms()
     town.readiness.link("bedding", "QUILT", amount_per_unit=1)
-    page = text(client_as("dispatch").get(
-        "/dispatch/readiness/?lat=26.4&lon=106.6&population=100000000&hazard=flood&hours=12&days=365"))
+    page = text(
+        client_as("dispatch").get(
+            "/dispatch/readiness/?lat=26.4&lon=106.6&population=100000000&hazard=flood&hours=12&days=365"
+        )
+    )
     needs = page.split('id="readiness-needs"')[1].split("</table>")[0]
     assert not re.search(r"\de[+-]\d", needs), "a number in exponent form"
     assert "547,500,000,000 L" in needs  # water: 15 L a day for 100 million people over 365 days

@@ -38,7 +38,9 @@ def test_other_databases_get_a_key_per_process(monkeypatch: pytest.MonkeyPatch) 
     assert secret_key("sqlite://") != secret_key("sqlite://")
 
 
-def test_sessions_survive_a_restart_with_the_kept_key(monkeypatch: pytest.MonkeyPatch, town: supplies.Inventory) -> None:
+def test_sessions_survive_a_restart_with_the_kept_key(
+    monkeypatch: pytest.MonkeyPatch, town: supplies.Inventory
+) -> None:
     monkeypatch.delenv("SUPPLIES_SECRET_KEY", raising=False)
     url = town.engine.url.render_as_string(hide_password=False)
     if not url.startswith("sqlite"):
@@ -63,13 +65,20 @@ def test_behind_a_proxy_the_throttle_sees_the_client_address(town: supplies.Inve
     try:
         client = app.test_client()
         for _ in range(2):
-            client.post("/login", data={"name": "viewer", "password": "guess"},
-                        headers={"X-Forwarded-For": "203.0.113.7"})
-        locked = client.post("/login", data={"name": "viewer", "password": PASSWORDS["viewer"]},
-                             headers={"X-Forwarded-For": "203.0.113.7"})
+            client.post(
+                "/login", data={"name": "viewer", "password": "guess"}, headers={"X-Forwarded-For": "203.0.113.7"}
+            )
+        locked = client.post(
+            "/login",
+            data={"name": "viewer", "password": PASSWORDS["viewer"]},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
         assert locked.status_code == 429
-        other = client.post("/login", data={"name": "viewer", "password": PASSWORDS["viewer"]},
-                            headers={"X-Forwarded-For": "198.51.100.9"})
+        other = client.post(
+            "/login",
+            data={"name": "viewer", "password": PASSWORDS["viewer"]},
+            headers={"X-Forwarded-For": "198.51.100.9"},
+        )
         assert other.status_code == 302
     finally:
         app.extensions["supplies"].close()

@@ -104,8 +104,11 @@ def test_lot_list_searches_filters_and_sorts(client_as: Client, town: supplies.I
     view = client.application.extensions["admin"][0]._views
     lots = next(v for v in view if v.endpoint == "lots")
     for index, flt in enumerate(lots._filters):
-        value = "30" if "Expir" in type(flt).__name__ else ("1" if flt.options else "2026-01-01"
-                                                            if "Date" in type(flt).__name__ else "CK")
+        value = (
+            "30"
+            if "Expir" in type(flt).__name__
+            else ("1" if flt.options else "2026-01-01" if "Date" in type(flt).__name__ else "CK")
+        )
         response = client.get(f"/stock/lots/?flt0_{lots.get_filter_arg(index, flt)}={value}")
         assert response.status_code == 200, type(flt).__name__
     for sort in range(len(lots.column_sortable_list)):
@@ -125,8 +128,9 @@ def test_the_ledger_filters_by_time_and_kind(client_as: Client, town: supplies.I
     town.stock.issue("CK-01", "TENT12", 3, batch="T1")
     client = client_as("admin")
     ledger = next(v for v in client.application.extensions["admin"][0]._views if v.endpoint == "ledger")
-    args = {type(f).__name__ + ":" + str(f.column.key): ledger.get_filter_arg(i, f)
-            for i, f in enumerate(ledger._filters)}
+    args = {
+        type(f).__name__ + ":" + str(f.column.key): ledger.get_filter_arg(i, f) for i, f in enumerate(ledger._filters)
+    }
     after = table(client.get(f"/stock/ledger/?flt0_{args['AwareGreater:at']}=2000-01-01+00:00:00"))
     assert "TENT12" in after
     future = table(client.get(f"/stock/ledger/?flt0_{args['AwareGreater:at']}=2999-01-01+00:00:00"))
@@ -171,12 +175,22 @@ def test_ledger_exports_as_csv_and_xlsx_in_scope(client_as: Client, town: suppli
 
 def test_catalog_changes_go_through_the_core(client_as: Client, town: supplies.Inventory) -> None:
     client = client_as("admin")
-    response = client.post("/catalog/agencies/new/", data={"code": "HEALTH", "name": "卫健局", "contact": "张医生",
-                                                           "phone": "0858-222", "level": "county", "region_code": ""})
+    response = client.post(
+        "/catalog/agencies/new/",
+        data={
+            "code": "HEALTH",
+            "name": "卫健局",
+            "contact": "张医生",
+            "phone": "0858-222",
+            "level": "county",
+            "region_code": "",
+        },
+    )
     assert response.status_code == 302
     assert town.agencies.get("HEALTH").contact == "张医生"
-    bad = client.post("/catalog/agencies/new/", data={"code": "FIRE", "name": "消防", "phone": "call us",
-                                                      "level": "county"})
+    bad = client.post(
+        "/catalog/agencies/new/", data={"code": "FIRE", "name": "消防", "phone": "call us", "level": "county"}
+    )
     assert bad.status_code == 200
     assert "phone: must be a phone number" in text(bad) or "Phone: must be a phone number" in text(bad)
     assert 'value="call us"' in text(bad)
@@ -185,16 +199,27 @@ def test_catalog_changes_go_through_the_core(client_as: Client, town: supplies.I
     assert duplicate.status_code == 200 and "already exists" in text(duplicate).lower()
 
     civ = town.agencies.get("CIV")
-    response = client.post(f"/catalog/agencies/edit/?id={civ.id}", data={
-        "code": "CIV", "name": civ.name, "contact": "刘芳", "phone": civ.phone, "level": "", "region_code": ""})
+    response = client.post(
+        f"/catalog/agencies/edit/?id={civ.id}",
+        data={"code": "CIV", "name": civ.name, "contact": "刘芳", "phone": civ.phone, "level": "", "region_code": ""},
+    )
     assert response.status_code == 302
     assert town.agencies.get("CIV").contact == "刘芳"
 
 
 def test_an_officer_edits_only_their_own_agency(client_as: Client, town: supplies.Inventory) -> None:
     wat = town.agencies.get("WAT")
-    response = client_as("officer").post(f"/catalog/agencies/edit/?id={wat.id}", data={
-        "code": "WAT", "name": wat.name, "contact": "hijacked", "phone": wat.phone, "level": "", "region_code": ""})
+    response = client_as("officer").post(
+        f"/catalog/agencies/edit/?id={wat.id}",
+        data={
+            "code": "WAT",
+            "name": wat.name,
+            "contact": "hijacked",
+            "phone": wat.phone,
+            "level": "",
+            "region_code": "",
+        },
+    )
     assert response.status_code == 403  # refused before the form, saying why (tests/web/test_own_records.py)
     assert "only an administrator or its own officers may change it" in text(response)
     assert town.agencies.get("WAT").contact == "李强"
@@ -202,36 +227,91 @@ def test_an_officer_edits_only_their_own_agency(client_as: Client, town: supplie
 
 def test_classes_items_points_and_targets_through_their_forms(client_as: Client, town: supplies.Inventory) -> None:
     client = client_as("admin")
-    assert client.post("/catalog/classes/new/", data={"code": "LIVING-TENT", "name": "帐篷", "name_en": "Tents",
-                                                      "parent": "LIVING", "agency": "CIV"}).status_code == 302
+    assert (
+        client.post(
+            "/catalog/classes/new/",
+            data={"code": "LIVING-TENT", "name": "帐篷", "name_en": "Tents", "parent": "LIVING", "agency": "CIV"},
+        ).status_code
+        == 302
+    )
     assert [n.code for n in town.classes.tree()][:2] == ["FLOOD", "LIVING"]
     assert "LIVING-TENT" in text(client.get("/catalog/tree/"))
-    wrong_agency = client.post("/catalog/classes/new/", data={"code": "X1", "name": "x", "parent": "", "agency": "NOPE"})
+    wrong_agency = client.post(
+        "/catalog/classes/new/", data={"code": "X1", "name": "x", "parent": "", "agency": "NOPE"}
+    )
     assert wrong_agency.status_code == 200 and "Agency: no agency with code" in text(wrong_agency)
 
-    assert client.post("/catalog/items/new/", data={
-        "code": "TENT36", "name": "大帐篷", "supply_class": "LIVING-TENT", "unit": "顶", "shelf_life_days": "3650",
-        "unit_weight_kg": "45.5", "unit_volume_m3": ""}).status_code == 302
+    assert (
+        client.post(
+            "/catalog/items/new/",
+            data={
+                "code": "TENT36",
+                "name": "大帐篷",
+                "supply_class": "LIVING-TENT",
+                "unit": "顶",
+                "shelf_life_days": "3650",
+                "unit_weight_kg": "45.5",
+                "unit_volume_m3": "",
+            },
+        ).status_code
+        == 302
+    )
     assert town.items.get("TENT36").unit_weight_kg == 45.5
-    bad = client.post("/catalog/items/new/", data={"code": "X2", "name": "x", "supply_class": "LIVING", "unit": "个",
-                                                   "unit_weight_kg": "heavy"})
+    bad = client.post(
+        "/catalog/items/new/",
+        data={"code": "X2", "name": "x", "supply_class": "LIVING", "unit": "个", "unit_weight_kg": "heavy"},
+    )
     assert bad.status_code == 200 and "Unit weight (kg): must be a number" in text(bad)
 
     item = next(i for i in town.items.list() if i.code == "QUILT")
-    assert client.post(f"/catalog/items/edit/?id={item.id}", data={
-        "code": "QUILT", "name": "棉被(加厚)", "supply_class": "LIVING", "unit": "床"}).status_code == 302
+    assert (
+        client.post(
+            f"/catalog/items/edit/?id={item.id}",
+            data={"code": "QUILT", "name": "棉被(加厚)", "supply_class": "LIVING", "unit": "床"},
+        ).status_code
+        == 302
+    )
     assert town.items.get("QUILT").name == "棉被(加厚)"
 
-    assert client.post("/points/new/", data={"code": "SH-01", "name": "体育馆避难场所", "kind": "shelter",
-                                             "level": "township", "lat": "26.5", "lon": "106.7", "status": "active",
-                                             "region_code": "", "address": "", "capacity_m3": ""}).status_code == 302
+    assert (
+        client.post(
+            "/points/new/",
+            data={
+                "code": "SH-01",
+                "name": "体育馆避难场所",
+                "kind": "shelter",
+                "level": "township",
+                "lat": "26.5",
+                "lon": "106.7",
+                "status": "active",
+                "region_code": "",
+                "address": "",
+                "capacity_m3": "",
+            },
+        ).status_code
+        == 302
+    )
     assert town.points.get("SH-01").kind == "shelter"
-    bad = client.post("/points/new/", data={"code": "SH-02", "name": "x", "kind": "shelter", "level": "township",
-                                            "lat": "91", "lon": "106.7", "status": "active"})
+    bad = client.post(
+        "/points/new/",
+        data={
+            "code": "SH-02",
+            "name": "x",
+            "kind": "shelter",
+            "level": "township",
+            "lat": "91",
+            "lon": "106.7",
+            "status": "active",
+        },
+    )
     assert bad.status_code == 200 and "Latitude" in text(bad)
 
-    assert client.post("/catalog/targets/new/", data={"item": "TENT12", "point": "CK-01", "region_code": "",
-                                                      "quantity": "300"}).status_code == 302
+    assert (
+        client.post(
+            "/catalog/targets/new/", data={"item": "TENT12", "point": "CK-01", "region_code": "", "quantity": "300"}
+        ).status_code
+        == 302
+    )
     target = next(t for t in town.targets.list() if t.item == "TENT12")
     assert target.quantity == 300
     page = text(client.get("/catalog/targets/"))
@@ -241,17 +321,37 @@ def test_classes_items_points_and_targets_through_their_forms(client_as: Client,
 def test_warehouse_staff_correct_their_point_but_not_another(client_as: Client, town: supplies.Inventory) -> None:
     client = client_as("keeper")
     ck = town.points.get("CK-01")
-    response = client.post(f"/points/edit/?id={ck.id}", data={
-        "code": "CK-01", "name": ck.name, "kind": "depot", "level": "county", "lat": "26.58", "lon": "106.71",
-        "status": "active", "address": "河滨路 8 号", "region_code": "520102", "capacity_m3": ""})
+    response = client.post(
+        f"/points/edit/?id={ck.id}",
+        data={
+            "code": "CK-01",
+            "name": ck.name,
+            "kind": "depot",
+            "level": "county",
+            "lat": "26.58",
+            "lon": "106.71",
+            "status": "active",
+            "address": "河滨路 8 号",
+            "region_code": "520102",
+            "capacity_m3": "",
+        },
+    )
     assert response.status_code == 302
     assert town.points.get("CK-01").address == "河滨路 8 号"
 
 
 def test_users_are_added_scoped_and_deactivated_by_admins(client_as: Client, town: supplies.Inventory) -> None:
     client = client_as("admin")
-    response = client.post("/users/new/", data={"name": "wang", "role": "warehouse", "agency": "",
-                                                "points": ["TS-01", "TS-02"], "password": "wang-pass-123"})
+    response = client.post(
+        "/users/new/",
+        data={
+            "name": "wang",
+            "role": "warehouse",
+            "agency": "",
+            "points": ["TS-01", "TS-02"],
+            "password": "wang-pass-123",
+        },
+    )
     assert response.status_code == 302
     assert town.users.get("wang").points == ("TS-01", "TS-02")
     listing = text(client.get("/users/"))
@@ -293,8 +393,20 @@ def test_dashboard_shows_targets_expiry_requests_and_the_map(client_as: Client, 
     assert "TS-01" not in keeper.split('id="point-map"')[1].split("</svg>")[0]
 
 
-LISTS = ["/stock/lots/", "/stock/ledger/", "/points/", "/catalog/agencies/", "/catalog/classes/", "/catalog/items/",
-         "/catalog/targets/", "/dispatch/incidents/", "/dispatch/requests/", "/users/", "/catalog/tree/", "/"]
+LISTS = [
+    "/stock/lots/",
+    "/stock/ledger/",
+    "/points/",
+    "/catalog/agencies/",
+    "/catalog/classes/",
+    "/catalog/items/",
+    "/catalog/targets/",
+    "/dispatch/incidents/",
+    "/dispatch/requests/",
+    "/users/",
+    "/catalog/tree/",
+    "/",
+]
 
 
 def _statements(client: FlaskClient, url: str) -> int:

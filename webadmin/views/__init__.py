@@ -31,16 +31,25 @@ def register_views(admin: Admin, db: RequestSession) -> None:
         LedgerView(LedgerRow, db, name=_l("Ledger"), category=stock, endpoint="ledger", url="/stock/ledger"),
         StoragePointView(StoragePoint, db, name=_l("Storage points"), endpoint="points", url="/points"),
         AgencyView(Agency, db, name=_l("Agencies"), category=catalog, endpoint="agencies", url="/catalog/agencies"),
-        ClassView(ClassRow, db, name=_l("Supply classes"), category=catalog, endpoint="classes",
-                  url="/catalog/classes"),
+        ClassView(
+            ClassRow, db, name=_l("Supply classes"), category=catalog, endpoint="classes", url="/catalog/classes"
+        ),
         ClassTreeView(name=_l("Class tree"), category=catalog, endpoint="class_tree", url="/catalog/tree"),
         ItemView(ItemRow, db, name=_l("Items"), category=catalog, endpoint="items", url="/catalog/items"),
-        TargetView(TargetRow, db, name=_l("Reserve targets"), category=catalog, endpoint="targets",
-                   url="/catalog/targets"),
-        IncidentView(Incident, db, name=_l("Incidents"), category=dispatch, endpoint="incidents",
-                     url="/dispatch/incidents"),
-        RequestView(RequestRow, db, name=_l("Dispatch requests"), category=dispatch, endpoint="requests",
-                    url="/dispatch/requests"),
+        TargetView(
+            TargetRow, db, name=_l("Reserve targets"), category=catalog, endpoint="targets", url="/catalog/targets"
+        ),
+        IncidentView(
+            Incident, db, name=_l("Incidents"), category=dispatch, endpoint="incidents", url="/dispatch/incidents"
+        ),
+        RequestView(
+            RequestRow,
+            db,
+            name=_l("Dispatch requests"),
+            category=dispatch,
+            endpoint="requests",
+            url="/dispatch/requests",
+        ),
         ReadinessView(name=_l("Readiness"), category=dispatch, endpoint="readiness", url="/dispatch/readiness"),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),

@@ -23,8 +23,10 @@ from .base import SecureForm, SecureView, flash_form_errors
 class PasswordForm(SecureForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)])
-    repeat = PasswordField(_l("Repeat the new password"),
-                           validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))])
+    repeat = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
+    )
 
 
 class AccountView(SecureView):
@@ -40,8 +42,10 @@ class AccountView(SecureView):
             users = current_app.extensions["supplies"].users
             if users.authenticate(current_user.name, form.current.data) is None:
                 form.current.errors.append(_("is not your current password"))
-                flash(_("%(field)s: %(reason)s", field=form.current.label.text,
-                        reason=_("is not your current password")), "danger")
+                flash(
+                    _("%(field)s: %(reason)s", field=form.current.label.text, reason=_("is not your current password")),
+                    "danger",
+                )
             else:
                 try:
                     acting().users.set_password(current_user.name, form.new.data)

@@ -110,8 +110,7 @@ class SecureModelView(Guarded, ModelView):
     model_form_converter = ModelConverter
     filter_converter = FilterConverter()
     column_type_formatters = {**DEFAULT_FORMATTERS, datetime: _datetime, date: _date}
-    column_type_formatters_export = {type(None): lambda view, value, name: "",
-                                     datetime: _datetime, date: _date}
+    column_type_formatters_export = {type(None): lambda view, value, name: "", datetime: _datetime, date: _date}
     page_size = 50
     can_delete = False
     column_display_pk = False
@@ -136,8 +135,9 @@ class SecureModelView(Guarded, ModelView):
         # A row mapping's columns live in its own subquery, which SQLAlchemy reports apart from
         # the tables it selects from; Flask-Admin would then try to join the subquery to itself.
         own = getattr(self.model, "__table__", None)
-        self._filter_joins = {key: path for key, path in self._filter_joins.items()
-                              if not all(step is own for step in path)}
+        self._filter_joins = {
+            key: path for key, path in self._filter_joins.items() if not all(step is own for step in path)
+        }
 
     def scope(self, query: Any) -> Any:
         """Restrict a query to what the logged-in user may see (override per view)."""

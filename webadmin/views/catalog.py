@@ -32,12 +32,23 @@ from .rows import (
 ADMIN, OFFICER, WAREHOUSE = Role.ADMIN.value, Role.AGENCY_OFFICER.value, Role.WAREHOUSE.value
 
 COMMON_LABELS = {
-    "code": _l("Code"), "name": _l("Name"), "name_en": _l("English name"), "contact": _l("Contact person"),
-    "phone": _l("Phone"), "level": _l("Level"), "region_code": _l("Region code"),
-    "agency": _l("Agency"), "agency_name": _l("Agency name"), "parent": _l("Parent class"),
-    "supply_class": _l("Supply class"), "spec": _l("Specification"), "unit": _l("Unit"),
-    "shelf_life_days": _l("Shelf life (days)"), "unit_weight_kg": _l("Unit weight (kg)"),
-    "unit_volume_m3": _l("Unit volume (m³)"), "created_at": _l("Created"),
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "name_en": _l("English name"),
+    "contact": _l("Contact person"),
+    "phone": _l("Phone"),
+    "level": _l("Level"),
+    "region_code": _l("Region code"),
+    "agency": _l("Agency"),
+    "agency_name": _l("Agency name"),
+    "parent": _l("Parent class"),
+    "supply_class": _l("Supply class"),
+    "spec": _l("Specification"),
+    "unit": _l("Unit"),
+    "shelf_life_days": _l("Shelf life (days)"),
+    "unit_weight_kg": _l("Unit weight (kg)"),
+    "unit_volume_m3": _l("Unit volume (m³)"),
+    "created_at": _l("Created"),
 }
 
 
@@ -64,8 +75,9 @@ class AgencyView(SecureModelView):
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = form.data
-        return inv.agencies.add(d["code"], d["name"], contact=d["contact"], phone=d["phone"],
-                                level=d["level"], region_code=d["region_code"])
+        return inv.agencies.add(
+            d["code"], d["name"], contact=d["contact"], phone=d["phone"], level=d["level"], region_code=d["region_code"]
+        )
 
     def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
         return inv.agencies.update(model.code, **changed(form, model, self.form_columns))
@@ -74,11 +86,20 @@ class AgencyView(SecureModelView):
 # -- supply classes ----------------------------------------------------------------------------
 _parent = aliased(SupplyClass)
 _class_rows = row_table(
-    select(SupplyClass.id, SupplyClass.code, SupplyClass.name, SupplyClass.name_en,
-           _parent.code.label("parent"), SupplyClass.agency_id, Agency.code.label("agency"),
-           Agency.name.label("agency_name"))
+    select(
+        SupplyClass.id,
+        SupplyClass.code,
+        SupplyClass.name,
+        SupplyClass.name_en,
+        _parent.code.label("parent"),
+        SupplyClass.agency_id,
+        Agency.code.label("agency"),
+        Agency.name.label("agency_name"),
+    )
     .join(Agency, Agency.id == SupplyClass.agency_id)
-    .outerjoin(_parent, _parent.id == SupplyClass.parent_id), "class_rows")
+    .outerjoin(_parent, _parent.id == SupplyClass.parent_id),
+    "class_rows",
+)
 
 
 class ClassRow(RowBase):
@@ -90,8 +111,12 @@ class ClassForm(SecureForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("English name"), validators=[Optional(), Length(max=200)])
     parent = SelectField(_l("Parent class"), choices=[], validate_choice=False)
-    agency = SelectField(_l("Agency"), choices=[], validate_choice=False,
-                         description=_l("The one agency that stockpiles this class; it changes only by a handover."))
+    agency = SelectField(
+        _l("Agency"),
+        choices=[],
+        validate_choice=False,
+        description=_l("The one agency that stockpiles this class; it changes only by a handover."),
+    )
 
 
 class ClassView(SecureModelView):
@@ -99,8 +124,10 @@ class ClassView(SecureModelView):
 
     column_list = ("code", "name", "name_en", "parent", "agency", "agency_name")
     column_searchable_list = ("code", "name", "name_en", "parent", "agency")
-    column_filters = (*code_filters(ClassRow.agency, _l("Agency"), agency_options),
-                      *code_filters(ClassRow.parent, _l("Parent class"), class_options))
+    column_filters = (
+        *code_filters(ClassRow.agency, _l("Agency"), agency_options),
+        *code_filters(ClassRow.parent, _l("Parent class"), class_options),
+    )
     column_default_sort = "code"
     column_labels = COMMON_LABELS
     form = ClassForm
@@ -115,8 +142,11 @@ class ClassView(SecureModelView):
     def edit_refusal(self, row: Any) -> str | None:
         if can_write_catalog(current_user.actor, row.agency_id):
             return None
-        return _("Class %(code)s is held by %(agency)s: only an administrator or its own officers may change it.",
-                 code=row.code, agency=row.agency)
+        return _(
+            "Class %(code)s is held by %(agency)s: only an administrator or its own officers may change it.",
+            code=row.code,
+            agency=row.agency,
+        )
 
     def _choices(self, form: Any, *, creating: bool) -> Any:
         form.parent.choices = {"": "—", **dict(class_options)}
@@ -137,14 +167,19 @@ class ClassView(SecureModelView):
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = form.data
-        return inv.classes.add(d["code"].strip(), d["name"], agency=d["agency"], parent=d["parent"] or None,
-                               name_en=d["name_en"] or None)
+        return inv.classes.add(
+            d["code"].strip(), d["name"], agency=d["agency"], parent=d["parent"] or None, name_en=d["name_en"] or None
+        )
 
     def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
         # A class keeps its code (lots and requests name it); the code field is read-only here.
         d = form.data
-        return inv.classes.update(model.code, name=d["name"], name_en=d["name_en"] or "",
-                                  parent=d["parent"] if d["parent"] and d["parent"] != model.parent else None)
+        return inv.classes.update(
+            model.code,
+            name=d["name"],
+            name_en=d["name_en"] or "",
+            parent=d["parent"] if d["parent"] and d["parent"] != model.parent else None,
+        )
 
     def on_form_prefill(self, form: Any, id: Any) -> None:
         form.code.render_kw = {"readonly": True}
@@ -167,11 +202,25 @@ class ClassTreeView(SecureView):
 
 # -- items -------------------------------------------------------------------------------------
 _item_rows = row_table(
-    select(Item.id, Item.code, Item.name, Item.name_en, Item.spec, Item.unit, Item.class_id,
-           SupplyClass.code.label("supply_class"), SupplyClass.agency_id, Agency.code.label("agency"),
-           Item.shelf_life_days, Item.unit_weight_kg, Item.unit_volume_m3)
+    select(
+        Item.id,
+        Item.code,
+        Item.name,
+        Item.name_en,
+        Item.spec,
+        Item.unit,
+        Item.class_id,
+        SupplyClass.code.label("supply_class"),
+        SupplyClass.agency_id,
+        Agency.code.label("agency"),
+        Item.shelf_life_days,
+        Item.unit_weight_kg,
+        Item.unit_volume_m3,
+    )
     .join(SupplyClass, SupplyClass.id == Item.class_id)
-    .join(Agency, Agency.id == SupplyClass.agency_id), "item_rows")
+    .join(Agency, Agency.id == SupplyClass.agency_id),
+    "item_rows",
+)
 
 
 class ItemRow(RowBase):
@@ -198,8 +247,11 @@ class ItemView(SecureModelView):
 
     column_list = ("code", "name", "spec", "unit", "supply_class", "agency", "shelf_life_days")
     column_searchable_list = ("code", "name", "name_en", "spec", "supply_class")
-    column_filters = (*code_filters(ItemRow.supply_class, _l("Supply class"), class_options),
-                      *code_filters(ItemRow.agency, _l("Agency"), agency_options), "unit")
+    column_filters = (
+        *code_filters(ItemRow.supply_class, _l("Supply class"), class_options),
+        *code_filters(ItemRow.agency, _l("Agency"), agency_options),
+        "unit",
+    )
     column_default_sort = "code"
     column_labels = COMMON_LABELS
     form = ItemForm
@@ -213,9 +265,13 @@ class ItemView(SecureModelView):
     def edit_refusal(self, row: Any) -> str | None:
         if can_write_item(current_user.actor, row.agency_id):
             return None
-        return _("Item %(code)s is of class %(supply_class)s, held by %(agency)s: only an administrator, "
-                 "warehouse staff or the officers of %(agency)s may change it.",
-                 code=row.code, supply_class=row.supply_class, agency=row.agency)
+        return _(
+            "Item %(code)s is of class %(supply_class)s, held by %(agency)s: only an administrator, "
+            "warehouse staff or the officers of %(agency)s may change it.",
+            code=row.code,
+            supply_class=row.supply_class,
+            agency=row.agency,
+        )
 
     def _choices(self, form: Any) -> Any:
         if current_user.role == OFFICER:
@@ -239,8 +295,7 @@ class ItemView(SecureModelView):
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = self._values(form)
-        return inv.items.add(d.pop("code"), d.pop("name"), supply_class=form.supply_class.data,
-                             unit=d.pop("unit"), **d)
+        return inv.items.add(d.pop("code"), d.pop("name"), supply_class=form.supply_class.data, unit=d.pop("unit"), **d)
 
     def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
         d = self._values(form)
@@ -255,8 +310,9 @@ def class_options_for_agency(agency_id: int | None) -> dict[str, str]:
 
 
 def class_options_where(condition: Any) -> dict[str, str]:
-    rows = session().execute(select(SupplyClass.code, SupplyClass.name).where(condition)
-                             .order_by(SupplyClass.code)).all()
+    rows = (
+        session().execute(select(SupplyClass.code, SupplyClass.name).where(condition).order_by(SupplyClass.code)).all()
+    )
     return {c: f"{c} {n}" for c, n in rows}
 
 

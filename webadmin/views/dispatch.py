@@ -25,9 +25,9 @@ import supplies
 from supplies.errors import SuppliesError
 from supplies.limits import MAX_ID
 from supplies.models import DispatchRequest, Incident, RequestLine, Role, StoragePoint
-from supplies.services.catalog_search import lookup_codes
-from supplies.services.dispatch_states import actions_from
-from supplies.services.pick_documents import dispatched_items
+from supplies.services.catalog.search import lookup_codes
+from supplies.services.dispatch.documents import dispatched_items
+from supplies.services.dispatch.states import actions_from
 
 from .. import labels
 from ..auth import acting
@@ -39,9 +39,17 @@ from .request_pages import RequestPages, line_message
 from .rows import RowBase, point_options, row_table, session
 
 PLANNERS = (Role.ADMIN.value, Role.DISPATCHER.value)
-_STATUS_STYLES = {"draft": "secondary", "submitted": "info", "approved": "primary", "allocated": "warning",
-                  "dispatched": "warning", "received": "success", "closed": "dark", "rejected": "danger",
-                  "cancelled": "light"}
+_STATUS_STYLES = {
+    "draft": "secondary",
+    "submitted": "info",
+    "approved": "primary",
+    "allocated": "warning",
+    "dispatched": "warning",
+    "received": "success",
+    "closed": "dark",
+    "rejected": "danger",
+    "cancelled": "light",
+}
 
 
 class IncidentView(SecureModelView):
@@ -50,16 +58,29 @@ class IncidentView(SecureModelView):
     column_list = ("id", "name", "type", "level", "region_code", "population", "started_at", "status")
     column_searchable_list = ("name", "region_code")
     column_filters = ("type", "level", "status", "started_at", "region_code")
-    column_choices = {"type": labels.choices(labels.INCIDENT_TYPES), "level": labels.choices(labels.INCIDENT_LEVELS),
-                      "status": labels.choices(labels.INCIDENT_STATUS)}
+    column_choices = {
+        "type": labels.choices(labels.INCIDENT_TYPES),
+        "level": labels.choices(labels.INCIDENT_LEVELS),
+        "status": labels.choices(labels.INCIDENT_STATUS),
+    }
     column_default_sort = ("started_at", True)
     column_display_pk = True
-    column_labels = {"id": "#", "name": _l("Name"), "type": _l("Type"), "level": _l("Level"),
-                     "region_code": _l("Region code"), "population": _l("Affected population"),
-                     "started_at": _l("Started"), "status": _l("Status"), "lat": _l("Latitude"),
-                     "lon": _l("Longitude")}
-    column_formatters = {"type": labels.formatter(labels.INCIDENT_TYPES),
-                         "status": labels.badge(labels.INCIDENT_STATUS, {"open": "danger", "closed": "secondary"})}
+    column_labels = {
+        "id": "#",
+        "name": _l("Name"),
+        "type": _l("Type"),
+        "level": _l("Level"),
+        "region_code": _l("Region code"),
+        "population": _l("Affected population"),
+        "started_at": _l("Started"),
+        "status": _l("Status"),
+        "lat": _l("Latitude"),
+        "lon": _l("Longitude"),
+    }
+    column_formatters = {
+        "type": labels.formatter(labels.INCIDENT_TYPES),
+        "status": labels.badge(labels.INCIDENT_STATUS, {"open": "danger", "closed": "secondary"}),
+    }
     form_columns = ("name", "type", "level", "lat", "lon", "population", "region_code", "started_at")
     form_overrides, form_args = labels.select_fields(type=labels.INCIDENT_TYPES, level=labels.INCIDENT_LEVELS)
     form_args["started_at"] = {"description": _l("Local time; empty means now.")}
@@ -67,9 +88,16 @@ class IncidentView(SecureModelView):
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = form.data
-        return inv.incidents.add(d["name"], type=d["type"], level=d["level"], lat=d["lat"], lon=d["lon"],
-                                 population=d["population"] or 0, region_code=d["region_code"] or None,
-                                 started_at=d["started_at"])
+        return inv.incidents.add(
+            d["name"],
+            type=d["type"],
+            level=d["level"],
+            lat=d["lat"],
+            lon=d["lon"],
+            population=d["population"] or 0,
+            region_code=d["region_code"] or None,
+            started_at=d["started_at"],
+        )
 
     def is_action_allowed(self, name: str) -> bool:
         return role_in(*PLANNERS) and super().is_action_allowed(name)
@@ -85,15 +113,31 @@ class IncidentView(SecureModelView):
                 flash(_("Incident #%(id)s closed.", id=id_), "success")
 
 
-_lines = (select(func.count()).where(RequestLine.request_id == DispatchRequest.id)
-          .correlate(DispatchRequest).scalar_subquery())
+_lines = (
+    select(func.count())
+    .where(RequestLine.request_id == DispatchRequest.id)
+    .correlate(DispatchRequest)
+    .scalar_subquery()
+)
 _request_rows = row_table(
-    select(DispatchRequest.id, DispatchRequest.incident_id, Incident.name.label("incident"), DispatchRequest.status,
-           DispatchRequest.priority, DispatchRequest.needed_by, StoragePoint.code.label("dest_point"),
-           DispatchRequest.dest_region_code, DispatchRequest.requesting_unit, _lines.label("lines"),
-           DispatchRequest.created_at, DispatchRequest.updated_at)
+    select(
+        DispatchRequest.id,
+        DispatchRequest.incident_id,
+        Incident.name.label("incident"),
+        DispatchRequest.status,
+        DispatchRequest.priority,
+        DispatchRequest.needed_by,
+        StoragePoint.code.label("dest_point"),
+        DispatchRequest.dest_region_code,
+        DispatchRequest.requesting_unit,
+        _lines.label("lines"),
+        DispatchRequest.created_at,
+        DispatchRequest.updated_at,
+    )
     .join(Incident, Incident.id == DispatchRequest.incident_id)
-    .outerjoin(StoragePoint, StoragePoint.id == DispatchRequest.dest_point_id), "request_rows")
+    .outerjoin(StoragePoint, StoragePoint.id == DispatchRequest.dest_point_id),
+    "request_rows",
+)
 
 
 class RequestRow(RowBase):
@@ -102,19 +146,34 @@ class RequestRow(RowBase):
 
 class RequestForm(SecureForm):
     incident = SelectField(_l("Incident"), choices=[], validate_choice=False, validators=[DataRequired()])
-    rows = LineRowsField(_l("Lines"), description=_l(
-        "One row per item or supply class: type part of its code or name (e.g. PLAN14:3.05 or 棉被), "
-        "choose it, and give the quantity."))
-    lines = TextAreaField(_l("Paste lines"), validators=[Optional()], render_kw={"rows": 3},
-                          description=_l("Or paste rows copied from a spreadsheet, a code and a quantity per "
-                                         "line, e.g. PLAN14:3.05 300 (tab, space, comma, = or : between)."))
+    rows = LineRowsField(
+        _l("Lines"),
+        description=_l(
+            "One row per item or supply class: type part of its code or name (e.g. PLAN14:3.05 or 棉被), "
+            "choose it, and give the quantity."
+        ),
+    )
+    lines = TextAreaField(
+        _l("Paste lines"),
+        validators=[Optional()],
+        render_kw={"rows": 3},
+        description=_l(
+            "Or paste rows copied from a spreadsheet, a code and a quantity per "
+            "line, e.g. PLAN14:3.05 300 (tab, space, comma, = or : between)."
+        ),
+    )
     dest_point = SelectField(_l("Destination point"), choices=[], validate_choice=False)
     dest_lat = FloatField(_l("Destination latitude"), validators=[Optional()])
     dest_lon = FloatField(_l("Destination longitude"), validators=[Optional()])
-    needed_by = AwareDateTimeField(_l("Needed by"), validators=[Optional()],
-                                   description=_l("Local time, e.g. 2026-07-01 18:00:00"))
-    priority = IntegerField(_l("Priority"), default=3, validators=[InputRequired(), NumberRange(min=1, max=5)],
-                            description=_l("1 is the most urgent, 5 the least."))
+    needed_by = AwareDateTimeField(
+        _l("Needed by"), validators=[Optional()], description=_l("Local time, e.g. 2026-07-01 18:00:00")
+    )
+    priority = IntegerField(
+        _l("Priority"),
+        default=3,
+        validators=[InputRequired(), NumberRange(min=1, max=5)],
+        description=_l("1 is the most urgent, 5 the least."),
+    )
     requesting_unit = StringField(_l("Requesting unit"), validators=[Optional(), Length(max=200)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
@@ -123,8 +182,11 @@ class ReasonForm(SecureForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
     agency = StringField(_l("Agency"), validators=[Optional(), Length(max=40)])
     point = StringField(_l("Storage point"), validators=[Optional(), Length(max=40)])
-    strategy = SelectField(_l("Strategy"), choices=labels.select_choices({"earliest": _l("earliest arrival"), "optimal": _l("optimal")}),
-                           default="earliest")
+    strategy = SelectField(
+        _l("Strategy"),
+        choices=labels.select_choices({"earliest": _l("earliest arrival"), "optimal": _l("optimal")}),
+        default="earliest",
+    )
 
 
 def request_lines(form: RequestForm) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -165,35 +227,65 @@ def on_lines(exc: SuppliesError, sources: list[tuple[str, int]]) -> SuppliesErro
 
 # Which buttons a role sees on a request; the core refuses anything else anyway.
 _ACTION_ROLES = {
-    "submit": PLANNERS, "approve": (Role.DISPATCHER.value,), "reject": (Role.DISPATCHER.value,),
-    "allocate": PLANNERS, "reallocate": PLANNERS, "dispatch": (*PLANNERS, Role.WAREHOUSE.value,
-                                                               Role.AGENCY_OFFICER.value),
-    "receive": PLANNERS, "close": PLANNERS, "cancel": PLANNERS,
+    "submit": PLANNERS,
+    "approve": (Role.DISPATCHER.value,),
+    "reject": (Role.DISPATCHER.value,),
+    "allocate": PLANNERS,
+    "reallocate": PLANNERS,
+    "dispatch": (*PLANNERS, Role.WAREHOUSE.value, Role.AGENCY_OFFICER.value),
+    "receive": PLANNERS,
+    "close": PLANNERS,
+    "cancel": PLANNERS,
 }
 # What the dispatch button says to whom: warehouse staff issue their points' rows, an officer the agency's.
-_SHARE_TITLES = {Role.WAREHOUSE.value: _l("Dispatch our point's share"),
-                 Role.AGENCY_OFFICER.value: _l("Dispatch our agency's share")}
+_SHARE_TITLES = {
+    Role.WAREHOUSE.value: _l("Dispatch our point's share"),
+    Role.AGENCY_OFFICER.value: _l("Dispatch our agency's share"),
+}
 ACTION_LABELS = {
-    "submit": _l("Submit"), "approve": _l("Approve"), "reject": _l("Reject"), "allocate": _l("Allocate"),
-    "reallocate": _l("Reallocate"), "dispatch": _l("Dispatch"), "receive": _l("Record receipt"),
-    "close": _l("Close"), "cancel": _l("Cancel request"),
+    "submit": _l("Submit"),
+    "approve": _l("Approve"),
+    "reject": _l("Reject"),
+    "allocate": _l("Allocate"),
+    "reallocate": _l("Reallocate"),
+    "dispatch": _l("Dispatch"),
+    "receive": _l("Record receipt"),
+    "close": _l("Close"),
+    "cancel": _l("Cancel request"),
 }
 
 
 class RequestView(RequestPages, SecureModelView):
     """Dispatch requests (调拨申请): the list, the detail with allocations and pick lists, and the steps."""
 
-    column_list = ("id", "incident", "status", "priority", "needed_by", "dest_point", "requesting_unit", "lines",
-                   "created_at")
+    column_list = (
+        "id",
+        "incident",
+        "status",
+        "priority",
+        "needed_by",
+        "dest_point",
+        "requesting_unit",
+        "lines",
+        "created_at",
+    )
     column_searchable_list = ("incident", "requesting_unit", "dest_point")
     column_filters = ("status", "priority", "incident", "needed_by", "dest_point")
     column_choices = {"status": labels.choices(labels.REQUEST_STATUS)}
     column_sortable_list = ("id", "incident", "status", "priority", "needed_by", "created_at")
     column_default_sort = ("id", True)
     column_display_pk = True
-    column_labels = {"id": "#", "incident": _l("Incident"), "status": _l("Status"), "priority": _l("Priority"),
-                     "needed_by": _l("Needed by"), "dest_point": _l("Destination"),
-                     "requesting_unit": _l("Requesting unit"), "lines": _l("Lines"), "created_at": _l("Created")}
+    column_labels = {
+        "id": "#",
+        "incident": _l("Incident"),
+        "status": _l("Status"),
+        "priority": _l("Priority"),
+        "needed_by": _l("Needed by"),
+        "dest_point": _l("Destination"),
+        "requesting_unit": _l("Requesting unit"),
+        "lines": _l("Lines"),
+        "created_at": _l("Created"),
+    }
     column_formatters = {"status": labels.badge(labels.REQUEST_STATUS, _STATUS_STYLES)}
     can_view_details = True
     details_template = "supplies/request_detail.html"
@@ -202,8 +294,11 @@ class RequestView(RequestPages, SecureModelView):
     create_roles = PLANNERS
 
     def _choices(self, form: Any) -> Any:
-        rows = session().execute(select(Incident.id, Incident.name).where(Incident.status == "open")
-                                 .order_by(Incident.id.desc())).all()
+        rows = (
+            session()
+            .execute(select(Incident.id, Incident.name).where(Incident.status == "open").order_by(Incident.id.desc()))
+            .all()
+        )
         form.incident.choices = {str(i): f"#{i} {n}" for i, n in rows}
         form.dest_point.choices = {"": "—", **dict(point_options)}
         if form.rows.rows:  # a form kept after a refusal shows the names of the codes it holds
@@ -218,11 +313,17 @@ class RequestView(RequestPages, SecureModelView):
         d = form.data
         lines, sources = request_lines(form)
         try:
-            return inv.requests.create(int(d["incident"]), lines=lines,
-                                       dest_point=d["dest_point"] or None, dest_lat=d["dest_lat"],
-                                       dest_lon=d["dest_lon"], needed_by=d["needed_by"], priority=d["priority"],
-                                       requesting_unit=(d["requesting_unit"] or "").strip() or None,
-                                       note=(d["note"] or "").strip() or None)
+            return inv.requests.create(
+                int(d["incident"]),
+                lines=lines,
+                dest_point=d["dest_point"] or None,
+                dest_lat=d["dest_lat"],
+                dest_lon=d["dest_lon"],
+                needed_by=d["needed_by"],
+                priority=d["priority"],
+                requesting_unit=(d["requesting_unit"] or "").strip() or None,
+                note=(d["note"] or "").strip() or None,
+            )
         except SuppliesError as exc:
             raise on_lines(exc, sources) from None
 
@@ -242,27 +343,41 @@ class RequestView(RequestPages, SecureModelView):
         try:
             detail = inv.requests.show(id_)
             picks = inv.requests.pick_lists(id_)
-            share = (inv.requests.share(id_) if detail.status == "allocated"
-                     and role_in(*_ACTION_ROLES["dispatch"]) else [])
+            share = (
+                inv.requests.share(id_) if detail.status == "allocated" and role_in(*_ACTION_ROLES["dispatch"]) else []
+            )
             receipt = dispatched_items(inv, id_) if detail.status == "dispatched" and role_in(*PLANNERS) else []
         except SuppliesError as exc:
             flash(said(exc), "danger")
             return redirect(self.get_url(".index_view"))
         # Dispatch and receipt have their own forms (the user's share, the received quantities).
-        allowed = [a for a in actions_from(detail.status) if role_in(*_ACTION_ROLES.get(a, ()))
-                   and a not in ("dispatch", "receive")]
+        allowed = [
+            a
+            for a in actions_from(detail.status)
+            if role_in(*_ACTION_ROLES.get(a, ())) and a not in ("dispatch", "receive")
+        ]
         groups: dict[tuple[str, str], list[Any]] = {}
         for row in share:
             groups.setdefault((row.agency, row.point), []).append(row)
-        return self.render(self.details_template, detail=detail, picks=picks, actions=allowed,
-                           action_labels=ACTION_LABELS, form=ReasonForm(), status_labels=labels.REQUEST_STATUS,
-                           allocation_labels=labels.ALLOCATION_STATUS,
-                           status_styles=_STATUS_STYLES, share=share, share_groups=groups,
-                           share_title=_SHARE_TITLES.get(current_user.role, ACTION_LABELS["dispatch"]),
-                           receipt=receipt, receipt_values=receipt_values or {},
-                           dispatched=any(a.status == "dispatched" for a in detail.allocations),
-                           can_preview=role_in(*PLANNERS) and detail.status in ("submitted", "approved", "allocated"),
-                           received=detail.status in ("received", "closed"))
+        return self.render(
+            self.details_template,
+            detail=detail,
+            picks=picks,
+            actions=allowed,
+            action_labels=ACTION_LABELS,
+            form=ReasonForm(),
+            status_labels=labels.REQUEST_STATUS,
+            allocation_labels=labels.ALLOCATION_STATUS,
+            status_styles=_STATUS_STYLES,
+            share=share,
+            share_groups=groups,
+            share_title=_SHARE_TITLES.get(current_user.role, ACTION_LABELS["dispatch"]),
+            receipt=receipt,
+            receipt_values=receipt_values or {},
+            dispatched=any(a.status == "dispatched" for a in detail.allocations),
+            can_preview=role_in(*PLANNERS) and detail.status in ("submitted", "approved", "allocated"),
+            received=detail.status in ("received", "closed"),
+        )
 
     @expose("/act/<int:id_>/<step>", methods=("POST",))
     def act(self, id_: int, step: str) -> Any:
@@ -283,14 +398,27 @@ class RequestView(RequestPages, SecureModelView):
             elif name in ("allocate", "reallocate"):
                 plan = getattr(reqs, name)(id_, strategy=form.strategy.data or "earliest")
                 if plan.shortfalls:
-                    flash(_("Allocated %(done)d units; %(short)d units could not be reserved.",
-                            done=plan.allocated, short=plan.short), "warning")
+                    flash(
+                        _(
+                            "Allocated %(done)d units; %(short)d units could not be reserved.",
+                            done=plan.allocated,
+                            short=plan.short,
+                        ),
+                        "warning",
+                    )
             elif name == "dispatch":
-                result = reqs.dispatch(id_, agency=(form.agency.data or "").strip() or None,
-                                       point=(form.point.data or "").strip() or None)
+                result = reqs.dispatch(
+                    id_, agency=(form.agency.data or "").strip() or None, point=(form.point.data or "").strip() or None
+                )
                 if result.waiting:
-                    flash(_("Dispatched %(done)d units; %(waiting)d units wait for other agencies.",
-                            done=result.dispatched, waiting=result.waiting), "info")
+                    flash(
+                        _(
+                            "Dispatched %(done)d units; %(waiting)d units wait for other agencies.",
+                            done=result.dispatched,
+                            waiting=result.waiting,
+                        ),
+                        "info",
+                    )
                 else:
                     flash(_("Dispatched %(done)d units.", done=result.dispatched), "info")
             else:

@@ -23,16 +23,23 @@ class HomeView(Guarded, AdminIndexView):
         s, actor, inv = session(), current_user.actor, acting()
         lots, requests = self._view("lots"), self._view("requests")
         expiry_links = {d: list_url(lots, "expires_on", d, ExpiringWithin) if lots else None for d in ("0", "30", "90")}
-        request_links = {state: list_url(requests, "status", state, FilterEqual) if requests else None
-                         for state in dashboard.OPEN_STATES}
+        request_links = {
+            state: list_url(requests, "status", state, FilterEqual) if requests else None
+            for state in dashboard.OPEN_STATES
+        }
         return self.render(
             "supplies/home.html",
             classes=dashboard.by_class(s, actor, inv.stock.summary(by=("class",))),
             soonest=inv.stock.lots(expiring_within_days=90, limit=10),
-            expiry=dashboard.expiry_counts(s, actor), expiry_links=expiry_links,
-            requests=dashboard.open_requests(s), request_links=request_links,
-            status_labels=labels.REQUEST_STATUS, kind_labels=labels.POINT_KINDS,
-            map=point_map.map_data(s, actor), lots_view=lots)
+            expiry=dashboard.expiry_counts(s, actor),
+            expiry_links=expiry_links,
+            requests=dashboard.open_requests(s),
+            request_links=request_links,
+            status_labels=labels.REQUEST_STATUS,
+            kind_labels=labels.POINT_KINDS,
+            map=point_map.map_data(s, actor),
+            lots_view=lots,
+        )
 
     def _view(self, endpoint: str) -> Any:
         for view in self.admin._views:

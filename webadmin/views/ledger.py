@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from supplies.limits import MAX_ID
 from supplies.models import Agency, Item, Movement, StockLot, StoragePoint, User
-from supplies.services.tabular import Sheet, csv_chunks, write_xlsx
+from supplies.services.io.tabular import Sheet, csv_chunks, write_xlsx
 
 from .. import labels
 from ..converters import to_local
@@ -31,48 +31,112 @@ from .rows import (
 from .stock import scope_stock
 
 _ledger_rows = row_table(
-    select(Movement.id, Movement.at, Movement.kind, Movement.point_id, StoragePoint.code.label("point"),
-           Movement.item_id, Item.code.label("item"), Item.name.label("item_name"), Item.unit,
-           Movement.lot_id, StockLot.batch, Movement.agency_id, Agency.code.label("agency"), Movement.qty,
-           Movement.reserved_delta, Movement.balance_after, User.name.label("actor"), Movement.reference,
-           Movement.reason, Movement.related_lot_id)
+    select(
+        Movement.id,
+        Movement.at,
+        Movement.kind,
+        Movement.point_id,
+        StoragePoint.code.label("point"),
+        Movement.item_id,
+        Item.code.label("item"),
+        Item.name.label("item_name"),
+        Item.unit,
+        Movement.lot_id,
+        StockLot.batch,
+        Movement.agency_id,
+        Agency.code.label("agency"),
+        Movement.qty,
+        Movement.reserved_delta,
+        Movement.balance_after,
+        User.name.label("actor"),
+        Movement.reference,
+        Movement.reason,
+        Movement.related_lot_id,
+    )
     .join(StockLot, StockLot.id == Movement.lot_id)
     .join(Item, Item.id == Movement.item_id)
     .join(StoragePoint, StoragePoint.id == Movement.point_id)
     .join(Agency, Agency.id == Movement.agency_id)
-    .outerjoin(User, User.id == Movement.actor_id), "ledger_rows")
+    .outerjoin(User, User.id == Movement.actor_id),
+    "ledger_rows",
+)
 
 
 class LedgerRow(RowBase):
     __table__ = _ledger_rows
 
 
-_COLUMNS = ("at", "kind", "point", "item", "item_name", "batch", "agency", "qty", "reserved_delta",
-            "balance_after", "unit", "actor", "reference", "reason")
+_COLUMNS = (
+    "at",
+    "kind",
+    "point",
+    "item",
+    "item_name",
+    "batch",
+    "agency",
+    "qty",
+    "reserved_delta",
+    "balance_after",
+    "unit",
+    "actor",
+    "reference",
+    "reason",
+)
 
 
 class LedgerView(ReadOnlyModelView):
     """The append-only ledger: nothing here can be changed, only read and exported."""
 
-    column_list = ("at", "kind", "point", "item", "item_name", "batch", "qty", "reserved_delta", "balance_after",
-                   "actor", "reference", "reason")
+    column_list = (
+        "at",
+        "kind",
+        "point",
+        "item",
+        "item_name",
+        "batch",
+        "qty",
+        "reserved_delta",
+        "balance_after",
+        "actor",
+        "reference",
+        "reason",
+    )
     column_export_list = _COLUMNS
     column_searchable_list = ("item", "item_name", "point", "batch", "reference", "reason", "actor")
-    column_filters = ("at", "kind", *code_filters(LedgerRow.point, _l("Storage point"), own_point_options),
-                      *code_filters(LedgerRow.item, _l("Item"), item_options),
-                      *code_filters(LedgerRow.agency, _l("Agency"), agency_options), "actor", "reference")
+    column_filters = (
+        "at",
+        "kind",
+        *code_filters(LedgerRow.point, _l("Storage point"), own_point_options),
+        *code_filters(LedgerRow.item, _l("Item"), item_options),
+        *code_filters(LedgerRow.agency, _l("Agency"), agency_options),
+        "actor",
+        "reference",
+    )
     column_choices = {"kind": labels.choices(labels.MOVEMENT_KINDS)}
     column_sortable_list = ("at", "kind", "point", "item", "qty", "balance_after", "actor")
     column_default_sort = [("at", True), ("id", True)]
     column_labels = {
-        "at": _l("Time"), "kind": _l("Movement"), "point": _l("Storage point"), "item": _l("Item"),
-        "item_name": _l("Item name"), "batch": _l("Batch"), "agency": _l("Agency"), "qty": _l("Quantity"),
-        "reserved_delta": _l("Reserved change"), "balance_after": _l("Balance after"), "unit": _l("Unit"),
-        "actor": _l("By"), "reference": _l("Reference"), "reason": _l("Reason"), "lot_id": _l("Lot"),
+        "at": _l("Time"),
+        "kind": _l("Movement"),
+        "point": _l("Storage point"),
+        "item": _l("Item"),
+        "item_name": _l("Item name"),
+        "batch": _l("Batch"),
+        "agency": _l("Agency"),
+        "qty": _l("Quantity"),
+        "reserved_delta": _l("Reserved change"),
+        "balance_after": _l("Balance after"),
+        "unit": _l("Unit"),
+        "actor": _l("By"),
+        "reference": _l("Reference"),
+        "reason": _l("Reason"),
+        "lot_id": _l("Lot"),
     }
-    column_formatters = {"kind": labels.formatter(labels.MOVEMENT_KINDS),
-                         "qty": lambda v, c, m, n: f"{m.qty:+d}" if m.qty else "0",
-                         "reserved_delta": lambda v, c, m, n: f"{m.reserved_delta:+d}" if m.reserved_delta else ""}
+    column_formatters = {
+        "kind": labels.formatter(labels.MOVEMENT_KINDS),
+        "qty": lambda v, c, m, n: f"{m.qty:+d}" if m.qty else "0",
+        "reserved_delta": lambda v, c, m, n: f"{m.reserved_delta:+d}" if m.reserved_delta else "",
+    }
     column_formatters_export = {"kind": labels.formatter(labels.MOVEMENT_KINDS)}
     column_display_actions = False
     can_export = True
@@ -95,18 +159,23 @@ class LedgerView(ReadOnlyModelView):
     def export(self, export_type: str) -> Any:
         return_url = get_redirect_target() or self.get_url(".index_view")
         if export_type not in self.export_types:
-            flash(_("Export type \"%(type)s\" is not supported.", type=export_type), "error")
+            flash(_('Export type "%(type)s" is not supported.', type=export_type), "error")
             return redirect(return_url)
         _count, rows = self._export_data()
         headers = [str(label) for _name, label in self._export_columns]
         names = [name for name, _label in self._export_columns]
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         if export_type == "csv":
-            return Response(stream_with_context(self._csv(headers, names, rows)), mimetype="text/csv",
-                            headers={"Content-Disposition": f"attachment; filename=ledger-{stamp}.csv"})
-        return Response(self._xlsx(headers, names, rows),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f"attachment; filename=ledger-{stamp}.xlsx"})
+            return Response(
+                stream_with_context(self._csv(headers, names, rows)),
+                mimetype="text/csv",
+                headers={"Content-Disposition": f"attachment; filename=ledger-{stamp}.csv"},
+            )
+        return Response(
+            self._xlsx(headers, names, rows),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f"attachment; filename=ledger-{stamp}.xlsx"},
+        )
 
     def _value(self, row: Any, name: str) -> Any:
         if name == "at":

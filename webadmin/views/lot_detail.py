@@ -31,8 +31,15 @@ def lot_page(view: Any) -> Any:
     except NotFound:
         abort(404)
     lines = inv.stock.ledger(lot_id=lot_id, newest_first=True, limit=LEDGER_LINES + 1)
-    return view.render("supplies/lot_detail.html", lot=lot, lines=lines[:LEDGER_LINES],
-                       more=len(lines) > LEDGER_LINES, actions=[a for a in ACTIONS if a.name != "receive"],
-                       may_change=role_in(*STOCK_WRITERS), modes=labels.RESERVE_MODES, levels=labels.LEVELS,
-                       kinds=labels.MOVEMENT_KINDS,
-                       return_url=get_redirect_target() or view.get_url(".index_view"))
+    return view.render(
+        "supplies/lot_detail.html",
+        lot=lot,
+        lines=lines[:LEDGER_LINES],
+        more=len(lines) > LEDGER_LINES,
+        actions=[a for a in ACTIONS if a.name != "receive"],
+        may_change=role_in(*STOCK_WRITERS),
+        modes=labels.RESERVE_MODES,
+        levels=labels.LEVELS,
+        kinds=labels.MOVEMENT_KINDS,
+        return_url=get_redirect_target() or view.get_url(".index_view"),
+    )

@@ -28,23 +28,40 @@ class StoragePointView(SecureModelView):
     column_filters = ("kind", "level", "region_code", "status")
     column_default_sort = "code"
     column_labels = {
-        "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "level": _l("Level"),
-        "region_code": _l("Region code"), "address": _l("Address"), "lat": _l("Latitude"),
-        "lon": _l("Longitude"), "capacity_m3": _l("Capacity (m³)"), "status": _l("Status"),
+        "code": _l("Code"),
+        "name": _l("Name"),
+        "kind": _l("Kind"),
+        "level": _l("Level"),
+        "region_code": _l("Region code"),
+        "address": _l("Address"),
+        "lat": _l("Latitude"),
+        "lon": _l("Longitude"),
+        "capacity_m3": _l("Capacity (m³)"),
+        "status": _l("Status"),
     }
     column_formatters = {
-        "kind": labels.formatter(labels.POINT_KINDS), "level": labels.formatter(labels.LEVELS),
+        "kind": labels.formatter(labels.POINT_KINDS),
+        "level": labels.formatter(labels.LEVELS),
         "status": labels.badge(labels.POINT_STATUS, {"active": "success", "closed": "secondary"}),
     }
-    column_choices = {"kind": labels.choices(labels.POINT_KINDS), "level": labels.choices(labels.LEVELS),
-                      "status": labels.choices(labels.POINT_STATUS)}
+    column_choices = {
+        "kind": labels.choices(labels.POINT_KINDS),
+        "level": labels.choices(labels.LEVELS),
+        "status": labels.choices(labels.POINT_STATUS),
+    }
     form_columns = (*_FIELDS, "confirm_close")
-    form_overrides, form_args = labels.select_fields(kind=labels.POINT_KINDS, level=labels.LEVELS,
-                                                     status=labels.POINT_STATUS)
+    form_overrides, form_args = labels.select_fields(
+        kind=labels.POINT_KINDS, level=labels.LEVELS, status=labels.POINT_STATUS
+    )
     form_args["status"]["description"] = _l("A closed point keeps its stock on the books but is never allocated from.")
-    form_extra_fields = {"confirm_close": BooleanField(
-        _l("Yes, close this point"),
-        description=_l("Nothing is allocated from a closed point; its stock stays on the books. It can be reopened."))}
+    form_extra_fields = {
+        "confirm_close": BooleanField(
+            _l("Yes, close this point"),
+            description=_l(
+                "Nothing is allocated from a closed point; its stock stays on the books. It can be reopened."
+            ),
+        )
+    }
     create_roles = (Role.ADMIN.value,)
     edit_roles = (Role.ADMIN.value, Role.WAREHOUSE.value)
 
@@ -55,8 +72,9 @@ class StoragePointView(SecureModelView):
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = {k: form[k].data for k in _FIELDS}
-        return inv.points.add(d.pop("code"), d.pop("name"), level=d.pop("level"), lat=d.pop("lat"),
-                              lon=d.pop("lon"), **d)
+        return inv.points.add(
+            d.pop("code"), d.pop("name"), level=d.pop("level"), lat=d.pop("lat"), lon=d.pop("lon"), **d
+        )
 
     def create_form(self, obj: Any = None) -> Any:
         form = super().create_form(obj)
@@ -85,6 +103,11 @@ def _closing_words(inv: supplies.Inventory, code: str) -> str:
     lots = sum(r.lots for r in held)
     on_hand = sum(r.on_hand for r in held)
     reserved = sum(r.reserved for r in held)
-    return _("Closing %(code)s stops allocation from it; what it holds (%(lots)d lots, %(on_hand)s on hand, "
-             "%(reserved)s reserved for requests) stays on the books. Tick “Yes, close this point” and save again.",
-             code=code, lots=lots, on_hand=f"{on_hand:,}", reserved=f"{reserved:,}")
+    return _(
+        "Closing %(code)s stops allocation from it; what it holds (%(lots)d lots, %(on_hand)s on hand, "
+        "%(reserved)s reserved for requests) stays on the books. Tick “Yes, close this point” and save again.",
+        code=code,
+        lots=lots,
+        on_hand=f"{on_hand:,}",
+        reserved=f"{reserved:,}",
+    )

@@ -21,11 +21,16 @@ class ReadinessForm(SecureForm):
     lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
     lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
     population = IntegerField(_l("People affected"), validators=[InputRequired(), NumberRange(min=0)])
-    hazard = SelectField(_l("Hazard"), choices=labels.select_choices({"": "—", **labels.INCIDENT_TYPES}),
-                         default="", validators=[Optional()])
+    hazard = SelectField(
+        _l("Hazard"),
+        choices=labels.select_choices({"": "—", **labels.INCIDENT_TYPES}),
+        default="",
+        validators=[Optional()],
+    )
     hours = FloatField(_l("Within (hours)"), default=12.0, validators=[InputRequired(), NumberRange(min=0, max=720)])
-    days = FloatField(_l("Days of water and food"), default=1.0,
-                      validators=[InputRequired(), NumberRange(min=0.1, max=365)])
+    days = FloatField(
+        _l("Days of water and food"), default=1.0, validators=[InputRequired(), NumberRange(min=0.1, max=365)]
+    )
 
 
 class ReadinessView(SecureView):
@@ -43,8 +48,13 @@ class ReadinessView(SecureView):
             if form.validate():
                 try:
                     report = acting().readiness.check(
-                        form.lat.data, form.lon.data, population=form.population.data,
-                        hazard=form.hazard.data or None, hours=form.hours.data, days=form.days.data)
+                        form.lat.data,
+                        form.lon.data,
+                        population=form.population.data,
+                        hazard=form.hazard.data or None,
+                        hours=form.hours.data,
+                        days=form.days.data,
+                    )
                 except SuppliesError as exc:
                     show_error(form, exc)
             else:

@@ -91,7 +91,7 @@ class LineRowsWidget:
     """Rows of a code field (Select2 finds items and classes as you type), a quantity and a remove
     button, with a button that adds a row. Without JavaScript the code fields are plain text boxes."""
 
-    def __call__(self, field: "LineRowsField", **kwargs: Any) -> Markup:
+    def __call__(self, field: LineRowsField, **kwargs: Any) -> Markup:
         rows = list(field.rows) or [("", "")]
         labels = field.labels or {}
         body = Markup("").join(_row(field.name, code, qty, labels.get(code, "")) for code, qty in rows)
@@ -103,10 +103,18 @@ class LineRowsWidget:
             '<th style="width:3em"></th></tr></thead><tbody>{body}</tbody></table>'
             '<template id="line-row-template">{template}</template>'
             '<button type="button" class="btn btn-outline-secondary btn-sm" id="line-add">'
-            '<i class="fa fa-plus"></i> {add}</button></div>').format(
-            search=url_for(".codes"), parse=url_for(".parse_lines_json"), remove=_("Remove this line"),
-            placeholder=_("Type a code or a name"), code=_("Item or supply class"), qty=_("Quantity"),
-            body=body, template=template, add=_("Add a line"))
+            '<i class="fa fa-plus"></i> {add}</button></div>'
+        ).format(
+            search=url_for(".codes"),
+            parse=url_for(".parse_lines_json"),
+            remove=_("Remove this line"),
+            placeholder=_("Type a code or a name"),
+            code=_("Item or supply class"),
+            qty=_("Quantity"),
+            body=body,
+            template=template,
+            add=_("Add a line"),
+        )
 
 
 def _row(name: str, code: str, qty: str, label: str) -> Markup:
@@ -116,8 +124,8 @@ def _row(name: str, code: str, qty: str, label: str) -> Markup:
         '<td><input type="number" class="form-control form-control-sm line-qty" name="{name}-qty" '
         'value="{qty}" min="1" step="1"></td>'
         '<td><button type="button" class="btn btn-sm btn-outline-danger line-remove" title="{remove}">'
-        '&times;</button></td></tr>').format(name=name, code=code, qty=qty, label=label or code,
-                                             remove=_("Remove this line"))
+        "&times;</button></td></tr>"
+    ).format(name=name, code=code, qty=qty, label=label or code, remove=_("Remove this line"))
 
 
 class LineRowsField(Field):
@@ -134,8 +142,8 @@ class LineRowsField(Field):
         self.process_errors = []
         self.rows = []
         if formdata is not None:
-            codes = formdata.getlist(f"{self.name}-code")[:MAX_LINES + 1]
-            qtys = formdata.getlist(f"{self.name}-qty")[:MAX_LINES + 1]
+            codes = formdata.getlist(f"{self.name}-code")[: MAX_LINES + 1]
+            qtys = formdata.getlist(f"{self.name}-qty")[: MAX_LINES + 1]
             self.rows = [(str(c).strip(), str(q).strip()) for c, q in zip_longest(codes, qtys, fillvalue="")]
         self.data = self.rows
 

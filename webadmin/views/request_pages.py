@@ -16,8 +16,12 @@ from flask_babel import lazy_gettext as _l
 from cli.pick_html import render_documents
 from supplies.errors import SuppliesError
 from supplies.models import Role
-from supplies.services.catalog_search import find_codes, lookup_codes
-from supplies.services.pick_documents import KINDS, pick_documents, write_documents_xlsx
+from supplies.services.catalog.search import find_codes, lookup_codes
+from supplies.services.dispatch.documents import (
+    KINDS,
+    pick_documents,
+    write_documents_xlsx,
+)
 
 from ..auth import acting
 from ..converters import to_local
@@ -30,14 +34,33 @@ MAX_PASTE = 100_000
 
 #: The words of a printed pick list or delivery note in the user's language (see supplies.services.pick_documents).
 DOC_LABELS = {
-    "pick": _l("Pick list"), "delivery": _l("Delivery note"), "request": _l("Dispatch request"),
-    "incident": _l("Incident"), "destination": _l("Destination"), "requesting_unit": _l("Requesting unit"),
-    "needed_by": _l("Needed by"), "priority": _l("Priority"), "agency": _l("Agency"), "contact": _l("Contact"),
-    "point": _l("Storage point"), "code": _l("Code"), "name": _l("Name"), "spec": _l("Specification"),
-    "batch": _l("Batch"), "expires": _l("Expires"), "quantity": _l("Quantity"), "unit": _l("Unit"),
-    "total": _l("Total"), "shipper": _l("Shipped by"), "carrier": _l("Carrier"), "receiver": _l("Received by"),
-    "signature": _l("Signature and date"), "printed": _l("Printed"), "print": _l("Print"),
-    "back": _l("Back to the request"), "empty": _l("Nothing to print: no rows of this kind."),
+    "pick": _l("Pick list"),
+    "delivery": _l("Delivery note"),
+    "request": _l("Dispatch request"),
+    "incident": _l("Incident"),
+    "destination": _l("Destination"),
+    "requesting_unit": _l("Requesting unit"),
+    "needed_by": _l("Needed by"),
+    "priority": _l("Priority"),
+    "agency": _l("Agency"),
+    "contact": _l("Contact"),
+    "point": _l("Storage point"),
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "spec": _l("Specification"),
+    "batch": _l("Batch"),
+    "expires": _l("Expires"),
+    "quantity": _l("Quantity"),
+    "unit": _l("Unit"),
+    "total": _l("Total"),
+    "shipper": _l("Shipped by"),
+    "carrier": _l("Carrier"),
+    "receiver": _l("Received by"),
+    "signature": _l("Signature and date"),
+    "printed": _l("Printed"),
+    "print": _l("Print"),
+    "back": _l("Back to the request"),
+    "empty": _l("Nothing to print: no rows of this kind."),
     "address": _l("Address"),
 }
 
@@ -65,8 +88,12 @@ class RequestPages:
             abort(403)
         text = request.args.get("q", "", type=str)[:100]
         matches = find_codes(acting(), text, limit=20)
-        return jsonify(results=[{"code": m.code, "name": m.name, "unit": m.unit, "kind": m.kind, "spec": m.spec,
-                                 "text": describe(m)} for m in matches])
+        return jsonify(
+            results=[
+                {"code": m.code, "name": m.name, "unit": m.unit, "kind": m.kind, "spec": m.spec, "text": describe(m)}
+                for m in matches
+            ]
+        )
 
     @expose("/parse-lines", methods=("POST",))
     def parse_lines_json(self) -> Any:
@@ -80,13 +107,22 @@ class RequestPages:
         for ln in lines:
             match = known.get(ln.code)
             if match is None:
-                problems.append(Problem(ln.number, f"{ln.code} {ln.quantity}",
-                                        _("no item or supply class with code %(code)s", code=ln.code)))
+                problems.append(
+                    Problem(
+                        ln.number,
+                        f"{ln.code} {ln.quantity}",
+                        _("no item or supply class with code %(code)s", code=ln.code),
+                    )
+                )
             else:
                 rows.append({"line": ln.number, "code": ln.code, "quantity": ln.quantity, "text": describe(match)})
         problems.sort(key=lambda p: p.number)
-        return jsonify(rows=rows, problems=[{"line": p.number, "text": p.text, "reason": p.reason,
-                                             "message": line_message(p)} for p in problems])
+        return jsonify(
+            rows=rows,
+            problems=[
+                {"line": p.number, "text": p.text, "reason": p.reason, "message": line_message(p)} for p in problems
+            ],
+        )
 
     # -- before allocating: the preview --------------------------------------------------------------
 
@@ -102,8 +138,13 @@ class RequestPages:
         except SuppliesError as exc:
             show_error(None, exc)
             return redirect(self.get_url(".details_view", id=id_))
-        return self.render("supplies/request_preview.html", detail=detail, plan=plan, strategy=strategy,
-                           can_allocate=detail.status in ("approved", "allocated"))
+        return self.render(
+            "supplies/request_preview.html",
+            detail=detail,
+            plan=plan,
+            strategy=strategy,
+            can_allocate=detail.status in ("approved", "allocated"),
+        )
 
     # -- pick lists and delivery notes ---------------------------------------------------------------
 
@@ -126,11 +167,16 @@ class RequestPages:
             write_documents_xlsx(docs, buf, labels=labels, when=local_minutes)
             buf.seek(0)
             name = f"request-{id_}-{kind}" + (f"-{agency}" if agency else "") + (f"-{point}" if point else "")
-            return send_file(buf, as_attachment=True, download_name=f"{_safe(name)}.xlsx",
-                             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            return send_file(
+                buf,
+                as_attachment=True,
+                download_name=f"{_safe(name)}.xlsx",
+                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
         lang = "zh-CN" if str(get_locale()).startswith("zh") else "en"
-        page = render_documents(docs, labels=labels, when=local_minutes, lang=lang,
-                                back_url=self.get_url(".details_view", id=id_))
+        page = render_documents(
+            docs, labels=labels, when=local_minutes, lang=lang, back_url=self.get_url(".details_view", id=id_)
+        )
         return Response(page, mimetype="text/html")
 
     # -- at the destination --------------------------------------------------------------------------
@@ -146,8 +192,14 @@ class RequestPages:
         for code, qty in values.items():
             qty = qty.strip()
             if not (qty.isascii() and qty.isdigit()) or len(qty) > 12:
-                flash(_("%(field)s: %(reason)s", field=code, reason=_("the received quantity must be a whole "
-                                                                       "number, 0 or more")), "danger")
+                flash(
+                    _(
+                        "%(field)s: %(reason)s",
+                        field=code,
+                        reason=_("the received quantity must be a whole number, 0 or more"),
+                    ),
+                    "danger",
+                )
                 bad = True
             else:
                 received[code] = int(qty)
@@ -160,8 +212,15 @@ class RequestPages:
                 flash(_("Request #%(id)s: receipt recorded.", id=id_), "success")
                 for line in detail.lines:
                     if line.received != line.dispatched:
-                        flash(_("%(code)s: %(received)d of %(dispatched)d received", code=line.code,
-                                received=line.received, dispatched=line.dispatched), "warning")
+                        flash(
+                            _(
+                                "%(code)s: %(received)d of %(dispatched)d received",
+                                code=line.code,
+                                received=line.received,
+                                dispatched=line.dispatched,
+                            ),
+                            "warning",
+                        )
                 return redirect(self.get_url(".details_view", id=id_))
         return self.details_page(id_, receipt_values=values)
 

@@ -72,8 +72,6 @@ point_options = code_options(StoragePoint)
 own_point_options = code_options(StoragePoint, where=_own_points)
 
 
-
-
 def code_filters(column: Any, label: Any, options: CodeOptions) -> list[Any]:
     """List filters on a code column: pick one from a list, or type part of it."""
     return [FilterEqual(column, label, options=options), FilterLike(column, label)]

@@ -32,16 +32,35 @@ from .rows import (
 STOCK_WRITERS = (Role.ADMIN.value, Role.WAREHOUSE.value, Role.AGENCY_OFFICER.value)
 
 _lot_rows = row_table(
-    select(StockLot.id, StockLot.point_id, StoragePoint.code.label("point"), StoragePoint.name.label("point_name"),
-           StoragePoint.level, StoragePoint.region_code, StockLot.item_id, Item.code.label("item"),
-           Item.name.label("item_name"), Item.unit, SupplyClass.code.label("supply_class"), StockLot.agency_id,
-           Agency.code.label("agency"), StockLot.batch, StockLot.mode, StockLot.expires_on,
-           StockLot.lead_time_hours, StockLot.on_hand, StockLot.reserved,
-           (StockLot.on_hand - StockLot.reserved).label("free"), StockLot.updated_at)
+    select(
+        StockLot.id,
+        StockLot.point_id,
+        StoragePoint.code.label("point"),
+        StoragePoint.name.label("point_name"),
+        StoragePoint.level,
+        StoragePoint.region_code,
+        StockLot.item_id,
+        Item.code.label("item"),
+        Item.name.label("item_name"),
+        Item.unit,
+        SupplyClass.code.label("supply_class"),
+        StockLot.agency_id,
+        Agency.code.label("agency"),
+        StockLot.batch,
+        StockLot.mode,
+        StockLot.expires_on,
+        StockLot.lead_time_hours,
+        StockLot.on_hand,
+        StockLot.reserved,
+        (StockLot.on_hand - StockLot.reserved).label("free"),
+        StockLot.updated_at,
+    )
     .join(Item, Item.id == StockLot.item_id)
     .join(SupplyClass, SupplyClass.id == StockLot.class_id)
     .join(Agency, Agency.id == StockLot.agency_id)
-    .join(StoragePoint, StoragePoint.id == StockLot.point_id), "lot_rows")
+    .join(StoragePoint, StoragePoint.id == StockLot.point_id),
+    "lot_rows",
+)
 
 
 class LotRow(RowBase):
@@ -91,42 +110,85 @@ def _lot_action(endpoint: str, icon: str, title: Any) -> LinkRowAction:
 class LotView(ReadOnlyModelView):
     """Stock lots, read-only: quantities change only through the stock actions (and the ledger)."""
 
-    column_list = ("point", "item", "item_name", "batch", "expires_on", "mode", "on_hand", "reserved", "free",
-                   "unit", "agency")
+    column_list = (
+        "point",
+        "item",
+        "item_name",
+        "batch",
+        "expires_on",
+        "mode",
+        "on_hand",
+        "reserved",
+        "free",
+        "unit",
+        "agency",
+    )
     column_searchable_list = ("item", "item_name", "point", "point_name", "batch")
     column_filters = (
         *code_filters(LotRow.point, _l("Storage point"), own_point_options),
         *code_filters(LotRow.item, _l("Item"), item_options),
         *code_filters(LotRow.supply_class, _l("Supply class"), class_options),
         *code_filters(LotRow.agency, _l("Agency"), agency_options),
-        "mode", "expires_on", "level", "region_code", "on_hand",
-        ExpiringWithin(LotRow.expires_on, _l("Expires"),
-                       options=[("0", _l("already expired")), ("30", "30"), ("90", "90"), ("365", "365")]),
+        "mode",
+        "expires_on",
+        "level",
+        "region_code",
+        "on_hand",
+        ExpiringWithin(
+            LotRow.expires_on,
+            _l("Expires"),
+            options=[("0", _l("already expired")), ("30", "30"), ("90", "90"), ("365", "365")],
+        ),
         InStock(LotRow.on_hand, _l("In stock"), options=[("1", _l("yes")), ("0", _l("no"))]),
     )
     column_choices = {"mode": labels.choices(labels.RESERVE_MODES), "level": labels.choices(labels.LEVELS)}
-    column_sortable_list = ("point", "item", "item_name", "batch", "expires_on", "mode", "on_hand", "reserved",
-                            "free", "agency")
+    column_sortable_list = (
+        "point",
+        "item",
+        "item_name",
+        "batch",
+        "expires_on",
+        "mode",
+        "on_hand",
+        "reserved",
+        "free",
+        "agency",
+    )
     column_default_sort = [("point", False), ("item", False), ("expires_on", False)]
     column_labels = {
-        "point": _l("Storage point"), "point_name": _l("Point name"), "item": _l("Item"),
-        "item_name": _l("Item name"), "batch": _l("Batch"), "expires_on": _l("Expires"), "mode": _l("Reserve mode"),
-        "on_hand": _l("On hand"), "reserved": _l("Reserved"), "free": _l("Free"), "unit": _l("Unit"),
-        "agency": _l("Agency"), "supply_class": _l("Supply class"), "level": _l("Level"),
+        "point": _l("Storage point"),
+        "point_name": _l("Point name"),
+        "item": _l("Item"),
+        "item_name": _l("Item name"),
+        "batch": _l("Batch"),
+        "expires_on": _l("Expires"),
+        "mode": _l("Reserve mode"),
+        "on_hand": _l("On hand"),
+        "reserved": _l("Reserved"),
+        "free": _l("Free"),
+        "unit": _l("Unit"),
+        "agency": _l("Agency"),
+        "supply_class": _l("Supply class"),
+        "level": _l("Level"),
         "region_code": _l("Region code"),
     }
-    column_descriptions = {"reserved": _l("Held for approved dispatch requests."),
-                           "free": _l("On hand less reserved: what can be issued.")}
-    column_formatters = {"mode": labels.formatter(labels.RESERVE_MODES),
-                         "expires_on": lambda v, c, m, n: _expiry(m.expires_on)}
+    column_descriptions = {
+        "reserved": _l("Held for approved dispatch requests."),
+        "free": _l("On hand less reserved: what can be issued."),
+    }
+    column_formatters = {
+        "mode": labels.formatter(labels.RESERVE_MODES),
+        "expires_on": lambda v, c, m, n: _expiry(m.expires_on),
+    }
     column_extra_row_actions = [
         _lot_action("stock_actions.issue", "fa fa-sign-out", _l("Issue")),
         _lot_action("stock_actions.transfer", "fa fa-exchange", _l("Transfer")),
         _lot_action("stock_actions.adjust", "fa fa-calculator", _l("Count")),
         _lot_action("stock_actions.rotate", "fa fa-refresh", _l("Rotate")),
         _lot_action("stock_actions.write_off", "fa fa-trash", _l("Write off")),
-        LinkRowAction("fa fa-book", lambda view, row_id, row: url_for("ledger.index_view", lot=row_id),
-                      title=_l("Ledger")),
+        LinkRowAction(
+            "fa fa-book", lambda view, row_id, row: url_for("ledger.index_view", lot=row_id), title=_l("Ledger")
+        ),
     ]
     list_template = "supplies/lot_list.html"
     can_view_details = True  # the eye button opens the lot's own page (facts and ledger)

@@ -65,13 +65,17 @@ _NUMBER_PAD = {"inputmode": "numeric", "autocomplete": "off"}  # a phone shows i
 
 
 def _qty(label: Any = None) -> IntegerField:
-    return IntegerField(label or _l("Quantity"), validators=[InputRequired(), NumberRange(min=1)],
-                        render_kw=_NUMBER_PAD)
+    return IntegerField(
+        label or _l("Quantity"), validators=[InputRequired(), NumberRange(min=1)], render_kw=_NUMBER_PAD
+    )
 
 
 def _reference() -> StringField:
-    return StringField(_l("Reference"), validators=[Optional(), Length(max=100)],
-                       description=_l("Delivery note, requisition, donation or request number."))
+    return StringField(
+        _l("Reference"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Delivery note, requisition, donation or request number."),
+    )
 
 
 def _reason(required: bool = False) -> StringField:
@@ -89,11 +93,16 @@ class ReceiveForm(SecureForm):
     batch = _batch(_l("Receipts with the same batch add to one lot."))
     expires_on = DateField(_l("Expires on"), validators=[Optional()])
     mode = SelectField(_l("Reserve mode"), choices=labels.select_choices(labels.RESERVE_MODES), default="physical")
-    lead_time_hours = FloatField(_l("Lead time (hours)"), default=0.0, validators=[Optional(), NumberRange(min=0)],
-                                 description=_l("For agreement and capacity reserves: hours until the supplier delivers."))
+    lead_time_hours = FloatField(
+        _l("Lead time (hours)"),
+        default=0.0,
+        validators=[Optional(), NumberRange(min=0)],
+        description=_l("For agreement and capacity reserves: hours until the supplier delivers."),
+    )
     unit_cost = DecimalField(_l("Unit cost"), places=2, validators=[Optional(), NumberRange(min=0)])
-    historical = BooleanField(_l("Historical record"),
-                              description=_l("Stock received in the past: allows an expiry date before today."))
+    historical = BooleanField(
+        _l("Historical record"), description=_l("Stock received in the past: allows an expiry date before today.")
+    )
     reference = _reference()
     reason = _reason()
 
@@ -115,9 +124,11 @@ class TransferForm(SecureForm):
     item = _item()
     batch = _batch(_FEFO)
     qty = _qty()
-    to_batch = StringField(_l("Batch at the destination"), validators=[Optional(), Length(max=60)],
-                           description=_l("Only when the destination holds this batch code with another "
-                                          "expiry or reserve mode."))
+    to_batch = StringField(
+        _l("Batch at the destination"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("Only when the destination holds this batch code with another expiry or reserve mode."),
+    )
     reference = _reference()
     reason = _reason()
 
@@ -127,8 +138,9 @@ class AdjustForm(SecureForm):
     point = _point()
     item = _item()
     batch = _batch(_l("The batch counted (empty for stock without a batch)."))
-    counted = IntegerField(_l("Counted quantity"), validators=[InputRequired(), NumberRange(min=0)],
-                           render_kw=_NUMBER_PAD)
+    counted = IntegerField(
+        _l("Counted quantity"), validators=[InputRequired(), NumberRange(min=0)], render_kw=_NUMBER_PAD
+    )
     reason = _reason()
     reference = _reference()
 
@@ -161,37 +173,73 @@ def _text(value: Any) -> str | None:
 
 
 def _receive(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
-    return inv.stock.receive(d["point"], d["item"], d["qty"], batch=d["batch"] or "", expires_on=d["expires_on"],
-                             mode=d["mode"], lead_time_hours=d["lead_time_hours"] or 0.0,
-                             unit_cost=d["unit_cost"], reference=_text(d["reference"]), reason=_text(d["reason"]),
-                             historical=bool(d.get("historical")))
+    return inv.stock.receive(
+        d["point"],
+        d["item"],
+        d["qty"],
+        batch=d["batch"] or "",
+        expires_on=d["expires_on"],
+        mode=d["mode"],
+        lead_time_hours=d["lead_time_hours"] or 0.0,
+        unit_cost=d["unit_cost"],
+        reference=_text(d["reference"]),
+        reason=_text(d["reason"]),
+        historical=bool(d.get("historical")),
+    )
 
 
 def _issue(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
-    return inv.stock.issue(d["point"], d["item"], d["qty"], batch=d["batch"],
-                           reference=_text(d["reference"]), reason=_text(d["reason"]))
+    return inv.stock.issue(
+        d["point"], d["item"], d["qty"], batch=d["batch"], reference=_text(d["reference"]), reason=_text(d["reason"])
+    )
 
 
 def _transfer(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
-    return inv.stock.transfer(d["point"], d["to_point"], d["item"], d["qty"], batch=d["batch"],
-                              to_batch=_text(d.get("to_batch")), reference=_text(d["reference"]),
-                              reason=_text(d["reason"]))
+    return inv.stock.transfer(
+        d["point"],
+        d["to_point"],
+        d["item"],
+        d["qty"],
+        batch=d["batch"],
+        to_batch=_text(d.get("to_batch")),
+        reference=_text(d["reference"]),
+        reason=_text(d["reason"]),
+    )
 
 
 def _adjust(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
-    return inv.stock.adjust(d["point"], d["item"], d["counted"], batch=d["batch"] or "",
-                            reason=_text(d["reason"]), reference=_text(d["reference"]))
+    return inv.stock.adjust(
+        d["point"],
+        d["item"],
+        d["counted"],
+        batch=d["batch"] or "",
+        reason=_text(d["reason"]),
+        reference=_text(d["reference"]),
+    )
 
 
 def _rotate(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
-    return inv.stock.rotate(d["point"], d["item"], d["qty"], batch=d["batch"] or "",
-                            new_batch=(d["new_batch"] or "").strip(), new_expires_on=d["new_expires_on"],
-                            reason=_text(d["reason"]), reference=_text(d["reference"]))
+    return inv.stock.rotate(
+        d["point"],
+        d["item"],
+        d["qty"],
+        batch=d["batch"] or "",
+        new_batch=(d["new_batch"] or "").strip(),
+        new_expires_on=d["new_expires_on"],
+        reason=_text(d["reason"]),
+        reference=_text(d["reference"]),
+    )
 
 
 def _write_off(inv: supplies.Inventory, d: dict[str, Any]) -> Any:
-    return inv.stock.write_off(d["point"], d["item"], d["qty"], reason=(d["reason"] or "").strip(),
-                               batch=d["batch"], reference=_text(d["reference"]))
+    return inv.stock.write_off(
+        d["point"],
+        d["item"],
+        d["qty"],
+        reason=(d["reason"] or "").strip(),
+        batch=d["batch"],
+        reference=_text(d["reference"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -207,22 +255,71 @@ class StockAction:
 
 
 ACTIONS = [
-    StockAction("receive", _l("Receive"), "fa-sign-in", ReceiveForm, _receive,
-                _l("Stock arriving at a storage point (入库). Writes one ledger line."), True),
-    StockAction("issue", _l("Issue"), "fa-sign-out", IssueForm, _issue,
-                _l("Stock leaving a storage point (出库). Writes one ledger line per lot it draws from."), False),
-    StockAction("transfer", _l("Transfer"), "fa-exchange", TransferForm, _transfer,
-                _l("Stock moved to another storage point. Writes a pair of ledger lines: out of this lot "
-                   "and into the lot at the destination."), False),
-    StockAction("adjust", _l("Count"), "fa-calculator", AdjustForm, _adjust,
-                _l("A stock count (盘点): the lot's on-hand becomes the counted quantity. Writes one ledger "
-                   "line with the difference."), True),
-    StockAction("rotate", _l("Rotate"), "fa-refresh", RotateForm, _rotate,
-                _l("Stock near expiry replaced by a fresh batch (轮换). Writes a pair of ledger lines: out of "
-                   "the old batch and into the new one."), True),
-    StockAction("write_off", _l("Write off"), "fa-trash", WriteOffForm, _write_off,
-                _l("Spoiled, damaged or lost stock (报废); a reason is required. Writes one ledger line per "
-                   "lot it draws from."), False),
+    StockAction(
+        "receive",
+        _l("Receive"),
+        "fa-sign-in",
+        ReceiveForm,
+        _receive,
+        _l("Stock arriving at a storage point (入库). Writes one ledger line."),
+        True,
+    ),
+    StockAction(
+        "issue",
+        _l("Issue"),
+        "fa-sign-out",
+        IssueForm,
+        _issue,
+        _l("Stock leaving a storage point (出库). Writes one ledger line per lot it draws from."),
+        False,
+    ),
+    StockAction(
+        "transfer",
+        _l("Transfer"),
+        "fa-exchange",
+        TransferForm,
+        _transfer,
+        _l(
+            "Stock moved to another storage point. Writes a pair of ledger lines: out of this lot "
+            "and into the lot at the destination."
+        ),
+        False,
+    ),
+    StockAction(
+        "adjust",
+        _l("Count"),
+        "fa-calculator",
+        AdjustForm,
+        _adjust,
+        _l(
+            "A stock count (盘点): the lot's on-hand becomes the counted quantity. Writes one ledger "
+            "line with the difference."
+        ),
+        True,
+    ),
+    StockAction(
+        "rotate",
+        _l("Rotate"),
+        "fa-refresh",
+        RotateForm,
+        _rotate,
+        _l(
+            "Stock near expiry replaced by a fresh batch (轮换). Writes a pair of ledger lines: out of "
+            "the old batch and into the new one."
+        ),
+        True,
+    ),
+    StockAction(
+        "write_off",
+        _l("Write off"),
+        "fa-trash",
+        WriteOffForm,
+        _write_off,
+        _l(
+            "Spoiled, damaged or lost stock (报废); a reason is required. Writes one ledger line per lot it draws from."
+        ),
+        False,
+    ),
 ]
 
 _ERROR_FIELDS = {"user": "point", "agency": "item", "supply_class": "item", "lot": "batch"}
@@ -287,22 +384,38 @@ class StockActionsView(SecureView):
                     show_error(form, exc, _ERROR_FIELDS)
                 else:
                     lines = len(change.movement_ids)
-                    flash(ngettext("%(action)s recorded: %(item)s at %(point)s; %(num)d ledger line written.",
-                                   "%(action)s recorded: %(item)s at %(point)s; %(num)d ledger lines written.",
-                                   lines, action=act.title, item=data["item"], point=data["point"]), "success")
+                    flash(
+                        ngettext(
+                            "%(action)s recorded: %(item)s at %(point)s; %(num)d ledger line written.",
+                            "%(action)s recorded: %(item)s at %(point)s; %(num)d ledger lines written.",
+                            lines,
+                            action=act.title,
+                            item=data["item"],
+                            point=data["point"],
+                        ),
+                        "success",
+                    )
                     return redirect(url_for("lots.index_view", search=f"{data['item']} {data['point']}"))
             else:
                 flash_form_errors(form)
-        return self.render("supplies/stock_action.html", form=form, action=act, actions=ACTIONS, lot=lot,
-                           nothing_to_choose=_nothing_to_choose(form))
+        return self.render(
+            "supplies/stock_action.html",
+            form=form,
+            action=act,
+            actions=ACTIONS,
+            lot=lot,
+            nothing_to_choose=_nothing_to_choose(form),
+        )
 
 
 def _nothing_to_choose(form: Any) -> str | None:
     """Why the form offers no storage point or no item, in words that say what to do."""
     if not form.point.choices:
         if current_user.role == Role.WAREHOUSE:
-            return _("All storage points in your care are closed, so there is no point to choose; ask an "
-                     "administrator to reopen one.")
+            return _(
+                "All storage points in your care are closed, so there is no point to choose; ask an "
+                "administrator to reopen one."
+            )
         return _("No storage point is open; an administrator adds or reopens points under Storage points.")
     if not form.item.choices:
         if current_user.role == Role.AGENCY_OFFICER:
@@ -349,5 +462,6 @@ def _item_choices() -> dict[str, str]:
     q = select(Item.code, Item.name, Item.unit)
     if current_user.role == Role.AGENCY_OFFICER:
         q = q.join(SupplyClass, SupplyClass.id == Item.class_id).where(
-            SupplyClass.agency_id == (current_user.actor.agency_id or -1))
+            SupplyClass.agency_id == (current_user.actor.agency_id or -1)
+        )
     return {c: f"{c} {n} ({u})" for c, n, u in session().execute(q.order_by(Item.code)).all()}

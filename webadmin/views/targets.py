@@ -12,13 +12,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 import supplies
-from supplies.models import (
-    Item,
-    ReserveTarget,
-    Role,
-    StoragePoint,
-    SupplyClass,
-)
+from supplies.models import Item, ReserveTarget, Role, StoragePoint, SupplyClass
 
 from ..auth import acting
 from .base import SecureForm, SecureModelView
@@ -32,12 +26,23 @@ from .rows import (
 )
 
 _target_rows = row_table(
-    select(ReserveTarget.id, Item.code.label("item"), Item.name.label("item_name"), Item.unit,
-           ReserveTarget.point_id, StoragePoint.code.label("point"), ReserveTarget.region_code,
-           ReserveTarget.quantity, SupplyClass.agency_id, ReserveTarget.updated_at)
+    select(
+        ReserveTarget.id,
+        Item.code.label("item"),
+        Item.name.label("item_name"),
+        Item.unit,
+        ReserveTarget.point_id,
+        StoragePoint.code.label("point"),
+        ReserveTarget.region_code,
+        ReserveTarget.quantity,
+        SupplyClass.agency_id,
+        ReserveTarget.updated_at,
+    )
     .join(Item, Item.id == ReserveTarget.item_id)
     .join(SupplyClass, SupplyClass.id == Item.class_id)
-    .outerjoin(StoragePoint, StoragePoint.id == ReserveTarget.point_id), "target_rows")
+    .outerjoin(StoragePoint, StoragePoint.id == ReserveTarget.point_id),
+    "target_rows",
+)
 
 
 class TargetRow(RowBase):
@@ -47,8 +52,11 @@ class TargetRow(RowBase):
 class TargetForm(SecureForm):
     item = SelectField(_l("Item"), choices=[], validate_choice=False)
     point = SelectField(_l("Storage point"), choices=[], validate_choice=False)
-    region_code = StringField(_l("Region code"), validators=[Optional(), Length(max=20)],
-                              description=_l("For a target over a whole region instead of one point."))
+    region_code = StringField(
+        _l("Region code"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("For a target over a whole region instead of one point."),
+    )
     quantity = IntegerField(_l("Target quantity"), validators=[InputRequired(), NumberRange(min=0)])
 
 
@@ -57,18 +65,32 @@ class TargetView(SecureModelView):
 
     column_list = ("item", "item_name", "point", "region_code", "quantity", "held", "short", "unit", "updated_at")
     column_searchable_list = ("item", "item_name", "point", "region_code")
-    column_filters = (*code_filters(TargetRow.item, _l("Item"), item_options),
-                      *code_filters(TargetRow.point, _l("Storage point"), own_point_options), "region_code")
+    column_filters = (
+        *code_filters(TargetRow.item, _l("Item"), item_options),
+        *code_filters(TargetRow.point, _l("Storage point"), own_point_options),
+        "region_code",
+    )
     column_default_sort = ("item", False)
-    column_labels = {"item": _l("Item"), "item_name": _l("Item name"), "point": _l("Storage point"),
-                     "region_code": _l("Region code"), "quantity": _l("Target"), "held": _l("On hand"),
-                     "short": _l("Short"), "unit": _l("Unit"), "updated_at": _l("Updated")}
-    column_descriptions = {"held": _l("What the point holds now, or for a region target every point in the region "
-                                      "(what you may see)."),
-                           "short": _l("What the target lacks.")}
-    column_formatters = {"quantity": lambda v, c, m, n: f"{m.quantity:,}",
-                         "held": lambda v, c, m, n: v.held_of(m.id, "held"),
-                         "short": lambda v, c, m, n: v.held_of(m.id, "short")}
+    column_labels = {
+        "item": _l("Item"),
+        "item_name": _l("Item name"),
+        "point": _l("Storage point"),
+        "region_code": _l("Region code"),
+        "quantity": _l("Target"),
+        "held": _l("On hand"),
+        "short": _l("Short"),
+        "unit": _l("Unit"),
+        "updated_at": _l("Updated"),
+    }
+    column_descriptions = {
+        "held": _l("What the point holds now, or for a region target every point in the region (what you may see)."),
+        "short": _l("What the target lacks."),
+    }
+    column_formatters = {
+        "quantity": lambda v, c, m, n: f"{m.quantity:,}",
+        "held": lambda v, c, m, n: v.held_of(m.id, "held"),
+        "short": lambda v, c, m, n: v.held_of(m.id, "short"),
+    }
     column_sortable_list = ("item", "item_name", "point", "region_code", "quantity", "updated_at")
     form = TargetForm
     create_roles = edit_roles = (Role.ADMIN.value, Role.DISPATCHER.value)
@@ -113,9 +135,11 @@ class TargetView(SecureModelView):
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = form.data
-        return inv.targets.set(d["item"], d["quantity"], point=d["point"] or None,
-                               region_code=(d["region_code"] or "").strip() or None)
+        return inv.targets.set(
+            d["item"], d["quantity"], point=d["point"] or None, region_code=(d["region_code"] or "").strip() or None
+        )
 
     def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
-        return inv.targets.set(model.item, form.quantity.data, point=model.point,
-                               region_code=None if model.point else model.region_code)
+        return inv.targets.set(
+            model.item, form.quantity.data, point=model.point, region_code=None if model.point else model.region_code
+        )

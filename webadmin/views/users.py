@@ -37,9 +37,17 @@ from .rows import (
 )
 
 _user_rows = row_table(
-    select(User.id, User.name, User.role, Agency.code.label("agency"), User.active,
-           User.password_hash.is_not(None).label("web_login"), User.created_at)
-    .outerjoin(Agency, Agency.id == User.agency_id), "user_rows")
+    select(
+        User.id,
+        User.name,
+        User.role,
+        Agency.code.label("agency"),
+        User.active,
+        User.password_hash.is_not(None).label("web_login"),
+        User.created_at,
+    ).outerjoin(Agency, Agency.id == User.agency_id),
+    "user_rows",
+)
 
 
 class UserRow(RowBase):
@@ -49,15 +57,26 @@ class UserRow(RowBase):
 class UserForm(SecureForm):
     name = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
     role = SelectField(_l("Role"), choices=labels.select_choices(labels.ROLES))
-    agency = SelectField(_l("Agency"), choices=[], validate_choice=False,
-                         description=_l("Agency officers act for this agency only."))
-    points = SelectMultipleField(_l("Storage points"), choices=[], validate_choice=False,
-                                 description=_l("Warehouse staff see and change stock at these points only."))
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)],
-                             description=_l("At least 8 characters. Leave empty to keep the current one."))
-    no_web_password = BooleanField(_l("No web password"),
-                                   description=_l("For a user of the command line and the library only: "
-                                                  "they cannot log in here until a password is set."))
+    agency = SelectField(
+        _l("Agency"), choices=[], validate_choice=False, description=_l("Agency officers act for this agency only.")
+    )
+    points = SelectMultipleField(
+        _l("Storage points"),
+        choices=[],
+        validate_choice=False,
+        description=_l("Warehouse staff see and change stock at these points only."),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(min=8, max=200)],
+        description=_l("At least 8 characters. Leave empty to keep the current one."),
+    )
+    no_web_password = BooleanField(
+        _l("No web password"),
+        description=_l(
+            "For a user of the command line and the library only: they cannot log in here until a password is set."
+        ),
+    )
 
 
 def _active(view: Any, context: Any, model: Any, name: str) -> Any:
@@ -80,11 +99,21 @@ class UserView(SecureModelView):
     column_filters = ("role", "active", *code_filters(UserRow.agency, _l("Agency"), agency_options))
     column_choices = {"role": labels.choices(labels.ROLES)}
     column_default_sort = "name"
-    column_labels = {"name": _l("User name"), "role": _l("Role"), "agency": _l("Agency"),
-                     "points": _l("Storage points"), "active": _l("Active"), "web_login": _l("Web log-in"),
-                     "created_at": _l("Created")}
-    column_formatters = {"role": labels.formatter(labels.ROLES), "active": _active, "web_login": _web_login,
-                         "points": lambda v, c, m, n: ", ".join(v.points_of(m.id))}
+    column_labels = {
+        "name": _l("User name"),
+        "role": _l("Role"),
+        "agency": _l("Agency"),
+        "points": _l("Storage points"),
+        "active": _l("Active"),
+        "web_login": _l("Web log-in"),
+        "created_at": _l("Created"),
+    }
+    column_formatters = {
+        "role": labels.formatter(labels.ROLES),
+        "active": _active,
+        "web_login": _web_login,
+        "points": lambda v, c, m, n: ", ".join(v.points_of(m.id)),
+    }
     column_sortable_list = ("name", "role", "agency", "active", "created_at")
     form = UserForm
     error_fields = {"points": "points", "agency": "agency", "role": "role", "password": "password"}
@@ -95,8 +124,12 @@ class UserView(SecureModelView):
         ids = [r.id for r in rows]
         points: dict[int, list[str]] = {}
         if ids:
-            q = (select(UserPoint.user_id, StoragePoint.code).join(StoragePoint)
-                 .where(UserPoint.user_id.in_(ids)).order_by(StoragePoint.code))
+            q = (
+                select(UserPoint.user_id, StoragePoint.code)
+                .join(StoragePoint)
+                .where(UserPoint.user_id.in_(ids))
+                .order_by(StoragePoint.code)
+            )
             for uid, code in session().execute(q).all():
                 points.setdefault(uid, []).append(code)
         g.user_points = points
@@ -125,20 +158,33 @@ class UserView(SecureModelView):
         row = self.get_one(id)
         if row is not None:
             form.agency.data = row.agency or ""
-            form.points.data = list(session().execute(
-                select(StoragePoint.code).join(UserPoint).where(UserPoint.user_id == row.id)).scalars())
+            form.points.data = list(
+                session()
+                .execute(select(StoragePoint.code).join(UserPoint).where(UserPoint.user_id == row.id))
+                .scalars()
+            )
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = form.data
         try:
-            return inv.users.add(d["name"].strip(), role=d["role"], points=d["points"] or [],
-                                 agency=d["agency"] or None, password=d["password"] or None,
-                                 web_login=not d["no_web_password"])
+            return inv.users.add(
+                d["name"].strip(),
+                role=d["role"],
+                points=d["points"] or [],
+                agency=d["agency"] or None,
+                password=d["password"] or None,
+                web_login=not d["no_web_password"],
+            )
         except InvalidInput as exc:
             if exc.field == "password" and not d["password"] and not d["no_web_password"]:
                 # The core names its own switch (web_login=False); here it is the checkbox.
-                raise InvalidInput(_("Give a password of 8 characters or more, or tick “No web password” for "
-                                     "a user of the command line only."), "password") from None
+                raise InvalidInput(
+                    _(
+                        "Give a password of 8 characters or more, or tick “No web password” for "
+                        "a user of the command line only."
+                    ),
+                    "password",
+                ) from None
             raise
 
     def update(self, inv: supplies.Inventory, form: Any, model: Any) -> Any:
@@ -161,8 +207,14 @@ class UserView(SecureModelView):
         if done:
             flash(_("%(count)d users deactivated.", count=done), "success")
 
-    @action("activate", _l("Reactivate"), _l("Reactivate the selected users? They can log in and act again "
-                                             "with their role, scope and password as before."))
+    @action(
+        "activate",
+        _l("Reactivate"),
+        _l(
+            "Reactivate the selected users? They can log in and act again "
+            "with their role, scope and password as before."
+        ),
+    )
     def action_activate(self, ids: list[str]) -> None:
         names = _names(ids)
         done = 0
@@ -174,7 +226,6 @@ class UserView(SecureModelView):
                 flash(_("%(field)s: %(reason)s", field=name, reason=exc.reason), "danger")
         if done:
             flash(_("%(count)d users reactivated.", count=done), "success")
-
 
 
 def _names(ids: list[str]) -> list[str]:

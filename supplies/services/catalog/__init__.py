@@ -1,0 +1,1 @@
+"""The catalog: responsible agencies, the supply-class tree, items, the standard catalog and code search."""

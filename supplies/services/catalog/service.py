@@ -1,0 +1,340 @@
+"""Catalog use cases: agencies, the supply-class tree with its handover, and items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from ... import schemas
+from ...errors import InvalidInput, PermissionDenied, RuleViolation
+from ...i18n import t
+from ...models import (
+    Agency,
+    ClassHandover,
+    Item,
+    MovementKind,
+    Role,
+    StockLot,
+    SupplyClass,
+)
+from ...models.base import utcnow
+from ...permissions import (
+    Actor,
+    can_write_catalog,
+    can_write_item,
+    require_parent_class,
+    require_role,
+)
+from ...terms import term
+from ..base import Service, by_code
+from ..stock.ledger import lock_lots, post
+
+
+class Agencies(Service):
+    """Responsible agencies (责任单位): ``inv.agencies``."""
+
+    def add(
+        self,
+        code: str,
+        name: str,
+        *,
+        contact: str | None = None,
+        phone: str | None = None,
+        level: str | None = None,
+        region_code: str | None = None,
+    ) -> Agency:
+        """Add an agency with its contact person and phone."""
+        data = schemas.load(
+            schemas.AgencyIn,
+            dict(code=code, name=name, contact=contact, phone=phone, level=level, region_code=region_code),
+        )
+        with self._work() as (s, actor):
+            require_role(actor, Role.ADMIN, action=t("adding an agency"))
+            agency = Agency(**data)
+            s.add(agency)
+            s.flush()
+            return agency
+
+    def update(self, code: str, **changes: Any) -> Agency:
+        """Change an agency's name, contact, phone, level or region."""
+        data = schemas.load(schemas.AgencyUpdate, changes, partial=True)
+        with self._work() as (s, actor):
+            agency = by_code(s, Agency, code, "code")
+            if not can_write_catalog(actor, agency.id):
+                raise PermissionDenied(t("only an admin or the agency's own officer may change it"), "user")
+            for key, value in data.items():
+                setattr(agency, key, value)
+            s.add(agency)
+            return agency
+
+    def get(self, code: str) -> Agency:
+        with self._work(write=False) as (s, _):
+            return by_code(s, Agency, code, "code")
+
+    def list(self) -> list[Agency]:
+        with self._work(write=False) as (s, _):
+            return list(s.exec(select(Agency).order_by(Agency.code)).all())
+
+
+@dataclass(frozen=True)
+class ClassNode:
+    """A supply class in the tree, with the responsible agency's code and its depth."""
+
+    code: str
+    name: str
+    agency: str
+    parent: str | None
+    depth: int
+    name_en: str | None = None
+
+
+class SupplyClasses(Service):
+    """The supply-class tree; every class has exactly one responsible agency: ``inv.classes``."""
+
+    def add(
+        self, code: str, name: str, *, agency: str, parent: str | None = None, name_en: str | None = None
+    ) -> SupplyClass:
+        """Add a class under ``parent`` (or at the root), held by ``agency``."""
+        data = schemas.load(
+            schemas.SupplyClassIn, dict(code=code, name=name, agency=agency, parent=parent, name_en=name_en)
+        )
+        with self._work() as (s, actor):
+            owner = by_code(s, Agency, data["agency"], "agency")
+            if not can_write_catalog(actor, owner.id):
+                raise PermissionDenied(t("only an admin or the agency's officer may add its classes"), "user")
+            parent_row = by_code(s, SupplyClass, data["parent"], "parent") if data.get("parent") else None
+            if parent_row is not None:
+                require_parent_class(actor, parent_row)
+            row = SupplyClass(
+                code=data["code"],
+                name=data["name"],
+                name_en=data.get("name_en"),
+                agency_id=owner.id,
+                parent_id=parent_row.id if parent_row else None,
+            )
+            s.add(row)
+            s.flush()
+            return row
+
+    def update(
+        self, code: str, *, name: str | None = None, name_en: str | None = None, parent: str | None = None
+    ) -> SupplyClass:
+        """Rename a class or move it in the tree (``parent=""`` moves it to the top).
+
+        Its agency changes only by :meth:`handover`.
+        """
+        given = {k: v for k, v in dict(name=name, name_en=name_en, parent=parent).items() if v is not None}
+        data = schemas.load(schemas.SupplyClassUpdate, given, partial=True)
+        with self._work() as (s, actor):
+            row = by_code(s, SupplyClass, code, "code")
+            if not can_write_catalog(actor, row.agency_id):
+                raise PermissionDenied(t("only an admin or the agency's officer may change its classes"), "user")
+            if "name" in data:
+                row.name = data["name"]
+            if "name_en" in data:
+                row.name_en = data["name_en"] or None
+            if parent == "":
+                row.parent_id = None  # an empty parent moves the class to the top of the tree
+            elif parent is not None:
+                new_parent = by_code(s, SupplyClass, parent, "parent")
+                require_parent_class(actor, new_parent)
+                if new_parent.id in _descendant_ids(s, row.id):  # type: ignore[arg-type]
+                    raise InvalidInput(t("a class cannot be moved under itself or its own descendant"), "parent")
+                row.parent_id = new_parent.id
+            s.add(row)
+            return row
+
+    def get(self, code: str) -> SupplyClass:
+        with self._work(write=False) as (s, _):
+            return by_code(s, SupplyClass, code, "code")
+
+    def list(self, *, agency: str | None = None) -> list[SupplyClass]:
+        with self._work(write=False) as (s, _):
+            q = select(SupplyClass).order_by(SupplyClass.code)
+            if agency:
+                q = q.where(SupplyClass.agency_id == by_code(s, Agency, agency, "agency").id)
+            return list(s.exec(q).all())
+
+    def tree(self) -> list[ClassNode]:
+        """Every class in depth-first order, with its depth for indentation."""
+        with self._work(write=False) as (s, _):
+            rows = s.exec(select(SupplyClass, Agency.code).join(Agency)).all()
+        by_id = {c.id: (c, a) for c, a in rows}
+        children: dict[int | None, list[SupplyClass]] = {}
+        for c, _a in rows:
+            children.setdefault(c.parent_id, []).append(c)
+        out: list[ClassNode] = []
+
+        def walk(parent_id: int | None, depth: int) -> None:
+            for c in sorted(children.get(parent_id, []), key=lambda c: c.code):
+                parent_code = by_id[c.parent_id][0].code if c.parent_id in by_id else None
+                out.append(ClassNode(c.code, c.name, by_id[c.id][1], parent_code, depth, c.name_en))
+                walk(c.id, depth + 1)
+
+        walk(None, 0)
+        return out
+
+    def handover(
+        self, code: str, *, to_agency: str, reason: str | None = None, include_children: bool = True
+    ) -> ClassHandover:
+        """Hand a class (and by default its sub-classes held by the same agency) to another agency.
+
+        The ownership of all their stock moves at once, and every lot gets a ``handover``
+        ledger line naming both agencies.
+        """
+        data = schemas.load(schemas.HandoverIn, dict(supply_class=code, to_agency=to_agency, reason=reason))
+        with self._work() as (s, actor):
+            require_role(actor, Role.ADMIN, action=t("handing a class over"))
+            cls = by_code(s, SupplyClass, data["supply_class"], "supply_class")
+            new = by_code(s, Agency, data["to_agency"], "to_agency")
+            old_id = cls.agency_id
+            if new.id == old_id:
+                raise RuleViolation(t("the class is already held by that agency"), "to_agency")
+            old = s.get(Agency, old_id)
+            ids = [cls.id]
+            if include_children:
+                ids = [i for i in _descendant_ids(s, cls.id) if _agency_of(s, i) == old_id]  # type: ignore[arg-type]
+            lot_ids = s.exec(select(StockLot.id).where(StockLot.class_id.in_(ids))).all()  # type: ignore[union-attr]
+            lots = lock_lots(s, set(lot_ids))  # type: ignore[arg-type]
+            # The composite key lot(class_id, agency_id) -> class(id, agency_id) cascades this
+            # update to every lot, so stock can never be left under the old agency.
+            s.exec(update(SupplyClass).where(SupplyClass.id.in_(ids)).values(agency_id=new.id))  # type: ignore[union-attr]
+            now = utcnow()
+            note = f"handover {cls.code}: {old.code if old else old_id} -> {new.code}"
+            for lot in lots.values():
+                lot.agency_id = new.id  # what the cascade wrote; the ledger line names the new agency
+                post(
+                    s,
+                    lot,
+                    MovementKind.HANDOVER,
+                    actor_id=actor.id,
+                    reference=f"handover:{cls.code}",
+                    reason=(data.get("reason") or note)[:500],
+                    at=now,
+                )
+            record = ClassHandover(
+                class_id=cls.id,
+                from_agency_id=old_id,
+                to_agency_id=new.id,
+                at=now,
+                actor_id=actor.id,
+                reason=data.get("reason"),
+                lots_moved=len(lots),
+            )
+            s.add(record)
+            s.flush()
+            return record
+
+
+def _descendant_ids(s: Session, root_id: int) -> list[int]:
+    pairs = s.exec(select(SupplyClass.id, SupplyClass.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for cid, pid in pairs:
+        children.setdefault(pid, []).append(cid)
+    out, stack = [], [root_id]
+    while stack:
+        cid = stack.pop()
+        out.append(cid)
+        stack.extend(children.get(cid, []))
+    return out
+
+
+def _agency_of(s: Session, class_id: int) -> int:
+    row = s.get(SupplyClass, class_id)
+    assert row is not None
+    return row.agency_id
+
+
+class Items(Service):
+    """Items under the supply classes: ``inv.items``."""
+
+    def add(
+        self,
+        code: str,
+        name: str,
+        *,
+        supply_class: str,
+        unit: str,
+        spec: str | None = None,
+        shelf_life_days: int | None = None,
+        unit_weight_kg: float | None = None,
+        unit_volume_m3: float | None = None,
+        name_en: str | None = None,
+    ) -> Item:
+        """Add an item under a class, counted in whole ``unit``s."""
+        data = schemas.load(
+            schemas.ItemIn,
+            dict(
+                code=code,
+                name=name,
+                supply_class=supply_class,
+                unit=unit,
+                spec=spec,
+                name_en=name_en,
+                shelf_life_days=shelf_life_days,
+                unit_weight_kg=unit_weight_kg,
+                unit_volume_m3=unit_volume_m3,
+            ),
+        )
+        with self._work() as (s, actor):
+            cls = by_code(s, SupplyClass, data.pop("supply_class"), "supply_class")
+            _require_item_writer(actor, cls)
+            item = Item(class_id=cls.id, **data)
+            s.add(item)
+            s.flush()
+            return item
+
+    def update(self, code: str, **changes: Any) -> Item:
+        """Change an item's fields; moving it to another class is refused while it has stock."""
+        data = schemas.load(schemas.ItemUpdate, changes, partial=True)
+        with self._work() as (s, actor):
+            item = by_code(s, Item, code, "code")
+            cls = s.get(SupplyClass, item.class_id)
+            assert cls is not None
+            _require_item_writer(actor, cls)
+            if "supply_class" in data:
+                new_cls = by_code(s, SupplyClass, data.pop("supply_class"), "supply_class")
+                _require_item_writer(actor, new_cls)
+                if new_cls.id != item.class_id:
+                    has_lots = s.exec(select(StockLot.id).where(StockLot.item_id == item.id).limit(1)).first()
+                    if has_lots is not None:
+                        raise RuleViolation(
+                            t("an item with stock cannot change class; hand the class over or create a new item"),
+                            "supply_class",
+                        )
+                    item.class_id = new_cls.id  # type: ignore[assignment]
+            for key, value in data.items():
+                setattr(item, key, value)
+            s.add(item)
+            return item
+
+    def get(self, code: str) -> Item:
+        with self._work(write=False) as (s, _):
+            return by_code(s, Item, code, "code")
+
+    def list(self, *, supply_class: str | None = None) -> list[Item]:
+        """Items, all or those of one class and its sub-classes."""
+        with self._work(write=False) as (s, _):
+            q = select(Item).order_by(Item.code)
+            if supply_class:
+                cls = by_code(s, SupplyClass, supply_class, "supply_class")
+                q = q.where(Item.class_id.in_(_descendant_ids(s, cls.id)))  # type: ignore[arg-type,attr-defined]
+            return list(s.exec(q).all())
+
+
+def _require_item_writer(actor: Actor, cls: SupplyClass) -> None:
+    # Warehouse staff correct the catalog in their daily work (DESIGN: "correct records").
+    if can_write_item(actor, cls.agency_id):
+        return
+    raise PermissionDenied(
+        t(
+            "{name} ({role}) may not change items of class {code}",
+            name=actor.name,
+            role=term(actor.role),
+            code=cls.code,
+        ),
+        "user",
+    )

@@ -1,0 +1,1 @@
+"""Dispatch: incidents, requests and their states, allocation, execution, and the documents they print."""

@@ -1,0 +1,278 @@
+"""The write side of allocation: lines to needs, plans to reservations, and reservations released or issued."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from ...allocation.candidates import Destination, lot_labels, usable_day
+from ...allocation.model import Need, Problem, Solution
+from ...errors import ConcurrencyConflict
+from ...i18n import t
+from ...models import (
+    Allocation,
+    AllocationStatus,
+    DispatchRequest,
+    Item,
+    MovementKind,
+    RequestLine,
+    StockLot,
+    SupplyClass,
+)
+from ...models.base import utcnow
+from ...permissions import Actor
+from ..catalog.service import _descendant_ids
+from ..results import aware
+from ..stock.ledger import lock_lots, post
+from .results import AllocationRow
+
+
+def reference(request_id: int) -> str:
+    """The ledger reference of every movement made for a request."""
+    return f"request:{request_id}"
+
+
+def request_lines(s: Session, request_ids: Sequence[int]) -> dict[int, RequestLine]:
+    rows = s.exec(
+        select(RequestLine)
+        .where(RequestLine.request_id.in_(request_ids))  # type: ignore[attr-defined]
+        .order_by(RequestLine.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    return {line.id: line for line in rows}  # type: ignore[misc]
+
+
+def needs_for(
+    s: Session,
+    requests: Sequence[DispatchRequest],
+    lines: dict[int, RequestLine],
+    today: date | None = None,
+    *,
+    include_allocated: bool = False,
+) -> tuple[list[Need], dict[int, Destination]]:
+    """What is still to serve of each line (asked less already allocated, or less only what was
+    dispatched with ``include_allocated``), and each request's destination."""
+    today = today or datetime.now(UTC).date()
+    by_id = {r.id: r for r in requests}
+    item_codes = dict(
+        s.exec(select(Item.id, Item.code).where(Item.id.in_({ln.item_id for ln in lines.values() if ln.item_id}))).all()
+    )  # type: ignore[union-attr]
+    class_lines = [ln for ln in lines.values() if ln.class_id]
+    class_codes = (
+        dict(
+            s.exec(
+                select(SupplyClass.id, SupplyClass.code).where(SupplyClass.id.in_({ln.class_id for ln in class_lines}))
+            ).all()
+        )
+        if class_lines
+        else {}
+    )  # type: ignore[union-attr]
+    descendants = {cid: frozenset(_descendant_ids(s, cid)) for cid in class_codes}
+    needs = []
+    for line in lines.values():
+        left = line.quantity - (line.dispatched if include_allocated else line.allocated)
+        if left <= 0:
+            continue
+        req = by_id[line.request_id]
+        needed_by = aware(req.needed_by)
+        rank = (req.priority, needed_by or datetime.max.replace(tzinfo=UTC), req.id, 0 if line.item_id else 1, line.id)
+        if line.item_id:
+            needs.append(
+                Need(
+                    line.id,
+                    req.id,
+                    req.priority,
+                    left,
+                    item_codes[line.item_id],  # type: ignore[arg-type]
+                    item_ids=frozenset({line.item_id}),
+                    usable_until=usable_day(needed_by.date() if needed_by else None, today),
+                    rank=rank,
+                )
+            )
+        else:
+            needs.append(
+                Need(
+                    line.id,
+                    req.id,
+                    req.priority,
+                    left,
+                    class_codes[line.class_id],  # type: ignore[arg-type,index]
+                    class_ids=descendants[line.class_id],  # type: ignore[index]
+                    usable_until=usable_day(needed_by.date() if needed_by else None, today),
+                    rank=rank,
+                )
+            )
+    dests = {r.id: Destination(r.dest_lat, r.dest_lon, r.dest_point_id, r.dest_region_code) for r in requests}
+    return needs, dests  # type: ignore[return-value]
+
+
+def planned_rows(
+    s: Session,
+    problem: Problem,
+    solution: Solution,
+    *,
+    status: str = "planned",
+    ids: Sequence[int | None] | None = None,
+) -> list[AllocationRow]:
+    """The plan as rows users read, with codes and names of the chosen lots (one query)."""
+    labels = lot_labels(s, (take.lot_id for take in solution.takes))
+    out = []
+    for i, take in enumerate(solution.takes):
+        lab = labels[take.lot_id]
+        out.append(
+            AllocationRow(
+                take.line_id,
+                lab.item,
+                lab.point,
+                lab.point_name,
+                take.lot_id,
+                lab.batch,
+                take.quantity,
+                lab.agency,
+                round(take.eta_hours, 3),
+                lab.expires_on,
+                status,
+                ids[i] if ids else None,
+            )
+        )
+    return out
+
+
+def reserve(s: Session, problem: Problem, solution: Solution, lines: dict[int, RequestLine], actor: Actor) -> list[int]:
+    """Write the plan: reserve every take through the ledger and record its allocation rows; return their ids."""
+    lots = lock_lots(s, {take.lot_id for take in solution.takes})
+    now = utcnow()
+    rows = []
+    for take in solution.takes:
+        lot, line = lots[take.lot_id], lines[take.line_id]
+        post(
+            s,
+            lot,
+            MovementKind.RESERVE,
+            reserved_delta=take.quantity,
+            actor_id=actor.id,
+            reference=reference(line.request_id),
+            reason=t("reserved for line {line}", line=line.id),
+            at=now,
+        )
+        # The lot's agency is, by the database's composite key, the responsible agency of its class.
+        rows.append(
+            dict(
+                line_id=line.id,
+                lot_id=lot.id,
+                point_id=lot.point_id,
+                agency_id=lot.agency_id,
+                quantity=take.quantity,
+                eta_hours=round(take.eta_hours, 3),
+                status=AllocationStatus.RESERVED.value,
+                received=None,
+                created_at=now,
+            )
+        )
+        line.allocated += take.quantity
+        s.add(line)
+    if not rows:
+        return []
+    # One multi-row INSERT ... RETURNING instead of an ORM object per row (a request may take
+    # dozens of lots); the rows refer only to lots and lines already in the database.
+    result = s.connection().execute(insert(Allocation).returning(Allocation.id, sort_by_parameter_order=True), rows)  # type: ignore[arg-type]
+    return [int(i) for i in result.scalars().all()]
+
+
+def reserved_rows(s: Session, request_id: int, agency_id: int | None = None) -> list[Allocation]:
+    q = (
+        select(Allocation)
+        .join(RequestLine, RequestLine.id == Allocation.line_id)
+        .where(RequestLine.request_id == request_id, Allocation.status == AllocationStatus.RESERVED.value)
+        .order_by(Allocation.id)
+    )
+    if agency_id is not None:
+        # The lot's agency, not the row's: a class handed over since allocation is executed by
+        # its new agency.
+        q = q.join(StockLot, StockLot.id == Allocation.lot_id).where(StockLot.agency_id == agency_id)
+    return list(s.exec(q).all())
+
+
+def release(s: Session, request_id: int, actor: Actor, reason: str) -> int:
+    """Release every reservation of a request through the ledger; return the units released."""
+    rows = reserved_rows(s, request_id)
+    lots = lock_lots(s, {a.lot_id for a in rows})
+    lines = request_lines(s, [request_id])
+    total = 0
+    for a in rows:
+        post(
+            s,
+            lots[a.lot_id],
+            MovementKind.RELEASE,
+            reserved_delta=-a.quantity,
+            actor_id=actor.id,
+            reference=reference(request_id),
+            reason=reason[:500],
+        )
+        a.status = AllocationStatus.RELEASED.value
+        lines[a.line_id].allocated -= a.quantity
+        total += a.quantity
+        s.add(a)
+        s.add(lines[a.line_id])
+    s.flush()  # later reads reload lines from the database (populate_existing)
+    return total
+
+
+def issue(s: Session, request_id: int, rows: list[Allocation], lots: dict[int, StockLot], actor: Actor) -> None:
+    """Issue reserved rows of locked lots (调拨出库): on-hand and reserved both drop by the row's quantity."""
+    lines = request_lines(s, [request_id])
+    for a in rows:
+        lot = lots[a.lot_id]
+        post(
+            s,
+            lot,
+            MovementKind.DISPATCH,
+            qty=-a.quantity,
+            reserved_delta=-a.quantity,
+            actor_id=actor.id,
+            reference=reference(request_id),
+            reason=t("dispatched for line {line}", line=a.line_id),
+        )
+        a.status = AllocationStatus.DISPATCHED.value
+        a.agency_id = lot.agency_id  # a class handed over since allocation is executed by its new agency
+        lines[a.line_id].dispatched += a.quantity
+        s.add(a)
+        s.add(lines[a.line_id])
+    s.flush()
+
+
+def dispatched_rows(s: Session, request_id: int) -> list[tuple[Allocation, str]]:
+    """The issued rows of a request with their item codes, in id order."""
+    q = (
+        select(Allocation, Item.code)
+        .join(RequestLine, RequestLine.id == Allocation.line_id)
+        .join(StockLot, StockLot.id == Allocation.lot_id)
+        .join(Item, Item.id == StockLot.item_id)
+        .where(RequestLine.request_id == request_id, Allocation.status == AllocationStatus.DISPATCHED.value)
+        .order_by(Allocation.id)
+    )
+    return [(a, code) for a, code in s.exec(q).all()]
+
+
+# Allocation locks the lots it reads; under heavy contention PostgreSQL may still report a
+# deadlock or a lock timeout. The whole unit of work is then retried, a bounded number of times.
+MAX_ATTEMPTS = 5
+T = TypeVar("T")
+
+
+def retrying(fn: Callable[[], T]) -> T:
+    """Run a unit of work again when it lost a race with another writer (deadlock, lock timeout)."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return fn()
+        except ConcurrencyConflict:
+            if attempt == MAX_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
+    raise AssertionError("unreachable")

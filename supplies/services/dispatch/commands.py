@@ -1,0 +1,432 @@
+"""Dispatch requests (调拨申请): create, approve, allocate, dispatch, receive, cancel, and plan them all together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from ...allocation.arrival import ArrivalModel
+from ...allocation.candidates import Destination, build_problem, lock_lots_for
+from ...allocation.model import Need, Problem, Solution
+from ...allocation.reach import plan_earliest_nearby
+from ...errors import InvalidInput, InvalidTransition, NotFound
+from ...i18n import t
+from ...models import (
+    DispatchRequest,
+    Item,
+    RequestLine,
+    RequestStatus,
+    StoragePoint,
+    SupplyClass,
+)
+from ...permissions import Actor, require_role
+from ...schemas import load
+from ...terms import term
+from ..base import ArrivalAwareService, by_code
+from . import allocation as alloc
+from . import states
+from .allocation import retrying
+from .execution import PLANNERS, Execution
+from .incidents import open_incident
+from .results import (
+    AllocationPlan,
+    PickList,
+    PlanResult,
+    RequestDetail,
+    RequestView,
+    Shortfall,
+    pick_lists,
+    request_detail,
+    request_views,
+)
+from .schemas import AllocateIn, OptionalReasonIn, ReasonIn, RequestIn, request_id
+
+
+class DispatchRequests(Execution, ArrivalAwareService):
+    """Dispatch requests and their allocation: ``inv.requests``.
+
+    Dispatchers and admins create, submit, allocate and cancel; only dispatchers (the
+    emergency-management department) approve or reject; each responsible agency's officer may
+    dispatch its own share. Pass ``arrival=`` to change the arrival estimate (default: from the
+    ``SUPPLIES_ROAD_*`` / ``SUPPLIES_HANDLING_HOURS`` environment, else the built-in defaults).
+    """
+
+    # -- creating and moving through the life cycle ----------------------------------------------
+
+    def create(
+        self,
+        incident_id: int,
+        *,
+        lines: Mapping[str, int] | Sequence[Any],
+        dest_lat: float | None = None,
+        dest_lon: float | None = None,
+        dest_point: str | None = None,
+        needed_by: datetime | None = None,
+        priority: int = 3,
+        requesting_unit: str | None = None,
+        note: str | None = None,
+        dest_region_code: str | None = None,
+    ) -> RequestView:
+        """Create a draft request. Each line names an item code, or a supply-class code (served by any
+        item of the class or its sub-classes), with a quantity. The destination is a storage point or
+        shelter code, or coordinates (then its region defaults to the incident's, for the travel table)."""
+        data = load(
+            RequestIn,
+            dict(
+                incident_id=incident_id,
+                lines=lines,
+                dest_lat=dest_lat,
+                dest_lon=dest_lon,
+                dest_point=dest_point,
+                needed_by=needed_by,
+                priority=priority,
+                requesting_unit=requesting_unit,
+                note=note,
+                dest_region_code=dest_region_code,
+            ),
+        )
+        with self._work() as (s, actor):
+            require_role(actor, *PLANNERS, action=t("creating a dispatch request"))
+            incident = open_incident(s, data["incident_id"])
+            point_id, region = None, data.get("dest_region_code")
+            lat, lon = data.get("dest_lat"), data.get("dest_lon")
+            if data.get("dest_point"):
+                point = by_code(s, StoragePoint, data["dest_point"], "dest_point")
+                point_id, lat, lon, region = point.id, point.lat, point.lon, region or point.region_code
+            else:
+                region = region or incident.region_code
+            resolved = _resolve_codes(s, [ln["code"] for ln in data["lines"]])
+            req = DispatchRequest(
+                incident_id=incident.id,
+                requesting_unit=data.get("requesting_unit"),  # type: ignore[arg-type]
+                dest_point_id=point_id,
+                dest_lat=lat,
+                dest_lon=lon,
+                dest_region_code=region,  # type: ignore[arg-type]
+                needed_by=data.get("needed_by"),
+                priority=data["priority"],
+                note=data.get("note"),
+                created_by=actor.id,
+                status=RequestStatus.DRAFT.value,
+            )
+            s.add(req)
+            s.flush()
+            for ln, (item_id, class_id) in zip(data["lines"], resolved):
+                s.add(
+                    RequestLine(
+                        request_id=req.id,
+                        item_id=item_id,
+                        class_id=class_id,  # type: ignore[arg-type]
+                        quantity=ln["quantity"],
+                    )
+                )
+            states.created(s, req, actor)
+            s.flush()
+            return request_views(s, DispatchRequest.id == req.id)[0]
+
+    def submit(self, id: int) -> RequestView:
+        """Send a draft to the emergency-management department for approval."""
+        return self._step(id, "submit", PLANNERS)
+
+    def approve(self, id: int) -> RequestView:
+        """Approve a submitted request (dispatchers only: the emergency-management department decides)."""
+        return self._step(id, "approve", ("dispatcher",))
+
+    def reject(self, id: int, *, reason: str) -> RequestView:
+        """Reject a submitted request, saying why (dispatchers only)."""
+        data = load(ReasonIn, dict(reason=reason))
+        return self._step(id, "reject", ("dispatcher",), data["reason"])
+
+    def close(self, id: int) -> RequestView:
+        """Close a request whose supplies have been received."""
+        return self._step(id, "close", PLANNERS)
+
+    def cancel(self, id: int, *, reason: str | None = None) -> RequestView:
+        """Cancel a request that has not left any storage point yet, releasing every reservation."""
+        data = load(OptionalReasonIn, dict(reason=reason))
+
+        def run() -> RequestView:
+            with self._work() as (s, actor):
+                require_role(actor, *PLANNERS, action=t("cancelling a dispatch request"))
+                req = states.lock_request(s, request_id(id))
+                target = states.check(req, "cancel")
+                lines = alloc.request_lines(s, [req.id])  # type: ignore[list-item]
+                if any(ln.dispatched for ln in lines.values()):
+                    raise InvalidTransition(
+                        t(
+                            "request #{id} has been partly dispatched and can no longer be cancelled; reallocate the rest, or dispatch, receive and close it",
+                            id=req.id,
+                        ),
+                        "status",
+                    )
+                released = alloc.release(s, req.id, actor, data.get("reason") or t("request cancelled"))  # type: ignore[arg-type]
+                note = data.get("reason") or t("cancelled")
+                states.move(
+                    s,
+                    req,
+                    target,
+                    actor,
+                    t("{note}; released {released} reserved units", note=note, released=released) if released else note,
+                )
+                s.flush()
+                return request_views(s, DispatchRequest.id == req.id)[0]
+
+        return retrying(run)
+
+    # -- allocation ------------------------------------------------------------------------------
+
+    def allocate(
+        self, id: int, *, strategy: str = "earliest", dry_run: bool = False, arrival: ArrivalModel | None = None
+    ) -> AllocationPlan:
+        """Reserve stock for what is still unallocated of an approved (or allocated) request.
+
+        ``strategy`` "earliest" takes the earliest-arriving lots line by line; "optimal" solves
+        the request's lines together. A line that cannot be served in full is served in part and
+        reported in ``shortfalls``. If nothing at all can be reserved the request stays approved.
+        ``dry_run`` computes the plan without writing anything (also for a submitted request).
+        """
+        opts = load(AllocateIn, dict(strategy=strategy, dry_run=dry_run))
+        rid = request_id(id)
+        return retrying(lambda: self._allocate([rid], opts["strategy"], opts["dry_run"], arrival, "allocate"))[0]
+
+    def reallocate(self, id: int, *, strategy: str = "earliest", arrival: ArrivalModel | None = None) -> AllocationPlan:
+        """Release the request's current reservations and allocate again (after a cancellation or a change)."""
+        opts = load(AllocateIn, dict(strategy=strategy))
+        rid = request_id(id)
+        return retrying(lambda: self._allocate([rid], opts["strategy"], False, arrival, "reallocate"))[0]
+
+    def plan(
+        self, *, strategy: str = "optimal", dry_run: bool = False, arrival: ArrivalModel | None = None
+    ) -> PlanResult:
+        """Allocate every approved request together: most urgent priorities are served first when
+        stock is short, and the total priority-weighted arrival time is minimised."""
+        opts = load(AllocateIn, dict(strategy=strategy, dry_run=dry_run))
+
+        def run() -> list[AllocationPlan]:
+            with self._work(write=False) as (s, _):
+                ids = list(
+                    s.exec(
+                        select(DispatchRequest.id)
+                        .where(DispatchRequest.status == RequestStatus.APPROVED.value)
+                        .order_by(DispatchRequest.id)
+                    ).all()
+                )
+            return self._allocate(ids, opts["strategy"], opts["dry_run"], arrival, "allocate", skip_moved=True)  # type: ignore[arg-type]
+
+        plans = retrying(run)
+        return PlanResult(
+            plans,
+            [sf for p in plans for sf in p.shortfalls],
+            float(sum(p.weighted_eta for p in plans)),
+            opts["strategy"],
+            opts["dry_run"],
+        )
+
+    def _allocate(
+        self,
+        ids: list[int],
+        strategy: str,
+        dry_run: bool,
+        arrival: ArrivalModel | None,
+        action: str,
+        skip_moved: bool = False,
+    ) -> list[AllocationPlan]:
+        with self._work(write=not dry_run) as (s, actor):
+            require_role(actor, *PLANNERS, action=t("allocating stock"))
+            requests = _load_requests(s, ids, lock=not dry_run)
+            if skip_moved:  # planning all: a request another dispatcher moved meanwhile is left out
+                requests = [r for r in requests if r.status == RequestStatus.APPROVED]
+            for req in requests:
+                if dry_run and action == "allocate" and req.status == RequestStatus.SUBMITTED:
+                    continue  # previewing a plan helps decide the approval
+                states.check(req, action)
+            if not requests:
+                return []
+            released, within = {}, None
+            lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
+            if action == "reallocate" and not dry_run:
+                everything, _ = alloc.needs_for(s, requests, lines, include_allocated=True)
+                held = {a.lot_id for r in requests for a in alloc.reserved_rows(s, r.id)}  # type: ignore[arg-type]
+                within = lock_lots_for(s, everything, held)
+                released = {r.id: alloc.release(s, r.id, actor, "reallocation") for r in requests}  # type: ignore[arg-type]
+                lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
+            needs, dests = alloc.needs_for(s, requests, lines)
+            problem, solution = _plan(
+                s, needs, dests, arrival or self.arrival, strategy, lock=not dry_run and within is None, within=within
+            )
+            ids_written: list[int | None] | None = None
+            if not dry_run:
+                ids_written = alloc.reserve(s, problem, solution, lines, actor)
+            rows = alloc.planned_rows(
+                s, problem, solution, status="planned" if dry_run else "reserved", ids=ids_written
+            )
+            plans = []
+            for req in requests:
+                plans.append(
+                    self._finish(
+                        s, req, problem, solution, rows, lines, strategy, dry_run, actor, released.get(req.id, 0)
+                    )
+                )
+            return plans
+
+    def _finish(
+        self,
+        s: Session,
+        req: DispatchRequest,
+        problem: Problem,
+        solution: Solution,
+        rows: list,
+        lines: dict[int, RequestLine],
+        strategy: str,
+        dry_run: bool,
+        actor: Actor,
+        released: int,
+    ) -> AllocationPlan:
+        """The plan of one request; when written, move it to allocated (or leave it approved if nothing is)."""
+        mine = {ln.id for ln in lines.values() if ln.request_id == req.id}
+        my_rows = [r for r in rows if r.line_id in mine]
+        planned = dict.fromkeys(mine, 0)
+        if dry_run:
+            for r in my_rows:
+                planned[r.line_id] += r.quantity
+        codes = {n.line_id: n.code for n in problem.needs}
+        short = []
+        for lid in sorted(mine):
+            ln = lines[lid]
+            got = ln.allocated + planned[lid]
+            if got < ln.quantity:
+                short.append(
+                    Shortfall(
+                        req.id,
+                        lid,
+                        codes.get(lid) or _line_code(s, ln),
+                        ln.quantity,  # type: ignore[arg-type]
+                        got,
+                        ln.quantity - got,
+                    )
+                )
+        # From the exact estimates, not the rows' rounded ones, so totals of two plans compare truly.
+        weighted = sum(
+            problem.need(t.line_id).weight * t.eta_hours * t.quantity for t in solution.takes if t.line_id in mine
+        )
+        status = req.status
+        if not dry_run:
+            units = sum(r.quantity for r in my_rows)
+            note = (
+                t("{strategy}: reserved {units} units", strategy=strategy, units=units)
+                if units or short
+                else t("nothing left to allocate")
+            )
+            if released:
+                note = t("released {released} units; {note}", released=released, note=note)
+            if short:
+                note = t(
+                    "{note}; short {shortfalls}",
+                    note=note,
+                    shortfalls=", ".join(f"{sf.code} {sf.short}" for sf in short),
+                )
+            anything = any(lines[lid].allocated > 0 for lid in mine)
+            status = RequestStatus.ALLOCATED.value if anything else RequestStatus.APPROVED.value
+            states.move(s, req, status, actor, note)
+        return AllocationPlan(req.id, strategy, dry_run, my_rows, short, status, weighted)  # type: ignore[arg-type]
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def show(self, id: int) -> RequestDetail:
+        """A request with its lines, allocation rows (with state), history and shortfalls."""
+        with self._work(write=False) as (s, _):
+            req = s.get(DispatchRequest, request_id(id))
+            if req is None:
+                raise NotFound(t("no dispatch request with id {id}", id=id), "id")
+            return request_detail(s, req)
+
+    def list(self, *, status: str | None = None, incident_id: int | None = None) -> list[RequestView]:
+        """Requests, newest first, optionally of one state or one incident."""
+        where = []
+        if status is not None:
+            if status not in {st.value for st in RequestStatus}:
+                raise InvalidInput(
+                    t("must be one of: {value}", value=", ".join(st.value for st in RequestStatus)), "status"
+                )
+            where.append(DispatchRequest.status == status)
+        if incident_id is not None:
+            where.append(DispatchRequest.incident_id == request_id(incident_id, "incident_id"))
+        with self._work(write=False) as (s, _):
+            return request_views(s, *where)
+
+    def pick_lists(self, id: int) -> list[PickList]:
+        """What each responsible agency must pick at each storage point (reserved rows), with its contact."""
+        with self._work(write=False) as (s, _):
+            if s.get(DispatchRequest, request_id(id)) is None:
+                raise NotFound(t("no dispatch request with id {id}", id=id), "id")
+            return pick_lists(s, request_id(id))
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _step(self, id: int, action: str, roles: tuple[str, ...], note: str | None = None) -> RequestView:
+        def run() -> RequestView:
+            with self._work() as (s, actor):
+                require_role(actor, *roles, action=t("to {action} a dispatch request", action=term(action)))
+                req = states.lock_request(s, request_id(id))
+                states.move(s, req, states.check(req, action), actor, note)
+                s.flush()
+                return request_views(s, DispatchRequest.id == req.id)[0]
+
+        return retrying(run)
+
+
+def _plan(
+    s: Session,
+    needs: list[Need],
+    dests: dict[int, Destination],
+    arrival: ArrivalModel,
+    strategy: str,
+    *,
+    lock: bool,
+    within: set[int] | None,
+) -> tuple[Problem, Solution]:
+    if strategy == "optimal":
+        from ...allocation.optimal import plan_best
+
+        problem = build_problem(s, needs, dests, arrival, lock=lock, within=within)
+        return problem, plan_best(problem)
+    # Earliest-first reads only the lots near enough to matter, with the same result.
+    return plan_earliest_nearby(s, needs, dests, arrival, lock=lock, within=within)
+
+
+def _load_requests(s: Session, ids: list[int], *, lock: bool) -> list[DispatchRequest]:
+    """The requests, locked in id order when they are to be written."""
+    q = select(DispatchRequest).where(DispatchRequest.id.in_(ids)).order_by(DispatchRequest.id)  # type: ignore[union-attr]
+    if lock:
+        q = q.with_for_update()
+    rows = list(s.exec(q.execution_options(populate_existing=True)).all())
+    missing = set(ids) - {r.id for r in rows}
+    if missing:
+        raise NotFound(t("no dispatch request with id {min}", min=min(missing)), "id")
+    return rows
+
+
+def _resolve_codes(s: Session, codes: list[str]) -> list[tuple[int | None, int | None]]:
+    """Each line code as (item id, None) or (None, class id); unknown or ambiguous codes are named."""
+    items = dict(s.exec(select(Item.code, Item.id).where(Item.code.in_(codes))).all())  # type: ignore[attr-defined]
+    classes = dict(s.exec(select(SupplyClass.code, SupplyClass.id).where(SupplyClass.code.in_(codes))).all())  # type: ignore[attr-defined]
+    out: list[tuple[int | None, int | None]] = []
+    for i, code in enumerate(codes):
+        if code in items and code in classes:
+            raise InvalidInput(t("{code!r} names both an item and a supply class", code=code), f"lines.{i}.code")
+        if code in items:
+            out.append((items[code], None))
+        elif code in classes:
+            out.append((None, classes[code]))
+        else:
+            raise NotFound(t("no item or supply class with code {code!r}", code=code), f"lines.{i}.code")
+    return out
+
+
+def _line_code(s: Session, line: RequestLine) -> str:
+    if line.item_id:
+        return s.get(Item, line.item_id).code  # type: ignore[union-attr]
+    return s.get(SupplyClass, line.class_id).code  # type: ignore[union-attr]

@@ -1,0 +1,225 @@
+"""Executing an allocated request: each agency dispatches its share through the ledger, then receipt is recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from sqlmodel import Session, select
+
+from ...errors import InvalidInput, PermissionDenied, RuleViolation
+from ...i18n import t
+from ...models import Agency, Allocation, RequestStatus, Role, StockLot, StoragePoint
+from ...permissions import (
+    Actor,
+    may_execute_dispatch,
+    require_dispatch_execution,
+    require_role,
+)
+from ...schemas import Code, bounded, load
+from ...terms import term
+from ..base import Service, by_code
+from ..stock.ledger import lock_lots
+from . import allocation as alloc
+from . import states
+from .allocation import retrying
+from .results import (
+    AllocationRow,
+    DispatchResult,
+    RequestDetail,
+    allocation_rows,
+    request_detail,
+)
+from .schemas import ReceivedIn, request_id
+
+PLANNERS = ("dispatcher", "admin")
+
+
+class Execution(Service):
+    "``dispatch`` and ``receive`` of :class:`~supplies.services.dispatch.commands.DispatchRequests`."
+
+    def dispatch(self, id: int, *, agency: str | None = None, point: str | None = None) -> DispatchResult:
+        """Issue through the ledger the reserved rows the acting user may execute (their share).
+
+        Warehouse staff issue the rows at their points, an agency officer their agency's rows,
+        dispatchers and admins every row; ``agency`` and ``point`` narrow it further. Refused only
+        when none of the reserved rows is the user's, saying whose they are. The request becomes
+        dispatched when no reserved row is left.
+        """
+        point_filter = bounded(Code(allow_none=True), point, "point")
+
+        def run() -> DispatchResult:
+            with self._work() as (s, actor):
+                req = states.lock_request(s, request_id(id))
+                states.check(req, "dispatch")
+                share = _share(s, actor, req.id, agency, point_filter)
+                rows, lots = share.rows, lock_lots(s, {a.lot_id for a in share.rows})
+                for a in rows:  # the rule, once more, on the locked lots (a class may change hands)
+                    require_dispatch_execution(actor, point_id=a.point_id, agency_id=lots[a.lot_id].agency_id)  # type: ignore[arg-type]
+                alloc.issue(s, req.id, rows, lots, actor)  # type: ignore[arg-type]
+                s.flush()
+                waiting = alloc.reserved_rows(s, req.id)  # type: ignore[arg-type]
+                units = sum(a.quantity for a in rows)
+                who = share.label
+                if waiting:
+                    states.move(
+                        s,
+                        req,
+                        req.status,
+                        actor,
+                        t(
+                            "{who} dispatched {units} units; {waiting} still reserved",
+                            who=who,
+                            units=units,
+                            waiting=sum(a.quantity for a in waiting),
+                        ),
+                    )
+                else:
+                    states.move(
+                        s,
+                        req,
+                        RequestStatus.DISPATCHED.value,
+                        actor,
+                        t("{who} dispatched {units} units", who=who, units=units),
+                    )
+                s.flush()
+                issued = {a.id for a in rows}
+                out = [r for r in allocation_rows(s, req.id) if r.id in issued]  # type: ignore[arg-type]
+                return DispatchResult(
+                    req.id,
+                    req.status,
+                    share.agency,
+                    out,  # type: ignore[arg-type]
+                    sum(a.quantity for a in waiting),
+                )
+
+        return retrying(run)
+
+    def share(self, id: int, *, agency: str | None = None, point: str | None = None) -> list[AllocationRow]:
+        """The reserved rows :meth:`dispatch` would issue for the acting user now (nothing is written).
+
+        Empty when the user may execute none of them (or nothing is reserved).
+        """
+        point_filter = bounded(Code(allow_none=True), point, "point")
+        with self._work(write=False) as (s, actor):
+            req = states.lock_request(s, request_id(id), lock=False)
+            try:
+                ids = {a.id for a in _share(s, actor, req.id, agency, point_filter).rows}  # type: ignore[union-attr]
+            except (PermissionDenied, RuleViolation):
+                return []
+            return [r for r in allocation_rows(s, req.id) if r.id in ids]  # type: ignore[arg-type]
+
+    def receive(self, id: int, *, received: Mapping[str, int] | None = None) -> RequestDetail:
+        """Record what arrived at the destination. ``received`` maps item codes to units received;
+        items not named (or ``None`` altogether) arrived in full. Differences are recorded."""
+        data = load(ReceivedIn, dict(received=dict(received) if isinstance(received, Mapping) else received))
+        got = data.get("received") or {}
+
+        def run() -> RequestDetail:
+            with self._work() as (s, actor):
+                require_role(actor, *PLANNERS, action=t("recording receipt"))
+                req = states.lock_request(s, request_id(id))
+                target = states.check(req, "receive")
+                rows = alloc.dispatched_rows(s, req.id)  # type: ignore[arg-type]
+                sent: dict[str, int] = {}
+                for a, item in rows:
+                    sent[item] = sent.get(item, 0) + a.quantity
+                for code, qty in got.items():
+                    if code not in sent:
+                        raise InvalidInput(
+                            t("{code} was not dispatched for this request", code=code), f"received.{code}"
+                        )
+                    if qty > sent[code]:
+                        raise InvalidInput(
+                            t("only {sent} of {code} were dispatched", sent=sent[code], code=code), f"received.{code}"
+                        )
+                left = {code: got.get(code, total) for code, total in sent.items()}
+                per_line: dict[int, int] = {}
+                for a, item in rows:
+                    a.received = min(left[item], a.quantity)
+                    left[item] -= a.received
+                    per_line[a.line_id] = per_line.get(a.line_id, 0) + a.received
+                    s.add(a)
+                for ln in alloc.request_lines(s, [req.id]).values():  # type: ignore[list-item]
+                    ln.received = per_line.get(ln.id, 0)  # type: ignore[arg-type]
+                    s.add(ln)
+                diffs = [
+                    t("{item}: {received} of {sent} received", item=code, received=got[code], sent=sent[code])
+                    for code in sorted(got)
+                    if got[code] != sent[code]
+                ]
+                states.move(
+                    s,
+                    req,
+                    target,
+                    actor,
+                    "; ".join(diffs)
+                    if len(diffs) > 1
+                    else (diffs[0] if diffs else t("all dispatched supplies received")),
+                )
+                s.flush()
+                return request_detail(s, req)
+
+        return retrying(run)
+
+
+class _Share(NamedTuple):
+    rows: list[Allocation]
+    agency: str | None  # the agency whose share it is, when it is one agency's
+    label: str  # who dispatched, for the request's history
+
+
+def _share(s: Session, actor: Actor, request: int, agency: str | None, point: str | None) -> _Share:
+    """The reserved rows of ``request`` that ``actor`` may issue, narrowed to ``agency`` and ``point``."""
+    if actor.role == Role.VIEWER:
+        raise PermissionDenied(
+            t("{name} ({role}) may not dispatch stock", name=actor.name, role=term(actor.role)), "user"
+        )
+    code = agency
+    if code is None and actor.role == Role.AGENCY_OFFICER and actor.agency_id is not None:
+        code = s.get(Agency, actor.agency_id).code  # type: ignore[union-attr]
+    agency_row = by_code(s, Agency, code, "agency") if code else None
+    point_row = by_code(s, StoragePoint, point, "point") if point else None
+    reserved = alloc.reserved_rows(s, request, agency_row.id if agency_row else None)  # type: ignore[arg-type]
+    if point_row is not None:
+        reserved = [a for a in reserved if a.point_id == point_row.id]
+    if not reserved:
+        narrowed = (f" for {agency_row.code}" if agency_row else "") + (f" at {point_row.code}" if point_row else "")
+        raise RuleViolation(
+            t("request #{request} has nothing reserved{narrowed} to dispatch", request=request, narrowed=narrowed),
+            "agency" if agency_row else ("point" if point_row else "id"),
+        )
+    agencies = dict(
+        s.exec(select(StockLot.id, StockLot.agency_id).where(StockLot.id.in_({a.lot_id for a in reserved}))).all()
+    )  # type: ignore[union-attr]
+    mine = [a for a in reserved if may_execute_dispatch(actor, point_id=a.point_id, agency_id=agencies[a.lot_id])]
+    if not mine:
+        points = dict(
+            s.exec(
+                select(StoragePoint.id, StoragePoint.code).where(StoragePoint.id.in_({a.point_id for a in reserved}))
+            ).all()
+        )  # type: ignore[union-attr]
+        names = dict(s.exec(select(Agency.id, Agency.code).where(Agency.id.in_(set(agencies.values())))).all())  # type: ignore[union-attr]
+        whose: dict[str, int] = {}
+        for a in reserved:
+            key = f"{points[a.point_id]} ({names[agencies[a.lot_id]]})"
+            whose[key] = whose.get(key, 0) + 1
+        listed = ", ".join(f"{key}: {n} row{'s' if n != 1 else ''}" for key, n in sorted(whose.items()))
+        raise PermissionDenied(
+            t(
+                "none of the reserved rows of request #{request} is {name}'s to dispatch ({role}); they are at {listed}",
+                request=request,
+                name=actor.name,
+                role=term(actor.role),
+                listed=listed,
+            ),
+            "user",
+        )
+    label = (
+        agency_row.code
+        if agency_row
+        else t("{name} (their share)", name=actor.name)
+        if actor.role not in PLANNERS or point_row is not None
+        else t("all agencies")
+    )
+    return _Share(mine, agency_row.code if agency_row else None, label)

@@ -1,0 +1,158 @@
+"""Incidents (disasters and emergencies) that dispatch requests answer: record, list, close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from ...errors import InvalidInput, RuleViolation
+from ...i18n import t
+from ...models import DispatchRequest, Incident, RequestStatus, Role
+from ...models.base import utcnow
+from ...permissions import require_role
+from ...schemas import load
+from ..base import Service, get_or_404
+from ..results import View, aware
+from .schemas import IncidentIn, request_id
+
+OPEN, CLOSED = "open", "closed"
+# A request in one of these states still has work to do, so its incident stays open.
+ACTIVE_REQUEST_STATES = (
+    RequestStatus.DRAFT,
+    RequestStatus.SUBMITTED,
+    RequestStatus.APPROVED,
+    RequestStatus.ALLOCATED,
+    RequestStatus.DISPATCHED,
+    RequestStatus.RECEIVED,
+)
+
+
+@dataclass(frozen=True)
+class IncidentView(View):
+    """An incident as users read it."""
+
+    id: int
+    name: str
+    type: str
+    level: str
+    lat: float
+    lon: float
+    population: int
+    region_code: str | None
+    started_at: datetime
+    status: str
+
+
+def incident_view(row: Incident) -> IncidentView:
+    assert row.id is not None
+    return IncidentView(
+        row.id,
+        row.name,
+        row.type,
+        row.level,
+        row.lat,
+        row.lon,
+        row.population,
+        row.region_code,
+        aware(row.started_at),
+        row.status,
+    )  # type: ignore[arg-type]
+
+
+class Incidents(Service):
+    """Incidents: ``inv.incidents``. Dispatchers and admins record and close them; anyone reads."""
+
+    def add(
+        self,
+        name: str,
+        *,
+        type: str,
+        level: str,
+        lat: float,
+        lon: float,
+        population: int = 0,
+        region_code: str | None = None,
+        started_at: datetime | None = None,
+    ) -> IncidentView:
+        """Record an incident: type, level I–IV, place, affected population and start time (default now)."""
+        data = load(
+            IncidentIn,
+            dict(
+                name=name,
+                type=type,
+                level=level,
+                lat=lat,
+                lon=lon,
+                population=population,
+                region_code=region_code,
+                started_at=started_at,
+            ),
+        )
+        with self._work() as (s, actor):
+            require_role(actor, Role.DISPATCHER, Role.ADMIN, action=t("recording an incident"))
+            row = Incident(
+                **{k: v for k, v in data.items() if k != "started_at"},
+                started_at=data.get("started_at") or utcnow(),
+                created_by=actor.id,
+            )
+            s.add(row)
+            s.flush()
+            return incident_view(row)
+
+    def get(self, id: int) -> IncidentView:
+        with self._work(write=False) as (s, _):
+            return incident_view(get_or_404(s, Incident, request_id(id), "id"))
+
+    def list(self, *, status: str | None = None) -> list[IncidentView]:
+        """Incidents, newest first; ``status`` is ``open`` or ``closed``."""
+        if status not in (None, OPEN, CLOSED):
+            raise InvalidInput(t("must be open or closed"), "status")
+        with self._work(write=False) as (s, _):
+            q = select(Incident).order_by(Incident.started_at.desc(), Incident.id.desc())  # type: ignore[attr-defined,union-attr]
+            if status:
+                q = q.where(Incident.status == status)
+            return [incident_view(r) for r in s.exec(q).all()]
+
+    def close(self, id: int) -> IncidentView:
+        """Close an incident once none of its requests has work left (closed, rejected or cancelled)."""
+        with self._work() as (s, actor):
+            require_role(actor, Role.DISPATCHER, Role.ADMIN, action=t("closing an incident"))
+            row = get_or_404(s, Incident, request_id(id), "id")
+            if row.status == CLOSED:
+                raise RuleViolation(t("incident #{id} is already closed", id=row.id), "id")
+            busy = _active_requests(s, row.id)  # type: ignore[arg-type]
+            if busy:
+                listed = ", ".join(f"#{rid} ({st})" for rid, st in busy[:5])
+                raise RuleViolation(
+                    t(
+                        "incident #{id} still has open requests: {listed}; close or cancel them first",
+                        id=row.id,
+                        listed=listed,
+                    ),
+                    "id",
+                )
+            row.status = CLOSED
+            s.add(row)
+            return incident_view(row)
+
+
+def open_incident(s: Session, incident_id: int) -> Incident:
+    """The incident a new request answers; it must exist and be open."""
+    row = get_or_404(s, Incident, incident_id, "incident_id")
+    if row.status != OPEN:
+        raise RuleViolation(t("incident #{id} is closed; requests cannot be added to it", id=row.id), "incident_id")
+    return row
+
+
+def _active_requests(s: Session, incident_id: int) -> list[tuple[int, str]]:
+    rows = s.exec(
+        select(DispatchRequest.id, DispatchRequest.status)
+        .where(
+            DispatchRequest.incident_id == incident_id,
+            DispatchRequest.status.in_([st.value for st in ACTIVE_REQUEST_STATES]),
+        )  # type: ignore[attr-defined]
+        .order_by(DispatchRequest.id)
+    ).all()
+    return [(int(r[0]), str(r[1])) for r in rows]

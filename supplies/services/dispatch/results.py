@@ -1,0 +1,397 @@
+"""What the dispatch services return (frozen views with ``as_dict()``) and the read queries that build them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import case, func
+from sqlmodel import Session, select
+
+from ...models import (
+    Agency,
+    Allocation,
+    AllocationStatus,
+    DispatchRequest,
+    Incident,
+    Item,
+    RequestEvent,
+    RequestLine,
+    RequestStatus,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+    User,
+)
+from ..results import View, aware
+
+
+@dataclass(frozen=True)
+class AllocationRow(View):
+    """Stock of one lot for one request line: where, how much, who executes it, when it arrives."""
+
+    line_id: int
+    item: str
+    point: str
+    point_name: str
+    lot_id: int
+    lot: str
+    quantity: int
+    agency: str
+    eta_hours: float
+    expires: date | None
+    status: str = "planned"  # planned (dry run), reserved, dispatched, released
+    id: int | None = None
+    received: int | None = None
+
+
+@dataclass(frozen=True)
+class Shortfall(View):
+    """A line that could not be served in full: the units still missing."""
+
+    request_id: int
+    line_id: int
+    code: str
+    requested: int
+    allocated: int
+    short: int
+
+
+@dataclass(frozen=True)
+class AllocationPlan(View):
+    """The allocation of one request: its rows and its shortfalls (written, or only planned in a dry run)."""
+
+    request_id: int
+    strategy: str
+    dry_run: bool
+    rows: list[AllocationRow]
+    shortfalls: list[Shortfall]
+    status: str = ""  # the request's state after this allocation
+    weighted_eta: float = 0.0
+
+    @property
+    def allocated(self) -> int:
+        return sum(r.quantity for r in self.rows)
+
+    @property
+    def short(self) -> int:
+        return sum(s.short for s in self.shortfalls)
+
+
+@dataclass(frozen=True)
+class PlanResult(View):
+    """All approved requests planned together."""
+
+    plans: list[AllocationPlan]
+    shortfalls: list[Shortfall]
+    total_weighted_eta: float
+    strategy: str = "optimal"
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class DispatchResult(View):
+    """What one dispatch issued, and what is still waiting for other agencies."""
+
+    request_id: int
+    status: str
+    agency: str | None
+    rows: list[AllocationRow]
+    waiting: int  # reserved units not yet dispatched (other agencies' shares)
+
+    @property
+    def dispatched(self) -> int:
+        return sum(r.quantity for r in self.rows)
+
+
+class PickLine(NamedTuple):
+    item: str
+    item_name: str
+    lot: str
+    quantity: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class PickList(View):
+    """What one agency picks at one storage point for a request."""
+
+    agency: str
+    agency_name: str
+    contact: str | None
+    phone: str | None
+    point: str
+    point_name: str
+    lines: list[PickLine]
+
+
+@dataclass(frozen=True)
+class RequestView(View):
+    id: int
+    incident_id: int
+    status: str
+    priority: int
+    needed_by: datetime | None
+    dest_lat: float
+    dest_lon: float
+    dest_point: str | None
+    requesting_unit: str | None
+    created_at: datetime
+    lines_count: int
+    dest_region_code: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class LineView(View):
+    id: int
+    code: str
+    kind: str  # "item" or "class"
+    name: str
+    quantity: int
+    allocated: int
+    dispatched: int
+    received: int
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class EventView(View):
+    at: datetime
+    from_status: str | None
+    to_status: str
+    actor: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class RequestDetail(View):
+    """A request with its lines, allocation rows, history and current shortfalls."""
+
+    id: int
+    incident_id: int
+    incident: str
+    status: str
+    priority: int
+    needed_by: datetime | None
+    dest_lat: float
+    dest_lon: float
+    dest_point: str | None
+    dest_region_code: str | None
+    requesting_unit: str | None
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+    lines: list[LineView] = field(default_factory=list)
+    allocations: list[AllocationRow] = field(default_factory=list)
+    events: list[EventView] = field(default_factory=list)
+    shortfalls: list[Shortfall] = field(default_factory=list)
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+
+def request_views(s: Session, *where: Any) -> list[RequestView]:
+    """Requests with their line counts and destination codes in one query, newest first."""
+    counts = select(RequestLine.request_id, func.count().label("n")).group_by(RequestLine.request_id).subquery()
+    q = (
+        select(
+            DispatchRequest.id,
+            DispatchRequest.incident_id,
+            DispatchRequest.status,
+            DispatchRequest.priority,
+            DispatchRequest.needed_by,
+            DispatchRequest.dest_lat,
+            DispatchRequest.dest_lon,
+            StoragePoint.code,
+            DispatchRequest.requesting_unit,
+            DispatchRequest.created_at,
+            func.coalesce(counts.c.n, 0),
+            DispatchRequest.dest_region_code,
+            DispatchRequest.note,
+        )
+        .outerjoin(StoragePoint, StoragePoint.id == DispatchRequest.dest_point_id)
+        .outerjoin(counts, counts.c.request_id == DispatchRequest.id)
+        .where(*where)
+        .order_by(DispatchRequest.id.desc())
+    )  # type: ignore[union-attr]
+    out = []
+    for r in s.exec(q).all():
+        out.append(
+            RequestView(
+                r[0], r[1], r[2], r[3], aware(r[4]), r[5], r[6], r[7], r[8], aware(r[9]), int(r[10]), r[11], r[12]
+            )
+        )  # type: ignore[arg-type]
+    return out
+
+
+def line_views(s: Session, request_id: int) -> list[LineView]:
+    q = (
+        select(RequestLine, Item.code, Item.name, Item.unit, SupplyClass.code, SupplyClass.name)
+        .outerjoin(Item, Item.id == RequestLine.item_id)
+        .outerjoin(SupplyClass, SupplyClass.id == RequestLine.class_id)
+        .where(RequestLine.request_id == request_id)
+        .order_by(RequestLine.id)
+    )
+    out = []
+    for line, icode, iname, unit, ccode, cname in s.exec(q).all():
+        is_item = line.item_id is not None
+        out.append(
+            LineView(
+                line.id,
+                icode if is_item else ccode,
+                "item" if is_item else "class",
+                iname if is_item else cname,
+                line.quantity,
+                line.allocated,
+                line.dispatched,
+                line.received,
+                unit if is_item else None,
+            )
+        )
+    return out
+
+
+def executing_agency() -> Any:
+    """Who executes a row: for stock still reserved, the lot's (current) agency, so that a class
+    handed over since allocation shows its new agency; afterwards, the agency that did."""
+    return case((Allocation.status == AllocationStatus.RESERVED.value, StockLot.agency_id), else_=Allocation.agency_id)
+
+
+def allocation_rows(s: Session, request_id: int, *, statuses: tuple[str, ...] | None = None) -> list[AllocationRow]:
+    """The allocation rows of a request, by line then arrival."""
+    q = (
+        select(
+            Allocation,
+            Item.code,
+            StoragePoint.code,
+            StoragePoint.name,
+            StockLot.batch,
+            Agency.code,
+            StockLot.expires_on,
+        )
+        .join(RequestLine, RequestLine.id == Allocation.line_id)
+        .join(StockLot, StockLot.id == Allocation.lot_id)
+        .join(Item, Item.id == StockLot.item_id)
+        .join(StoragePoint, StoragePoint.id == Allocation.point_id)
+        .join(Agency, Agency.id == executing_agency())
+        .where(RequestLine.request_id == request_id)
+        .order_by(Allocation.line_id, Allocation.eta_hours, Allocation.id)
+    )
+    if statuses:
+        q = q.where(Allocation.status.in_(statuses))  # type: ignore[attr-defined]
+    return [
+        AllocationRow(
+            a.line_id,
+            item,
+            point,
+            pname,
+            a.lot_id,
+            batch,
+            a.quantity,
+            agency,
+            a.eta_hours,
+            expires,
+            a.status,
+            a.id,
+            a.received,
+        )
+        for a, item, point, pname, batch, agency, expires in s.exec(q).all()
+    ]
+
+
+def event_views(s: Session, request_id: int) -> list[EventView]:
+    q = (
+        select(RequestEvent.at, RequestEvent.from_status, RequestEvent.to_status, User.name, RequestEvent.note)
+        .outerjoin(User, User.id == RequestEvent.actor_id)
+        .where(RequestEvent.request_id == request_id)
+        .order_by(RequestEvent.at, RequestEvent.id)
+    )
+    return [EventView(aware(at), f, t, who, note) for at, f, t, who, note in s.exec(q).all()]  # type: ignore[arg-type]
+
+
+def shortfalls_of(request_id: int, lines: list[LineView]) -> list[Shortfall]:
+    return [
+        Shortfall(request_id, ln.id, ln.code, ln.quantity, ln.allocated, ln.quantity - ln.allocated)
+        for ln in lines
+        if ln.allocated < ln.quantity
+    ]
+
+
+def request_detail(s: Session, req: DispatchRequest) -> RequestDetail:
+    assert req.id is not None
+    incident = s.get(Incident, req.incident_id)
+    dest = s.get(StoragePoint, req.dest_point_id) if req.dest_point_id else None
+    lines = line_views(s, req.id)
+    attempted = req.status in (
+        RequestStatus.ALLOCATED,
+        RequestStatus.DISPATCHED,
+        RequestStatus.RECEIVED,
+        RequestStatus.CLOSED,
+    )
+    return RequestDetail(
+        req.id,
+        req.incident_id,
+        incident.name if incident else "",
+        req.status,
+        req.priority,
+        aware(req.needed_by),
+        req.dest_lat,
+        req.dest_lon,
+        dest.code if dest else None,
+        req.dest_region_code,
+        req.requesting_unit,
+        req.note,
+        aware(req.created_at),
+        aware(req.updated_at),  # type: ignore[arg-type]
+        lines,
+        allocation_rows(s, req.id),
+        event_views(s, req.id),
+        shortfalls_of(req.id, lines) if attempted else [],
+    )
+
+
+def pick_lists(s: Session, request_id: int) -> list[PickList]:
+    """Reserved rows grouped by executing agency and storage point, with the agency's contact."""
+    q = (
+        select(
+            Agency.code,
+            Agency.name,
+            Agency.contact,
+            Agency.phone,
+            StoragePoint.code,
+            StoragePoint.name,
+            Item.code,
+            Item.name,
+            StockLot.batch,
+            func.sum(Allocation.quantity),
+            Item.unit,
+        )
+        .select_from(Allocation)
+        .join(RequestLine, RequestLine.id == Allocation.line_id)
+        .join(StockLot, StockLot.id == Allocation.lot_id)
+        .join(Item, Item.id == StockLot.item_id)
+        .join(StoragePoint, StoragePoint.id == Allocation.point_id)
+        .join(Agency, Agency.id == StockLot.agency_id)
+        .where(RequestLine.request_id == request_id, Allocation.status == AllocationStatus.RESERVED.value)
+        .group_by(
+            Agency.code,
+            Agency.name,
+            Agency.contact,
+            Agency.phone,
+            StoragePoint.code,
+            StoragePoint.name,
+            Item.code,
+            Item.name,
+            StockLot.batch,
+            Item.unit,
+        )
+        .order_by(Agency.code, StoragePoint.code, Item.code, StockLot.batch)
+    )
+    out: list[PickList] = []
+    for a, an, contact, phone, p, pn, item, iname, batch, qty, unit in s.exec(q).all():
+        if not out or (out[-1].agency, out[-1].point) != (a, p):
+            out.append(PickList(a, an, contact, phone, p, pn, []))
+        out[-1].lines.append(PickLine(item, iname, batch, int(qty), unit))
+    return out

@@ -1,0 +1,1 @@
+"""Files in and out: spreadsheet imports and exports, and backups."""

@@ -1,0 +1,1 @@
+"""Places: storage points and the travel times between them."""

@@ -1,0 +1,1 @@
+"""Readiness: needs norms and whether stock can reach people in time."""

@@ -1,0 +1,561 @@
+"""Stock use cases that change quantities: receive, issue, transfer, count, rotate and write off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from ... import schemas
+from ...config import local_today
+from ...errors import (
+    InsufficientStock,
+    InvalidInput,
+    NotFound,
+    OneAgencyRuleViolation,
+    RuleViolation,
+    SuppliesError,
+)
+from ...i18n import t
+from ...limits import MAX_EXPIRY_YEARS
+from ...models import (
+    Agency,
+    Item,
+    Movement,
+    MovementKind,
+    PointStatus,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+)
+from ...permissions import Actor, require_stock_change
+from ..base import Service, by_code
+from .ledger import find_lot, lock_lot, lock_lots, post, same_terms
+from .queries import StockQueries
+
+
+@dataclass(frozen=True)
+class StockChange:
+    """What a stock operation did: the lots it touched and the ledger lines it wrote."""
+
+    lot_ids: tuple[int, ...]
+    movement_ids: tuple[int, ...]
+    qty: int
+
+
+class Stock(StockQueries, Service):
+    """Stock lots and every operation that changes them: ``inv.stock``."""
+
+    def receive(
+        self,
+        point: str,
+        item: str,
+        qty: int,
+        *,
+        batch: str | None = None,
+        expires_on: date | None = None,
+        mode: str = "physical",
+        lead_time_hours: float = 0.0,
+        unit_cost: Decimal | float | None = None,
+        agency: str | None = None,
+        reference: str | None = None,
+        reason: str | None = None,
+        historical: bool = False,
+    ) -> StockChange:
+        """Receive ``qty`` units into the lot (point, item, batch), creating it if new (入库).
+
+        ``agency``, when given, must be the responsible agency of the item's class: the
+        one-agency rule refuses stock of a class under any other agency. An expiry date before
+        today is refused unless ``historical`` (recording stock received in the past).
+        """
+        data = schemas.load(
+            schemas.ReceiveIn,
+            dict(
+                point=point,
+                item=item,
+                qty=qty,
+                batch=batch,
+                expires_on=expires_on,
+                mode=mode,
+                lead_time_hours=lead_time_hours,
+                unit_cost=unit_cost,
+                agency=agency,
+                reference=reference,
+                reason=reason,
+                historical=historical,
+            ),
+        )
+        check_expiry(data.get("expires_on"), "expires_on", historical=data["historical"])
+        with self._work() as (s, actor):
+            p, it, cls = _point_item(s, data["point"], data["item"])
+            if p.status != PointStatus.ACTIVE:
+                raise RuleViolation(t("storage point {code} is closed", code=p.code), "point")
+            if data.get("agency"):
+                claimed = by_code(s, Agency, data["agency"], "agency")
+                if claimed.id != cls.agency_id:
+                    owner = s.get(Agency, cls.agency_id)
+                    raise OneAgencyRuleViolation(
+                        t(
+                            "class {supply_class} is held by {owner}, not {agency}: one agency per supply class",
+                            supply_class=cls.code,
+                            owner=owner.code if owner else cls.agency_id,
+                            agency=claimed.code,
+                        ),
+                        "agency",
+                    )
+            require_stock_change(actor, point_id=p.id, agency_id=cls.agency_id, action="receive")  # type: ignore[arg-type]
+            lot = open_lot(
+                s,
+                p,
+                it.id,
+                cls,
+                data.get("batch") or "",
+                mode=data["mode"],  # type: ignore[arg-type]
+                expires_on=data.get("expires_on"),
+                lead_time_hours=data["lead_time_hours"],
+                unit_cost=data.get("unit_cost"),
+                expiry_given=data.get("expires_on") is not None,
+                fields=("mode", "expires_on"),
+            )
+            m = post(
+                s,
+                lot,
+                MovementKind.RECEIVE,
+                qty=data["qty"],
+                actor_id=actor.id,
+                reference=data.get("reference"),
+                reason=data.get("reason"),
+            )
+            s.flush()
+            return StockChange((lot.id,), (m.id,), data["qty"])  # type: ignore[arg-type]
+
+    def issue(
+        self,
+        point: str,
+        item: str,
+        qty: int,
+        *,
+        batch: str | None = None,
+        reference: str | None = None,
+        reason: str | None = None,
+    ) -> StockChange:
+        """Issue ``qty`` free units (出库): from ``batch``, or earliest expiry first across lots."""
+        data = schemas.load(
+            schemas.IssueIn, dict(point=point, item=item, qty=qty, batch=batch, reference=reference, reason=reason)
+        )
+        return self._take(data, MovementKind.ISSUE, "issue")
+
+    def write_off(
+        self, point: str, item: str, qty: int, *, reason: str, batch: str | None = None, reference: str | None = None
+    ) -> StockChange:
+        """Write off spoiled or lost stock (报废); a reason is required."""
+        data = schemas.load(
+            schemas.WriteOffIn, dict(point=point, item=item, qty=qty, batch=batch, reference=reference, reason=reason)
+        )
+        return self._take(data, MovementKind.WRITE_OFF, "write off")
+
+    def adjust(
+        self,
+        point: str,
+        item: str,
+        counted: int,
+        *,
+        batch: str | None = None,
+        reason: str | None = None,
+        reference: str | None = None,
+    ) -> StockChange:
+        """Record a stock count (盘点): set the lot's on-hand to ``counted`` with one adjusting line.
+
+        A count below what is reserved for dispatch is refused: release the reservation first.
+        """
+        data = schemas.load(
+            schemas.AdjustIn,
+            dict(point=point, item=item, counted=counted, batch=batch, reference=reference, reason=reason),
+        )
+        with self._work() as (s, actor):
+            lot = self._one_lot(s, actor, data, "count")
+            delta = data["counted"] - lot.on_hand
+            if data["counted"] < lot.reserved:
+                raise InsufficientStock(
+                    t(
+                        "{reserved} units of this lot are reserved for dispatch; a count below that needs the reservation released first",
+                        reserved=lot.reserved,
+                    ),
+                    "counted",
+                )
+            m = post(
+                s,
+                lot,
+                MovementKind.ADJUST,
+                qty=delta,
+                actor_id=actor.id,
+                reference=data.get("reference"),
+                reason=data.get("reason") or "stock count",
+            )
+            s.flush()
+            return StockChange((lot.id,), (m.id,), delta)  # type: ignore[arg-type]
+
+    def transfer(
+        self,
+        from_point: str,
+        to_point: str,
+        item: str,
+        qty: int,
+        *,
+        batch: str | None = None,
+        to_batch: str | None = None,
+        reference: str | None = None,
+        reason: str | None = None,
+    ) -> StockChange:
+        """Move free stock between points; each lot keeps its batch, expiry and reserve mode.
+
+        Stock moves into the destination's lot of the same batch, which must hold it on the same
+        terms (mode and expiry); where it does not, give ``to_batch``, the batch code to file the
+        stock under at the destination (only with a ``batch``).
+        """
+        data = schemas.load(
+            schemas.TransferIn,
+            dict(
+                point=from_point,
+                to_point=to_point,
+                item=item,
+                qty=qty,
+                batch=batch,
+                to_batch=to_batch,
+                reference=reference,
+                reason=reason,
+            ),
+        )
+        with self._work() as (s, actor):
+            dest = by_code(s, StoragePoint, data["to_point"], "to_point")
+            if dest.status != PointStatus.ACTIVE:
+                raise RuleViolation(t("storage point {code} is closed", code=dest.code), "to_point")
+            sources = self._sources(
+                s,
+                actor,
+                data,
+                "transfer",
+                also_lock=lambda lots: [
+                    lot.id
+                    for lot in (
+                        find_lot(s, dest.id, src.item_id, data.get("to_batch") or src.batch)  # type: ignore[arg-type]
+                        for src in lots
+                    )
+                    if lot is not None
+                ],
+            )
+            if dest.id == sources[0][0].point_id:
+                raise InvalidInput(t("is the same storage point as the source"), "to_point")
+            cls = s.get(SupplyClass, sources[0][0].class_id)
+            lots, moves = [], []
+            for src, take in sources:
+                target = open_lot(
+                    s,
+                    dest,
+                    src.item_id,
+                    cls,
+                    data.get("to_batch") or src.batch,
+                    mode=src.mode,  # type: ignore[arg-type]
+                    expires_on=src.expires_on,
+                    lead_time_hours=src.lead_time_hours,
+                    unit_cost=src.unit_cost,
+                    fields=("to_batch", "to_batch"),
+                    error=RuleViolation,
+                    where=dest.code,
+                )
+                out = post(
+                    s,
+                    src,
+                    MovementKind.TRANSFER_OUT,
+                    qty=-take,
+                    actor_id=actor.id,
+                    reference=data.get("reference"),
+                    reason=data.get("reason"),
+                    related_lot_id=target.id,
+                )
+                inn = post(
+                    s,
+                    target,
+                    MovementKind.TRANSFER_IN,
+                    qty=take,
+                    actor_id=actor.id,
+                    reference=data.get("reference"),
+                    reason=data.get("reason"),
+                    related_lot_id=src.id,
+                )
+                lots += [src.id, target.id]
+                moves += [out, inn]
+            s.flush()
+            return StockChange(tuple(lots), tuple(m.id for m in moves), data["qty"])  # type: ignore[arg-type]
+
+    def rotate(
+        self,
+        point: str,
+        item: str,
+        qty: int,
+        *,
+        batch: str,
+        new_batch: str,
+        new_expires_on: date | None = None,
+        reason: str | None = None,
+        reference: str | None = None,
+    ) -> StockChange:
+        """Rotate stock near expiry (轮换): ``qty`` out of the old batch, the same into a fresh one.
+
+        The fresh batch may exist already; then it must have the same expiry (when one is given)
+        and the same reserve mode.
+        """
+        data = schemas.load(
+            schemas.RotateIn,
+            dict(
+                point=point,
+                item=item,
+                qty=qty,
+                batch=batch,
+                new_batch=new_batch,
+                new_expires_on=new_expires_on,
+                reason=reason,
+                reference=reference,
+            ),
+        )
+        check_expiry(data.get("new_expires_on"), "new_expires_on", historical=False)
+        with self._work() as (s, actor):
+            p, it, cls = _point_item(s, data["point"], data["item"])
+            old = self._one_lot(s, actor, data, "rotate", also=find_lot(s, p.id, it.id, data["new_batch"]))  # type: ignore[arg-type]
+            if data["new_batch"] == old.batch:
+                raise InvalidInput(t("must differ from the batch being rotated out"), "new_batch")
+            new = open_lot(
+                s,
+                p,
+                it.id,
+                cls,
+                data["new_batch"],
+                mode=old.mode,  # type: ignore[arg-type]
+                expires_on=data.get("new_expires_on"),
+                lead_time_hours=old.lead_time_hours,
+                unit_cost=old.unit_cost,
+                expiry_given=data.get("new_expires_on") is not None,
+                fields=("new_batch", "new_expires_on"),
+            )
+            out = post(
+                s,
+                old,
+                MovementKind.ROTATE_OUT,
+                qty=-data["qty"],
+                actor_id=actor.id,
+                reference=data.get("reference"),
+                reason=data.get("reason"),
+                related_lot_id=new.id,
+            )
+            inn = post(
+                s,
+                new,
+                MovementKind.ROTATE_IN,
+                qty=data["qty"],
+                actor_id=actor.id,
+                reference=data.get("reference"),
+                reason=data.get("reason"),
+                related_lot_id=old.id,
+            )
+            s.flush()
+            return StockChange((old.id, new.id), (out.id, inn.id), data["qty"])  # type: ignore[arg-type]
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _take(self, data: dict, kind: str, action: str) -> StockChange:
+        with self._work() as (s, actor):
+            moves = [
+                post(
+                    s,
+                    lot,
+                    kind,
+                    qty=-take,
+                    actor_id=actor.id,
+                    reference=data.get("reference"),
+                    reason=data.get("reason"),
+                )
+                for lot, take in self._sources(s, actor, data, action)
+            ]
+            s.flush()
+            return StockChange(tuple(m.lot_id for m in moves), tuple(m.id for m in moves), data["qty"])  # type: ignore[misc]
+
+    def _one_lot(self, s: Session, actor: Actor, data: dict, action: str, also: StockLot | None = None) -> StockLot:
+        """The named lot, locked (with ``also``, in id order), after checking the actor may change it."""
+        p, it, _cls = _point_item(s, data["point"], data["item"])
+        lot = find_lot(s, p.id, it.id, data.get("batch") or "")  # type: ignore[arg-type]
+        if lot is None:
+            raise NotFound(
+                t(
+                    "no lot of {item} with batch {batch!r} at {point}",
+                    item=it.code,
+                    batch=data.get("batch") or "(none)",
+                    point=p.code,
+                ),
+                "batch",
+            )
+        require_stock_change(actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action)
+        return lock_lots(s, {lot.id} | ({also.id} if also is not None else set()))[lot.id]  # type: ignore[operator,index]
+
+    def _sources(
+        self,
+        s: Session,
+        actor: Actor,
+        data: dict,
+        action: str,
+        also_lock: Callable[[list[StockLot]], list[int]] | None = None,
+    ) -> list[tuple[StockLot, int]]:
+        """The locked lots to take ``qty`` free units from: one batch, or earliest expiry first.
+
+        Every lot the operation will change (``also_lock`` names the others) is locked in one
+        statement in id order, as every writer does, so that two operations never deadlock.
+        """
+        if data.get("batch") is not None:
+            p, it, _cls = _point_item(s, data["point"], data["item"])
+            lot = find_lot(s, p.id, it.id, data["batch"])  # type: ignore[arg-type]
+            if lot is None:
+                raise NotFound(
+                    t(
+                        "no lot of {item} with batch {batch!r} at {point}",
+                        item=it.code,
+                        batch=data["batch"] or "(none)",
+                        point=p.code,
+                    ),
+                    "batch",
+                )
+            require_stock_change(actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action)
+            candidates = [lot]
+        else:
+            if data.get("to_batch"):
+                raise InvalidInput(t("give the batch to move when you file it under another batch code"), "batch")
+            p, it, cls = _point_item(s, data["point"], data["item"])
+            require_stock_change(actor, point_id=p.id, agency_id=cls.agency_id, action=action)  # type: ignore[arg-type]
+            candidates = list(
+                s.exec(
+                    select(StockLot).where(
+                        StockLot.point_id == p.id, StockLot.item_id == it.id, StockLot.on_hand > StockLot.reserved
+                    )
+                ).all()
+            )
+        others = also_lock(candidates) if also_lock else []
+        locked = lock_lots(s, {c.id for c in candidates} | set(others))  # type: ignore[misc]
+        # Earliest expiry first (FEFO), from the balances as they are now that the rows are locked.
+        lots = sorted(
+            (locked[c.id] for c in candidates if c.id in locked),  # type: ignore[index]
+            key=lambda lot: (lot.expires_on is None, lot.expires_on or date.max, lot.id),
+        )
+        free = sum(lot.free for lot in lots)
+        if free < data["qty"]:
+            if data.get("batch") is not None:
+                raise InsufficientStock(
+                    t(
+                        "lot {batch} has {free} free; asked {qty}",
+                        batch=data["batch"] or "(no batch)",
+                        free=free,
+                        qty=data["qty"],
+                    ),
+                    "qty",
+                )
+            raise InsufficientStock(
+                t(
+                    "{point} has {free} {unit} of {item} free; asked {qty}",
+                    point=p.code,
+                    free=free,
+                    unit=it.unit,
+                    item=it.code,
+                    qty=data["qty"],
+                ),
+                "qty",
+            )
+        out, left = [], data["qty"]
+        for lot in lots:
+            take = min(left, lot.free)
+            if take > 0:
+                out.append((lot, take))
+                left -= take
+            if left == 0:
+                break
+        return out
+
+
+def check_expiry(expires_on: date | None, field: str, *, historical: bool) -> None:
+    """An expiry date is today or later (unless recording the past) and within a hundred years."""
+    if expires_on is None:
+        return
+    today = local_today()
+    if expires_on < today and not historical:
+        raise InvalidInput(
+            t(
+                "is before today ({today}): expired stock is not received; to record stock received in the past, say it is historical",
+                today=today,
+            ),
+            field,
+        )
+    if expires_on.year > today.year + MAX_EXPIRY_YEARS:
+        raise InvalidInput(
+            t("is more than {max_expiry_years} years away: check the date", max_expiry_years=MAX_EXPIRY_YEARS), field
+        )
+
+
+def open_lot(
+    s: Session,
+    point: StoragePoint,
+    item_id: int,
+    cls: SupplyClass,
+    batch: str,
+    *,
+    mode: str,
+    expires_on: date | None,
+    lead_time_hours: float,
+    unit_cost: Decimal | None,
+    expiry_given: bool = True,
+    fields: tuple[str, str] = ("mode", "expires_on"),
+    error: type[SuppliesError] = InvalidInput,
+    where: str = "",
+) -> StockLot:
+    """The locked lot (point, item, batch) to add stock to, created if new; refused if held on other terms.
+
+    ``expiry_given=False`` means the caller did not say (a receipt without a date): the lot's
+    own expiry stands. ``fields`` name the inputs to blame for another mode and another expiry;
+    ``error`` is raised (bad input for a receipt, a refusal by rule for a transfer).
+    """
+    lot = find_lot(s, point.id, item_id, batch)  # type: ignore[arg-type]
+    if lot is None:
+        lot = StockLot(
+            item_id=item_id,
+            class_id=cls.id,
+            agency_id=cls.agency_id,
+            point_id=point.id,  # type: ignore[arg-type]
+            batch=batch,
+            mode=mode,
+            expires_on=expires_on,
+            lead_time_hours=lead_time_hours,
+            unit_cost=unit_cost,
+        )
+        s.add(lot)
+        s.flush()
+        return lot
+    lot = lock_lot(s, lot.id)  # type: ignore[arg-type]
+    same_terms(
+        lot,
+        mode=mode,
+        expires_on=expires_on if expiry_given else lot.expires_on,
+        mode_field=fields[0],
+        expiry_field=fields[1],
+        where=where,
+        error=error,
+    )
+    return lot
+
+
+def _point_item(s: Session, point: str, item: str) -> tuple[StoragePoint, Item, SupplyClass]:
+    p = by_code(s, StoragePoint, point, "point")
+    it = by_code(s, Item, item, "item")
+    cls = s.get(SupplyClass, it.class_id)
+    assert cls is not None
+    return p, it, cls
+
+
+__all__ = ["Movement", "Stock", "StockChange"]

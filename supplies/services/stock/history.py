@@ -1,0 +1,219 @@
+"Posting a long ledger history at once: new lots, then movements of any kind with their running balances.\n\nThis is the set-based twin of :func:`supplies.services.stock.commands.ledger.post` for loading a history (from\nanother system, or the benchmark generator): the movements are applied in the order given, each\nchecked exactly as ``post`` checks it (on-hand never negative, reserved never negative nor above\non-hand), each carrying the lot's running ``balance_after``; the lots' kept balances are updated\nin the same transaction. Nothing is written unless every movement passes, so\n``inv.stock.verify()`` holds afterwards. Permissions are the caller's business, as for ``post``.\n"
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.sql.expression import bindparam
+from sqlmodel import Session
+
+from ...errors import InvalidInput, NotFound
+from ...i18n import t
+from ...models import Item, Movement, MovementKind, StockLot, SupplyClass
+from ...models.base import utcnow
+from ..io.tabular import iter_chunks
+from .ledger import check_change, movement_hash
+
+_KINDS = frozenset(k.value for k in MovementKind)
+_CHUNK = 10_000  # rows per executemany: big enough to amortise, small enough to bound memory
+_IN_LIST = 900  # ids per IN (...) list, under SQLite's old 999-parameter limit
+
+
+class NewLot(NamedTuple):
+    """A lot to open at zero balance; its class and agency follow from the item (one-agency rule)."""
+
+    item_id: int
+    point_id: int
+    batch: str = ""
+    mode: str = "physical"
+    expires_on: date | None = None
+    lead_time_hours: float = 0.0
+    unit_cost: Decimal | None = None
+    created_at: datetime | None = None
+
+
+class Entry(NamedTuple):
+    """One movement to post: signed on-hand change ``qty`` and reserved change ``reserved_delta``."""
+
+    lot_id: int
+    kind: str
+    qty: int = 0
+    reserved_delta: int = 0
+    at: datetime | None = None
+    actor_id: int | None = None
+    reference: str | None = None
+    reason: str | None = None
+    related_lot_id: int | None = None
+
+
+def open_lots(session: Session, lots: Sequence[NewLot]) -> list[int]:
+    """Insert ``lots`` at zero balance and return their ids, in the order given.
+
+    Call inside a write unit of work (on SQLite it holds the write lock, so the ids taken are ours).
+    """
+    if not lots:
+        return []
+    item_ids = sorted({lot.item_id for lot in lots})
+    owner: dict[int, tuple[int, int]] = {}
+    for chunk in iter_chunks(item_ids, _IN_LIST):
+        rows = session.execute(
+            select(Item.id, Item.class_id, SupplyClass.agency_id)
+            .join(SupplyClass, SupplyClass.id == Item.class_id)
+            .where(Item.id.in_(chunk))
+        ).all()  # type: ignore[union-attr]
+        owner.update({r[0]: (r[1], r[2]) for r in rows})
+    missing = [i for i in item_ids if i not in owner]
+    if missing:
+        raise NotFound(t("no item with id {missing}", missing=missing[0]), "item")
+    ids = _new_lot_ids(session, len(lots))
+    now = utcnow()
+    table = StockLot.__table__  # type: ignore[attr-defined]
+    rows_out = []
+    for lot_id, lot in zip(ids, lots):
+        class_id, agency_id = owner[lot.item_id]
+        rows_out.append(
+            {
+                "id": lot_id,
+                "item_id": lot.item_id,
+                "class_id": class_id,
+                "agency_id": agency_id,
+                "point_id": lot.point_id,
+                "batch": lot.batch or "",
+                "mode": lot.mode,
+                "expires_on": lot.expires_on,
+                "lead_time_hours": lot.lead_time_hours,
+                "unit_cost": lot.unit_cost,
+                "on_hand": 0,
+                "reserved": 0,
+                "version": 1,
+                "created_at": lot.created_at or now,
+                "updated_at": lot.created_at or now,
+            }
+        )
+    for chunk in iter_chunks(rows_out, _CHUNK):
+        session.execute(insert(table), list(chunk))
+    return ids
+
+
+def post_many(session: Session, entries: Iterable[Entry], *, actor_id: int | None = None) -> int:
+    "Apply ``entries`` in order, as :func:`~supplies.services.stock.commands.ledger.post` would one by one; return how many.\n\n    ``actor_id`` is used for entries that name none; entries without ``at`` get the current time.\n    Raises (writing nothing of this call) on an unknown lot or kind, or on a change the ledger\n    refuses; the error names the entry by its position.\n"
+    entries = entries if isinstance(entries, list) else list(entries)
+    if not entries:
+        return 0
+    balances = _lock_balances(session, sorted({e.lot_id for e in entries}))
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    append = rows.append
+    for n, e in enumerate(entries):
+        b = balances.get(e.lot_id)
+        if b is None:
+            raise NotFound(t("entry {n}: no stock lot with id {lot_id}", n=n, lot_id=e.lot_id), "lot")
+        if e.kind not in _KINDS:
+            raise InvalidInput(t("entry {n}: {kind!r} is not a movement kind", n=n, kind=e.kind), "kind")
+        on_hand, reserved = check_change(f"{e.lot_id} (entry {n})", b[0], b[1], e.kind, e.qty, e.reserved_delta)
+        at = now if e.at is None else (e.at.astimezone(UTC) if e.at.tzinfo else e.at)
+        actor = e.actor_id if e.actor_id is not None else actor_id
+        b[7] = movement_hash(
+            b[7],
+            e.lot_id,
+            e.kind,
+            e.qty,
+            e.reserved_delta,
+            on_hand,
+            at,
+            actor,
+            b[2],
+            b[3],
+            b[4],
+            e.reference,
+            e.reason,
+            e.related_lot_id,
+        )
+        b[0], b[1], b[5] = on_hand, reserved, b[5] + 1
+        if b[6] is None or at > b[6]:
+            b[6] = at
+        append(
+            {
+                "lot_id": e.lot_id,
+                "kind": e.kind,
+                "qty": e.qty,
+                "reserved_delta": e.reserved_delta,
+                "balance_after": on_hand,
+                "at": at,
+                "actor_id": actor,
+                "agency_id": b[2],
+                "point_id": b[3],
+                "item_id": b[4],
+                "reference": e.reference,
+                "reason": e.reason,
+                "related_lot_id": e.related_lot_id,
+                "hash": b[7],
+            }
+        )
+    move_table, lot_table = Movement.__table__, StockLot.__table__  # type: ignore[attr-defined]
+    for chunk in iter_chunks(rows, _CHUNK):
+        session.execute(insert(move_table), list(chunk))
+    stmt = (
+        update(lot_table)
+        .where(lot_table.c.id == bindparam("b_id"))
+        .values(
+            on_hand=bindparam("b_on_hand"),
+            reserved=bindparam("b_reserved"),
+            ledger_hash=bindparam("b_head"),
+            version=lot_table.c.version + bindparam("b_changes"),
+            updated_at=bindparam("b_at"),
+        )
+    )
+    changed = [
+        {"b_id": lot_id, "b_on_hand": b[0], "b_reserved": b[1], "b_changes": b[5], "b_at": b[6], "b_head": b[7]}
+        for lot_id, b in balances.items()
+        if b[5]
+    ]
+    for chunk in iter_chunks(changed, _CHUNK):
+        session.execute(stmt, list(chunk), execution_options={"synchronize_session": False})
+    return len(rows)
+
+
+def _lock_balances(session: Session, lot_ids: list[int]) -> dict[int, list[Any]]:
+    """lot id -> [on_hand, reserved, agency_id, point_id, item_id, changes, last at, chain head], locked rows."""
+    lock = session.get_bind().dialect.name != "sqlite"
+    out: dict[int, list[Any]] = {}
+    for chunk in iter_chunks(lot_ids, _IN_LIST):
+        q = (
+            select(
+                StockLot.id,
+                StockLot.on_hand,
+                StockLot.reserved,
+                StockLot.agency_id,
+                StockLot.point_id,
+                StockLot.item_id,
+                StockLot.ledger_hash,
+            )
+            .where(StockLot.id.in_(chunk))
+            .order_by(StockLot.id)
+        )  # type: ignore[union-attr]
+        if lock:
+            q = q.with_for_update()
+        for r in session.execute(q).all():
+            out[r[0]] = [r[1], r[2], r[3], r[4], r[5], 0, None, r[6]]
+    return out
+
+
+def _new_lot_ids(session: Session, n: int) -> list[int]:
+    """``n`` ids for new lots, taken before inserting so that their movements can follow in bulk."""
+    if session.get_bind().dialect.name == "postgresql":
+        got = (
+            session.execute(
+                text("SELECT nextval(pg_get_serial_sequence('stock_lot', 'id')) FROM generate_series(1, :n)"), {"n": n}
+            )
+            .scalars()
+            .all()
+        )
+        return sorted(int(i) for i in got)
+    # SQLite hands out max(id) + 1; the write unit of work holds the lock (BEGIN IMMEDIATE).
+    top = session.execute(select(func.coalesce(func.max(StockLot.id), 0))).scalar_one()
+    return list(range(top + 1, top + 1 + n))

@@ -1,0 +1,357 @@
+"""Stock read use cases: lots with their balances, summaries, expiry, the ledger, and verify."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select
+from sqlmodel import Session, select
+
+from ... import schemas
+from ...errors import InvalidInput, NotFound
+from ...i18n import t
+from ...limits import MAX_ID
+from ...models import (
+    AdminLevel,
+    Agency,
+    Item,
+    Movement,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+    User,
+)
+from ...permissions import Actor, scoped
+from ...schemas import bounded
+from ..base import by_code
+from ..catalog.service import _descendant_ids
+from .summary import GROUPS, SummaryRow, per_id_totals, summary_rows
+from .verify import VerifyReport
+from .verify import verify as verify_books
+
+
+@dataclass(frozen=True)
+class LotView:
+    """A lot as users read it: codes, names and the three quantities."""
+
+    lot_id: int
+    item: str
+    item_name: str
+    unit: str
+    supply_class: str
+    agency: str
+    point: str
+    point_name: str
+    level: str
+    region_code: str | None
+    lot: str
+    mode: str
+    expires: date | None
+    lead_time_hours: float
+    on_hand: int
+    reserved: int
+
+    @property
+    def free(self) -> int:
+        return self.on_hand - self.reserved
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["free"] = self.free
+        d["expires"] = self.expires.isoformat() if self.expires else None
+        return d
+
+
+@dataclass(frozen=True)
+class LotDetail(LotView):
+    """A lot with the facts a lot page shows besides its balances: the agency's name and the unit cost."""
+
+    agency_name: str = ""
+    unit_cost: Decimal | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = super().as_dict()
+        d["unit_cost"] = f"{self.unit_cost:.2f}" if self.unit_cost is not None else None
+        return d
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One movement of the ledger with its codes spelled out."""
+
+    id: int
+    at: datetime
+    kind: str
+    item: str
+    point: str
+    lot: str
+    agency: str
+    qty: int
+    reserved_delta: int
+    balance_after: int
+    actor: str | None
+    reference: str | None
+    reason: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["at"] = self.at.isoformat()
+        return d
+
+
+class StockQueries:
+    "Read side of ``inv.stock`` (mixed into :class:`~supplies.services.stock.commands.Stock`)."
+
+    def lots(
+        self,
+        *,
+        point: str | None = None,
+        item: str | None = None,
+        supply_class: str | None = None,
+        agency: str | None = None,
+        region_code: str | None = None,
+        level: str | None = None,
+        expiring_within_days: int | None = None,
+        with_stock_only: bool = True,
+        limit: int | None = None,
+        offset: int = 0,
+        lot_ids: Iterable[int] | Select | None = None,
+    ) -> list[LotView]:  # type: ignore[type-arg]
+        """Lots with their balances, filtered; one query whatever the number of rows.
+
+        ``lot_ids`` narrows the list to those lots: ids, or a SELECT of lot ids (a list page's
+        filtered query, for its export). Warehouse staff see their own points only; agency
+        officers their agency's stock, whatever the filters.
+        """
+        among = _lot_ids(lot_ids)
+        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+            q = _lot_select()
+            q = _filters(
+                s,
+                q,
+                actor,
+                point=point,
+                item=item,
+                supply_class=supply_class,
+                agency=agency,
+                region_code=region_code,
+                level=level,
+            )
+            if among is not None:
+                # A query of ids is its own subquery: never correlated with this one's stock_lot.
+                q = q.where(StockLot.id.in_(among.correlate(None) if isinstance(among, Select) else among))  # type: ignore[union-attr]
+            if expiring_within_days is not None:
+                expiring_within_days = bounded(schemas.Days(), expiring_within_days, "expiring_within_days")
+                q = q.where(
+                    StockLot.expires_on.is_not(None),  # type: ignore[union-attr]
+                    StockLot.expires_on <= date.today() + timedelta(days=expiring_within_days),
+                )
+                q = q.order_by(StockLot.expires_on, StoragePoint.code, Item.code)
+            else:
+                q = q.order_by(StoragePoint.code, Item.code, StockLot.expires_on, StockLot.batch)
+            if with_stock_only:
+                q = q.where(StockLot.on_hand > 0)
+            if limit is not None:
+                q = q.limit(bounded(schemas.Whole(min=0, max=MAX_ID), limit, "limit"))
+                q = q.offset(bounded(schemas.Whole(min=0, max=MAX_ID), offset, "offset"))
+            return [LotView(*row) for row in s.exec(q).all()]
+
+    def lot(self, lot_id: int) -> LotDetail:
+        """One lot with its balances and facts; a lot the user may not read is not found, like a missing one."""
+        lot_id = bounded(schemas.Id(), lot_id, "lot_id")
+        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+            q = _filters(s, _lot_select().add_columns(Agency.name, StockLot.unit_cost), actor)
+            row = s.exec(q.where(StockLot.id == lot_id)).one_or_none()
+            if row is None:
+                raise NotFound(t("no lot with id {lot_id}", lot_id=lot_id), "lot_id")
+            return LotDetail(*row)
+
+    def expiring(self, days: int = 30, **filters: Any) -> list[LotView]:
+        """Lots that expire within ``days`` (or have expired), soonest first."""
+        return self.lots(expiring_within_days=days, **filters)
+
+    def summary(
+        self,
+        by: tuple[str, ...] | list[str] = ("class", "level", "region"),
+        *,
+        point: str | None = None,
+        item: str | None = None,
+        supply_class: str | None = None,
+        agency: str | None = None,
+        region_code: str | None = None,
+        level: str | None = None,
+    ) -> list[SummaryRow]:
+        """On-hand, reserved and free totals grouped by any of class, item, point, region, level,
+        agency, mode; computed in the database from the kept balances (never from the ledger)."""
+        unknown = [g for g in by if g not in GROUPS]
+        if unknown or not by:
+            raise InvalidInput(t("group by one or more of {value}", value=", ".join(GROUPS)), "by")
+        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+            q = per_id_totals(by)
+            if region_code or level:
+                q = q.join(StoragePoint, StoragePoint.id == StockLot.point_id)
+            q = _filters(
+                s,
+                q,
+                actor,
+                point=point,
+                item=item,
+                supply_class=supply_class,
+                agency=agency,
+                region_code=region_code,
+                level=level,
+            )
+            return summary_rows(s, by, q)
+
+    def ledger(
+        self,
+        *,
+        lot_id: int | None = None,
+        point: str | None = None,
+        item: str | None = None,
+        since: date | datetime | None = None,
+        until: date | datetime | None = None,
+        kinds: tuple[str, ...] | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[LedgerLine]:
+        """The ledger of a lot, item or point over a period, oldest first (or newest first: ``limit`` then
+        keeps the latest lines). Each line carries the lot's on-hand balance after it."""
+        lot_id = bounded(schemas.Id(allow_none=True), lot_id, "lot_id")
+        limit = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), limit, "limit")
+        since = bounded(schemas.Moment(allow_none=True), since, "since")
+        until = bounded(schemas.Moment(allow_none=True), until, "until")
+        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+            q = (
+                select(
+                    Movement.id,
+                    Movement.at,
+                    Movement.kind,
+                    Item.code,
+                    StoragePoint.code,
+                    StockLot.batch,
+                    Agency.code,
+                    Movement.qty,
+                    Movement.reserved_delta,
+                    Movement.balance_after,
+                    User.name,
+                    Movement.reference,
+                    Movement.reason,
+                )
+                .join(StockLot, StockLot.id == Movement.lot_id)
+                .join(Item, Item.id == Movement.item_id)
+                .join(StoragePoint, StoragePoint.id == Movement.point_id)
+                .join(Agency, Agency.id == Movement.agency_id)
+                .outerjoin(User, User.id == Movement.actor_id)
+            )
+            if lot_id is not None:
+                q = q.where(Movement.lot_id == lot_id)
+            if point:
+                q = q.where(Movement.point_id == by_code(s, StoragePoint, point, "point").id)
+            if item:
+                q = q.where(Movement.item_id == by_code(s, Item, item, "item").id)
+            if since is not None:
+                q = q.where(Movement.at >= _as_datetime(since))
+            if until is not None:
+                q = q.where(Movement.at < _as_datetime(until, end=True))
+            if kinds:
+                q = q.where(Movement.kind.in_(kinds))  # type: ignore[attr-defined]
+            q = scoped(q, actor, Movement.point_id, Movement.agency_id)
+            if newest_first:
+                q = q.order_by(Movement.at.desc(), Movement.id.desc())  # type: ignore[attr-defined]
+            else:
+                q = q.order_by(Movement.at, Movement.id)
+            if limit is not None:
+                q = q.limit(limit)
+            return [LedgerLine(*row) for row in s.exec(q).all()]
+
+    def verify(self) -> VerifyReport:
+        """Check the books: each lot's balances against its ledger, each ledger's hash chain, the
+        one-agency rule. Every problem is a row naming the lot and what is wrong."""
+        with self._work(write=False):  # type: ignore[attr-defined]
+            pass  # only a known, active user verifies
+        engine = self._inv.engine  # type: ignore[attr-defined]
+        with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for both reads
+            with conn.begin():
+                return verify_books(conn, parallel=True)
+
+
+def _lot_select():  # type: ignore[no-untyped-def]
+    return (
+        select(
+            StockLot.id,
+            Item.code,
+            Item.name,
+            Item.unit,
+            SupplyClass.code,
+            Agency.code,
+            StoragePoint.code,
+            StoragePoint.name,
+            StoragePoint.level,
+            StoragePoint.region_code,
+            StockLot.batch,
+            StockLot.mode,
+            StockLot.expires_on,
+            StockLot.lead_time_hours,
+            StockLot.on_hand,
+            StockLot.reserved,
+        )
+        .join(Item, Item.id == StockLot.item_id)
+        .join(SupplyClass, SupplyClass.id == StockLot.class_id)
+        .join(Agency, Agency.id == StockLot.agency_id)
+        .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+    )
+
+
+def _lot_ids(lot_ids: Iterable[int] | Select | None) -> list[int] | Select | None:  # type: ignore[type-arg]
+    """The lots to narrow a list to: checked ids, or a SELECT of ids used as it is."""
+    if lot_ids is None or isinstance(lot_ids, Select):
+        return lot_ids
+    if isinstance(lot_ids, (str, bytes)):
+        raise InvalidInput(t("must be lot ids"), "lot_ids")
+    return [bounded(schemas.Id(), i, "lot_ids") for i in lot_ids] or [-1]
+
+
+class LotFilterIn(schemas._Strip):
+    point = schemas.Code(allow_none=True)
+    item = schemas.Code(allow_none=True)
+    supply_class = schemas.Code(allow_none=True)
+    agency = schemas.Code(allow_none=True)
+    region_code = schemas.RegionPrefix()
+    level = schemas.Choice(AdminLevel, allow_none=True)
+
+
+def _filters(s: Session, q, actor: Actor, **given):  # type: ignore[no-untyped-def]
+    """``q`` narrowed by the filters a caller gave (checked first) and by the actor's scope."""
+    f = schemas.load(LotFilterIn, given)
+    point, item, supply_class, agency = f.get("point"), f.get("item"), f.get("supply_class"), f.get("agency")
+    region_code, level = f.get("region_code"), f.get("level")
+    if point:
+        q = q.where(StockLot.point_id == by_code(s, StoragePoint, point, "point").id)
+    if item:
+        q = q.where(StockLot.item_id == by_code(s, Item, item, "item").id)
+    if supply_class:
+        cls = by_code(s, SupplyClass, supply_class, "supply_class")
+        q = q.where(StockLot.class_id.in_(_descendant_ids(s, cls.id)))  # type: ignore[arg-type,attr-defined]
+    if agency:
+        q = q.where(StockLot.agency_id == by_code(s, Agency, agency, "agency").id)
+    if region_code:
+        q = q.where(StoragePoint.region_code.startswith(region_code))  # type: ignore[union-attr]
+    if level:
+        q = q.where(StoragePoint.level == level)
+    return scoped(q, actor, StockLot.point_id, StockLot.agency_id)
+
+
+def _as_datetime(value: date | datetime, *, end: bool = False) -> datetime:
+    from datetime import UTC, time
+
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    d = value + timedelta(days=1) if end else value
+    return datetime.combine(d, time.min, tzinfo=UTC)
