@@ -6,13 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from marshmallow import (
-    EXCLUDE,
     RAISE,
     Schema,
     ValidationError,
     fields,
     validate,
-    validates_schema,
 )
 
 from .errors import InvalidInput
@@ -26,7 +24,6 @@ from .limits import (
     MAX_MOVEMENT_QTY,
     bad_character,
 )
-from .models.enums import AdminLevel, PointKind, PointStatus, ReserveMode, Role
 
 # marshmallow's validators format their own messages: as Messages they keep their template, so
 # the filled message still translates (supplies.i18n). Range builds its text when made; its
@@ -41,7 +38,7 @@ for _validator, _names in (
         if isinstance(_text, str) and not isinstance(_text, Message):
             setattr(_validator, _name, Message(_text))
 
-_CODE_RE = r"^\S+$"
+CODE_RE = r"^\S+$"
 REGION_CODE_RE = r"^(\d{6}|\d{9}|\d{12})$"
 
 
@@ -115,7 +112,7 @@ def _range_words(lo: int | None, hi: int | None) -> str:
 def Code(**kw: Any) -> fields.String:
     """A code: 1-40 characters without white space (Chinese allowed)."""
     return Str(
-        validate=[validate.Length(min=1, max=40), validate.Regexp(_CODE_RE, error=t("must not contain spaces"))],
+        validate=[validate.Length(min=1, max=40), validate.Regexp(CODE_RE, error=t("must not contain spaces"))],
         **kw,
     )
 
@@ -177,7 +174,7 @@ def Days(**kw: Any) -> fields.Integer:
     return Whole(min=0, max=MAX_DAYS, **kw)
 
 
-class _Strip(Schema):
+class Input(Schema):
     class Meta:
         unknown = RAISE
 
@@ -190,163 +187,6 @@ class _Strip(Schema):
 
     def _nullable(self) -> set[str]:
         return {n for n, f in self.fields.items() if f.allow_none}
-
-
-class AgencyIn(_Strip):
-    code = Code(required=True)
-    name = Name(required=True)
-    contact = Text(100)
-    phone = Str(
-        allow_none=True,
-        validate=validate.Regexp(r"^[0-9+()\- ]{3,40}$", error=t("must be a phone number: digits, spaces, + ( ) -")),
-    )
-    level = Choice(AdminLevel, allow_none=True)
-    region_code = RegionCode()
-
-
-class AgencyUpdate(AgencyIn):
-    code = Code()
-    name = Name()
-
-
-class SupplyClassIn(_Strip):
-    code = Code(required=True)
-    name = Name(required=True)
-    name_en = Text(200)
-    agency = Code(required=True)
-    parent = Code(allow_none=True)
-
-
-class SupplyClassUpdate(_Strip):
-    name = Name()
-    name_en = Text(200)
-    parent = Str(allow_none=True, validate=validate.Length(max=40))  # "" moves the class to the top
-
-
-class ItemIn(_Strip):
-    code = Code(required=True)
-    name = Name(required=True)
-    name_en = Text(200)
-    supply_class = Code(required=True)
-    unit = Name(20, required=True)
-    spec = Text(200)
-    shelf_life_days = Days(allow_none=True)
-    unit_weight_kg = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
-    unit_volume_m3 = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
-
-
-class ItemUpdate(ItemIn):
-    code = Code()
-    name = Name()
-    supply_class = Code()
-    unit = Name(20)
-
-
-class PointIn(_Strip):
-    code = Code(required=True)
-    name = Name(required=True)
-    kind = Choice(PointKind, load_default=PointKind.DEPOT.value)
-    level = Choice(AdminLevel, required=True)
-    region_code = RegionCode()
-    address = Text(300)
-    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
-    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
-    capacity_m3 = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000_000))
-    status = Choice(PointStatus, load_default=PointStatus.ACTIVE.value)
-
-
-class PointUpdate(PointIn):
-    code = Code()
-    name = Name()
-    level = Choice(AdminLevel)
-    lat = fields.Float(validate=validate.Range(min=-90, max=90))
-    lon = fields.Float(validate=validate.Range(min=-180, max=180))
-    kind = Choice(PointKind)
-    status = Choice(PointStatus)
-
-
-class UserIn(_Strip):
-    name = Str(
-        required=True,
-        validate=[validate.Length(min=1, max=80), validate.Regexp(_CODE_RE, error=t("must not contain spaces"))],
-    )
-    role = Choice(Role, required=True)
-    points = fields.List(Code(), load_default=list)
-    agency = Code(allow_none=True)
-    password = Str(allow_none=True, validate=validate.Length(min=8, max=200, error=t("must be 8 to 200 characters")))
-
-    @validates_schema
-    def _scope(self, data: dict, **_: Any) -> None:
-        if data["role"] == Role.WAREHOUSE and not data.get("points"):
-            raise ValidationError(t("warehouse staff need at least one storage point"), "points")
-        if data["role"] == Role.AGENCY_OFFICER and not data.get("agency"):
-            raise ValidationError(t("an agency officer needs an agency"), "agency")
-
-
-class _LotOp(_Strip):
-    point = Code(required=True)
-    item = Code(required=True)
-    batch = Batch(allow_none=True)
-    reference = Text(100)
-    reason = Text(500)
-
-
-class ReceiveIn(_LotOp):
-    qty = Qty(required=True)
-    expires_on = Day(allow_none=True)
-    historical = fields.Boolean(load_default=False)
-    mode = Choice(ReserveMode, load_default=ReserveMode.PHYSICAL.value)
-    lead_time_hours = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=24 * 365))
-    unit_cost = fields.Decimal(allow_none=True, places=2, validate=validate.Range(min=0, max=999_999_999_999))
-    agency = Code(allow_none=True)
-
-
-class IssueIn(_LotOp):
-    qty = Qty(required=True)
-
-
-class WriteOffIn(_LotOp):
-    qty = Qty(required=True)
-    reason = Str(
-        required=True,
-        multiline=True,
-        validate=validate.Length(min=1, max=500, error=t("say why the stock is written off")),
-    )
-
-
-class AdjustIn(_LotOp):
-    counted = Count(required=True)
-
-
-class TransferIn(_LotOp):
-    to_point = Code(required=True)
-    qty = Qty(required=True)
-    to_batch = Batch(allow_none=True)
-
-
-class RotateIn(_LotOp):
-    qty = Qty(required=True)
-    new_batch = Str(required=True, validate=validate.Length(min=1, max=60))
-    new_expires_on = Day(allow_none=True)
-    historical = fields.Boolean(load_default=False)
-
-
-class TargetIn(_Strip):
-    item = Code(required=True)
-    point = Code(allow_none=True)
-    region_code = RegionCode()
-    quantity = Count(required=True)
-
-    @validates_schema
-    def _scope(self, data: dict, **_: Any) -> None:
-        if not data.get("point") and not data.get("region_code"):
-            raise ValidationError(t("give a storage point or a region code"), "point")
-
-
-class HandoverIn(_Strip):
-    supply_class = Code(required=True)
-    to_agency = Code(required=True)
-    reason = Text(500)
 
 
 def bounded(field: fields.Field, value: Any, name: str) -> Any:
@@ -366,28 +206,3 @@ def load(schema: type[Schema], data: dict[str, Any], *, partial: bool = False) -
         return schema(partial=partial).load(data)
     except ValidationError as exc:
         raise InvalidInput.from_messages(exc.messages) from None
-
-
-class LotOut(Schema):
-    """The JSON shape of a lot in listings (``stock list --json``)."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    lot_id = fields.Integer()
-    item = fields.String()
-    item_name = fields.String()
-    unit = fields.String()
-    supply_class = fields.String()
-    agency = fields.String()
-    point = fields.String()
-    point_name = fields.String()
-    level = fields.String()
-    region_code = fields.String(allow_none=True)
-    lot = fields.String()
-    mode = fields.String()
-    expires = fields.Date(allow_none=True)
-    lead_time_hours = fields.Float()
-    on_hand = fields.Integer()
-    reserved = fields.Integer()
-    free = fields.Integer()

@@ -31,6 +31,7 @@ from ...permissions import (
 from ...terms import term
 from ..base import Service, by_code
 from ..stock.ledger import lock_lots, post
+from .schemas import AgencyIn, AgencyUpdate, HandoverIn, ItemIn, ItemUpdate, SupplyClassIn, SupplyClassUpdate
 
 
 class Agencies(Service):
@@ -48,7 +49,7 @@ class Agencies(Service):
     ) -> Agency:
         """Add an agency with its contact person and phone."""
         data = schemas.load(
-            schemas.AgencyIn,
+            AgencyIn,
             dict(code=code, name=name, contact=contact, phone=phone, level=level, region_code=region_code),
         )
         with self._work() as (s, actor):
@@ -60,7 +61,7 @@ class Agencies(Service):
 
     def update(self, code: str, **changes: Any) -> Agency:
         """Change an agency's name, contact, phone, level or region."""
-        data = schemas.load(schemas.AgencyUpdate, changes, partial=True)
+        data = schemas.load(AgencyUpdate, changes, partial=True)
         with self._work() as (s, actor):
             agency = by_code(s, Agency, code, "code")
             if not can_write_catalog(actor, agency.id):
@@ -98,9 +99,7 @@ class SupplyClasses(Service):
         self, code: str, name: str, *, agency: str, parent: str | None = None, name_en: str | None = None
     ) -> SupplyClass:
         """Add a class under ``parent`` (or at the root), held by ``agency``."""
-        data = schemas.load(
-            schemas.SupplyClassIn, dict(code=code, name=name, agency=agency, parent=parent, name_en=name_en)
-        )
+        data = schemas.load(SupplyClassIn, dict(code=code, name=name, agency=agency, parent=parent, name_en=name_en))
         with self._work() as (s, actor):
             owner = by_code(s, Agency, data["agency"], "agency")
             if not can_write_catalog(actor, owner.id):
@@ -127,7 +126,7 @@ class SupplyClasses(Service):
         Its agency changes only by :meth:`handover`.
         """
         given = {k: v for k, v in dict(name=name, name_en=name_en, parent=parent).items() if v is not None}
-        data = schemas.load(schemas.SupplyClassUpdate, given, partial=True)
+        data = schemas.load(SupplyClassUpdate, given, partial=True)
         with self._work() as (s, actor):
             row = by_code(s, SupplyClass, code, "code")
             if not can_write_catalog(actor, row.agency_id):
@@ -185,7 +184,7 @@ class SupplyClasses(Service):
         The ownership of all their stock moves at once, and every lot gets a ``handover``
         ledger line naming both agencies.
         """
-        data = schemas.load(schemas.HandoverIn, dict(supply_class=code, to_agency=to_agency, reason=reason))
+        data = schemas.load(HandoverIn, dict(supply_class=code, to_agency=to_agency, reason=reason))
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, action=t("handing a class over"))
             cls = by_code(s, SupplyClass, data["supply_class"], "supply_class")
@@ -266,7 +265,7 @@ class Items(Service):
     ) -> Item:
         """Add an item under a class, counted in whole ``unit``s."""
         data = schemas.load(
-            schemas.ItemIn,
+            ItemIn,
             dict(
                 code=code,
                 name=name,
@@ -289,7 +288,7 @@ class Items(Service):
 
     def update(self, code: str, **changes: Any) -> Item:
         """Change an item's fields; moving it to another class is refused while it has stock."""
-        data = schemas.load(schemas.ItemUpdate, changes, partial=True)
+        data = schemas.load(ItemUpdate, changes, partial=True)
         with self._work() as (s, actor):
             item = by_code(s, Item, code, "code")
             cls = s.get(SupplyClass, item.class_id)

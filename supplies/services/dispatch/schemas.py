@@ -23,15 +23,14 @@ from ...schemas import (
     Choice,
     Code,
     Id,
+    Input,
     Moment,
     Name,
     Qty,
     RegionCode,
-    RegionPrefix,
     Str,
     Text,
     Whole,
-    _Strip,
 )
 
 STRATEGIES = ("earliest", "optimal")
@@ -44,7 +43,7 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class _UtcTimes(_Strip):
+class _UtcTimes(Input):
     """Turns every loaded datetime into aware UTC, as the database stores them."""
 
     @post_load
@@ -71,7 +70,7 @@ class IncidentIn(_UtcTimes):
     started_at = Moment(allow_none=True)
 
 
-class LineIn(_Strip):
+class LineIn(Input):
     code = Code(required=True)
     quantity = Qty(required=True)
 
@@ -133,7 +132,7 @@ def normalise_lines(lines: Any) -> Any:
     return out
 
 
-class ReasonIn(_Strip):
+class ReasonIn(Input):
     reason = Str(
         required=True,
         multiline=True,
@@ -141,31 +140,17 @@ class ReasonIn(_Strip):
     )
 
 
-class OptionalReasonIn(_Strip):
+class OptionalReasonIn(Input):
     reason = Text(500)
 
 
-class AllocateIn(_Strip):
+class AllocateIn(Input):
     strategy = Str(load_default="earliest", validate=validate.OneOf(STRATEGIES, error=t("must be one of: {choices}")))
     dry_run = fields.Boolean(load_default=False)
 
 
-class ReceivedIn(_Strip):
+class ReceivedIn(Input):
     received = fields.Dict(keys=Code(), values=Whole(min=0, max=MAX_BALANCE), allow_none=True, load_default=None)
-
-
-class TravelTimeIn(_Strip):
-    from_point = Code(required=True)
-    to_point = Code(allow_none=True)
-    to_region = RegionPrefix()
-    hours = fields.Float(
-        required=True, validate=validate.Range(min=0, max=24 * 30, error=t("must be between 0 and 720 hours"))
-    )
-
-    @validates_schema
-    def _target(self, data: dict, **_: Any) -> None:
-        if bool(data.get("to_point")) == bool(data.get("to_region")):
-            raise ValidationError(t("give exactly one of to_point or to_region"), "to_point")
 
 
 def request_id(value: Any, field: str = "id") -> int:

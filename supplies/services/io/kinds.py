@@ -22,26 +22,29 @@ from ...models import (
 from ...models.base import utcnow
 from ...permissions import Actor, require_role
 from ...terms import term
+from ..catalog.schemas import AgencyIn, ItemIn, SupplyClassIn
+from ..places.schemas import PointIn
+from ..stock.schemas import ReceiveIn, TargetIn
 from .rows import Problem
 
 
 # Spreadsheet cells arrive as text: the same bounds as the services, read from "12" as well as 12.
-class ItemRow(schemas.ItemIn):
+class ItemRow(ItemIn):
     shelf_life_days = schemas.Days(allow_none=True, strict=False)
 
 
-class StockRow(schemas.ReceiveIn):
+class StockRow(ReceiveIn):
     qty = schemas.Qty(required=True, strict=False)
 
 
-class TargetRow(schemas.TargetIn):
+class TargetRow(TargetIn):
     quantity = schemas.Count(required=True, strict=False)
 
 
 ROW_SCHEMAS = {
-    "agencies": schemas.AgencyIn,
-    "points": schemas.PointIn,
-    "classes": schemas.SupplyClassIn,
+    "agencies": AgencyIn,
+    "points": PointIn,
+    "classes": SupplyClassIn,
     "items": ItemRow,
     "stock": StockRow,
     "targets": TargetRow,

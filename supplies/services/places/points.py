@@ -11,6 +11,7 @@ from ...errors import PermissionDenied
 from ...i18n import t
 from ...models import PointStatus, Role, StoragePoint
 from ..base import Service, by_code
+from .schemas import PointIn, PointUpdate
 
 
 class StoragePoints(Service):
@@ -32,7 +33,7 @@ class StoragePoints(Service):
     ) -> StoragePoint:
         """Add a storage point; latitude and longitude must be real coordinates."""
         data = schemas.load(
-            schemas.PointIn,
+            PointIn,
             dict(
                 code=code,
                 name=name,
@@ -56,7 +57,7 @@ class StoragePoints(Service):
 
     def update(self, code: str, **changes: Any) -> StoragePoint:
         """Change a point's details; warehouse staff may change their own points."""
-        data = schemas.load(schemas.PointUpdate, changes, partial=True)
+        data = schemas.load(PointUpdate, changes, partial=True)
         with self._work() as (s, actor):
             point = by_code(s, StoragePoint, code, "code")
             if not (actor.role == Role.ADMIN or (actor.role == Role.WAREHOUSE and point.id in actor.point_ids)):

@@ -15,8 +15,8 @@ from ...models import Role, StoragePoint, TravelTime
 from ...permissions import require_role
 from ...schemas import load
 from ..base import Service, by_code
-from ..dispatch.schemas import TravelTimeIn
 from ..results import View
+from .schemas import TravelTimeIn
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from marshmallow import fields, validate
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
@@ -28,7 +27,6 @@ from ...errors import InvalidInput
 from ...i18n import t
 from ...models import (
     AdminLevel,
-    IncidentType,
     Item,
     NeedNorm,
     PointStatus,
@@ -42,21 +40,9 @@ from ..results import View
 from . import norms as norms_data
 from .geo import table_hours
 from .norms import NormView
+from .schemas import CheckIn, LinkIn, NormIn
 
 _EPS = 1e-9
-
-
-class CheckIn(schemas._Strip):
-    lat = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
-    lon = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
-    population = schemas.Whole(required=True, min=0, max=100_000_000)
-    hazard = schemas.Str(
-        allow_none=True, validate=validate.OneOf([h.value for h in IncidentType], error=t("must be one of: {choices}"))
-    )
-    hours = fields.Float(load_default=12.0, validate=validate.Range(min=0, max=24 * 30))
-    days = fields.Float(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False, max=365))
-    point = schemas.Code(allow_none=True)
-    region_code = schemas.RegionPrefix()
 
 
 @dataclass(frozen=True)
@@ -397,7 +383,7 @@ class Readiness(ArrivalAwareService):
     ) -> list[NormView]:
         """Define or change a need: so much per person (once, or per day), in ``unit``."""
         data = schemas.load(
-            norms_data.NormIn,
+            NormIn,
             dict(
                 need=need,
                 amount_per_person=amount_per_person,
@@ -415,9 +401,7 @@ class Readiness(ArrivalAwareService):
 
     def link(self, need: str, item: str, *, amount_per_unit: float = 1.0, hazard: str | None = None) -> NormView:
         """Count an item toward a need: one unit meets ``amount_per_unit`` of it (a 12 m² tent: 12)."""
-        data = schemas.load(
-            norms_data.LinkIn, dict(need=need, item=item, amount_per_unit=amount_per_unit, hazard=hazard)
-        )
+        data = schemas.load(LinkIn, dict(need=need, item=item, amount_per_unit=amount_per_unit, hazard=hazard))
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing the needs norms"))
             return norms_data.view(norms_data.link(s, data))

@@ -6,48 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import fields, validate
 from sqlmodel import Session, select
 
-from ... import schemas
 from ...data import READINESS_NORMS, read_csv
 from ...errors import NotFound
 from ...i18n import t
-from ...models import IncidentType, Item, NeedNorm
+from ...models import Item, NeedNorm
 from ..results import View
 
-BASES = ("once", "per_day")
 STATUSES = ("sourced", "assumed", "local")  # local: set or changed by the department
-
-
-class NormIn(schemas._Strip):
-    need = schemas.Str(
-        required=True,
-        validate=[
-            validate.Length(min=1, max=40),
-            validate.Regexp(r"^[a-z0-9_]+$", error=t("use lower-case letters, digits and _ (e.g. shelter, water)")),
-        ],
-    )
-    amount_per_person = fields.Float(required=True, validate=validate.Range(min=0))
-    unit = schemas.Str(required=True, validate=validate.Length(min=1, max=20))
-    basis = schemas.Str(load_default="once", validate=validate.OneOf(BASES, error=t("must be one of: {choices}")))
-    name_zh = schemas.Text(100)
-    name_en = schemas.Text(100)
-    hazard = schemas.Str(
-        allow_none=True, validate=validate.OneOf([h.value for h in IncidentType], error=t("must be one of: {choices}"))
-    )
-    source = schemas.Text(1000)
-
-
-class LinkIn(schemas._Strip):
-    need = schemas.Str(required=True, validate=validate.Length(min=1, max=40))
-    item = schemas.Code(required=True)
-    amount_per_unit = fields.Float(
-        load_default=1.0, validate=validate.Range(min=0, min_inclusive=False, error=t("must be more than 0"))
-    )
-    hazard = schemas.Str(
-        allow_none=True, validate=validate.OneOf([h.value for h in IncidentType], error=t("must be one of: {choices}"))
-    )
 
 
 @dataclass(frozen=True)

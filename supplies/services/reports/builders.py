@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import validate
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
@@ -18,7 +17,6 @@ from ...config import DEFAULT_TIMEZONE
 from ...errors import InvalidInput
 from ...i18n import t
 from ...models import (
-    AdminLevel,
     Agency,
     Item,
     Movement,
@@ -34,6 +32,7 @@ from ...permissions import Actor, scoped
 from ..base import Service, by_code
 from ..catalog.service import _descendant_ids
 from .output import Col, Report
+from .schemas import ReportIn
 
 ENV_TIMEZONE = "SUPPLIES_TIMEZONE"
 
@@ -62,20 +61,6 @@ _FLOWS: tuple[tuple[Col, tuple[str, ...], int], ...] = (
     (Col("adjusted", "adjusted", "盘点调整", True), (MovementKind.ADJUST,), 1),
 )
 _KIND_COLUMN = {str(k): (col.key, sign) for col, kinds, sign in _FLOWS for k in kinds}
-
-
-class ReportIn(schemas._Strip):
-    since = schemas.Day(allow_none=True)
-    until = schemas.Day(allow_none=True)
-    point = schemas.Code(allow_none=True)
-    item = schemas.Code(allow_none=True)
-    supply_class = schemas.Code(allow_none=True)
-    agency = schemas.Code(allow_none=True)
-    region_code = schemas.RegionPrefix()
-    level = schemas.Choice(AdminLevel, allow_none=True)
-    days = schemas.Days(load_default=90)
-    valid_for_days = schemas.Days(load_default=0)
-    tz = schemas.Str(allow_none=True, validate=validate.Length(max=60))
 
 
 @dataclass

@@ -35,6 +35,7 @@ from ...permissions import Actor, require_stock_change
 from ..base import Service, by_code
 from .ledger import find_lot, lock_lot, lock_lots, post, same_terms
 from .queries import StockQueries
+from .schemas import AdjustIn, IssueIn, ReceiveIn, RotateIn, TransferIn, WriteOffIn
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Stock(StockQueries, Service):
         today is refused unless ``historical`` (recording stock received in the past).
         """
         data = schemas.load(
-            schemas.ReceiveIn,
+            ReceiveIn,
             dict(
                 point=point,
                 item=item,
@@ -144,7 +145,7 @@ class Stock(StockQueries, Service):
     ) -> StockChange:
         """Issue ``qty`` free units (出库): from ``batch``, or earliest expiry first across lots."""
         data = schemas.load(
-            schemas.IssueIn, dict(point=point, item=item, qty=qty, batch=batch, reference=reference, reason=reason)
+            IssueIn, dict(point=point, item=item, qty=qty, batch=batch, reference=reference, reason=reason)
         )
         return self._take(data, MovementKind.ISSUE, "issue")
 
@@ -153,7 +154,7 @@ class Stock(StockQueries, Service):
     ) -> StockChange:
         """Write off spoiled or lost stock (报废); a reason is required."""
         data = schemas.load(
-            schemas.WriteOffIn, dict(point=point, item=item, qty=qty, batch=batch, reference=reference, reason=reason)
+            WriteOffIn, dict(point=point, item=item, qty=qty, batch=batch, reference=reference, reason=reason)
         )
         return self._take(data, MovementKind.WRITE_OFF, "write off")
 
@@ -172,7 +173,7 @@ class Stock(StockQueries, Service):
         A count below what is reserved for dispatch is refused: release the reservation first.
         """
         data = schemas.load(
-            schemas.AdjustIn,
+            AdjustIn,
             dict(point=point, item=item, counted=counted, batch=batch, reference=reference, reason=reason),
         )
         with self._work() as (s, actor):
@@ -217,7 +218,7 @@ class Stock(StockQueries, Service):
         stock under at the destination (only with a ``batch``).
         """
         data = schemas.load(
-            schemas.TransferIn,
+            TransferIn,
             dict(
                 point=from_point,
                 to_point=to_point,
@@ -309,7 +310,7 @@ class Stock(StockQueries, Service):
         and the same reserve mode.
         """
         data = schemas.load(
-            schemas.RotateIn,
+            RotateIn,
             dict(
                 point=point,
                 item=item,

@@ -16,7 +16,6 @@ from ...errors import InvalidInput, NotFound
 from ...i18n import t
 from ...limits import MAX_ID
 from ...models import (
-    AdminLevel,
     Agency,
     Item,
     Movement,
@@ -29,6 +28,7 @@ from ...permissions import Actor, scoped
 from ...schemas import bounded
 from ..base import by_code
 from ..catalog.service import _descendant_ids
+from .schemas import LotFilterIn
 from .summary import GROUPS, SummaryRow, per_id_totals, summary_rows
 from .verify import VerifyReport
 from .verify import verify as verify_books
@@ -316,15 +316,6 @@ def _lot_ids(lot_ids: Iterable[int] | Select | None) -> list[int] | Select | Non
     if isinstance(lot_ids, (str, bytes)):
         raise InvalidInput(t("must be lot ids"), "lot_ids")
     return [bounded(schemas.Id(), i, "lot_ids") for i in lot_ids] or [-1]
-
-
-class LotFilterIn(schemas._Strip):
-    point = schemas.Code(allow_none=True)
-    item = schemas.Code(allow_none=True)
-    supply_class = schemas.Code(allow_none=True)
-    agency = schemas.Code(allow_none=True)
-    region_code = schemas.RegionPrefix()
-    level = schemas.Choice(AdminLevel, allow_none=True)
 
 
 def _filters(s: Session, q, actor: Actor, **given):  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from ...models.base import utcnow
 from ...permissions import Actor, require_role, scoped
 from ..base import Service, by_code
 from ..results import View
+from .schemas import TargetIn
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class ReserveTargets(Service):
         self, item: str, quantity: int, *, point: str | None = None, region_code: str | None = None
     ) -> ReserveTarget:
         """Set (create or replace) the target for an item at a point or over a region."""
-        data = schemas.load(schemas.TargetIn, dict(item=item, quantity=quantity, point=point, region_code=region_code))
+        data = schemas.load(TargetIn, dict(item=item, quantity=quantity, point=point, region_code=region_code))
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("setting reserve targets"))
             it = by_code(s, Item, data["item"], "item")

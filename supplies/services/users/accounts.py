@@ -17,6 +17,7 @@ from ...i18n import t
 from ...models import Agency, Role, StoragePoint, User, UserPoint
 from ...permissions import require_role
 from ..base import Service, by_code
+from .schemas import UserIn
 
 _hasher = PasswordHasher()
 
@@ -42,7 +43,7 @@ class Users(Service):
         Returns ``None`` (and changes nothing) when users exist already. A password is
         generated when none is given.
         """
-        schemas.load(schemas.UserIn, dict(name=name, role="admin", password=password))
+        schemas.load(UserIn, dict(name=name, role="admin", password=password))
         with unit_of_work(self._inv.engine) as s:
             if s.exec(select(func.count()).select_from(User)).one() > 0:
                 return None
@@ -69,9 +70,7 @@ class Users(Service):
         no password; an empty or missing password is refused otherwise, since such a user
         could never log in.
         """
-        data = schemas.load(
-            schemas.UserIn, dict(name=name, role=role, points=list(points), agency=agency, password=None)
-        )
+        data = schemas.load(UserIn, dict(name=name, role=role, points=list(points), agency=agency, password=None))
         password = _new_password(password, web_login)
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, action=t("adding a user"))
@@ -97,7 +96,7 @@ class Users(Service):
             require_role(actor, Role.ADMIN, action=t("changing a user"))
             user = _user(s, name)
             if role is not None:
-                user.role = schemas.load(schemas.UserIn, dict(name=name, role=role, points=["x"], agency="x"))["role"]
+                user.role = schemas.load(UserIn, dict(name=name, role=role, points=["x"], agency="x"))["role"]
             if agency is not None:
                 user.agency_id = by_code(s, Agency, agency, "agency").id if agency else None
             if points is not None:
