@@ -440,7 +440,7 @@ def _show_documents(app: App, request_id: int, kind: str, agency: str | None, po
             contact = " ".join(x for x in (d.contact, d.phone) if x)
             app.out.table(
                 ["item", "name", "lot", "expires", "quantity", "unit"],
-                [(x.item, x.item_name, x.lot, x.expires, x.quantity, x.unit) for x in d.lines],
+                [(x.item, x.item_name, x.batch, x.expires, x.quantity, x.unit) for x in d.lines],
                 title=f"{d.point} {d.point_name} — {d.agency} {d.agency_name}" + (f" ({contact})" if contact else ""),
             )
 

@@ -364,7 +364,7 @@ def _existing(inv: Inventory) -> dict[str, set]:
         "classes": {c.code for c in inv.classes.list()},
         "items": {i.code for i in inv.items.list()},
         "points": {p.code for p in inv.points.list()},
-        "lots": {(lot.point, lot.item, lot.lot) for lot in inv.stock.lots(with_stock_only=False)},
+        "lots": {(lot.point, lot.item, lot.batch) for lot in inv.stock.lots(with_stock_only=False)},
         "targets": {(t.item, t.point, t.region_code) for t in inv.targets.list()},
         "users": {u.name for u in inv.users.list()},
         "norms": {(n.need, n.item) for n in inv.readiness.norms() if n.hazard is None},

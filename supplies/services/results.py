@@ -1,4 +1,4 @@
-"""The JSON-ready base of the frozen result views the dispatch services return."""
+"""What services return: frozen results with a JSON-ready ``as_dict()``, and time helpers for them."""
 
 from __future__ import annotations
 
@@ -17,14 +17,21 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return _with_old_keys({f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)})
     if isinstance(value, tuple) and hasattr(value, "_asdict"):
-        return {k: jsonable(v) for k, v in value._asdict().items()}
+        return _with_old_keys({k: jsonable(v) for k, v in value._asdict().items()})
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     return value
+
+
+def _with_old_keys(d: dict[str, Any]) -> dict[str, Any]:
+    # Scripts read the batch code as "lot" (its old name): the JSON keeps both keys.
+    if "batch" in d and "lot" not in d:
+        d["lot"] = d["batch"]
+    return d
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -34,8 +41,11 @@ def aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class View:
+class Result:
     """Mixin for frozen dataclass results: ``as_dict()`` gives a JSON-ready dict."""
 
     def as_dict(self) -> dict[str, Any]:
         return jsonable(self)  # type: ignore[no-any-return]
+
+
+View = Result  # the old name of the base (results are not views: a view is a page of the web admin)

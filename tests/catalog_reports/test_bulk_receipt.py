@@ -12,7 +12,7 @@ from supplies.services.io.imports import ImportRejected
 
 
 def _on_hand(inv: supplies.Inventory) -> dict[tuple[str, str, str], int]:
-    return {(x.point, x.item, x.lot): x.on_hand for x in inv.stock.lots(with_stock_only=False)}
+    return {(x.point, x.item, x.batch): x.on_hand for x in inv.stock.lots(with_stock_only=False)}
 
 
 def test_a_row_adds_to_the_lot_of_its_own_point_item_and_batch(stocked: supplies.Inventory, tmp_path: Path) -> None:

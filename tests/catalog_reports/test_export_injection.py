@@ -149,7 +149,7 @@ def test_exports_import_back_unchanged(hostile: supplies.Inventory, databases, t
             target.imports.file(kind, tmp_path / f"{kind}.{fmt}")
         for kind in KINDS:
             assert target.exports.rows(kind) == expected[kind], kind
-        batches = {lot.lot for lot in target.stock.lots()}
+        batches = {lot.batch for lot in target.stock.lots()}
         assert batches >= set(HOSTILE) | {"'=quoted already"}
         assert target.items.get("EVIL1").name == HOSTILE[0]
     finally:
@@ -163,4 +163,4 @@ def test_the_import_drops_only_the_quote_a_writer_adds(county: supplies.Inventor
         encoding="utf-8",
     )
     county.imports.file("stock", path)
-    assert {lot.lot for lot in county.stock.lots(point="CK-01")} == {"-5", "'O'Brien", "'@x", "'"}
+    assert {lot.batch for lot in county.stock.lots(point="CK-01")} == {"-5", "'O'Brien", "'@x", "'"}

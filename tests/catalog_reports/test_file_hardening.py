@@ -304,4 +304,4 @@ def test_expired_or_out_of_bound_rows_are_refused_unless_historical(county: supp
     path.write_text("point,item,qty,batch,expires_on\nCK-01,QUILT,3,OLD,2020-01-01\n", encoding="utf-8")
     Cli(url_of(county))("import", "stock", str(path), expect=2)
     Cli(url_of(county))("import", "stock", str(path), "--historical")
-    assert [(x.lot, x.on_hand) for x in county.stock.lots()] == [("OLD", 3)]
+    assert [(x.batch, x.on_hand) for x in county.stock.lots()] == [("OLD", 3)]

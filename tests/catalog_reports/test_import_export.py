@@ -109,7 +109,7 @@ def test_xlsx_cells_of_any_type_are_read_as_a_person_typed_them(county: supplies
     result = county.imports.file("stock", tmp_path / "stock.xlsx")
     assert (result.rows, result.movements) == (2, 2)
     lots = {lot.item: lot for lot in county.stock.lots()}
-    assert (lots["TENT12"].lot, lots["TENT12"].expires, lots["TENT12"].on_hand) == ("2024", date(2030, 6, 30), 12)
+    assert (lots["TENT12"].batch, lots["TENT12"].expires, lots["TENT12"].on_hand) == ("2024", date(2030, 6, 30), 12)
     assert (lots["QUILT"].expires, lots["QUILT"].on_hand) == (date(2029, 1, 5), 7)
 
 

@@ -13,7 +13,7 @@ import supplies
 def state(url: str) -> tuple[list[tuple], int]:
     """Every lot's balances and the ledger's length, as the library reads them."""
     with supplies.open(url, user="admin") as inv:
-        lots = [(x.point, x.item, x.lot, x.on_hand, x.reserved) for x in inv.stock.lots(with_stock_only=False)]
+        lots = [(x.point, x.item, x.batch, x.on_hand, x.reserved) for x in inv.stock.lots(with_stock_only=False)]
         return lots, len(inv.stock.ledger())
 
 

@@ -135,7 +135,7 @@ def test_a_transfer_into_a_batch_held_on_other_terms_exits_3_and_to_lot_files_it
     assert state(county_cli.url) == before
     county_cli(*move, "--to-lot", "2020-HS-05-CK")
     with supplies.open(county_cli.url, user="admin") as inv:
-        assert {x.lot: (x.on_hand, x.mode) for x in inv.stock.lots(point="TS-01")} == {
+        assert {x.batch: (x.on_hand, x.mode) for x in inv.stock.lots(point="TS-01")} == {
             "2020-HS-05": (10, "donation"),
             "2020-HS-05-CK": (500, "physical"),
         }

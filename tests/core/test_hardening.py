@@ -17,7 +17,7 @@ from supplies.limits import MAX_BALANCE, MAX_MOVEMENT_QTY
 
 def snapshot(inv: supplies.Inventory) -> tuple[list[tuple[object, ...]], int]:
     lots = sorted(
-        (x.point, x.item, x.lot, x.mode, x.expires, x.on_hand, x.reserved)
+        (x.point, x.item, x.batch, x.mode, x.expires, x.on_hand, x.reserved)
         for x in inv.stock.lots(with_stock_only=False)
     )
     return lots, len(inv.stock.ledger())
@@ -37,9 +37,9 @@ def test_a_transfer_into_a_batch_with_another_expiry_and_mode_is_refused(county:
     assert snapshot(county) == before
     # Filed under its own batch code at the destination, the stock keeps its expiry and mode.
     county.stock.transfer("CK-01", "TS-01", "QUILT", 500, batch="2020-HS-05", to_batch="2020-HS-05-CK")
-    moved = [x for x in county.stock.lots(point="TS-01") if x.lot == "2020-HS-05-CK"]
+    moved = [x for x in county.stock.lots(point="TS-01") if x.batch == "2020-HS-05-CK"]
     assert [(x.on_hand, x.mode, x.expires) for x in moved] == [(500, "physical", soon)]
-    assert [x.lot for x in county.stock.expiring(30)] == ["2020-HS-05-CK"]
+    assert [x.batch for x in county.stock.expiring(30)] == ["2020-HS-05-CK"]
     assert county.stock.verify().ok
 
 
@@ -59,7 +59,7 @@ def test_rotating_into_an_existing_batch_with_another_expiry_is_refused(county: 
     assert err.value.field == "new_expires_on" and "2030-01-01" in err.value.reason
     assert snapshot(county) == before
     county.stock.rotate("CK-01", "QUILT", 5, batch="OLD", new_batch="NEW", new_expires_on=date(2030, 1, 1))
-    assert {x.lot: x.on_hand for x in county.stock.lots(item="QUILT")} == {"OLD": 5, "NEW": 15}
+    assert {x.batch: x.on_hand for x in county.stock.lots(item="QUILT")} == {"OLD": 5, "NEW": 15}
 
 
 # -- 3. quantities are bounded, and both databases refuse the same values ----------------------------

@@ -87,7 +87,7 @@ def apply(inv: supplies.Inventory, model: dict[tuple[str, str, str], int], op: t
 
 def check_invariants(inv: supplies.Inventory, model: dict[tuple[str, str, str], int]) -> None:
     lots = inv.stock.lots(with_stock_only=False)
-    assert {(x.point, x.item, x.lot): x.on_hand for x in lots} == model
+    assert {(x.point, x.item, x.batch): x.on_hand for x in lots} == model
     assert all(x.on_hand >= 0 and 0 <= x.reserved <= x.on_hand for x in lots)
     assert inv.stock.verify().ok
     with inv.engine.connect() as conn:

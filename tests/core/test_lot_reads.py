@@ -25,7 +25,7 @@ def _id(inv: supplies.Inventory, point: str, item: str) -> int:
 
 def test_one_lot_with_its_facts(stocked: supplies.Inventory) -> None:
     lot = stocked.stock.lot(_id(stocked, "CK-01", "TENT12"))
-    assert (lot.point, lot.item, lot.lot, lot.agency, lot.on_hand, lot.reserved, lot.free) == (
+    assert (lot.point, lot.item, lot.batch, lot.agency, lot.on_hand, lot.reserved, lot.free) == (
         "CK-01",
         "TENT12",
         "T1",

@@ -9,7 +9,7 @@ from supplies import InsufficientStock, InvalidInput, NotFound
 
 
 def lots(inv: supplies.Inventory) -> list[tuple[str, str, str, int, int]]:
-    return [(x.point, x.item, x.lot, x.on_hand, x.reserved) for x in inv.stock.lots()]
+    return [(x.point, x.item, x.batch, x.on_hand, x.reserved) for x in inv.stock.lots()]
 
 
 def test_receive_creates_a_lot_and_adds_to_it(county: supplies.Inventory) -> None:
@@ -67,14 +67,14 @@ def test_issue_without_batch_takes_earliest_expiry_first(county: supplies.Invent
     county.stock.receive("CK-01", "QUILT", 5, batch="EARLY", expires_on=date(2029, 1, 1))
     county.stock.receive("CK-01", "QUILT", 5, batch="NONE")
     county.stock.issue("CK-01", "QUILT", 7)
-    assert {x.lot: x.on_hand for x in county.stock.lots(with_stock_only=False)} == {"EARLY": 0, "LATE": 3, "NONE": 5}
+    assert {x.batch: x.on_hand for x in county.stock.lots(with_stock_only=False)} == {"EARLY": 0, "LATE": 3, "NONE": 5}
 
 
 def test_transfer_moves_the_batch_with_its_terms(county: supplies.Inventory) -> None:
     county.stock.receive("CK-01", "TENT12", 50, batch="B1", expires_on=date(2031, 5, 1), mode="donation")
     county.stock.transfer("CK-01", "TS-01", "TENT12", 20, reference="调拨单 7")
     moved = next(x for x in county.stock.lots() if x.point == "TS-01")
-    assert (moved.lot, moved.expires, moved.mode, moved.on_hand) == ("B1", date(2031, 5, 1), "donation", 20)
+    assert (moved.batch, moved.expires, moved.mode, moved.on_hand) == ("B1", date(2031, 5, 1), "donation", 20)
     kinds = [(m.kind, m.point, m.qty) for m in county.stock.ledger(since=date.today())]
     assert kinds[1:] == [("transfer_out", "CK-01", -20), ("transfer_in", "TS-01", 20)]
     with pytest.raises(InvalidInput) as err:
@@ -107,7 +107,7 @@ def test_rotation_moves_quantity_from_old_to_fresh_batch(county: supplies.Invent
         new_expires_on=date.today() + timedelta(days=3650),
         reason="临期轮换",
     )
-    assert {x.lot: x.on_hand for x in county.stock.lots(with_stock_only=False)} == {"2020": 0, "2026": 30}
+    assert {x.batch: x.on_hand for x in county.stock.lots(with_stock_only=False)} == {"2020": 0, "2026": 30}
     assert [m.kind for m in county.stock.ledger()][-2:] == ["rotate_out", "rotate_in"]
 
 
@@ -126,8 +126,8 @@ def test_expiring_lots_soonest_first(county: supplies.Inventory) -> None:
     county.stock.receive("TS-01", "QUILT", 1, batch="B", expires_on=today + timedelta(days=10))
     county.stock.receive("TS-02", "QUILT", 1, batch="C", expires_on=today - timedelta(days=1), historical=True)
     county.stock.receive("TS-02", "TENT12", 1, batch="D")
-    assert [x.lot for x in county.stock.expiring(30)] == ["C", "B"]
-    assert [x.lot for x in county.stock.expiring(365)] == ["C", "B", "A"]
+    assert [x.batch for x in county.stock.expiring(30)] == ["C", "B"]
+    assert [x.batch for x in county.stock.expiring(365)] == ["C", "B", "A"]
 
 
 def test_stock_by_item_class_point_region_and_level(county: supplies.Inventory) -> None:

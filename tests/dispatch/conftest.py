@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import supplies
-from supplies.services.dispatch.results import RequestView
+from supplies.services.dispatch.results import RequestResult
 
 from .helpers import NEAR_TS01
 
@@ -37,10 +37,10 @@ def incident(disp: supplies.Inventory) -> int:
 
 
 @pytest.fixture
-def approved(disp: supplies.Inventory, incident: int) -> Callable[..., RequestView]:
+def approved(disp: supplies.Inventory, incident: int) -> Callable[..., RequestResult]:
     """Create, submit and approve a request with the given lines (destination near TS-01 by default)."""
 
-    def make(lines: Any, **kw: Any) -> RequestView:
+    def make(lines: Any, **kw: Any) -> RequestResult:
         where = {} if "dest_point" in kw or "dest_lat" in kw else NEAR_TS01
         req = disp.requests.create(incident, lines=lines, **where, **kw)
         disp.requests.submit(req.id)

@@ -17,7 +17,7 @@ def taken(plan) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
     """{(point, lot): quantity} of a plan's rows."""
     out: dict[tuple[str, str], int] = {}
     for r in plan.rows:
-        out[(r.point, r.lot)] = out.get((r.point, r.lot), 0) + r.quantity
+        out[(r.point, r.batch)] = out.get((r.point, r.batch), 0) + r.quantity
     return out
 
 

@@ -69,7 +69,7 @@ def test_lead_time_of_agreement_reserves_counts(staff: supplies.Inventory, appro
     assert taken(plan) == {("TS-02", "PHY"): 30}
     plan = disp.requests.allocate(approved({"TENT12": 150}).id)
     assert taken(plan) == {("TS-02", "PHY"): 70, ("TS-01", "AGR"): 80}
-    agr = next(r for r in plan.rows if r.lot == "AGR")
+    agr = next(r for r in plan.rows if r.batch == "AGR")
     assert 25 < agr.eta_hours < 25.2
 
 
@@ -257,7 +257,7 @@ def test_reallocate_releases_and_allocates_again(staff: supplies.Inventory, appr
     staff.stock.receive("TS-01", "TENT12", 50, batch="T1")  # nearer stock arrives
     plan = disp.requests.reallocate(rid)
     assert taken(plan) == {("TS-01", "T1"): 20} and plan.status == "allocated"
-    lots = {lot.lot: lot for lot in staff.stock.lots()}
+    lots = {lot.batch: lot for lot in staff.stock.lots()}
     assert (lots["C1"].reserved, lots["T1"].reserved) == (0, 20)
     detail = disp.requests.show(rid)
     assert [a.status for a in detail.allocations] == ["reserved", "released"]

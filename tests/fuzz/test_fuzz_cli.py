@@ -109,7 +109,7 @@ GOOD = {
 
 def state(url: str) -> tuple[object, ...]:
     with supplies.open(url, user="admin") as inv:
-        lots = sorted((x.point, x.item, x.lot, x.on_hand, x.reserved) for x in inv.stock.lots(with_stock_only=False))
+        lots = sorted((x.point, x.item, x.batch, x.on_hand, x.reserved) for x in inv.stock.lots(with_stock_only=False))
         return (
             lots,
             len(inv.stock.ledger()),

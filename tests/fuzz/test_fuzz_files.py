@@ -68,7 +68,7 @@ cell = st.one_of(
 
 
 def state(inv: supplies.Inventory) -> tuple[object, ...]:
-    lots = sorted((x.point, x.item, x.lot, x.on_hand) for x in inv.stock.lots(with_stock_only=False))
+    lots = sorted((x.point, x.item, x.batch, x.on_hand) for x in inv.stock.lots(with_stock_only=False))
     return (lots, len(inv.stock.ledger()), len(inv.items.list()), len(inv.targets.list()), len(inv.points.list()))
 
 

@@ -28,7 +28,7 @@ MODES = st.sampled_from(["physical", "donation", "agreement"])
 def state(inv: supplies.Inventory) -> tuple[Any, ...]:
     """What a refused call must leave unchanged: every lot, the ledger, the catalog, places and people."""
     lots = sorted(
-        (x.point, x.item, x.lot, x.mode, x.expires, x.on_hand, x.reserved)
+        (x.point, x.item, x.batch, x.mode, x.expires, x.on_hand, x.reserved)
         for x in inv.stock.lots(with_stock_only=False)
     )
     return (

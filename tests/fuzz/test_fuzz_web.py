@@ -74,7 +74,7 @@ value = st.one_of(
 
 
 def state(inv: supplies.Inventory) -> tuple[object, ...]:
-    lots = sorted((x.point, x.item, x.lot, x.on_hand, x.reserved) for x in inv.stock.lots(with_stock_only=False))
+    lots = sorted((x.point, x.item, x.batch, x.on_hand, x.reserved) for x in inv.stock.lots(with_stock_only=False))
     return (
         lots,
         len(inv.stock.ledger()),

@@ -52,7 +52,7 @@ def data_words(inv: supplies.Inventory) -> set[str]:
     """Every Latin word the data itself holds: codes, names, batches, user names, units."""
     texts: list[str] = []
     texts += [
-        f"{x.item} {x.item_name} {x.unit} {x.supply_class} {x.agency} {x.point} {x.point_name} {x.lot}"
+        f"{x.item} {x.item_name} {x.unit} {x.supply_class} {x.agency} {x.point} {x.point_name} {x.batch}"
         for x in inv.stock.lots(with_stock_only=False)
     ]
     texts += [f"{a.code} {a.name} {a.contact or ''}" for a in inv.agencies.list()]

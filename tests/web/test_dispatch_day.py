@@ -37,7 +37,7 @@ def _share(page: str) -> list[tuple[str, ...]]:
 
 def _state(inv: supplies.Inventory, rid: int) -> tuple[object, ...]:
     detail = inv.requests.show(rid)
-    lots = sorted((x.point, x.item, x.lot, x.on_hand, x.reserved) for x in inv.stock.lots(with_stock_only=False))
+    lots = sorted((x.point, x.item, x.batch, x.on_hand, x.reserved) for x in inv.stock.lots(with_stock_only=False))
     return detail.status, len(detail.events), detail.allocations, movements(inv), lots
 
 
@@ -91,7 +91,7 @@ def test_the_preview_shows_what_allocating_would_reserve_and_writes_nothing(
     client.post(f"/dispatch/requests/act/{approved}/allocate", data={"strategy": "earliest"})
     after = flood.requests.show(approved)
     assert after.status == "allocated"
-    assert sorted((a.point, a.lot, a.quantity) for a in after.allocations) == [
+    assert sorted((a.point, a.batch, a.quantity) for a in after.allocations) == [
         ("HS-CK01", "2024-HS-01", 150),
         ("HS-CK01", "2024-SW-05", 2000),
         ("HS-TS02", "2023-HS-06", 150),
@@ -184,7 +184,7 @@ def test_the_pick_list_prints_with_qr_code_lots_expiry_and_signatures(
     assert f"#{allocated}" in page and "羡塘镇洪涝" in page and "HS-SH01 惠水县体育中心应急避难场所" in page
     doc = pick_documents(flood, allocated, agency="HSYJ", point="HS-TS02")[0]
     line = doc.lines[0]
-    assert (line.item, line.lot, line.quantity) == ("PLAN14:3.05", "2023-HS-06", 150)
+    assert (line.item, line.batch, line.quantity) == ("PLAN14:3.05", "2023-HS-06", 150)
     assert line.expires is not None and line.expires.isoformat() in page
     one = text(client.get(f"/dispatch/requests/documents/{allocated}?kind=pick&agency=HSYJ&point=HS-TS02"))
     assert one.count('class="sheet pick"') == 1 and "2023-HS-06" in one and "2024-SW-05" not in one

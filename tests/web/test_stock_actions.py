@@ -16,7 +16,7 @@ Client = Callable[[str], FlaskClient]
 
 
 def lots(inv: supplies.Inventory, point: str, item: str) -> dict[str, int]:
-    return {lot.lot: lot.on_hand for lot in inv.stock.lots(point=point, item=item, with_stock_only=False)}
+    return {lot.batch: lot.on_hand for lot in inv.stock.lots(point=point, item=item, with_stock_only=False)}
 
 
 def test_receive_writes_one_ledger_line_and_shows_the_lot(client_as: Client, town: supplies.Inventory) -> None:
@@ -40,7 +40,7 @@ def test_receive_writes_one_ledger_line_and_shows_the_lot(client_as: Client, tow
     assert response.status_code == 302
     assert movements(town) == before + 1
     line = town.stock.ledger()[-1]
-    assert (line.kind, line.point, line.item, line.lot, line.qty, line.actor, line.reference) == (
+    assert (line.kind, line.point, line.item, line.batch, line.qty, line.actor, line.reference) == (
         "receive",
         "CK-01",
         "QUILT",

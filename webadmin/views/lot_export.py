@@ -27,7 +27,7 @@ def _columns() -> list[tuple[str, Any]]:
         (_("Item name"), lambda x: x.item_name),
         (_("Supply class"), lambda x: x.supply_class),
         (_("Agency"), lambda x: x.agency),
-        (_("Batch"), lambda x: x.lot),
+        (_("Batch"), lambda x: x.batch),
         (_("Reserve mode"), lambda x: str(labels.RESERVE_MODES.get(x.mode, x.mode))),
         (_("Expires"), lambda x: x.expires),
         (_("On hand"), lambda x: x.on_hand),

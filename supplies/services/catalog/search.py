@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from ...models import Item, SupplyClass
 from ..base import Service
-from ..results import View
+from ..results import Result
 
 if TYPE_CHECKING:
     from ...inventory import Inventory
@@ -21,7 +21,7 @@ MAX_RESULTS = 50
 
 
 @dataclass(frozen=True)
-class CodeMatch(View):
+class CodeMatch(Result):
     """An item or a supply class a request line may name."""
 
     code: str

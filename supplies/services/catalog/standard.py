@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from ...data import SOURCES, SUPPLY_CATALOG, read_csv, read_text
 from ...models import Agency
 from ..base import Service, by_code
-from ..results import View
+from ..results import Result
 
 
 @dataclass(frozen=True)
-class StandardLoad(View):
+class StandardLoad(Result):
     """What loading the standard catalog did; a second load adds nothing."""
 
     agency: str

@@ -36,7 +36,7 @@ from .results import (
     PickList,
     PlanResult,
     RequestDetail,
-    RequestView,
+    RequestResult,
     Shortfall,
     pick_lists,
     request_detail,
@@ -69,7 +69,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
         requesting_unit: str | None = None,
         note: str | None = None,
         dest_region_code: str | None = None,
-    ) -> RequestView:
+    ) -> RequestResult:
         """Create a draft request. Each line names an item code, or a supply-class code (served by any
         item of the class or its sub-classes), with a quantity. The destination is a storage point or
         shelter code, or coordinates (then its region defaults to the incident's, for the travel table)."""
@@ -127,28 +127,28 @@ class DispatchRequests(Execution, ArrivalAwareService):
             s.flush()
             return request_views(s, DispatchRequest.id == req.id)[0]
 
-    def submit(self, id: int) -> RequestView:
+    def submit(self, id: int) -> RequestResult:
         """Send a draft to the emergency-management department for approval."""
         return self._step(id, "submit", PLANNERS)
 
-    def approve(self, id: int) -> RequestView:
+    def approve(self, id: int) -> RequestResult:
         """Approve a submitted request (dispatchers only: the emergency-management department decides)."""
         return self._step(id, "approve", ("dispatcher",))
 
-    def reject(self, id: int, *, reason: str) -> RequestView:
+    def reject(self, id: int, *, reason: str) -> RequestResult:
         """Reject a submitted request, saying why (dispatchers only)."""
         data = load(ReasonIn, dict(reason=reason))
         return self._step(id, "reject", ("dispatcher",), data["reason"])
 
-    def close(self, id: int) -> RequestView:
+    def close(self, id: int) -> RequestResult:
         """Close a request whose supplies have been received."""
         return self._step(id, "close", PLANNERS)
 
-    def cancel(self, id: int, *, reason: str | None = None) -> RequestView:
+    def cancel(self, id: int, *, reason: str | None = None) -> RequestResult:
         """Cancel a request that has not left any storage point yet, releasing every reservation."""
         data = load(OptionalReasonIn, dict(reason=reason))
 
-        def run() -> RequestView:
+        def run() -> RequestResult:
             with self._work() as (s, actor):
                 require_role(actor, *PLANNERS, action=t("cancelling a dispatch request"))
                 req = states.lock_request(s, request_id(id))
@@ -343,7 +343,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
                 raise NotFound(t("no dispatch request with id {id}", id=id), "id")
             return request_detail(s, req)
 
-    def list(self, *, status: str | None = None, incident_id: int | None = None) -> list[RequestView]:
+    def list(self, *, status: str | None = None, incident_id: int | None = None) -> list[RequestResult]:
         """Requests, newest first, optionally of one state or one incident."""
         where = []
         if status is not None:
@@ -366,8 +366,8 @@ class DispatchRequests(Execution, ArrivalAwareService):
 
     # -- helpers -----------------------------------------------------------------------------------
 
-    def _step(self, id: int, action: str, roles: tuple[str, ...], note: str | None = None) -> RequestView:
-        def run() -> RequestView:
+    def _step(self, id: int, action: str, roles: tuple[str, ...], note: str | None = None) -> RequestResult:
+        def run() -> RequestResult:
             with self._work() as (s, actor):
                 require_role(actor, *roles, action=t("to {action} a dispatch request", action=term(action)))
                 req = states.lock_request(s, request_id(id))

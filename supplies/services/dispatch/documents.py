@@ -11,6 +11,7 @@ CLI from these.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,7 +37,7 @@ from ...models import (
 from ...schemas import Code, bounded
 from ..base import Service, by_code
 from ..io.tabular import Sheet, write_xlsx
-from ..results import View, aware
+from ..results import Result, aware
 from .results import executing_agency
 from .schemas import request_id
 
@@ -80,21 +81,27 @@ LABELS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class DocumentLine(View):
+class DocumentLine(Result):
     """One item and batch on a document."""
 
     item: str
     item_name: str
     spec: str | None
     unit: str
-    lot: str
+    batch: str
     expires: date | None
     quantity: int
     received: int | None = None
 
+    @property
+    def lot(self) -> str:
+        """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
+        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
+        return self.batch
+
 
 @dataclass(frozen=True)
-class PickDocument(View):
+class PickDocument(Result):
     """What one agency picks (or has dispatched) at one storage point for a request."""
 
     kind: str  # "pick" or "delivery"
@@ -133,7 +140,7 @@ class PickDocument(View):
 
 
 @dataclass(frozen=True)
-class DispatchedItem(View):
+class DispatchedItem(Result):
     """An item as it left for the destination: units dispatched and, once recorded, received."""
 
     item: str
@@ -332,7 +339,7 @@ def document_sheet(
         [],
     ]
     headers = [t["code"], t["name"], t["spec"], t["batch"], t["expires"], t["quantity"], t["unit"]]
-    rows = [[ln.item, ln.item_name, ln.spec or "", ln.lot, ln.expires, ln.quantity, ln.unit] for ln in doc.lines]
+    rows = [[ln.item, ln.item_name, ln.spec or "", ln.batch, ln.expires, ln.quantity, ln.unit] for ln in doc.lines]
     after = [
         [],
         [t["shipper"], "", t["carrier"], "", t["receiver"]],

@@ -14,7 +14,7 @@ from ...models.base import utcnow
 from ...permissions import require_role
 from ...schemas import load
 from ..base import Service, get_or_404
-from ..results import View, aware
+from ..results import Result, aware
 from .schemas import IncidentIn, request_id
 
 OPEN, CLOSED = "open", "closed"
@@ -30,7 +30,7 @@ ACTIVE_REQUEST_STATES = (
 
 
 @dataclass(frozen=True)
-class IncidentView(View):
+class IncidentResult(Result):
     """An incident as users read it."""
 
     id: int
@@ -45,9 +45,9 @@ class IncidentView(View):
     status: str
 
 
-def incident_view(row: Incident) -> IncidentView:
+def incident_view(row: Incident) -> IncidentResult:
     assert row.id is not None
-    return IncidentView(
+    return IncidentResult(
         row.id,
         row.name,
         row.type,
@@ -75,7 +75,7 @@ class Incidents(Service):
         population: int = 0,
         region_code: str | None = None,
         started_at: datetime | None = None,
-    ) -> IncidentView:
+    ) -> IncidentResult:
         """Record an incident: type, level I–IV, place, affected population and start time (default now)."""
         data = load(
             IncidentIn,
@@ -101,11 +101,11 @@ class Incidents(Service):
             s.flush()
             return incident_view(row)
 
-    def get(self, id: int) -> IncidentView:
+    def get(self, id: int) -> IncidentResult:
         with self._work(write=False) as (s, _):
             return incident_view(get_or_404(s, Incident, request_id(id), "id"))
 
-    def list(self, *, status: str | None = None) -> list[IncidentView]:
+    def list(self, *, status: str | None = None) -> list[IncidentResult]:
         """Incidents, newest first; ``status`` is ``open`` or ``closed``."""
         if status not in (None, OPEN, CLOSED):
             raise InvalidInput(t("must be open or closed"), "status")
@@ -115,7 +115,7 @@ class Incidents(Service):
                 q = q.where(Incident.status == status)
             return [incident_view(r) for r in s.exec(q).all()]
 
-    def close(self, id: int) -> IncidentView:
+    def close(self, id: int) -> IncidentResult:
         """Close an incident once none of its requests has work left (closed, rejected or cancelled)."""
         with self._work() as (s, actor):
             require_role(actor, Role.DISPATCHER, Role.ADMIN, action=t("closing an incident"))
@@ -156,3 +156,16 @@ def _active_requests(s: Session, incident_id: int) -> list[tuple[int, str]]:
         .order_by(DispatchRequest.id)
     ).all()
     return [(int(r[0]), str(r[1])) for r in rows]
+
+
+_DEPRECATED = {"IncidentView": "IncidentResult"}
+
+
+def __getattr__(name: str) -> object:
+    """Old names of the results, kept working with a warning (they are results, not views)."""
+    if name in _DEPRECATED:
+        import warnings
+
+        warnings.warn(f"{name} is now {_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        return globals()[_DEPRECATED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -24,11 +25,11 @@ from ...models import (
     SupplyClass,
     User,
 )
-from ..results import View, aware
+from ..results import Result, aware
 
 
 @dataclass(frozen=True)
-class AllocationRow(View):
+class AllocationRow(Result):
     """Stock of one lot for one request line: where, how much, who executes it, when it arrives."""
 
     line_id: int
@@ -36,7 +37,7 @@ class AllocationRow(View):
     point: str
     point_name: str
     lot_id: int
-    lot: str
+    batch: str
     quantity: int
     agency: str
     eta_hours: float
@@ -45,9 +46,15 @@ class AllocationRow(View):
     id: int | None = None
     received: int | None = None
 
+    @property
+    def lot(self) -> str:
+        """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
+        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
+        return self.batch
+
 
 @dataclass(frozen=True)
-class Shortfall(View):
+class Shortfall(Result):
     """A line that could not be served in full: the units still missing."""
 
     request_id: int
@@ -59,7 +66,7 @@ class Shortfall(View):
 
 
 @dataclass(frozen=True)
-class AllocationPlan(View):
+class AllocationPlan(Result):
     """The allocation of one request: its rows and its shortfalls (written, or only planned in a dry run)."""
 
     request_id: int
@@ -80,7 +87,7 @@ class AllocationPlan(View):
 
 
 @dataclass(frozen=True)
-class PlanResult(View):
+class PlanResult(Result):
     """All approved requests planned together."""
 
     plans: list[AllocationPlan]
@@ -91,7 +98,7 @@ class PlanResult(View):
 
 
 @dataclass(frozen=True)
-class DispatchResult(View):
+class DispatchResult(Result):
     """What one dispatch issued, and what is still waiting for other agencies."""
 
     request_id: int
@@ -108,13 +115,19 @@ class DispatchResult(View):
 class PickLine(NamedTuple):
     item: str
     item_name: str
-    lot: str
+    batch: str
     quantity: int
     unit: str
 
+    @property
+    def lot(self) -> str:
+        """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
+        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
+        return self.batch
+
 
 @dataclass(frozen=True)
-class PickList(View):
+class PickList(Result):
     """What one agency picks at one storage point for a request."""
 
     agency: str
@@ -127,7 +140,7 @@ class PickList(View):
 
 
 @dataclass(frozen=True)
-class RequestView(View):
+class RequestResult(Result):
     id: int
     incident_id: int
     status: str
@@ -144,7 +157,7 @@ class RequestView(View):
 
 
 @dataclass(frozen=True)
-class LineView(View):
+class LineResult(Result):
     id: int
     code: str
     kind: str  # "item" or "class"
@@ -157,7 +170,7 @@ class LineView(View):
 
 
 @dataclass(frozen=True)
-class EventView(View):
+class EventResult(Result):
     at: datetime
     from_status: str | None
     to_status: str
@@ -166,7 +179,7 @@ class EventView(View):
 
 
 @dataclass(frozen=True)
-class RequestDetail(View):
+class RequestDetail(Result):
     """A request with its lines, allocation rows, history and current shortfalls."""
 
     id: int
@@ -183,16 +196,16 @@ class RequestDetail(View):
     note: str | None
     created_at: datetime
     updated_at: datetime
-    lines: list[LineView] = field(default_factory=list)
+    lines: list[LineResult] = field(default_factory=list)
     allocations: list[AllocationRow] = field(default_factory=list)
-    events: list[EventView] = field(default_factory=list)
+    events: list[EventResult] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
 
 
 # -- queries -----------------------------------------------------------------------------------
 
 
-def request_views(s: Session, *where: Any) -> list[RequestView]:
+def request_views(s: Session, *where: Any) -> list[RequestResult]:
     """Requests with their line counts and destination codes in one query, newest first."""
     counts = select(RequestLine.request_id, func.count().label("n")).group_by(RequestLine.request_id).subquery()
     q = (
@@ -219,14 +232,14 @@ def request_views(s: Session, *where: Any) -> list[RequestView]:
     out = []
     for r in s.exec(q).all():
         out.append(
-            RequestView(
+            RequestResult(
                 r[0], r[1], r[2], r[3], aware(r[4]), r[5], r[6], r[7], r[8], aware(r[9]), int(r[10]), r[11], r[12]
             )
         )  # type: ignore[arg-type]
     return out
 
 
-def line_views(s: Session, request_id: int) -> list[LineView]:
+def line_views(s: Session, request_id: int) -> list[LineResult]:
     q = (
         select(RequestLine, Item.code, Item.name, Item.unit, SupplyClass.code, SupplyClass.name)
         .outerjoin(Item, Item.id == RequestLine.item_id)
@@ -238,7 +251,7 @@ def line_views(s: Session, request_id: int) -> list[LineView]:
     for line, icode, iname, unit, ccode, cname in s.exec(q).all():
         is_item = line.item_id is not None
         out.append(
-            LineView(
+            LineResult(
                 line.id,
                 icode if is_item else ccode,
                 "item" if is_item else "class",
@@ -301,17 +314,17 @@ def allocation_rows(s: Session, request_id: int, *, statuses: tuple[str, ...] | 
     ]
 
 
-def event_views(s: Session, request_id: int) -> list[EventView]:
+def event_views(s: Session, request_id: int) -> list[EventResult]:
     q = (
         select(RequestEvent.at, RequestEvent.from_status, RequestEvent.to_status, User.name, RequestEvent.note)
         .outerjoin(User, User.id == RequestEvent.actor_id)
         .where(RequestEvent.request_id == request_id)
         .order_by(RequestEvent.at, RequestEvent.id)
     )
-    return [EventView(aware(at), f, t, who, note) for at, f, t, who, note in s.exec(q).all()]  # type: ignore[arg-type]
+    return [EventResult(aware(at), f, t, who, note) for at, f, t, who, note in s.exec(q).all()]  # type: ignore[arg-type]
 
 
-def shortfalls_of(request_id: int, lines: list[LineView]) -> list[Shortfall]:
+def shortfalls_of(request_id: int, lines: list[LineResult]) -> list[Shortfall]:
     return [
         Shortfall(request_id, ln.id, ln.code, ln.quantity, ln.allocated, ln.quantity - ln.allocated)
         for ln in lines
@@ -395,3 +408,16 @@ def pick_lists(s: Session, request_id: int) -> list[PickList]:
             out.append(PickList(a, an, contact, phone, p, pn, []))
         out[-1].lines.append(PickLine(item, iname, batch, int(qty), unit))
     return out
+
+
+_DEPRECATED = {"EventView": "EventResult", "LineView": "LineResult", "RequestView": "RequestResult"}
+
+
+def __getattr__(name: str) -> object:
+    """Old names of the results, kept working with a warning (they are results, not views)."""
+    if name in _DEPRECATED:
+        import warnings
+
+        warnings.warn(f"{name} is now {_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        return globals()[_DEPRECATED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

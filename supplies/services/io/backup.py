@@ -38,7 +38,7 @@ from ...i18n import t
 from ...models import Role
 from ...permissions import load_actor
 from ...terms import term
-from ..results import View
+from ..results import Result
 from ..stock.bulk import insert_many
 from .backup_format import (
     FORMAT_NAME,
@@ -58,7 +58,7 @@ _BATCH = 5000
 
 
 @dataclass(frozen=True)
-class BackupInfo(View):
+class BackupInfo(Result):
     """What a backup or restore covered: the file, its format, the schema revision and rows per table."""
 
     path: str

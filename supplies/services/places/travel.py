@@ -15,12 +15,12 @@ from ...models import Role, StoragePoint, TravelTime
 from ...permissions import require_role
 from ...schemas import load
 from ..base import Service, by_code
-from ..results import View
+from ..results import Result
 from .schemas import TravelTimeIn
 
 
 @dataclass(frozen=True)
-class TravelTimeView(View):
+class TravelTimeResult(Result):
     """One entry of the table: hours by road from a point to a point or to a region."""
 
     from_point: str
@@ -34,7 +34,7 @@ class TravelTimes(Service):
 
     def set(
         self, from_point: str, hours: float, *, to_point: str | None = None, to_region: str | None = None
-    ) -> TravelTimeView:
+    ) -> TravelTimeResult:
         """Record the road hours from ``from_point`` to ``to_point`` or to region ``to_region``
         (replacing an earlier entry for the same pair)."""
         data = load(TravelTimeIn, dict(from_point=from_point, to_point=to_point, to_region=to_region, hours=hours))
@@ -75,7 +75,7 @@ class TravelTimes(Service):
             result = s.exec(delete(TravelTime).where(*_pair(data, _PointCodes(s))))  # type: ignore[call-overload]
             return int(result.rowcount or 0)
 
-    def list(self, *, from_point: str | None = None) -> list[TravelTimeView]:
+    def list(self, *, from_point: str | None = None) -> list[TravelTimeResult]:
         """Every entry, by origin point then destination."""
         with self._work(write=False) as (s, _):
             to = StoragePoint.__table__.alias("to_p")  # type: ignore[attr-defined]
@@ -87,7 +87,7 @@ class TravelTimes(Service):
             )
             if from_point:
                 q = q.where(TravelTime.from_point_id == by_code(s, StoragePoint, from_point, "from_point").id)
-            return [TravelTimeView(a, b, c, float(h)) for a, b, c, h in s.exec(q).all()]
+            return [TravelTimeResult(a, b, c, float(h)) for a, b, c, h in s.exec(q).all()]
 
 
 class _PointCodes:
@@ -116,7 +116,7 @@ def _upsert(
     data: dict[str, Any],
     codes: _PointCodes,
     existing: dict[tuple[int, int | None, str | None], TravelTime] | None = None,
-) -> TravelTimeView:
+) -> TravelTimeResult:
     key = (
         codes.id(data["from_point"], "from_point"),
         codes.id(data["to_point"], "to_point") if data.get("to_point") else None,
@@ -133,4 +133,17 @@ def _upsert(
     else:
         row.hours = data["hours"]
     s.add(row)
-    return TravelTimeView(data["from_point"], data.get("to_point"), data.get("to_region"), float(data["hours"]))
+    return TravelTimeResult(data["from_point"], data.get("to_point"), data.get("to_region"), float(data["hours"]))
+
+
+_DEPRECATED = {"TravelTimeView": "TravelTimeResult"}
+
+
+def __getattr__(name: str) -> object:
+    """Old names of the results, kept working with a warning (they are results, not views)."""
+    if name in _DEPRECATED:
+        import warnings
+
+        warnings.warn(f"{name} is now {_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        return globals()[_DEPRECATED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,17 +36,17 @@ from ...models import (
 )
 from ...permissions import Actor, require_role, scoped
 from ..base import ArrivalAwareService, by_code
-from ..results import View
+from ..results import Result
 from . import norms as norms_data
 from .geo import table_hours
-from .norms import NormView
+from .norms import NormResult
 from .schemas import CheckIn, LinkIn, NormIn
 
 _EPS = 1e-9
 
 
 @dataclass(frozen=True)
-class SourceLine(View):
+class SourceLine(Result):
     """Stock that would meet part of a need: so many units of an item from a point, arriving in so many hours."""
 
     point: str
@@ -59,7 +59,7 @@ class SourceLine(View):
 
 
 @dataclass(frozen=True)
-class NeedResult(View):
+class NeedResult(Result):
     """One need: required, reachable in time, short (in the need's unit), and where it would come from."""
 
     need: str
@@ -79,7 +79,7 @@ class NeedResult(View):
 
 
 @dataclass(frozen=True)
-class ReadinessReport(View):
+class ReadinessReport(Result):
     """The readiness of one place for a population, hazard and deadline."""
 
     lat: float
@@ -101,7 +101,7 @@ class ReadinessReport(View):
 
 
 @dataclass(frozen=True)
-class NeedSummary(View):
+class NeedSummary(Result):
     need: str
     required: float
     reachable: float
@@ -110,7 +110,7 @@ class NeedSummary(View):
 
 
 @dataclass(frozen=True)
-class TownshipResult(View):
+class TownshipResult(Result):
     """One township in the ranking: its uncovered share over the needs, worst first."""
 
     rank: int
@@ -355,7 +355,7 @@ class Readiness(ArrivalAwareService):
         ]
 
     # -- the norms -----------------------------------------------------------------------------
-    def norms(self, *, hazard: str | None = None, all_hazards: bool = True) -> list[NormView]:
+    def norms(self, *, hazard: str | None = None, all_hazards: bool = True) -> list[NormResult]:
         """The norms in the table (every hazard's, or those that apply to ``hazard``)."""
         with self._work(write=False) as (s, _):
             rows = list(s.exec(select(NeedNorm).order_by(NeedNorm.need, NeedNorm.hazard, NeedNorm.item_code)).all())
@@ -380,7 +380,7 @@ class Readiness(ArrivalAwareService):
         name_en: str | None = None,
         hazard: str | None = None,
         source: str | None = None,
-    ) -> list[NormView]:
+    ) -> list[NormResult]:
         """Define or change a need: so much per person (once, or per day), in ``unit``."""
         data = schemas.load(
             NormIn,
@@ -399,7 +399,7 @@ class Readiness(ArrivalAwareService):
             require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing the needs norms"))
             return norms_data.views(norms_data.set_need(s, data))
 
-    def link(self, need: str, item: str, *, amount_per_unit: float = 1.0, hazard: str | None = None) -> NormView:
+    def link(self, need: str, item: str, *, amount_per_unit: float = 1.0, hazard: str | None = None) -> NormResult:
         """Count an item toward a need: one unit meets ``amount_per_unit`` of it (a 12 m² tent: 12)."""
         data = schemas.load(LinkIn, dict(need=need, item=item, amount_per_unit=amount_per_unit, hazard=hazard))
         with self._work() as (s, actor):

@@ -12,13 +12,13 @@ from ...data import READINESS_NORMS, read_csv
 from ...errors import NotFound
 from ...i18n import t
 from ...models import Item, NeedNorm
-from ..results import View
+from ..results import Result
 
 STATUSES = ("sourced", "assumed", "local")  # local: set or changed by the department
 
 
 @dataclass(frozen=True)
-class NormView(View):
+class NormResult(Result):
     """One way to meet a need: so much per person, met by so much per unit of an item (or no item yet)."""
 
     need: str
@@ -34,8 +34,8 @@ class NormView(View):
     source: str | None
 
 
-def view(n: NeedNorm) -> NormView:
-    return NormView(
+def view(n: NeedNorm) -> NormResult:
+    return NormResult(
         n.need,
         n.name_zh,
         n.name_en,
@@ -174,5 +174,18 @@ def unlink(s: Session, need: str, item: str, hazard: str | None) -> int:
     return len(rows)
 
 
-def views(rows: Iterable[NeedNorm]) -> list[NormView]:
+def views(rows: Iterable[NeedNorm]) -> list[NormResult]:
     return [view(n) for n in rows]
+
+
+_DEPRECATED = {"NormView": "NormResult"}
+
+
+def __getattr__(name: str) -> object:
+    """Old names of the results, kept working with a warning (they are results, not views)."""
+    if name in _DEPRECATED:
+        import warnings
+
+        warnings.warn(f"{name} is now {_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        return globals()[_DEPRECATED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

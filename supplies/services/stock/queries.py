@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,7 +36,7 @@ from .verify import verify as verify_books
 
 
 @dataclass(frozen=True)
-class LotView:
+class LotResult:
     """A lot as users read it: codes, names and the three quantities."""
 
     lot_id: int
@@ -48,12 +49,18 @@ class LotView:
     point_name: str
     level: str
     region_code: str | None
-    lot: str
+    batch: str
     mode: str
     expires: date | None
     lead_time_hours: float
     on_hand: int
     reserved: int
+
+    @property
+    def lot(self) -> str:
+        """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
+        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
+        return self.batch
 
     @property
     def free(self) -> int:
@@ -63,11 +70,12 @@ class LotView:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["free"] = self.free
         d["expires"] = self.expires.isoformat() if self.expires else None
+        d["lot"] = self.batch  # the batch code's old key, which scripts read
         return d
 
 
 @dataclass(frozen=True)
-class LotDetail(LotView):
+class LotDetail(LotResult):
     """A lot with the facts a lot page shows besides its balances: the agency's name and the unit cost."""
 
     agency_name: str = ""
@@ -88,7 +96,7 @@ class LedgerLine:
     kind: str
     item: str
     point: str
-    lot: str
+    batch: str
     agency: str
     qty: int
     reserved_delta: int
@@ -97,9 +105,16 @@ class LedgerLine:
     reference: str | None
     reason: str | None
 
+    @property
+    def lot(self) -> str:
+        """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
+        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
+        return self.batch
+
     def as_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["at"] = self.at.isoformat()
+        d["lot"] = self.batch  # the batch code's old key, which scripts read
         return d
 
 
@@ -120,7 +135,7 @@ class StockQueries:
         limit: int | None = None,
         offset: int = 0,
         lot_ids: Iterable[int] | Select | None = None,
-    ) -> list[LotView]:  # type: ignore[type-arg]
+    ) -> list[LotResult]:  # type: ignore[type-arg]
         """Lots with their balances, filtered; one query whatever the number of rows.
 
         ``lot_ids`` narrows the list to those lots: ids, or a SELECT of lot ids (a list page's
@@ -158,7 +173,7 @@ class StockQueries:
             if limit is not None:
                 q = q.limit(bounded(schemas.Whole(min=0, max=MAX_ID), limit, "limit"))
                 q = q.offset(bounded(schemas.Whole(min=0, max=MAX_ID), offset, "offset"))
-            return [LotView(*row) for row in s.exec(q).all()]
+            return [LotResult(*row) for row in s.exec(q).all()]
 
     def lot(self, lot_id: int) -> LotDetail:
         """One lot with its balances and facts; a lot the user may not read is not found, like a missing one."""
@@ -170,7 +185,7 @@ class StockQueries:
                 raise NotFound(t("no lot with id {lot_id}", lot_id=lot_id), "lot_id")
             return LotDetail(*row)
 
-    def expiring(self, days: int = 30, **filters: Any) -> list[LotView]:
+    def expiring(self, days: int = 30, **filters: Any) -> list[LotResult]:
         """Lots that expire within ``days`` (or have expired), soonest first."""
         return self.lots(expiring_within_days=days, **filters)
 
@@ -346,3 +361,16 @@ def _as_datetime(value: date | datetime, *, end: bool = False) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     d = value + timedelta(days=1) if end else value
     return datetime.combine(d, time.min, tzinfo=UTC)
+
+
+_DEPRECATED = {"LotView": "LotResult"}
+
+
+def __getattr__(name: str) -> object:
+    """Old names of the results, kept working with a warning (they are results, not views)."""
+    if name in _DEPRECATED:
+        import warnings
+
+        warnings.warn(f"{name} is now {_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        return globals()[_DEPRECATED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,12 +15,12 @@ from ...models import Item, ReserveTarget, Role, StockLot, StoragePoint, SupplyC
 from ...models.base import utcnow
 from ...permissions import Actor, require_role, scoped
 from ..base import Service, by_code
-from ..results import View
+from ..results import Result
 from .schemas import TargetIn
 
 
 @dataclass(frozen=True)
-class TargetView:
+class TargetResult:
     item: str
     point: str | None
     region_code: str | None
@@ -28,7 +28,7 @@ class TargetView:
 
 
 @dataclass(frozen=True)
-class TargetStatus(View):
+class TargetStatus(Result):
     """A target beside what is held: on hand at its point, or at every point of its region, that the reader may see."""
 
     id: int
@@ -121,7 +121,7 @@ class ReserveTargets(Service):
             s.flush()
             return row
 
-    def list(self, *, item: str | None = None) -> list[TargetView]:
+    def list(self, *, item: str | None = None) -> list[TargetResult]:
         with self._work(write=False) as (s, _):
             q = (
                 select(Item.code, StoragePoint.code, ReserveTarget.region_code, ReserveTarget.quantity)
@@ -131,7 +131,7 @@ class ReserveTargets(Service):
             )
             if item:
                 q = q.where(ReserveTarget.item_id == by_code(s, Item, item, "item").id)
-            return [TargetView(*row) for row in s.exec(q).all()]
+            return [TargetResult(*row) for row in s.exec(q).all()]
 
     def status(self, *, item: str | None = None, ids: Iterable[int] | None = None) -> list[TargetStatus]:
         """Targets the user may see with what is held against them (a region's: all its points) and the shortfall.
@@ -164,3 +164,16 @@ class ReserveTargets(Service):
                 .order_by(Item.code, StoragePoint.code, ReserveTarget.region_code)
             )
             return [TargetStatus(*row[:7], int(row[7])) for row in s.exec(q).all()]
+
+
+_DEPRECATED = {"TargetView": "TargetResult"}
+
+
+def __getattr__(name: str) -> object:
+    """Old names of the results, kept working with a warning (they are results, not views)."""
+    if name in _DEPRECATED:
+        import warnings
+
+        warnings.warn(f"{name} is now {_DEPRECATED[name]}", DeprecationWarning, stacklevel=2)
+        return globals()[_DEPRECATED[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
