@@ -32,7 +32,7 @@ test-sqlite: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-postgres: install
-	bash tests/with_postgres.sh $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	bash tests/with_postgres.sh $(BIN)/python -m pytest -m "not browser and not once" $(PYTEST_ARGS)
 
 # Headless Chromium from Debian for the browser tests (Playwright drives it; no downloads).
 browser:

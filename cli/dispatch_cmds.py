@@ -473,7 +473,7 @@ def _write_documents(
     if fmt == "xlsx":
         write_documents_xlsx(docs, out)  # type: ignore[arg-type]
     else:
-        from .pick_html import render_documents
+        from supplies.services.dispatch.printed import render_documents
 
         page = render_documents(docs)
         if out:

@@ -97,6 +97,11 @@ def require_dispatch_execution(actor: Actor, *, point_id: int, agency_id: int) -
         require_stock_change(actor, point_id=point_id, agency_id=agency_id, action="dispatch")
 
 
+def may_change_point(actor: Actor, point_id: int) -> bool:
+    """A storage point's details are changed by an admin or the warehouse staff of that point."""
+    return actor.role == Role.ADMIN or (actor.role == Role.WAREHOUSE and point_id in actor.point_ids)
+
+
 def can_write_catalog(actor: Actor, agency_id: int | None = None) -> bool:
     """An agency, or a class of an agency, is changed by an admin or that agency's own officer."""
     if actor.role == Role.ADMIN:

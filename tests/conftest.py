@@ -17,7 +17,12 @@ import supplies
 
 # `make test` runs a bounded number of examples per property; HYPOTHESIS_PROFILE=deep hunts longer.
 settings.register_profile("deep", max_examples=3000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# The PostgreSQL half checks that the server behaves as SQLite does; fewer examples do that.
+settings.register_profile("postgresql", max_examples=30)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("postgresql" if os.environ.get("SUPPLIES_TEST_POSTGRES_URL") else "default")
+)
 
 PG_SERVER = os.environ.get("SUPPLIES_TEST_POSTGRES_URL")
 BACKEND = "postgresql" if PG_SERVER else "sqlite"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from ..db import unit_of_work
-from ..errors import InvalidInput, NotFound, RuleViolation
+from ..errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation
 from ..i18n import t
 from ..limits import bad_character
 from ..permissions import Actor, load_actor
@@ -21,6 +24,36 @@ if TYPE_CHECKING:
     from ..inventory import Inventory
 
 M = TypeVar("M", bound=SQLModel)
+
+
+# A writer that loses a race with another one (a deadlock or a serialization failure on
+# PostgreSQL, a busy SQLite file past its timeout) is rolled back whole; it is then tried again,
+# a bounded number of times, after a short random pause that grows with each attempt.
+MAX_ATTEMPTS = 5
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def retrying(fn: Callable[[], T]) -> T:
+    """Run a unit of work again when it lost a race with another writer (deadlock, lock timeout)."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return fn()
+        except ConcurrencyConflict:
+            if attempt == MAX_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def retried(method: F) -> F:
+    """A write service method, run again (whole, in a new transaction) when it lost a race."""
+
+    @functools.wraps(method)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return retrying(lambda: method(*args, **kwargs))
+
+    return run  # type: ignore[return-value]
 
 
 class Service:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 import supplies
 from bench.generate import sync_indexes
 from supplies.models import metadata
+
+pytestmark = pytest.mark.once  # no database behaviour here: run in the SQLite half only
 
 
 def indexes(path: Path) -> set[str]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.cases.plan import compare_plans
+
+pytestmark = pytest.mark.once  # no database behaviour here: run in the SQLite half only
 
 
 def test_equal_service_is_judged_by_weighted_arrival() -> None:

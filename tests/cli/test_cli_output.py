@@ -11,6 +11,8 @@ from rich.text import Text
 
 from cli.output import Output
 
+pytestmark = pytest.mark.once  # no database behaviour here: run in the SQLite half only
+
 HEADERS = ["point", "item", "name", "lot", "expires", "on hand", "free", "unit"]
 ROWS = [
     ("HS-TS02", "PLAN14:3.01", "单帐篷(12平方米)", "2023-HS-06", Text("2034-01-05", style="yellow"), 40, 40, "顶"),

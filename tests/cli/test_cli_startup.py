@@ -7,11 +7,14 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 from cli_harness import Cli
 
 import supplies
 from cli import vocab
 from cli.main import COMMANDS, cli
+
+pytestmark = pytest.mark.once  # no database behaviour here: run in the SQLite half only
 
 HEAVY = ("flask", "flask_admin", "webadmin", "scipy", "numpy", "openpyxl", "alembic", "waitress")
 

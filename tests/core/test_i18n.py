@@ -13,6 +13,8 @@ from babel.messages.pofile import read_po
 import supplies
 from supplies.i18n import t, translate, use_language
 
+pytestmark = pytest.mark.once  # no database behaviour here: run in the SQLite half only
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "supplies" / "locale" / "zh_Hans_CN" / "LC_MESSAGES"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from supplies.allocation.earliest import plan_earliest
 from supplies.allocation.model import (
     Candidate,
@@ -14,6 +16,8 @@ from supplies.allocation.model import (
     option_key,
 )
 from supplies.allocation.optimal import plan_best, plan_optimal
+
+pytestmark = pytest.mark.once  # no database behaviour here: run in the SQLite half only
 
 TENT = 1  # item id
 LIVING = 10  # class id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
@@ -11,6 +12,8 @@ from babel.messages.pofile import read_po
 from flask import Flask
 
 from .helpers import login, text
+
+pytestmark = pytest.mark.once  # no database behaviour here: run in the SQLite half only
 
 WEBADMIN = Path(__file__).resolve().parents[2] / "webadmin"
 CATALOG = WEBADMIN / "translations" / "zh_Hans_CN" / "LC_MESSAGES"

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from .test_i18n import CATALOG, WEBADMIN
+
+pytestmark = pytest.mark.once  # no database behaviour here: run in the SQLite half only
 
 PENDING = WEBADMIN / "translations" / "pending"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,8 @@ import supplies
 from webadmin.map_layout import Box, bulk_range, place_labels, text_width
 
 from .helpers import text
+
+pytestmark = pytest.mark.once  # no database behaviour here: run in the SQLite half only
 
 Client = Callable[[str], FlaskClient]
 

@@ -13,7 +13,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from cli.pick_html import render_documents
 from supplies.errors import SuppliesError
 from supplies.models import Role
 from supplies.services.catalog.search import find_codes, lookup_codes
@@ -22,6 +21,7 @@ from supplies.services.dispatch.documents import (
     pick_documents,
     write_documents_xlsx,
 )
+from supplies.services.dispatch.printed import render_documents
 
 from ..auth import acting
 from ..converters import to_local

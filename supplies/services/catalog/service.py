@@ -29,7 +29,7 @@ from ...permissions import (
     require_role,
 )
 from ...terms import term
-from ..base import Service, by_code
+from ..base import Service, by_code, retried
 from ..stock.ledger import lock_lots, post
 from .schemas import AgencyIn, AgencyUpdate, HandoverIn, ItemIn, ItemUpdate, SupplyClassIn, SupplyClassUpdate
 
@@ -37,6 +37,7 @@ from .schemas import AgencyIn, AgencyUpdate, HandoverIn, ItemIn, ItemUpdate, Sup
 class Agencies(Service):
     """Responsible agencies (责任单位): ``inv.agencies``."""
 
+    @retried
     def add(
         self,
         code: str,
@@ -59,6 +60,7 @@ class Agencies(Service):
             s.flush()
             return agency
 
+    @retried
     def update(self, code: str, **changes: Any) -> Agency:
         """Change an agency's name, contact, phone, level or region."""
         data = schemas.load(AgencyUpdate, changes, partial=True)
@@ -95,6 +97,7 @@ class ClassNode:
 class SupplyClasses(Service):
     """The supply-class tree; every class has exactly one responsible agency: ``inv.classes``."""
 
+    @retried
     def add(
         self, code: str, name: str, *, agency: str, parent: str | None = None, name_en: str | None = None
     ) -> SupplyClass:
@@ -118,6 +121,7 @@ class SupplyClasses(Service):
             s.flush()
             return row
 
+    @retried
     def update(
         self, code: str, *, name: str | None = None, name_en: str | None = None, parent: str | None = None
     ) -> SupplyClass:
@@ -140,7 +144,7 @@ class SupplyClasses(Service):
             elif parent is not None:
                 new_parent = by_code(s, SupplyClass, parent, "parent")
                 require_parent_class(actor, new_parent)
-                if new_parent.id in _descendant_ids(s, row.id):  # type: ignore[arg-type]
+                if new_parent.id in descendant_ids(s, row.id):  # type: ignore[arg-type]
                     raise InvalidInput(t("a class cannot be moved under itself or its own descendant"), "parent")
                 row.parent_id = new_parent.id
             s.add(row)
@@ -176,6 +180,7 @@ class SupplyClasses(Service):
         walk(None, 0)
         return out
 
+    @retried
     def handover(
         self, code: str, *, to_agency: str, reason: str | None = None, include_children: bool = True
     ) -> ClassHandover:
@@ -195,7 +200,7 @@ class SupplyClasses(Service):
             old = s.get(Agency, old_id)
             ids = [cls.id]
             if include_children:
-                ids = [i for i in _descendant_ids(s, cls.id) if _agency_of(s, i) == old_id]  # type: ignore[arg-type]
+                ids = [i for i in descendant_ids(s, cls.id) if _agency_of(s, i) == old_id]  # type: ignore[arg-type]
             lot_ids = s.exec(select(StockLot.id).where(StockLot.class_id.in_(ids))).all()  # type: ignore[union-attr]
             lots = lock_lots(s, set(lot_ids))  # type: ignore[arg-type]
             # The composite key lot(class_id, agency_id) -> class(id, agency_id) cascades this
@@ -228,7 +233,7 @@ class SupplyClasses(Service):
             return record
 
 
-def _descendant_ids(s: Session, root_id: int) -> list[int]:
+def descendant_ids(s: Session, root_id: int) -> list[int]:
     pairs = s.exec(select(SupplyClass.id, SupplyClass.parent_id)).all()
     children: dict[int | None, list[int]] = {}
     for cid, pid in pairs:
@@ -250,6 +255,7 @@ def _agency_of(s: Session, class_id: int) -> int:
 class Items(Service):
     """Items under the supply classes: ``inv.items``."""
 
+    @retried
     def add(
         self,
         code: str,
@@ -286,6 +292,7 @@ class Items(Service):
             s.flush()
             return item
 
+    @retried
     def update(self, code: str, **changes: Any) -> Item:
         """Change an item's fields; moving it to another class is refused while it has stock."""
         data = schemas.load(ItemUpdate, changes, partial=True)
@@ -320,7 +327,7 @@ class Items(Service):
             q = select(Item).order_by(Item.code)
             if supply_class:
                 cls = by_code(s, SupplyClass, supply_class, "supply_class")
-                q = q.where(Item.class_id.in_(_descendant_ids(s, cls.id)))  # type: ignore[arg-type,attr-defined]
+                q = q.where(Item.class_id.in_(descendant_ids(s, cls.id)))  # type: ignore[arg-type,attr-defined]
             return list(s.exec(q).all())
 
 

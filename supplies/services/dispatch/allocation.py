@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import TypeVar
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from ...allocation.candidates import Destination, lot_labels, usable_day
 from ...allocation.model import Need, Problem, Solution
-from ...errors import ConcurrencyConflict
 from ...i18n import t
 from ...models import (
     Allocation,
@@ -27,7 +23,8 @@ from ...models import (
 )
 from ...models.base import utcnow
 from ...permissions import Actor
-from ..catalog.service import _descendant_ids
+from ..base import retrying  # noqa: F401  (its old home: dispatch modules import it from here)
+from ..catalog.service import descendant_ids
 from ..results import aware
 from ..stock.ledger import lock_lots, post
 from .results import AllocationRow
@@ -73,7 +70,7 @@ def needs_for(
         if class_lines
         else {}
     )  # type: ignore[union-attr]
-    descendants = {cid: frozenset(_descendant_ids(s, cid)) for cid in class_codes}
+    descendants = {cid: frozenset(descendant_ids(s, cid)) for cid in class_codes}
     needs = []
     for line in lines.values():
         left = line.quantity - (line.dispatched if include_allocated else line.allocated)
@@ -258,21 +255,3 @@ def dispatched_rows(s: Session, request_id: int) -> list[tuple[Allocation, str]]
         .order_by(Allocation.id)
     )
     return [(a, code) for a, code in s.exec(q).all()]
-
-
-# Allocation locks the lots it reads; under heavy contention PostgreSQL may still report a
-# deadlock or a lock timeout. The whole unit of work is then retried, a bounded number of times.
-MAX_ATTEMPTS = 5
-T = TypeVar("T")
-
-
-def retrying(fn: Callable[[], T]) -> T:
-    """Run a unit of work again when it lost a race with another writer (deadlock, lock timeout)."""
-    for attempt in range(1, MAX_ATTEMPTS + 1):
-        try:
-            return fn()
-        except ConcurrencyConflict:
-            if attempt == MAX_ATTEMPTS:
-                raise
-            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
-    raise AssertionError("unreachable")

@@ -13,7 +13,7 @@ from ...models import DispatchRequest, Incident, RequestStatus, Role
 from ...models.base import utcnow
 from ...permissions import require_role
 from ...schemas import load
-from ..base import Service, get_or_404
+from ..base import Service, get_or_404, retried
 from ..results import Result, aware
 from .schemas import IncidentIn, request_id
 
@@ -64,6 +64,7 @@ def incident_view(row: Incident) -> IncidentResult:
 class Incidents(Service):
     """Incidents: ``inv.incidents``. Dispatchers and admins record and close them; anyone reads."""
 
+    @retried
     def add(
         self,
         name: str,
@@ -115,6 +116,7 @@ class Incidents(Service):
                 q = q.where(Incident.status == status)
             return [incident_view(r) for r in s.exec(q).all()]
 
+    @retried
     def close(self, id: int) -> IncidentResult:
         """Close an incident once none of its requests has work left (closed, rejected or cancelled)."""
         with self._work() as (s, actor):

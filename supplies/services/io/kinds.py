@@ -20,7 +20,7 @@ from ...models import (
     SupplyClass,
 )
 from ...models.base import utcnow
-from ...permissions import Actor, require_role
+from ...permissions import Actor, can_write_item, require_role
 from ...terms import term
 from ..catalog.schemas import AgencyIn, ItemIn, SupplyClassIn
 from ..places.schemas import PointIn
@@ -246,10 +246,7 @@ def items(b: Batch) -> Apply:
                 rec["supply_class"],
             )
             continue
-        if not (
-            actor.role in (Role.ADMIN, Role.WAREHOUSE)
-            or (actor.role == Role.AGENCY_OFFICER and actor.agency_id == cls[1])
-        ):
+        if not can_write_item(actor, cls[1]):
             b.problem(
                 i,
                 "supply_class",

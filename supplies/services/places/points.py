@@ -10,13 +10,15 @@ from ... import schemas
 from ...errors import PermissionDenied
 from ...i18n import t
 from ...models import PointStatus, Role, StoragePoint
-from ..base import Service, by_code
+from ...permissions import may_change_point
+from ..base import Service, by_code, retried
 from .schemas import PointIn, PointUpdate
 
 
 class StoragePoints(Service):
     """Storage points on every level: ``inv.points``."""
 
+    @retried
     def add(
         self,
         code: str,
@@ -55,12 +57,13 @@ class StoragePoints(Service):
             s.flush()
             return point
 
+    @retried
     def update(self, code: str, **changes: Any) -> StoragePoint:
         """Change a point's details; warehouse staff may change their own points."""
         data = schemas.load(PointUpdate, changes, partial=True)
         with self._work() as (s, actor):
             point = by_code(s, StoragePoint, code, "code")
-            if not (actor.role == Role.ADMIN or (actor.role == Role.WAREHOUSE and point.id in actor.point_ids)):
+            if not may_change_point(actor, point.id):  # type: ignore[arg-type]
                 raise PermissionDenied(
                     t("{name} may not change storage point {code}", name=actor.name, code=code), "user"
                 )

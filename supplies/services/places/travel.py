@@ -14,7 +14,7 @@ from ...i18n import t
 from ...models import Role, StoragePoint, TravelTime
 from ...permissions import require_role
 from ...schemas import load
-from ..base import Service, by_code
+from ..base import Service, by_code, retried
 from ..results import Result
 from .schemas import TravelTimeIn
 
@@ -32,6 +32,7 @@ class TravelTimeResult(Result):
 class TravelTimes(Service):
     """The travel-time table: ``inv.travel_times``. Admins and dispatchers change it."""
 
+    @retried
     def set(
         self, from_point: str, hours: float, *, to_point: str | None = None, to_region: str | None = None
     ) -> TravelTimeResult:
@@ -42,6 +43,7 @@ class TravelTimes(Service):
             require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing travel times"))
             return _upsert(s, data, _PointCodes(s))
 
+    @retried
     def load(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Record many entries at once (all or nothing); a bad row is named as ``rows.N.field``."""
         checked: list[dict[str, Any]] = []
@@ -67,6 +69,7 @@ class TravelTimes(Service):
                     raise NotFound(exc.reason, f"rows.{n}.{exc.field}") from None
             return len(checked)
 
+    @retried
     def remove(self, from_point: str, *, to_point: str | None = None, to_region: str | None = None) -> int:
         """Forget the entry for one pair; the straight-line estimate applies again. Returns rows removed."""
         data = load(TravelTimeIn, dict(from_point=from_point, to_point=to_point, to_region=to_region, hours=0))

@@ -35,7 +35,7 @@ from ...models import (
     StoragePoint,
 )
 from ...permissions import Actor, require_role, scoped
-from ..base import ArrivalAwareService, by_code
+from ..base import ArrivalAwareService, by_code, retried
 from ..results import Result
 from . import norms as norms_data
 from .geo import table_hours
@@ -363,12 +363,14 @@ class Readiness(ArrivalAwareService):
             rows = [n for n in rows if n.hazard is None or n.hazard == hazard]
         return norms_data.views(rows)
 
+    @retried
     def load_default_norms(self) -> int:
         """Add the shipped norms (with their sources and sourced/assumed status) missing from the table."""
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing the needs norms"))
             return norms_data.load_defaults(s)
 
+    @retried
     def set_need(
         self,
         need: str,
@@ -399,6 +401,7 @@ class Readiness(ArrivalAwareService):
             require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing the needs norms"))
             return norms_data.views(norms_data.set_need(s, data))
 
+    @retried
     def link(self, need: str, item: str, *, amount_per_unit: float = 1.0, hazard: str | None = None) -> NormResult:
         """Count an item toward a need: one unit meets ``amount_per_unit`` of it (a 12 m² tent: 12)."""
         data = schemas.load(LinkIn, dict(need=need, item=item, amount_per_unit=amount_per_unit, hazard=hazard))
@@ -406,6 +409,7 @@ class Readiness(ArrivalAwareService):
             require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing the needs norms"))
             return norms_data.view(norms_data.link(s, data))
 
+    @retried
     def unlink(self, need: str, item: str, *, hazard: str | None = None) -> int:
         """Stop counting an item toward a need."""
         with self._work() as (s, actor):

@@ -30,7 +30,7 @@ from ...models import (
 )
 from ...permissions import Actor, scoped
 from ..base import Service, by_code
-from ..catalog.service import _descendant_ids
+from ..catalog.service import descendant_ids
 from .output import Col, Report
 from .schemas import ReportIn
 
@@ -86,7 +86,7 @@ class _Filter:
             q = q.where(item_col == by_code(s, Item, d["item"], "item").id)
         if d.get("supply_class"):
             cls = by_code(s, SupplyClass, d["supply_class"], "supply_class")
-            q = q.where(item_col.in_(select(Item.id).where(Item.class_id.in_(_descendant_ids(s, cls.id)))))  # type: ignore[arg-type,attr-defined]
+            q = q.where(item_col.in_(select(Item.id).where(Item.class_id.in_(descendant_ids(s, cls.id)))))  # type: ignore[arg-type,attr-defined]
         if d.get("agency"):
             owner = by_code(s, Agency, d["agency"], "agency").id
             q = q.where(
@@ -480,7 +480,7 @@ def _target_filter(f: _Filter, q):  # type: ignore[no-untyped-def]
         q = q.where(ReserveTarget.item_id == by_code(s, Item, d["item"], "item").id)
     if d.get("supply_class"):
         cls = by_code(s, SupplyClass, d["supply_class"], "supply_class")
-        q = q.where(ReserveTarget.item_id.in_(select(Item.id).where(Item.class_id.in_(_descendant_ids(s, cls.id)))))  # type: ignore[arg-type,attr-defined]
+        q = q.where(ReserveTarget.item_id.in_(select(Item.id).where(Item.class_id.in_(descendant_ids(s, cls.id)))))  # type: ignore[arg-type,attr-defined]
     if d.get("agency"):
         owner = by_code(s, Agency, d["agency"], "agency").id
         q = q.where(

@@ -16,7 +16,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    func,
     insert,
     select,
     text,
@@ -40,12 +39,12 @@ from ...models import (
     SupplyClass,
 )
 from ...models.base import utcnow
-from ...permissions import Actor
+from ...permissions import Actor, may_change_stock
 from ...terms import term
 from ..collector import collector_paused
 from ..io.rows import Problem
 from ..io.tabular import iter_chunks
-from .ledger import movement_hash
+from .ledger import movement_hash, new_lot_ids
 
 Progress = Callable[[str, int, int], None]
 _CHUNK = 5000
@@ -182,9 +181,7 @@ class BulkReceipt:
                     continue
                 pair = (p_col[i][0], owner_col[i])  # type: ignore[index]
                 if pair not in allowed:
-                    allowed[pair] = (actor.role == Role.WAREHOUSE and pair[0] in actor.point_ids) or (
-                        actor.role == Role.AGENCY_OFFICER and actor.agency_id == pair[1]
-                    )
+                    allowed[pair] = may_change_stock(actor, point_id=pair[0], agency_id=pair[1])
                 if not allowed[pair]:
                     problems.append(
                         Problem(
@@ -332,7 +329,7 @@ class BulkReceipt:
         old = [lot for lot in self._lots.values() if lot.existing]
         new = [lot for lot in self._lots.values() if not lot.existing]
         self._lock_existing(old)
-        for lot, first_id in zip(new, self._new_ids_for(len(new))):
+        for lot, first_id in zip(new, new_lot_ids(self.s, len(new))):
             lot.id = first_id
         self._new_ids.extend(lot.id for lot in new)  # type: ignore[misc]
         self._new_rows.extend(lot.first_row for lot in new)
@@ -451,25 +448,6 @@ class BulkReceipt:
             for lot_id, on_hand, head in self.s.execute(q).all():
                 by_id[lot_id].on_hand = on_hand
                 by_id[lot_id].head = head
-
-    def _new_ids_for(self, n: int) -> list[int]:
-        """Ids for ``n`` new lots, taken up front so that their movements can be written in bulk."""
-        if n == 0:
-            return []
-        dialect = self.s.get_bind().dialect.name
-        if dialect == "postgresql":
-            rows = (
-                self.s.execute(
-                    text("SELECT nextval(pg_get_serial_sequence('stock_lot', 'id')) FROM generate_series(1, :n)"),
-                    {"n": n},
-                )
-                .scalars()
-                .all()
-            )
-            return sorted(int(r) for r in rows)
-        # SQLite hands out max(id) + 1; this unit of work holds the write lock (BEGIN IMMEDIATE).
-        top = self.s.execute(select(func.coalesce(func.max(StockLot.id), 0))).scalar_one()
-        return list(range(top + 1, top + 1 + n))
 
 
 # The (point, item, batch) keys a receipt looks up, joined to stock_lot's unique index: only

@@ -32,7 +32,7 @@ from ...models import (
     SupplyClass,
 )
 from ...permissions import Actor, require_stock_change
-from ..base import Service, by_code
+from ..base import Service, by_code, retried
 from .ledger import find_lot, lock_lot, lock_lots, post, same_terms
 from .queries import StockQueries
 from .schemas import AdjustIn, IssueIn, ReceiveIn, RotateIn, TransferIn, WriteOffIn
@@ -50,6 +50,7 @@ class StockChange:
 class Stock(StockQueries, Service):
     """Stock lots and every operation that changes them: ``inv.stock``."""
 
+    @retried
     def receive(
         self,
         point: str,
@@ -133,6 +134,7 @@ class Stock(StockQueries, Service):
             s.flush()
             return StockChange((lot.id,), (m.id,), data["qty"])  # type: ignore[arg-type]
 
+    @retried
     def issue(
         self,
         point: str,
@@ -149,6 +151,7 @@ class Stock(StockQueries, Service):
         )
         return self._take(data, MovementKind.ISSUE, "issue")
 
+    @retried
     def write_off(
         self, point: str, item: str, qty: int, *, reason: str, batch: str | None = None, reference: str | None = None
     ) -> StockChange:
@@ -158,6 +161,7 @@ class Stock(StockQueries, Service):
         )
         return self._take(data, MovementKind.WRITE_OFF, "write off")
 
+    @retried
     def adjust(
         self,
         point: str,
@@ -199,6 +203,7 @@ class Stock(StockQueries, Service):
             s.flush()
             return StockChange((lot.id,), (m.id,), delta)  # type: ignore[arg-type]
 
+    @retried
     def transfer(
         self,
         from_point: str,
@@ -292,6 +297,7 @@ class Stock(StockQueries, Service):
             s.flush()
             return StockChange(tuple(lots), tuple(m.id for m in moves), data["qty"])  # type: ignore[arg-type]
 
+    @retried
     def rotate(
         self,
         point: str,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.sql.expression import bindparam
 from sqlmodel import Session
 
@@ -16,7 +16,7 @@ from ...i18n import t
 from ...models import Item, Movement, MovementKind, StockLot, SupplyClass
 from ...models.base import utcnow
 from ..io.tabular import iter_chunks
-from .ledger import check_change, movement_hash
+from .ledger import check_change, movement_hash, new_lot_ids
 
 _KINDS = frozenset(k.value for k in MovementKind)
 _CHUNK = 10_000  # rows per executemany: big enough to amortise, small enough to bound memory
@@ -69,7 +69,7 @@ def open_lots(session: Session, lots: Sequence[NewLot]) -> list[int]:
     missing = [i for i in item_ids if i not in owner]
     if missing:
         raise NotFound(t("no item with id {missing}", missing=missing[0]), "item")
-    ids = _new_lot_ids(session, len(lots))
+    ids = new_lot_ids(session, len(lots))
     now = utcnow()
     table = StockLot.__table__  # type: ignore[attr-defined]
     rows_out = []
@@ -201,19 +201,3 @@ def _lock_balances(session: Session, lot_ids: list[int]) -> dict[int, list[Any]]
         for r in session.execute(q).all():
             out[r[0]] = [r[1], r[2], r[3], r[4], r[5], 0, None, r[6]]
     return out
-
-
-def _new_lot_ids(session: Session, n: int) -> list[int]:
-    """``n`` ids for new lots, taken before inserting so that their movements can follow in bulk."""
-    if session.get_bind().dialect.name == "postgresql":
-        got = (
-            session.execute(
-                text("SELECT nextval(pg_get_serial_sequence('stock_lot', 'id')) FROM generate_series(1, :n)"), {"n": n}
-            )
-            .scalars()
-            .all()
-        )
-        return sorted(int(i) for i in got)
-    # SQLite hands out max(id) + 1; the write unit of work holds the lock (BEGIN IMMEDIATE).
-    top = session.execute(select(func.coalesce(func.max(StockLot.id), 0))).scalar_one()
-    return list(range(top + 1, top + 1 + n))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime
 
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from ...errors import (
@@ -252,3 +253,24 @@ def post(
     session.add(lot)
     session.add(movement)
     return movement
+
+
+def new_lot_ids(session: Session, n: int) -> list[int]:
+    """``n`` ids for new lots, taken before inserting so that their movements can follow in bulk.
+
+    Call inside a write unit of work: on SQLite it holds the write lock, so the ids taken are ours.
+    """
+    if n == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        got = (
+            session.execute(
+                text("SELECT nextval(pg_get_serial_sequence('stock_lot', 'id')) FROM generate_series(1, :n)"), {"n": n}
+            )
+            .scalars()
+            .all()
+        )
+        return sorted(int(i) for i in got)
+    # SQLite hands out max(id) + 1; the write unit of work holds the lock (BEGIN IMMEDIATE).
+    top = session.execute(select(func.coalesce(func.max(StockLot.id), 0))).scalar_one()
+    return list(range(top + 1, top + 1 + n))

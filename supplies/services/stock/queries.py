@@ -28,7 +28,7 @@ from ...models import (
 from ...permissions import Actor, scoped
 from ...schemas import bounded
 from ..base import by_code
-from ..catalog.service import _descendant_ids
+from ..catalog.service import descendant_ids
 from .schemas import LotFilterIn
 from .summary import GROUPS, SummaryRow, per_id_totals, summary_rows
 from .verify import VerifyReport
@@ -344,7 +344,7 @@ def _filters(s: Session, q, actor: Actor, **given):  # type: ignore[no-untyped-d
         q = q.where(StockLot.item_id == by_code(s, Item, item, "item").id)
     if supply_class:
         cls = by_code(s, SupplyClass, supply_class, "supply_class")
-        q = q.where(StockLot.class_id.in_(_descendant_ids(s, cls.id)))  # type: ignore[arg-type,attr-defined]
+        q = q.where(StockLot.class_id.in_(descendant_ids(s, cls.id)))  # type: ignore[arg-type,attr-defined]
     if agency:
         q = q.where(StockLot.agency_id == by_code(s, Agency, agency, "agency").id)
     if region_code:

@@ -14,7 +14,7 @@ from ...i18n import t
 from ...models import Item, ReserveTarget, Role, StockLot, StoragePoint, SupplyClass
 from ...models.base import utcnow
 from ...permissions import Actor, require_role, scoped
-from ..base import Service, by_code
+from ..base import Service, by_code, retried
 from ..results import Result
 from .schemas import TargetIn
 
@@ -91,6 +91,7 @@ def holdings(actor: Actor, where: Any = None) -> Select:  # type: ignore[type-ar
 class ReserveTargets(Service):
     """Reserve targets per item and point or region: ``inv.targets``."""
 
+    @retried
     def set(
         self, item: str, quantity: int, *, point: str | None = None, region_code: str | None = None
     ) -> ReserveTarget:

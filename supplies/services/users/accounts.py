@@ -16,7 +16,7 @@ from ...errors import InvalidInput, RuleViolation
 from ...i18n import t
 from ...models import Agency, Role, StoragePoint, User, UserPoint
 from ...permissions import require_role
-from ..base import Service, by_code
+from ..base import Service, by_code, retried
 from .schemas import UserIn
 
 _hasher = PasswordHasher()
@@ -53,6 +53,7 @@ class Users(Service):
             s.flush()
             return user, password
 
+    @retried
     def add(
         self,
         name: str,
@@ -88,6 +89,7 @@ class Users(Service):
                 s.add(UserPoint(user_id=user.id, point_id=by_code(s, StoragePoint, code, "points").id))
             return user
 
+    @retried
     def set_scope(
         self, name: str, *, points: list[str] | None = None, agency: str | None = None, role: str | None = None
     ) -> UserInfo:
@@ -113,6 +115,7 @@ class Users(Service):
                 raise InvalidInput(t("an agency officer needs an agency"), "agency")
             return info
 
+    @retried
     def set_password(self, name: str, password: str) -> None:
         """Set a password: admins for anyone, users for themselves."""
         _check_password(password)
@@ -123,6 +126,7 @@ class Users(Service):
             user.password_hash = _hasher.hash(password)
             s.add(user)
 
+    @retried
     def deactivate(self, name: str) -> None:
         """Stop a user from acting or logging in; the ledger keeps its name (admins only)."""
         with self._work() as (s, actor):
@@ -133,6 +137,7 @@ class Users(Service):
             user.active = False
             s.add(user)
 
+    @retried
     def activate(self, name: str) -> UserInfo:
         """Let a deactivated user act and log in again, with its role, scope and password (admins only)."""
         with self._work() as (s, actor):
