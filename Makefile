@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test test-sqlite test-postgres browser bench migration translations clean
+.PHONY: install run test check test-sqlite test-postgres browser bench migration translations clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,12 +21,20 @@ run: install
 	$(BIN)/supplies init --demo
 	$(BIN)/supplies serve --host $(HOST) --port $(PORT)
 
-# The whole suite on a SQLite file, then on a real PostgreSQL server (started here if needed).
+# Lint, format, import contracts and types first; then the whole suite on a SQLite file, then on a
+# real PostgreSQL server (started here if needed).
 test: install browser
 	@status=0; \
+	$(MAKE) check || status=1; \
 	$(MAKE) test-sqlite || status=1; \
 	$(MAKE) test-postgres || status=1; \
 	exit $$status
+
+check: install
+	$(BIN)/ruff check supplies cli webadmin tests bench migrations
+	$(BIN)/ruff format --check supplies cli webadmin tests bench migrations
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test-sqlite: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

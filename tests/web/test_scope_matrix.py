@@ -23,16 +23,21 @@ OPERATIONS = {
     "receive tents at TS-01": ("receive", {"point": "TS-01", "item": "TENT12", "qty": "1", "batch": "M"}),
     "receive sandbags at CK-01": ("receive", {"point": "CK-01", "item": "SANDBAG", "qty": "1", "batch": "M"}),
     "issue sandbags at TS-01": ("issue", {"point": "TS-01", "item": "SANDBAG", "qty": "1", "batch": "S1"}),
-    "write off quilts at TS-02": ("write-off", {"point": "TS-02", "item": "QUILT", "qty": "1", "batch": "Q1",
-                                                "reason": "mould"}),
+    "write off quilts at TS-02": (
+        "write-off",
+        {"point": "TS-02", "item": "QUILT", "qty": "1", "batch": "Q1", "reason": "mould"},
+    ),
 }
 
 
 def through_library(inv: supplies.Inventory, action: str, f: dict[str, str]) -> bool:
-    call = {"receive": lambda: inv.stock.receive(f["point"], f["item"], int(f["qty"]), batch=f["batch"]),
-            "issue": lambda: inv.stock.issue(f["point"], f["item"], int(f["qty"]), batch=f["batch"]),
-            "write-off": lambda: inv.stock.write_off(f["point"], f["item"], int(f["qty"]), batch=f["batch"],
-                                                     reason=f["reason"])}[action]
+    call = {
+        "receive": lambda: inv.stock.receive(f["point"], f["item"], int(f["qty"]), batch=f["batch"]),
+        "issue": lambda: inv.stock.issue(f["point"], f["item"], int(f["qty"]), batch=f["batch"]),
+        "write-off": lambda: inv.stock.write_off(
+            f["point"], f["item"], int(f["qty"]), batch=f["batch"], reason=f["reason"]
+        ),
+    }[action]
     try:
         call()
     except SuppliesError:
@@ -50,8 +55,9 @@ def through_web(client: FlaskClient, town: supplies.Inventory, action: str, f: d
 
 
 @pytest.mark.parametrize("user", USERS)
-def test_every_role_may_do_the_same_through_the_library_and_the_web(client_as: Client, town: supplies.Inventory,
-                                                                    user: str) -> None:
+def test_every_role_may_do_the_same_through_the_library_and_the_web(
+    client_as: Client, town: supplies.Inventory, user: str
+) -> None:
     client = client_as(user)
     inv = town.as_user(user)
     for name, (action, fields) in OPERATIONS.items():
@@ -62,8 +68,9 @@ def test_every_role_may_do_the_same_through_the_library_and_the_web(client_as: C
 
 
 @pytest.mark.parametrize("user", USERS)
-def test_every_role_sees_the_same_lots_through_the_library_and_the_web(client_as: Client, town: supplies.Inventory,
-                                                                       user: str) -> None:
+def test_every_role_sees_the_same_lots_through_the_library_and_the_web(
+    client_as: Client, town: supplies.Inventory, user: str
+) -> None:
     town.stock.receive("TS-01", "TENT12", 3, batch="T9")
     library = {(x.point, x.item, x.batch) for x in town.as_user(user).stock.lots()}
     page = client_as(user).get("/stock/lots/?page_size=500").get_data(as_text=True)
