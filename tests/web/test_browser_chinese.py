@@ -85,13 +85,18 @@ def crawl(browser: object, base: str, user: str, limit: int = 120) -> dict[str, 
     page.fill("#password", PASSWORDS[user])
     page.click("#login")
     seen: dict[str, str] = {}
+    shapes: set[tuple[str, tuple[str, ...]]] = set()
     queue = [base + "/"]
     while queue and len(seen) < limit:
         url = queue.pop(0)
         key = urlsplit(url)._replace(fragment="").geturl()
-        if key in seen:
+        # One page of each shape (path and the names of its query arguments): the edit form of
+        # one agency speaks the language of every agency's edit form.
+        shape = (urlsplit(key).path, tuple(sorted(k.split("=")[0] for k in urlsplit(key).query.split("&") if k)))
+        if key in seen or shape in shapes:
             continue
-        response = page.goto(key)
+        shapes.add(shape)
+        response = page.goto(key, wait_until="domcontentloaded")
         if response is None or response.status >= 400 or "text/html" not in response.headers.get("content-type", ""):
             seen[key] = ""
             continue
