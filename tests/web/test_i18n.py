@@ -61,6 +61,10 @@ def test_form_errors_are_translated(app: Flask) -> None:
     )
     assert "数量：" in page  # our label and separator
     assert "Not a valid integer value" not in page  # WTForms' own message in Chinese
+    zero = text(
+        client.post("/stock/actions/receive", data={"point": "CK-01", "item": "TENT12", "qty": "0", "mode": "physical"})
+    )
+    assert "数量：须不小于 1。" in zero  # ours, not WTForms' stilted "数值必须大于 1"
 
 
 def test_every_string_of_the_web_admin_is_translated() -> None:

@@ -141,7 +141,7 @@ def test_write_off_needs_a_reason_and_writes_one_line(client_as: Client, town: s
 @pytest.mark.parametrize(
     "action,data,message",
     [
-        ("receive", {"point": "CK-01", "item": "TENT12", "qty": "0"}, "Quantity: Number must be at least 1."),
+        ("receive", {"point": "CK-01", "item": "TENT12", "qty": "0"}, "Quantity: Must be at least 1."),
         ("receive", {"point": "CK-01", "item": "TENT12", "qty": "many"}, "Quantity: Not a valid integer value."),
         ("receive", {"point": "CK-01", "item": "NOPE", "qty": "3"}, "Item: no item with code"),
         (
@@ -158,7 +158,7 @@ def test_write_off_needs_a_reason_and_writes_one_line(client_as: Client, town: s
         (
             "count",
             {"point": "CK-01", "item": "TENT12", "batch": "T1", "counted": "-1"},
-            "Counted quantity: Number must be at least 0.",
+            "Counted quantity: Must be at least 0.",
         ),
         ("count", {"point": "CK-01", "item": "TENT12", "batch": "NOBATCH", "counted": "3"}, "Batch: no lot of TENT12"),
         (

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 import supplies
 from supplies.models import Agency, Item, Role, SupplyClass
@@ -19,6 +19,7 @@ from supplies.permissions import can_write_catalog, can_write_item
 
 from .. import labels
 from ..auth import acting
+from ..validators import Range
 from .base import SecureForm, SecureModelView, SecureView, changed
 from .rows import (
     RowBase,
@@ -234,7 +235,7 @@ class ItemForm(SecureForm):
     supply_class = SelectField(_l("Supply class"), choices=[], validate_choice=False)
     spec = StringField(_l("Specification"), validators=[Optional(), Length(max=200)])
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=20)])
-    shelf_life_days = IntegerField(_l("Shelf life (days)"), validators=[Optional(), NumberRange(min=0)])
+    shelf_life_days = IntegerField(_l("Shelf life (days)"), validators=[Optional(), Range(min=0)])
     unit_weight_kg = StringField(_l("Unit weight (kg)"), validators=[Optional()])
     unit_volume_m3 = StringField(_l("Unit volume (m³)"), validators=[Optional()])
 

@@ -17,7 +17,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
 )
 
@@ -33,6 +32,7 @@ from .. import labels
 from ..auth import acting
 from ..converters import AwareDateTimeField
 from ..i18n import said
+from ..validators import Range
 from .base import SecureForm, SecureModelView, flash_form_errors, role_in, show_error
 from .request_lines import LineRowsField, Problem, describe, split_lines
 from .request_pages import RequestPages, line_message
@@ -171,7 +171,7 @@ class RequestForm(SecureForm):
     priority = IntegerField(
         _l("Priority"),
         default=3,
-        validators=[InputRequired(), NumberRange(min=1, max=5)],
+        validators=[InputRequired(), Range(min=1, max=5)],
         description=_l("1 is the most urgent, 5 the least."),
     )
     requesting_unit = StringField(_l("Requesting unit"), validators=[Optional(), Length(max=200)])

@@ -8,29 +8,28 @@ from flask import request
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Optional
 
 from supplies.errors import SuppliesError
 
 from .. import labels
 from ..auth import acting
+from ..validators import Range
 from .base import SecureForm, SecureView, flash_form_errors, show_error
 
 
 class ReadinessForm(SecureForm):
-    lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(min=-90, max=90)])
-    lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(min=-180, max=180)])
-    population = IntegerField(_l("People affected"), validators=[InputRequired(), NumberRange(min=0)])
+    lat = FloatField(_l("Latitude"), validators=[InputRequired(), Range(min=-90, max=90)])
+    lon = FloatField(_l("Longitude"), validators=[InputRequired(), Range(min=-180, max=180)])
+    population = IntegerField(_l("People affected"), validators=[InputRequired(), Range(min=0)])
     hazard = SelectField(
         _l("Hazard"),
         choices=labels.select_choices({"": "—", **labels.INCIDENT_TYPES}),
         default="",
         validators=[Optional()],
     )
-    hours = FloatField(_l("Within (hours)"), default=12.0, validators=[InputRequired(), NumberRange(min=0, max=720)])
-    days = FloatField(
-        _l("Days of water and food"), default=1.0, validators=[InputRequired(), NumberRange(min=0.1, max=365)]
-    )
+    hours = FloatField(_l("Within (hours)"), default=12.0, validators=[InputRequired(), Range(min=0, max=720)])
+    days = FloatField(_l("Days of water and food"), default=1.0, validators=[InputRequired(), Range(min=0.1, max=365)])
 
 
 class ReadinessView(SecureView):

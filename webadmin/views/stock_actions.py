@@ -33,7 +33,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
 )
 
@@ -44,6 +43,7 @@ from supplies.models import Item, PointStatus, Role, StoragePoint, SupplyClass
 
 from .. import labels
 from ..auth import acting
+from ..validators import Range
 from .base import SecureForm, SecureView, flash_form_errors, show_error
 from .rows import session
 from .stock import STOCK_WRITERS, LotRow, scope_stock
@@ -65,9 +65,7 @@ _NUMBER_PAD = {"inputmode": "numeric", "autocomplete": "off"}  # a phone shows i
 
 
 def _qty(label: Any = None) -> IntegerField:
-    return IntegerField(
-        label or _l("Quantity"), validators=[InputRequired(), NumberRange(min=1)], render_kw=_NUMBER_PAD
-    )
+    return IntegerField(label or _l("Quantity"), validators=[InputRequired(), Range(min=1)], render_kw=_NUMBER_PAD)
 
 
 def _reference() -> StringField:
@@ -96,10 +94,10 @@ class ReceiveForm(SecureForm):
     lead_time_hours = FloatField(
         _l("Lead time (hours)"),
         default=0.0,
-        validators=[Optional(), NumberRange(min=0)],
+        validators=[Optional(), Range(min=0)],
         description=_l("For agreement and capacity reserves: hours until the supplier delivers."),
     )
-    unit_cost = DecimalField(_l("Unit cost"), places=2, validators=[Optional(), NumberRange(min=0)])
+    unit_cost = DecimalField(_l("Unit cost"), places=2, validators=[Optional(), Range(min=0)])
     historical = BooleanField(
         _l("Historical record"), description=_l("Stock received in the past: allows an expiry date before today.")
     )
@@ -138,9 +136,7 @@ class AdjustForm(SecureForm):
     point = _point()
     item = _item()
     batch = _batch(_l("The batch counted (empty for stock without a batch)."))
-    counted = IntegerField(
-        _l("Counted quantity"), validators=[InputRequired(), NumberRange(min=0)], render_kw=_NUMBER_PAD
-    )
+    counted = IntegerField(_l("Counted quantity"), validators=[InputRequired(), Range(min=0)], render_kw=_NUMBER_PAD)
     reason = _reason()
     reference = _reference()
 

@@ -9,12 +9,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 import supplies
 from supplies.models import Item, ReserveTarget, Role, StoragePoint, SupplyClass
 
 from ..auth import acting
+from ..validators import Range
 from .base import SecureForm, SecureModelView
 from .rows import (
     RowBase,
@@ -57,7 +58,7 @@ class TargetForm(SecureForm):
         validators=[Optional(), Length(max=20)],
         description=_l("For a target over a whole region instead of one point."),
     )
-    quantity = IntegerField(_l("Target quantity"), validators=[InputRequired(), NumberRange(min=0)])
+    quantity = IntegerField(_l("Target quantity"), validators=[InputRequired(), Range(min=0)])
 
 
 class TargetView(SecureModelView):
