@@ -403,7 +403,8 @@ def _signed(n: int) -> Any:
 def verify(app: App) -> None:
     """Check every balance against the ledger.
 
-    Recomputes each lot's on-hand and reserved from its movements; exits 1 if any differs.
+    Recomputes each lot's on-hand and reserved from its movements and checks each lot's hash chain;
+    exits 1 if any differs. Prints the fingerprint (a SHA-256 over every chain head) to keep elsewhere.
     """
     report = app.inventory().stock.verify()
     doc = {
@@ -411,11 +412,13 @@ def verify(app: App) -> None:
         "lots_checked": report.lots_checked,
         "movements": report.movements,
         "differences": report.differences,
+        "fingerprint": report.fingerprint,
     }
 
     def human() -> None:
         if report.ok:
             app.out.print(f"ok: {report.lots_checked} lots agree with {report.movements} ledger movements")
+            app.out.print(f"fingerprint: {report.fingerprint}")
             return
         app.out.table(
             ["lot", "on hand", "ledger on hand", "reserved", "ledger reserved", "problem"],

@@ -89,6 +89,10 @@ def test_bad_input_and_refused_rules_exit_2_and_3_and_write_nothing(county_cli: 
 def test_verify_exits_1_when_a_balance_disagrees_with_the_ledger(county_cli: Cli) -> None:
     with supplies.open(county_cli.url, user="admin") as inv:
         inv.stock.receive("CK-01", "QUILT", 20, batch="B1")
+    clean = county_cli("verify")
+    fingerprint = county_cli("--json", "verify").json["fingerprint"]
+    assert len(fingerprint) == 64 and f"fingerprint: {fingerprint}" in clean.out  # to keep outside the database
+    with supplies.open(county_cli.url, user="admin") as inv:
         with inv.engine.begin() as conn:  # what a hand-made SQL "fix" would do
             conn.execute(text("UPDATE stock_lot SET on_hand = on_hand + 5"))
     report = county_cli("--json", "verify", expect=1)
