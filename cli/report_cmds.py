@@ -78,7 +78,7 @@ def _emit(app: App, rep: Any, out: Path | None, fmt: str | None, lang: str) -> N
 
         buf = io.BytesIO()
         rep.save(buf, format=fmt, lang=lang, encoding="utf-8")
-        click.get_binary_stream("stdout").write(buf.getvalue())
+        click.echo(buf.getvalue(), nl=False)  # bytes go to stdout's binary buffer untouched
         return
     heads = [c.header(lang) for c in rep.columns]
     app.out.result(rep.as_dict(), lambda: _show(app, rep, heads))

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,32 +10,21 @@ import pytest
 from openpyxl import load_workbook
 
 import supplies
-
-SUPPLIES = Path(sys.executable).with_name("supplies")
+from tests.cli.cli_harness import Cli as Harness
+from tests.cli.cli_harness import Run
 
 
 class Cli:
-    """`supplies --db URL --as admin ...` in a subprocess with a clean SUPPLIES_* environment."""
+    """`supplies --db URL --as admin ...` run from ``cwd`` with a clean SUPPLIES_* environment."""
 
     def __init__(self, url: str, cwd: Path) -> None:
         self.url, self.cwd = url, cwd
 
-    def __call__(self, *args: str, expect: int = 0, db: str | None = None) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SUPPLIES_")}
-        proc = subprocess.run(
-            [str(SUPPLIES), "--db", db or self.url, "--as", "admin", *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env=env,
-            cwd=self.cwd,
-            timeout=120,
-        )
-        assert proc.returncode == expect, f"{args} -> {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-        return proc
+    def __call__(self, *args: str, expect: int = 0, db: str | None = None) -> Run:
+        return Harness(db or self.url, cwd=self.cwd)(*args, expect=expect, env={"LC_ALL": "", "LANG": ""})
 
     def json(self, *args: str, expect: int = 0) -> Any:
-        return json.loads(self("--json", *args, expect=expect).stdout)
+        return json.loads(self("--json", *args, expect=expect).out)
 
 
 @pytest.fixture
@@ -65,11 +51,11 @@ def test_catalog_import_and_export(run: Cli, tmp_path: Path) -> None:
 
     (tmp_path / "bad.csv").write_text("point,item,qty\nCK-01,NOPE,x\nCK-99,QUILT,1\n", encoding="utf-8")
     bad = run("--json", "import", "stock", "bad.csv", "--errors", "problems.csv", expect=2)
-    error = json.loads(bad.stdout)["error"]
+    error = json.loads(bad.out)["error"]
     assert set(error["errors"]) == {"row 2, qty", "row 2, item", "row 3, point"}
     assert len((tmp_path / "problems.csv").read_text(encoding="utf-8-sig").splitlines()) == 4
     shown = run("import", "stock", "bad.csv", expect=2)
-    assert "nothing was imported" in shown.stdout and "no storage point with code 'CK-99'" in shown.stdout
+    assert "nothing was imported" in shown.out and "no storage point with code 'CK-99'" in shown.out
 
     run("export", "stock", "库存.xlsx", "--lang", "zh")
     again = run.json("import", "stock", "库存.xlsx", "--dry-run")
@@ -89,7 +75,7 @@ def test_reports(run: Cli, county: supplies.Inventory, tmp_path: Path) -> None:
     assert len(book.sheetnames) == 3 and book.sheetnames[0].startswith("汇总")
     doc = run.json("report", "ledger", "--by", "class")
     assert doc["totals"]["closing"] == 310 and {r["supply_class"] for r in doc["rows"]} == {"LIVING"}
-    csv_text = run("report", "stock", "--format", "csv", "--lang", "zh").stdout
+    csv_text = run("report", "stock", "--format", "csv", "--lang", "zh").out
     assert csv_text.splitlines()[0].startswith("行政区划代码,级别,储备点编码")
     expiry = run.json("report", "expiry", "--days", "30")
     assert [(r["point"], r["action"]) for r in expiry["rows"]] == [("CK-01", "expired")]
@@ -106,7 +92,7 @@ def test_readiness(run: Cli) -> None:
     shelter = next(n for n in report["needs"] if n["need"] == "shelter")
     assert (shelter["required"], shelter["reachable"], shelter["short"]) == (350.0, 360.0, 0.0)
     assert shelter["sources"][0]["point"] == "TS-01"
-    human = run("readiness", "--point", "TS-02", "--population", "1000", "--hours", "8").stdout
+    human = run("readiness", "--point", "TS-02", "--population", "1000", "--hours", "8").out
     assert "shelter" in human and "within 8 h" in human
     run("item", "add", "WATER5", "桶装水", "--class", "LIVING", "--unit", "桶")
     run("readiness", "link", "water", "WATER5", "--per-unit", "5")
@@ -121,8 +107,8 @@ def test_backup_and_restore(run: Cli, county: supplies.Inventory, tmp_path: Path
     made = run.json("backup", "county.jsonl.gz")
     assert made["format"] == "json" and made["rows"]["movement"] == 1
     target = f"sqlite:///{tmp_path / 'restored.db'}"
-    restored = json.loads(run("--json", "restore", "county.jsonl.gz", db=target).stdout)
+    restored = json.loads(run("--json", "restore", "county.jsonl.gz", db=target).out)
     assert restored["rows"] == made["rows"]
-    lots = json.loads(run("--json", "stock", "list", db=target).stdout)
+    lots = json.loads(run("--json", "stock", "list", db=target).out)
     assert [(x["point"], x["item"], x["on_hand"]) for x in lots] == [("CK-01", "QUILT", 7)]
     run("restore", "county.jsonl.gz", db=target, expect=3)  # not empty any more
