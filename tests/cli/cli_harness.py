@@ -64,7 +64,9 @@ class Cli:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("SUPPLIES_")}
         environ["LC_ALL"] = "C.UTF-8"  # messages in English unless a test asks for another language
         environ.update(env or {})
-        run = _in_process(cmd[1:], environ, stdin, self.cwd) if IN_PROCESS else _subprocess(cmd, environ, stdin, self.cwd)
+        run = (
+            _in_process(cmd[1:], environ, stdin, self.cwd) if IN_PROCESS else _subprocess(cmd, environ, stdin, self.cwd)
+        )
         if expect is not None:
             assert run.code == expect, str(run)
         return run
