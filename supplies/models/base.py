@@ -1,6 +1,7 @@
 """Shared column helpers for the table models: timestamps and the naming convention for constraints."""
 
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy import Index, MetaData, func, literal_column
 from sqlmodel import SQLModel
@@ -25,3 +26,21 @@ def utcnow() -> datetime:
 def unique_without_case(table: str, column: str = "code") -> Index:
     """A unique index on ``lower(column)``: ``plan14:3.05`` cannot be added beside ``PLAN14:3.05``."""
     return Index(f"uq_{table}_{column}_nocase", func.lower(literal_column(column)), unique=True)
+
+
+class HasId(Protocol):
+    """A table row with the usual surrogate key (``None`` until the row is flushed)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def persisted_id(row: HasId) -> int:
+    """The id of a row that is in the database (added and flushed, or loaded).
+
+    Table models type ``id`` as ``int | None`` because a new row has none until it is flushed;
+    this is the id where one must exist, and a clear error where the flush was forgotten.
+    """
+    if row.id is None:
+        raise ValueError(f"this {type(row).__name__} has no id yet: it was not flushed")
+    return row.id
