@@ -45,7 +45,8 @@ class Result:
     """Mixin for frozen dataclass results: ``as_dict()`` gives a JSON-ready dict."""
 
     def as_dict(self) -> dict[str, Any]:
-        return jsonable(self)  # type: ignore[no-any-return]
+        fields: dict[str, Any] = jsonable(self)  # a dataclass result becomes a dict
+        return fields
 
 
 View = Result  # the old name of the base (results are not views: a view is a page of the web admin)
