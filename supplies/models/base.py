@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Protocol
 
-from sqlalchemy import Index, MetaData, func, literal_column
+from sqlalchemy import Index, MetaData, Table, func, literal_column
 from sqlmodel import SQLModel
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -44,3 +44,9 @@ def persisted_id(row: HasId) -> int:
     if row.id is None:
         raise ValueError(f"this {type(row).__name__} has no id yet: it was not flushed")
     return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for statements that bypass the ORM (bulk inserts, aliases)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models, undeclared
+    return table

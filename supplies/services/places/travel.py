@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from ...errors import InvalidInput, NotFound
 from ...i18n import t
 from ...models import Role, StoragePoint, TravelTime
+from ...models.base import table_of
 from ...permissions import require_role
 from ...schemas import load
 from ..base import Service, by_code, retried
@@ -84,7 +85,7 @@ class TravelTimes(Service):
     def list(self, *, from_point: str | None = None) -> list[TravelTimeResult]:
         """Every entry, by origin point then destination."""
         with self._work(write=False) as (s, _):
-            to = StoragePoint.__table__.alias("to_p")  # type: ignore[attr-defined]  # SQLModel does not declare __table__
+            to = table_of(StoragePoint).alias("to_p")
             q = (
                 select(StoragePoint.code, to.c.code, TravelTime.to_region_code, TravelTime.hours)
                 .join(StoragePoint, col(StoragePoint.id) == TravelTime.from_point_id)
