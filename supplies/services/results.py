@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, overload
 
 
 def jsonable(value: Any) -> Any:
@@ -32,6 +32,14 @@ def _with_old_keys(d: dict[str, Any]) -> dict[str, Any]:
     if "batch" in d and "lot" not in d:
         d["lot"] = d["batch"]
     return d
+
+
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
+@overload
+def aware(value: datetime | None) -> datetime | None: ...
 
 
 def aware(value: datetime | None) -> datetime | None:

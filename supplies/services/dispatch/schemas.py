@@ -47,7 +47,7 @@ class _UtcTimes(Input):
     """Turns every loaded datetime into aware UTC, as the database stores them."""
 
     @post_load
-    def _utc(self, data: dict[str, Any], **_: Any) -> dict:
+    def _utc(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         return {k: as_utc(v) if isinstance(v, datetime) else v for k, v in data.items()}
 
 
@@ -90,7 +90,7 @@ class RequestIn(_UtcTimes):
     note = Text(500)
 
     @pre_load
-    def _lines(self, data: dict[str, Any], **_: Any) -> dict:
+    def _lines(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         if "lines" in data:
             data = {**data, "lines": normalise_lines(data["lines"])}
         return data
