@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .services.io.exports import Exports
     from .services.io.imports import Imports
     from .services.places.points import StoragePoints
+    from .services.places.regions import Regions
     from .services.places.travel import TravelTimes
     from .services.readiness.check import Readiness
     from .services.reports.builders import Reports
@@ -68,6 +69,12 @@ class Inventory:
         from .services.places.points import StoragePoints
 
         return StoragePoints(self)
+
+    @cached_property
+    def regions(self) -> Regions:
+        from .services.places.regions import Regions
+
+        return Regions(self)
 
     @cached_property
     def stock(self) -> Stock:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol, Self, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .errors import PermissionDenied
 from .i18n import t
-from .models import Role, SupplyClass, User, UserPoint
+from .models import JURISDICTION_LEVELS, ROOT_REGION, Region, Role, StoragePoint, SupplyClass, User, UserPoint
 from .terms import term
 
 
@@ -24,17 +24,44 @@ Q = TypeVar("Q", bound=_Filterable)
 
 @dataclass(frozen=True)
 class Actor:
-    """The acting user as the services see it: role and scope, loaded once per operation."""
+    """The acting user as the services see it: role and scope, loaded once per operation.
+
+    ``jurisdiction`` is the user's jurisdiction; ``subtree`` the jurisdictions it acts on (its own and
+    every one below), or None for a user at the installation's top, who acts on everything.
+    """
 
     id: int
     name: str
     role: str
     agency_id: int | None
     point_ids: frozenset[int]
+    jurisdiction: str = ROOT_REGION
+    subtree: frozenset[str] | None = None
 
     @property
     def sees_all(self) -> bool:
-        return self.role in (Role.ADMIN, Role.DISPATCHER, Role.VIEWER)
+        """Admins, dispatchers and viewers at the top of the installation see every row."""
+        return self.role in (Role.ADMIN, Role.DISPATCHER, Role.VIEWER) and self.subtree is None
+
+
+def in_scope(actor: Actor, jurisdiction: str | None) -> bool:
+    """Whether ``jurisdiction`` is the actor's own or one below it."""
+    return actor.subtree is None or (jurisdiction or ROOT_REGION) in actor.subtree
+
+
+def require_jurisdiction(actor: Actor, jurisdiction: str | None, *, what: str, field: str = "user") -> None:
+    """Refuse a thing of another jurisdiction than the actor's own or one below it."""
+    if not in_scope(actor, jurisdiction):
+        raise PermissionDenied(
+            t(
+                "{name} acts for jurisdiction {own} and below; {what} belongs to {other}",
+                name=actor.name,
+                own=actor.jurisdiction,
+                what=what,
+                other=jurisdiction,
+            ),
+            field,
+        )
 
 
 def load_actor(session: Session, name: str | None) -> Actor:
@@ -48,7 +75,16 @@ def load_actor(session: Session, name: str | None) -> Actor:
     if user.role == Role.WAREHOUSE:
         points = frozenset(session.exec(select(UserPoint.point_id).where(UserPoint.user_id == user.id)).all())
     assert user.id is not None
-    return Actor(user.id, user.name, user.role, user.agency_id, points)
+    subtree: frozenset[str] | None = None
+    if user.jurisdiction_code != ROOT_REGION:
+        own = session.get(Region, user.jurisdiction_code)
+        path = own.path if own is not None else f"{ROOT_REGION}/{user.jurisdiction_code}/"
+        subtree = frozenset(
+            session.exec(
+                select(Region.code).where(col(Region.path).startswith(path), col(Region.level).in_(JURISDICTION_LEVELS))
+            ).all()
+        ) | {user.jurisdiction_code}
+    return Actor(user.id, user.name, user.role, user.agency_id, points, user.jurisdiction_code, subtree)
 
 
 def require_role(actor: Actor, *roles: str, action: str) -> None:
@@ -67,18 +103,21 @@ def require_role(actor: Actor, *roles: str, action: str) -> None:
         )
 
 
-def may_change_stock(actor: Actor, *, point_id: int, agency_id: int) -> bool:
-    """Stock at a point changes only by an admin, warehouse staff of that point, or the owning agency."""
+def may_change_stock(actor: Actor, *, point_id: int, agency_id: int, jurisdiction: str | None = None) -> bool:
+    """Stock at a point changes only by an admin of its jurisdiction (or above), warehouse staff of that
+    point, or the owning agency. ``jurisdiction`` is the point's."""
     return (
-        actor.role == Role.ADMIN
+        (actor.role == Role.ADMIN and in_scope(actor, jurisdiction))
         or (actor.role == Role.WAREHOUSE and point_id in actor.point_ids)
         or (actor.role == Role.AGENCY_OFFICER and actor.agency_id == agency_id)
     )
 
 
-def require_stock_change(actor: Actor, *, point_id: int, agency_id: int, action: str) -> None:
+def require_stock_change(
+    actor: Actor, *, point_id: int, agency_id: int, action: str, jurisdiction: str | None = None
+) -> None:
     """Refuse unless :func:`may_change_stock`."""
-    if may_change_stock(actor, point_id=point_id, agency_id=agency_id):
+    if may_change_stock(actor, point_id=point_id, agency_id=agency_id, jurisdiction=jurisdiction):
         return
     raise PermissionDenied(
         t(
@@ -91,22 +130,27 @@ def require_stock_change(actor: Actor, *, point_id: int, agency_id: int, action:
     )
 
 
-def may_execute_dispatch(actor: Actor, *, point_id: int, agency_id: int) -> bool:
-    """Reserved stock is issued by a dispatcher, an admin, the executing agency or the point's staff."""
+def may_execute_dispatch(actor: Actor, *, point_id: int, agency_id: int, jurisdiction: str | None = None) -> bool:
+    """Reserved stock is issued by a dispatcher or an admin of the point's jurisdiction (or above), the
+    executing agency or the point's staff."""
     if actor.role in (Role.ADMIN, Role.DISPATCHER):
-        return True
-    return may_change_stock(actor, point_id=point_id, agency_id=agency_id)
+        return in_scope(actor, jurisdiction)
+    return may_change_stock(actor, point_id=point_id, agency_id=agency_id, jurisdiction=jurisdiction)
 
 
-def require_dispatch_execution(actor: Actor, *, point_id: int, agency_id: int) -> None:
+def require_dispatch_execution(actor: Actor, *, point_id: int, agency_id: int, jurisdiction: str | None = None) -> None:
     """Refuse unless :func:`may_execute_dispatch`."""
-    if not may_execute_dispatch(actor, point_id=point_id, agency_id=agency_id):
-        require_stock_change(actor, point_id=point_id, agency_id=agency_id, action="dispatch")
+    if not may_execute_dispatch(actor, point_id=point_id, agency_id=agency_id, jurisdiction=jurisdiction):
+        require_stock_change(
+            actor, point_id=point_id, agency_id=agency_id, action="dispatch", jurisdiction=jurisdiction
+        )
 
 
-def may_change_point(actor: Actor, point_id: int) -> bool:
-    """A storage point's details are changed by an admin or the warehouse staff of that point."""
-    return actor.role == Role.ADMIN or (actor.role == Role.WAREHOUSE and point_id in actor.point_ids)
+def may_change_point(actor: Actor, point_id: int, jurisdiction: str | None = None) -> bool:
+    """A storage point's details are changed by an admin of its jurisdiction (or above) or its warehouse staff."""
+    return (actor.role == Role.ADMIN and in_scope(actor, jurisdiction)) or (
+        actor.role == Role.WAREHOUSE and point_id in actor.point_ids
+    )
 
 
 def can_write_catalog(actor: Actor, agency_id: int | None = None) -> bool:
@@ -147,4 +191,14 @@ def scoped(query: Q, actor: Actor, point_col: Any, agency_col: Any) -> Q:
         return query.where(point_col.in_(sorted(actor.point_ids) or [-1]))
     if actor.role == Role.AGENCY_OFFICER:
         return query.where(agency_col == (actor.agency_id if actor.agency_id is not None else -1))
+    if actor.subtree is not None:
+        points = select(StoragePoint.id).where(col(StoragePoint.jurisdiction_code).in_(sorted(actor.subtree)))
+        return query.where(point_col.in_(points))
     return query
+
+
+def scoped_to_jurisdiction(query: Q, actor: Actor, jurisdiction_col: Any) -> Q:
+    """``query`` limited to rows of the actor's jurisdiction and those below it (requests, incidents, users...)."""
+    if actor.subtree is None:
+        return query
+    return query.where(jurisdiction_col.in_(sorted(actor.subtree)))

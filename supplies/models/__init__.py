@@ -26,6 +26,7 @@ from .enums import (
     Role,
 )
 from .places import StoragePoint, TravelTime
+from .regions import JURISDICTION_LEVELS, ROOT_REGION, ClassResponsibility, Region
 from .stock import Movement, ReserveTarget, StockLot
 from .users import User, UserPoint
 
@@ -72,11 +73,14 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "JURISDICTION_LEVELS",
+    "ROOT_REGION",
     "AdminLevel",
     "Agency",
     "Allocation",
     "AllocationStatus",
     "ClassHandover",
+    "ClassResponsibility",
     "DispatchRequest",
     "Incident",
     "IncidentLevel",
@@ -87,6 +91,7 @@ __all__ = [
     "NeedNorm",
     "PointKind",
     "PointStatus",
+    "Region",
     "RequestEvent",
     "RequestLine",
     "RequestStatus",

@@ -6,13 +6,18 @@ from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from .base import unique_without_case, utcnow
+from .regions import ROOT_REGION
 
 
 class Agency(SQLModel, table=True):
     """A responsible unit (责任单位) that stockpiles one or more supply classes."""
 
     __tablename__ = "agency"
-    __table_args__ = (unique_without_case("agency"),)
+    # (id, jurisdiction_code) is the target of a responsibility's key: an agency answers only at home.
+    __table_args__ = (
+        unique_without_case("agency"),
+        UniqueConstraint("id", "jurisdiction_code", name="uq_agency_id_jurisdiction"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)
@@ -21,6 +26,8 @@ class Agency(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=40)
     level: str | None = Field(default=None, max_length=20)
     region_code: str | None = Field(default=None, max_length=20)
+    # The jurisdiction (county level or above) this belongs to: what scopes reads and writes.
+    jurisdiction_code: str = Field(default=ROOT_REGION, foreign_key="region.code", max_length=12, index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
     def __str__(self) -> str:
@@ -28,7 +35,12 @@ class Agency(SQLModel, table=True):
 
 
 class SupplyClass(SQLModel, table=True):
-    """A node of the catalog tree; exactly one responsible agency holds all of its stock."""
+    """A node of the catalog tree (统一储备目录: one catalog for every jurisdiction).
+
+    ``agency_id`` is the agency that filed the class; who answers for it in each jurisdiction is a
+    :class:`~supplies.models.regions.ClassResponsibility` (in the filing agency's own jurisdiction
+    it is that agency).
+    """
 
     __tablename__ = "supply_class"
     # (id, agency_id) is the target of the stock lots' ownership key: see StockLot.

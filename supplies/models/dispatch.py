@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
+from .regions import ROOT_REGION
 
 
 class Incident(SQLModel, table=True):
@@ -22,6 +23,8 @@ class Incident(SQLModel, table=True):
     type: str = Field(max_length=30)
     level: str = Field(max_length=3)
     region_code: str | None = Field(default=None, max_length=20)
+    # The jurisdiction (county level or above) this belongs to: what scopes reads and writes.
+    jurisdiction_code: str = Field(default=ROOT_REGION, foreign_key="region.code", max_length=12, index=True)
     lat: float
     lon: float
     population: int = Field(default=0, ge=0)
@@ -50,6 +53,10 @@ class DispatchRequest(SQLModel, table=True):
     dest_lat: float
     dest_lon: float
     dest_region_code: str | None = Field(default=None, max_length=20)
+    # The jurisdiction (county level or above) this belongs to: what scopes reads and writes.
+    jurisdiction_code: str = Field(default=ROOT_REGION, foreign_key="region.code", max_length=12, index=True)
+    # A request escalated to the level above (上报/申请上级调拨) names the request whose shortfall it serves.
+    escalated_from_id: int | None = Field(default=None, foreign_key="dispatch_request.id", index=True)
     needed_by: datetime | None = None
     priority: int = 3
     status: str = Field(default="draft", max_length=12)

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import unique_without_case, utcnow
+from .regions import ROOT_REGION
 
 
 class StoragePoint(SQLModel, table=True):
@@ -16,6 +17,8 @@ class StoragePoint(SQLModel, table=True):
         CheckConstraint("lat >= -90 AND lat <= 90", name="lat_range"),
         CheckConstraint("lon >= -180 AND lon <= 180", name="lon_range"),
         unique_without_case("storage_point"),
+        # The target of the lots' (point_id, jurisdiction_code) key.
+        UniqueConstraint("id", "jurisdiction_code", name="uq_storage_point_id_jurisdiction"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -24,6 +27,8 @@ class StoragePoint(SQLModel, table=True):
     kind: str = Field(default="depot", max_length=20)
     level: str = Field(max_length=20, index=True)
     region_code: str | None = Field(default=None, max_length=20, index=True)
+    # The jurisdiction (county level or above) this belongs to: what scopes reads and writes.
+    jurisdiction_code: str = Field(default=ROOT_REGION, foreign_key="region.code", max_length=12, index=True)
     address: str | None = Field(default=None, max_length=300)
     lat: float
     lon: float

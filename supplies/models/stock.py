@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel
 
 from ..limits import MAX_BALANCE, MAX_MOVEMENT_QTY
 from .base import utcnow
+from .regions import ROOT_REGION
 
 
 def _big(**kw: Any) -> Column[int]:
@@ -27,19 +28,29 @@ def _big(**kw: Any) -> Column[int]:
 class StockLot(SQLModel, table=True):
     """An item at a storage point in one batch, with on-hand and reserved kept beside the ledger.
 
-    ``class_id`` and ``agency_id`` are copies that the database ties to the item's class and the
-    class's responsible agency with composite foreign keys: stock cannot be recorded under any
-    other agency, and handing a class over cascades the ownership to all its lots.
+    ``class_id``, ``jurisdiction_code`` and ``agency_id`` are copies that the database ties, with
+    composite foreign keys, to the item's class, the point's jurisdiction and the agency answering
+    for the class there: stock cannot be recorded under any other agency, and handing a class over
+    in a jurisdiction cascades the ownership to all its lots there.
     """
 
     __tablename__ = "stock_lot"
     __table_args__ = (
         ForeignKeyConstraint(["item_id", "class_id"], ["item.id", "item.class_id"], name="fk_stock_lot_item_class"),
         ForeignKeyConstraint(
-            ["class_id", "agency_id"],
-            ["supply_class.id", "supply_class.agency_id"],
+            ["class_id", "jurisdiction_code", "agency_id"],
+            [
+                "class_responsibility.class_id",
+                "class_responsibility.jurisdiction_code",
+                "class_responsibility.agency_id",
+            ],
             onupdate="CASCADE",
-            name="fk_stock_lot_class_agency",
+            name="fk_stock_lot_responsibility",
+        ),
+        ForeignKeyConstraint(
+            ["point_id", "jurisdiction_code"],
+            ["storage_point.id", "storage_point.jurisdiction_code"],
+            name="fk_stock_lot_point_jurisdiction",
         ),
         UniqueConstraint("point_id", "item_id", "batch", name="uq_stock_lot_point_item_batch"),
         CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
@@ -52,6 +63,7 @@ class StockLot(SQLModel, table=True):
         # column, lookups by class.
         Index("ix_stock_lot_class_point_balance", "class_id", "point_id", "on_hand", "reserved"),
         Index("ix_stock_lot_agency_id", "agency_id"),
+        Index("ix_stock_lot_jurisdiction_code", "jurisdiction_code"),
         Index("ix_stock_lot_expires_on", "expires_on"),
     )
 
@@ -59,6 +71,7 @@ class StockLot(SQLModel, table=True):
     item_id: int
     class_id: int
     agency_id: int
+    jurisdiction_code: str = Field(default=ROOT_REGION, max_length=12)
     point_id: int = Field(foreign_key="storage_point.id")
     batch: str = Field(default="", max_length=60)
     mode: str = Field(default="physical", max_length=20)
@@ -130,5 +143,7 @@ class ReserveTarget(SQLModel, table=True):
     item_id: int = Field(foreign_key="item.id", index=True)
     point_id: int | None = Field(default=None, foreign_key="storage_point.id", index=True)
     region_code: str | None = Field(default=None, max_length=20)
+    # The jurisdiction (county level or above) this belongs to: what scopes reads and writes.
+    jurisdiction_code: str = Field(default=ROOT_REGION, foreign_key="region.code", max_length=12, index=True)
     quantity: int = Field(sa_column=_big(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)

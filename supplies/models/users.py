@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from .base import unique_without_case, utcnow
+from .regions import ROOT_REGION
 
 
 class User(SQLModel, table=True):
@@ -20,6 +21,9 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = True
     locale: str | None = Field(default=None, max_length=10)
+    region_code: str | None = Field(default=None, max_length=20)
+    # The jurisdiction (county level or above) this belongs to: what scopes reads and writes.
+    jurisdiction_code: str = Field(default=ROOT_REGION, foreign_key="region.code", max_length=12, index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import supplies
+from supplies.models import ROOT_REGION
 from tests.cli.cli_harness import Cli
 
 from .conftest import snapshot
@@ -70,7 +71,9 @@ def _refused(target: str, bad: Path, good: Path, *expected: str) -> str:
     for text in expected:
         assert text in run.err, run
     inv = supplies.open(target)
-    assert not any(snapshot(inv).values()), "the refused restore wrote rows"
+    left = {table: rows for table, rows in snapshot(inv).items() if table != "region"}
+    assert not any(left.values()), "the refused restore wrote rows"
+    assert [r[0] for r in snapshot(inv)["region"]] == [ROOT_REGION], "a new database's top region stays alone"
     restored = inv.restore(str(good))  # the same database takes a good backup afterwards
     assert restored.total > 0 and inv.as_user("admin").stock.verify().ok
     inv.close()

@@ -15,6 +15,7 @@ from ...i18n import t
 from ...models import (
     Agency,
     ClassHandover,
+    ClassResponsibility,
     Item,
     MovementKind,
     Role,
@@ -26,11 +27,14 @@ from ...permissions import (
     Actor,
     can_write_catalog,
     can_write_item,
+    require_jurisdiction,
     require_parent_class,
     require_role,
+    scoped_to_jurisdiction,
 )
 from ...terms import term
 from ..base import Service, by_code, retried
+from ..places.regions import jurisdiction_for
 from ..stock.ledger import lock_lots, post
 from .schemas import AgencyIn, AgencyUpdate, HandoverIn, ItemIn, ItemUpdate, SupplyClassIn, SupplyClassUpdate
 
@@ -59,7 +63,11 @@ class Agencies(Service):
         )
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, action=t("adding an agency"))
-            agency = Agency(**data)
+            jurisdiction = jurisdiction_for(s, data.get("region_code"))
+            require_jurisdiction(
+                actor, jurisdiction, what=t("region {code}", code=data.get("region_code")), field="region_code"
+            )
+            agency = Agency(**data, jurisdiction_code=jurisdiction)
             s.add(agency)
             s.flush()
             return agency
@@ -72,6 +80,10 @@ class Agencies(Service):
             agency = by_code(s, Agency, code, "code")
             if not can_write_catalog(actor, agency.id):
                 raise PermissionDenied(t("only an admin or the agency's own officer may change it"), "user")
+            if "region_code" in data and jurisdiction_for(s, data["region_code"]) != agency.jurisdiction_code:
+                raise RuleViolation(
+                    t("an agency stays in its jurisdiction; add a new agency for another one"), "region_code"
+                )
             for key, value in data.items():
                 setattr(agency, key, value)
             s.add(agency)
@@ -82,8 +94,10 @@ class Agencies(Service):
             return by_code(s, Agency, code, "code")
 
     def list(self) -> list[Agency]:
-        with self._work(write=False) as (s, _):
-            return list(s.exec(select(Agency).order_by(Agency.code)).all())
+        """The agencies of the acting user's jurisdiction and those below it."""
+        with self._work(write=False) as (s, actor):
+            q = scoped_to_jurisdiction(select(Agency).order_by(Agency.code), actor, Agency.jurisdiction_code)
+            return list(s.exec(q).all())
 
 
 @dataclass(frozen=True)
@@ -123,7 +137,58 @@ class SupplyClasses(Service):
             )
             s.add(row)
             s.flush()
+            # The filing agency answers for the class in its own jurisdiction; others assign theirs.
+            s.add(
+                ClassResponsibility(
+                    class_id=persisted_id(row), jurisdiction_code=owner.jurisdiction_code, agency_id=persisted_id(owner)
+                )
+            )
+            s.flush()
             return row
+
+    @retried
+    def assign(self, code: str, *, agency: str, reason: str | None = None) -> ClassResponsibility:
+        """Make ``agency`` the responsible agency of class ``code`` in the agency's own jurisdiction.
+
+        Where another agency answers for it there, this is a handover of that jurisdiction's stock
+        (see :meth:`handover`); sub-classes are assigned the same way where they have no agency yet.
+        """
+        data = schemas.load(HandoverIn, dict(supply_class=code, to_agency=agency, reason=reason))
+        with self._work() as (s, actor):
+            require_role(actor, Role.ADMIN, action=t("assigning a class to an agency"))
+            cls = by_code(s, SupplyClass, data["supply_class"], "supply_class")
+            new = by_code(s, Agency, data["to_agency"], "agency")
+            require_jurisdiction(actor, new.jurisdiction_code, what=str(new), field="agency")
+            jurisdiction = new.jurisdiction_code
+            current = _responsibilities(s, descendant_ids(s, persisted_id(cls)), jurisdiction)
+            for class_id in descendant_ids(s, persisted_id(cls)):
+                if class_id not in current:
+                    s.add(
+                        ClassResponsibility(
+                            class_id=class_id, jurisdiction_code=jurisdiction, agency_id=persisted_id(new)
+                        )
+                    )
+            s.flush()
+            held = current.get(persisted_id(cls))
+            if held is not None and held.agency_id != new.id:
+                self._hand_over(s, actor, cls, new, data.get("reason"), include_children=True)
+            return s.exec(
+                select(ClassResponsibility).where(
+                    ClassResponsibility.class_id == cls.id, ClassResponsibility.jurisdiction_code == jurisdiction
+                )
+            ).one()
+
+    def responsibilities(self, code: str) -> list[tuple[str, str]]:
+        """Who answers for class ``code`` in each jurisdiction: (jurisdiction code, agency code) pairs."""
+        with self._work(write=False) as (s, _):
+            cls = by_code(s, SupplyClass, code, "supply_class")
+            rows = s.exec(
+                select(ClassResponsibility.jurisdiction_code, Agency.code)
+                .join(Agency, col(Agency.id) == ClassResponsibility.agency_id)
+                .where(ClassResponsibility.class_id == cls.id)
+                .order_by(ClassResponsibility.jurisdiction_code)
+            ).all()
+            return [(j, a) for j, a in rows]
 
     @retried
     def update(
@@ -198,44 +263,81 @@ class SupplyClasses(Service):
             require_role(actor, Role.ADMIN, action=t("handing a class over"))
             cls = by_code(s, SupplyClass, data["supply_class"], "supply_class")
             new = by_code(s, Agency, data["to_agency"], "to_agency")
-            old_id = cls.agency_id
-            if new.id == old_id:
-                raise RuleViolation(t("the class is already held by that agency"), "to_agency")
-            old = s.get(Agency, old_id)
-            ids = [persisted_id(cls)]
-            if include_children:
-                ids = [i for i in descendant_ids(s, persisted_id(cls)) if _agency_of(s, i) == old_id]
-            lot_id = cast("Mapped[int]", StockLot.id)  # the primary key: never NULL in a row read back
-            lot_ids = s.exec(select(lot_id).where(col(StockLot.class_id).in_(ids))).all()
-            lots = lock_lots(s, set(lot_ids))
-            # The composite key lot(class_id, agency_id) -> class(id, agency_id) cascades this
-            # update to every lot, so stock can never be left under the old agency.
-            s.exec(update(SupplyClass).where(col(SupplyClass.id).in_(ids)).values(agency_id=new.id))
-            now = utcnow()
-            note = f"handover {cls.code}: {old.code if old else old_id} -> {new.code}"
-            for lot in lots.values():
-                lot.agency_id = persisted_id(new)  # what the cascade wrote; the ledger line names the new agency
-                post(
-                    s,
-                    lot,
-                    MovementKind.HANDOVER,
-                    actor_id=actor.id,
-                    reference=f"handover:{cls.code}",
-                    reason=(data.get("reason") or note)[:500],
-                    at=now,
-                )
-            record = ClassHandover(
-                class_id=persisted_id(cls),
-                from_agency_id=old_id,
-                to_agency_id=persisted_id(new),
-                at=now,
-                actor_id=actor.id,
-                reason=data.get("reason"),
-                lots_moved=len(lots),
+            require_jurisdiction(actor, new.jurisdiction_code, what=str(new), field="to_agency")
+            return self._hand_over(s, actor, cls, new, data.get("reason"), include_children=include_children)
+
+    @staticmethod
+    def _hand_over(
+        s: Session, actor: Actor, cls: SupplyClass, new: Agency, reason: str | None, *, include_children: bool
+    ) -> ClassHandover:
+        """Hand ``cls`` over to ``new`` in ``new``'s jurisdiction, with every lot of it there."""
+        jurisdiction = new.jurisdiction_code
+        held = _responsibilities(s, [persisted_id(cls)], jurisdiction).get(persisted_id(cls))
+        if held is None:
+            raise RuleViolation(
+                t("no agency answers for class {code} in that agency's jurisdiction yet: assign it", code=cls.code),
+                "to_agency",
             )
-            s.add(record)
-            s.flush()
-            return record
+        old_id = held.agency_id
+        if new.id == old_id:
+            raise RuleViolation(t("the class is already held by that agency"), "to_agency")
+        old = s.get(Agency, old_id)
+        ids = [persisted_id(cls)]
+        if include_children:
+            below = _responsibilities(s, descendant_ids(s, persisted_id(cls)), jurisdiction)
+            ids = [i for i, r in below.items() if r.agency_id == old_id]
+        lot_id = cast("Mapped[int]", StockLot.id)  # the primary key: never NULL in a row read back
+        lot_ids = s.exec(
+            select(lot_id).where(col(StockLot.class_id).in_(ids), StockLot.jurisdiction_code == jurisdiction)
+        ).all()
+        lots = lock_lots(s, set(lot_ids))
+        # The composite key lot(class_id, jurisdiction_code, agency_id) -> responsibility cascades
+        # this update to every lot there, so stock can never be left under the old agency.
+        s.exec(
+            update(ClassResponsibility)
+            .where(col(ClassResponsibility.class_id).in_(ids), ClassResponsibility.jurisdiction_code == jurisdiction)
+            .values(agency_id=new.id)
+        )
+        # The class keeps its filing agency, but where that agency hands over at home so does the class.
+        s.exec(
+            update(SupplyClass)
+            .where(col(SupplyClass.id).in_(ids), SupplyClass.agency_id == old_id)
+            .values(agency_id=new.id)
+        )
+        now = utcnow()
+        note = f"handover {cls.code}: {old.code if old else old_id} -> {new.code}"
+        for lot in lots.values():
+            lot.agency_id = persisted_id(new)  # what the cascade wrote; the ledger line names the new agency
+            post(
+                s,
+                lot,
+                MovementKind.HANDOVER,
+                actor_id=actor.id,
+                reference=f"handover:{cls.code}",
+                reason=(reason or note)[:500],
+                at=now,
+            )
+        record = ClassHandover(
+            class_id=persisted_id(cls),
+            from_agency_id=old_id,
+            to_agency_id=persisted_id(new),
+            at=now,
+            actor_id=actor.id,
+            reason=reason,
+            lots_moved=len(lots),
+        )
+        s.add(record)
+        s.flush()
+        return record
+
+
+def _responsibilities(s: Session, class_ids: list[int], jurisdiction: str) -> dict[int, ClassResponsibility]:
+    rows = s.exec(
+        select(ClassResponsibility).where(
+            col(ClassResponsibility.class_id).in_(class_ids), ClassResponsibility.jurisdiction_code == jurisdiction
+        )
+    ).all()
+    return {r.class_id: r for r in rows}
 
 
 def descendant_ids(s: Session, root_id: int) -> list[int]:
@@ -250,12 +352,6 @@ def descendant_ids(s: Session, root_id: int) -> list[int]:
         out.append(cid)
         stack.extend(children.get(cid, []))
     return out
-
-
-def _agency_of(s: Session, class_id: int) -> int:
-    row = s.get(SupplyClass, class_id)
-    assert row is not None
-    return row.agency_id
 
 
 class Items(Service):

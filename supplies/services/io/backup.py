@@ -27,7 +27,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, Table, func, inspect, select, text
+from sqlalchemy import Integer, Table, delete, func, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
@@ -35,7 +35,8 @@ from sqlmodel import Session
 from ...db import unit_of_work
 from ...errors import InvalidInput, PermissionDenied, RuleViolation
 from ...i18n import t
-from ...models import Role
+from ...models import ROOT_REGION, Region, Role
+from ...models.base import table_of
 from ...permissions import load_actor
 from ...terms import term
 from ..results import Result
@@ -213,6 +214,8 @@ def restore(inv: Inventory, path: str | Path) -> BackupInfo:
         counts: dict[str, int] = {}
         with unit_of_work(inv.engine) as s:
             _require_empty(s.connection())
+            # A new database holds its top region; the backup brings its own.
+            s.connection().execute(delete(table_of(Region)))
             if dialect == "sqlite":
                 s.connection().exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             for table, rows in reader.tables():
@@ -234,6 +237,8 @@ def restore(inv: Inventory, path: str | Path) -> BackupInfo:
 def _require_empty(conn: Connection) -> None:
     for table in tables():
         n = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        if table.name == "region":
+            n = conn.execute(select(func.count()).select_from(table).where(table.c.code != ROOT_REGION)).scalar_one()
         if n:
             raise RuleViolation(
                 t(

@@ -12,6 +12,7 @@ from ... import schemas
 from ...i18n import t
 from ...models import (
     Agency,
+    ClassResponsibility,
     Item,
     ReserveTarget,
     Role,
@@ -19,10 +20,11 @@ from ...models import (
     StoragePoint,
     SupplyClass,
 )
-from ...models.base import utcnow
-from ...permissions import Actor, can_write_item, require_role
+from ...models.base import persisted_id, utcnow
+from ...permissions import Actor, can_write_item, require_jurisdiction, require_role
 from ...terms import term
 from ..catalog.schemas import AgencyIn, ItemIn, SupplyClassIn
+from ..places.regions import jurisdiction_for
 from ..places.schemas import PointIn
 from ..stock.schemas import ReceiveIn, TargetIn
 from .rows import Problem
@@ -116,18 +118,30 @@ def _upsert(
 def agencies(b: Batch) -> Apply:
     require_role(b.actor, Role.ADMIN, action=t("importing agencies"))
     existing = {a.code: a for a in b.s.exec(select(Agency)).all()}
-    return lambda: _upsert(b, Agency, existing, "code")
+    return lambda: _upsert(b, Agency, existing, "code", _in_jurisdiction(b))
 
 
 def points(b: Batch) -> Apply:
     require_role(b.actor, Role.ADMIN, action=t("importing storage points"))
     existing = {p.code: p for p in b.s.exec(select(StoragePoint)).all()}
-    return lambda: _upsert(b, StoragePoint, existing, "code")
+    return lambda: _upsert(b, StoragePoint, existing, "code", _in_jurisdiction(b))
+
+
+def _in_jurisdiction(b: Batch) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A row's values with the jurisdiction of its region, refused outside the importing admin's."""
+
+    def convert(rec: dict[str, Any]) -> dict[str, Any]:
+        jurisdiction = jurisdiction_for(b.s, rec.get("region_code"))
+        require_jurisdiction(b.actor, jurisdiction, what=str(rec.get("code")), field="region_code")
+        return rec | {"jurisdiction_code": jurisdiction}
+
+    return convert
 
 
 def classes(b: Batch) -> Apply:
     agency_id_column = cast("Mapped[int]", Agency.id)  # the primary key: never NULL in a row read back
     agencies = dict(b.s.exec(select(Agency.code, agency_id_column)).all())
+    agency_jurisdiction = dict(b.s.exec(select(agency_id_column, Agency.jurisdiction_code)).all())
     agency_code = {v: k for k, v in agencies.items()}
     existing = {c.code: c for c in b.s.exec(select(SupplyClass)).all()}
     code_of = {c.id: c.code for c in existing.values()}
@@ -214,6 +228,15 @@ def classes(b: Batch) -> Apply:
                 for r in ready
             ]
             b.s.add_all(rows)
+            b.s.flush()
+            b.s.add_all(
+                ClassResponsibility(
+                    class_id=persisted_id(row),
+                    jurisdiction_code=agency_jurisdiction[row.agency_id],
+                    agency_id=row.agency_id,
+                )
+                for row in rows
+            )
             b.s.flush()
             ids.update({row.code: row.id for row in rows})
             counts.added += len(rows)

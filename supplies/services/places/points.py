@@ -7,12 +7,13 @@ from typing import Any
 from sqlmodel import col, select
 
 from ... import schemas
-from ...errors import PermissionDenied
+from ...errors import PermissionDenied, RuleViolation
 from ...i18n import t
-from ...models import PointStatus, Role, StoragePoint
+from ...models import PointStatus, Role, StockLot, StoragePoint
 from ...models.base import persisted_id
-from ...permissions import may_change_point
+from ...permissions import may_change_point, require_jurisdiction, scoped_to_jurisdiction
 from ..base import Service, by_code, retried
+from .regions import jurisdiction_for
 from .schemas import PointIn, PointUpdate
 
 
@@ -53,7 +54,11 @@ class StoragePoints(Service):
         with self._work() as (s, actor):
             if actor.role != Role.ADMIN:
                 raise PermissionDenied(t("only an admin adds storage points"), "user")
-            point = StoragePoint(**data)
+            jurisdiction = jurisdiction_for(s, data.get("region_code"))
+            require_jurisdiction(
+                actor, jurisdiction, what=t("region {code}", code=data.get("region_code")), field="region_code"
+            )
+            point = StoragePoint(**data, jurisdiction_code=jurisdiction)
             s.add(point)
             s.flush()
             return point
@@ -64,10 +69,26 @@ class StoragePoints(Service):
         data = schemas.load(PointUpdate, changes, partial=True)
         with self._work() as (s, actor):
             point = by_code(s, StoragePoint, code, "code")
-            if not may_change_point(actor, persisted_id(point)):
+            if not may_change_point(actor, persisted_id(point), point.jurisdiction_code):
                 raise PermissionDenied(
                     t("{name} may not change storage point {code}", name=actor.name, code=code), "user"
                 )
+            if "region_code" in data:
+                moved = jurisdiction_for(s, data["region_code"])
+                if moved != point.jurisdiction_code:
+                    require_jurisdiction(
+                        actor, moved, what=t("region {code}", code=data["region_code"]), field="region_code"
+                    )
+                    if s.exec(select(StockLot.id).where(StockLot.point_id == point.id).limit(1)).first() is not None:
+                        raise RuleViolation(
+                            t(
+                                "storage point {code} holds stock of its jurisdiction; transfer it before moving the point "
+                                "to another jurisdiction",
+                                code=point.code,
+                            ),
+                            "region_code",
+                        )
+                    point.jurisdiction_code = moved
             for key, value in data.items():
                 setattr(point, key, value)
             s.add(point)
@@ -92,9 +113,12 @@ class StoragePoints(Service):
         kind: str | None = None,
         active_only: bool = False,
     ) -> list[StoragePoint]:
-        """Points, filtered by level, region (prefix match: ``5201`` finds ``520102``) and kind."""
-        with self._work(write=False) as (s, _):
-            q = select(StoragePoint).order_by(StoragePoint.code)
+        """Points of the user's jurisdiction and below, filtered by level, region (prefix match: ``5201``
+        finds ``520102``) and kind."""
+        with self._work(write=False) as (s, actor):
+            q = scoped_to_jurisdiction(
+                select(StoragePoint).order_by(StoragePoint.code), actor, StoragePoint.jurisdiction_code
+            )
             if level:
                 q = q.where(StoragePoint.level == level)
             if region_code:

@@ -47,6 +47,13 @@ class PointUpdate(PointIn):
     status = Choice(PointStatus)
 
 
+class RegionIn(Input):
+    code = RegionCode(required=True)
+    name = Name(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(("province", "city", "county", "township", "village")))
+    parent = RegionCode()
+
+
 class TravelTimeIn(Input):
     from_point = Code(required=True)
     to_point = Code(allow_none=True)

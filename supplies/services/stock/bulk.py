@@ -29,7 +29,9 @@ from ...errors import RuleViolation
 from ...i18n import t
 from ...limits import MAX_BALANCE
 from ...models import (
+    ROOT_REGION,
     Agency,
+    ClassResponsibility,
     Item,
     Movement,
     MovementKind,
@@ -37,7 +39,6 @@ from ...models import (
     Role,
     StockLot,
     StoragePoint,
-    SupplyClass,
 )
 from ...models.base import persisted_id, table_of, utcnow
 from ...permissions import Actor, may_change_stock
@@ -58,9 +59,9 @@ _CHUNK = 5000
 class _Codes:
     """The codes a receipt looks up, read once per import: points, items, classes' agencies, agencies."""
 
-    points: dict[str, tuple[int, str]]
+    points: dict[str, tuple[int, str, str]]  # code: (id, status, jurisdiction)
     items: dict[str, tuple[int, int]]
-    class_agency: dict[int, int]
+    class_agency: dict[tuple[int, str], int]  # (class, jurisdiction): the agency answering for it there
     agencies: dict[str, int]
     agency_code: dict[int, str]
 
@@ -68,10 +69,12 @@ class _Codes:
     def read(cls, s: Session) -> _Codes:
         # Primary keys: never NULL in a row read back, though the attributes are typed int | None.
         point_id, item_id = cast("Mapped[int]", StoragePoint.id), cast("Mapped[int]", Item.id)
-        class_id, agency_id = cast("Mapped[int]", SupplyClass.id), cast("Mapped[int]", Agency.id)
+        agency_id = cast("Mapped[int]", Agency.id)
         points = {
-            code: (pid, status)
-            for pid, code, status in s.execute(select(point_id, col(StoragePoint.code), col(StoragePoint.status))).all()
+            code: (pid, status, jurisdiction)
+            for pid, code, status, jurisdiction in s.execute(
+                select(point_id, col(StoragePoint.code), col(StoragePoint.status), col(StoragePoint.jurisdiction_code))
+            ).all()
         }
         items = {
             code: (iid, cid) for iid, code, cid in s.execute(select(item_id, col(Item.code), col(Item.class_id))).all()
@@ -80,7 +83,16 @@ class _Codes:
         return cls(
             points,
             items,
-            dict(s.execute(select(class_id, col(SupplyClass.agency_id))).all()),
+            {
+                (cid, jurisdiction): aid
+                for cid, jurisdiction, aid in s.execute(
+                    select(
+                        col(ClassResponsibility.class_id),
+                        col(ClassResponsibility.jurisdiction_code),
+                        col(ClassResponsibility.agency_id),
+                    )
+                ).all()
+            },
             agencies,
             {v: k for k, v in agencies.items()},
         )
@@ -112,6 +124,7 @@ class _Lot:
     first_row: int  # the row of this file that opened the lot; 0 if it was there before
     existing: bool  # in the database already (before this import, or from an earlier chunk)
     head: str = ""  # the hash of the lot's last movement (its ledger chain)
+    jurisdiction: str = ROOT_REGION  # its point's; read only for new lots
 
 
 class BulkReceipt:
@@ -171,7 +184,24 @@ class BulkReceipt:
                 )
             if p is None or p[1] != PointStatus.ACTIVE or it is None:
                 ok[i] = False
-        owner_col = [class_agency[it[1]] if it is not None else None for it in i_col]
+        owner_col = [
+            class_agency.get((it[1], p[2])) if it is not None and p is not None else None for p, it in zip(p_col, i_col)
+        ]
+        for i in range(n):
+            if ok[i] and owner_col[i] is None:
+                p = p_col[i]
+                problems.append(
+                    Problem(
+                        rows[i],
+                        self._h("item"),
+                        t(
+                            "the item's class has no responsible agency in jurisdiction {region}; assign one first",
+                            region=p[2] if p is not None else "",
+                        ),
+                        c["item"][i],
+                    )
+                )
+                ok[i] = False
         for i, claimed in enumerate(c["agency"]):
             owner = owner_col[i]  # known wherever ok[i]: the row's item is
             if claimed is not None and ok[i] and owner is not None and agencies.get(claimed) != owner:
@@ -184,15 +214,15 @@ class BulkReceipt:
                 problems.append(Problem(rows[i], self._h("agency"), reason, claimed))
                 ok[i] = False
         actor = self.actor
-        if actor.role != Role.ADMIN:
-            allowed: dict[tuple[int, int], bool] = {}
+        if actor.role != Role.ADMIN or actor.subtree is not None:
+            allowed: dict[tuple[int, int, str], bool] = {}
             for i in range(n):
                 p, owner = p_col[i], owner_col[i]
                 if not ok[i] or p is None or owner is None:  # a row is ok only with a known point and item
                     continue
-                pair = (p[0], owner)
+                pair = (p[0], owner, p[2])
                 if pair not in allowed:
-                    allowed[pair] = may_change_stock(actor, point_id=pair[0], agency_id=pair[1])
+                    allowed[pair] = may_change_stock(actor, point_id=p[0], agency_id=owner, jurisdiction=p[2])
                 if not allowed[pair]:
                     problems.append(
                         Problem(
@@ -214,8 +244,8 @@ class BulkReceipt:
             for p, it, b, good in zip(p_col, i_col, c["batch"], ok)
         ]
         meta = [
-            (it[1], owner) if good and it is not None and owner is not None else None
-            for it, owner, good in zip(i_col, owner_col, ok)
+            (it[1], owner, p[2]) if good and it is not None and p is not None and owner is not None else None
+            for p, it, owner, good in zip(p_col, i_col, owner_col, ok)
         ]
         problems += self._match_lots(keys, meta)
         self._hash_rows(malformed | {p.row for p in problems} if problems or malformed else None)
@@ -266,7 +296,9 @@ class BulkReceipt:
             )
         return problems
 
-    def _match_lots(self, keys: list[tuple[int, int, str] | None], meta: list[tuple[int, int] | None]) -> list[Problem]:
+    def _match_lots(
+        self, keys: list[tuple[int, int, str] | None], meta: list[tuple[int, int, str] | None]
+    ) -> list[Problem]:
         """Find each row's lot (existing, or new from an earlier row) and check they agree on their terms."""
         c = self.cols
         wanted = {k for k in keys if k is not None}
@@ -280,7 +312,7 @@ class BulkReceipt:
                 continue
             lot = get_new(key) or get_old(key)
             if lot is None:
-                class_id, agency_id = owners
+                class_id, agency_id, jurisdiction = owners
                 lot = lots[key] = _Lot(
                     None,
                     key[0],
@@ -295,6 +327,7 @@ class BulkReceipt:
                     0,
                     self.rows[i],
                     False,
+                    jurisdiction=jurisdiction,
                 )
             else:
                 lots[key] = lot
@@ -408,6 +441,7 @@ class BulkReceipt:
                 lot.item_id,
                 lot.class_id,
                 lot.agency_id,
+                lot.jurisdiction,
                 lot.point_id,
                 lot.batch,
                 lot.mode,
@@ -530,6 +564,7 @@ _LOT_COLUMNS = (
     "item_id",
     "class_id",
     "agency_id",
+    "jurisdiction_code",
     "point_id",
     "batch",
     "mode",

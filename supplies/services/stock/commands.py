@@ -35,6 +35,7 @@ from ...models import (
 from ...models.base import persisted_id
 from ...permissions import Actor, require_stock_change
 from ..base import Service, by_code, retried
+from ..places.regions import responsible_agency_id
 from .ledger import find_lot, lock_lot, lock_lots, post, same_terms
 from .queries import StockQueries
 from .schemas import AdjustIn, IssueIn, ReceiveIn, RotateIn, TransferIn, WriteOffIn
@@ -97,20 +98,23 @@ class Stock(StockQueries, Service):
             p, it, cls = _point_item(s, data["point"], data["item"])
             if p.status != PointStatus.ACTIVE:
                 raise RuleViolation(t("storage point {code} is closed", code=p.code), "point")
+            owner_id = responsible_agency_id(s, cls, p.jurisdiction_code)
             if data.get("agency"):
                 claimed = by_code(s, Agency, data["agency"], "agency")
-                if claimed.id != cls.agency_id:
-                    owner = s.get(Agency, cls.agency_id)
+                if claimed.id != owner_id:
+                    owner = s.get(Agency, owner_id)
                     raise OneAgencyRuleViolation(
                         t(
                             "class {supply_class} is held by {owner}, not {agency}: one agency per supply class",
                             supply_class=cls.code,
-                            owner=owner.code if owner else cls.agency_id,
+                            owner=owner.code if owner else owner_id,
                             agency=claimed.code,
                         ),
                         "agency",
                     )
-            require_stock_change(actor, point_id=persisted_id(p), agency_id=cls.agency_id, action="receive")
+            require_stock_change(
+                actor, point_id=persisted_id(p), agency_id=owner_id, action="receive", jurisdiction=p.jurisdiction_code
+            )
             lot = open_lot(
                 s,
                 p,
@@ -411,7 +415,9 @@ class Stock(StockQueries, Service):
                 ),
                 "batch",
             )
-        require_stock_change(actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action)
+        require_stock_change(
+            actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action, jurisdiction=lot.jurisdiction_code
+        )
         lot_id = persisted_id(lot)
         return lock_lots(s, {lot_id} | ({persisted_id(also)} if also is not None else set()))[lot_id]
 
@@ -441,13 +447,21 @@ class Stock(StockQueries, Service):
                     ),
                     "batch",
                 )
-            require_stock_change(actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action)
+            require_stock_change(
+                actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action, jurisdiction=lot.jurisdiction_code
+            )
             candidates = [lot]
         else:
             if data.get("to_batch"):
                 raise InvalidInput(t("give the batch to move when you file it under another batch code"), "batch")
             p, it, cls = _point_item(s, data["point"], data["item"])
-            require_stock_change(actor, point_id=persisted_id(p), agency_id=cls.agency_id, action=action)
+            require_stock_change(
+                actor,
+                point_id=persisted_id(p),
+                agency_id=responsible_agency_id(s, cls, p.jurisdiction_code),
+                action=action,
+                jurisdiction=p.jurisdiction_code,
+            )
             candidates = list(
                 s.exec(
                     select(StockLot).where(
@@ -542,7 +556,8 @@ def open_lot(
         lot = StockLot(
             item_id=item_id,
             class_id=persisted_id(cls),
-            agency_id=cls.agency_id,
+            agency_id=responsible_agency_id(s, cls, point.jurisdiction_code),
+            jurisdiction_code=point.jurisdiction_code,
             point_id=persisted_id(point),
             batch=batch,
             mode=mode,

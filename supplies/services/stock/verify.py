@@ -47,11 +47,17 @@ _HEADS = (
     " LEFT JOIN (SELECT lot_id, max(id) AS last FROM movement GROUP BY lot_id) x ON x.lot_id = l.id"
     " LEFT JOIN movement m ON m.id = x.last WHERE coalesce(m.hash, '') <> l.ledger_hash"
 )
+# The agency answering for the lot's class in its point's jurisdiction: a SQLite shell runs without
+# foreign keys, so the rule is checked here as well as held by the keys.
 _RULES = (
-    "SELECT l.id, l.on_hand, l.reserved, l.agency_id, c.agency_id, l.class_id, i.class_id FROM stock_lot l"
-    " LEFT JOIN supply_class c ON c.id = l.class_id LEFT JOIN item i ON i.id = l.item_id"
+    "SELECT l.id, l.on_hand, l.reserved, l.agency_id, c.agency_id, l.class_id, i.class_id,"
+    " l.jurisdiction_code, p.jurisdiction_code FROM stock_lot l"
+    " LEFT JOIN storage_point p ON p.id = l.point_id"
+    " LEFT JOIN class_responsibility c ON c.class_id = l.class_id AND c.jurisdiction_code = p.jurisdiction_code"
+    " LEFT JOIN item i ON i.id = l.item_id"
     f" WHERE l.on_hand < 0 OR l.reserved < 0 OR l.reserved > l.on_hand OR l.on_hand > {MAX_BALANCE}"
     " OR c.agency_id IS NULL OR l.agency_id <> c.agency_id OR i.class_id IS NULL OR l.class_id <> i.class_id"
+    " OR l.jurisdiction_code <> p.jurisdiction_code"
 )
 _PARALLEL_FROM = 200_000  # movements: below this, starting processes costs more than it saves
 _ORPHANS = "SELECT DISTINCT m.lot_id FROM movement m LEFT JOIN stock_lot l ON l.id = m.lot_id WHERE l.id IS NULL"
@@ -143,7 +149,9 @@ def verify(conn: Connection, *, parallel: bool = False) -> VerifyReport:
 
 def _finish(conn: Connection, out: list[dict[str, Any]]) -> VerifyReport:
     """The checks every database runs the same way: rules of each lot, orphans, the fingerprint."""
-    for lot_id, on_hand, reserved, agency_id, owner, class_id, item_class in conn.execute(text(_RULES)):
+    for lot_id, on_hand, reserved, agency_id, owner, class_id, item_class, filed, point_jurisdiction in conn.execute(
+        text(_RULES)
+    ):
         facts5 = (lot_id, on_hand, reserved, None, None)
         if on_hand < 0 or reserved < 0 or reserved > on_hand or on_hand > MAX_BALANCE:
             out.append(
@@ -161,6 +169,17 @@ def _finish(conn: Connection, out: list[dict[str, Any]]) -> VerifyReport:
                         "the one-agency rule is broken",
                         agency=agency_id,
                         owner=owner,
+                    ),
+                )
+            )
+        if filed != point_jurisdiction:
+            out.append(
+                _problem(
+                    *facts5,
+                    t(
+                        "filed in jurisdiction {filed}, but its storage point is in {actual}",
+                        filed=filed,
+                        actual=point_jurisdiction,
                     ),
                 )
             )

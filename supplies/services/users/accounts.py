@@ -14,10 +14,11 @@ from ... import schemas
 from ...db import unit_of_work
 from ...errors import InvalidInput, RuleViolation
 from ...i18n import t
-from ...models import Agency, Role, StoragePoint, User, UserPoint
+from ...models import ROOT_REGION, Agency, Role, StoragePoint, User, UserPoint
 from ...models.base import persisted_id
-from ...permissions import require_role
+from ...permissions import require_jurisdiction, require_role, scoped_to_jurisdiction
 from ..base import Service, by_code, retried
+from ..places.regions import jurisdiction_for
 from .schemas import UserIn
 
 _hasher = PasswordHasher()
@@ -33,6 +34,7 @@ class UserInfo:
     points: tuple[str, ...]
     active: bool
     web_login: bool = True  # has a web password (a user without one acts through the CLI and library only)
+    jurisdiction: str = ROOT_REGION  # the jurisdiction the user acts for (with everything below it)
 
 
 class Users(Service):
@@ -64,31 +66,51 @@ class Users(Service):
         agency: str | None = None,
         password: str | None = None,
         web_login: bool = True,
+        region: str | None = None,
     ) -> User:
         """Add a user; warehouse staff need their points, an agency officer its agency.
+
+        ``region`` places the user in a jurisdiction (the region's own, county level or above): an
+        admin, dispatcher or viewer there acts on it and everything below. Without it the user
+        belongs where its agency or first point is, else where the acting admin is.
 
         A user logs in to the web admin with ``password`` (8 to 200 characters, kept as typed).
         A user of the command line and the library only is added with ``web_login=False`` and
         no password; an empty or missing password is refused otherwise, since such a user
         could never log in.
         """
-        data = schemas.load(UserIn, dict(name=name, role=role, points=list(points), agency=agency, password=None))
+        data = schemas.load(
+            UserIn, dict(name=name, role=role, points=list(points), agency=agency, password=None, region=region)
+        )
         password = _new_password(password, web_login)
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, action=t("adding a user"))
             _refuse_existing(s, data["name"])
             agency_row = by_code(s, Agency, data["agency"], "agency") if data.get("agency") else None
+            point_rows = [by_code(s, StoragePoint, code, "points") for code in data["points"]]
+            if data.get("region"):
+                jurisdiction = jurisdiction_for(s, data["region"])
+            elif agency_row is not None:
+                jurisdiction = agency_row.jurisdiction_code
+            elif point_rows:
+                jurisdiction = point_rows[0].jurisdiction_code
+            else:
+                jurisdiction = actor.jurisdiction
+            require_jurisdiction(actor, jurisdiction, what=t("region {code}", code=jurisdiction), field="region")
+            for point in point_rows:
+                require_jurisdiction(actor, point.jurisdiction_code, what=str(point), field="points")
             user = User(
                 name=data["name"],
                 role=data["role"],
                 agency_id=agency_row.id if agency_row else None,
                 password_hash=_hasher.hash(password) if password is not None else None,
+                region_code=data.get("region"),
+                jurisdiction_code=jurisdiction,
             )
             s.add(user)
             s.flush()
-            for code in data["points"]:
-                point_id = persisted_id(by_code(s, StoragePoint, code, "points"))
-                s.add(UserPoint(user_id=persisted_id(user), point_id=point_id))
+            for point in point_rows:
+                s.add(UserPoint(user_id=persisted_id(user), point_id=persisted_id(point)))
             return user
 
     @retried
@@ -169,8 +191,11 @@ class Users(Service):
             return self._info(s, _user(s, name))
 
     def list(self) -> list[UserInfo]:
-        with self._work(write=False) as (s, _):
-            users = s.exec(select(User).order_by(User.name)).all()
+        """The users of the acting user's jurisdiction and those below it."""
+        with self._work(write=False) as (s, actor):
+            users = s.exec(
+                scoped_to_jurisdiction(select(User).order_by(User.name), actor, User.jurisdiction_code)
+            ).all()
             agencies = dict(s.exec(select(Agency.id, Agency.code)).all())
             scopes: dict[int, list[str]] = {}
             for uid, code in s.exec(select(UserPoint.user_id, StoragePoint.code).join(StoragePoint)).all():
@@ -183,6 +208,7 @@ class Users(Service):
                     tuple(sorted(scopes.get(persisted_id(u), []))),
                     u.active,
                     u.password_hash is not None,
+                    u.jurisdiction_code,
                 )
                 for u in users
             ]
@@ -191,7 +217,13 @@ class Users(Service):
         points = s.exec(select(StoragePoint.code).join(UserPoint).where(UserPoint.user_id == user.id)).all()
         agency = s.get_one(Agency, user.agency_id).code if user.agency_id else None
         return UserInfo(
-            user.name, user.role, agency, tuple(sorted(points)), user.active, user.password_hash is not None
+            user.name,
+            user.role,
+            agency,
+            tuple(sorted(points)),
+            user.active,
+            user.password_hash is not None,
+            user.jurisdiction_code,
         )
 
 

@@ -13,6 +13,7 @@ from ...schemas import (
     Choice,
     Code,
     Input,
+    RegionCode,
     Str,
 )
 
@@ -25,6 +26,7 @@ class UserIn(Input):
     role = Choice(Role, required=True)
     points = fields.List(Code(), load_default=list)
     agency = Code(allow_none=True)
+    region = RegionCode()
     password = Str(allow_none=True, validate=validate.Length(min=8, max=200, error=t("must be 8 to 200 characters")))
 
     @validates_schema
