@@ -48,6 +48,9 @@ def _candidate_filter(needs: Sequence[Need], points: Collection[int] | None = No
         col(StoragePoint.status) == PointStatus.ACTIVE.value,
         or_(col(StockLot.expires_on).is_(None), col(StockLot.expires_on) >= usable),
     )
+    if all(n.points is not None for n in needs):  # every line limited to its jurisdiction's points
+        allowed = set().union(*(n.points or () for n in needs))
+        points = allowed if points is None else set(points) & allowed
     if points is not None:
         cond = and_(cond, col(StockLot.point_id).in_(sorted(points)))
     return cond
@@ -240,8 +243,15 @@ def build_problem(
             found.update(by_item.get(item_id, ()))
         for class_id in n.class_ids:
             found.update(by_class.get(class_id, ()))
+        allowed = n.points
         idx = np.fromiter(
-            (i for i in found if (expires := lots[i].expires_on) is None or expires >= n.usable_until), np.int64
+            (
+                i
+                for i in found
+                if ((expires := lots[i].expires_on) is None or expires >= n.usable_until)
+                and (allowed is None or lots[i].point_id in allowed)
+            ),
+            np.int64,
         )
         d = destinations[n.request_id]
         table = tables.get(d)

@@ -26,6 +26,8 @@ class Need:
     class_ids: frozenset[int] = frozenset()
     usable_until: date = date.min  # lots must not expire before this day
     rank: tuple[Any, ...] = ()  # the order in which earliest-first serves lines
+    # The storage points that may serve it (its request's jurisdiction and below), or None for any.
+    points: frozenset[int] | None = None
 
     @property
     def weight(self) -> float:
@@ -51,6 +53,8 @@ class Candidate(NamedTuple):
 
     def serves(self, need: Need) -> bool:
         if self.item_id not in need.item_ids and self.class_id not in need.class_ids:
+            return False
+        if need.points is not None and self.point_id not in need.points:
             return False
         return self.expires_on is None or self.expires_on >= need.usable_until
 

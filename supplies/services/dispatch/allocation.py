@@ -13,6 +13,7 @@ from ...allocation.candidates import Destination, lot_labels, usable_day
 from ...allocation.model import Need, Problem, Solution
 from ...i18n import t
 from ...models import (
+    ROOT_REGION,
     Allocation,
     AllocationStatus,
     DispatchRequest,
@@ -20,12 +21,14 @@ from ...models import (
     MovementKind,
     RequestLine,
     StockLot,
+    StoragePoint,
     SupplyClass,
 )
 from ...models.base import persisted_id, utcnow
 from ...permissions import Actor
 from ..base import retrying as retrying  # its old home: dispatch modules import it from here
 from ..catalog.service import descendant_ids
+from ..places.regions import subtree_jurisdictions
 from ..results import aware
 from ..stock.ledger import lock_lots, post
 from .results import AllocationRow
@@ -47,6 +50,16 @@ def request_lines(s: Session, request_ids: Sequence[int]) -> dict[int, RequestLi
         .execution_options(populate_existing=True)
     ).all()
     return {persisted_id(line): line for line in rows}
+
+
+def jurisdiction_points(s: Session, jurisdiction: str) -> frozenset[int] | None:
+    """The storage points a request of ``jurisdiction`` is served from: its own and every one below it
+    (None at the installation's top: every point)."""
+    if jurisdiction == ROOT_REGION:
+        return None
+    codes = sorted(subtree_jurisdictions(s, jurisdiction))
+    point_id = cast("Mapped[int]", StoragePoint.id)  # the primary key: never NULL in a row read back
+    return frozenset(s.exec(select(point_id).where(col(StoragePoint.jurisdiction_code).in_(codes))).all())
 
 
 def needs_for(
@@ -75,9 +88,14 @@ def needs_for(
         else {}
     )
     descendants = {cid: frozenset(descendant_ids(s, cid)) for cid in class_codes}
+    reach = {r.jurisdiction_code: jurisdiction_points(s, r.jurisdiction_code) for r in requests}
+    from .escalation import escalated  # the units asked of the level above are not allocated here too
+
+    above = escalated(s, [persisted_id(r) for r in requests])
     needs: list[Need] = []
     for line in lines.values():
         left = line.quantity - (line.dispatched if include_allocated else line.allocated)
+        left -= above.get((line.request_id, line.item_id, line.class_id), 0)
         if left <= 0:
             continue
         req = by_id[line.request_id]
@@ -95,6 +113,7 @@ def needs_for(
                     item_ids=frozenset({line.item_id}),
                     usable_until=usable_day(needed_by.date() if needed_by else None, today),
                     rank=rank,
+                    points=reach[req.jurisdiction_code],
                 )
             )
         else:
@@ -110,6 +129,7 @@ def needs_for(
                     class_ids=descendants[line_class],
                     usable_until=usable_day(needed_by.date() if needed_by else None, today),
                     rank=rank,
+                    points=reach[req.jurisdiction_code],
                 )
             )
     dests = {

@@ -24,12 +24,12 @@ from ...models import (
     SupplyClass,
 )
 from ...models.base import persisted_id
-from ...permissions import Actor, require_role
+from ...permissions import Actor, in_scope, require_role
 from ...schemas import load
 from ...terms import term
 from ..base import ArrivalAwareService, by_code
 from . import allocation as alloc
-from . import states
+from . import escalation, states
 from .allocation import retrying
 from .execution import PLANNERS, Execution
 from .incidents import open_incident
@@ -46,6 +46,7 @@ from .results import (
     request_views,
 )
 from .schemas import AllocateIn, OptionalReasonIn, ReasonIn, RequestIn, request_id
+from .scope import require_request_scope, visible_requests
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Mapped
@@ -106,6 +107,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
                 region = region or incident.region_code
             resolved = _resolve_codes(s, [ln["code"] for ln in data["lines"]])
             req = DispatchRequest(
+                jurisdiction_code=actor.jurisdiction,
                 incident_id=persisted_id(incident),
                 requesting_unit=data.get("requesting_unit"),
                 dest_point_id=point_id,
@@ -158,6 +160,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
             with self._work() as (s, actor):
                 require_role(actor, *PLANNERS, action=t("cancelling a dispatch request"))
                 req = states.lock_request(s, request_id(id))
+                require_request_scope(actor, req)
                 target = states.check(req, "cancel")
                 lines = alloc.request_lines(s, [persisted_id(req)])
                 if any(ln.dispatched for ln in lines.values()):
@@ -169,6 +172,20 @@ class DispatchRequests(Execution, ArrivalAwareService):
                         "status",
                     )
                 released = alloc.release(s, persisted_id(req), actor, data.get("reason") or t("request cancelled"))
+                # What was asked of the level above for this request is not needed any more either.
+                for above in escalation.open_escalations(s, persisted_id(req)):
+                    freed = alloc.release(s, persisted_id(above), actor, t("request #{id} cancelled", id=req.id))
+                    states.move(
+                        s,
+                        above,
+                        RequestStatus.CANCELLED.value,
+                        actor,
+                        t(
+                            "request #{id} it served was cancelled; released {released} reserved units",
+                            id=req.id,
+                            released=freed,
+                        ),
+                    )
                 note = data.get("reason") or t("cancelled")
                 states.move(
                     s,
@@ -179,6 +196,26 @@ class DispatchRequests(Execution, ArrivalAwareService):
                 )
                 s.flush()
                 return request_views(s, DispatchRequest.id == req.id)[0]
+
+        return retrying(run)
+
+    def escalate(self, id: int, *, note: str | None = None) -> RequestResult:
+        """Ask the jurisdiction above for what this request is short of (上报 / 申请上级调拨).
+
+        A new request in the parent jurisdiction, submitted, for each line's shortfall (asked less
+        allocated less what is already asked above), with the same incident, destination, deadline
+        and priority; its dispatcher approves it and allocates from the parent's whole subtree.
+        Returns the new request.
+        """
+        data = load(OptionalReasonIn, dict(reason=note))
+
+        def run() -> RequestResult:
+            with self._work() as (s, actor):
+                require_role(actor, *PLANNERS, action=t("escalating a dispatch request"))
+                req = states.lock_request(s, request_id(id))
+                require_request_scope(actor, req)
+                above = escalation.escalate(s, actor, req, data.get("reason"))
+                return request_views(s, DispatchRequest.id == above.id)[0]
 
         return retrying(run)
 
@@ -246,7 +283,10 @@ class DispatchRequests(Execution, ArrivalAwareService):
             requests = _load_requests(s, ids, lock=not dry_run)
             if skip_moved:  # planning all: a request another dispatcher moved meanwhile is left out
                 requests = [r for r in requests if r.status == RequestStatus.APPROVED]
+            if skip_moved:  # planning all: only the requests of the planner's jurisdiction and below
+                requests = [r for r in requests if in_scope(actor, r.jurisdiction_code)]
             for req in requests:
+                require_request_scope(actor, req)
                 if dry_run and action == "allocate" and req.status == RequestStatus.SUBMITTED:
                     continue  # previewing a plan helps decide the approval
                 states.check(req, action)
@@ -356,10 +396,8 @@ class DispatchRequests(Execution, ArrivalAwareService):
 
     def show(self, id: int) -> RequestDetail:
         """A request with its lines, allocation rows (with state), history and shortfalls."""
-        with self._work(write=False) as (s, _):
-            req = s.get(DispatchRequest, request_id(id))
-            if req is None:
-                raise NotFound(t("no dispatch request with id {id}", id=id), "id")
+        with self._work(write=False) as (s, actor):
+            req = _visible(s, actor, request_id(id))
             return request_detail(s, req)
 
     def list(self, *, status: str | None = None, incident_id: int | None = None) -> list[RequestResult]:
@@ -373,14 +411,14 @@ class DispatchRequests(Execution, ArrivalAwareService):
             where.append(DispatchRequest.status == status)
         if incident_id is not None:
             where.append(DispatchRequest.incident_id == request_id(incident_id, "incident_id"))
-        with self._work(write=False) as (s, _):
-            return request_views(s, *where)
+        with self._work(write=False) as (s, actor):
+            seen = visible_requests(actor)
+            return request_views(s, *where, *([seen] if seen is not None else []))
 
     def pick_lists(self, id: int) -> builtins.list[PickList]:
         """What each responsible agency must pick at each storage point (reserved rows), with its contact."""
-        with self._work(write=False) as (s, _):
-            if s.get(DispatchRequest, request_id(id)) is None:
-                raise NotFound(t("no dispatch request with id {id}", id=id), "id")
+        with self._work(write=False) as (s, actor):
+            _visible(s, actor, request_id(id))
             return pick_lists(s, request_id(id))
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -390,6 +428,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
             with self._work() as (s, actor):
                 require_role(actor, *roles, action=t("to {action} a dispatch request", action=term(action)))
                 req = states.lock_request(s, request_id(id))
+                require_request_scope(actor, req)
                 states.move(s, req, states.check(req, action), actor, note)
                 s.flush()
                 return request_views(s, DispatchRequest.id == req.id)[0]
@@ -414,6 +453,16 @@ def _plan(
         return problem, plan_best(problem)
     # Earliest-first reads only the lots near enough to matter, with the same result.
     return plan_earliest_nearby(s, needs, dests, arrival, lock=lock, within=within)
+
+
+def _visible(s: Session, actor: Actor, rid: int) -> DispatchRequest:
+    """The request, if ``actor`` may read it; otherwise as if it did not exist (its id says nothing)."""
+    seen = visible_requests(actor)
+    q = select(DispatchRequest).where(DispatchRequest.id == rid)
+    req = s.exec(q.where(seen) if seen is not None else q).one_or_none()
+    if req is None:
+        raise NotFound(t("no dispatch request with id {id}", id=rid), "id")
+    return req
 
 
 def _load_requests(s: Session, ids: list[int], *, lock: bool) -> list[DispatchRequest]:

@@ -57,7 +57,10 @@ class Execution(Service):
                 share = _share(s, actor, rid, agency, point_filter)
                 rows, lots = share.rows, lock_lots(s, {a.lot_id for a in share.rows})
                 for a in rows:  # the rule, once more, on the locked lots (a class may change hands)
-                    require_dispatch_execution(actor, point_id=a.point_id, agency_id=lots[a.lot_id].agency_id)
+                    lot = lots[a.lot_id]
+                    require_dispatch_execution(
+                        actor, point_id=a.point_id, agency_id=lot.agency_id, jurisdiction=lot.jurisdiction_code
+                    )
                 alloc.issue(s, rid, rows, lots, actor)
                 s.flush()
                 waiting = alloc.reserved_rows(s, rid)
@@ -191,10 +194,22 @@ def _share(s: Session, actor: Actor, request: int, agency: str | None, point: st
             t("request #{request} has nothing reserved{narrowed} to dispatch", request=request, narrowed=narrowed),
             "agency" if agency_row else ("point" if point_row else "id"),
         )
-    agencies = dict(
-        s.exec(select(StockLot.id, StockLot.agency_id).where(col(StockLot.id).in_({a.lot_id for a in reserved}))).all()
-    )
-    mine = [a for a in reserved if may_execute_dispatch(actor, point_id=a.point_id, agency_id=agencies[a.lot_id])]
+    owners = {
+        lot_id: (agency_id, jurisdiction)
+        for lot_id, agency_id, jurisdiction in s.exec(
+            select(StockLot.id, StockLot.agency_id, StockLot.jurisdiction_code).where(
+                col(StockLot.id).in_({a.lot_id for a in reserved})
+            )
+        ).all()
+    }
+    agencies = {lot_id: owner[0] for lot_id, owner in owners.items()}
+    mine = [
+        a
+        for a in reserved
+        if may_execute_dispatch(
+            actor, point_id=a.point_id, agency_id=owners[a.lot_id][0], jurisdiction=owners[a.lot_id][1]
+        )
+    ]
     if not mine:
         points = dict(
             s.exec(

@@ -12,9 +12,10 @@ from ...errors import InvalidInput, RuleViolation
 from ...i18n import t
 from ...models import DispatchRequest, Incident, RequestStatus, Role
 from ...models.base import persisted_id, utcnow
-from ...permissions import require_role
+from ...permissions import in_scope, require_role
 from ...schemas import load
 from ..base import Service, get_or_404, retried
+from ..places.regions import jurisdiction_for
 from ..results import Result, aware
 from .schemas import IncidentIn, request_id
 
@@ -96,7 +97,14 @@ class Incidents(Service):
         )
         with self._work() as (s, actor):
             require_role(actor, Role.DISPATCHER, Role.ADMIN, action=t("recording an incident"))
+            # An incident is the recording user's jurisdiction's, or the one of its region when that lies below.
+            jurisdiction = (
+                jurisdiction_for(s, data.get("region_code")) if data.get("region_code") else actor.jurisdiction
+            )
+            if not in_scope(actor, jurisdiction):
+                jurisdiction = actor.jurisdiction
             row = Incident(
+                jurisdiction_code=jurisdiction,
                 **{k: v for k, v in data.items() if k != "started_at"},
                 started_at=data.get("started_at") or utcnow(),
                 created_by=actor.id,

@@ -12,12 +12,14 @@ from sqlmodel import Session, col, select
 
 from ...db import select_columns
 from ...models import (
+    ROOT_REGION,
     Agency,
     Allocation,
     AllocationStatus,
     DispatchRequest,
     Incident,
     Item,
+    Region,
     RequestEvent,
     RequestLine,
     RequestStatus,
@@ -156,6 +158,8 @@ class RequestResult(Result):
     lines_count: int
     dest_region_code: str | None = None
     note: str | None = None
+    jurisdiction: str = ROOT_REGION  # the jurisdiction whose request it is (and whose subtree serves it)
+    escalated_from: int | None = None  # the request below whose shortfall this one asks for
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,21 @@ class RequestDetail(Result):
     allocations: list[AllocationRow] = field(default_factory=list)
     events: list[EventResult] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
+    jurisdiction: str = ROOT_REGION
+    escalated_from: int | None = None
+    escalations: list[EscalationResult] = field(default_factory=list)  # what is coming from above
+
+
+@dataclass(frozen=True)
+class EscalationResult(Result):
+    """A request of the level above serving this one's shortfall: where it stands, and from where it comes."""
+
+    id: int
+    jurisdiction: str
+    jurisdiction_name: str
+    status: str
+    lines: list[LineResult] = field(default_factory=list)
+    allocations: list[AllocationRow] = field(default_factory=list)
 
 
 # -- queries -----------------------------------------------------------------------------------
@@ -225,6 +244,8 @@ def request_views(s: Session, *where: ColumnElement[bool] | bool) -> list[Reques
             func.coalesce(counts.c.n, 0),
             DispatchRequest.dest_region_code,
             DispatchRequest.note,
+            DispatchRequest.jurisdiction_code,
+            DispatchRequest.escalated_from_id,
         )
         .outerjoin(StoragePoint, col(StoragePoint.id) == DispatchRequest.dest_point_id)
         .outerjoin(counts, counts.c.request_id == DispatchRequest.id)
@@ -235,7 +256,21 @@ def request_views(s: Session, *where: ColumnElement[bool] | bool) -> list[Reques
     for r in s.exec(q).all():
         out.append(
             RequestResult(
-                r[0], r[1], r[2], r[3], aware(r[4]), r[5], r[6], r[7], r[8], aware(r[9]), int(r[10]), r[11], r[12]
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                aware(r[4]),
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                aware(r[9]),
+                int(r[10]),
+                r[11],
+                r[12],
+                r[13],
+                r[14],
             )
         )
     return out
@@ -366,7 +401,31 @@ def request_detail(s: Session, req: DispatchRequest) -> RequestDetail:
         allocation_rows(s, rid),
         event_views(s, rid),
         shortfalls_of(rid, lines) if attempted else [],
+        req.jurisdiction_code,
+        req.escalated_from_id,
+        escalation_views(s, rid),
     )
+
+
+def escalation_views(s: Session, rid: int) -> list[EscalationResult]:
+    """The requests above serving ``rid``'s shortfall, with their lines and rows (point, lot, agency)."""
+    above = s.exec(
+        select(DispatchRequest, Region.name)
+        .outerjoin(Region, col(Region.code) == DispatchRequest.jurisdiction_code)
+        .where(DispatchRequest.escalated_from_id == rid)
+        .order_by(col(DispatchRequest.id))
+    ).all()
+    return [
+        EscalationResult(
+            persisted_id(r),
+            r.jurisdiction_code,
+            name or r.jurisdiction_code,
+            r.status,
+            line_views(s, persisted_id(r)),
+            allocation_rows(s, persisted_id(r)),
+        )
+        for r, name in above
+    ]
 
 
 def pick_lists(s: Session, request_id: int) -> list[PickList]:
