@@ -52,6 +52,34 @@ def class_list(app: App, tree: bool) -> None:
     )
 
 
+@class_group.command("assign")
+@click.argument("code", shell_complete=CLASS)
+@click.option(
+    "--agency",
+    required=True,
+    metavar="CODE",
+    shell_complete=AGENCY,
+    help="The agency answering for it in its jurisdiction.",
+)
+@click.option("--reason", metavar="TEXT", help="Why (recorded in the ledger when stock changes hands).")
+@pass_app
+def class_assign(app: App, code: str, agency: str, reason: str | None) -> None:
+    """Make AGENCY the responsible agency of class CODE (and its sub-classes) in AGENCY's jurisdiction.
+
+    The catalog is one for every jurisdiction (统一储备目录); who answers for a class is decided in
+    each. Where another agency answers there already, its stock there is handed over.
+
+    \b
+    supplies class assign PLAN14:3 --agency CS-MZ
+    """
+    inv = app.inventory()
+    row = inv.classes.assign(code, agency=agency, reason=reason)
+    app.out.result(
+        {"class": code, "agency": agency, "jurisdiction": row.jurisdiction_code},
+        f"{agency} answers for class {code} in jurisdiction {row.jurisdiction_code}",
+    )
+
+
 @class_group.command("handover")
 @click.argument("code", shell_complete=CLASS)
 @click.option(

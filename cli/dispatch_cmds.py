@@ -238,6 +238,27 @@ def request_cancel(app: App, request_id: int, reason: str | None) -> None:
     _transition(app, request_id, "cancel", reason=reason)
 
 
+@request.command("escalate")
+@click.argument("request_id", metavar="ID", type=int)
+@click.option("--note", metavar="TEXT", help="A word for the level above.")
+@pass_app
+def request_escalate(app: App, request_id: int, note: str | None) -> None:
+    """Ask the jurisdiction above for request ID's shortfall (上报 / 申请上级调拨); print the new request.
+
+    The new request, submitted in the parent jurisdiction, asks for what ID could not be allocated
+    here, with the same incident, destination, deadline and priority. `--json` gives its `id`.
+
+    \b
+    supplies request escalate 12
+    """
+    above = app.inventory().requests.escalate(request_id, note=note)
+    app.out.result(
+        above,
+        f"request #{above.id} in jurisdiction {above.jurisdiction} asks for the shortfall of request #{request_id}"
+        f" ({above.status})",
+    )
+
+
 @request.command("close")
 @click.argument("request_id", metavar="ID", type=int)
 @pass_app
@@ -576,7 +597,7 @@ def _show_shortfalls(app: App, shortfalls: list[dict[str, Any]]) -> None:
 
 
 def _show_detail(app: App, d: dict[str, Any]) -> None:
-    skip = {"lines", "allocations", "events", "shortfalls"}
+    skip = {"lines", "allocations", "events", "shortfalls", "escalations"}
     app.out.fields(
         [(k, _when(v) if k.endswith(("_at", "_by")) else v) for k, v in d.items() if k not in skip],
         title=f"request #{d.get('id')}",
@@ -608,6 +629,15 @@ def _show_detail(app: App, d: dict[str, Any]) -> None:
         title="history",
     )
     _show_shortfalls(app, d.get("shortfalls", []))
+    for e in d.get("escalations", []):
+        app.out.table(
+            ["item", "point", "lot", "quantity", "agency", "status"],
+            [
+                (a.get("item"), a.get("point"), a.get("lot"), a.get("quantity"), a.get("agency"), a.get("status"))
+                for a in e.get("allocations", [])
+            ],
+            title=f"coming from above: request #{e.get('id')} of {e.get('jurisdiction_name')} ({e.get('status')})",
+        )
 
 
 def _show_lines(app: App, d: dict[str, Any]) -> None:

@@ -120,11 +120,23 @@ def _password_from(stdin_flag: bool) -> tuple[str, bool]:
     help="A storage point of a warehouse user (repeat for several).",
 )
 @click.option("--agency", metavar="CODE", shell_complete=AGENCY, help="The agency of an agency officer.")
+@click.option(
+    "--region",
+    metavar="CODE",
+    help="The user's region: an admin, dispatcher or viewer acts on its jurisdiction and all below it.",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the web password from stdin.")
 @click.option("--no-password", is_flag=True, help="No web password (command-line use only).")
 @pass_app
 def user_add(
-    app: App, name: str, role: str, points: tuple[str, ...], agency: str | None, password_stdin: bool, no_password: bool
+    app: App,
+    name: str,
+    role: str,
+    points: tuple[str, ...],
+    agency: str | None,
+    region: str | None,
+    password_stdin: bool,
+    no_password: bool,
 ) -> None:
     """Add user NAME with a role; by default a web password is generated and printed once.
 
@@ -135,6 +147,7 @@ def user_add(
     supplies user add lina --role warehouse --point HS-CK01
     supplies user add weizm --role agency_officer --agency HSSW
     supplies user add nightly-report --role viewer --no-password
+    supplies user add qn-disp --role dispatcher --region 522700
     """
     if no_password and password_stdin:
         raise click.UsageError("--no-password and --password-stdin exclude each other")
@@ -148,7 +161,7 @@ def user_add(
             "password",
         )
     created = app.inventory().users.add(
-        name, role=role, points=list(points), agency=agency, password=password, web_login=not no_password
+        name, role=role, points=list(points), agency=agency, password=password, web_login=not no_password, region=region
     )
     info = app.inventory().users.get(created.name)
     doc = {
@@ -156,6 +169,7 @@ def user_add(
         "role": info.role,
         "agency": info.agency,
         "points": list(info.points),
+        "jurisdiction": info.jurisdiction,
         "password": password if generated else None,
     }
 
@@ -176,11 +190,12 @@ def user_list(app: App) -> None:
     app.out.result(
         users,
         lambda: app.out.table(
-            ["name", "role", "agency", "points", "active", "web log-in"],
+            ["name", "role", "jurisdiction", "agency", "points", "active", "web log-in"],
             [
                 (
                     u.name,
                     u.role,
+                    u.jurisdiction,
                     u.agency,
                     u.points,
                     "yes" if u.active else "no (deactivated)",
