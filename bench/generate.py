@@ -271,7 +271,11 @@ def _manifest(
             "city": city,
             "city_lots": sum(n for code, n in lots_by_jurisdiction.items() if code[:4] == city[:4]),
             "province": scoped[PROVINCE_ADMIN],
-            "users": {"county_dispatcher": COUNTY_DISPATCHER, "city_dispatcher": CITY_DISPATCHER, "province_admin": PROVINCE_ADMIN},
+            "users": {
+                "county_dispatcher": COUNTY_DISPATCHER,
+                "city_dispatcher": CITY_DISPATCHER,
+                "province_admin": PROVINCE_ADMIN,
+            },
             "admin": ADMIN,
             "admin_password": ADMIN_PASSWORD,
             "user_password": USER_PASSWORD,

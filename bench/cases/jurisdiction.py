@@ -27,7 +27,9 @@ def scoped_user(data: Dataset, key: str) -> str:
 def jurisdiction_of_points(engine: Engine) -> dict[str, str]:
     """Every point's code and jurisdiction (read directly, unscoped: to check what a scoped plan used)."""
     with engine.connect() as conn:
-        return {code: j for code, j in conn.execute(select(StoragePoint.code, StoragePoint.jurisdiction_code))}
+        return {
+            str(code): str(j) for code, j in conn.execute(select(StoragePoint.code, StoragePoint.jurisdiction_code))
+        }
 
 
 def subtree(inv: supplies.Inventory) -> set[str]:
