@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from .errors import PermissionDenied
 from .i18n import t
 from .models import JURISDICTION_LEVELS, ROOT_REGION, Region, Role, StoragePoint, SupplyClass, User, UserPoint
+from .models.regions import path_under
 from .terms import term
 
 
@@ -81,7 +82,9 @@ def load_actor(session: Session, name: str | None) -> Actor:
         path = own.path if own is not None else f"{ROOT_REGION}/{user.jurisdiction_code}/"
         subtree = frozenset(
             session.exec(
-                select(Region.code).where(col(Region.path).startswith(path), col(Region.level).in_(JURISDICTION_LEVELS))
+                select(Region.code).where(
+                    path_under(path, session.get_bind().dialect.name), col(Region.level).in_(JURISDICTION_LEVELS)
+                )
             ).all()
         ) | {user.jurisdiction_code}
     return Actor(user.id, user.name, user.role, user.agency_id, points, user.jurisdiction_code, subtree)
