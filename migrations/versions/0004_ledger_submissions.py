@@ -10,6 +10,7 @@ delete or truncate them; a correction is a new version.
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision = '0004'
@@ -31,7 +32,7 @@ def upgrade() -> None:
         sa.Column('content', sa.Text(), nullable=False),
         sa.Column('sha256', sa.String(length=64), nullable=False),
         sa.Column('submitted_by', sa.String(length=100), nullable=False),
-        sa.Column('submitted_at', sa.DateTime(), nullable=False),
+        sa.Column('submitted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column('source', sa.String(length=10), nullable=False),
         sa.Column('signature', sa.String(length=200), nullable=True),
         sa.CheckConstraint('version >= 1', name=op.f('ck_ledger_submission_version_positive')),

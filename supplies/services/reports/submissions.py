@@ -167,7 +167,8 @@ def _public_key_bytes(value: object, field: str) -> bytes:
     return raw
 
 
-def _load_private_key(path: str | Path) -> Any:
+def load_private_key(path: str | Path) -> Any:
+    """The Ed25519 private key in the PEM file at ``path``, or :class:`InvalidInput` naming ``key``."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -495,7 +496,7 @@ class Submissions(Service):
     ) -> SubmissionResult:
         """Write a submission (default: the latest version of the acting user's jurisdiction) as a file
         signed with the Ed25519 private key at ``key_path``, for the parent's ``receive``."""
-        key = _load_private_key(key_path)
+        key = load_private_key(key_path)
         with self._work(write=False) as (s, actor):
             require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("exporting a ledger submission"))
             row, region = self._one(s, actor, jurisdiction, period, version)
