@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import supplies
 
 CITY, HUISHUI, SANDU, LIBO = "522700", "522731", "522732", "522722"
@@ -30,4 +32,19 @@ def build_city(inv: supplies.Inventory) -> supplies.Inventory:
     inv.points.add("HS-CK01", "惠水县应急物资储备库", level="county", lat=26.14, lon=106.66, region_code=HUISHUI)
     inv.points.add("HS-TS01", "和平镇储备点", level="township", lat=26.10, lon=106.60, region_code="522731100")
     inv.stock.receive("HS-CK01", "TENT12", 10, batch="T1")
+    return inv
+
+
+def county_alone(tmp_path: Path) -> supplies.Inventory:
+    """惠水县 running alone on its own SQLite file, cut off from the city."""
+    inv = supplies.open(f"sqlite:///{tmp_path / 'huishui.db'}", upgrade=True)
+    inv.users.bootstrap_admin("hsadmin", "hsadmin-pass-1")
+    inv = inv.as_user("hsadmin")
+    inv.regions.add(HUISHUI, "惠水县", level="county")
+    inv.users.add("hs", role="dispatcher", region=HUISHUI, web_login=False)
+    inv.agencies.add("HSYJ", "惠水县应急管理局", region_code=HUISHUI)
+    inv.classes.add("LIVING", "受灾人员基本生活保障物资", agency="HSYJ")
+    inv.items.add("TENT12", "单帐篷(12平方米)", supply_class="LIVING", unit="顶")
+    inv.points.add("HS-CK01", "惠水县应急物资储备库", level="county", lat=26.14, lon=106.66, region_code=HUISHUI)
+    inv.stock.receive("HS-CK01", "TENT12", 25, batch="T1")
     return inv

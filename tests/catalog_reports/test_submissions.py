@@ -20,7 +20,7 @@ from supplies.errors import InvalidInput, NotFound, PermissionDenied, RuleViolat
 from supplies.services.reports.submissions import DUE_DAYS, canonical, keygen, parse_period
 
 from .conftest import BACKEND, snapshot
-from .submission_city import CITY, HUISHUI, LIBO, SANDU, build_city
+from .submission_city import CITY, HUISHUI, LIBO, SANDU, build_city, county_alone
 
 
 @pytest.fixture
@@ -71,7 +71,13 @@ def test_a_submission_freezes_the_jurisdictions_ledger_for_the_period(city: supp
     ledger = json.loads(content)
     assert (ledger["jurisdiction"], ledger["period"]) == (HUISHUI, period)
     [row] = ledger["rows"]  # the depot's tents; the township point holds nothing
-    assert (row["point"], row["item"], row["opening"], row["received"], row["closing"]) == ("HS-CK01", "TENT12", 0, 10, 10)
+    assert (row["point"], row["item"], row["opening"], row["received"], row["closing"]) == (
+        "HS-CK01",
+        "TENT12",
+        0,
+        10,
+        10,
+    )
     assert ledger["totals"]["received"] == 10
 
     # A correction is a new version; the first one stays as it was.
@@ -162,21 +168,6 @@ def test_the_parent_sees_who_submitted_who_is_late_and_who_is_missing(city: supp
 
 
 # -- signed files between installations ---------------------------------------------------------
-def county_alone(tmp_path: Path) -> supplies.Inventory:
-    """惠水县 running alone on its own SQLite file, cut off from the city."""
-    inv = supplies.open(f"sqlite:///{tmp_path / 'huishui.db'}", upgrade=True)
-    inv.users.bootstrap_admin("hsadmin", "hsadmin-pass-1")
-    inv = inv.as_user("hsadmin")
-    inv.regions.add(HUISHUI, "惠水县", level="county")
-    inv.users.add("hs", role="dispatcher", region=HUISHUI, web_login=False)
-    inv.agencies.add("HSYJ", "惠水县应急管理局", region_code=HUISHUI)
-    inv.classes.add("LIVING", "受灾人员基本生活保障物资", agency="HSYJ")
-    inv.items.add("TENT12", "单帐篷(12平方米)", supply_class="LIVING", unit="顶")
-    inv.points.add("HS-CK01", "惠水县应急物资储备库", level="county", lat=26.14, lon=106.66, region_code=HUISHUI)
-    inv.stock.receive("HS-CK01", "TENT12", 25, batch="T1")
-    return inv
-
-
 @pytest.mark.once
 def test_keygen_writes_a_private_key_only_its_owner_reads(tmp_path: Path) -> None:
     public = keygen(tmp_path / "hs.pem")
@@ -200,7 +191,13 @@ def test_a_signed_file_travels_from_a_county_alone_to_the_city(city: supplies.In
     assert doc["jurisdiction"] == HUISHUI and doc["sha256"] == sent.sha256 and doc["content"]["period"] == "2025-Q4"
 
     got = city.as_user("citydesk").submissions.receive(tmp_path / "hs-2025Q4.json")
-    assert (got.jurisdiction, got.period, got.version, got.source, got.signed) == (HUISHUI, "2025-Q4", 1, "received", True)
+    assert (got.jurisdiction, got.period, got.version, got.source, got.signed) == (
+        HUISHUI,
+        "2025-Q4",
+        1,
+        "received",
+        True,
+    )
     assert got.sha256 == sent.sha256 and got.submitted_by == "hs" and got.submitted_at == sent.submitted_at
     assert city.as_user("city").submissions.download(HUISHUI, "2025-Q4") == child.submissions.download(
         HUISHUI, "2025-Q4"
