@@ -468,15 +468,19 @@ class Submissions(Service):
         if version is not None:
             q = q.where(LedgerSubmission.version == version)
         row = s.exec(q.order_by(col(LedgerSubmission.version).desc()).limit(1)).first()
-        if row is None:
+        if row is None and version is not None:
             raise NotFound(
                 t(
-                    "{region} has submitted no ledger for {period}{version}",
+                    "{region} has submitted no version {version} of its ledger for {period}",
                     region=str(region),
+                    version=version,
                     period=p.text,
-                    version=f" (version {version})" if version is not None else "",
                 ),
-                "version" if version is not None else "period",
+                "version",
+            )
+        if row is None:
+            raise NotFound(
+                t("{region} has submitted no ledger for {period}", region=str(region), period=p.text), "period"
             )
         return row, region
 
