@@ -231,6 +231,16 @@ def test_every_refused_file_writes_nothing(city: supplies.Inventory, tmp_path: P
     desk = city.as_user("citydesk").submissions
     doc = json.loads((tmp_path / "hs.json").read_text(encoding="utf-8"))
     tampered = dict(doc["content"], totals={**doc["content"]["totals"], "closing": 9999})
+
+    def moved(code: str) -> dict[str, object]:
+        """The same ledger said to be of another jurisdiction, hashed again."""
+        content = dict(doc["content"], jurisdiction=code)
+        return {
+            "jurisdiction": code,
+            "content": content,
+            "sha256": hashlib.sha256(canonical(content).encode()).hexdigest(),
+        }
+
     before = snapshot(city)
 
     # No key registered for the county yet.
@@ -254,15 +264,22 @@ def test_every_refused_file_writes_nothing(city: supplies.Inventory, tmp_path: P
         # A field outside the content changed after signing.
         "version changed": (_signed(tmp_path, "c.json", {"version": 2}, key=""), "signature"),
         # Signed properly but from a county the city does not know.
-        "unknown": (_signed(tmp_path, "d.json", {"jurisdiction": "530102"}), "does not know"),
+        "unknown": (_signed(tmp_path, "d.json", moved("530102")), "does not know"),
         # A county the city knows but holds no key for.
-        "no key": (_signed(tmp_path, "e.json", {"jurisdiction": SANDU}), "no key"),
+        "no key": (_signed(tmp_path, "e.json", moved(SANDU)), "no key"),
     }
     for what, (path, words) in refusals.items():
         with pytest.raises(RuleViolation, match=words):
             desk.receive(path)
         assert snapshot(city) == before, what
-    for junk in ("not json", json.dumps({"format": "something else"}), json.dumps({**doc, "sha256": "xyz"})):
+    junks = (
+        "not json",
+        json.dumps({"format": "something else"}),
+        json.dumps({**doc, "sha256": "xyz"}),
+        json.dumps({**doc, "jurisdiction": SANDU}),  # the ledger inside is of another county
+        json.dumps({k: v for k, v in doc.items() if k != "signature"}),
+    )
+    for junk in junks:
         (tmp_path / "junk.json").write_text(junk, encoding="utf-8")
         with pytest.raises(InvalidInput) as err:
             desk.receive(tmp_path / "junk.json")

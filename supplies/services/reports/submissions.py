@@ -657,6 +657,9 @@ def _read_file(path: Path) -> tuple[dict[str, Any], datetime]:
         when = None
     if when is None or when.tzinfo is None:
         raise InvalidInput(t("the submission file's submitted_at is not a time with its UTC offset"), "file")
-    if not isinstance(doc["content"], dict):
+    content = doc["content"]
+    if not isinstance(content, dict):
         raise InvalidInput(t("the submission file's content is not a ledger"), "file")
+    if content.get("jurisdiction") != doc["jurisdiction"] or content.get("period") != doc["period"]:
+        raise InvalidInput(t("the ledger in the submission file is of another jurisdiction or period"), "file")
     return doc, when.astimezone(UTC)
