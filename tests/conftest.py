@@ -80,6 +80,13 @@ class Databases:
             # The ledger refuses TRUNCATE (a trigger); a test database is emptied past it.
             conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            # The installation's top region is data the migrations put in (0003): put it back.
+            conn.execute(
+                text(
+                    "INSERT INTO region (code, name, level, parent_code, path, jurisdiction_code, created_at) "
+                    "VALUES ('000000', '全辖区', 'root', NULL, '000000/', '000000', CURRENT_TIMESTAMP)"
+                )
+            )
         engine.dispose()
         return self._pg_url
 
