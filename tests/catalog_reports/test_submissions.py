@@ -322,3 +322,28 @@ def test_the_top_of_an_installation_cannot_be_exported(tmp_path: Path, inv: supp
     with pytest.raises(InvalidInput) as err:
         inv.submissions.export("2025-Q4", tmp_path / "x.json", tmp_path / "missing.pem")
     assert err.value.field == "key"
+
+
+def test_the_city_roll_up_shows_a_county_alone_by_its_received_figures(
+    city: supplies.Inventory, tmp_path: Path
+) -> None:
+    alone = supplies.open(f"sqlite:///{tmp_path / 'sandu.db'}", upgrade=True)
+    alone.users.bootstrap_admin("sdadmin", "sdadmin-pass-1")
+    sd = alone.as_user("sdadmin")
+    sd.regions.add(SANDU, "三都水族自治县", level="county")
+    sd.agencies.add("SDYJ", "三都县应急管理局", region_code=SANDU)
+    sd.classes.add("LIVING", "受灾人员基本生活保障物资", agency="SDYJ")
+    sd.items.add("TENT12", "单帐篷(12平方米)", supply_class="LIVING", unit="顶")
+    sd.points.add("SD-CK01", "三都县储备库", level="county", lat=25.98, lon=107.87, region_code=SANDU)
+    sd.stock.receive("SD-CK01", "TENT12", 70, batch="T1")
+    city.as_user("city").submissions.trust(SANDU, sd.submissions.keygen(tmp_path / "sd.pem"))
+    sd.submissions.submit("2026-Q4", jurisdiction=SANDU)  # this quarter: the tents are in it
+    sd.submissions.export("2026-Q4", tmp_path / "sd.json", tmp_path / "sd.pem", jurisdiction=SANDU)
+    city.as_user("citydesk").submissions.receive(tmp_path / "sd.json")
+
+    rows = {(r.jurisdiction, r.part): r for r in city.as_user("cityview").stock.rollup() if r.item == "TENT12"}
+    assert (rows[(SANDU, "child")].on_hand, rows[(SANDU, "child")].source) == (70, "received")
+    assert rows[(SANDU, "child")].period == "2026-Q4"
+    assert (rows[(HUISHUI, "child")].on_hand, rows[(HUISHUI, "child")].source) == (10, "live")
+    assert rows[(CITY, "total")].on_hand == 80  # the city's total counts both
+    alone.close()

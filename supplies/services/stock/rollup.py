@@ -19,7 +19,11 @@ TOTAL = "total"
 @dataclass(frozen=True)
 class RollupRow(Result):
     """One item in one column of the roll-up: a child jurisdiction with all below it, the jurisdiction's
-    own points, or the whole (``part``: ``child``, ``own`` or ``total``)."""
+    own points, or the whole (``part``: ``child``, ``own`` or ``total``).
+
+    A child that runs its own installation has no stock here; its figures come from the latest
+    submission received from it (``source`` "received", with its ``period``): closing balances.
+    """
 
     jurisdiction: str
     name: str
@@ -33,6 +37,8 @@ class RollupRow(Result):
     target: int
     gap: int  # target less on hand, never below zero
     expiring: int  # units on hand that expire within the window
+    source: str = "live"  # or "received": from the child's latest received submission
+    period: str | None = None  # the period of that submission
 
 
 def children_of(s: Session, code: str) -> list[Region]:
@@ -89,6 +95,15 @@ def rollup(s: Session, actor: Actor, jurisdiction: str | None, expiring_days: in
     for jur, item_id, quantity in targets:
         for key in ((bucket.get(jur, code), item_id), (TOTAL, item_id)):
             sums.setdefault(key, [0, 0, 0, 0])[2] += int(quantity or 0)
+    received = _received(s, [k for k in kids if not any(c == k.code for c, _ in sums)])
+    item_ids_by_code = dict(s.exec(select(Item.code, Item.id)).all())
+    for kid_code, (_period, closing) in received.items():
+        for item_code, quantity in closing.items():
+            item_id = item_ids_by_code.get(item_code)
+            if item_id is None:
+                continue
+            for key in ((kid_code, item_id), (TOTAL, item_id)):
+                sums.setdefault(key, [0, 0, 0, 0])[0] += quantity
     items = {i.id: i for i in s.exec(select(Item).where(col(Item.id).in_({item_id for _, item_id in sums}))).all()}
     columns = [(k.code, k.name, "child") for k in kids] + [(code, top.name, "own"), (TOTAL, top.name, "total")]
     rows = []
@@ -96,6 +111,7 @@ def rollup(s: Session, actor: Actor, jurisdiction: str | None, expiring_days: in
         for item_id in sorted({i for (c, i) in sums if c == column}, key=lambda i: items[i].code):
             on_hand, reserved, target, expiring = sums[(column, item_id)]
             it = items[item_id]
+            got = received.get(column)
             rows.append(
                 RollupRow(
                     code if column == TOTAL else column,
@@ -110,6 +126,35 @@ def rollup(s: Session, actor: Actor, jurisdiction: str | None, expiring_days: in
                     target,
                     max(target - on_hand, 0),
                     expiring,
+                    "received" if got else "live",
+                    got[0] if got else None,
                 )
             )
     return rows
+
+
+def _received(s: Session, kids: list[Region]) -> dict[str, tuple[str, dict[str, int]]]:
+    """For each child without stock here, the period and closing balances by item of its latest received submission."""
+    if not kids:
+        return {}
+    import json
+
+    from ...models.submissions import LedgerSubmission
+
+    out: dict[str, tuple[str, dict[str, int]]] = {}
+    rows = s.exec(
+        select(LedgerSubmission)
+        .where(
+            col(LedgerSubmission.jurisdiction_code).in_([k.code for k in kids]),
+            LedgerSubmission.source == "received",
+        )
+        .order_by(col(LedgerSubmission.period).desc(), col(LedgerSubmission.version).desc())
+    ).all()
+    for sub in rows:
+        if sub.jurisdiction_code in out:
+            continue  # the latest period's latest version came first
+        closing: dict[str, int] = {}
+        for row in json.loads(sub.content).get("rows", []):
+            closing[row["item"]] = closing.get(row["item"], 0) + int(row.get("closing") or 0)
+        out[sub.jurisdiction_code] = (sub.period, closing)
+    return out
