@@ -24,7 +24,7 @@ from .errors import report
 # here). Then add one entry below; tests/cli/test_cli_startup.py checks that --help still
 # imports nothing heavy.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("cli.setup_cmds:init", "Create or upgrade the database (first admin, demo county)."),
+    "init": ("cli.setup_cmds:init", "Create or upgrade the database (first admin, demo city)."),
     "user": ("cli.setup_cmds:user", "Users, their roles and scopes."),
     "serve": ("cli.setup_cmds:serve", "Serve the web admin with waitress until Ctrl-C."),
     "agency": ("cli.agency_cmds:agency", "Responsible agencies (责任单位) and their contacts."),

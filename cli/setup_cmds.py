@@ -1,4 +1,4 @@
-"""Setting up: `supplies init` (schema, first admin, demo county), `supplies user ...` and `supplies serve`."""
+"""Setting up: `supplies init` (schema, first admin, demo city), `supplies user ...` and `supplies serve`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,14 @@ from .vocab import ROLES
 
 
 @click.command()
-@click.option("--demo", is_flag=True, help="Load the demo county (惠水县) if the database holds no data.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Load the demo city (黔南州: 惠水县 and two more counties) if the database holds no data.",
+)
 @pass_app
 def init(app: App, demo: bool) -> None:
-    """Create or upgrade the database (first admin, demo county).
+    """Create or upgrade the database (first admin, demo city).
 
     On a database without users, the acting user becomes its admin.
 
@@ -39,7 +43,7 @@ def init(app: App, demo: bool) -> None:
     if demo:
         from supplies import demo as demo_county
 
-        with app.out.progress("loading the demo county", None) as update:
+        with app.out.progress("loading the demo city", None) as update:
             result = demo_county.load(inv.as_user(app.user), progress=lambda done, total: update(done, total))
         demo_doc = {
             "loaded": result.loaded,
@@ -64,13 +68,14 @@ def init(app: App, demo: bool) -> None:
                 out.print(demo_doc["reason"])
                 return
             created = ", ".join(f"{n} {k}" for k, n in demo_doc["created"].items())
-            out.print(f"demo county 惠水县 loaded: {created}")
+            out.print(f"demo city 黔南州 (惠水县, 长顺县, 罗甸县) loaded: {created}")
             if demo_doc["users"]:
                 out.table(
                     ["user", "role", "scope", "who", "web password (shown once)"],
                     [(u["name"], u["role"], u["scope"], u["who"], u["password"]) for u in demo_doc["users"]],
                 )
                 out.print("try: supplies --as zhangwei stock list --point HS-CK01")
+                out.print("     supplies --as wuguodong stock rollup   # the city: each county side by side")
 
     app.out.result({"database": inv.url, "schema": schema, "revision": after, "admin": admin, "demo": demo_doc}, human)
 

@@ -346,6 +346,50 @@ def stock_summary(app: App, by: str, point: str | None, supply_class: str | None
     )
 
 
+@stock.command("rollup")
+@click.option("--jurisdiction", metavar="CODE", help="Roll up this jurisdiction (default: yours).")
+@click.option(
+    "--expiring-days", default=90, show_default=True, type=int, metavar="N", help="Count what expires within N days."
+)
+@click.option("--item", metavar="CODE", shell_complete=ITEM, help="Only this item.")
+@pass_app
+def stock_rollup(app: App, jurisdiction: str | None, expiring_days: int, item: str | None) -> None:
+    """Each jurisdiction below yours side by side, item by item: on hand, free, target, gap, expiring.
+
+    A city sees each county (with all below it), the city's own depots and the total in one table.
+
+    \b
+    supplies --as wuguodong stock rollup --item PLAN14:3.05
+    """
+    rows = [
+        r
+        for r in app.inventory().stock.rollup(jurisdiction=jurisdiction, expiring_days=expiring_days)
+        if item is None or r.item == item
+    ]
+    app.out.result(
+        rows,
+        lambda: app.out.table(
+            [
+                "jurisdiction",
+                "name",
+                "part",
+                "item",
+                "name",
+                "on hand",
+                "free",
+                "target",
+                "gap",
+                f"expiring ≤{expiring_days}d",
+            ],
+            [
+                (r.jurisdiction, r.name, r.part, r.item, r.item_name, r.on_hand, r.free, r.target, r.gap, r.expiring)
+                for r in rows
+            ],
+            empty="no stock in these jurisdictions",
+        ),
+    )
+
+
 @click.command()
 @click.option("--point", metavar="CODE", shell_complete=POINT, help="Only this storage point.")
 @click.option("--item", metavar="CODE", shell_complete=ITEM, help="Only this item.")

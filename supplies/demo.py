@@ -1,8 +1,12 @@
-"""A demo county (惠水县, 黔南州) loaded through the public API: agencies, catalog, points, stock, targets,
-users, and the readiness norms with its bottled water counted toward drinking water.
+"""A demo city (黔南州) over three counties, loaded through the public API: its regions, agencies on both levels,
+the catalog with who answers for each class where, points, stock, targets, users at both levels, and the
+readiness norms with the bottled water counted toward drinking water.
 
-``supplies init --demo`` calls :func:`load`. The places, agencies and companies are modelled on
-a real county of Guizhou but every name, phone number and quantity is invented for the demo.
+``supplies init --demo`` calls :func:`load`. The regions are the real divisions (GB/T 2260, shipped
+in supplies/data/regions_qiannan.csv); 惠水县 holds most of the stock, 长顺县 and 罗甸县 a depot each,
+the city (州) a depot of its own, so a county's shortfall escalates to the city, which serves it from
+its depot and from the other counties. The places, agencies and companies are modelled on real ones
+of Guizhou but every name, phone number and quantity is invented for the demo.
 Loading is idempotent: what exists is skipped, and a database holding data of its own (any
 agency, class, item or point that is not the demo's) is left alone.
 """
@@ -14,19 +18,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .inventory import Inventory
 
 COUNTY_REGION = "522731"  # 惠水县, 黔南布依族苗族自治州, 贵州省
+CITY_REGION = "522700"  # 黔南布依族苗族自治州
+REGIONS_FILE = Path(__file__).with_name("data") / "regions_qiannan.csv"
 
-# code, name, contact, phone
+# code, name, contact, phone, region
 AGENCIES = [
-    ("HSYJ", "惠水县应急管理局", "罗建华", "0854-6222110"),
-    ("HSSW", "惠水县水务局", "韦志明", "0854-6221318"),
-    ("HSLC", "惠水县发展和改革局(粮食和物资储备)", "王小芳", "0854-6232056"),
+    ("HSYJ", "惠水县应急管理局", "罗建华", "0854-6222110", COUNTY_REGION),
+    ("HSSW", "惠水县水务局", "韦志明", "0854-6221318", COUNTY_REGION),
+    ("HSLC", "惠水县发展和改革局(粮食和物资储备)", "王小芳", "0854-6232056", COUNTY_REGION),
+    ("QNYJ", "黔南州应急管理局", "吴国栋", "0854-8222110", CITY_REGION),
+    ("CSYJ", "长顺县应急管理局", "杨秀英", "0854-6822110", "522729"),
+    ("LDYJ", "罗甸县应急管理局", "罗永刚", "0854-7612110", "522728"),
 ]
+
+# class (with its sub-classes), the agency answering for it in that agency's jurisdiction
+ASSIGNMENTS = [(cls, agency) for agency in ("QNYJ", "CSYJ", "LDYJ") for cls in ("PLAN14:3", "PLAN14:1", "LOCAL:FOOD")]
 
 # code, name, English name, agency, parent
 CLASSES = [
@@ -73,22 +86,22 @@ POINTS = [
         "好花红镇应急物资储备点",
         "township",
         "depot",
-        "522731101",
+        "522731102",
         26.0470,
         106.6305,
         "好花红镇政府院内",
         300.0,
     ),
-    ("HS-TS02", "羡塘镇应急物资储备点", "township", "depot", "522731102", 25.9405, 106.5598, "羡塘镇新街", 300.0),
-    ("HS-TS03", "断杉镇应急物资储备点", "township", "depot", "522731103", 25.8502, 106.6790, "断杉镇集镇", 250.0),
-    ("HS-TS04", "芦山镇应急物资储备点", "township", "depot", "522731104", 26.2050, 106.8110, "芦山镇政府旁", 250.0),
-    ("HS-TS05", "王佑镇应急物资储备点", "township", "depot", "522731105", 26.2410, 106.6200, "王佑镇老街", 250.0),
+    ("HS-TS02", "羡塘镇应急物资储备点", "township", "depot", "522731108", 25.9405, 106.5598, "羡塘镇新街", 300.0),
+    ("HS-TS03", "断杉镇应急物资储备点", "township", "depot", "522731105", 25.8502, 106.6790, "断杉镇集镇", 250.0),
+    ("HS-TS04", "芦山镇应急物资储备点", "township", "depot", "522731106", 26.2050, 106.8110, "芦山镇政府旁", 250.0),
+    ("HS-TS05", "王佑镇应急物资储备点", "township", "depot", "522731107", 26.2410, 106.6200, "王佑镇老街", 250.0),
     (
         "HS-VL01",
         "羡塘镇高镇村靠前储备点",
         "village",
         "prepositioned",
-        "522731102201",
+        "522731108",
         25.9102,
         106.5303,
         "高镇村村委会",
@@ -99,7 +112,7 @@ POINTS = [
         "断杉镇摆卡村靠前储备点",
         "village",
         "prepositioned",
-        "522731103202",
+        "522731105",
         25.8121,
         106.7015,
         "摆卡村村委会",
@@ -110,7 +123,7 @@ POINTS = [
         "芦山镇摆榜村靠前储备点",
         "village",
         "prepositioned",
-        "522731104203",
+        "522731106",
         26.2330,
         106.8642,
         "摆榜村活动室",
@@ -138,7 +151,31 @@ POINTS = [
         "经济开发区仓储园",
         4000.0,
     ),
-    ("HS-FC01", "黔南州瑞丰被服厂(产能储备)", "county", "factory", "522701", 26.2595, 107.5180, "都匀经济开发区", None),
+    # In 都匀, but its capacity is reserved by contract with 惠水县: it belongs to that jurisdiction.
+    (
+        "HS-FC01",
+        "黔南州瑞丰被服厂(产能储备)",
+        "county",
+        "factory",
+        COUNTY_REGION,
+        26.2595,
+        107.5180,
+        "都匀经济开发区",
+        None,
+    ),
+    (
+        "QN-CK01",
+        "黔南州应急物资储备库",
+        "city",
+        "depot",
+        CITY_REGION,
+        26.2680,
+        107.5010,
+        "都匀市经济开发区储备路",
+        12000.0,
+    ),
+    ("CS-CK01", "长顺县应急物资储备库", "county", "depot", "522729001", 26.0228, 106.4520, "长顺县长寨街道", 3000.0),
+    ("LD-CK01", "罗甸县应急物资储备库", "county", "depot", "522728001", 25.4260, 106.7510, "罗甸县斛兴街道", 3000.0),
 ]
 
 # point, item, quantity, batch, expires in N days (None: no expiry), reserve mode, lead time (h)
@@ -197,6 +234,17 @@ LOTS = [
     ("HS-AG01", "LOCAL:FOOD.03", 1000, "协议-2025", 700, "agreement", 8),
     ("HS-FC01", "PLAN14:3.05", 5000, "产能-2025", None, "capacity", 72),
     ("HS-FC01", "PLAN14:3.04", 2000, "产能-2025", None, "capacity", 96),
+    ("QN-CK01", "PLAN14:3.01", 600, "2024-QN-01", 3000, "physical", 0),
+    ("QN-CK01", "PLAN14:3.05", 3000, "2024-QN-02", 1500, "physical", 0),
+    ("QN-CK01", "PLAN14:3.04", 2000, "2023-QN-03", 900, "physical", 0),
+    ("QN-CK01", "PLAN14:1.2.01", 30000, "2024-QN-04", 800, "physical", 0),
+    ("QN-CK01", "LOCAL:FOOD.01", 1500, "2025-QN-05", 300, "physical", 0),
+    ("CS-CK01", "PLAN14:3.01", 150, "2024-CS-01", 3000, "physical", 0),
+    ("CS-CK01", "PLAN14:3.05", 800, "2024-CS-02", 1500, "physical", 0),
+    ("CS-CK01", "PLAN14:1.2.01", 6000, "2024-CS-03", 800, "physical", 0),
+    ("LD-CK01", "PLAN14:3.05", 600, "2024-LD-01", 1500, "physical", 0),
+    ("LD-CK01", "PLAN14:1.2.01", 8000, "2024-LD-02", 800, "physical", 0),
+    ("LD-CK01", "LOCAL:FOOD.01", 400, "2025-LD-03", 300, "physical", 0),
 ]
 
 # item, point (or None), region (or None), quantity
@@ -220,12 +268,16 @@ NEED_LINKS = [
     ("water", "LOCAL:FOOD.01", 13.2),
 ]
 
-# name, role, points, agency, who
+# name, role, points, agency, who, region
 USERS = [
-    ("zhangwei", "dispatcher", (), None, "张伟, 县应急管理局调度员"),
-    ("lina", "warehouse", ("HS-CK01",), None, "李娜, 县储备库库管员"),
-    ("weizhiming", "agency_officer", (), "HSSW", "韦志明, 县水务局"),
-    ("chenjing", "viewer", (), None, "陈静, 县政府值班室"),
+    ("zhangwei", "dispatcher", (), None, "张伟, 惠水县应急管理局调度员", COUNTY_REGION),
+    ("lina", "warehouse", ("HS-CK01",), None, "李娜, 惠水县储备库库管员", COUNTY_REGION),
+    ("weizhiming", "agency_officer", (), "HSSW", "韦志明, 惠水县水务局", COUNTY_REGION),
+    ("chenjing", "viewer", (), None, "陈静, 惠水县政府值班室", COUNTY_REGION),
+    ("wuguodong", "dispatcher", (), None, "吴国栋, 黔南州应急管理局调度员", CITY_REGION),
+    ("zhoumin", "viewer", (), None, "周敏, 黔南州应急管理局值班室", CITY_REGION),
+    ("yangxiuying", "dispatcher", (), None, "杨秀英, 长顺县应急管理局调度员", "522729"),
+    ("luoping", "warehouse", ("CS-CK01",), None, "罗平, 长顺县储备库库管员", "522729"),
 ]
 
 
@@ -253,7 +305,7 @@ class DemoResult:
 def load(
     inv: Inventory, *, today: date | None = None, progress: Callable[[int, int], None] | None = None
 ) -> DemoResult:
-    """Load the demo county as ``inv``'s user (an admin); skip what exists; return what was created.
+    """Load the demo city as ``inv``'s user (an admin); skip what exists; return what was created.
 
     ``progress(done, total)`` is called after every step. Expiry dates are counted from
     ``today`` so the demo always has lots near expiry.
@@ -265,7 +317,9 @@ def load(
         return DemoResult(False, f"the database already holds its own data ({foreign}); the demo was not loaded")
 
     steps: list[tuple[str, Callable[[], object]]] = []
-    for code, name, contact, phone in AGENCIES:
+    if CITY_REGION not in existing["regions"]:
+        steps.append(("regions", partial(inv.regions.load, REGIONS_FILE)))
+    for code, name, contact, phone, region in AGENCIES:
         if code not in existing["agencies"]:
             steps.append(
                 (
@@ -276,8 +330,8 @@ def load(
                         name,
                         contact=contact,
                         phone=phone,
-                        level="county",
-                        region_code=COUNTY_REGION,
+                        level="city" if region == CITY_REGION else "county",
+                        region_code=region,
                     ),
                 )
             )
@@ -304,6 +358,10 @@ def load(
                     ),
                 )
             )
+    held = existing["responsibilities"]
+    for cls, agency in ASSIGNMENTS:
+        if (cls, agency) not in held:
+            steps.append(("assignments", partial(inv.classes.assign, cls, agency=agency)))
     for code, name, level, kind, region, lat, lon, address, cap in POINTS:
         if code not in existing["points"]:
             steps.append(
@@ -352,20 +410,28 @@ def load(
         if (need, item) not in existing["norms"]:
             steps.append(("norms", partial(_link_need, inv, need, item, per_unit)))
     users: list[DemoUser] = []
-    for name, role, points, user_agency, who in USERS:
+    for name, role, points, user_agency, who, user_region in USERS:
         if name not in existing["users"]:
             password = secrets.token_urlsafe(9)
-            scope = ", ".join(points) or user_agency or ""
+            scope = ", ".join(points) or user_agency or user_region
             users.append(DemoUser(name, role, scope, who, password))
             steps.append(
                 (
                     "users",
-                    partial(inv.users.add, name, role=role, points=list(points), agency=user_agency, password=password),
+                    partial(
+                        inv.users.add,
+                        name,
+                        role=role,
+                        points=list(points),
+                        agency=user_agency,
+                        password=password,
+                        region=user_region,
+                    ),
                 )
             )
 
     if not steps:
-        return DemoResult(False, "the demo county is already loaded")
+        return DemoResult(False, "the demo city is already loaded")
     created: dict[str, int] = {}
     for done, (kind, step) in enumerate(steps, start=1):
         step()
@@ -377,15 +443,22 @@ def load(
 
 def _existing(inv: Inventory) -> dict[str, set[Any]]:
     """Everything the demo would create that is already there (one list query per kind)."""
+    classes = {c.code for c in inv.classes.list()}
     return {
         "agencies": {a.code for a in inv.agencies.list()},
-        "classes": {c.code for c in inv.classes.list()},
+        "classes": classes,
         "items": {i.code for i in inv.items.list()},
         "points": {p.code for p in inv.points.list()},
         "lots": {(lot.point, lot.item, lot.batch) for lot in inv.stock.lots(with_stock_only=False)},
         "targets": {(t.item, t.point, t.region_code) for t in inv.targets.list()},
         "users": {u.name for u in inv.users.list()},
         "norms": {(n.need, n.item) for n in inv.readiness.norms() if n.hazard is None},
+        "regions": {r.code for r in inv.regions.list()},
+        "responsibilities": {
+            (cls, agency) for cls, _ in ASSIGNMENTS for _j, agency in inv.classes.responsibilities(cls)
+        }
+        if {c[0] for c in CLASSES} <= classes
+        else set(),
     }
 
 

@@ -189,3 +189,19 @@ def test_the_top_jurisdiction_has_no_one_to_ask(city: supplies.Inventory) -> Non
     assert sum(r.quantity for r in top.requests.allocate(rid).rows) == 340  # every point of the installation
     with pytest.raises(RuleViolation, match="no level above"):
         top.requests.escalate(rid)
+
+
+def test_the_city_sees_each_county_beside_its_own_depot_and_the_total(city: supplies.Inventory) -> None:
+    city.targets.set("TENT", 100, point="HS-CK")
+    rows = city.as_user("city-disp").stock.rollup()
+    table = {(r.jurisdiction, r.part): (r.on_hand, r.target, r.gap) for r in rows if r.item == "TENT"}
+    assert table == {
+        (CHANGSHUN, "child"): (200, 0, 0),
+        (HUISHUI, "child"): (40, 100, 60),  # the township's 10 count with its county
+        (CITY, "own"): (100, 0, 0),
+        (CITY, "total"): (340, 100, 0),
+    }
+    county = {(r.jurisdiction, r.part) for r in city.as_user("hs-disp").stock.rollup()}
+    assert county == {(HUISHUI, "own"), (HUISHUI, "total")}
+    with pytest.raises(PermissionDenied):
+        city.as_user("hs-disp").stock.rollup(jurisdiction=CITY)

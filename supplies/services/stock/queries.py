@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -29,9 +29,10 @@ from ...models import (
 )
 from ...models.base import persisted_id
 from ...permissions import Actor, scoped
-from ...schemas import bounded
+from ...schemas import Days, RegionCode, bounded
 from ..base import Service, by_code
 from ..catalog.service import descendant_ids
+from .rollup import RollupRow, rollup
 from .schemas import LotFilterIn
 from .summary import GROUPS, SummaryRow, per_id_totals, summary_rows
 from .verify import VerifyReport
@@ -191,6 +192,15 @@ class StockQueries(Service):
     def expiring(self, days: int = 30, **filters: Any) -> list[LotResult]:
         """Lots that expire within ``days`` (or have expired), soonest first."""
         return self.lots(expiring_within_days=days, **filters)
+
+    def rollup(self, *, jurisdiction: str | None = None, expiring_days: int = 90) -> list[RollupRow]:
+        """Stock, targets, gaps and what expires within ``expiring_days``, item by item, for each jurisdiction
+        right below the user's (or ``jurisdiction``) with all below it, beside the jurisdiction's own points
+        and the total: a city sees each county in one table."""
+        days = bounded(Days(), expiring_days, "expiring_days")
+        code = bounded(RegionCode(), jurisdiction, "jurisdiction")
+        with self._work(write=False) as (s, actor):
+            return rollup(s, actor, code, days, datetime.now(UTC).date())
 
     def summary(
         self,

@@ -15,8 +15,16 @@ from ...db import select_columns
 from ...i18n import t
 from ...models import Item, ReserveTarget, Role, StockLot, StoragePoint, SupplyClass
 from ...models.base import persisted_id, utcnow
-from ...permissions import Actor, require_role, scoped, scoped_targets, scoped_to_jurisdiction
+from ...permissions import (
+    Actor,
+    require_jurisdiction,
+    require_role,
+    scoped,
+    scoped_targets,
+    scoped_to_jurisdiction,
+)
 from ..base import Service, by_code, retried
+from ..places.regions import jurisdiction_for
 from ..results import Result
 from .schemas import TargetIn
 
@@ -107,6 +115,10 @@ class ReserveTargets(Service):
             it = by_code(s, Item, data["item"], "item")
             p = by_code(s, StoragePoint, data["point"], "point") if data.get("point") else None
             region = None if p else data.get("region_code")
+            jurisdiction = p.jurisdiction_code if p else jurisdiction_for(s, region)
+            require_jurisdiction(
+                actor, jurisdiction, what=str(p) if p else t("region {code}", code=region), field="point"
+            )
             row = s.exec(
                 select(ReserveTarget).where(
                     ReserveTarget.item_id == it.id,
@@ -120,6 +132,7 @@ class ReserveTargets(Service):
                     point_id=p.id if p else None,
                     region_code=region,
                     quantity=data["quantity"],
+                    jurisdiction_code=jurisdiction,
                 )
             row.quantity = data["quantity"]
             row.updated_at = utcnow()
