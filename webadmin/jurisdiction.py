@@ -65,6 +65,9 @@ def jurisdiction_bar() -> JurisdictionBar | None:
         regions = current_app.extensions["supplies"].as_user(current_user.name).regions.jurisdictions()
     except SuppliesError:
         regions = []
+    except Exception:  # the navbar never breaks a page (an error page during an outage included)
+        current_app.logger.exception("the jurisdiction bar could not be read")
+        regions = []
     if regions and not (len(regions) == 1 and regions[0].code == ROOT_REGION):  # a lone installation: no levels
         top = regions[0].path.count("/")
         names = {r.code: r.name for r in regions}
