@@ -24,10 +24,13 @@ from sqlalchemy import event, func, select, text
 
 import supplies
 from supplies.models import (
+    Agency,
+    ClassResponsibility,
     DispatchRequest,
     Incident,
     Item,
     Movement,
+    Region,
     StockLot,
     StoragePoint,
     User,
@@ -35,10 +38,10 @@ from supplies.models import (
 
 from .history import build_stock
 from .incidents import build_incidents
-from .region import build_region
+from .region import CITY_DISPATCHER, COUNTY_DISPATCHER, PROVINCE_ADMIN, USER_PASSWORD, build_region
 from .scales import SCALES, Scale
 
-VERSION = 2
+VERSION = 3  # 3: a jurisdiction tree (province, cities, counties) with its agencies and users
 BENCH_DIR = Path(__file__).resolve().parent
 MAX_AGE_DAYS = 90  # a cached dataset older than this is rebuilt: its stock would be expiring by now
 ADMIN = "bench"
@@ -216,7 +219,7 @@ def _manifest(
         ).scalar_one()
         busiest = conn.execute(
             select(StoragePoint.code, func.count(StockLot.id).label("n"))
-            .join(StockLot)
+            .join(StockLot, StockLot.point_id == StoragePoint.id)
             .where(StoragePoint.level == "county", StoragePoint.kind == "depot")
             .group_by(StoragePoint.code)
             .order_by(text("n DESC"), StoragePoint.code)
@@ -226,6 +229,18 @@ def _manifest(
         statuses = dict(
             conn.execute(select(DispatchRequest.status, func.count()).group_by(DispatchRequest.status)).all()
         )
+        scoped = dict(
+            conn.execute(
+                select(User.name, User.jurisdiction_code).where(
+                    User.name.in_([COUNTY_DISPATCHER, CITY_DISPATCHER, PROVINCE_ADMIN])  # type: ignore[attr-defined]
+                )
+            ).all()
+        )
+        county, city = scoped[COUNTY_DISPATCHER], scoped[CITY_DISPATCHER]
+        lots_by_jurisdiction = dict(
+            conn.execute(select(StockLot.jurisdiction_code, func.count()).group_by(StockLot.jurisdiction_code)).all()
+        )
+        level_of = dict(conn.execute(select(Region.code, Region.level)).all())
         return {
             "scale": scale.name,
             "seed": seed,
@@ -244,8 +259,26 @@ def _manifest(
             "requests": requests,
             "requests_by_status": statuses,
             "busiest_county_depot": busiest[0] if busiest else None,
+            "regions_by_level": dict(conn.execute(select(Region.level, func.count()).group_by(Region.level)).all()),
+            "agencies": count(Agency),
+            "class_responsibilities": count(ClassResponsibility),
+            "lots_by_jurisdiction_level": {
+                level: sum(n for code, n in lots_by_jurisdiction.items() if level_of.get(code) == level)
+                for level in ("root", "province", "city", "county")
+            },
+            "county": county,
+            "county_lots": lots_by_jurisdiction.get(county, 0),
+            "city": city,
+            "city_lots": sum(n for code, n in lots_by_jurisdiction.items() if code[:4] == city[:4]),
+            "province": scoped[PROVINCE_ADMIN],
+            "users": {
+                "county_dispatcher": COUNTY_DISPATCHER,
+                "city_dispatcher": CITY_DISPATCHER,
+                "province_admin": PROVINCE_ADMIN,
+            },
             "admin": ADMIN,
             "admin_password": ADMIN_PASSWORD,
+            "user_password": USER_PASSWORD,
         }
 
 

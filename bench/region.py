@@ -1,10 +1,15 @@
 """The synthetic province's reference data: agencies, the catalog, storage points on four levels, users, travel times.
 
-Everything here goes through the public API (``inv.agencies``, ``inv.classes``, ``inv.items``,
-``inv.points``, ``inv.users``, ``inv.travel_times``, ``inv.catalog``), as a county office would
-enter it. The places are modelled on Guizhou: nine prefectures with their real codes and seats,
-counties, townships and villages around them, all inside 24.6-29.2 N, 103.6-109.6 E; names are
-invented.
+Everything here goes through the public API (``inv.regions``, ``inv.agencies``, ``inv.classes``,
+``inv.items``, ``inv.points``, ``inv.users``, ``inv.travel_times``, ``inv.catalog``), as a province
+office would enter it, except the class responsibilities of the cities and counties, which are
+inserted in one statement with exactly the rows ``inv.classes.assign`` would make. The places are
+modelled on Guizhou: nine prefectures with their real codes and seats, counties, townships and
+villages around them, all inside 24.6-29.2 N, 103.6-109.6 E; names are invented.
+
+The places are a real jurisdiction tree (GB/T 2260 codes, loaded with ``inv.regions.add_many``):
+the province, its cities, their counties, each jurisdiction with its own agencies and its own
+responsible agency per class; every point lies in a county (or, for city depots, in its city).
 """
 
 from __future__ import annotations
@@ -13,7 +18,11 @@ import math
 import random
 from dataclasses import dataclass, field
 
+from sqlalchemy import insert, select
+
 import supplies
+from supplies.models import Agency, ClassResponsibility
+from supplies.models.base import utcnow
 
 from .scales import Scale
 
@@ -153,6 +162,8 @@ _SYLLABLES = [
     "城",
 ]
 
+PROVINCE = ("520000", "黔省")  # the province's code (Guizhou's) and an invented name
+
 AGENCIES = [  # code, name, contact, phone
     ("GZYJ", "省应急管理厅", "周明远", "0851-86812110"),
     ("GZSL", "省水利厅", "杨晓东", "0851-85283040"),
@@ -161,6 +172,22 @@ AGENCIES = [  # code, name, contact, phone
     ("GZWJ", "省卫生健康委员会", "刘卫国", "0851-86829120"),
     ("GZXF", "省消防救援总队", "赵志强", "0851-86758119"),
 ]
+# The agencies every city and county keeps, by the suffix of the province's codes above (the
+# province's GZYJ is a county's X520101YJ): each answers for the same classes there as its
+# province counterpart does in the province.
+LOCAL_AGENCIES = [
+    ("YJ", "应急管理局"),
+    ("SL", "水利局"),
+    ("LY", "林业局"),
+    ("LS", "粮食和物资储备局"),
+    ("WJ", "卫生健康局"),
+    ("XF", "消防救援大队"),
+]
+# The users the jurisdiction cases act as (besides the installation's own admin at the top).
+COUNTY_DISPATCHER = "dispatcher-county"
+CITY_DISPATCHER = "dispatcher-city"
+PROVINCE_ADMIN = "admin-province"
+USER_PASSWORD = "bench-password-1"  # the scoped users log in to the web admin too
 # Classes handed from the default agency to the one that really stockpiles them (one agency per class).
 HANDOVERS = [
     ("PLAN14:1.2", "GZSL"),
@@ -241,6 +268,7 @@ class Region:
     items: list[ItemInfo] = field(default_factory=list)
     townships: list[Place] = field(default_factory=list)
     counties: list[Place] = field(default_factory=list)
+    cities: list[Place] = field(default_factory=list)
     admin_id: int = 0
     keeper_ids: list[int] = field(default_factory=list)
 
@@ -248,11 +276,14 @@ class Region:
 def build_region(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> Region:
     """Agencies, catalog, points, users and travel times for ``scale`` (``inv`` acts as an admin)."""
     region = Region()
-    for code, name, contact, phone in AGENCIES:
-        inv.agencies.add(code, name, contact=contact, phone=phone, level="province", region_code="520000")
-    region.items = _catalog(inv, scale, rng)
     cities, counties, townships, villages = _places(scale, rng)
-    region.counties, region.townships = counties, townships
+    region.cities, region.counties, region.townships = cities, counties, townships
+    _divisions(inv, cities, counties, townships, villages)
+    for code, name, contact, phone in AGENCIES:
+        inv.agencies.add(code, name, contact=contact, phone=phone, level="province", region_code=PROVINCE[0])
+    _local_agencies(inv, cities, counties)
+    region.items = _catalog(inv, scale, rng)
+    _responsibilities(inv)
     specs = _point_specs(scale, rng, cities, counties, townships, villages)
     inv.imports.rows(
         "points",
@@ -280,8 +311,70 @@ def build_region(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> R
     for n in range(8):
         inv.users.add(f"dispatcher-{n + 1}", role="dispatcher", web_login=False)
     inv.users.add("viewer", role="viewer", web_login=False)
+    # Scoped users: a dispatcher of the first county, one of its city, an admin of the province.
+    inv.users.add(COUNTY_DISPATCHER, role="dispatcher", region=counties[0].code, password=USER_PASSWORD)
+    inv.users.add(CITY_DISPATCHER, role="dispatcher", region=cities[0].code, password=USER_PASSWORD)
+    inv.users.add(PROVINCE_ADMIN, role="admin", region=PROVINCE[0], password=USER_PASSWORD)
     _travel_times(inv, region, rng)
     return region
+
+
+def _divisions(
+    inv: supplies.Inventory, cities: list[Place], counties: list[Place], townships: list[Place], villages: list[Place]
+) -> None:
+    """The province, its cities, counties, townships and villages as regions (paths and jurisdictions by the service)."""
+    rows: list[tuple[str, str, str, str | None]] = [(PROVINCE[0], PROVINCE[1], "province", None)]
+    rows += [(c.code, c.name + "市", "city", PROVINCE[0]) for c in cities]
+    rows += [(c.code, c.name, "county", c.code[:4] + "00") for c in counties]
+    rows += [(t.code, t.name, "township", t.code[:6]) for t in townships]
+    rows += [(v.code, v.name, "village", v.code[:9]) for v in villages]
+    inv.regions.add_many(rows)
+
+
+def _local_agencies(inv: supplies.Inventory, cities: list[Place], counties: list[Place]) -> None:
+    """Each city's and county's own agencies (city code prefix C, county X), in its jurisdiction."""
+    rows = []
+    for prefix, level, places, word in (("C", "city", cities, "市"), ("X", "county", counties, "")):
+        for place in places:
+            for suffix, title in LOCAL_AGENCIES:
+                rows.append(
+                    dict(
+                        code=f"{prefix}{place.code}{suffix}",
+                        name=f"{place.name}{word}{title}",
+                        level=level,
+                        region_code=place.code,
+                    )
+                )
+    if rows:
+        inv.imports.rows("agencies", rows, reference="bench-generator")
+
+
+def _responsibilities(inv: supplies.Inventory) -> None:
+    """Every city and county answers for every class through its own agency of the same kind as the
+    province's (the rows ``inv.classes.assign`` would make, inserted in one statement)."""
+    with inv.engine.begin() as conn:
+        agencies = conn.execute(select(Agency.id, Agency.code, Agency.jurisdiction_code)).all()
+        province = {aid: code[2:] for aid, code, j in agencies if j == PROVINCE[0]}  # GZYJ -> YJ
+        local = {(j, code[7:]): aid for aid, code, j in agencies if j != PROVINCE[0] and len(code) == 9}
+        held = conn.execute(
+            select(ClassResponsibility.class_id, ClassResponsibility.agency_id).where(
+                ClassResponsibility.jurisdiction_code == PROVINCE[0]
+            )
+        ).all()
+        jurisdictions = sorted({j for j, _kind in local})
+        now = utcnow()
+        rows = [
+            {
+                "class_id": class_id,
+                "jurisdiction_code": j,
+                "agency_id": local[(j, province[agency_id])],
+                "created_at": now,
+            }
+            for j in jurisdictions
+            for class_id, agency_id in held
+        ]
+        if rows:
+            conn.execute(insert(ClassResponsibility), rows)
 
 
 def _catalog(inv: supplies.Inventory, scale: Scale, rng: random.Random) -> list[ItemInfo]:

@@ -20,6 +20,7 @@ from .models import (
     User,
     UserPoint,
 )
+from .models.regions import path_under
 from .terms import term
 
 
@@ -97,7 +98,9 @@ def _subtree(session: Session, code: str) -> frozenset[str] | None:
     path = own.path if own is not None else f"{ROOT_REGION}/{code}/"
     return frozenset(
         session.exec(
-            select(Region.code).where(col(Region.path).startswith(path), col(Region.level).in_(JURISDICTION_LEVELS))
+            select(Region.code).where(
+                path_under(path, session.get_bind().dialect.name), col(Region.level).in_(JURISDICTION_LEVELS)
+            )
         ).all()
     ) | {code}
 

@@ -19,6 +19,10 @@ CASE_NAMES = [
     "web_lots",
     "concurrent",
     "readiness",
+    "county_lots_page",
+    "county_allocation",
+    "county_summary",
+    "city_plan",
 ]
 
 

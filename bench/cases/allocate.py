@@ -30,13 +30,14 @@ class Allocate(Case):
     needs = ("supplies.services.dispatch.commands",)
     has_baseline = True
     ratio_of = "engine / load-everything-and-sort baseline (median time)"
+    user = DISPATCHER  # a dispatcher at the top of the installation
 
     def setup(self, ctx: Context) -> None:
         import supplies
 
         self.path = private_copy(ctx.dataset, ctx.workdir, self.name)
-        self.inv = supplies.open(f"sqlite:///{self.path}", user=DISPATCHER)
-        towns = township_depots(self.inv)
+        self.inv = supplies.open(f"sqlite:///{self.path}", user=self.user)
+        towns = township_depots(self.inv)  # the user's own: a scoped user lists its subtree's
         self.dest = towns[len(towns) // 2]
         incident = flood_incident(self.inv, self.dest)
         self.request = approved_request(self.inv, incident, self.dest, FLOOD_LINES)

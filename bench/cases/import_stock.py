@@ -130,12 +130,12 @@ def raw_insert(db: Path, source: Path) -> float:
         with source.open(newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
         points = dict(con.execute("SELECT code, id FROM storage_point"))
-        items = {
-            code: (iid, cid, aid)
-            for code, iid, cid, aid in con.execute(
-                "SELECT item.code, item.id, item.class_id, supply_class.agency_id FROM item "
-                "JOIN supply_class ON supply_class.id = item.class_id"
-            )
+        jurisdiction = dict(con.execute("SELECT id, jurisdiction_code FROM storage_point"))
+        items = {code: (iid, cid) for code, iid, cid in con.execute("SELECT code, id, class_id FROM item")}
+        # The agency answering for each class in each jurisdiction (what the lots' composite key holds).
+        agency_of = {
+            (cid, j): aid
+            for cid, j, aid in con.execute("SELECT class_id, jurisdiction_code, agency_id FROM class_responsibility")
         }
         actor = con.execute("SELECT min(id) FROM app_user WHERE role = 'admin'").fetchone()[0]
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -143,7 +143,9 @@ def raw_insert(db: Path, source: Path) -> float:
         top = con.execute("SELECT coalesce(max(id), 0) FROM stock_lot").fetchone()[0]
         lots, moves = [], []
         for n, r in enumerate(rows, start=top + 1):
-            item_id, class_id, agency_id = items[r["item"]]
+            item_id, class_id = items[r["item"]]
+            point_id = points[r["point"]]
+            agency_id = agency_of[(class_id, jurisdiction[point_id])]
             qty = int(r["qty"])
             lots.append(
                 (
@@ -151,7 +153,8 @@ def raw_insert(db: Path, source: Path) -> float:
                     item_id,
                     class_id,
                     agency_id,
-                    points[r["point"]],
+                    jurisdiction[point_id],
+                    point_id,
                     r["batch"],
                     r["mode"],
                     r["expires_on"] or None,
@@ -162,11 +165,11 @@ def raw_insert(db: Path, source: Path) -> float:
                     now,
                 )
             )
-            moves.append((n, qty, qty, now, actor, agency_id, points[r["point"]], item_id, r["reference"]))
+            moves.append((n, qty, qty, now, actor, agency_id, point_id, item_id, r["reference"]))
         con.executemany(
-            "INSERT INTO stock_lot (id, item_id, class_id, agency_id, point_id, batch, mode, expires_on, "
-            "lead_time_hours, unit_cost, on_hand, reserved, version, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)",
+            "INSERT INTO stock_lot (id, item_id, class_id, agency_id, jurisdiction_code, point_id, batch, mode, "
+            "expires_on, lead_time_hours, unit_cost, on_hand, reserved, version, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)",
             lots,
         )
         con.executemany(

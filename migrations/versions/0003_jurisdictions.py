@@ -47,7 +47,7 @@ def upgrade() -> None:
                                 name=op.f('fk_region_jurisdiction_code_region')),
         sa.PrimaryKeyConstraint('code', name=op.f('pk_region')),
     )
-    op.create_index('ix_region_path', 'region', ['path'])
+    op.create_index('ix_region_path', 'region', ['path'], postgresql_ops={'path': 'text_pattern_ops'})
     op.create_index(op.f('ix_region_parent_code'), 'region', ['parent_code'])
     op.create_index(op.f('ix_region_jurisdiction_code'), 'region', ['jurisdiction_code'])
     bind.execute(sa.text(

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKeyConstraint, Index, UniqueConstraint, and_
+from sqlmodel import Field, SQLModel, col
 
 from .base import utcnow
 
@@ -25,7 +25,9 @@ class Region(SQLModel, table=True):
 
     __tablename__ = "region"
     __table_args__ = (
-        Index("ix_region_path", "path"),
+        # text_pattern_ops: PostgreSQL serves ``path LIKE 'prefix%'`` from the index whatever the
+        # database's collation (with a plain index only under the C collation).
+        Index("ix_region_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
         CheckConstraint("level IN ('root','province','city','county','township','village')", name="level_known"),
     )
 
@@ -71,3 +73,18 @@ class ClassResponsibility(SQLModel, table=True):
     jurisdiction_code: str = Field(foreign_key="region.code", max_length=12, index=True)
     agency_id: int = Field(index=True)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+def path_under(path: str, dialect: str) -> ColumnElement[bool]:
+    """Regions whose path starts with ``path`` (the subtree), in the form the path's index serves.
+
+    SQLite uses an index for LIKE only when it is case-sensitive, so it gets the range the prefix
+    spans: paths hold digits and '/', and '0' sorts right after '/', so ``000000/520000/`` spans
+    [``000000/520000/``, ``000000/5200000``). PostgreSQL gets LIKE with the whole pattern as one
+    value, which its ``text_pattern_ops`` index serves (a range would follow the database's
+    collation, which may ignore the '/').
+    """
+    column = col(Region.path)
+    if dialect == "postgresql":
+        return column.like(path + "%")  # nothing to escape: digits and '/'
+    return and_(column >= path, column < path[:-1] + "0")

@@ -27,7 +27,7 @@ def counts(url: str) -> dict[str, int]:
 
 
 def check_demo_county(url: str, init: dict) -> None:
-    """The demo is a county a dispatcher can work with, and its users can log in to the web admin."""
+    """The demo is a city of three counties a dispatcher can work with, and its users can log in to the web admin."""
     assert init["schema"] == "up to date" and init["admin"]["name"] == "chief"
     assert init["demo"]["loaded"] is True
     demo_users = {u["name"]: u for u in init["demo"]["users"]}
@@ -39,7 +39,10 @@ def check_demo_county(url: str, init: dict) -> None:
         keeper = next(u for u in inv.users.list() if u.role == "warehouse")
         assert keeper.points == ("HS-CK01",)
         points = inv.points.list()
-        assert [p.code for p in points if p.level == "county" and p.kind == "depot"] == ["HS-CK01"]
+        county_depots = [p.code for p in points if p.level == "county" and p.kind == "depot"]
+        assert county_depots == ["CS-CK01", "HS-CK01", "LD-CK01"]  # a depot in each of the city's three counties
+        assert [p.code for p in points if p.level == "city"] == ["QN-CK01"]
+        assert {u.jurisdiction for u in inv.users.list() if u.role == "dispatcher"} == {"522700", "522729", "522731"}
         assert len([p for p in points if p.level == "township"]) == 5
         assert {p.kind for p in points if p.level == "village"} == {"prepositioned"}
         assert any(p.kind == "shelter" for p in points)
@@ -47,7 +50,7 @@ def check_demo_county(url: str, init: dict) -> None:
         assert len(lots) == len(demo.LOTS)
         assert any(x.mode == "agreement" and x.lead_time_hours > 0 for x in lots)
         assert inv.stock.expiring(30), "the demo shows stock near expiry"
-        assert len(inv.agencies.list()) == 3 and all(a.contact and a.phone for a in inv.agencies.list())
+        assert len(inv.agencies.list()) == 6 and all(a.contact and a.phone for a in inv.agencies.list())
         assert inv.targets.list()
         assert inv.stock.verify().ok
 

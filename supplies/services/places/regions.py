@@ -12,6 +12,7 @@ from ... import schemas
 from ...errors import InvalidInput, NotFound, OneAgencyRuleViolation, PermissionDenied
 from ...i18n import t
 from ...models import JURISDICTION_LEVELS, ROOT_REGION, ClassResponsibility, Region, Role, SupplyClass
+from ...models.regions import path_under
 from ...permissions import in_scope, require_role
 from ..base import Service, retried
 from .schemas import RegionIn
@@ -76,7 +77,9 @@ def subtree_jurisdictions(s: Session, code: str) -> frozenset[str]:
     if region is None:
         return frozenset({code})
     rows = s.exec(
-        select(Region.code).where(col(Region.path).startswith(region.path), col(Region.level).in_(JURISDICTION_LEVELS))
+        select(Region.code).where(
+            path_under(region.path, s.get_bind().dialect.name), col(Region.level).in_(JURISDICTION_LEVELS)
+        )
     ).all()
     return frozenset(rows)
 
@@ -268,7 +271,7 @@ class Regions(Service):
                 top = s.get(Region, under)
                 if top is None:
                     raise NotFound(t("no region with code {code!r}", code=under), "under")
-                q = q.where(col(Region.path).startswith(top.path))
+                q = q.where(path_under(top.path, s.get_bind().dialect.name))
             return [
                 RegionResult(r.code, r.name, r.level, r.parent_code, r.jurisdiction_code, r.path.count("/") - 1)
                 for r in s.exec(q).all()

@@ -12,9 +12,9 @@ from sqlalchemy.sql.expression import bindparam
 from sqlmodel import Session, col
 
 from ...db import select_columns
-from ...errors import InvalidInput, NotFound
+from ...errors import InvalidInput, NotFound, OneAgencyRuleViolation
 from ...i18n import t
-from ...models import Item, Movement, MovementKind, StockLot, SupplyClass
+from ...models import ClassResponsibility, Item, Movement, MovementKind, StockLot, StoragePoint
 from ...models.base import table_of, utcnow
 from ..io.tabular import iter_chunks
 from .ledger import check_change, movement_hash, new_lot_ids
@@ -25,7 +25,8 @@ _IN_LIST = 900  # ids per IN (...) list, under SQLite's old 999-parameter limit
 
 
 class NewLot(NamedTuple):
-    """A lot to open at zero balance; its class and agency follow from the item (one-agency rule)."""
+    """A lot to open at zero balance; its class follows from the item, its jurisdiction from the point,
+    and its agency from both (the agency answering for the class there)."""
 
     item_id: int
     point_id: int
@@ -59,29 +60,59 @@ def open_lots(session: Session, lots: Sequence[NewLot]) -> list[int]:
     if not lots:
         return []
     item_ids = sorted({lot.item_id for lot in lots})
-    owner: dict[int, tuple[int, int]] = {}
+    point_ids = sorted({lot.point_id for lot in lots})
+    class_of: dict[int, int] = {}
     for chunk in iter_chunks(item_ids, _IN_LIST):
-        rows = session.execute(
-            select(col(Item.id), col(Item.class_id), col(SupplyClass.agency_id))
-            .join(SupplyClass, col(SupplyClass.id) == Item.class_id)
-            .where(col(Item.id).in_(chunk))
-        ).all()
-        owner.update({r[0]: (r[1], r[2]) for r in rows})
-    missing = [i for i in item_ids if i not in owner]
+        class_of.update(session.execute(select(col(Item.id), col(Item.class_id)).where(col(Item.id).in_(chunk))).all())
+    missing = [i for i in item_ids if i not in class_of]
     if missing:
         raise NotFound(t("no item with id {missing}", missing=missing[0]), "item")
+    jurisdiction_of: dict[int, str] = {}
+    for chunk in iter_chunks(point_ids, _IN_LIST):
+        jurisdiction_of.update(
+            session.execute(
+                select(col(StoragePoint.id), col(StoragePoint.jurisdiction_code)).where(col(StoragePoint.id).in_(chunk))
+            ).all()
+        )
+    missing = [i for i in point_ids if i not in jurisdiction_of]
+    if missing:
+        raise NotFound(t("no storage point with id {missing}", missing=missing[0]), "point")
+    # The agency answering for each class in each jurisdiction (one agency per class per jurisdiction).
+    agency_of: dict[tuple[int, str], int] = {}
+    for chunk in iter_chunks(sorted(set(class_of.values())), _IN_LIST):
+        rows = session.execute(
+            select(
+                col(ClassResponsibility.class_id),
+                col(ClassResponsibility.jurisdiction_code),
+                col(ClassResponsibility.agency_id),
+            ).where(col(ClassResponsibility.class_id).in_(chunk))
+        ).all()
+        agency_of.update({(r[0], r[1]): r[2] for r in rows})
+    owner: list[tuple[int, str, int]] = []
+    for lot in lots:
+        class_id, jurisdiction = class_of[lot.item_id], jurisdiction_of[lot.point_id]
+        agency_id = agency_of.get((class_id, jurisdiction))
+        if agency_id is None:
+            raise OneAgencyRuleViolation(
+                t(
+                    "the item's class has no responsible agency in jurisdiction {region}; assign one first",
+                    region=jurisdiction,
+                ),
+                "item",
+            )
+        owner.append((class_id, jurisdiction, agency_id))
     ids = new_lot_ids(session, len(lots))
     now = utcnow()
     table = table_of(StockLot)
     rows_out = []
-    for lot_id, lot in zip(ids, lots):
-        class_id, agency_id = owner[lot.item_id]
+    for lot_id, lot, (class_id, jurisdiction, agency_id) in zip(ids, lots, owner):
         rows_out.append(
             {
                 "id": lot_id,
                 "item_id": lot.item_id,
                 "class_id": class_id,
                 "agency_id": agency_id,
+                "jurisdiction_code": jurisdiction,
                 "point_id": lot.point_id,
                 "batch": lot.batch or "",
                 "mode": lot.mode,
