@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import supplies
+from supplies.models import ROOT_REGION
 
 # `make test` runs a bounded number of examples per property; HYPOTHESIS_PROFILE=deep hunts longer.
 settings.register_profile("deep", max_examples=3000)
@@ -80,6 +81,14 @@ class Databases:
             # The ledger refuses TRUNCATE (a trigger); a test database is emptied past it.
             conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            # The installation's top region is the schema's own row (migration 0003), not a test's data.
+            conn.execute(
+                text(
+                    "INSERT INTO region (code, name, level, parent_code, path, jurisdiction_code, created_at) "
+                    "VALUES (:c, '全辖区', 'root', NULL, :p, :c, CURRENT_TIMESTAMP)"
+                ),
+                {"c": ROOT_REGION, "p": f"{ROOT_REGION}/"},
+            )
         engine.dispose()
         return self._pg_url
 
