@@ -300,3 +300,22 @@ def test_an_admin_assigns_a_class_to_an_agency(city: supplies.Inventory, as_user
     assert refused.status_code == 400 and "alert-danger" in text(refused)
     assert 'id="assign-class"' not in text(as_user("hs-disp").get("/catalog/tree/"))
     assert as_user("hs-disp").post("/catalog/tree/assign", data={"supply_class": "FLOOD"}).status_code == 403
+
+
+def test_in_chinese_the_switcher_and_the_escalation_speak_chinese(
+    city: supplies.Inventory, requests_of: dict[str, int], as_user: Client
+) -> None:
+    county = as_user("hs-disp")
+    county.get("/language/zh_Hans_CN")
+    rid = requests_of[HUISHUI]
+    county.post(f"/dispatch/requests/act/{rid}/allocate", data={"strategy": "earliest"})
+    page = text(county.get(f"/dispatch/requests/details/?id={rid}"))
+    assert "上报上级" in page and "缺口 60 个单位" in page and "辖区" in page
+    done = text(county.post(f"/dispatch/requests/escalate/{rid}", data={"confirm": "y"}, follow_redirects=True))
+    above = city.requests.show(rid).escalations[0]
+    assert "的缺口已上报上级，为申请 <a href=" in done and f">#{above.id}</a>" in done
+    assert "上级调拨" in done
+    state = as_user("city-disp")
+    state.get("/language/zh_Hans_CN")
+    home = text(state.get("/"))
+    assert "黔南布依族苗族自治州（全部）" in home and "惠水县" in home.split('id="jurisdiction-form"')[1]
