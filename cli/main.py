@@ -31,7 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "class": ("cli.class_cmds:class_group", "The supply-class tree; one agency holds each class."),
     "item": ("cli.class_cmds:item", "Items under the supply classes, counted in whole units."),
     "point": ("cli.point_cmds:point", "Storage points: depots, shelters, agreement reserves ..."),
-    "region": ("cli.region_cmds:region", "Administrative divisions and the jurisdictions they make."),
+    "region": (
+        "cli.region_cmds:region",
+        "Administrative divisions (行政区划): province, city, county, township, village.",
+    ),
     "travel-time": ("cli.point_cmds:travel_time", "Known road travel times for arrival estimates."),
     "stock": ("cli.stock_cmds:stock", "Stock lots: receive, issue, count, move, list."),
     "ledger": ("cli.stock_cmds:ledger", "The ledger (台账): every movement of stock, oldest first."),

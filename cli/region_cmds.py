@@ -51,3 +51,21 @@ def region_list(app: App, under: str | None) -> None:
             [("  " * max(r.depth - 1, 0) + r.code, r.name, r.level, r.parent, r.jurisdiction) for r in rows],
         ),
     )
+
+
+@region.command("trust")
+@click.argument("code")
+@click.option("--public-key", required=True, metavar="KEY", help="The key `supplies report keygen` printed there.")
+@pass_app
+def trust(app: App, code: str, public_key: str) -> None:
+    """Register the key child jurisdiction CODE signs its submission files with (admins).
+
+    \b
+    supplies region trust 522731 --public-key 3q2+7w...=
+    Then `supplies report receive FILE` accepts the files signed with it.
+    """
+    done = app.inventory().submissions.trust(code, public_key)
+    human = f"registered the key of {done.jurisdiction} {done.name} (fingerprint {done.fingerprint})"
+    if done.replaced:
+        human += "; it replaces the key registered before"
+    app.out.result(done, human)

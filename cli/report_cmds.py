@@ -24,6 +24,11 @@ def report() -> None:
     Each writes --out FILE as .xlsx (a summary sheet and a sheet per storage point),
     .csv or .json; --lang zh gives Chinese headers. Without --out the rows are shown
     (or, with --format csv/json, written to stdout).
+
+    \b
+    Reporting upward (报送): submit a period's ledger, see which child jurisdictions
+    have submitted (submissions), record a child's signed file (receive), read a
+    submission (download), make the signing key (keygen).
     """
 
 
@@ -177,3 +182,14 @@ def gaps(
     """Stock against reserve targets, and the procurement quantity that closes each gap."""
     rep = app.inventory().reports.gaps(valid_for_days=valid_for_days, modes=modes or None, **_filters(kw))
     _emit(app, rep, out, fmt, lang)
+
+
+def _add_reporting_upward() -> None:
+    """`report submit`, `submissions`, `receive`, `download` and `keygen` live in cli/submission_cmds.py."""
+    from .submission_cmds import COMMANDS
+
+    for command in COMMANDS:
+        report.add_command(command)
+
+
+_add_reporting_upward()

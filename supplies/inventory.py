@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .services.places.travel import TravelTimes
     from .services.readiness.check import Readiness
     from .services.reports.builders import Reports
+    from .services.reports.submissions import Submissions
     from .services.stock.commands import Stock
     from .services.stock.targets import ReserveTargets
     from .services.users.accounts import Users
@@ -137,6 +138,12 @@ class Inventory:
         from .services.reports.builders import Reports
 
         return Reports(self)
+
+    @cached_property
+    def submissions(self) -> Submissions:
+        from .services.reports.submissions import Submissions
+
+        return Submissions(self)
 
     @cached_property
     def readiness(self) -> Readiness:

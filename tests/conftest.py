@@ -14,7 +14,6 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 import supplies
-from supplies.models import ROOT_REGION
 
 # `make test` runs a bounded number of examples per property; HYPOTHESIS_PROFILE=deep hunts longer.
 settings.register_profile("deep", max_examples=3000)
@@ -81,13 +80,12 @@ class Databases:
             # The ledger refuses TRUNCATE (a trigger); a test database is emptied past it.
             conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-            # The installation's top region is the schema's own row (migration 0003), not a test's data.
+            # The installation's top region is data the migrations put in (0003): put it back.
             conn.execute(
                 text(
                     "INSERT INTO region (code, name, level, parent_code, path, jurisdiction_code, created_at) "
-                    "VALUES (:c, '全辖区', 'root', NULL, :p, :c, CURRENT_TIMESTAMP)"
-                ),
-                {"c": ROOT_REGION, "p": f"{ROOT_REGION}/"},
+                    "VALUES ('000000', '全辖区', 'root', NULL, '000000/', '000000', CURRENT_TIMESTAMP)"
+                )
             )
         engine.dispose()
         return self._pg_url

@@ -11,6 +11,7 @@ region (000000), and each class's agency becomes its responsible agency there.
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision = '0003'
@@ -39,7 +40,7 @@ def upgrade() -> None:
         sa.Column('path', sa.String(length=120), nullable=False),
         sa.Column('jurisdiction_code', sa.String(length=12), nullable=False),
         sa.Column('public_key', sa.String(length=200), nullable=True),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.CheckConstraint("level IN ('root','province','city','county','township','village')",
                            name=op.f('ck_region_level_known')),
         sa.ForeignKeyConstraint(['parent_code'], ['region.code'], name=op.f('fk_region_parent_code_region')),
@@ -81,7 +82,7 @@ def upgrade() -> None:
         sa.Column('class_id', sa.Integer(), nullable=False),
         sa.Column('jurisdiction_code', sa.String(length=12), nullable=False),
         sa.Column('agency_id', sa.Integer(), nullable=False),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['agency_id', 'jurisdiction_code'], ['agency.id', 'agency.jurisdiction_code'],
                                 name='fk_class_responsibility_agency_jurisdiction'),
         sa.ForeignKeyConstraint(['class_id'], ['supply_class.id'],

@@ -1,7 +1,7 @@
 """The table models, one module per domain noun.
 
 The tables every command touches (catalog, places, stock, users) load with this package. The
-dispatch and readiness tables load on first use of one of their names: building them is a
+dispatch, readiness and submission tables load on first use of one of their names: building them is a
 third of `import supplies`, which commands such as `supplies stock list` need not pay.
 ``supplies.models.metadata`` loads them all first, so it always holds every table.
 """
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         RequestLine,
     )
     from .readiness import NeedNorm
+    from .submissions import LedgerSubmission
 
     metadata: MetaData
 
@@ -51,6 +52,7 @@ _LAZY = {
     "RequestEvent": "dispatch",
     "RequestLine": "dispatch",
     "NeedNorm": "readiness",
+    "LedgerSubmission": "submissions",
 }
 
 
@@ -86,6 +88,7 @@ __all__ = [
     "IncidentLevel",
     "IncidentType",
     "Item",
+    "LedgerSubmission",
     "Movement",
     "MovementKind",
     "NeedNorm",

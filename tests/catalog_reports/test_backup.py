@@ -14,7 +14,7 @@ from .conftest import BACKEND, snapshot
 
 @pytest.fixture
 def full(busy: supplies.Inventory) -> supplies.Inventory:
-    """Every table with rows: a handover, travel times, norms, users with scopes, a received request."""
+    """Every table with rows: a handover, travel times, norms, users with scopes, a received request, a submission."""
     inv = busy
     inv.agencies.add("RED", "红十字会", contact="赵敏", phone="0858-1111111")
     inv.classes.add("DONATED", "捐赠物资", agency="CIV", parent="LIVING")
@@ -27,6 +27,7 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     disp = inv.as_user("disp")
     req = disp.requests.list()[0]
     disp.requests.receive(req.id)
+    inv.submissions.submit("2026-Q4")  # a frozen ledger submission (报送)
     assert all(rows for rows in snapshot(inv).values())
     return inv
 

@@ -117,3 +117,33 @@ def test_an_upgrade_stops_with_a_clear_message_when_codes_differ_only_in_case(db
         conn.exec_driver_sql("UPDATE item SET code = 'QUILT-2' WHERE id = 2")
     assert inv.upgrade() == head_revision()
     inv.close()
+
+
+def test_a_single_county_database_of_the_last_release_keeps_working_in_one_top_jurisdiction(db_url: str) -> None:
+    """A database at revision 0002 (the hardening release) upgrades to jurisdictions and works unchanged."""
+    from supplies.migrate import upgrade
+    from supplies.models import ROOT_REGION
+
+    inv = _at_first_release(db_url)
+    upgrade(inv.engine, "0002")  # as the last release left it: ledger chained
+    with inv.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO app_user (id, name, role, active, created_at) VALUES (7, 'chief', 'admin', true, "
+            "'2026-11-20 08:00:00')"
+        )
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('app_user', 'id'), 7)")
+    assert inv.upgrade() == head_revision()
+    admin = inv.as_user("chief")
+    assert admin.stock.verify().ok
+    [lot] = admin.stock.lots()
+    assert (lot.agency, lot.on_hand) == ("CIV", 7)
+    assert admin.classes.responsibilities("LIVING") == [(ROOT_REGION, "CIV")]
+    assert admin.users.get("chief").jurisdiction == ROOT_REGION  # everything in the one top region
+    admin.stock.receive("CK-01", "QUILT", 5, batch="B1")
+    assert [x.on_hand for x in admin.stock.lots()] == [12]
+    # ... and the county can grow into a tree later without touching what it has.
+    admin.regions.add("522731", "惠水县", level="county")
+    assert admin.regions.jurisdiction_of("522731101").code == "522731"
+    assert [x.code for x in admin.points.list()] == ["CK-01"] and admin.stock.verify().ok
+    inv.close()

@@ -18,6 +18,7 @@ from .places import StoragePointView
 from .readiness import ReadinessView
 from .stock import LotRow, LotView
 from .stock_actions import StockActionsView
+from .submissions import SubmissionsView
 from .targets import TargetRow, TargetView
 from .users import UserRow, UserView
 
@@ -29,6 +30,7 @@ def register_views(admin: Admin, db: RequestSession) -> None:
         LotView(LotRow, db, name=_l("Stock lots"), category=stock, endpoint="lots", url="/stock/lots"),
         StockActionsView(name=_l("Stock actions"), category=stock, endpoint="stock_actions", url="/stock/actions"),
         LedgerView(LedgerRow, db, name=_l("Ledger"), category=stock, endpoint="ledger", url="/stock/ledger"),
+        SubmissionsView(name=_l("Submissions"), category=stock, endpoint="submissions", url="/stock/submissions"),
         StoragePointView(StoragePoint, db, name=_l("Storage points"), endpoint="points", url="/points"),
         AgencyView(Agency, db, name=_l("Agencies"), category=catalog, endpoint="agencies", url="/catalog/agencies"),
         ClassView(

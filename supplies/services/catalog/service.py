@@ -295,13 +295,15 @@ class SupplyClasses(Service):
         # this update to every lot there, so stock can never be left under the old agency.
         s.exec(
             update(ClassResponsibility)
-            .where(col(ClassResponsibility.class_id).in_(ids), ClassResponsibility.jurisdiction_code == jurisdiction)
+            .where(
+                col(ClassResponsibility.class_id).in_(ids), col(ClassResponsibility.jurisdiction_code) == jurisdiction
+            )
             .values(agency_id=new.id)
         )
         # The class keeps its filing agency, but where that agency hands over at home so does the class.
         s.exec(
             update(SupplyClass)
-            .where(col(SupplyClass.id).in_(ids), SupplyClass.agency_id == old_id)
+            .where(col(SupplyClass.id).in_(ids), col(SupplyClass.agency_id) == old_id)
             .values(agency_id=new.id)
         )
         now = utcnow()

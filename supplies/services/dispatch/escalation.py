@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from ...db import select_columns
 from ...errors import InvalidTransition, RuleViolation
 from ...i18n import t
 from ...models import DispatchRequest, Region, RequestLine, RequestStatus
@@ -38,7 +39,7 @@ def escalated(s: Session, request_ids: Sequence[int]) -> dict[LineKey, int]:
     if not request_ids:
         return {}
     rows = s.exec(
-        select(
+        select_columns(
             DispatchRequest.escalated_from_id,
             DispatchRequest.status,
             RequestLine.item_id,

@@ -20,6 +20,7 @@ def visible_requests(actor: Actor) -> ColumnElement[bool] | None:
     if actor.subtree is None and actor.role not in (Role.WAREHOUSE, Role.AGENCY_OFFICER):
         return None
     own = col(DispatchRequest.jurisdiction_code).in_(sorted(actor.subtree)) if actor.subtree is not None else None
+    rows: ColumnElement[bool]
     if actor.role == Role.WAREHOUSE:
         rows = col(Allocation.point_id).in_(sorted(actor.point_ids) or [-1])
     elif actor.role == Role.AGENCY_OFFICER:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,25 +193,25 @@ class Regions(Service):
             require_role(actor, Role.ADMIN, action=t("loading administrative divisions"))
             for data in checked:
                 code, name, level = str(data["code"]), str(data["name"]), str(data["level"])
-                parent = self._parent_of(s, code, data.get("parent"))
-                if not in_scope(actor, parent.jurisdiction_code):
+                above = self._parent_of(s, code, data.get("parent"))
+                if not in_scope(actor, above.jurisdiction_code):
                     raise PermissionDenied(
-                        t("{name} may not add regions under {region}", name=actor.name, region=str(parent)), "user"
+                        t("{name} may not add regions under {region}", name=actor.name, region=str(above)), "user"
                     )
-                if _DEPTH[level] <= _DEPTH[parent.level]:
+                if _DEPTH[level] <= _DEPTH[above.level]:
                     raise InvalidInput(
                         t(
                             "{code} ({level}) cannot lie under {parent} ({parent_level})",
                             code=code,
                             level=level,
-                            parent=str(parent),
-                            parent_level=parent.level,
+                            parent=str(above),
+                            parent_level=above.level,
                         ),
                         "parent",
                     )
                 old = s.get(Region, code)
                 if old is not None:
-                    if old.parent_code != parent.code or old.level != level:
+                    if old.parent_code != above.code or old.level != level:
                         raise InvalidInput(
                             t(
                                 "region {code} is already filed under {parent} as {level}",
@@ -227,14 +228,14 @@ class Regions(Service):
                     s.add(old)
                     updated += 1
                     continue
-                jurisdiction = code if level in JURISDICTION_LEVELS else parent.jurisdiction_code
+                jurisdiction = code if level in JURISDICTION_LEVELS else above.jurisdiction_code
                 s.add(
                     Region(
                         code=code,
                         name=name,
                         level=level,
-                        parent_code=parent.code,
-                        path=f"{parent.path}{code}/",
+                        parent_code=above.code,
+                        path=f"{above.path}{code}/",
                         jurisdiction_code=jurisdiction,
                     )
                 )
@@ -282,7 +283,7 @@ class Regions(Service):
         with self._work(write=False) as (s, _):
             return s.get_one(Region, jurisdiction_for(s, region_code))
 
-    def jurisdictions(self) -> list[Region]:
+    def jurisdictions(self) -> builtins.list[Region]:
         """The acting user's jurisdiction and every one below it, in tree order."""
         with self._work(write=False) as (s, actor):
             codes = subtree_jurisdictions(s, actor.jurisdiction)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from ...db import select_columns
 from ...models import JURISDICTION_LEVELS, Item, Region, ReserveTarget, StockLot
 from ...permissions import Actor, require_jurisdiction
 from ..results import Result
@@ -63,7 +64,7 @@ def rollup(s: Session, actor: Actor, jurisdiction: str | None, expiring_days: in
     within = sorted(set(bucket) | {code})
     soon = today + timedelta(days=expiring_days)
     stock = s.exec(
-        select(
+        select_columns(
             StockLot.jurisdiction_code,
             StockLot.item_id,
             func.sum(StockLot.on_hand),
