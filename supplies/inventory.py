@@ -40,9 +40,11 @@ class Inventory:
     connection pool.
     """
 
-    def __init__(self, engine: Engine, user: str | None = None) -> None:
+    def __init__(self, engine: Engine, user: str | None = None, *, jurisdiction: str | None = None) -> None:
         self.engine = engine
         self.user = user
+        #: Act on this jurisdiction and below only (one of the user's own): see :func:`~supplies.permissions.narrowed`.
+        self.jurisdiction = jurisdiction
 
     # -- service namespaces ----------------------------------------------------------------
     # Each imports its module on first use, so that a command pays only for what it uses:
@@ -150,9 +152,10 @@ class Inventory:
         return Readiness(self)
 
     # -- handle ----------------------------------------------------------------------------
-    def as_user(self, name: str) -> Inventory:
-        """The same database, acting as ``name``."""
-        return Inventory(self.engine, name)
+    def as_user(self, name: str, *, jurisdiction: str | None = None) -> Inventory:
+        """The same database, acting as ``name``; ``jurisdiction`` narrows the user's scope to that
+        jurisdiction and below (one of its own; refused otherwise)."""
+        return Inventory(self.engine, name, jurisdiction=jurisdiction)
 
     @property
     def url(self) -> str:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, Self, TypeVar
 
 from sqlmodel import Session, col, select
 
 from .errors import PermissionDenied
 from .i18n import t
-from .models import JURISDICTION_LEVELS, ROOT_REGION, Region, Role, StoragePoint, SupplyClass, User, UserPoint
+from .models import (
+    JURISDICTION_LEVELS,
+    ROOT_REGION,
+    Region,
+    ReserveTarget,
+    Role,
+    StoragePoint,
+    SupplyClass,
+    User,
+    UserPoint,
+)
 from .models.regions import path_under
 from .terms import term
 
@@ -76,18 +86,45 @@ def load_actor(session: Session, name: str | None) -> Actor:
     if user.role == Role.WAREHOUSE:
         points = frozenset(session.exec(select(UserPoint.point_id).where(UserPoint.user_id == user.id)).all())
     assert user.id is not None
-    subtree: frozenset[str] | None = None
-    if user.jurisdiction_code != ROOT_REGION:
-        own = session.get(Region, user.jurisdiction_code)
-        path = own.path if own is not None else f"{ROOT_REGION}/{user.jurisdiction_code}/"
-        subtree = frozenset(
-            session.exec(
-                select(Region.code).where(
-                    path_under(path, session.get_bind().dialect.name), col(Region.level).in_(JURISDICTION_LEVELS)
-                )
-            ).all()
-        ) | {user.jurisdiction_code}
+    subtree = _subtree(session, user.jurisdiction_code)
     return Actor(user.id, user.name, user.role, user.agency_id, points, user.jurisdiction_code, subtree)
+
+
+def _subtree(session: Session, code: str) -> frozenset[str] | None:
+    """The jurisdictions ``code`` acts on (itself and every one below), or None for the installation's top."""
+    if code == ROOT_REGION:
+        return None
+    own = session.get(Region, code)
+    path = own.path if own is not None else f"{ROOT_REGION}/{code}/"
+    return frozenset(
+        session.exec(
+            select(Region.code).where(
+                path_under(path, session.get_bind().dialect.name), col(Region.level).in_(JURISDICTION_LEVELS)
+            )
+        ).all()
+    ) | {code}
+
+
+def narrowed(actor: Actor, session: Session, code: str | None) -> Actor:
+    """``actor`` acting on the jurisdiction ``code`` and below only (a city's user looking at one county).
+
+    ``None``, empty or the actor's own jurisdiction give the actor unchanged. A code that is not a
+    jurisdiction, or not one of the actor's own subtree, is refused: narrowing never widens a scope.
+    """
+    if not code or code == actor.jurisdiction:
+        return actor
+    region = session.get(Region, code)
+    if region is None or region.jurisdiction_code != code or not in_scope(actor, code):
+        raise PermissionDenied(
+            t(
+                "{name} acts for jurisdiction {own} and below; {other} is not one of them",
+                name=actor.name,
+                own=actor.jurisdiction,
+                other=code,
+            ),
+            "jurisdiction",
+        )
+    return replace(actor, jurisdiction=code, subtree=_subtree(session, code))
 
 
 def require_role(actor: Actor, *roles: str, action: str) -> None:
@@ -205,3 +242,23 @@ def scoped_to_jurisdiction(query: Q, actor: Actor, jurisdiction_col: Any) -> Q:
     if actor.subtree is None:
         return query
     return query.where(jurisdiction_col.in_(sorted(actor.subtree)))
+
+
+def scoped_points(query: Q, actor: Actor, id_col: Any = None, jurisdiction_col: Any = None) -> Q:
+    """``query`` limited to the storage points the actor reads: warehouse staff their own points, everyone
+    else the points of their jurisdiction and below (all of them at the installation's top)."""
+    id_col = StoragePoint.id if id_col is None else id_col
+    jurisdiction_col = StoragePoint.jurisdiction_code if jurisdiction_col is None else jurisdiction_col
+    if actor.role == Role.WAREHOUSE:
+        return query.where(id_col.in_(sorted(actor.point_ids) or [-1]))
+    return scoped_to_jurisdiction(query, actor, jurisdiction_col)
+
+
+def scoped_targets(query: Q, actor: Actor, point_col: Any, agency_col: Any, jurisdiction_col: Any = None) -> Q:
+    """``query`` limited to the reserve targets the actor reads: warehouse staff those at their points, officers
+    those of their agency's classes, everyone else those of their jurisdiction and below (region targets,
+    which have no point, included)."""
+    if actor.role in (Role.WAREHOUSE, Role.AGENCY_OFFICER):
+        return scoped(query, actor, point_col, agency_col)
+    jurisdiction_col = ReserveTarget.jurisdiction_code if jurisdiction_col is None else jurisdiction_col
+    return scoped_to_jurisdiction(query, actor, jurisdiction_col)

@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import supplies
 from supplies.config import database_url as resolve_url
 
-from . import auth, errors, formats, i18n, settings
+from . import auth, errors, formats, i18n, jurisdiction, settings
 from .converters import to_local
 from .db import RequestSession
 from .throttle import LoginThrottle
@@ -59,12 +59,17 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app.before_request(auth.require_login)
     app.register_blueprint(auth.bp)
     app.register_blueprint(i18n.bp)
+    app.register_blueprint(jurisdiction.bp)
     app.after_request(_security_headers)
     errors.register(app)
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
-        return {"languages": i18n.LOCALES, "current_locale": str(get_locale())}
+        return {
+            "languages": i18n.LOCALES,
+            "current_locale": str(get_locale()),
+            "jurisdiction_bar": jurisdiction.jurisdiction_bar,
+        }
 
     app.jinja_env.filters["said"] = i18n.said
     app.jinja_env.filters["localtime"] = lambda v: to_local(v).strftime("%Y-%m-%d %H:%M") if v else ""

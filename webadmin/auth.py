@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, Length
 import supplies
 from supplies.errors import PermissionDenied
 from supplies.models import Role, User
-from supplies.permissions import Actor, load_actor
+from supplies.permissions import Actor, load_actor, narrowed
 
 from .throttle import LoginThrottle
 
@@ -38,6 +38,9 @@ login_manager.login_message = _l("Please log in to see this page.")
 login_manager.login_message_category = "info"
 # A stolen cookie replayed from elsewhere is cut off when the address or browser changes.
 login_manager.session_protection = "strong"
+
+# The session key of the jurisdiction a user above county level narrowed the view to ("all": absent).
+JURISDICTION_KEY = "jurisdiction"
 
 # Endpoints anyone may reach; every other page and action needs a logged-in user.
 PUBLIC_ENDPOINTS = {"auth.login", "static", "admin.static", "i18n.set_language"}
@@ -50,9 +53,17 @@ class WebUser(UserMixin):
     session of that user.
     """
 
-    def __init__(self, actor: Actor, token: str) -> None:
+    def __init__(self, actor: Actor, token: str, home: Actor | None = None) -> None:
+        #: What the pages read and act on: the user's scope, narrowed to the chosen jurisdiction.
         self.actor = actor
+        #: The user's whole scope (their own jurisdiction and below), whatever they narrowed to.
+        self.home = home or actor
         self.token = token
+
+    @property
+    def narrowed_to(self) -> str | None:
+        """The jurisdiction the user narrowed the view to, or None when they see their whole scope."""
+        return self.actor.jurisdiction if self.actor.jurisdiction != self.home.jurisdiction else None
 
     @property
     def name(self) -> str:
@@ -88,12 +99,27 @@ def load_user(user_id: str) -> WebUser | None:
         actor = load_actor(db, name)
     except PermissionDenied:  # deactivated since logging in
         return None
-    return WebUser(actor, token)
+    return WebUser(narrowed_actor(actor), token, home=actor)
+
+
+def narrowed_actor(actor: Actor) -> Actor:
+    """``actor`` narrowed by the core to the jurisdiction chosen in the switcher, if any.
+
+    A choice the user may no longer make (moved to another jurisdiction since) is forgotten.
+    """
+    code = session.get(JURISDICTION_KEY)
+    if not code:
+        return actor
+    try:
+        return narrowed(actor, current_app.extensions["supplies_db"](), code)
+    except PermissionDenied:
+        session.pop(JURISDICTION_KEY, None)
+        return actor
 
 
 def acting() -> supplies.Inventory:
     """The inventory acting as the logged-in user: every write of the web goes through it."""
-    return current_app.extensions["supplies"].as_user(current_user.name)
+    return current_app.extensions["supplies"].as_user(current_user.name, jurisdiction=current_user.narrowed_to)
 
 
 def require_login() -> Any:

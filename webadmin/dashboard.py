@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from supplies.models import DispatchRequest, Item, StockLot, SupplyClass
 from supplies.permissions import Actor, scoped
+from supplies.services.dispatch.scope import visible_requests
 from supplies.services.stock.queries import SummaryRow
 from supplies.services.stock.targets import holdings
 
@@ -74,13 +75,11 @@ def expiry_counts(s: Session, actor: Actor, today: date | None = None) -> dict[s
     return {"expired": int(expired), "30": int(d30), "90": int(d90)}
 
 
-def open_requests(s: Session) -> list[tuple[str, int]]:
-    """Open dispatch requests counted by state, in life-cycle order."""
-    rows = dict(
-        s.execute(
-            select(DispatchRequest.status, func.count())
-            .where(DispatchRequest.status.in_(OPEN_STATES))
-            .group_by(DispatchRequest.status)
-        ).all()
-    )
+def open_requests(s: Session, actor: Actor) -> list[tuple[str, int]]:
+    """Open dispatch requests the user may read (the core's rule), counted by state, in life-cycle order."""
+    q = select(DispatchRequest.status, func.count()).where(DispatchRequest.status.in_(OPEN_STATES))
+    seen = visible_requests(actor)
+    if seen is not None:
+        q = q.where(seen)
+    rows = dict(s.execute(q.group_by(DispatchRequest.status)).all())
     return [(state, int(rows.get(state, 0))) for state in OPEN_STATES]

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from supplies.models import Incident, Role, StockLot, StoragePoint
-from supplies.permissions import Actor
+from supplies.permissions import Actor, scoped_points, scoped_to_jurisdiction
 
 from .map_layout import Label, bulk_range, edge_arrow, place_labels
 
@@ -92,11 +92,15 @@ def map_data(s: Session, actor: Actor, width: int = 640, max_height: int = 480) 
         )
         .order_by(StoragePoint.code)
     )
-    if actor.role == Role.WAREHOUSE:
-        q = q.where(StoragePoint.id.in_(actor.point_ids or {-1}))
-    points = s.execute(q).all()
+    points = s.execute(scoped_points(q, actor)).all()
     incidents = s.execute(
-        select(Incident.id, Incident.name, Incident.type, Incident.lat, Incident.lon).where(Incident.status == "open")
+        scoped_to_jurisdiction(
+            select(Incident.id, Incident.name, Incident.type, Incident.lat, Incident.lon).where(
+                Incident.status == "open"
+            ),
+            actor,
+            Incident.jurisdiction_code,
+        )
     ).all()
     coords = [(p.lat, p.lon) for p in points] + [(i.lat, i.lon) for i in incidents]
     if not coords:

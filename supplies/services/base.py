@@ -17,7 +17,7 @@ from ..db import unit_of_work
 from ..errors import ConcurrencyConflict, InvalidInput, NotFound, RuleViolation
 from ..i18n import t
 from ..limits import bad_character
-from ..permissions import Actor, load_actor
+from ..permissions import Actor, load_actor, narrowed
 
 if TYPE_CHECKING:
     from ..allocation.arrival import ArrivalModel
@@ -76,7 +76,7 @@ class Service:
     def _work(self, *, write: bool = True) -> Iterator[tuple[Session, Actor]]:
         """A unit of work with the acting user loaded and checked to exist."""
         with unit_of_work(self._inv.engine, write=write) as session:
-            actor = load_actor(session, self._inv.user)
+            actor = narrowed(load_actor(session, self._inv.user), session, self._inv.jurisdiction)
             try:
                 yield session, actor
                 session.flush()

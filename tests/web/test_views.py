@@ -93,7 +93,7 @@ def test_an_agency_officer_sees_only_their_agency_s_classes_and_stock(client_as:
 def test_a_record_outside_the_scope_cannot_be_opened_by_id(client_as: Client, town: supplies.Inventory) -> None:
     ts01 = next(p for p in town.points.list() if p.code == "TS-01")
     response = client_as("keeper").get(f"/points/edit/?id={ts01.id}")
-    assert response.status_code == 302  # "Record does not exist."
+    assert response.status_code == 404  # not theirs to open, as a lot of another point
 
 
 def test_lot_list_searches_filters_and_sorts(client_as: Client, town: supplies.Inventory) -> None:

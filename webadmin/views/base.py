@@ -155,6 +155,12 @@ class SecureModelView(Guarded, ModelView):
             why = self.edit_refusal(row) if row is not None else None
             if why:
                 abort(403, description=why)  # the error page says why, with the way back
+        if refused is None and name in ("edit_view", "details_view") and request.args.get("id"):
+            # A record outside the user's scope (another county's) is not theirs to open: 404, as for
+            # a lot; a record that does not exist at all keeps Flask-Admin's message and way back.
+            key = request.args.get("id")
+            if self._any_one(key) is not None and self.get_one(key) is None:
+                abort(404)
         return refused
 
     def edit_refusal(self, row: Any) -> str | None:

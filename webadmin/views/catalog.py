@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort, flash, redirect, request
 from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,13 +15,14 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 import supplies
+from supplies.errors import SuppliesError
 from supplies.models import Agency, Item, Role, SupplyClass
-from supplies.permissions import can_write_catalog, can_write_item
+from supplies.permissions import can_write_catalog, can_write_item, scoped_to_jurisdiction
 
 from .. import labels
 from ..auth import acting
 from ..validators import Range
-from .base import SecureForm, SecureModelView, SecureView, changed
+from .base import SecureForm, SecureModelView, SecureView, changed, flash_form_errors, show_error
 from .rows import (
     RowBase,
     agency_options,
@@ -68,6 +70,9 @@ class AgencyView(SecureModelView):
     form_overrides, form_args = labels.select_fields(blank=("level",), level=labels.LEVELS)
     create_roles = (ADMIN,)
     edit_roles = (ADMIN, OFFICER)
+
+    def scope(self, query: Any) -> Any:
+        return scoped_to_jurisdiction(query, current_user.actor, Agency.jurisdiction_code)
 
     def edit_refusal(self, row: Any) -> str | None:
         if can_write_catalog(current_user.actor, row.id):
@@ -186,16 +191,69 @@ class ClassView(SecureModelView):
         form.code.render_kw = {"readonly": True}
 
 
+class AssignForm(SecureForm):
+    """Make an agency the responsible agency of a class in the agency's own jurisdiction (classes.assign)."""
+
+    supply_class = SelectField(_l("Supply class"), choices=[], validate_choice=False, validators=[DataRequired()])
+    agency = SelectField(
+        _l("Agency"),
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired()],
+        description=_l(
+            "It answers for the class (and its sub-classes without an agency there) in its own jurisdiction; "
+            "where another agency answered for it, that jurisdiction's stock is handed over."
+        ),
+    )
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
 class ClassTreeView(SecureView):
-    """The supply-class tree, indented, with each class's responsible agency."""
+    """The supply-class tree, indented, with each class's responsible agency; admins assign a class to an
+    agency of a jurisdiction."""
 
     @expose("/")
     def index(self) -> Any:
+        return self._page(self._assign_form() if current_user.role == ADMIN else None)
+
+    def _page(self, form: AssignForm | None, status: int = 200) -> Any:
         nodes = acting().classes.tree()
         if current_user.role == OFFICER:
             own = self._own_agency_code()
             nodes = [n for n in nodes if n.agency == own]
-        return self.render("supplies/class_tree.html", nodes=nodes)
+        return self.render("supplies/class_tree.html", nodes=nodes, assign_form=form), status
+
+    @staticmethod
+    def _assign_form(formdata: Any = None) -> AssignForm:
+        form = AssignForm(formdata) if formdata is not None else AssignForm()
+        form.supply_class.choices = {"": "—", **dict(class_options)}
+        form.agency.choices = {"": "—", **dict(agency_options)}
+        return form
+
+    @expose("/assign", methods=("POST",))
+    def assign(self) -> Any:
+        if current_user.role != ADMIN:
+            abort(403)
+        form = self._assign_form(request.form)
+        if not form.validate():
+            flash_form_errors(form)
+            return self._page(form, 400)
+        try:
+            acting().classes.assign(
+                form.supply_class.data, agency=form.agency.data, reason=(form.reason.data or "").strip() or None
+            )
+        except SuppliesError as exc:
+            show_error(form, exc, {"supply_class": "supply_class", "agency": "agency", "reason": "reason"})
+            return self._page(form, 400)
+        flash(
+            _(
+                "%(agency)s now answers for class %(supply_class)s in its jurisdiction.",
+                agency=form.agency.data,
+                supply_class=form.supply_class.data,
+            ),
+            "success",
+        )
+        return redirect(self.get_url(".index"))
 
     def _own_agency_code(self) -> str | None:
         return session().execute(select(Agency.code).where(Agency.id == current_user.actor.agency_id)).scalar()

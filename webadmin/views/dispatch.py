@@ -11,6 +11,7 @@ from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 from wtforms import FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -23,9 +24,11 @@ from wtforms.validators import (
 import supplies
 from supplies.errors import SuppliesError
 from supplies.limits import MAX_ID
-from supplies.models import DispatchRequest, Incident, RequestLine, Role, StoragePoint
+from supplies.models import DispatchRequest, Incident, Region, RequestLine, Role, StoragePoint
+from supplies.permissions import scoped_to_jurisdiction
 from supplies.services.catalog.search import lookup_codes
 from supplies.services.dispatch.documents import dispatched_items
+from supplies.services.dispatch.scope import visible_requests
 from supplies.services.dispatch.states import actions_from
 
 from .. import labels
@@ -86,6 +89,9 @@ class IncidentView(SecureModelView):
     form_args["started_at"] = {"description": _l("Local time; empty means now.")}
     create_roles = PLANNERS
 
+    def scope(self, query: Any) -> Any:
+        return scoped_to_jurisdiction(query, current_user.actor, Incident.jurisdiction_code)
+
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = form.data
         return inv.incidents.add(
@@ -133,8 +139,12 @@ _request_rows = row_table(
         _lines.label("lines"),
         DispatchRequest.created_at,
         DispatchRequest.updated_at,
+        DispatchRequest.jurisdiction_code,
+        Region.name.label("jurisdiction"),
+        DispatchRequest.escalated_from_id,
     )
     .join(Incident, Incident.id == DispatchRequest.incident_id)
+    .outerjoin(Region, Region.code == DispatchRequest.jurisdiction_code)
     .outerjoin(StoragePoint, StoragePoint.id == DispatchRequest.dest_point_id),
     "request_rows",
 )
@@ -142,6 +152,18 @@ _request_rows = row_table(
 
 class RequestRow(RowBase):
     __table__ = _request_rows
+
+
+def _jurisdiction_cell(view: Any, context: Any, model: Any, name: str) -> Any:
+    """The request's jurisdiction (name, code on hover), and the request below it serves, if any."""
+    cell = Markup('<span title="{}">{}</span>').format(
+        model.jurisdiction_code, model.jurisdiction or model.jurisdiction_code
+    )
+    if model.escalated_from_id:
+        cell += Markup(' <small class="text-muted">← <a href="{}">#{}</a></small>').format(
+            view.get_url(".details_view", id=model.escalated_from_id), model.escalated_from_id
+        )
+    return cell
 
 
 class RequestForm(SecureForm):
@@ -187,6 +209,12 @@ class ReasonForm(SecureForm):
         choices=labels.select_choices({"earliest": _l("earliest arrival"), "optimal": _l("optimal")}),
         default="earliest",
     )
+
+
+def _region_names(codes: list[str]) -> dict[str, str]:
+    """The names of these regions (codes the page already shows), for display."""
+    rows = session().execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all()
+    return {str(code): str(name) for code, name in rows}
 
 
 def request_lines(form: RequestForm) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -261,6 +289,7 @@ class RequestView(RequestPages, SecureModelView):
     column_list = (
         "id",
         "incident",
+        "jurisdiction",
         "status",
         "priority",
         "needed_by",
@@ -270,7 +299,7 @@ class RequestView(RequestPages, SecureModelView):
         "created_at",
     )
     column_searchable_list = ("incident", "requesting_unit", "dest_point")
-    column_filters = ("status", "priority", "incident", "needed_by", "dest_point")
+    column_filters = ("status", "priority", "incident", "needed_by", "dest_point", "jurisdiction_code")
     column_choices = {"status": labels.choices(labels.REQUEST_STATUS)}
     column_sortable_list = ("id", "incident", "status", "priority", "needed_by", "created_at")
     column_default_sort = ("id", True)
@@ -278,6 +307,8 @@ class RequestView(RequestPages, SecureModelView):
     column_labels = {
         "id": "#",
         "incident": _l("Incident"),
+        "jurisdiction": _l("Jurisdiction"),
+        "jurisdiction_code": _l("Jurisdiction code"),
         "status": _l("Status"),
         "priority": _l("Priority"),
         "needed_by": _l("Needed by"),
@@ -286,19 +317,25 @@ class RequestView(RequestPages, SecureModelView):
         "lines": _l("Lines"),
         "created_at": _l("Created"),
     }
-    column_formatters = {"status": labels.badge(labels.REQUEST_STATUS, _STATUS_STYLES)}
+    column_formatters = {
+        "status": labels.badge(labels.REQUEST_STATUS, _STATUS_STYLES),
+        "jurisdiction": _jurisdiction_cell,
+    }
     can_view_details = True
     details_template = "supplies/request_detail.html"
     create_template = "supplies/request_create.html"
     form = RequestForm
     create_roles = PLANNERS
 
+    def scope(self, query: Any) -> Any:
+        seen = visible_requests(current_user.actor)
+        if seen is None:
+            return query
+        return query.filter(RequestRow.id.in_(select(DispatchRequest.id).where(seen)))
+
     def _choices(self, form: Any) -> Any:
-        rows = (
-            session()
-            .execute(select(Incident.id, Incident.name).where(Incident.status == "open").order_by(Incident.id.desc()))
-            .all()
-        )
+        q = select(Incident.id, Incident.name).where(Incident.status == "open").order_by(Incident.id.desc())
+        rows = session().execute(scoped_to_jurisdiction(q, current_user.actor, Incident.jurisdiction_code)).all()
         form.incident.choices = {str(i): f"#{i} {n}" for i, n in rows}
         form.dest_point.choices = {"": "—", **dict(point_options)}
         if form.rows.rows:  # a form kept after a refusal shows the names of the codes it holds
@@ -347,6 +384,11 @@ class RequestView(RequestPages, SecureModelView):
                 inv.requests.share(id_) if detail.status == "allocated" and role_in(*_ACTION_ROLES["dispatch"]) else []
             )
             receipt = dispatched_items(inv, id_) if detail.status == "dispatched" and role_in(*PLANNERS) else []
+            escalatable = (
+                inv.requests.escalatable(id_)
+                if detail.status in ("approved", "allocated") and role_in(*PLANNERS)
+                else 0
+            )
         except SuppliesError as exc:
             flash(said(exc), "danger")
             return redirect(self.get_url(".index_view"))
@@ -377,6 +419,8 @@ class RequestView(RequestPages, SecureModelView):
             dispatched=any(a.status == "dispatched" for a in detail.allocations),
             can_preview=role_in(*PLANNERS) and detail.status in ("submitted", "approved", "allocated"),
             received=detail.status in ("received", "closed"),
+            escalatable=escalatable,
+            region_names=_region_names([detail.jurisdiction]),
         )
 
     @expose("/act/<int:id_>/<step>", methods=("POST",))

@@ -33,7 +33,7 @@ class HomeView(Guarded, AdminIndexView):
             soonest=inv.stock.lots(expiring_within_days=90, limit=10),
             expiry=dashboard.expiry_counts(s, actor),
             expiry_links=expiry_links,
-            requests=dashboard.open_requests(s),
+            requests=dashboard.open_requests(s, actor),
             request_links=request_links,
             status_labels=labels.REQUEST_STATUS,
             kind_labels=labels.POINT_KINDS,

@@ -12,7 +12,8 @@ from wtforms import BooleanField
 
 import supplies
 from supplies.errors import InvalidInput
-from supplies.models import PointStatus, Role, StoragePoint
+from supplies.models import PointStatus, Role
+from supplies.permissions import scoped_points
 
 from .. import labels
 from .base import SecureModelView, changed
@@ -66,9 +67,7 @@ class StoragePointView(SecureModelView):
     edit_roles = (Role.ADMIN.value, Role.WAREHOUSE.value)
 
     def scope(self, query: Any) -> Any:
-        if current_user.role == Role.WAREHOUSE:
-            return query.filter(StoragePoint.id.in_(current_user.actor.point_ids or {-1}))
-        return query
+        return scoped_points(query, current_user.actor)
 
     def create(self, inv: supplies.Inventory, form: Any) -> Any:
         d = {k: form[k].data for k in _FIELDS}

@@ -12,6 +12,9 @@ from flask_admin import expose
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from wtforms import BooleanField, StringField
+from wtforms.validators import Length, Optional
 
 from supplies.errors import SuppliesError
 from supplies.models import Role
@@ -25,7 +28,7 @@ from supplies.services.dispatch.printed import render_documents
 
 from ..auth import acting
 from ..converters import to_local
-from .base import role_in, show_error
+from .base import SecureForm, flash_form_errors, role_in, show_error
 from .request_lines import Problem, describe, split_lines
 
 PLANNERS = (Role.ADMIN.value, Role.DISPATCHER.value)
@@ -63,6 +66,13 @@ DOC_LABELS = {
     "empty": _l("Nothing to print: no rows of this kind."),
     "address": _l("Address"),
 }
+
+
+class EscalateForm(SecureForm):
+    CONFIRM = _l("Yes, ask the level above for the shortfall")
+
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    confirm = BooleanField(CONFIRM)
 
 
 def local_minutes(value: datetime | None) -> str:
@@ -145,6 +155,36 @@ class RequestPages:
             strategy=strategy,
             can_allocate=detail.status in ("approved", "allocated"),
         )
+
+    # -- a shortfall asked of the level above -------------------------------------------------------
+
+    @expose("/escalate/<int:id_>", methods=("POST",))
+    def escalate(self, id_: int) -> Any:
+        """Ask the jurisdiction above for what this request is short of (上报上级), once confirmed."""
+        form = EscalateForm()
+        if not form.validate():
+            flash_form_errors(form)
+            return redirect(self.get_url(".details_view", id=id_))
+        if not form.confirm.data:
+            flash(
+                _("Tick “%(confirm)s” to escalate the shortfall.", confirm=EscalateForm.CONFIRM),
+                "warning",
+            )
+            return redirect(self.get_url(".details_view", id=id_))
+        try:
+            above = acting().requests.escalate(id_, note=(form.note.data or "").strip() or None)
+        except SuppliesError as exc:
+            show_error(form, exc)
+            return redirect(self.get_url(".details_view", id=id_))
+        link = Markup('<a href="{}" id="escalated-link">#{}</a>').format(
+            self.get_url(".details_view", id=above.id), above.id
+        )
+        flash(
+            Markup(_("The shortfall of request #%(id)s was escalated to the level above as request %(link)s."))
+            % {"id": id_, "link": link},
+            "success",
+        )
+        return redirect(self.get_url(".details_view", id=id_))
 
     # -- pick lists and delivery notes ---------------------------------------------------------------
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
 from flask_login import current_user
-from sqlalchemy import MetaData, select, true
+from sqlalchemy import MetaData, select
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql import Select
 
-from supplies.models import Agency, Item, Role, StoragePoint, SupplyClass
+from supplies.models import Agency, Item, StoragePoint, SupplyClass
+from supplies.permissions import Actor, scoped_points, scoped_to_jurisdiction
 
 
 class RowBase(DeclarativeBase):
@@ -35,41 +36,48 @@ class CodeOptions:
     """A table's codes as (code, "code name") pairs, read from the database each time they are listed.
 
     Flask-Admin evaluates filter options once, at start-up; this object only queries when a
-    page iterates it, so new agencies, items and points appear without a restart.
+    page iterates it, so new agencies, items and points appear without a restart. ``scope``
+    limits the query to what the logged-in user may read (a core scope function).
     """
 
-    def __init__(self, model: type, where: Callable[[], Any] | None = None) -> None:
+    def __init__(self, model: type, scope: Callable[[Any, Actor], Any] | None = None) -> None:
         self.model = model
-        self.where = where
+        self.scope = scope
 
     def __iter__(self) -> Any:
         m: Any = self.model
         q = select(m.code, m.name).order_by(m.code)
-        if self.where is not None:
-            q = q.where(self.where())
+        if self.scope is not None and has_request_context() and current_user.is_authenticated:
+            q = self.scope(q, current_user.actor)
         return iter([(code, f"{code} {name}") for code, name in session().execute(q).all()])
 
     def __bool__(self) -> bool:
         return True
 
 
-def code_options(model: type, *, where: Callable[[], Any] | None = None) -> CodeOptions:
-    return CodeOptions(model, where)
+def code_options(model: type, *, scope: Callable[[Any, Actor], Any] | None = None) -> CodeOptions:
+    return CodeOptions(model, scope)
 
 
-def _own_points() -> Any:
-    # Warehouse staff are offered only their own points; everyone else all of them.
-    actor = current_user.actor
-    if actor.role == Role.WAREHOUSE:
-        return StoragePoint.id.in_(actor.point_ids or {-1})
-    return true()
+def _points(query: Any, actor: Actor) -> Any:
+    # The points the user reads (warehouse staff their own; others their jurisdiction and below).
+    return scoped_points(query, actor)
 
 
-agency_options = code_options(Agency)
+def _agencies(query: Any, actor: Actor) -> Any:
+    return scoped_to_jurisdiction(query, actor, Agency.jurisdiction_code)
+
+
+def _jurisdiction_points(query: Any, actor: Actor) -> Any:
+    # Destinations and targets: any point of the user's jurisdiction and below.
+    return scoped_to_jurisdiction(query, actor, StoragePoint.jurisdiction_code)
+
+
+agency_options = code_options(Agency, scope=_agencies)
 class_options = code_options(SupplyClass)
 item_options = code_options(Item)
-point_options = code_options(StoragePoint)
-own_point_options = code_options(StoragePoint, where=_own_points)
+point_options = code_options(StoragePoint, scope=_jurisdiction_points)
+own_point_options = code_options(StoragePoint, scope=_points)
 
 
 def code_filters(column: Any, label: Any, options: CodeOptions) -> list[Any]:

@@ -40,6 +40,7 @@ import supplies
 from supplies.errors import SuppliesError
 from supplies.limits import MAX_ID
 from supplies.models import Item, PointStatus, Role, StoragePoint, SupplyClass
+from supplies.permissions import scoped_points
 
 from .. import labels
 from ..auth import acting
@@ -444,8 +445,7 @@ def _prefill(form: Any, lot: LotRow | None) -> None:
 
 def _point_choices() -> dict[str, str]:
     q = select(StoragePoint.code, StoragePoint.name).where(StoragePoint.status == PointStatus.ACTIVE.value)
-    if current_user.role == Role.WAREHOUSE:
-        q = q.where(StoragePoint.id.in_(current_user.actor.point_ids or {-1}))
+    q = scoped_points(q, current_user.actor)
     return {c: f"{c} {n}" for c, n in session().execute(q.order_by(StoragePoint.code)).all()}
 
 

@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 import supplies
 from supplies.models import Item, ReserveTarget, Role, StoragePoint, SupplyClass
+from supplies.permissions import scoped_targets
 
 from ..auth import acting
 from ..validators import Range
@@ -36,6 +37,7 @@ _target_rows = row_table(
         StoragePoint.code.label("point"),
         ReserveTarget.region_code,
         ReserveTarget.quantity,
+        ReserveTarget.jurisdiction_code,
         SupplyClass.agency_id,
         ReserveTarget.updated_at,
     )
@@ -108,11 +110,9 @@ class TargetView(SecureModelView):
         return f"{getattr(status, name):,}" if status is not None else ""
 
     def scope(self, query: Any) -> Any:
-        if current_user.role == Role.WAREHOUSE:
-            return query.filter(TargetRow.point_id.in_(current_user.actor.point_ids or {-1}))
-        if current_user.role == Role.AGENCY_OFFICER:
-            return query.filter(TargetRow.agency_id == (current_user.actor.agency_id or -1))
-        return query
+        return scoped_targets(
+            query, current_user.actor, TargetRow.point_id, TargetRow.agency_id, TargetRow.jurisdiction_code
+        )
 
     def _choices(self, form: Any) -> Any:
         form.item.choices = dict(item_options)

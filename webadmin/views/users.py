@@ -8,6 +8,7 @@ from flask import flash, g
 from flask_admin.actions import action
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import (
@@ -21,7 +22,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 import supplies
 from supplies.errors import InvalidInput, SuppliesError
-from supplies.models import Agency, Role, StoragePoint, User, UserPoint
+from supplies.models import Agency, Region, Role, StoragePoint, User, UserPoint
+from supplies.permissions import scoped_to_jurisdiction
 
 from .. import labels
 from ..auth import acting
@@ -45,7 +47,11 @@ _user_rows = row_table(
         User.active,
         User.password_hash.is_not(None).label("web_login"),
         User.created_at,
-    ).outerjoin(Agency, Agency.id == User.agency_id),
+        User.jurisdiction_code,
+        Region.name.label("jurisdiction"),
+    )
+    .outerjoin(Agency, Agency.id == User.agency_id)
+    .outerjoin(Region, Region.code == User.jurisdiction_code),
     "user_rows",
 )
 
@@ -57,6 +63,15 @@ class UserRow(RowBase):
 class UserForm(SecureForm):
     name = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
     role = SelectField(_l("Role"), choices=labels.select_choices(labels.ROLES))
+    region = SelectField(
+        _l("Jurisdiction"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "An administrator, dispatcher or viewer acts on this jurisdiction and everything below it. "
+            "Empty: where the user's agency or first point is, else your own."
+        ),
+    )
     agency = SelectField(
         _l("Agency"), choices=[], validate_choice=False, description=_l("Agency officers act for this agency only.")
     )
@@ -94,14 +109,21 @@ class UserView(SecureModelView):
     ledger names them."""
 
     roles = create_roles = edit_roles = (Role.ADMIN.value,)
-    column_list = ("name", "role", "agency", "points", "active", "web_login", "created_at")
+    column_list = ("name", "role", "jurisdiction", "agency", "points", "active", "web_login", "created_at")
     column_searchable_list = ("name", "agency")
-    column_filters = ("role", "active", *code_filters(UserRow.agency, _l("Agency"), agency_options))
+    column_filters = (
+        "role",
+        "active",
+        "jurisdiction_code",
+        *code_filters(UserRow.agency, _l("Agency"), agency_options),
+    )
     column_choices = {"role": labels.choices(labels.ROLES)}
     column_default_sort = "name"
     column_labels = {
         "name": _l("User name"),
         "role": _l("Role"),
+        "jurisdiction": _l("Jurisdiction"),
+        "jurisdiction_code": _l("Jurisdiction code"),
         "agency": _l("Agency"),
         "points": _l("Storage points"),
         "active": _l("Active"),
@@ -113,10 +135,16 @@ class UserView(SecureModelView):
         "active": _active,
         "web_login": _web_login,
         "points": lambda v, c, m, n: ", ".join(v.points_of(m.id)),
+        "jurisdiction": lambda v, c, m, n: Markup('{} <small class="text-muted">{}</small>').format(
+            m.jurisdiction or "", m.jurisdiction_code
+        ),
     }
     column_sortable_list = ("name", "role", "agency", "active", "created_at")
     form = UserForm
-    error_fields = {"points": "points", "agency": "agency", "role": "role", "password": "password"}
+    error_fields = {"points": "points", "agency": "agency", "role": "role", "password": "password", "region": "region"}
+
+    def scope(self, query: Any) -> Any:
+        return scoped_to_jurisdiction(query, current_user.actor, UserRow.jurisdiction_code)
 
     def get_list(self, *args: Any, **kwargs: Any) -> Any:
         count, rows = super().get_list(*args, **kwargs)
@@ -145,12 +173,19 @@ class UserView(SecureModelView):
 
     def create_form(self, obj: Any = None) -> Any:
         form = self._choices(super().create_form(obj))
+        try:
+            # The jurisdictions the admin may place a user in: their own (narrowed) and below.
+            regions = acting().regions.jurisdictions()
+        except SuppliesError:
+            regions = []
+        form.region.choices = {"": "—", **{r.code: f"{r.code} {r.name}" for r in regions}}
         form.password.description = _l("At least 8 characters; the user changes it under My account.")
         return form
 
     def edit_form(self, obj: Any = None) -> Any:
         form = self._choices(super().edit_form(obj))
         form.name.render_kw = {"readonly": True}
+        del form.region  # a user stays in their jurisdiction; a new one is added for another
         del form.no_web_password  # a new user's choice; later a password is set or kept
         return form
 
@@ -174,6 +209,7 @@ class UserView(SecureModelView):
                 agency=d["agency"] or None,
                 password=d["password"] or None,
                 web_login=not d["no_web_password"],
+                region=(d["region"] or "").strip() or None,
             )
         except InvalidInput as exc:
             if exc.field == "password" and not d["password"] and not d["no_web_password"]:

@@ -28,6 +28,7 @@ from ...permissions import Actor, in_scope, require_role
 from ...schemas import load
 from ...terms import term
 from ..base import ArrivalAwareService, by_code
+from ..places.regions import parent_jurisdiction
 from . import allocation as alloc
 from . import escalation, states
 from .allocation import retrying
@@ -218,6 +219,19 @@ class DispatchRequests(Execution, ArrivalAwareService):
                 return request_views(s, DispatchRequest.id == above.id)[0]
 
         return retrying(run)
+
+    def escalatable(self, id: int) -> int:
+        """The units the acting user could escalate now from this request (0: it cannot be escalated, being
+        neither approved nor allocated, of another jurisdiction, at the top, or with nothing left to ask)."""
+        with self._work(write=False) as (s, actor):
+            req = _visible(s, actor, request_id(id))
+            if (
+                req.status not in (RequestStatus.APPROVED, RequestStatus.ALLOCATED)
+                or not in_scope(actor, req.jurisdiction_code)
+                or parent_jurisdiction(s, req.jurisdiction_code) is None
+            ):
+                return 0
+            return sum(left for _line, left in escalation.unasked(s, persisted_id(req)))
 
     # -- allocation ------------------------------------------------------------------------------
 

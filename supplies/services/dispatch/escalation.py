@@ -63,6 +63,18 @@ def escalated(s: Session, request_ids: Sequence[int]) -> dict[LineKey, int]:
     return dict(out)
 
 
+def unasked(s: Session, rid: int) -> list[tuple[RequestLine, int]]:
+    """The lines of request ``rid`` with the units neither allocated here nor already asked above."""
+    lines = alloc.request_lines(s, [rid])
+    asked = escalated(s, [rid])
+    short = []
+    for line in lines.values():
+        left = line.quantity - line.allocated - asked.get((rid, line.item_id, line.class_id), 0)
+        if left > 0:
+            short.append((line, left))
+    return short
+
+
 def escalate(s: Session, actor: Actor, req: DispatchRequest, note: str | None) -> DispatchRequest:
     """Create, in the parent jurisdiction, a submitted request for what ``req`` cannot be served here."""
     if req.status not in (RequestStatus.APPROVED, RequestStatus.ALLOCATED):
@@ -80,13 +92,7 @@ def escalate(s: Session, actor: Actor, req: DispatchRequest, note: str | None) -
             t("request #{id} belongs to the top jurisdiction: there is no level above to ask", id=req.id), "id"
         )
     rid = persisted_id(req)
-    lines = alloc.request_lines(s, [rid])
-    asked = escalated(s, [rid])
-    short = []
-    for line in lines.values():
-        left = line.quantity - line.allocated - asked.get((rid, line.item_id, line.class_id), 0)
-        if left > 0:
-            short.append((line, left))
+    short = unasked(s, rid)
     if not short:
         raise RuleViolation(
             t(

@@ -15,7 +15,14 @@ from ...db import select_columns
 from ...i18n import t
 from ...models import Item, ReserveTarget, Role, StockLot, StoragePoint, SupplyClass
 from ...models.base import persisted_id, utcnow
-from ...permissions import Actor, require_jurisdiction, require_role, scoped
+from ...permissions import (
+    Actor,
+    require_jurisdiction,
+    require_role,
+    scoped,
+    scoped_targets,
+    scoped_to_jurisdiction,
+)
 from ..base import Service, by_code, retried
 from ..places.regions import jurisdiction_for
 from ..results import Result
@@ -90,7 +97,7 @@ def holdings(actor: Actor, where: ColumnElement[bool] | None = None) -> Select[*
         .outerjoin(stock, stock.c.target_id == t.id)
         .group_by(col(t.id), col(t.item_id), col(t.quantity))
     )
-    q = scoped(q, actor, t.point_id, SupplyClass.agency_id)
+    q = scoped_targets(q, actor, t.point_id, SupplyClass.agency_id, t.jurisdiction_code)
     return q.where(where) if where is not None else q
 
 
@@ -134,12 +141,14 @@ class ReserveTargets(Service):
             return row
 
     def list(self, *, item: str | None = None) -> list[TargetResult]:
-        with self._work(write=False) as (s, _):
-            q = (
+        with self._work(write=False) as (s, actor):
+            q = scoped_to_jurisdiction(
                 select(Item.code, StoragePoint.code, ReserveTarget.region_code, ReserveTarget.quantity)
                 .join(Item, col(Item.id) == ReserveTarget.item_id)
                 .outerjoin(StoragePoint, col(StoragePoint.id) == ReserveTarget.point_id)
-                .order_by(Item.code, StoragePoint.code, col(ReserveTarget.region_code))
+                .order_by(Item.code, StoragePoint.code, col(ReserveTarget.region_code)),
+                actor,
+                ReserveTarget.jurisdiction_code,
             )
             if item:
                 q = q.where(ReserveTarget.item_id == by_code(s, Item, item, "item").id)

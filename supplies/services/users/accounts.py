@@ -16,7 +16,7 @@ from ...errors import InvalidInput, RuleViolation
 from ...i18n import t
 from ...models import ROOT_REGION, Agency, Role, StoragePoint, User, UserPoint
 from ...models.base import persisted_id
-from ...permissions import require_jurisdiction, require_role, scoped_to_jurisdiction
+from ...permissions import Actor, require_jurisdiction, require_role, scoped_to_jurisdiction
 from ..base import Service, by_code, retried
 from ..places.regions import jurisdiction_for
 from .schemas import UserIn
@@ -120,7 +120,7 @@ class Users(Service):
         """Change a user's role, points or agency."""
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, action=t("changing a user"))
-            user = _user(s, name)
+            user = _user_in_scope(s, actor, name)
             if role is not None:
                 user.role = schemas.load(UserIn, dict(name=name, role=role, points=["x"], agency="x"))["role"]
             if agency is not None:
@@ -147,7 +147,7 @@ class Users(Service):
         with self._work() as (s, actor):
             if actor.name != name:
                 require_role(actor, Role.ADMIN, action=t("setting another user's password"))
-            user = _user(s, name)
+            user = _user_in_scope(s, actor, name) if actor.name != name else _user(s, name)
             user.password_hash = _hasher.hash(password)
             s.add(user)
 
@@ -158,7 +158,7 @@ class Users(Service):
             require_role(actor, Role.ADMIN, action=t("deactivating a user"))
             if actor.name == name:
                 raise RuleViolation(t("you cannot deactivate yourself"), "name")
-            user = _user(s, name)
+            user = _user_in_scope(s, actor, name)
             user.active = False
             s.add(user)
 
@@ -167,7 +167,7 @@ class Users(Service):
         """Let a deactivated user act and log in again, with its role, scope and password (admins only)."""
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, action="reactivating a user")
-            user = _user(s, name)
+            user = _user_in_scope(s, actor, name)
             user.active = True
             s.add(user)
             s.flush()
@@ -272,4 +272,11 @@ def _user(s: Session, name: str) -> User:
     user = s.exec(select(User).where(User.name == name)).one_or_none()
     if user is None:
         raise InvalidInput(t("no user named {name!r}", name=name), "name")
+    return user
+
+
+def _user_in_scope(s: Session, actor: Actor, name: str) -> User:
+    """The named user, if of the actor's jurisdiction or one below (an admin changes only those)."""
+    user = _user(s, name)
+    require_jurisdiction(actor, user.jurisdiction_code, what=user.name, field="name")
     return user
