@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, cast
 
 from sqlmodel import Session, col, select
 
-from ...errors import InvalidInput, RuleViolation
+from ...errors import InvalidInput, NotFound, RuleViolation
 from ...i18n import t
 from ...models import DispatchRequest, Incident, RequestStatus, Role
 from ...models.base import persisted_id, utcnow
-from ...permissions import in_scope, require_role
+from ...permissions import in_scope, require_role, scoped_to_jurisdiction
 from ...schemas import load
 from ..base import Service, get_or_404, retried
 from ..places.regions import jurisdiction_for
@@ -114,15 +114,23 @@ class Incidents(Service):
             return incident_view(row)
 
     def get(self, id: int) -> IncidentResult:
-        with self._work(write=False) as (s, _):
-            return incident_view(get_or_404(s, Incident, request_id(id), "id"))
+        """An incident of the user's jurisdiction or one below it."""
+        with self._work(write=False) as (s, actor):
+            row = get_or_404(s, Incident, request_id(id), "id")
+            if not in_scope(actor, row.jurisdiction_code):
+                raise NotFound(t("no incident with id {id}", id=id), "id")
+            return incident_view(row)
 
     def list(self, *, status: str | None = None) -> list[IncidentResult]:
-        """Incidents, newest first; ``status`` is ``open`` or ``closed``."""
+        """Incidents of the user's jurisdiction and below, newest first; ``status`` is ``open`` or ``closed``."""
         if status not in (None, OPEN, CLOSED):
             raise InvalidInput(t("must be open or closed"), "status")
-        with self._work(write=False) as (s, _):
-            q = select(Incident).order_by(col(Incident.started_at).desc(), col(Incident.id).desc())
+        with self._work(write=False) as (s, actor):
+            q = scoped_to_jurisdiction(
+                select(Incident).order_by(col(Incident.started_at).desc(), col(Incident.id).desc()),
+                actor,
+                Incident.jurisdiction_code,
+            )
             if status:
                 q = q.where(Incident.status == status)
             return [incident_view(r) for r in s.exec(q).all()]
