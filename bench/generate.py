@@ -123,9 +123,16 @@ def sync_indexes(path: Path) -> list[str]:
 
     from supplies.models import metadata
 
+    from supplies.migrate import head_revision, upgrade
+
     engine = create_engine(f"sqlite:///{path}")
     changed = []
     try:
+        with engine.connect() as conn:
+            at = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        if at != head_revision():  # a newer release's tables first (migrations), then its indexes
+            upgrade(engine)
+            changed.append(f"schema {at} -> {head_revision()}")
         with engine.begin() as conn:
             for table in metadata.sorted_tables:
                 # sqlite_master, not the inspector: it skips expression indexes (lower(code)).
