@@ -13,7 +13,8 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .inventory import Inventory
@@ -269,28 +270,37 @@ def load(
             steps.append(
                 (
                     "agencies",
-                    lambda c=code, n=name, ct=contact, ph=phone: inv.agencies.add(
-                        c, n, contact=ct, phone=ph, level="county", region_code=COUNTY_REGION
+                    partial(
+                        inv.agencies.add,
+                        code,
+                        name,
+                        contact=contact,
+                        phone=phone,
+                        level="county",
+                        region_code=COUNTY_REGION,
                     ),
                 )
             )
     for code, name, name_en, agency, parent in CLASSES:
         if code not in existing["classes"]:
             steps.append(
-                (
-                    "classes",
-                    lambda c=code, n=name, e=name_en, a=agency, p=parent: inv.classes.add(
-                        c, n, agency=a, parent=p, name_en=e
-                    ),
-                )
+                ("classes", partial(inv.classes.add, code, name, agency=agency, parent=parent, name_en=name_en))
             )
     for code, name, cls, unit, spec, shelf, kg, m3 in ITEMS:
         if code not in existing["items"]:
             steps.append(
                 (
                     "items",
-                    lambda c=code, n=name, k=cls, u=unit, s=spec, d=shelf, w=kg, v=m3: inv.items.add(
-                        c, n, supply_class=k, unit=u, spec=s, shelf_life_days=d, unit_weight_kg=w, unit_volume_m3=v
+                    partial(
+                        inv.items.add,
+                        code,
+                        name,
+                        supply_class=cls,
+                        unit=unit,
+                        spec=spec,
+                        shelf_life_days=shelf,
+                        unit_weight_kg=kg,
+                        unit_volume_m3=m3,
                     ),
                 )
             )
@@ -299,8 +309,17 @@ def load(
             steps.append(
                 (
                     "points",
-                    lambda c=code, n=name, lv=level, k=kind, r=region, la=lat, lo=lon, a=address, cp=cap: (
-                        inv.points.add(c, n, level=lv, kind=k, region_code=r, lat=la, lon=lo, address=a, capacity_m3=cp)
+                    partial(
+                        inv.points.add,
+                        code,
+                        name,
+                        level=level,
+                        kind=kind,
+                        region_code=region,
+                        lat=lat,
+                        lon=lon,
+                        address=address,
+                        capacity_m3=cap,
                     ),
                 )
             )
@@ -310,39 +329,38 @@ def load(
             steps.append(
                 (
                     "lots",
-                    lambda p=point, i=item, q=qty, b=batch, e=expires, m=mode, h=lead: inv.stock.receive(
-                        p,
-                        i,
-                        q,
-                        batch=b,
-                        expires_on=e,
-                        mode=m,
-                        lead_time_hours=h,
+                    partial(
+                        inv.stock.receive,
+                        point,
+                        item,
+                        qty,
+                        batch=batch,
+                        expires_on=expires,
+                        mode=mode,
+                        lead_time_hours=lead,
                         reference="demo",
                         reason="示例数据 demo stock",
                     ),
                 )
             )
-    for item, point, region, qty in TARGETS:
-        if (item, point, None if point else region) not in existing["targets"]:
+    for item, target_point, target_region, qty in TARGETS:
+        if (item, target_point, None if target_point else target_region) not in existing["targets"]:
             steps.append(
-                ("targets", lambda i=item, p=point, r=region, q=qty: inv.targets.set(i, q, point=p, region_code=r))
+                ("targets", partial(inv.targets.set, item, qty, point=target_point, region_code=target_region))
             )
     for need, item, per_unit in NEED_LINKS:
         if (need, item) not in existing["norms"]:
-            steps.append(("norms", lambda n=need, i=item, a=per_unit: _link_need(inv, n, i, a)))
+            steps.append(("norms", partial(_link_need, inv, need, item, per_unit)))
     users: list[DemoUser] = []
-    for name, role, points, agency, who in USERS:
+    for name, role, points, user_agency, who in USERS:
         if name not in existing["users"]:
             password = secrets.token_urlsafe(9)
-            scope = ", ".join(points) or agency or ""
+            scope = ", ".join(points) or user_agency or ""
             users.append(DemoUser(name, role, scope, who, password))
             steps.append(
                 (
                     "users",
-                    lambda n=name, r=role, p=points, a=agency, pw=password: inv.users.add(
-                        n, role=r, points=list(p), agency=a, password=pw
-                    ),
+                    partial(inv.users.add, name, role=role, points=list(points), agency=user_agency, password=password),
                 )
             )
 
@@ -357,7 +375,7 @@ def load(
     return DemoResult(True, None, created, users)
 
 
-def _existing(inv: Inventory) -> dict[str, set]:
+def _existing(inv: Inventory) -> dict[str, set[Any]]:
     """Everything the demo would create that is already there (one list query per kind)."""
     return {
         "agencies": {a.code for a in inv.agencies.list()},
@@ -377,7 +395,7 @@ def _link_need(inv: Inventory, need: str, item: str, amount_per_unit: float) -> 
     inv.readiness.link(need, item, amount_per_unit=amount_per_unit)
 
 
-def _foreign(existing: dict[str, set]) -> str | None:
+def _foreign(existing: dict[str, set[Any]]) -> str | None:
     """A description of existing catalog or places that are not the demo's, else None."""
     ours = {
         "agencies": {a[0] for a in AGENCIES},

@@ -54,7 +54,7 @@ class InvalidInput(SuppliesError):
         return {field: [translate(r, language) for r in reasons] for field, reasons in self.errors.items()}
 
     @classmethod
-    def from_messages(cls, messages: dict) -> InvalidInput:
+    def from_messages(cls, messages: dict[Any, Any] | list[Any]) -> InvalidInput:
         """Build from a marshmallow ``ValidationError.messages`` dict."""
         flat: dict[str, list[str]] = {}
 

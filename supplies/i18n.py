@@ -32,7 +32,7 @@ LANGUAGES = ("en", CHINESE)
 _language: ContextVar[str] = ContextVar("supplies_language", default="en")
 
 
-class _Keep(dict):  # type: ignore[type-arg]
+class _Keep(dict[str, Any]):
     """Parameters for a template; a placeholder not given stays as it is (marshmallow fills it later)."""
 
     def __missing__(self, key: str) -> str:
@@ -63,7 +63,7 @@ class Message(str):
         obj.params = given
         return obj
 
-    def format(self, *args: Any, **kwargs: Any) -> Message:  # type: ignore[override]
+    def format(self, *args: Any, **kwargs: Any) -> Message:
         if not kwargs:
             return self
         return Message(self.template, {**self.params, **kwargs})

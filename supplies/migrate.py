@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from sqlalchemy.engine import Engine
 
 def migrations_dir() -> Path:
     """The folder of the Alembic environment (``migrations/`` in the repository)."""
-    import supplies._migrations as pkg
-
+    # Imported by name: the packaging maps supplies._migrations onto migrations/, where mypy does not look.
+    pkg = importlib.import_module("supplies._migrations")
+    if pkg.__file__ is None:
+        raise RuntimeError("supplies._migrations is not installed as a package")
     return Path(pkg.__file__).resolve().parent
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from sqlmodel import Session, select
 
@@ -12,7 +12,14 @@ from .i18n import t
 from .models import Role, SupplyClass, User, UserPoint
 from .terms import term
 
-Q = TypeVar("Q")
+
+class _Filterable(Protocol):
+    """A query that takes WHERE criteria: a select (Core or SQLModel) or an ORM query."""
+
+    def where(self, *whereclause: Any) -> Self: ...
+
+
+Q = TypeVar("Q", bound=_Filterable)
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,7 @@ def scoped(query: Q, actor: Actor, point_col: Any, agency_col: Any) -> Q:
     readiness check and a web list show a user the same rows.
     """
     if actor.role == Role.WAREHOUSE:
-        return query.where(point_col.in_(sorted(actor.point_ids) or [-1]))  # type: ignore[attr-defined,no-any-return]
+        return query.where(point_col.in_(sorted(actor.point_ids) or [-1]))
     if actor.role == Role.AGENCY_OFFICER:
-        return query.where(agency_col == (actor.agency_id if actor.agency_id is not None else -1))  # type: ignore[attr-defined,no-any-return]
+        return query.where(agency_col == (actor.agency_id if actor.agency_id is not None else -1))
     return query

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 from marshmallow import (
@@ -149,7 +150,7 @@ def RegionPrefix(**kw: Any) -> fields.String:
     )
 
 
-def Choice(enum: type, **kw: Any) -> fields.String:
+def Choice(enum: type[Enum], **kw: Any) -> fields.String:
     values = [e.value for e in enum]
     return Str(validate=validate.OneOf(values, error=t("must be one of: {choices}")), **kw)
 
@@ -178,7 +179,7 @@ class Input(Schema):
     class Meta:
         unknown = RAISE
 
-    def load(self, data: Any, **kw: Any) -> Any:  # type: ignore[override]
+    def load(self, data: Any, **kw: Any) -> Any:
         if isinstance(data, dict):
             data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
             # An empty optional text means "not given", as forms and CSV cells send it.
@@ -189,7 +190,7 @@ class Input(Schema):
         return {n for n, f in self.fields.items() if f.allow_none}
 
 
-def bounded(field: fields.Field, value: Any, name: str) -> Any:
+def bounded(field: fields.Field[Any], value: Any, name: str) -> Any:
     """One value checked by ``field`` outside a schema (a query option); ``None`` passes when allowed."""
     if value is None and field.allow_none:
         return None
@@ -203,6 +204,7 @@ def bounded(field: fields.Field, value: Any, name: str) -> Any:
 def load(schema: type[Schema], data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Validate ``data`` with ``schema``; raise :class:`InvalidInput` naming every bad field."""
     try:
-        return schema(partial=partial).load(data)
+        loaded: dict[str, Any] = schema(partial=partial).load(data)
+        return loaded
     except ValidationError as exc:
         raise InvalidInput.from_messages(exc.messages) from None

@@ -115,4 +115,5 @@ def eta_hours_array(
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dl / 2) ** 2
     km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
     travel = np.where(np.isnan(table_hours), km * model.road_factor / model.speed_kmh, table_hours)
-    return travel + model.handling_hours + lead_time_hours
+    eta: np.ndarray = travel + model.handling_hours + lead_time_hours  # numpy's stubs give Any here
+    return eta

@@ -6,15 +6,19 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
-from sqlalchemy import and_, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, and_, or_
+from sqlmodel import Session, col, select
 
+from ..db import select_columns
 from ..models import Agency, Item, PointStatus, StockLot, StoragePoint, TravelTime
 from .arrival import ArrivalModel, eta_hours_array
 from .model import Candidate, Need, Option, Problem, fefo_key
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 
 @dataclass(frozen=True)
@@ -27,25 +31,25 @@ class Destination:
     region_code: str | None = None
 
 
-def _candidate_filter(needs: Sequence[Need], points: Collection[int] | None = None) -> Any:
+def _candidate_filter(needs: Sequence[Need], points: Collection[int] | None = None) -> ColumnElement[bool] | None:
     item_ids = sorted(set().union(*(n.item_ids for n in needs))) if needs else []
     class_ids = sorted(set().union(*(n.class_ids for n in needs))) if needs else []
     if not item_ids and not class_ids:
         return None
     usable = min(n.usable_until for n in needs)
-    which = []
+    which: list[ColumnElement[bool]] = []
     if item_ids:
-        which.append(StockLot.item_id.in_(item_ids))  # type: ignore[attr-defined]
+        which.append(col(StockLot.item_id).in_(item_ids))
     if class_ids:
-        which.append(StockLot.class_id.in_(class_ids))  # type: ignore[attr-defined]
+        which.append(col(StockLot.class_id).in_(class_ids))
     cond = and_(
         or_(*which),
-        StockLot.on_hand > StockLot.reserved,
-        StoragePoint.status == PointStatus.ACTIVE.value,
-        or_(StockLot.expires_on.is_(None), StockLot.expires_on >= usable),
-    )  # type: ignore[union-attr,operator]
+        col(StockLot.on_hand) > StockLot.reserved,
+        col(StoragePoint.status) == PointStatus.ACTIVE.value,
+        or_(col(StockLot.expires_on).is_(None), col(StockLot.expires_on) >= usable),
+    )
     if points is not None:
-        cond = and_(cond, StockLot.point_id.in_(sorted(points)))  # type: ignore[attr-defined]
+        cond = and_(cond, col(StockLot.point_id).in_(sorted(points)))
     return cond
 
 
@@ -58,18 +62,19 @@ def lock_lots_for(s: Session, needs: Sequence[Need], also: set[int]) -> set[int]
     none of them can deadlock.
     """
     cond = _candidate_filter(needs)
-    wanted = [c for c in (cond, StockLot.id.in_(sorted(also)) if also else None) if c is not None]  # type: ignore[union-attr]
+    wanted = [c for c in (cond, col(StockLot.id).in_(sorted(also)) if also else None) if c is not None]
     if not wanted:
         return set()
+    lot_id = cast("Mapped[int]", StockLot.id)  # the primary key: never NULL in a row read back
     return set(
         s.exec(
-            select(StockLot.id)
-            .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+            select(lot_id)
+            .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
             .where(or_(*wanted))
-            .order_by(StockLot.id)
+            .order_by(lot_id)
             .with_for_update(of=StockLot)
         ).all()
-    )  # type: ignore[arg-type]
+    )
 
 
 def candidate_lots(
@@ -92,10 +97,10 @@ def candidate_lots(
     if cond is None or (within is not None and not within) or (points is not None and not points):
         return []
     if within is not None:
-        cond = and_(cond, StockLot.id.in_(sorted(within)))  # type: ignore[union-attr]
+        cond = and_(cond, col(StockLot.id).in_(sorted(within)))
     # Only what choosing needs; names and codes are looked up for the chosen lots alone.
     q = (
-        select(
+        select_columns(
             StockLot.id,
             StockLot.item_id,
             StockLot.class_id,
@@ -107,12 +112,12 @@ def candidate_lots(
             StoragePoint.lat,
             StoragePoint.lon,
         )
-        .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+        .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
         .where(cond)
-        .order_by(StockLot.id)
+        .order_by(col(StockLot.id))
     )
     if lock:
-        q = q.with_for_update(of=StockLot)  # type: ignore[arg-type]
+        q = q.with_for_update(of=StockLot)
     make = Candidate._make
     return [make(row) for row in s.exec(q).all()]
 
@@ -135,7 +140,7 @@ def lot_labels(s: Session, lot_ids: Iterable[int]) -> dict[int, LotLabel]:
     if not ids:
         return {}
     q = (
-        select(
+        select_columns(
             StockLot.id,
             StockLot.batch,
             Item.code,
@@ -144,11 +149,11 @@ def lot_labels(s: Session, lot_ids: Iterable[int]) -> dict[int, LotLabel]:
             Agency.code,
             StockLot.expires_on,
         )
-        .join(Item, Item.id == StockLot.item_id)
-        .join(StoragePoint, StoragePoint.id == StockLot.point_id)
-        .join(Agency, Agency.id == StockLot.agency_id)
-        .where(StockLot.id.in_(ids))
-    )  # type: ignore[union-attr]
+        .join(Item, col(Item.id) == StockLot.item_id)
+        .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
+        .join(Agency, col(Agency.id) == StockLot.agency_id)
+        .where(col(StockLot.id).in_(ids))
+    )
     return {row[0]: LotLabel(*row[1:]) for row in s.exec(q).all()}
 
 
@@ -168,11 +173,11 @@ def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destin
     prefixes = {p for d in dests for p in region_prefixes(d.region_code)}
     if not point_ids and not prefixes:
         return {d: {} for d in dests}
-    cond = []
+    cond: list[ColumnElement[bool]] = []
     if point_ids:
-        cond.append(TravelTime.to_point_id.in_(point_ids))  # type: ignore[union-attr]
+        cond.append(col(TravelTime.to_point_id).in_(point_ids))
     if prefixes:
-        cond.append(TravelTime.to_region_code.in_(prefixes))  # type: ignore[union-attr]
+        cond.append(col(TravelTime.to_region_code).in_(prefixes))
     rows = s.exec(
         select(TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code, TravelTime.hours).where(
             or_(*cond)
@@ -180,7 +185,7 @@ def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destin
     ).all()
     out: dict[Destination, dict[int, float]] = {}
     for d in dests:
-        rank = {p: i for i, p in enumerate(region_prefixes(d.region_code))}
+        rank: dict[str | None, int] = {p: i for i, p in enumerate(region_prefixes(d.region_code))}
         best: dict[int, tuple[int, float]] = {}
         for origin, to_point, to_region, hours in rows:
             if to_point is not None:
@@ -236,8 +241,8 @@ def build_problem(
         for class_id in n.class_ids:
             found.update(by_class.get(class_id, ()))
         idx = np.fromiter(
-            (i for i in found if lots[i].expires_on is None or lots[i].expires_on >= n.usable_until), np.int64
-        )  # type: ignore[operator]
+            (i for i in found if (expires := lots[i].expires_on) is None or expires >= n.usable_until), np.int64
+        )
         d = destinations[n.request_id]
         table = tables.get(d)
         hours = (

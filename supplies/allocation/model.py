@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # How much an hour of a unit's arrival counts at each priority (1 = most urgent): a priority-1
 # unit arriving an hour later costs as much as sixteen priority-5 units doing so.
@@ -25,7 +25,7 @@ class Need:
     item_ids: frozenset[int] = frozenset()
     class_ids: frozenset[int] = frozenset()
     usable_until: date = date.min  # lots must not expire before this day
-    rank: tuple = ()  # the order in which earliest-first serves lines
+    rank: tuple[Any, ...] = ()  # the order in which earliest-first serves lines
 
     @property
     def weight(self) -> float:
@@ -82,12 +82,12 @@ class Problem:
         self._needs_by_id = {n.line_id: n for n in self.needs}
 
 
-def fefo_key(lot: Candidate) -> tuple:
+def fefo_key(lot: Candidate) -> tuple[bool, date, int]:
     """Earliest expiry first, lots that never expire last, then the older lot."""
     return (lot.expires_on is None, lot.expires_on or date.max, lot.lot_id)
 
 
-def option_key(option: Option, lot: Candidate) -> tuple:
+def option_key(option: Option, lot: Candidate) -> tuple[int, tuple[bool, date, int]]:
     """Earliest arrival first; among arrivals within the same minute, earliest expiry (FEFO)."""
     return (round(option.eta_hours * 60), fefo_key(lot))
 

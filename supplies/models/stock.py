@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -18,9 +19,9 @@ from ..limits import MAX_BALANCE, MAX_MOVEMENT_QTY
 from .base import utcnow
 
 
-def _big(**kw: object) -> Column:  # type: ignore[type-arg]
+def _big(**kw: Any) -> Column[int]:
     """A whole-number column wide enough for 10^12 on PostgreSQL (SQLite integers are 64-bit anyway)."""
-    return Column(BigInteger().with_variant(Integer(), "sqlite"), **kw)  # type: ignore[arg-type]
+    return Column(BigInteger().with_variant(Integer(), "sqlite"), **kw)
 
 
 class StockLot(SQLModel, table=True):

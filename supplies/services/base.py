@@ -7,7 +7,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -26,12 +26,22 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=SQLModel)
 
 
+class Coded(Protocol):
+    """A table model whose rows have a unique ``code`` (agency, class, item, point ...)."""
+
+    __tablename__: ClassVar[str]
+    code: str
+
+
+C = TypeVar("C", bound=Coded)
+
+
 # A writer that loses a race with another one (a deadlock or a serialization failure on
 # PostgreSQL, a busy SQLite file past its timeout) is rolled back whole; it is then tried again,
 # a bounded number of times, after a short random pause that grows with each attempt.
 MAX_ATTEMPTS = 5
 T = TypeVar("T")
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
 
 
 def retrying(fn: Callable[[], T]) -> T:
@@ -46,14 +56,14 @@ def retrying(fn: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def retried(method: F) -> F:
+def retried(method: Callable[P, T]) -> Callable[P, T]:
     """A write service method, run again (whole, in a new transaction) when it lost a race."""
 
     @functools.wraps(method)
-    def run(*args: Any, **kwargs: Any) -> Any:
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
         return retrying(lambda: method(*args, **kwargs))
 
-    return run  # type: ignore[return-value]
+    return run
 
 
 class Service:
@@ -92,11 +102,11 @@ class ArrivalAwareService(Service):
         return self._arrival or arrival_from_env()
 
 
-def by_code(session: Session, model: type[M], code: str | None, field: str) -> M:
+def by_code(session: Session, model: type[C], code: str | None, field: str) -> C:
     """The row of ``model`` whose ``code`` is given, or :class:`NotFound` naming ``field``."""
     if code is None:
         raise InvalidInput(t("is required"), field)
-    what = model.__tablename__.replace("_", " ")  # type: ignore[attr-defined]
+    what = _table_words(model)
     if not isinstance(code, str):
         raise InvalidInput(
             t("must be the code of a {what} (text), not {name}", what=what, name=type(code).__name__), field
@@ -105,13 +115,9 @@ def by_code(session: Session, model: type[M], code: str | None, field: str) -> M
         raise NotFound(
             t("no {what} with code {code!r}", what=what, code=code[:40] + ("..." if len(code) > 40 else "")), field
         )
-    row = session.exec(select(model).where(model.code == code)).one_or_none()  # type: ignore[attr-defined]
+    row = session.exec(select(model).where(model.code == code)).one_or_none()
     if row is None:
-        hint = session.exec(
-            select(model.code).where(  # type: ignore[attr-defined]
-                func.lower(model.code) == code.lower()
-            )
-        ).first()  # type: ignore[attr-defined]
+        hint = session.exec(select(model.code).where(func.lower(model.code) == code.lower())).first()
         if hint:
             raise NotFound(
                 t("no {what} with code {code!r} (did you mean {hint}?)", what=what, code=code, hint=hint), field
@@ -123,8 +129,13 @@ def by_code(session: Session, model: type[M], code: str | None, field: str) -> M
 def get_or_404(session: Session, model: type[M], id_: Any, field: str) -> M:
     row = session.get(model, id_)
     if row is None:
-        raise NotFound(t("no {replace} with id {id!r}", replace=model.__tablename__.replace("_", " "), id=id_), field)  # type: ignore[attr-defined]
+        raise NotFound(t("no {replace} with id {id!r}", replace=_table_words(model), id=id_), field)
     return row
+
+
+def _table_words(model: type[SQLModel] | type[Coded]) -> str:
+    """``storage point`` for the ``storage_point`` table (every table model names its table)."""
+    return str(model.__tablename__).replace("_", " ")
 
 
 def integrity_to_error(exc: IntegrityError) -> Exception:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, overload
 
 
 def jsonable(value: Any) -> Any:
@@ -34,6 +34,14 @@ def _with_old_keys(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
+@overload
+def aware(value: datetime | None) -> datetime | None: ...
+
+
 def aware(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every time we store is UTC."""
     if value is None:
@@ -45,7 +53,8 @@ class Result:
     """Mixin for frozen dataclass results: ``as_dict()`` gives a JSON-ready dict."""
 
     def as_dict(self) -> dict[str, Any]:
-        return jsonable(self)  # type: ignore[no-any-return]
+        fields: dict[str, Any] = jsonable(self)  # a dataclass result becomes a dict
+        return fields
 
 
 View = Result  # the old name of the base (results are not views: a view is a page of the web admin)

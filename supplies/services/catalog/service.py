@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ... import schemas
 from ...errors import InvalidInput, PermissionDenied, RuleViolation
@@ -20,7 +21,7 @@ from ...models import (
     StockLot,
     SupplyClass,
 )
-from ...models.base import utcnow
+from ...models.base import persisted_id, utcnow
 from ...permissions import (
     Actor,
     can_write_catalog,
@@ -32,6 +33,9 @@ from ...terms import term
 from ..base import Service, by_code, retried
 from ..stock.ledger import lock_lots, post
 from .schemas import AgencyIn, AgencyUpdate, HandoverIn, ItemIn, ItemUpdate, SupplyClassIn, SupplyClassUpdate
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 
 class Agencies(Service):
@@ -114,7 +118,7 @@ class SupplyClasses(Service):
                 code=data["code"],
                 name=data["name"],
                 name_en=data.get("name_en"),
-                agency_id=owner.id,
+                agency_id=persisted_id(owner),
                 parent_id=parent_row.id if parent_row else None,
             )
             s.add(row)
@@ -144,7 +148,7 @@ class SupplyClasses(Service):
             elif parent is not None:
                 new_parent = by_code(s, SupplyClass, parent, "parent")
                 require_parent_class(actor, new_parent)
-                if new_parent.id in descendant_ids(s, row.id):  # type: ignore[arg-type]
+                if new_parent.id in descendant_ids(s, persisted_id(row)):
                     raise InvalidInput(t("a class cannot be moved under itself or its own descendant"), "parent")
                 row.parent_id = new_parent.id
             s.add(row)
@@ -161,7 +165,7 @@ class SupplyClasses(Service):
                 q = q.where(SupplyClass.agency_id == by_code(s, Agency, agency, "agency").id)
             return list(s.exec(q).all())
 
-    def tree(self) -> list[ClassNode]:
+    def tree(self) -> builtins.list[ClassNode]:  # builtins: the method list() shadows the type here
         """Every class in depth-first order, with its depth for indentation."""
         with self._work(write=False) as (s, _):
             rows = s.exec(select(SupplyClass, Agency.code).join(Agency)).all()
@@ -198,18 +202,19 @@ class SupplyClasses(Service):
             if new.id == old_id:
                 raise RuleViolation(t("the class is already held by that agency"), "to_agency")
             old = s.get(Agency, old_id)
-            ids = [cls.id]
+            ids = [persisted_id(cls)]
             if include_children:
-                ids = [i for i in descendant_ids(s, cls.id) if _agency_of(s, i) == old_id]  # type: ignore[arg-type]
-            lot_ids = s.exec(select(StockLot.id).where(StockLot.class_id.in_(ids))).all()  # type: ignore[union-attr]
-            lots = lock_lots(s, set(lot_ids))  # type: ignore[arg-type]
+                ids = [i for i in descendant_ids(s, persisted_id(cls)) if _agency_of(s, i) == old_id]
+            lot_id = cast("Mapped[int]", StockLot.id)  # the primary key: never NULL in a row read back
+            lot_ids = s.exec(select(lot_id).where(col(StockLot.class_id).in_(ids))).all()
+            lots = lock_lots(s, set(lot_ids))
             # The composite key lot(class_id, agency_id) -> class(id, agency_id) cascades this
             # update to every lot, so stock can never be left under the old agency.
-            s.exec(update(SupplyClass).where(SupplyClass.id.in_(ids)).values(agency_id=new.id))  # type: ignore[union-attr]
+            s.exec(update(SupplyClass).where(col(SupplyClass.id).in_(ids)).values(agency_id=new.id))
             now = utcnow()
             note = f"handover {cls.code}: {old.code if old else old_id} -> {new.code}"
             for lot in lots.values():
-                lot.agency_id = new.id  # what the cascade wrote; the ledger line names the new agency
+                lot.agency_id = persisted_id(new)  # what the cascade wrote; the ledger line names the new agency
                 post(
                     s,
                     lot,
@@ -220,9 +225,9 @@ class SupplyClasses(Service):
                     at=now,
                 )
             record = ClassHandover(
-                class_id=cls.id,
+                class_id=persisted_id(cls),
                 from_agency_id=old_id,
-                to_agency_id=new.id,
+                to_agency_id=persisted_id(new),
                 at=now,
                 actor_id=actor.id,
                 reason=data.get("reason"),
@@ -234,7 +239,8 @@ class SupplyClasses(Service):
 
 
 def descendant_ids(s: Session, root_id: int) -> list[int]:
-    pairs = s.exec(select(SupplyClass.id, SupplyClass.parent_id)).all()
+    class_id = cast("Mapped[int]", SupplyClass.id)  # the primary key: never NULL in a row read back
+    pairs = s.exec(select(class_id, SupplyClass.parent_id)).all()
     children: dict[int | None, list[int]] = {}
     for cid, pid in pairs:
         children.setdefault(pid, []).append(cid)
@@ -287,7 +293,7 @@ class Items(Service):
         with self._work() as (s, actor):
             cls = by_code(s, SupplyClass, data.pop("supply_class"), "supply_class")
             _require_item_writer(actor, cls)
-            item = Item(class_id=cls.id, **data)
+            item = Item(class_id=persisted_id(cls), **data)
             s.add(item)
             s.flush()
             return item
@@ -311,7 +317,7 @@ class Items(Service):
                             t("an item with stock cannot change class; hand the class over or create a new item"),
                             "supply_class",
                         )
-                    item.class_id = new_cls.id  # type: ignore[assignment]
+                    item.class_id = persisted_id(new_cls)
             for key, value in data.items():
                 setattr(item, key, value)
             s.add(item)
@@ -327,7 +333,7 @@ class Items(Service):
             q = select(Item).order_by(Item.code)
             if supply_class:
                 cls = by_code(s, SupplyClass, supply_class, "supply_class")
-                q = q.where(Item.class_id.in_(descendant_ids(s, cls.id)))  # type: ignore[arg-type,attr-defined]
+                q = q.where(col(Item.class_id).in_(descendant_ids(s, persisted_id(cls))))
             return list(s.exec(q).all())
 
 

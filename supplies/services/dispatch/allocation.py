@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ...allocation.candidates import Destination, lot_labels, usable_day
 from ...allocation.model import Need, Problem, Solution
@@ -21,13 +22,16 @@ from ...models import (
     StockLot,
     SupplyClass,
 )
-from ...models.base import utcnow
+from ...models.base import persisted_id, utcnow
 from ...permissions import Actor
-from ..base import retrying  # noqa: F401  (its old home: dispatch modules import it from here)
+from ..base import retrying as retrying  # its old home: dispatch modules import it from here
 from ..catalog.service import descendant_ids
 from ..results import aware
 from ..stock.ledger import lock_lots, post
 from .results import AllocationRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 
 def reference(request_id: int) -> str:
@@ -38,11 +42,11 @@ def reference(request_id: int) -> str:
 def request_lines(s: Session, request_ids: Sequence[int]) -> dict[int, RequestLine]:
     rows = s.exec(
         select(RequestLine)
-        .where(RequestLine.request_id.in_(request_ids))  # type: ignore[attr-defined]
-        .order_by(RequestLine.id)
+        .where(col(RequestLine.request_id).in_(request_ids))
+        .order_by(col(RequestLine.id))
         .execution_options(populate_existing=True)
     ).all()
-    return {line.id: line for line in rows}  # type: ignore[misc]
+    return {persisted_id(line): line for line in rows}
 
 
 def needs_for(
@@ -57,56 +61,61 @@ def needs_for(
     dispatched with ``include_allocated``), and each request's destination."""
     today = today or datetime.now(UTC).date()
     by_id = {r.id: r for r in requests}
-    item_codes = dict(
-        s.exec(select(Item.id, Item.code).where(Item.id.in_({ln.item_id for ln in lines.values() if ln.item_id}))).all()
-    )  # type: ignore[union-attr]
+    item_ids = {ln.item_id for ln in lines.values() if ln.item_id}
+    item_codes = dict(s.exec(select(Item.id, Item.code).where(col(Item.id).in_(item_ids))).all())
     class_lines = [ln for ln in lines.values() if ln.class_id]
+    class_id = cast("Mapped[int]", SupplyClass.id)  # the primary key: never NULL in a row read back
     class_codes = (
         dict(
             s.exec(
-                select(SupplyClass.id, SupplyClass.code).where(SupplyClass.id.in_({ln.class_id for ln in class_lines}))
+                select(class_id, SupplyClass.code).where(col(SupplyClass.id).in_({ln.class_id for ln in class_lines}))
             ).all()
         )
         if class_lines
         else {}
-    )  # type: ignore[union-attr]
+    )
     descendants = {cid: frozenset(descendant_ids(s, cid)) for cid in class_codes}
-    needs = []
+    needs: list[Need] = []
     for line in lines.values():
         left = line.quantity - (line.dispatched if include_allocated else line.allocated)
         if left <= 0:
             continue
         req = by_id[line.request_id]
         needed_by = aware(req.needed_by)
-        rank = (req.priority, needed_by or datetime.max.replace(tzinfo=UTC), req.id, 0 if line.item_id else 1, line.id)
+        line_id, rid = persisted_id(line), persisted_id(req)
+        rank = (req.priority, needed_by or datetime.max.replace(tzinfo=UTC), rid, 0 if line.item_id else 1, line_id)
         if line.item_id:
             needs.append(
                 Need(
-                    line.id,
-                    req.id,
+                    line_id,
+                    rid,
                     req.priority,
                     left,
-                    item_codes[line.item_id],  # type: ignore[arg-type]
+                    item_codes[line.item_id],
                     item_ids=frozenset({line.item_id}),
                     usable_until=usable_day(needed_by.date() if needed_by else None, today),
                     rank=rank,
                 )
             )
         else:
+            line_class = line.class_id
+            assert line_class is not None  # the database's item_xor_class check: no item, so a class
             needs.append(
                 Need(
-                    line.id,
-                    req.id,
+                    line_id,
+                    rid,
                     req.priority,
                     left,
-                    class_codes[line.class_id],  # type: ignore[arg-type,index]
-                    class_ids=descendants[line.class_id],  # type: ignore[index]
+                    class_codes[line_class],
+                    class_ids=descendants[line_class],
                     usable_until=usable_day(needed_by.date() if needed_by else None, today),
                     rank=rank,
                 )
             )
-    dests = {r.id: Destination(r.dest_lat, r.dest_lon, r.dest_point_id, r.dest_region_code) for r in requests}
-    return needs, dests  # type: ignore[return-value]
+    dests = {
+        persisted_id(r): Destination(r.dest_lat, r.dest_lon, r.dest_point_id, r.dest_region_code) for r in requests
+    }
+    return needs, dests
 
 
 def planned_rows(
@@ -145,7 +154,7 @@ def reserve(s: Session, problem: Problem, solution: Solution, lines: dict[int, R
     """Write the plan: reserve every take through the ledger and record its allocation rows; return their ids."""
     lots = lock_lots(s, {take.lot_id for take in solution.takes})
     now = utcnow()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for take in solution.takes:
         lot, line = lots[take.lot_id], lines[take.line_id]
         post(
@@ -176,23 +185,24 @@ def reserve(s: Session, problem: Problem, solution: Solution, lines: dict[int, R
         s.add(line)
     if not rows:
         return []
+    allocation_id = cast("Mapped[int]", Allocation.id)  # the primary key: never NULL in a row read back
     # One multi-row INSERT ... RETURNING instead of an ORM object per row (a request may take
     # dozens of lots); the rows refer only to lots and lines already in the database.
-    result = s.connection().execute(insert(Allocation).returning(Allocation.id, sort_by_parameter_order=True), rows)  # type: ignore[arg-type]
+    result = s.connection().execute(insert(Allocation).returning(allocation_id, sort_by_parameter_order=True), rows)
     return [int(i) for i in result.scalars().all()]
 
 
 def reserved_rows(s: Session, request_id: int, agency_id: int | None = None) -> list[Allocation]:
     q = (
         select(Allocation)
-        .join(RequestLine, RequestLine.id == Allocation.line_id)
+        .join(RequestLine, col(RequestLine.id) == Allocation.line_id)
         .where(RequestLine.request_id == request_id, Allocation.status == AllocationStatus.RESERVED.value)
-        .order_by(Allocation.id)
+        .order_by(col(Allocation.id))
     )
     if agency_id is not None:
         # The lot's agency, not the row's: a class handed over since allocation is executed by
         # its new agency.
-        q = q.join(StockLot, StockLot.id == Allocation.lot_id).where(StockLot.agency_id == agency_id)
+        q = q.join(StockLot, col(StockLot.id) == Allocation.lot_id).where(StockLot.agency_id == agency_id)
     return list(s.exec(q).all())
 
 
@@ -248,10 +258,10 @@ def dispatched_rows(s: Session, request_id: int) -> list[tuple[Allocation, str]]
     """The issued rows of a request with their item codes, in id order."""
     q = (
         select(Allocation, Item.code)
-        .join(RequestLine, RequestLine.id == Allocation.line_id)
-        .join(StockLot, StockLot.id == Allocation.lot_id)
-        .join(Item, Item.id == StockLot.item_id)
+        .join(RequestLine, col(RequestLine.id) == Allocation.line_id)
+        .join(StockLot, col(StockLot.id) == Allocation.lot_id)
+        .join(Item, col(Item.id) == StockLot.item_id)
         .where(RequestLine.request_id == request_id, Allocation.status == AllocationStatus.DISPATCHED.value)
-        .order_by(Allocation.id)
+        .order_by(col(Allocation.id))
     )
     return [(a, code) for a, code in s.exec(q).all()]

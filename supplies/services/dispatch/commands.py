@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ...allocation.arrival import ArrivalModel
 from ...allocation.candidates import Destination, build_problem, lock_lots_for
@@ -22,6 +23,7 @@ from ...models import (
     StoragePoint,
     SupplyClass,
 )
+from ...models.base import persisted_id
 from ...permissions import Actor, require_role
 from ...schemas import load
 from ...terms import term
@@ -33,6 +35,7 @@ from .execution import PLANNERS, Execution
 from .incidents import open_incident
 from .results import (
     AllocationPlan,
+    AllocationRow,
     PickList,
     PlanResult,
     RequestDetail,
@@ -43,6 +46,9 @@ from .results import (
     request_views,
 )
 from .schemas import AllocateIn, OptionalReasonIn, ReasonIn, RequestIn, request_id
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 
 class DispatchRequests(Execution, ArrivalAwareService):
@@ -92,20 +98,20 @@ class DispatchRequests(Execution, ArrivalAwareService):
             require_role(actor, *PLANNERS, action=t("creating a dispatch request"))
             incident = open_incident(s, data["incident_id"])
             point_id, region = None, data.get("dest_region_code")
-            lat, lon = data.get("dest_lat"), data.get("dest_lon")
             if data.get("dest_point"):
                 point = by_code(s, StoragePoint, data["dest_point"], "dest_point")
                 point_id, lat, lon, region = point.id, point.lat, point.lon, region or point.region_code
             else:
+                lat, lon = data["dest_lat"], data["dest_lon"]  # both given, without a point (RequestIn checks)
                 region = region or incident.region_code
             resolved = _resolve_codes(s, [ln["code"] for ln in data["lines"]])
             req = DispatchRequest(
-                incident_id=incident.id,
-                requesting_unit=data.get("requesting_unit"),  # type: ignore[arg-type]
+                incident_id=persisted_id(incident),
+                requesting_unit=data.get("requesting_unit"),
                 dest_point_id=point_id,
                 dest_lat=lat,
                 dest_lon=lon,
-                dest_region_code=region,  # type: ignore[arg-type]
+                dest_region_code=region,
                 needed_by=data.get("needed_by"),
                 priority=data["priority"],
                 note=data.get("note"),
@@ -117,9 +123,9 @@ class DispatchRequests(Execution, ArrivalAwareService):
             for ln, (item_id, class_id) in zip(data["lines"], resolved):
                 s.add(
                     RequestLine(
-                        request_id=req.id,
+                        request_id=persisted_id(req),
                         item_id=item_id,
-                        class_id=class_id,  # type: ignore[arg-type]
+                        class_id=class_id,
                         quantity=ln["quantity"],
                     )
                 )
@@ -153,7 +159,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
                 require_role(actor, *PLANNERS, action=t("cancelling a dispatch request"))
                 req = states.lock_request(s, request_id(id))
                 target = states.check(req, "cancel")
-                lines = alloc.request_lines(s, [req.id])  # type: ignore[list-item]
+                lines = alloc.request_lines(s, [persisted_id(req)])
                 if any(ln.dispatched for ln in lines.values()):
                     raise InvalidTransition(
                         t(
@@ -162,7 +168,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
                         ),
                         "status",
                     )
-                released = alloc.release(s, req.id, actor, data.get("reason") or t("request cancelled"))  # type: ignore[arg-type]
+                released = alloc.release(s, persisted_id(req), actor, data.get("reason") or t("request cancelled"))
                 note = data.get("reason") or t("cancelled")
                 states.move(
                     s,
@@ -206,15 +212,16 @@ class DispatchRequests(Execution, ArrivalAwareService):
         opts = load(AllocateIn, dict(strategy=strategy, dry_run=dry_run))
 
         def run() -> list[AllocationPlan]:
+            id_column = cast("Mapped[int]", DispatchRequest.id)  # the primary key: never NULL in a row read back
             with self._work(write=False) as (s, _):
                 ids = list(
                     s.exec(
-                        select(DispatchRequest.id)
+                        select(id_column)
                         .where(DispatchRequest.status == RequestStatus.APPROVED.value)
-                        .order_by(DispatchRequest.id)
+                        .order_by(id_column)
                     ).all()
                 )
-            return self._allocate(ids, opts["strategy"], opts["dry_run"], arrival, "allocate", skip_moved=True)  # type: ignore[arg-type]
+            return self._allocate(ids, opts["strategy"], opts["dry_run"], arrival, "allocate", skip_moved=True)
 
         plans = retrying(run)
         return PlanResult(
@@ -245,19 +252,21 @@ class DispatchRequests(Execution, ArrivalAwareService):
                 states.check(req, action)
             if not requests:
                 return []
-            released, within = {}, None
-            lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
+            released: dict[int, int] = {}
+            within: set[int] | None = None
+            request_ids = [persisted_id(r) for r in requests]
+            lines = alloc.request_lines(s, request_ids)
             if action == "reallocate" and not dry_run:
                 everything, _ = alloc.needs_for(s, requests, lines, include_allocated=True)
-                held = {a.lot_id for r in requests for a in alloc.reserved_rows(s, r.id)}  # type: ignore[arg-type]
+                held = {a.lot_id for rid in request_ids for a in alloc.reserved_rows(s, rid)}
                 within = lock_lots_for(s, everything, held)
-                released = {r.id: alloc.release(s, r.id, actor, "reallocation") for r in requests}  # type: ignore[arg-type]
-                lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
+                released = {rid: alloc.release(s, rid, actor, "reallocation") for rid in request_ids}
+                lines = alloc.request_lines(s, request_ids)
             needs, dests = alloc.needs_for(s, requests, lines)
             problem, solution = _plan(
                 s, needs, dests, arrival or self.arrival, strategy, lock=not dry_run and within is None, within=within
             )
-            ids_written: list[int | None] | None = None
+            ids_written: list[int] | None = None
             if not dry_run:
                 ids_written = alloc.reserve(s, problem, solution, lines, actor)
             rows = alloc.planned_rows(
@@ -267,7 +276,16 @@ class DispatchRequests(Execution, ArrivalAwareService):
             for req in requests:
                 plans.append(
                     self._finish(
-                        s, req, problem, solution, rows, lines, strategy, dry_run, actor, released.get(req.id, 0)
+                        s,
+                        req,
+                        problem,
+                        solution,
+                        rows,
+                        lines,
+                        strategy,
+                        dry_run,
+                        actor,
+                        released.get(persisted_id(req), 0),
                     )
                 )
             return plans
@@ -278,7 +296,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
         req: DispatchRequest,
         problem: Problem,
         solution: Solution,
-        rows: list,
+        rows: builtins.list[AllocationRow],
         lines: dict[int, RequestLine],
         strategy: str,
         dry_run: bool,
@@ -286,7 +304,8 @@ class DispatchRequests(Execution, ArrivalAwareService):
         released: int,
     ) -> AllocationPlan:
         """The plan of one request; when written, move it to allocated (or leave it approved if nothing is)."""
-        mine = {ln.id for ln in lines.values() if ln.request_id == req.id}
+        rid = persisted_id(req)
+        mine = {line_id for line_id, ln in lines.items() if ln.request_id == rid}
         my_rows = [r for r in rows if r.line_id in mine]
         planned = dict.fromkeys(mine, 0)
         if dry_run:
@@ -300,10 +319,10 @@ class DispatchRequests(Execution, ArrivalAwareService):
             if got < ln.quantity:
                 short.append(
                     Shortfall(
-                        req.id,
+                        rid,
                         lid,
                         codes.get(lid) or _line_code(s, ln),
-                        ln.quantity,  # type: ignore[arg-type]
+                        ln.quantity,
                         got,
                         ln.quantity - got,
                     )
@@ -331,7 +350,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
             anything = any(lines[lid].allocated > 0 for lid in mine)
             status = RequestStatus.ALLOCATED.value if anything else RequestStatus.APPROVED.value
             states.move(s, req, status, actor, note)
-        return AllocationPlan(req.id, strategy, dry_run, my_rows, short, status, weighted)  # type: ignore[arg-type]
+        return AllocationPlan(rid, strategy, dry_run, my_rows, short, status, weighted)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -357,7 +376,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
         with self._work(write=False) as (s, _):
             return request_views(s, *where)
 
-    def pick_lists(self, id: int) -> list[PickList]:
+    def pick_lists(self, id: int) -> builtins.list[PickList]:
         """What each responsible agency must pick at each storage point (reserved rows), with its contact."""
         with self._work(write=False) as (s, _):
             if s.get(DispatchRequest, request_id(id)) is None:
@@ -399,7 +418,7 @@ def _plan(
 
 def _load_requests(s: Session, ids: list[int], *, lock: bool) -> list[DispatchRequest]:
     """The requests, locked in id order when they are to be written."""
-    q = select(DispatchRequest).where(DispatchRequest.id.in_(ids)).order_by(DispatchRequest.id)  # type: ignore[union-attr]
+    q = select(DispatchRequest).where(col(DispatchRequest.id).in_(ids)).order_by(col(DispatchRequest.id))
     if lock:
         q = q.with_for_update()
     rows = list(s.exec(q.execution_options(populate_existing=True)).all())
@@ -411,8 +430,8 @@ def _load_requests(s: Session, ids: list[int], *, lock: bool) -> list[DispatchRe
 
 def _resolve_codes(s: Session, codes: list[str]) -> list[tuple[int | None, int | None]]:
     """Each line code as (item id, None) or (None, class id); unknown or ambiguous codes are named."""
-    items = dict(s.exec(select(Item.code, Item.id).where(Item.code.in_(codes))).all())  # type: ignore[attr-defined]
-    classes = dict(s.exec(select(SupplyClass.code, SupplyClass.id).where(SupplyClass.code.in_(codes))).all())  # type: ignore[attr-defined]
+    items = dict(s.exec(select(Item.code, Item.id).where(col(Item.code).in_(codes))).all())
+    classes = dict(s.exec(select(SupplyClass.code, SupplyClass.id).where(col(SupplyClass.code).in_(codes))).all())
     out: list[tuple[int | None, int | None]] = []
     for i, code in enumerate(codes):
         if code in items and code in classes:
@@ -428,5 +447,5 @@ def _resolve_codes(s: Session, codes: list[str]) -> list[tuple[int | None, int |
 
 def _line_code(s: Session, line: RequestLine) -> str:
     if line.item_id:
-        return s.get(Item, line.item_id).code  # type: ignore[union-attr]
-    return s.get(SupplyClass, line.class_id).code  # type: ignore[union-attr]
+        return s.get_one(Item, line.item_id).code
+    return s.get_one(SupplyClass, line.class_id).code

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col
 
+from ...db import select_columns
 from ...errors import InvalidInput, NotFound
 from ...i18n import t
 from ...models import (
@@ -167,13 +168,13 @@ class PickDocuments(Service):
             req = s.get(DispatchRequest, rid)
             if req is None:
                 raise NotFound(t("no dispatch request with id {id}", id=rid), "id")
-            where = [RequestLine.request_id == rid, Allocation.status == _STATUS_OF_KIND[kind]]
+            where = [col(RequestLine.request_id) == rid, col(Allocation.status) == _STATUS_OF_KIND[kind]]
             if agency:
-                where.append(Agency.id == by_code(s, Agency, agency, "agency").id)
+                where.append(col(Agency.id) == by_code(s, Agency, agency, "agency").id)
             if point:
-                where.append(StoragePoint.id == by_code(s, StoragePoint, point, "point").id)
+                where.append(col(StoragePoint.id) == by_code(s, StoragePoint, point, "point").id)
             q = (
-                select(
+                select_columns(
                     Agency.code,
                     Agency.name,
                     Agency.contact,
@@ -189,38 +190,38 @@ class PickDocuments(Service):
                     StockLot.expires_on,
                     func.sum(Allocation.quantity),
                     func.sum(Allocation.received),
-                    func.count(Allocation.received),
+                    func.count(col(Allocation.received)),
                 )
                 .select_from(Allocation)
-                .join(RequestLine, RequestLine.id == Allocation.line_id)
-                .join(StockLot, StockLot.id == Allocation.lot_id)
-                .join(Item, Item.id == StockLot.item_id)
-                .join(StoragePoint, StoragePoint.id == Allocation.point_id)
-                .join(Agency, Agency.id == executing_agency())
+                .join(RequestLine, col(RequestLine.id) == Allocation.line_id)
+                .join(StockLot, col(StockLot.id) == Allocation.lot_id)
+                .join(Item, col(Item.id) == StockLot.item_id)
+                .join(StoragePoint, col(StoragePoint.id) == Allocation.point_id)
+                .join(Agency, col(Agency.id) == executing_agency())
                 .where(*where)
                 .group_by(
                     Agency.code,
                     Agency.name,
-                    Agency.contact,
-                    Agency.phone,
+                    col(Agency.contact),
+                    col(Agency.phone),
                     StoragePoint.code,
                     StoragePoint.name,
-                    StoragePoint.address,
+                    col(StoragePoint.address),
                     Item.code,
                     Item.name,
-                    Item.spec,
+                    col(Item.spec),
                     Item.unit,
                     StockLot.batch,
-                    StockLot.expires_on,
+                    col(StockLot.expires_on),
                 )
-                .order_by(Agency.code, StoragePoint.code, Item.code, StockLot.expires_on, StockLot.batch)
+                .order_by(Agency.code, StoragePoint.code, Item.code, col(StockLot.expires_on), StockLot.batch)
             )
             rows = s.exec(q).all()
             if not rows:
                 return []
             incident = s.get(Incident, req.incident_id)
             dest = s.get(StoragePoint, req.dest_point_id) if req.dest_point_id else None
-            head = dict(
+            head: dict[str, Any] = dict(
                 kind=kind,
                 request_id=rid,
                 number=f"request:{rid}",
@@ -263,18 +264,18 @@ class PickDocuments(Service):
             if s.get(DispatchRequest, rid) is None:
                 raise NotFound(t("no dispatch request with id {id}", id=rid), "id")
             q = (
-                select(
+                select_columns(
                     Item.code,
                     Item.name,
                     Item.unit,
                     func.sum(Allocation.quantity),
                     func.sum(Allocation.received),
-                    func.count(Allocation.received),
+                    func.count(col(Allocation.received)),
                 )
                 .select_from(Allocation)
-                .join(RequestLine, RequestLine.id == Allocation.line_id)
-                .join(StockLot, StockLot.id == Allocation.lot_id)
-                .join(Item, Item.id == StockLot.item_id)
+                .join(RequestLine, col(RequestLine.id) == Allocation.line_id)
+                .join(StockLot, col(StockLot.id) == Allocation.lot_id)
+                .join(Item, col(Item.id) == StockLot.item_id)
                 .where(RequestLine.request_id == rid, Allocation.status == AllocationStatus.DISPATCHED.value)
                 .group_by(Item.code, Item.name, Item.unit)
                 .order_by(Item.code)
@@ -317,7 +318,7 @@ def local_time(value: datetime | None) -> str:
         zone = ZoneInfo(timezone_name())
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo(DEFAULT_TIMEZONE)
-    return aware(value).astimezone(zone).strftime("%Y-%m-%d %H:%M")  # type: ignore[union-attr]
+    return aware(value).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def document_sheet(

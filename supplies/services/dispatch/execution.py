@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ...errors import InvalidInput, PermissionDenied, RuleViolation
 from ...i18n import t
 from ...models import Agency, Allocation, RequestStatus, Role, StockLot, StoragePoint
+from ...models.base import persisted_id
 from ...permissions import (
     Actor,
     may_execute_dispatch,
@@ -51,14 +52,15 @@ class Execution(Service):
         def run() -> DispatchResult:
             with self._work() as (s, actor):
                 req = states.lock_request(s, request_id(id))
+                rid = persisted_id(req)
                 states.check(req, "dispatch")
-                share = _share(s, actor, req.id, agency, point_filter)
+                share = _share(s, actor, rid, agency, point_filter)
                 rows, lots = share.rows, lock_lots(s, {a.lot_id for a in share.rows})
                 for a in rows:  # the rule, once more, on the locked lots (a class may change hands)
-                    require_dispatch_execution(actor, point_id=a.point_id, agency_id=lots[a.lot_id].agency_id)  # type: ignore[arg-type]
-                alloc.issue(s, req.id, rows, lots, actor)  # type: ignore[arg-type]
+                    require_dispatch_execution(actor, point_id=a.point_id, agency_id=lots[a.lot_id].agency_id)
+                alloc.issue(s, rid, rows, lots, actor)
                 s.flush()
-                waiting = alloc.reserved_rows(s, req.id)  # type: ignore[arg-type]
+                waiting = alloc.reserved_rows(s, rid)
                 units = sum(a.quantity for a in rows)
                 who = share.label
                 if waiting:
@@ -84,12 +86,12 @@ class Execution(Service):
                     )
                 s.flush()
                 issued = {a.id for a in rows}
-                out = [r for r in allocation_rows(s, req.id) if r.id in issued]  # type: ignore[arg-type]
+                out = [r for r in allocation_rows(s, rid) if r.id in issued]
                 return DispatchResult(
-                    req.id,
+                    rid,
                     req.status,
                     share.agency,
-                    out,  # type: ignore[arg-type]
+                    out,
                     sum(a.quantity for a in waiting),
                 )
 
@@ -102,12 +104,12 @@ class Execution(Service):
         """
         point_filter = bounded(Code(allow_none=True), point, "point")
         with self._work(write=False) as (s, actor):
-            req = states.lock_request(s, request_id(id), lock=False)
+            rid = persisted_id(states.lock_request(s, request_id(id), lock=False))
             try:
-                ids = {a.id for a in _share(s, actor, req.id, agency, point_filter).rows}  # type: ignore[union-attr]
+                ids = {a.id for a in _share(s, actor, rid, agency, point_filter).rows}
             except (PermissionDenied, RuleViolation):
                 return []
-            return [r for r in allocation_rows(s, req.id) if r.id in ids]  # type: ignore[arg-type]
+            return [r for r in allocation_rows(s, rid) if r.id in ids]
 
     def receive(self, id: int, *, received: Mapping[str, int] | None = None) -> RequestDetail:
         """Record what arrived at the destination. ``received`` maps item codes to units received;
@@ -120,7 +122,7 @@ class Execution(Service):
                 require_role(actor, *PLANNERS, action=t("recording receipt"))
                 req = states.lock_request(s, request_id(id))
                 target = states.check(req, "receive")
-                rows = alloc.dispatched_rows(s, req.id)  # type: ignore[arg-type]
+                rows = alloc.dispatched_rows(s, persisted_id(req))
                 sent: dict[str, int] = {}
                 for a, item in rows:
                     sent[item] = sent.get(item, 0) + a.quantity
@@ -140,8 +142,8 @@ class Execution(Service):
                     left[item] -= a.received
                     per_line[a.line_id] = per_line.get(a.line_id, 0) + a.received
                     s.add(a)
-                for ln in alloc.request_lines(s, [req.id]).values():  # type: ignore[list-item]
-                    ln.received = per_line.get(ln.id, 0)  # type: ignore[arg-type]
+                for line_id, ln in alloc.request_lines(s, [persisted_id(req)]).items():
+                    ln.received = per_line.get(line_id, 0)
                     s.add(ln)
                 diffs = [
                     t("{item}: {received} of {sent} received", item=code, received=got[code], sent=sent[code])
@@ -177,10 +179,10 @@ def _share(s: Session, actor: Actor, request: int, agency: str | None, point: st
         )
     code = agency
     if code is None and actor.role == Role.AGENCY_OFFICER and actor.agency_id is not None:
-        code = s.get(Agency, actor.agency_id).code  # type: ignore[union-attr]
+        code = s.get_one(Agency, actor.agency_id).code
     agency_row = by_code(s, Agency, code, "agency") if code else None
     point_row = by_code(s, StoragePoint, point, "point") if point else None
-    reserved = alloc.reserved_rows(s, request, agency_row.id if agency_row else None)  # type: ignore[arg-type]
+    reserved = alloc.reserved_rows(s, request, agency_row.id if agency_row else None)
     if point_row is not None:
         reserved = [a for a in reserved if a.point_id == point_row.id]
     if not reserved:
@@ -190,16 +192,18 @@ def _share(s: Session, actor: Actor, request: int, agency: str | None, point: st
             "agency" if agency_row else ("point" if point_row else "id"),
         )
     agencies = dict(
-        s.exec(select(StockLot.id, StockLot.agency_id).where(StockLot.id.in_({a.lot_id for a in reserved}))).all()
-    )  # type: ignore[union-attr]
+        s.exec(select(StockLot.id, StockLot.agency_id).where(col(StockLot.id).in_({a.lot_id for a in reserved}))).all()
+    )
     mine = [a for a in reserved if may_execute_dispatch(actor, point_id=a.point_id, agency_id=agencies[a.lot_id])]
     if not mine:
         points = dict(
             s.exec(
-                select(StoragePoint.id, StoragePoint.code).where(StoragePoint.id.in_({a.point_id for a in reserved}))
+                select(StoragePoint.id, StoragePoint.code).where(
+                    col(StoragePoint.id).in_({a.point_id for a in reserved})
+                )
             ).all()
-        )  # type: ignore[union-attr]
-        names = dict(s.exec(select(Agency.id, Agency.code).where(Agency.id.in_(set(agencies.values())))).all())  # type: ignore[union-attr]
+        )
+        names = dict(s.exec(select(Agency.id, Agency.code).where(col(Agency.id).in_(set(agencies.values())))).all())
         whose: dict[str, int] = {}
         for a in reserved:
             key = f"{points[a.point_id]} ({names[agencies[a.lot_id]]})"

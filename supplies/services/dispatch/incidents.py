@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ...errors import InvalidInput, RuleViolation
 from ...i18n import t
 from ...models import DispatchRequest, Incident, RequestStatus, Role
-from ...models.base import utcnow
+from ...models.base import persisted_id, utcnow
 from ...permissions import require_role
 from ...schemas import load
 from ..base import Service, get_or_404, retried
 from ..results import Result, aware
 from .schemas import IncidentIn, request_id
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 OPEN, CLOSED = "open", "closed"
 # A request in one of these states still has work to do, so its incident stays open.
@@ -46,9 +50,8 @@ class IncidentResult(Result):
 
 
 def incident_view(row: Incident) -> IncidentResult:
-    assert row.id is not None
     return IncidentResult(
-        row.id,
+        persisted_id(row),
         row.name,
         row.type,
         row.level,
@@ -58,7 +61,7 @@ def incident_view(row: Incident) -> IncidentResult:
         row.region_code,
         aware(row.started_at),
         row.status,
-    )  # type: ignore[arg-type]
+    )
 
 
 class Incidents(Service):
@@ -111,7 +114,7 @@ class Incidents(Service):
         if status not in (None, OPEN, CLOSED):
             raise InvalidInput(t("must be open or closed"), "status")
         with self._work(write=False) as (s, _):
-            q = select(Incident).order_by(Incident.started_at.desc(), Incident.id.desc())  # type: ignore[attr-defined,union-attr]
+            q = select(Incident).order_by(col(Incident.started_at).desc(), col(Incident.id).desc())
             if status:
                 q = q.where(Incident.status == status)
             return [incident_view(r) for r in s.exec(q).all()]
@@ -124,7 +127,7 @@ class Incidents(Service):
             row = get_or_404(s, Incident, request_id(id), "id")
             if row.status == CLOSED:
                 raise RuleViolation(t("incident #{id} is already closed", id=row.id), "id")
-            busy = _active_requests(s, row.id)  # type: ignore[arg-type]
+            busy = _active_requests(s, persisted_id(row))
             if busy:
                 listed = ", ".join(f"#{rid} ({st})" for rid, st in busy[:5])
                 raise RuleViolation(
@@ -149,13 +152,14 @@ def open_incident(s: Session, incident_id: int) -> Incident:
 
 
 def _active_requests(s: Session, incident_id: int) -> list[tuple[int, str]]:
+    id_column = cast("Mapped[int]", DispatchRequest.id)  # the primary key: never NULL in a row read back
     rows = s.exec(
-        select(DispatchRequest.id, DispatchRequest.status)
+        select(id_column, DispatchRequest.status)
         .where(
             DispatchRequest.incident_id == incident_id,
-            DispatchRequest.status.in_([st.value for st in ACTIVE_REQUEST_STATES]),
-        )  # type: ignore[attr-defined]
-        .order_by(DispatchRequest.id)
+            col(DispatchRequest.status).in_([st.value for st in ACTIVE_REQUEST_STATES]),
+        )
+        .order_by(id_column)
     ).all()
     return [(int(r[0]), str(r[1])) for r in rows]
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, case, func
+from sqlmodel import Session, col, select
 
+from ...db import select_columns
 from ...models import (
     Agency,
     Allocation,
@@ -25,6 +26,7 @@ from ...models import (
     SupplyClass,
     User,
 )
+from ...models.base import persisted_id
 from ..results import Result, aware
 
 
@@ -205,11 +207,11 @@ class RequestDetail(Result):
 # -- queries -----------------------------------------------------------------------------------
 
 
-def request_views(s: Session, *where: Any) -> list[RequestResult]:
+def request_views(s: Session, *where: ColumnElement[bool] | bool) -> list[RequestResult]:
     """Requests with their line counts and destination codes in one query, newest first."""
-    counts = select(RequestLine.request_id, func.count().label("n")).group_by(RequestLine.request_id).subquery()
+    counts = select(RequestLine.request_id, func.count().label("n")).group_by(col(RequestLine.request_id)).subquery()
     q = (
-        select(
+        select_columns(
             DispatchRequest.id,
             DispatchRequest.incident_id,
             DispatchRequest.status,
@@ -224,28 +226,28 @@ def request_views(s: Session, *where: Any) -> list[RequestResult]:
             DispatchRequest.dest_region_code,
             DispatchRequest.note,
         )
-        .outerjoin(StoragePoint, StoragePoint.id == DispatchRequest.dest_point_id)
+        .outerjoin(StoragePoint, col(StoragePoint.id) == DispatchRequest.dest_point_id)
         .outerjoin(counts, counts.c.request_id == DispatchRequest.id)
         .where(*where)
-        .order_by(DispatchRequest.id.desc())
-    )  # type: ignore[union-attr]
+        .order_by(col(DispatchRequest.id).desc())
+    )
     out = []
     for r in s.exec(q).all():
         out.append(
             RequestResult(
                 r[0], r[1], r[2], r[3], aware(r[4]), r[5], r[6], r[7], r[8], aware(r[9]), int(r[10]), r[11], r[12]
             )
-        )  # type: ignore[arg-type]
+        )
     return out
 
 
 def line_views(s: Session, request_id: int) -> list[LineResult]:
     q = (
-        select(RequestLine, Item.code, Item.name, Item.unit, SupplyClass.code, SupplyClass.name)
-        .outerjoin(Item, Item.id == RequestLine.item_id)
-        .outerjoin(SupplyClass, SupplyClass.id == RequestLine.class_id)
+        select_columns(RequestLine, Item.code, Item.name, Item.unit, SupplyClass.code, SupplyClass.name)
+        .outerjoin(Item, col(Item.id) == RequestLine.item_id)
+        .outerjoin(SupplyClass, col(SupplyClass.id) == RequestLine.class_id)
         .where(RequestLine.request_id == request_id)
-        .order_by(RequestLine.id)
+        .order_by(col(RequestLine.id))
     )
     out = []
     for line, icode, iname, unit, ccode, cname in s.exec(q).all():
@@ -266,16 +268,18 @@ def line_views(s: Session, request_id: int) -> list[LineResult]:
     return out
 
 
-def executing_agency() -> Any:
+def executing_agency() -> ColumnElement[Any]:
     """Who executes a row: for stock still reserved, the lot's (current) agency, so that a class
     handed over since allocation shows its new agency; afterwards, the agency that did."""
-    return case((Allocation.status == AllocationStatus.RESERVED.value, StockLot.agency_id), else_=Allocation.agency_id)
+    return case(
+        (col(Allocation.status) == AllocationStatus.RESERVED.value, StockLot.agency_id), else_=Allocation.agency_id
+    )
 
 
 def allocation_rows(s: Session, request_id: int, *, statuses: tuple[str, ...] | None = None) -> list[AllocationRow]:
     """The allocation rows of a request, by line then arrival."""
     q = (
-        select(
+        select_columns(
             Allocation,
             Item.code,
             StoragePoint.code,
@@ -284,16 +288,16 @@ def allocation_rows(s: Session, request_id: int, *, statuses: tuple[str, ...] | 
             Agency.code,
             StockLot.expires_on,
         )
-        .join(RequestLine, RequestLine.id == Allocation.line_id)
-        .join(StockLot, StockLot.id == Allocation.lot_id)
-        .join(Item, Item.id == StockLot.item_id)
-        .join(StoragePoint, StoragePoint.id == Allocation.point_id)
-        .join(Agency, Agency.id == executing_agency())
+        .join(RequestLine, col(RequestLine.id) == Allocation.line_id)
+        .join(StockLot, col(StockLot.id) == Allocation.lot_id)
+        .join(Item, col(Item.id) == StockLot.item_id)
+        .join(StoragePoint, col(StoragePoint.id) == Allocation.point_id)
+        .join(Agency, col(Agency.id) == executing_agency())
         .where(RequestLine.request_id == request_id)
-        .order_by(Allocation.line_id, Allocation.eta_hours, Allocation.id)
+        .order_by(col(Allocation.line_id), col(Allocation.eta_hours), col(Allocation.id))
     )
     if statuses:
-        q = q.where(Allocation.status.in_(statuses))  # type: ignore[attr-defined]
+        q = q.where(col(Allocation.status).in_(statuses))
     return [
         AllocationRow(
             a.line_id,
@@ -316,12 +320,12 @@ def allocation_rows(s: Session, request_id: int, *, statuses: tuple[str, ...] | 
 
 def event_views(s: Session, request_id: int) -> list[EventResult]:
     q = (
-        select(RequestEvent.at, RequestEvent.from_status, RequestEvent.to_status, User.name, RequestEvent.note)
-        .outerjoin(User, User.id == RequestEvent.actor_id)
+        select_columns(RequestEvent.at, RequestEvent.from_status, RequestEvent.to_status, User.name, RequestEvent.note)
+        .outerjoin(User, col(User.id) == RequestEvent.actor_id)
         .where(RequestEvent.request_id == request_id)
-        .order_by(RequestEvent.at, RequestEvent.id)
+        .order_by(col(RequestEvent.at), col(RequestEvent.id))
     )
-    return [EventResult(aware(at), f, t, who, note) for at, f, t, who, note in s.exec(q).all()]  # type: ignore[arg-type]
+    return [EventResult(aware(at), f, t, who, note) for at, f, t, who, note in s.exec(q).all()]
 
 
 def shortfalls_of(request_id: int, lines: list[LineResult]) -> list[Shortfall]:
@@ -333,10 +337,10 @@ def shortfalls_of(request_id: int, lines: list[LineResult]) -> list[Shortfall]:
 
 
 def request_detail(s: Session, req: DispatchRequest) -> RequestDetail:
-    assert req.id is not None
+    rid = persisted_id(req)
     incident = s.get(Incident, req.incident_id)
     dest = s.get(StoragePoint, req.dest_point_id) if req.dest_point_id else None
-    lines = line_views(s, req.id)
+    lines = line_views(s, rid)
     attempted = req.status in (
         RequestStatus.ALLOCATED,
         RequestStatus.DISPATCHED,
@@ -344,7 +348,7 @@ def request_detail(s: Session, req: DispatchRequest) -> RequestDetail:
         RequestStatus.CLOSED,
     )
     return RequestDetail(
-        req.id,
+        rid,
         req.incident_id,
         incident.name if incident else "",
         req.status,
@@ -357,18 +361,18 @@ def request_detail(s: Session, req: DispatchRequest) -> RequestDetail:
         req.requesting_unit,
         req.note,
         aware(req.created_at),
-        aware(req.updated_at),  # type: ignore[arg-type]
+        aware(req.updated_at),
         lines,
-        allocation_rows(s, req.id),
-        event_views(s, req.id),
-        shortfalls_of(req.id, lines) if attempted else [],
+        allocation_rows(s, rid),
+        event_views(s, rid),
+        shortfalls_of(rid, lines) if attempted else [],
     )
 
 
 def pick_lists(s: Session, request_id: int) -> list[PickList]:
     """Reserved rows grouped by executing agency and storage point, with the agency's contact."""
     q = (
-        select(
+        select_columns(
             Agency.code,
             Agency.name,
             Agency.contact,
@@ -382,17 +386,17 @@ def pick_lists(s: Session, request_id: int) -> list[PickList]:
             Item.unit,
         )
         .select_from(Allocation)
-        .join(RequestLine, RequestLine.id == Allocation.line_id)
-        .join(StockLot, StockLot.id == Allocation.lot_id)
-        .join(Item, Item.id == StockLot.item_id)
-        .join(StoragePoint, StoragePoint.id == Allocation.point_id)
-        .join(Agency, Agency.id == StockLot.agency_id)
+        .join(RequestLine, col(RequestLine.id) == Allocation.line_id)
+        .join(StockLot, col(StockLot.id) == Allocation.lot_id)
+        .join(Item, col(Item.id) == StockLot.item_id)
+        .join(StoragePoint, col(StoragePoint.id) == Allocation.point_id)
+        .join(Agency, col(Agency.id) == StockLot.agency_id)
         .where(RequestLine.request_id == request_id, Allocation.status == AllocationStatus.RESERVED.value)
         .group_by(
             Agency.code,
             Agency.name,
-            Agency.contact,
-            Agency.phone,
+            col(Agency.contact),
+            col(Agency.phone),
             StoragePoint.code,
             StoragePoint.name,
             Item.code,

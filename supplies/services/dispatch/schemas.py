@@ -47,7 +47,7 @@ class _UtcTimes(Input):
     """Turns every loaded datetime into aware UTC, as the database stores them."""
 
     @post_load
-    def _utc(self, data: dict, **_: Any) -> dict:
+    def _utc(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         return {k: as_utc(v) if isinstance(v, datetime) else v for k, v in data.items()}
 
 
@@ -90,13 +90,13 @@ class RequestIn(_UtcTimes):
     note = Text(500)
 
     @pre_load
-    def _lines(self, data: dict, **_: Any) -> dict:
+    def _lines(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         if "lines" in data:
             data = {**data, "lines": normalise_lines(data["lines"])}
         return data
 
     @validates_schema
-    def _destination(self, data: dict, **_: Any) -> None:
+    def _destination(self, data: dict[str, Any], **_: Any) -> None:
         has_point = bool(data.get("dest_point"))
         lat, lon = data.get("dest_lat"), data.get("dest_lon")
         if has_point and (lat is not None or lon is not None):

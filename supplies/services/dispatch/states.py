@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from ...errors import InvalidTransition
 from ...i18n import t
 from ...models import DispatchRequest, RequestEvent, RequestStatus
-from ...models.base import utcnow
+from ...models.base import persisted_id, utcnow
 from ...permissions import Actor
 from ...terms import term
 
@@ -65,9 +65,9 @@ def move(s: Session, request: DispatchRequest, to_status: str, actor: Actor, not
     to_status = str(to_status.value if isinstance(to_status, S) else to_status)
     s.add(
         RequestEvent(
-            request_id=request.id,
+            request_id=persisted_id(request),
             from_status=request.status,
-            to_status=to_status,  # type: ignore[arg-type]
+            to_status=to_status,
             at=now,
             actor_id=actor.id,
             note=(note or None) and note[:500],
@@ -84,9 +84,9 @@ def created(s: Session, request: DispatchRequest, actor: Actor) -> None:
     request.status = S.DRAFT.value
     s.add(
         RequestEvent(
-            request_id=request.id,
+            request_id=persisted_id(request),
             from_status=None,
-            to_status=S.DRAFT.value,  # type: ignore[arg-type]
+            to_status=S.DRAFT.value,
             at=request.created_at,
             actor_id=actor.id,
             note=t("created"),

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection
@@ -121,7 +121,9 @@ def _sqlite_copy(inv: Inventory, target: Path) -> dict[str, int]:
     try:
         dest = sqlite3.connect(target)
         try:
-            raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+            driver = raw.driver_connection  # sqlite3's own connection; None only once the checkout is closed
+            assert driver is not None
+            driver.backup(dest)
             dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
             counts = {t.name: dest.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0] for t in tables()}
         finally:
@@ -140,7 +142,7 @@ def _snapshot(inv: Inventory) -> Connection:
 
 def _json_dump(inv: Inventory, target: Path, compress: bool) -> dict[str, int]:
     counts: dict[str, int] = {}
-    raw: IO[bytes] = gzip.open(target, "wb") if compress else open(target, "wb")  # noqa: SIM115
+    raw = gzip.open(target, "wb") if compress else open(target, "wb")  # noqa: SIM115
     with raw, io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as out, _snapshot(inv) as conn:
         with conn.begin():  # one transaction: every table from the same snapshot
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -288,7 +290,8 @@ def _database_detail(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     diag = getattr(orig, "diag", None)
     if diag is not None and getattr(diag, "message_primary", None):
-        return diag.message_primary + (f" ({diag.message_detail})" if diag.message_detail else "")
+        primary: str = diag.message_primary  # psycopg's Diagnostic: str | None, here a non-empty str
+        return primary + (f" ({diag.message_detail})" if diag.message_detail else "")
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import sqlite3
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Table
 
@@ -66,7 +67,7 @@ class JsonReader(_Located):
         self.dialect = dialect
         self.line_no = 0
         self.checked = {}
-        raw: IO[bytes] = open(path, "rb")  # noqa: SIM115  (kept open for the reader; closed by close())
+        raw: io.BufferedIOBase = open(path, "rb")  # noqa: SIM115  (kept open for the reader; closed by close())
         if raw.read(2) == b"\x1f\x8b":
             raw.close()
             raw = gzip.open(path, "rb")  # noqa: SIM115  (closed by close())

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -197,8 +197,8 @@ class TableRows:
                 ", ".join(self.names[p] for p in self._pk),
             )
         self._last = key
-        if self.ids is not None:
-            self.ids.append(key)
+        if self.ids is not None:  # a single integer key: the key is that column's value
+            self.ids.append(out[self._pk[0]])
         return tuple(out)
 
     def locate(self, row_id: int) -> str | None:
@@ -225,10 +225,10 @@ def column_check(table: Table, column: Column[Any], dialect: str, *, sqlite_file
     kind = getattr(column.type, "impl_instance", column.type)  # a TypeDecorator's underlying type
     low, high = _bounds(table, column, kind, dialect)
     if isinstance(kind, Integer):
-        return _integer(low, high, column.nullable)
+        return _integer(low, high, bool(column.nullable))
     if isinstance(kind, String):
         vocabulary = VOCABULARIES.get((table.name, column.name))
-        return _text(kind.length, [v.value for v in vocabulary] if vocabulary else None, column.nullable)
+        return _text(kind.length, [v.value for v in vocabulary] if vocabulary else None, bool(column.nullable))
     check: Check
     if isinstance(kind, Boolean):
         check = _boolean(sqlite_file)
@@ -265,6 +265,7 @@ def _is_integer(column: Column[Any]) -> bool:
 # -- bounds: the type's range, CHECK constraints, the model's ge/gt/le/lt, and MAX_QUANTITY ---------
 
 Bound = tuple[float | int | Decimal, bool]  # (limit, strict)
+_N = TypeVar("_N", int, float, Decimal)  # a number held within bounds keeps its type
 
 
 def _bounds(table: Table, column: Column[Any], kind: Any, dialect: str) -> tuple[Bound | None, Bound | None]:
@@ -283,9 +284,9 @@ def _bounds(table: Table, column: Column[Any], kind: Any, dialect: str) -> tuple
         lows.append((-top - 1, False))
         highs.append((top, False))
     if isinstance(kind, Numeric) and not isinstance(kind, Float) and kind.precision is not None:
-        top = Decimal(10) ** (kind.precision - (kind.scale or 0))
-        lows.append((-top, True))
-        highs.append((top, True))
+        digits = Decimal(10) ** (kind.precision - (kind.scale or 0))
+        lows.append((-digits, True))
+        highs.append((digits, True))
     if isinstance(kind, (Integer, Float, Numeric)) and not (column.primary_key or column.foreign_keys):
         lows.append((-MAX_QUANTITY, False))
         highs.append((MAX_QUANTITY, False))
@@ -327,7 +328,7 @@ def _model_rules(table: Table, name: str) -> list[Any]:
     return []
 
 
-def _within(value: Any, low: Bound | None, high: Bound | None) -> Any:
+def _within(value: _N, low: Bound | None, high: Bound | None) -> _N:
     if low is not None and (value < low[0] or (low[1] and value == low[0])):
         raise Refused(
             t("must be more than {number} ({show})", number=_number(low[0]), show=show(value))

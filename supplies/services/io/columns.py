@@ -158,9 +158,9 @@ def match_headers(kind: str, found: list[str]) -> tuple[dict[int, Column], list[
     repeated headers, and required columns that are missing.
     """
     lookup: dict[str, Column] = {}
-    for col in columns(kind):
-        for name in (col.key, col.zh, *col.aliases):
-            lookup.setdefault(_norm(name), col)
+    for known_column in columns(kind):
+        for name in (known_column.key, known_column.zh, *known_column.aliases):
+            lookup.setdefault(_norm(name), known_column)
     mapping: dict[int, Column] = {}
     problems: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -176,9 +176,10 @@ def match_headers(kind: str, found: list[str]) -> tuple[dict[int, Column], list[
         else:
             seen.add(col.key)
             mapping[pos] = col
-    for col in columns(kind):
-        if col.required and col.key not in seen:
-            problems.append((col.zh if _has_cjk(found) else col.key, "this required column is missing"))
+    for known_column in columns(kind):
+        if known_column.required and known_column.key not in seen:
+            name = known_column.zh if _has_cjk(found) else known_column.key
+            problems.append((name, "this required column is missing"))
     return mapping, problems
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from ...db import select_columns
 from ...errors import InvalidInput
 from ...i18n import t
 from ...models import Agency, Item, ReserveTarget, StockLot, StoragePoint, SupplyClass
@@ -27,9 +28,9 @@ Target = str | Path | IO[bytes]
 def _agencies(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
     return list(
         s.exec(
-            select(Agency.code, Agency.name, Agency.contact, Agency.phone, Agency.level, Agency.region_code).order_by(
-                Agency.code
-            )
+            select_columns(
+                Agency.code, Agency.name, Agency.contact, Agency.phone, Agency.level, Agency.region_code
+            ).order_by(Agency.code)
         ).all()
     )
 
@@ -37,7 +38,7 @@ def _agencies(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
 def _points(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
     return list(
         s.exec(
-            select(
+            select_columns(
                 StoragePoint.code,
                 StoragePoint.name,
                 StoragePoint.kind,
@@ -56,9 +57,9 @@ def _points(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
 def _classes(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
     parent = aliased(SupplyClass)
     rows = s.exec(
-        select(SupplyClass.code, SupplyClass.name, SupplyClass.name_en, Agency.code, parent.code)
-        .join(Agency, Agency.id == SupplyClass.agency_id)
-        .outerjoin(parent, parent.id == SupplyClass.parent_id)
+        select_columns(SupplyClass.code, SupplyClass.name, SupplyClass.name_en, Agency.code, parent.code)
+        .join(Agency, col(Agency.id) == SupplyClass.agency_id)
+        .outerjoin(parent, col(parent.id) == SupplyClass.parent_id)
     ).all()
     # Parents before children, so that the file reads top-down like the tree.
     children: dict[str | None, list[tuple[Any, ...]]] = {}
@@ -76,7 +77,7 @@ def _classes(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
 def _items(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
     return list(
         s.exec(
-            select(
+            select_columns(
                 Item.code,
                 Item.name,
                 Item.name_en,
@@ -87,7 +88,7 @@ def _items(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
                 Item.unit_weight_kg,
                 Item.unit_volume_m3,
             )
-            .join(SupplyClass, SupplyClass.id == Item.class_id)
+            .join(SupplyClass, col(SupplyClass.id) == Item.class_id)
             .order_by(Item.code)
         ).all()
     )
@@ -95,7 +96,7 @@ def _items(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
 
 def _stock(s: Session, actor: Actor) -> list[tuple[Any, ...]]:
     q = (
-        select(
+        select_columns(
             StoragePoint.code,
             Item.code,
             StockLot.on_hand,
@@ -106,10 +107,10 @@ def _stock(s: Session, actor: Actor) -> list[tuple[Any, ...]]:
             StockLot.unit_cost,
             Agency.code,
         )
-        .join(StoragePoint, StoragePoint.id == StockLot.point_id)
-        .join(Item, Item.id == StockLot.item_id)
-        .join(Agency, Agency.id == StockLot.agency_id)
-        .where(StockLot.on_hand > 0)
+        .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
+        .join(Item, col(Item.id) == StockLot.item_id)
+        .join(Agency, col(Agency.id) == StockLot.agency_id)
+        .where(col(StockLot.on_hand) > 0)
         .order_by(StoragePoint.code, Item.code, StockLot.batch)
     )
     q = scoped(q, actor, StockLot.point_id, StockLot.agency_id)
@@ -120,9 +121,9 @@ def _targets(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
     return list(
         s.exec(
             select(Item.code, StoragePoint.code, ReserveTarget.region_code, ReserveTarget.quantity)
-            .join(Item, Item.id == ReserveTarget.item_id)
-            .outerjoin(StoragePoint, StoragePoint.id == ReserveTarget.point_id)
-            .order_by(Item.code, StoragePoint.code, ReserveTarget.region_code)
+            .join(Item, col(Item.id) == ReserveTarget.item_id)
+            .outerjoin(StoragePoint, col(StoragePoint.id) == ReserveTarget.point_id)
+            .order_by(Item.code, StoragePoint.code, col(ReserveTarget.region_code))
         ).all()
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlmodel import Session, SQLModel, select
 
@@ -26,6 +26,9 @@ from ..catalog.schemas import AgencyIn, ItemIn, SupplyClassIn
 from ..places.schemas import PointIn
 from ..stock.schemas import ReceiveIn, TargetIn
 from .rows import Problem
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 
 # Spreadsheet cells arrive as text: the same bounds as the services, read from "12" as well as 12.
@@ -123,7 +126,8 @@ def points(b: Batch) -> Apply:
 
 
 def classes(b: Batch) -> Apply:
-    agencies = dict(b.s.exec(select(Agency.code, Agency.id)).all())
+    agency_id_column = cast("Mapped[int]", Agency.id)  # the primary key: never NULL in a row read back
+    agencies = dict(b.s.exec(select(Agency.code, agency_id_column)).all())
     agency_code = {v: k for k, v in agencies.items()}
     existing = {c.code: c for c in b.s.exec(select(SupplyClass)).all()}
     code_of = {c.id: c.code for c in existing.values()}
@@ -187,7 +191,9 @@ def classes(b: Batch) -> Apply:
             if old is None:
                 pending.append(rec)
                 continue
-            changes = {k: rec[k] for k in ("name", "name_en") if k in b.present and getattr(old, k) != rec[k]}
+            changes: dict[str, Any] = {  # values as the records hold them
+                k: rec[k] for k in ("name", "name_en") if k in b.present and getattr(old, k) != rec[k]
+            }
             if "parent" in b.present and parent_of.get(rec["code"]) != code_of.get(old.parent_id):
                 changes["parent_id"] = rec["parent"]  # resolved after the new classes exist
             if changes and b.update_existing:
@@ -293,9 +299,11 @@ def targets(b: Batch) -> Apply:
             b.problem(i, "point", t("no storage point with code {point!r}", point=rec["point"]), rec["point"])
         if not rec.get("point") and not rec.get("region_code"):
             b.problem(i, "point", t("give a storage point or a region code"))
-        ok = item_id is not None and (point_id is not None or (not rec.get("point") and rec.get("region_code")))
-        keys.append((item_id, point_id, None if point_id else rec.get("region_code")) if ok else None)  # type: ignore[arg-type]
-    first: dict[Any, int] = {}
+        if item_id is not None and (point_id is not None or (not rec.get("point") and rec.get("region_code"))):
+            keys.append((item_id, point_id, None if point_id else rec.get("region_code")))
+        else:
+            keys.append(None)
+    first: dict[tuple[int, int | None, str | None], int] = {}
     for i, key in enumerate(keys):
         if key is not None and key in first:
             b.problem(i, "item", t("the same target repeats row {rows}", rows=b.rows[first[key]]), b.records[i]["item"])
@@ -307,13 +315,14 @@ def targets(b: Batch) -> Apply:
         existing = {(t.item_id, t.point_id, t.region_code): t for t in b.s.exec(select(ReserveTarget)).all()}
         now = utcnow()
         for key, rec in zip(keys, b.records):
-            row = existing.get(key)  # type: ignore[arg-type]
+            assert key is not None  # a row without a key is a problem, and apply() runs only without problems
+            row = existing.get(key)
             if row is None:
                 b.s.add(
                     ReserveTarget(
                         item_id=key[0],
                         point_id=key[1],
-                        region_code=key[2],  # type: ignore[index]
+                        region_code=key[2],
                         quantity=rec["quantity"],
                         updated_at=now,
                     )

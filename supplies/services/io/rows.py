@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from marshmallow import Schema, ValidationError, fields
-from marshmallow.utils import missing
+from marshmallow import Schema, ValidationError, fields, missing
 
 from ...errors import InvalidInput, PermissionDenied
 from .columns import VALUE_LABELS, to_value
@@ -142,12 +141,15 @@ class RowValidator:
     """
 
     def __init__(self, schema: type[Schema]) -> None:
-        self.fields: dict[str, fields.Field] = dict(schema().fields)
+        self.fields: dict[str, fields.Field[Any]] = dict(schema().fields)  # each field loads its own type
         # Kept from one chunk of rows to the next (codes and dates repeat through a file), within bounds.
         self._memos: dict[str, dict[Any, tuple[bool, Any]]] = {}
 
     def check(
-        self, present: dict[str, str], row_numbers: list[int], cells: dict[str, list[str | None]]
+        self,
+        present: dict[str, str],
+        row_numbers: list[int],
+        cells: Mapping[str, Sequence[str | CellProblem | None]],
     ) -> tuple[dict[str, list[Any]], list[Problem]]:
         """Validate columns of cell text (``cells[key][i]`` is row ``row_numbers[i]``).
 
@@ -189,7 +191,7 @@ class RowValidator:
         return out, problems
 
     @staticmethod
-    def _preparer(name: str, field: fields.Field):  # type: ignore[no-untyped-def]
+    def _preparer(name: str, field: fields.Field[Any]) -> Callable[[str], str] | None:
         if isinstance(field, fields.Date):
             return normalise_date
         if name in VALUE_LABELS:
@@ -197,7 +199,9 @@ class RowValidator:
         return None
 
     @staticmethod
-    def _one(field: fields.Field, text: str | CellProblem | None, prepare, default: Any) -> tuple[bool, Any]:  # type: ignore[no-untyped-def]
+    def _one(
+        field: fields.Field[Any], text: str | CellProblem | None, prepare: Callable[[str], str] | None, default: object
+    ) -> tuple[bool, Any]:
         if isinstance(text, CellProblem):
             return False, text.reason
         if text is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -93,7 +93,7 @@ class SheetReader:
 
     def rows(self) -> Iterator[Row]:
         """The rows with anything in them, numbered as the spreadsheet numbers them."""
-        rows = (
+        rows: Generator[Row] = (
             self._xlsx_rows()
             if self.format == "xlsx"
             else _csv_rows(self._stream, self.encoding or "utf-8", self._delimiter)
@@ -140,7 +140,7 @@ class SheetReader:
             raise too_large(len(data))
         return io.BytesIO(data), None
 
-    def _xlsx_rows(self) -> Iterator[Row]:
+    def _xlsx_rows(self) -> Generator[Row]:
         from openpyxl import load_workbook  # imported only when a workbook is read
 
         try:
@@ -185,16 +185,19 @@ def read_rows(source: Source, *, field: str, limit: int = MAX_REFERENCE_ROWS) ->
     with SheetReader(source) as sheet:
         try:
             for number, cells in sheet.rows():
-                bad = next((c for c in cells if isinstance(c, CellProblem)), None)
-                if bad is not None:
-                    raise InvalidInput(
-                        t("row {number}: {reason} ({text})", number=number, reason=bad.reason, text=bad.text), field
-                    )
+                texts: list[str | None] = []
+                for cell in cells:
+                    if isinstance(cell, CellProblem):
+                        raise InvalidInput(
+                            t("row {number}: {reason} ({text})", number=number, reason=cell.reason, text=cell.text),
+                            field,
+                        )
+                    texts.append(cell)
                 if len(out) > limit:
                     raise InvalidInput(
                         t("row {number}: at most {limit:,} rows are read", number=number, limit=limit), field
                     )
-                out.append((number, cells))  # type: ignore[arg-type]
+                out.append((number, texts))
         except UnreadableRow as exc:
             raise InvalidInput(t("row {row}: {reason}", row=exc.row, reason=exc.reason), field) from None
     return out
@@ -270,7 +273,7 @@ class _NulInRow(Exception):
     pass
 
 
-def _csv_rows(stream: IO[bytes], encoding: str, delimiter: str) -> Iterator[Row]:
+def _csv_rows(stream: IO[bytes], encoding: str, delimiter: str) -> Generator[Row]:
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     left = MAX_ROW_CHARS  # characters the row being read may still take
     quoted = False  # a ' somewhere in the row: some cell may carry the formula guard
@@ -317,9 +320,9 @@ def _csv_rows(stream: IO[bytes], encoding: str, delimiter: str) -> Iterator[Row]
             width, left = MAX_ROW_CHARS - left, MAX_ROW_CHARS
             values: list[Cell] = [c.strip() or None for c in cells]
             if width > MAX_CELL_CHARS:
-                values = [_long(v) if v and len(v) > MAX_CELL_CHARS else v for v in values]  # type: ignore[arg-type]
+                values = [_long(v) if isinstance(v, str) and len(v) > MAX_CELL_CHARS else v for v in values]
             if quoted:
-                values = [unguard(v) if v.__class__ is str and v[0] == "'" else v for v in values]  # type: ignore[union-attr]
+                values = [unguard(v) if v.__class__ is str and v[0] == "'" else v for v in values]
                 quoted = False
             if any(values):
                 _check_width(number, values)

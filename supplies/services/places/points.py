@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from ... import schemas
 from ...errors import PermissionDenied
 from ...i18n import t
 from ...models import PointStatus, Role, StoragePoint
+from ...models.base import persisted_id
 from ...permissions import may_change_point
 from ..base import Service, by_code, retried
 from .schemas import PointIn, PointUpdate
@@ -63,7 +64,7 @@ class StoragePoints(Service):
         data = schemas.load(PointUpdate, changes, partial=True)
         with self._work() as (s, actor):
             point = by_code(s, StoragePoint, code, "code")
-            if not may_change_point(actor, point.id):  # type: ignore[arg-type]
+            if not may_change_point(actor, persisted_id(point)):
                 raise PermissionDenied(
                     t("{name} may not change storage point {code}", name=actor.name, code=code), "user"
                 )
@@ -97,7 +98,7 @@ class StoragePoints(Service):
             if level:
                 q = q.where(StoragePoint.level == level)
             if region_code:
-                q = q.where(StoragePoint.region_code.startswith(region_code))  # type: ignore[union-attr]
+                q = q.where(col(StoragePoint.region_code).startswith(region_code))
             if kind:
                 q = q.where(StoragePoint.kind == kind)
             if active_only:

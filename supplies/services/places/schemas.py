@@ -56,6 +56,6 @@ class TravelTimeIn(Input):
     )
 
     @validates_schema
-    def _target(self, data: dict, **_: Any) -> None:
+    def _target(self, data: dict[str, Any], **_: Any) -> None:
         if bool(data.get("to_point")) == bool(data.get("to_region")):
             raise ValidationError(t("give exactly one of to_point or to_region"), "to_point")

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, delete
+from sqlmodel import Session, col, select
 
 from ...errors import InvalidInput, NotFound
 from ...i18n import t
 from ...models import Role, StoragePoint, TravelTime
+from ...models.base import table_of
 from ...permissions import require_role
 from ...schemas import load
 from ..base import Service, by_code, retried
 from ..results import Result
 from .schemas import TravelTimeIn
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 
 @dataclass(frozen=True)
@@ -75,18 +79,18 @@ class TravelTimes(Service):
         data = load(TravelTimeIn, dict(from_point=from_point, to_point=to_point, to_region=to_region, hours=0))
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, Role.DISPATCHER, action=t("changing travel times"))
-            result = s.exec(delete(TravelTime).where(*_pair(data, _PointCodes(s))))  # type: ignore[call-overload]
+            result = s.exec(delete(TravelTime).where(*_pair(data, _PointCodes(s))))
             return int(result.rowcount or 0)
 
     def list(self, *, from_point: str | None = None) -> list[TravelTimeResult]:
         """Every entry, by origin point then destination."""
         with self._work(write=False) as (s, _):
-            to = StoragePoint.__table__.alias("to_p")  # type: ignore[attr-defined]
+            to = table_of(StoragePoint).alias("to_p")
             q = (
                 select(StoragePoint.code, to.c.code, TravelTime.to_region_code, TravelTime.hours)
-                .join(StoragePoint, StoragePoint.id == TravelTime.from_point_id)
+                .join(StoragePoint, col(StoragePoint.id) == TravelTime.from_point_id)
                 .outerjoin(to, to.c.id == TravelTime.to_point_id)
-                .order_by(StoragePoint.code, to.c.code, TravelTime.to_region_code)
+                .order_by(StoragePoint.code, to.c.code, col(TravelTime.to_region_code))
             )
             if from_point:
                 q = q.where(TravelTime.from_point_id == by_code(s, StoragePoint, from_point, "from_point").id)
@@ -97,20 +101,21 @@ class _PointCodes:
     """Point ids by code, loaded once for a whole table load instead of a query per row."""
 
     def __init__(self, s: Session) -> None:
-        self._ids = {code: pid for pid, code in s.exec(select(StoragePoint.id, StoragePoint.code)).all()}
+        point_id = cast("Mapped[int]", StoragePoint.id)  # the primary key: never NULL in a row read back
+        self._ids = {code: pid for pid, code in s.exec(select(point_id, StoragePoint.code)).all()}
 
     def id(self, code: str, field: str) -> int:
         if code not in self._ids:
             raise NotFound(t("no storage point with code {code!r}", code=code), field)
-        return self._ids[code]  # type: ignore[return-value]
+        return self._ids[code]
 
 
-def _pair(data: dict[str, Any], codes: _PointCodes) -> list[Any]:
-    where = [TravelTime.from_point_id == codes.id(data["from_point"], "from_point")]
+def _pair(data: dict[str, Any], codes: _PointCodes) -> list[ColumnElement[bool]]:
+    where = [col(TravelTime.from_point_id) == codes.id(data["from_point"], "from_point")]
     if data.get("to_point"):
-        where.append(TravelTime.to_point_id == codes.id(data["to_point"], "to_point"))
+        where.append(col(TravelTime.to_point_id) == codes.id(data["to_point"], "to_point"))
     else:
-        where += [TravelTime.to_point_id.is_(None), TravelTime.to_region_code == data["to_region"]]  # type: ignore[union-attr]
+        where += [col(TravelTime.to_point_id).is_(None), col(TravelTime.to_region_code) == data["to_region"]]
     return where
 
 

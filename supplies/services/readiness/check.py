@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ... import schemas
 from ...allocation.arrival import ArrivalModel, eta_hours_array
 from ...allocation.candidates import Destination
+from ...db import select_columns
 from ...errors import InvalidInput
 from ...i18n import t
 from ...models import (
@@ -176,22 +177,22 @@ class _Stock:
 
     def __init__(self, s: Session, actor: Actor, item_codes: set[str], today: date) -> None:
         q = (
-            select(
+            select_columns(
                 StockLot.point_id,
                 Item.code,
                 StockLot.lead_time_hours,
                 StockLot.mode,
-                func.sum(StockLot.on_hand - StockLot.reserved),
+                func.sum(col(StockLot.on_hand) - StockLot.reserved),
             )
-            .join(Item, Item.id == StockLot.item_id)
-            .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+            .join(Item, col(Item.id) == StockLot.item_id)
+            .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
             .where(
-                Item.code.in_(sorted(item_codes)),
-                StockLot.on_hand > StockLot.reserved,  # type: ignore[attr-defined]
-                StoragePoint.status == PointStatus.ACTIVE.value,
-                or_(StockLot.expires_on.is_(None), StockLot.expires_on >= today),
-            )  # type: ignore[union-attr,operator]
-            .group_by(StockLot.point_id, Item.code, StockLot.lead_time_hours, StockLot.mode)
+                col(Item.code).in_(sorted(item_codes)),
+                col(StockLot.on_hand) > StockLot.reserved,
+                col(StoragePoint.status) == PointStatus.ACTIVE.value,
+                or_(col(StockLot.expires_on).is_(None), col(StockLot.expires_on) >= today),
+            )
+            .group_by(col(StockLot.point_id), col(Item.code), col(StockLot.lead_time_hours), col(StockLot.mode))
         )
         q = scoped(q, actor, StockLot.point_id, StockLot.agency_id)  # what the reader may see, no more
         rows = s.exec(q).all() if item_codes else []
@@ -200,14 +201,14 @@ class _Stock:
             {
                 pid: (code, name, lat, lon)
                 for pid, code, name, lat, lon in s.exec(
-                    select(
+                    select_columns(
                         StoragePoint.id, StoragePoint.code, StoragePoint.name, StoragePoint.lat, StoragePoint.lon
-                    ).where(StoragePoint.id.in_(point_ids))
+                    ).where(col(StoragePoint.id).in_(point_ids))
                 ).all()
             }
             if point_ids
             else {}
-        )  # type: ignore[union-attr]
+        )
         self.point_ids = point_ids
         pos = self.pos = {pid: i for i, pid in enumerate(point_ids)}
         self.points = [info[pid] for pid in point_ids]
@@ -230,7 +231,8 @@ class _Stock:
                 hours[i] = h
         zero = np.zeros(len(self.point_ids))
         by_point = eta_hours_array(model, self.p_lat, self.p_lon, dest.lat, dest.lon, zero, hours)
-        return by_point[self.g_point] + self.g_lead
+        eta: np.ndarray = by_point[self.g_point] + self.g_lead  # numpy's stubs give Any here
+        return eta
 
     def reachable_units(self, eta: np.ndarray, hours: float) -> np.ndarray:
         """Units of each item that arrive within ``hours``."""
@@ -279,7 +281,8 @@ class Readiness(ArrivalAwareService):
             linked = {c for n in needs for c in n.items}
             stock = _Stock(s, actor, linked, date.today())
             table = table_hours(s, [dest])[0]
-            catalog = set(s.exec(select(Item.code).where(Item.code.in_(sorted(linked)))).all()) if linked else set()  # type: ignore[attr-defined]
+            known = select(Item.code).where(col(Item.code).in_(sorted(linked)))
+            catalog = set(s.exec(known).all()) if linked else set()
         eta = stock.eta(self.arrival, dest, table)
         units = stock.reachable_units(eta, data["hours"])
         results = tuple(
@@ -358,7 +361,8 @@ class Readiness(ArrivalAwareService):
     def norms(self, *, hazard: str | None = None, all_hazards: bool = True) -> list[NormResult]:
         """The norms in the table (every hazard's, or those that apply to ``hazard``)."""
         with self._work(write=False) as (s, _):
-            rows = list(s.exec(select(NeedNorm).order_by(NeedNorm.need, NeedNorm.hazard, NeedNorm.item_code)).all())
+            q = select(NeedNorm).order_by(col(NeedNorm.need), col(NeedNorm.hazard), col(NeedNorm.item_code))
+            rows = list(s.exec(q).all())
         if not all_hazards or hazard is not None:
             rows = [n for n in rows if n.hazard is None or n.hazard == hazard]
         return norms_data.views(rows)
@@ -512,7 +516,7 @@ def _destination(s: Session, data: dict[str, Any]) -> Destination:
 def _townships(s: Session, level: str, region: str | None) -> list[tuple[str, Destination, str, tuple[str, ...]]]:
     """Each township as (key, destination, name, point codes): its points' centre, or the one point."""
     q = (
-        select(
+        select_columns(
             StoragePoint.id,
             StoragePoint.code,
             StoragePoint.name,
@@ -524,7 +528,7 @@ def _townships(s: Session, level: str, region: str | None) -> list[tuple[str, De
         .order_by(StoragePoint.code)
     )
     if region:
-        q = q.where(StoragePoint.region_code.startswith(region))  # type: ignore[union-attr]
+        q = q.where(col(StoragePoint.region_code).startswith(region))
     groups: dict[str, list[Any]] = defaultdict(list)
     for row in s.exec(q).all():
         groups[row[3] or row[1]].append(row)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ...allocation.candidates import Destination, region_prefixes
 from ...models import TravelTime
 from ..io.tabular import iter_chunks
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 
 def table_hours(s: Session, dests: Sequence[Destination]) -> list[dict[int, float]]:
@@ -24,20 +28,25 @@ def table_hours(s: Session, dests: Sequence[Destination]) -> list[dict[int, floa
     prefixes = sorted({p for d in dests for p in region_prefixes(d.region_code)})
     to_point: dict[int, dict[int, float]] = defaultdict(dict)
     to_region: dict[str, dict[int, float]] = defaultdict(dict)
-    cols = (TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code, TravelTime.hours)
+    # Each query keeps only rows whose destination column is in the chunk: never NULL there.
+    to_point_id = cast("Mapped[int]", TravelTime.to_point_id)
+    to_region_code = cast("Mapped[str]", TravelTime.to_region_code)
     for chunk in iter_chunks(point_ids, 900):
-        for origin, target, _region, hours in s.exec(select(*cols).where(TravelTime.to_point_id.in_(chunk))).all():  # type: ignore[union-attr]
+        q_point = select(TravelTime.from_point_id, to_point_id, TravelTime.hours).where(to_point_id.in_(chunk))
+        for origin, target, hours in s.exec(q_point).all():
             to_point[target][origin] = float(hours)
     for chunk in iter_chunks(prefixes, 900):
-        q = select(*cols).where(or_(TravelTime.to_region_code.in_(chunk)), TravelTime.to_point_id.is_(None))  # type: ignore[union-attr]
-        for origin, _target, region, hours in s.exec(q).all():
+        q_region = select(TravelTime.from_point_id, to_region_code, TravelTime.hours).where(
+            or_(to_region_code.in_(chunk)), col(TravelTime.to_point_id).is_(None)
+        )
+        for origin, region, hours in s.exec(q_region).all():
             to_region[region][origin] = float(hours)
-    out = []
+    out: list[dict[int, float]] = []
     for d in dests:
-        hours: dict[int, float] = {}
+        by_origin: dict[int, float] = {}
         for prefix in reversed(region_prefixes(d.region_code)):  # shortest first; longer ones override
-            hours.update(to_region.get(prefix, {}))
+            by_origin.update(to_region.get(prefix, {}))
         if d.point_id is not None:
-            hours.update(to_point.get(d.point_id, {}))
-        out.append(hours)
+            by_origin.update(to_point.get(d.point_id, {}))
+        out.append(by_origin)
     return out

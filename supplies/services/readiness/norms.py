@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ...data import READINESS_NORMS, read_csv
 from ...errors import NotFound
@@ -88,7 +88,7 @@ def load_defaults(s: Session) -> int:
 def active(s: Session, hazard: str | None) -> tuple[list[NeedNorm], bool]:
     """The norms that apply to ``hazard`` (general ones plus that hazard's), and whether they are the
     shipped defaults because the table is still empty."""
-    rows = list(s.exec(select(NeedNorm).order_by(NeedNorm.id)).all())
+    rows = list(s.exec(select(NeedNorm).order_by(col(NeedNorm.id))).all())
     if not rows:
         return list(shipped()), True
     return [n for n in rows if n.hazard is None or n.hazard == hazard], False
@@ -97,7 +97,7 @@ def active(s: Session, hazard: str | None) -> tuple[list[NeedNorm], bool]:
 def set_need(s: Session, data: dict[str, Any]) -> list[NeedNorm]:
     """Set a need's per-person amount (and names, unit, basis) on every row of that need and hazard."""
     hazard = data.get("hazard")
-    same_hazard = NeedNorm.hazard == hazard if hazard else NeedNorm.hazard.is_(None)  # type: ignore[union-attr]
+    same_hazard = col(NeedNorm.hazard) == hazard if hazard else col(NeedNorm.hazard).is_(None)
     rows = list(s.exec(select(NeedNorm).where(NeedNorm.need == data["need"], same_hazard)).all())
     if not rows:
         rows = [

@@ -6,14 +6,15 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ... import schemas
 from ...config import DEFAULT_TIMEZONE
+from ...db import select_columns
 from ...errors import InvalidInput
 from ...i18n import t
 from ...models import (
@@ -28,11 +29,15 @@ from ...models import (
     StoragePoint,
     SupplyClass,
 )
-from ...permissions import Actor, scoped
+from ...models.base import persisted_id
+from ...permissions import Actor, Q, scoped
 from ..base import Service, by_code
 from ..catalog.service import descendant_ids
 from .output import Col, Report
 from .schemas import ReportIn
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 ENV_TIMEZONE = "SUPPLIES_TIMEZONE"
 
@@ -60,7 +65,9 @@ _FLOWS: tuple[tuple[Col, tuple[str, ...], int], ...] = (
     (Col("written_off", "written_off", "报废", True), (MovementKind.WRITE_OFF,), -1),
     (Col("adjusted", "adjusted", "盘点调整", True), (MovementKind.ADJUST,), 1),
 )
-_KIND_COLUMN = {str(k): (col.key, sign) for col, kinds, sign in _FLOWS for k in kinds}
+_KIND_COLUMN = {str(k): (column.key, sign) for column, kinds, sign in _FLOWS for k in kinds}
+# A lot's point, item and agency, for _Filter.apply.
+_LOT_COLUMNS = col(StockLot.point_id), col(StockLot.item_id), col(StockLot.agency_id)
 
 
 @dataclass
@@ -71,14 +78,14 @@ class _Filter:
     actor: Actor
     data: dict[str, Any]
 
-    def apply(self, q, point_col, item_col, agency_col):  # type: ignore[no-untyped-def]
+    def apply(self, q: Q, point_col: Mapped[int], item_col: Mapped[int], agency_col: Mapped[int]) -> Q:
         d, s = self.data, self.s
         if d.get("point"):
             q = q.where(point_col == by_code(s, StoragePoint, d["point"], "point").id)
         if d.get("region_code") or d.get("level"):
             pts = select(StoragePoint.id)
             if d.get("region_code"):
-                pts = pts.where(StoragePoint.region_code.startswith(d["region_code"]))  # type: ignore[union-attr]
+                pts = pts.where(col(StoragePoint.region_code).startswith(d["region_code"]))
             if d.get("level"):
                 pts = pts.where(StoragePoint.level == d["level"])
             q = q.where(point_col.in_(pts))
@@ -86,13 +93,14 @@ class _Filter:
             q = q.where(item_col == by_code(s, Item, d["item"], "item").id)
         if d.get("supply_class"):
             cls = by_code(s, SupplyClass, d["supply_class"], "supply_class")
-            q = q.where(item_col.in_(select(Item.id).where(Item.class_id.in_(descendant_ids(s, cls.id)))))  # type: ignore[arg-type,attr-defined]
+            in_class = select(Item.id).where(col(Item.class_id).in_(descendant_ids(s, persisted_id(cls))))
+            q = q.where(item_col.in_(in_class))
         if d.get("agency"):
             owner = by_code(s, Agency, d["agency"], "agency").id
             q = q.where(
                 item_col.in_(
                     select(Item.id)
-                    .join(SupplyClass, SupplyClass.id == Item.class_id)
+                    .join(SupplyClass, col(SupplyClass.id) == Item.class_id)
                     .where(SupplyClass.agency_id == owner)
                 )
             )
@@ -106,7 +114,7 @@ class _Names:
         self.points = {
             r[0]: r[1:]
             for r in s.exec(
-                select(
+                select_columns(
                     StoragePoint.id, StoragePoint.code, StoragePoint.name, StoragePoint.level, StoragePoint.region_code
                 )
             ).all()
@@ -118,7 +126,7 @@ class _Names:
         }
         self.items = {
             r[0]: (r[1], r[2], r[3], *classes[r[4]])
-            for r in s.exec(select(Item.id, Item.code, Item.name, Item.unit, Item.class_id)).all()
+            for r in s.exec(select_columns(Item.id, Item.code, Item.name, Item.unit, Item.class_id)).all()
         }
 
     def row(self, point_id: int | None, item_id: int) -> dict[str, Any]:
@@ -170,12 +178,9 @@ class Reports(Service):
             period = self._moves(s, f, start, end, by_kind=True)
             after = self._moves(s, f, end, None, by_kind=False) if end else {}
             q = select(StockLot.point_id, StockLot.item_id, func.sum(StockLot.on_hand)).group_by(
-                StockLot.point_id, StockLot.item_id
+                col(StockLot.point_id), col(StockLot.item_id)
             )
-            balance = {
-                (p, i): int(n)
-                for p, i, n in s.exec(f.apply(q, StockLot.point_id, StockLot.item_id, StockLot.agency_id)).all()
-            }
+            balance = {(p, i): int(n) for p, i, n in s.exec(f.apply(q, *_LOT_COLUMNS)).all()}
         dims = list(by)
         if "point" in dims:  # a point's row also says where it is, for the summary and upward reporting
             dims = [d for d in ("region", "level") if d not in dims] + dims
@@ -194,14 +199,17 @@ class Reports(Service):
     def _moves(
         s: Session, f: _Filter, start: datetime | None, end: datetime | None, *, by_kind: bool
     ) -> dict[tuple[int, int], dict[str, int]]:
-        keys = [Movement.point_id, Movement.item_id] + ([Movement.kind] if by_kind else [])
-        q = select(*keys, func.sum(Movement.qty)).where(Movement.qty != 0).group_by(*keys)
+        keys: list[Mapped[int] | Mapped[str]] = [col(Movement.point_id), col(Movement.item_id)]
+        if by_kind:
+            keys.append(col(Movement.kind))
+        q = select_columns(*keys, func.sum(Movement.qty)).where(col(Movement.qty) != 0).group_by(*keys)
         if start is not None:
-            q = q.where(Movement.at >= start)
+            q = q.where(col(Movement.at) >= start)
         if end is not None:
-            q = q.where(Movement.at < end)
+            q = q.where(col(Movement.at) < end)
         out: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-        for row in s.connection().execute(f.apply(q, Movement.point_id, Movement.item_id, Movement.agency_id)):
+        moved_columns = col(Movement.point_id), col(Movement.item_id), col(Movement.agency_id)
+        for row in s.connection().execute(f.apply(q, *moved_columns)):
             out[(row[0], row[1])][row[2] if by_kind else "all"] = int(row[-1])
         return out
 
@@ -213,19 +221,19 @@ class Reports(Service):
         with self._work(write=False) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
             q = (
-                select(
+                select_columns(
                     StockLot.point_id,
                     StockLot.item_id,
                     func.count(),
                     func.sum(StockLot.on_hand),
                     func.sum(StockLot.reserved),
                     func.min(StockLot.expires_on),
-                    func.sum(case((StockLot.expires_on < today, StockLot.on_hand), else_=0)),
+                    func.sum(case((col(StockLot.expires_on) < today, StockLot.on_hand), else_=0)),
                 )
-                .where(StockLot.on_hand > 0)
-                .group_by(StockLot.point_id, StockLot.item_id)
+                .where(col(StockLot.on_hand) > 0)
+                .group_by(col(StockLot.point_id), col(StockLot.item_id))
             )
-            raw = s.exec(f.apply(q, StockLot.point_id, StockLot.item_id, StockLot.agency_id)).all()
+            raw = s.exec(f.apply(q, *_LOT_COLUMNS)).all()
         rows = [
             names.row(p, i)
             | {
@@ -263,7 +271,7 @@ class Reports(Service):
         with self._work(write=False) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
             q = (
-                select(
+                select_columns(
                     StockLot.point_id,
                     StockLot.item_id,
                     StockLot.batch,
@@ -273,16 +281,17 @@ class Reports(Service):
                     StockLot.reserved,
                 )
                 .where(
-                    StockLot.on_hand > 0,
-                    StockLot.expires_on.is_not(None),  # type: ignore[union-attr]
-                    StockLot.expires_on <= today + timedelta(days=data["days"]),
-                )  # type: ignore[operator]
-                .order_by(StockLot.expires_on, StockLot.on_hand.desc(), StockLot.id)
-            )  # type: ignore[attr-defined]
-            raw = s.exec(f.apply(q, StockLot.point_id, StockLot.item_id, StockLot.agency_id)).all()
+                    col(StockLot.on_hand) > 0,
+                    col(StockLot.expires_on).is_not(None),
+                    col(StockLot.expires_on) <= today + timedelta(days=data["days"]),
+                )
+                .order_by(col(StockLot.expires_on), col(StockLot.on_hand).desc(), col(StockLot.id))
+            )
+            raw = s.exec(f.apply(q, *_LOT_COLUMNS)).all()
         rows = []
-        for rank, (p, i, batch, mode, exp, on_hand, reserved) in enumerate(raw, start=1):
-            exp = _day(exp)
+        for rank, (p, i, batch, mode, expires_on, on_hand, reserved) in enumerate(raw, start=1):
+            exp = _day(expires_on)
+            assert exp is not None  # the query keeps only lots with an expiry date
             left = (exp - today).days
             action = "expired" if left < 0 else ("rotate_now" if left <= 30 else "plan_rotation")
             rows.append(
@@ -345,23 +354,28 @@ class Reports(Service):
             item_ids = sorted({t[0] for t in targets})
             sq = (
                 select(StockLot.item_id, StockLot.point_id, func.sum(StockLot.on_hand))
-                .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+                .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
                 .where(
-                    StockLot.item_id.in_(item_ids),
-                    StockLot.mode.in_(modes),  # type: ignore[attr-defined]
-                    StoragePoint.status == PointStatus.ACTIVE.value,
-                    (StockLot.expires_on.is_(None)) | (StockLot.expires_on >= good_on),
-                )  # type: ignore[union-attr,operator]
-                .group_by(StockLot.item_id, StockLot.point_id)
+                    col(StockLot.item_id).in_(item_ids),
+                    col(StockLot.mode).in_(modes),
+                    col(StoragePoint.status) == PointStatus.ACTIVE.value,
+                    (col(StockLot.expires_on).is_(None)) | (col(StockLot.expires_on) >= good_on),
+                )
+                .group_by(col(StockLot.item_id), col(StockLot.point_id))
             )
             stock = s.exec(scoped(sq, actor, StockLot.point_id, StockLot.agency_id)).all() if item_ids else []
             cq = (
-                select(StockLot.item_id, func.sum(StockLot.unit_cost * StockLot.on_hand), func.sum(StockLot.on_hand))
-                .where(StockLot.item_id.in_(item_ids), StockLot.unit_cost.is_not(None), StockLot.on_hand > 0)  # type: ignore[attr-defined,union-attr]
-                .group_by(StockLot.item_id)
+                select(
+                    StockLot.item_id, func.sum(col(StockLot.unit_cost) * StockLot.on_hand), func.sum(StockLot.on_hand)
+                )
+                .where(
+                    col(StockLot.item_id).in_(item_ids), col(StockLot.unit_cost).is_not(None), col(StockLot.on_hand) > 0
+                )
+                .group_by(col(StockLot.item_id))
             )
             cq = scoped(cq, actor, StockLot.point_id, StockLot.agency_id)
-            cost = {i: float(v) / float(n) for i, v, n in s.exec(cq).all() if n} if item_ids else {}
+            # v is NULL only for a group without rows (never here): every summed lot has a unit cost.
+            cost = {i: float(v) / float(n) for i, v, n in s.exec(cq).all() if n and v is not None} if item_ids else {}
         at_point = {(i, p): int(n) for i, p, n in stock}
         by_item: dict[int, list[tuple[str | None, int]]] = defaultdict(list)
         for i, p, n in stock:
@@ -372,6 +386,7 @@ class Reports(Service):
                 have = at_point.get((item_id, point_id), 0)
                 base = names.row(point_id, item_id) | {"scope": "point"}
             else:
+                assert region is not None  # the has_scope check: a target without a point has a region
                 have = sum(n for code, n in by_item.get(item_id, []) if code and code.startswith(region))
                 base = names.row(None, item_id) | {
                     "scope": "region",
@@ -440,7 +455,7 @@ def _ledger_rows(
     i_keys = [c.key for c in dim_cols if c.key in _ITEM_SIDE]
     p_side = {pid: tuple(v[_POINT_SIDE[k]] for k in p_keys) for pid, v in names.points.items()}
     i_side = {iid: tuple(v[_ITEM_SIDE[k]] for k in i_keys) for iid, v in names.items.items()}
-    flows = [col.key for col, _, _ in _FLOWS]
+    flows = [column.key for column, _, _ in _FLOWS]
     slot = {kind: (2 + flows.index(column), sign) for kind, (column, sign) in _KIND_COLUMN.items()}
     other = (2 + flows.index("adjusted"), 1)
     groups: dict[tuple[Any, ...], list[int]] = {}
@@ -472,7 +487,7 @@ def _ledger_rows(
     return rows
 
 
-def _target_filter(f: _Filter, q):  # type: ignore[no-untyped-def]
+def _target_filter(f: _Filter, q: Q) -> Q:
     """Targets of the filtered items; point filters keep point targets at those points and region
     targets inside the region filter."""
     d, s = f.data, f.s
@@ -480,12 +495,15 @@ def _target_filter(f: _Filter, q):  # type: ignore[no-untyped-def]
         q = q.where(ReserveTarget.item_id == by_code(s, Item, d["item"], "item").id)
     if d.get("supply_class"):
         cls = by_code(s, SupplyClass, d["supply_class"], "supply_class")
-        q = q.where(ReserveTarget.item_id.in_(select(Item.id).where(Item.class_id.in_(descendant_ids(s, cls.id)))))  # type: ignore[arg-type,attr-defined]
+        in_class = select(Item.id).where(col(Item.class_id).in_(descendant_ids(s, persisted_id(cls))))
+        q = q.where(col(ReserveTarget.item_id).in_(in_class))
     if d.get("agency"):
         owner = by_code(s, Agency, d["agency"], "agency").id
         q = q.where(
-            ReserveTarget.item_id.in_(
-                select(Item.id).join(SupplyClass, SupplyClass.id == Item.class_id).where(SupplyClass.agency_id == owner)
+            col(ReserveTarget.item_id).in_(
+                select(Item.id)
+                .join(SupplyClass, col(SupplyClass.id) == Item.class_id)
+                .where(SupplyClass.agency_id == owner)
             )
         )
     if d.get("point"):
@@ -493,27 +511,24 @@ def _target_filter(f: _Filter, q):  # type: ignore[no-untyped-def]
     if d.get("region_code"):
         region = d["region_code"]
         q = q.where(
-            (
-                ReserveTarget.point_id.in_(
-                    select(StoragePoint.id).where(  # type: ignore[union-attr]
-                        StoragePoint.region_code.startswith(region)
-                    )
-                )
+            col(ReserveTarget.point_id).in_(
+                select(StoragePoint.id).where(col(StoragePoint.region_code).startswith(region))
             )
-            | ReserveTarget.region_code.startswith(region)
-        )  # type: ignore[union-attr]
+            | col(ReserveTarget.region_code).startswith(region)
+        )
     if d.get("level"):
-        q = q.where(ReserveTarget.point_id.in_(select(StoragePoint.id).where(StoragePoint.level == d["level"])))  # type: ignore[union-attr]
+        at_level = select(StoragePoint.id).where(StoragePoint.level == d["level"])
+        q = q.where(col(ReserveTarget.point_id).in_(at_level))
     # Targets in the reader's scope: warehouse staff see their points' targets (a region's sum
     # would count other points' stock), officers the targets of their agency's items.
-    owner = (
+    item_agency = (
         select(SupplyClass.agency_id)
-        .join(Item, Item.class_id == SupplyClass.id)
-        .where(Item.id == ReserveTarget.item_id)
+        .join(Item, col(Item.class_id) == SupplyClass.id)
+        .where(col(Item.id) == ReserveTarget.item_id)
         .correlate(ReserveTarget)
         .scalar_subquery()
     )
-    return scoped(q, f.actor, ReserveTarget.point_id, owner)
+    return scoped(q, f.actor, ReserveTarget.point_id, item_agency)
 
 
 def _layout(by: tuple[str, ...] | list[str]) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -87,7 +87,7 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form: parameters, columns, rows, summary and totals."""
-        return _plain(
+        return _plain_dict(
             {
                 "report": self.name,
                 "title": self.title_en,
@@ -228,9 +228,13 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _plain(value: Any) -> Any:
+def _plain_dict(value: Mapping[Any, object]) -> dict[str, object]:  # any keys, written as text
+    return {str(k): _plain(v) for k, v in value.items()}
+
+
+def _plain(value: object) -> object:
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return _plain_dict(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, (date, datetime)):

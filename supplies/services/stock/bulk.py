@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     Column,
@@ -22,8 +22,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.sql.expression import bindparam
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from ...db import select_columns
 from ...errors import RuleViolation
 from ...i18n import t
 from ...limits import MAX_BALANCE
@@ -38,13 +39,16 @@ from ...models import (
     StoragePoint,
     SupplyClass,
 )
-from ...models.base import utcnow
+from ...models.base import persisted_id, table_of, utcnow
 from ...permissions import Actor, may_change_stock
 from ...terms import term
 from ..collector import collector_paused
 from ..io.rows import Problem
 from ..io.tabular import iter_chunks
 from .ledger import movement_hash, new_lot_ids
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 Progress = Callable[[str, int, int], None]
 _CHUNK = 5000
@@ -62,16 +66,21 @@ class _Codes:
 
     @classmethod
     def read(cls, s: Session) -> _Codes:
+        # Primary keys: never NULL in a row read back, though the attributes are typed int | None.
+        point_id, item_id = cast("Mapped[int]", StoragePoint.id), cast("Mapped[int]", Item.id)
+        class_id, agency_id = cast("Mapped[int]", SupplyClass.id), cast("Mapped[int]", Agency.id)
         points = {
             code: (pid, status)
-            for pid, code, status in s.execute(select(StoragePoint.id, StoragePoint.code, StoragePoint.status)).all()
+            for pid, code, status in s.execute(select(point_id, col(StoragePoint.code), col(StoragePoint.status))).all()
         }
-        items = {code: (iid, cid) for iid, code, cid in s.execute(select(Item.id, Item.code, Item.class_id)).all()}
-        agencies = dict(s.execute(select(Agency.code, Agency.id)).all())
+        items = {
+            code: (iid, cid) for iid, code, cid in s.execute(select(item_id, col(Item.code), col(Item.class_id))).all()
+        }
+        agencies = dict(s.execute(select(col(Agency.code), agency_id)).all())
         return cls(
             points,
             items,
-            dict(s.execute(select(SupplyClass.id, SupplyClass.agency_id)).all()),
+            dict(s.execute(select(class_id, col(SupplyClass.agency_id))).all()),
             agencies,
             {v: k for k, v in agencies.items()},
         )
@@ -131,8 +140,8 @@ class BulkReceipt:
 
     @collector_paused()
     def check(
-        self, rows: Sequence[int], columns: dict[str, list[Any]], malformed: set[int] = frozenset()
-    ) -> list[Problem]:  # type: ignore[assignment]
+        self, rows: Sequence[int], columns: dict[str, list[Any]], malformed: Set[int] = frozenset()
+    ) -> list[Problem]:
         """Every problem of a chunk's rows (unknown codes, closed points, one-agency rule, scope, lot terms).
 
         ``malformed`` rows were reported already: their codes are checked, nothing more.
@@ -164,11 +173,12 @@ class BulkReceipt:
                 ok[i] = False
         owner_col = [class_agency[it[1]] if it is not None else None for it in i_col]
         for i, claimed in enumerate(c["agency"]):
-            if claimed is not None and ok[i] and agencies.get(claimed) != owner_col[i]:
+            owner = owner_col[i]  # known wherever ok[i]: the row's item is
+            if claimed is not None and ok[i] and owner is not None and agencies.get(claimed) != owner:
                 reason = (
                     f"no agency with code {claimed!r}"
                     if claimed not in agencies
-                    else f"the item's class is held by {codes.agency_code[owner_col[i]]}, not {claimed}: "
+                    else f"the item's class is held by {codes.agency_code[owner]}, not {claimed}: "
                     "one agency per supply class"
                 )
                 problems.append(Problem(rows[i], self._h("agency"), reason, claimed))
@@ -177,9 +187,10 @@ class BulkReceipt:
         if actor.role != Role.ADMIN:
             allowed: dict[tuple[int, int], bool] = {}
             for i in range(n):
-                if not ok[i]:
+                p, owner = p_col[i], owner_col[i]
+                if not ok[i] or p is None or owner is None:  # a row is ok only with a known point and item
                     continue
-                pair = (p_col[i][0], owner_col[i])  # type: ignore[index]
+                pair = (p[0], owner)
                 if pair not in allowed:
                     allowed[pair] = may_change_stock(actor, point_id=pair[0], agency_id=pair[1])
                 if not allowed[pair]:
@@ -197,16 +208,20 @@ class BulkReceipt:
                         )
                     )
                     ok[i] = False
+        # A row is ok only with a known point and item (so with the class's agency too).
         keys = [
-            (p[0], it[0], b or "") if good else None  # type: ignore[index]
+            (p[0], it[0], b or "") if good and p is not None and it is not None else None
             for p, it, b, good in zip(p_col, i_col, c["batch"], ok)
         ]
-        meta = [(it[1], owner) if good else None for it, owner, good in zip(i_col, owner_col, ok)]  # type: ignore[index]
+        meta = [
+            (it[1], owner) if good and it is not None and owner is not None else None
+            for it, owner, good in zip(i_col, owner_col, ok)
+        ]
         problems += self._match_lots(keys, meta)
         self._hash_rows(malformed | {p.row for p in problems} if problems or malformed else None)
         return problems
 
-    def _hash_rows(self, reported: set[int] | None) -> None:
+    def _hash_rows(self, reported: Set[int] | None) -> None:
         """Remember a hash of the point, item, batch, quantity and reference of each row not already reported."""
         c = self.cols
         keys = zip(c["point"], c["item"], c["batch"], c["qty"], c["reference"])
@@ -260,12 +275,12 @@ class BulkReceipt:
         lots, pairs = self._lots, self._lot_of_row
         get_new, get_old = lots.get, existing.get
         modes, expiries = c["mode"], c["expires_on"]
-        for i, key in enumerate(keys):
-            if key is None:
+        for i, (key, owners) in enumerate(zip(keys, meta)):
+            if key is None or owners is None:  # both or neither: they come from the same rows
                 continue
             lot = get_new(key) or get_old(key)
             if lot is None:
-                class_id, agency_id = meta[i]  # type: ignore[misc]
+                class_id, agency_id = owners
                 lot = lots[key] = _Lot(
                     None,
                     key[0],
@@ -331,12 +346,12 @@ class BulkReceipt:
         self._lock_existing(old)
         for lot, first_id in zip(new, new_lot_ids(self.s, len(new))):
             lot.id = first_id
-        self._new_ids.extend(lot.id for lot in new)  # type: ignore[misc]
+        self._new_ids.extend(persisted_id(lot) for lot in new)
         self._new_rows.extend(lot.first_row for lot in new)
-        self._old_ids.extend(lot.id for lot in old if not self._opened_by(lot.id))  # type: ignore[misc]
+        self._old_ids.extend(persisted_id(lot) for lot in old if not self._opened_by(lot.id))
         ref_col, reason_col, qty_col = c["reference"], c["reason"], c["qty"]
         default_ref, receive = self.default_reference, MovementKind.RECEIVE.value
-        movements = []
+        movements: list[tuple[Any, ...]] = []
         append = movements.append
         for i, lot in self._lot_of_row:
             qty = qty_col[i]
@@ -356,13 +371,13 @@ class BulkReceipt:
             ref = ref_col[i] or default_ref
             lot.head = movement_hash(
                 lot.head,
-                lot.id,
+                persisted_id(lot),
                 receive,
                 qty,
                 0,
                 on_hand,
                 now,
-                actor_id,  # type: ignore[arg-type]
+                actor_id,
                 lot.agency_id,
                 lot.point_id,
                 lot.item_id,
@@ -410,11 +425,11 @@ class BulkReceipt:
         ]
         total, done = len(new) + len(movements) + len(old), 0
         for chunk in iter_chunks(lot_rows, _CHUNK):
-            insert_many(s, StockLot.__table__, _LOT_COLUMNS, chunk)  # type: ignore[attr-defined]
+            insert_many(s, table_of(StockLot), _LOT_COLUMNS, chunk)
             done += len(chunk)
             _tick(progress, done, total)
         for chunk in iter_chunks(movements, _CHUNK):
-            insert_many(s, Movement.__table__, _MOVEMENT_COLUMNS, chunk)  # type: ignore[attr-defined]
+            insert_many(s, table_of(Movement), _MOVEMENT_COLUMNS, chunk)
             done += len(chunk)
             _tick(progress, done, total)
         for chunk in iter_chunks(old, _CHUNK):
@@ -435,14 +450,14 @@ class BulkReceipt:
         """Lock the lots this receipt adds to and read their balances afresh (PostgreSQL: row locks)."""
         if not old:
             return
-        by_id = {lot.id: lot for lot in old}
-        ids = sorted(by_id)  # type: ignore[type-var]
+        by_id = {persisted_id(lot): lot for lot in old}
+        ids = sorted(by_id)
         for chunk in iter_chunks(ids, 1000):
             q = (
-                select(StockLot.id, StockLot.on_hand, StockLot.ledger_hash)
-                .where(StockLot.id.in_(chunk))
-                .order_by(StockLot.id)
-            )  # type: ignore[union-attr]
+                select(col(StockLot.id), col(StockLot.on_hand), col(StockLot.ledger_hash))
+                .where(col(StockLot.id).in_(chunk))
+                .order_by(col(StockLot.id))
+            )
             if self.s.get_bind().dialect.name != "sqlite":
                 q = q.with_for_update()
             for lot_id, on_hand, head in self.s.execute(q).all():
@@ -483,7 +498,7 @@ def _existing_lots(s: Session, keys: set[tuple[int, int, str]]) -> list[_Lot]:
         insert_many(s, _LOT_KEYS, ("point_id", "item_id", "batch"), chunk)
     k, lot = _LOT_KEYS.c, StockLot
     q = (
-        select(
+        select_columns(
             lot.id,
             lot.point_id,
             lot.item_id,
@@ -499,9 +514,7 @@ def _existing_lots(s: Session, keys: set[tuple[int, int, str]]) -> list[_Lot]:
         .select_from(_LOT_KEYS)
         .join(
             lot,
-            (lot.point_id == k.point_id)
-            & (lot.item_id == k.item_id)  # type: ignore[arg-type]
-            & (lot.batch == k.batch),
+            (col(lot.point_id) == k.point_id) & (col(lot.item_id) == k.item_id) & (col(lot.batch) == k.batch),
         )
     )
     found = [
@@ -560,7 +573,9 @@ def insert_many(s: Session, table: Table, names: Sequence[str], rows: Sequence[t
     dialect = conn.dialect
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
         # COPY is PostgreSQL's bulk path: one round trip for the whole chunk.
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        driver = conn.connection.driver_connection
+        assert driver is not None  # the psycopg connection under this checked-out one
+        cursor = driver.cursor()
         with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -583,7 +598,7 @@ def _set_balances(s: Session, pairs: list[tuple[int | None, int, str]], now: dat
     """Set the on-hand and chain head of locked lots whose movements were just written (one executemany)."""
     conn = s.connection()
     if conn.dialect.name == "sqlite":
-        column_type = StockLot.__table__.c.updated_at.type  # type: ignore[attr-defined]
+        column_type = table_of(StockLot).c.updated_at.type
         stamp = _driver_value(column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect))(now)
         conn.exec_driver_sql(
             "UPDATE stock_lot SET on_hand = ?, ledger_hash = ?, version = version + 1, updated_at = ? WHERE id = ?",
@@ -597,7 +612,9 @@ def _set_balances(s: Session, pairs: list[tuple[int | None, int, str]], now: dat
             "on_hand bigint NOT NULL, head varchar(64) NOT NULL) ON COMMIT DELETE ROWS"
         )
         conn.exec_driver_sql("DELETE FROM bulk_lot_balance")
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        driver = conn.connection.driver_connection
+        assert driver is not None  # the psycopg connection under this checked-out one
+        cursor = driver.cursor()
         with cursor.copy("COPY bulk_lot_balance (id, on_hand, head) FROM STDIN") as copy:
             for row in pairs:
                 copy.write_row(row)
@@ -610,7 +627,7 @@ def _set_balances(s: Session, pairs: list[tuple[int | None, int, str]], now: dat
             {"now": now},
         )
         return
-    lots = StockLot.__table__  # type: ignore[attr-defined]
+    lots = table_of(StockLot)
     stmt = (
         update(lots)
         .where(lots.c.id == bindparam("lot_id"))
@@ -624,7 +641,7 @@ def _set_balances(s: Session, pairs: list[tuple[int | None, int, str]], now: dat
 _TEMPORAL = {"expires_on", "created_at", "updated_at", "at"}
 
 
-def _driver_value(process):  # type: ignore[no-untyped-def]
+def _driver_value(process: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
     """The column's bind conversion, then what the sqlite3 module's own adapters would store."""
 
     def convert(value: Any) -> Any:

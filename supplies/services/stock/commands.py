@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ... import schemas
 from ...config import local_today
@@ -31,6 +32,7 @@ from ...models import (
     StoragePoint,
     SupplyClass,
 )
+from ...models.base import persisted_id
 from ...permissions import Actor, require_stock_change
 from ..base import Service, by_code, retried
 from .ledger import find_lot, lock_lot, lock_lots, post, same_terms
@@ -108,14 +110,14 @@ class Stock(StockQueries, Service):
                         ),
                         "agency",
                     )
-            require_stock_change(actor, point_id=p.id, agency_id=cls.agency_id, action="receive")  # type: ignore[arg-type]
+            require_stock_change(actor, point_id=persisted_id(p), agency_id=cls.agency_id, action="receive")
             lot = open_lot(
                 s,
                 p,
-                it.id,
+                persisted_id(it),
                 cls,
                 data.get("batch") or "",
-                mode=data["mode"],  # type: ignore[arg-type]
+                mode=data["mode"],
                 expires_on=data.get("expires_on"),
                 lead_time_hours=data["lead_time_hours"],
                 unit_cost=data.get("unit_cost"),
@@ -132,7 +134,7 @@ class Stock(StockQueries, Service):
                 reason=data.get("reason"),
             )
             s.flush()
-            return StockChange((lot.id,), (m.id,), data["qty"])  # type: ignore[arg-type]
+            return StockChange((persisted_id(lot),), (persisted_id(m),), data["qty"])
 
     @retried
     def issue(
@@ -201,7 +203,7 @@ class Stock(StockQueries, Service):
                 reason=data.get("reason") or "stock count",
             )
             s.flush()
-            return StockChange((lot.id,), (m.id,), delta)  # type: ignore[arg-type]
+            return StockChange((persisted_id(lot),), (persisted_id(m),), delta)
 
     @retried
     def transfer(
@@ -245,10 +247,9 @@ class Stock(StockQueries, Service):
                 data,
                 "transfer",
                 also_lock=lambda lots: [
-                    lot.id
+                    persisted_id(lot)
                     for lot in (
-                        find_lot(s, dest.id, src.item_id, data.get("to_batch") or src.batch)  # type: ignore[arg-type]
-                        for src in lots
+                        find_lot(s, persisted_id(dest), src.item_id, data.get("to_batch") or src.batch) for src in lots
                     )
                     if lot is not None
                 ],
@@ -256,7 +257,9 @@ class Stock(StockQueries, Service):
             if dest.id == sources[0][0].point_id:
                 raise InvalidInput(t("is the same storage point as the source"), "to_point")
             cls = s.get(SupplyClass, sources[0][0].class_id)
-            lots, moves = [], []
+            assert cls is not None
+            lots: list[int] = []
+            moves: list[Movement] = []
             for src, take in sources:
                 target = open_lot(
                     s,
@@ -264,7 +267,7 @@ class Stock(StockQueries, Service):
                     src.item_id,
                     cls,
                     data.get("to_batch") or src.batch,
-                    mode=src.mode,  # type: ignore[arg-type]
+                    mode=src.mode,
                     expires_on=src.expires_on,
                     lead_time_hours=src.lead_time_hours,
                     unit_cost=src.unit_cost,
@@ -292,10 +295,10 @@ class Stock(StockQueries, Service):
                     reason=data.get("reason"),
                     related_lot_id=src.id,
                 )
-                lots += [src.id, target.id]
+                lots += [persisted_id(src), persisted_id(target)]
                 moves += [out, inn]
             s.flush()
-            return StockChange(tuple(lots), tuple(m.id for m in moves), data["qty"])  # type: ignore[arg-type]
+            return StockChange(tuple(lots), tuple(persisted_id(m) for m in moves), data["qty"])
 
     @retried
     def rotate(
@@ -331,16 +334,17 @@ class Stock(StockQueries, Service):
         check_expiry(data.get("new_expires_on"), "new_expires_on", historical=False)
         with self._work() as (s, actor):
             p, it, cls = _point_item(s, data["point"], data["item"])
-            old = self._one_lot(s, actor, data, "rotate", also=find_lot(s, p.id, it.id, data["new_batch"]))  # type: ignore[arg-type]
+            also = find_lot(s, persisted_id(p), persisted_id(it), data["new_batch"])
+            old = self._one_lot(s, actor, data, "rotate", also=also)
             if data["new_batch"] == old.batch:
                 raise InvalidInput(t("must differ from the batch being rotated out"), "new_batch")
             new = open_lot(
                 s,
                 p,
-                it.id,
+                persisted_id(it),
                 cls,
                 data["new_batch"],
-                mode=old.mode,  # type: ignore[arg-type]
+                mode=old.mode,
                 expires_on=data.get("new_expires_on"),
                 lead_time_hours=old.lead_time_hours,
                 unit_cost=old.unit_cost,
@@ -368,11 +372,13 @@ class Stock(StockQueries, Service):
                 related_lot_id=old.id,
             )
             s.flush()
-            return StockChange((old.id, new.id), (out.id, inn.id), data["qty"])  # type: ignore[arg-type]
+            return StockChange(
+                (persisted_id(old), persisted_id(new)), (persisted_id(out), persisted_id(inn)), data["qty"]
+            )
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _take(self, data: dict, kind: str, action: str) -> StockChange:
+    def _take(self, data: dict[str, Any], kind: str, action: str) -> StockChange:
         with self._work() as (s, actor):
             moves = [
                 post(
@@ -387,12 +393,14 @@ class Stock(StockQueries, Service):
                 for lot, take in self._sources(s, actor, data, action)
             ]
             s.flush()
-            return StockChange(tuple(m.lot_id for m in moves), tuple(m.id for m in moves), data["qty"])  # type: ignore[misc]
+            return StockChange(tuple(m.lot_id for m in moves), tuple(persisted_id(m) for m in moves), data["qty"])
 
-    def _one_lot(self, s: Session, actor: Actor, data: dict, action: str, also: StockLot | None = None) -> StockLot:
+    def _one_lot(
+        self, s: Session, actor: Actor, data: dict[str, Any], action: str, also: StockLot | None = None
+    ) -> StockLot:
         """The named lot, locked (with ``also``, in id order), after checking the actor may change it."""
         p, it, _cls = _point_item(s, data["point"], data["item"])
-        lot = find_lot(s, p.id, it.id, data.get("batch") or "")  # type: ignore[arg-type]
+        lot = find_lot(s, persisted_id(p), persisted_id(it), data.get("batch") or "")
         if lot is None:
             raise NotFound(
                 t(
@@ -404,13 +412,14 @@ class Stock(StockQueries, Service):
                 "batch",
             )
         require_stock_change(actor, point_id=lot.point_id, agency_id=lot.agency_id, action=action)
-        return lock_lots(s, {lot.id} | ({also.id} if also is not None else set()))[lot.id]  # type: ignore[operator,index]
+        lot_id = persisted_id(lot)
+        return lock_lots(s, {lot_id} | ({persisted_id(also)} if also is not None else set()))[lot_id]
 
     def _sources(
         self,
         s: Session,
         actor: Actor,
-        data: dict,
+        data: dict[str, Any],
         action: str,
         also_lock: Callable[[list[StockLot]], list[int]] | None = None,
     ) -> list[tuple[StockLot, int]]:
@@ -421,7 +430,7 @@ class Stock(StockQueries, Service):
         """
         if data.get("batch") is not None:
             p, it, _cls = _point_item(s, data["point"], data["item"])
-            lot = find_lot(s, p.id, it.id, data["batch"])  # type: ignore[arg-type]
+            lot = find_lot(s, persisted_id(p), persisted_id(it), data["batch"])
             if lot is None:
                 raise NotFound(
                     t(
@@ -438,19 +447,19 @@ class Stock(StockQueries, Service):
             if data.get("to_batch"):
                 raise InvalidInput(t("give the batch to move when you file it under another batch code"), "batch")
             p, it, cls = _point_item(s, data["point"], data["item"])
-            require_stock_change(actor, point_id=p.id, agency_id=cls.agency_id, action=action)  # type: ignore[arg-type]
+            require_stock_change(actor, point_id=persisted_id(p), agency_id=cls.agency_id, action=action)
             candidates = list(
                 s.exec(
                     select(StockLot).where(
-                        StockLot.point_id == p.id, StockLot.item_id == it.id, StockLot.on_hand > StockLot.reserved
+                        StockLot.point_id == p.id, StockLot.item_id == it.id, col(StockLot.on_hand) > StockLot.reserved
                     )
                 ).all()
             )
         others = also_lock(candidates) if also_lock else []
-        locked = lock_lots(s, {c.id for c in candidates} | set(others))  # type: ignore[misc]
+        locked = lock_lots(s, {persisted_id(c) for c in candidates} | set(others))
         # Earliest expiry first (FEFO), from the balances as they are now that the rows are locked.
         lots = sorted(
-            (locked[c.id] for c in candidates if c.id in locked),  # type: ignore[index]
+            (locked[persisted_id(c)] for c in candidates if c.id in locked),
             key=lambda lot: (lot.expires_on is None, lot.expires_on or date.max, lot.id),
         )
         free = sum(lot.free for lot in lots)
@@ -528,13 +537,13 @@ def open_lot(
     own expiry stands. ``fields`` name the inputs to blame for another mode and another expiry;
     ``error`` is raised (bad input for a receipt, a refusal by rule for a transfer).
     """
-    lot = find_lot(s, point.id, item_id, batch)  # type: ignore[arg-type]
+    lot = find_lot(s, persisted_id(point), item_id, batch)
     if lot is None:
         lot = StockLot(
             item_id=item_id,
-            class_id=cls.id,
+            class_id=persisted_id(cls),
             agency_id=cls.agency_id,
-            point_id=point.id,  # type: ignore[arg-type]
+            point_id=persisted_id(point),
             batch=batch,
             mode=mode,
             expires_on=expires_on,
@@ -544,7 +553,7 @@ def open_lot(
         s.add(lot)
         s.flush()
         return lot
-    lot = lock_lot(s, lot.id)  # type: ignore[arg-type]
+    lot = lock_lot(s, persisted_id(lot))
     same_terms(
         lot,
         mode=mode,

@@ -9,12 +9,13 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.sql.expression import bindparam
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from ...db import select_columns
 from ...errors import InvalidInput, NotFound
 from ...i18n import t
 from ...models import Item, Movement, MovementKind, StockLot, SupplyClass
-from ...models.base import utcnow
+from ...models.base import table_of, utcnow
 from ..io.tabular import iter_chunks
 from .ledger import check_change, movement_hash, new_lot_ids
 
@@ -61,17 +62,17 @@ def open_lots(session: Session, lots: Sequence[NewLot]) -> list[int]:
     owner: dict[int, tuple[int, int]] = {}
     for chunk in iter_chunks(item_ids, _IN_LIST):
         rows = session.execute(
-            select(Item.id, Item.class_id, SupplyClass.agency_id)
-            .join(SupplyClass, SupplyClass.id == Item.class_id)
-            .where(Item.id.in_(chunk))
-        ).all()  # type: ignore[union-attr]
+            select(col(Item.id), col(Item.class_id), col(SupplyClass.agency_id))
+            .join(SupplyClass, col(SupplyClass.id) == Item.class_id)
+            .where(col(Item.id).in_(chunk))
+        ).all()
         owner.update({r[0]: (r[1], r[2]) for r in rows})
     missing = [i for i in item_ids if i not in owner]
     if missing:
         raise NotFound(t("no item with id {missing}", missing=missing[0]), "item")
     ids = new_lot_ids(session, len(lots))
     now = utcnow()
-    table = StockLot.__table__  # type: ignore[attr-defined]
+    table = table_of(StockLot)
     rows_out = []
     for lot_id, lot in zip(ids, lots):
         class_id, agency_id = owner[lot.item_id]
@@ -154,7 +155,7 @@ def post_many(session: Session, entries: Iterable[Entry], *, actor_id: int | Non
                 "hash": b[7],
             }
         )
-    move_table, lot_table = Movement.__table__, StockLot.__table__  # type: ignore[attr-defined]
+    move_table, lot_table = table_of(Movement), table_of(StockLot)
     for chunk in iter_chunks(rows, _CHUNK):
         session.execute(insert(move_table), list(chunk))
     stmt = (
@@ -184,7 +185,7 @@ def _lock_balances(session: Session, lot_ids: list[int]) -> dict[int, list[Any]]
     out: dict[int, list[Any]] = {}
     for chunk in iter_chunks(lot_ids, _IN_LIST):
         q = (
-            select(
+            select_columns(
                 StockLot.id,
                 StockLot.on_hand,
                 StockLot.reserved,
@@ -193,9 +194,9 @@ def _lock_balances(session: Session, lot_ids: list[int]) -> dict[int, list[Any]]
                 StockLot.item_id,
                 StockLot.ledger_hash,
             )
-            .where(StockLot.id.in_(chunk))
-            .order_by(StockLot.id)
-        )  # type: ignore[union-attr]
+            .where(col(StockLot.id).in_(chunk))
+            .order_by(col(StockLot.id))
+        )
         if lock:
             q = q.with_for_update()
         for r in session.execute(q).all():

@@ -18,7 +18,7 @@ import hashlib
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ...errors import (
     InsufficientStock,
@@ -30,7 +30,7 @@ from ...errors import (
 from ...i18n import t
 from ...limits import MAX_BALANCE, MAX_MOVEMENT_QTY
 from ...models import Movement, StockLot
-from ...models.base import utcnow
+from ...models.base import persisted_id, utcnow
 
 _SEP = "\x1f"  # a control character: refused in every text a user gives, so fields never run together
 
@@ -136,12 +136,12 @@ def lock_lots(session: Session, lot_ids: set[int] | list[int]) -> dict[int, Stoc
         return {}
     rows = session.exec(
         select(StockLot)
-        .where(StockLot.id.in_(sorted(lot_ids)))  # type: ignore[union-attr]
-        .order_by(StockLot.id)
+        .where(col(StockLot.id).in_(sorted(lot_ids)))
+        .order_by(col(StockLot.id))
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
-    return {lot.id: lot for lot in rows}  # type: ignore[misc]
+    return {persisted_id(lot): lot for lot in rows}
 
 
 def find_lot(session: Session, point_id: int, item_id: int, batch: str) -> StockLot | None:

@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select
-from sqlmodel import Session, select
+from sqlmodel import Session, col
+from sqlmodel.sql.expression import Select as SQLModelSelect
 
 from ... import schemas
+from ...db import select_columns
 from ...errors import InvalidInput, NotFound
 from ...i18n import t
 from ...limits import MAX_ID
@@ -25,9 +27,10 @@ from ...models import (
     SupplyClass,
     User,
 )
+from ...models.base import persisted_id
 from ...permissions import Actor, scoped
 from ...schemas import bounded
-from ..base import by_code
+from ..base import Service, by_code
 from ..catalog.service import descendant_ids
 from .schemas import LotFilterIn
 from .summary import GROUPS, SummaryRow, per_id_totals, summary_rows
@@ -118,7 +121,7 @@ class LedgerLine:
         return d
 
 
-class StockQueries:
+class StockQueries(Service):
     "Read side of ``inv.stock`` (mixed into :class:`~supplies.services.stock.commands.Stock`)."
 
     def lots(
@@ -134,8 +137,8 @@ class StockQueries:
         with_stock_only: bool = True,
         limit: int | None = None,
         offset: int = 0,
-        lot_ids: Iterable[int] | Select | None = None,
-    ) -> list[LotResult]:  # type: ignore[type-arg]
+        lot_ids: Iterable[int] | Select[Any] | None = None,
+    ) -> list[LotResult]:
         """Lots with their balances, filtered; one query whatever the number of rows.
 
         ``lot_ids`` narrows the list to those lots: ids, or a SELECT of lot ids (a list page's
@@ -143,7 +146,7 @@ class StockQueries:
         officers their agency's stock, whatever the filters.
         """
         among = _lot_ids(lot_ids)
-        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+        with self._work(write=False) as (s, actor):
             q = _lot_select()
             q = _filters(
                 s,
@@ -158,16 +161,16 @@ class StockQueries:
             )
             if among is not None:
                 # A query of ids is its own subquery: never correlated with this one's stock_lot.
-                q = q.where(StockLot.id.in_(among.correlate(None) if isinstance(among, Select) else among))  # type: ignore[union-attr]
+                q = q.where(col(StockLot.id).in_(among.correlate(None) if isinstance(among, Select) else among))
             if expiring_within_days is not None:
                 expiring_within_days = bounded(schemas.Days(), expiring_within_days, "expiring_within_days")
                 q = q.where(
-                    StockLot.expires_on.is_not(None),  # type: ignore[union-attr]
-                    StockLot.expires_on <= date.today() + timedelta(days=expiring_within_days),
+                    col(StockLot.expires_on).is_not(None),
+                    col(StockLot.expires_on) <= date.today() + timedelta(days=expiring_within_days),
                 )
-                q = q.order_by(StockLot.expires_on, StoragePoint.code, Item.code)
+                q = q.order_by(col(StockLot.expires_on), StoragePoint.code, Item.code)
             else:
-                q = q.order_by(StoragePoint.code, Item.code, StockLot.expires_on, StockLot.batch)
+                q = q.order_by(StoragePoint.code, Item.code, col(StockLot.expires_on), StockLot.batch)
             if with_stock_only:
                 q = q.where(StockLot.on_hand > 0)
             if limit is not None:
@@ -178,8 +181,8 @@ class StockQueries:
     def lot(self, lot_id: int) -> LotDetail:
         """One lot with its balances and facts; a lot the user may not read is not found, like a missing one."""
         lot_id = bounded(schemas.Id(), lot_id, "lot_id")
-        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
-            q = _filters(s, _lot_select().add_columns(Agency.name, StockLot.unit_cost), actor)
+        with self._work(write=False) as (s, actor):
+            q = _filters(s, _lot_select(Agency.name, StockLot.unit_cost), actor)
             row = s.exec(q.where(StockLot.id == lot_id)).one_or_none()
             if row is None:
                 raise NotFound(t("no lot with id {lot_id}", lot_id=lot_id), "lot_id")
@@ -205,10 +208,10 @@ class StockQueries:
         unknown = [g for g in by if g not in GROUPS]
         if unknown or not by:
             raise InvalidInput(t("group by one or more of {value}", value=", ".join(GROUPS)), "by")
-        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+        with self._work(write=False) as (s, actor):
             q = per_id_totals(by)
             if region_code or level:
-                q = q.join(StoragePoint, StoragePoint.id == StockLot.point_id)
+                q = q.join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
             q = _filters(
                 s,
                 q,
@@ -240,9 +243,9 @@ class StockQueries:
         limit = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), limit, "limit")
         since = bounded(schemas.Moment(allow_none=True), since, "since")
         until = bounded(schemas.Moment(allow_none=True), until, "until")
-        with self._work(write=False) as (s, actor):  # type: ignore[attr-defined]
+        with self._work(write=False) as (s, actor):
             q = (
-                select(
+                select_columns(
                     Movement.id,
                     Movement.at,
                     Movement.kind,
@@ -257,11 +260,11 @@ class StockQueries:
                     Movement.reference,
                     Movement.reason,
                 )
-                .join(StockLot, StockLot.id == Movement.lot_id)
-                .join(Item, Item.id == Movement.item_id)
-                .join(StoragePoint, StoragePoint.id == Movement.point_id)
-                .join(Agency, Agency.id == Movement.agency_id)
-                .outerjoin(User, User.id == Movement.actor_id)
+                .join(StockLot, col(StockLot.id) == Movement.lot_id)
+                .join(Item, col(Item.id) == Movement.item_id)
+                .join(StoragePoint, col(StoragePoint.id) == Movement.point_id)
+                .join(Agency, col(Agency.id) == Movement.agency_id)
+                .outerjoin(User, col(User.id) == Movement.actor_id)
             )
             if lot_id is not None:
                 q = q.where(Movement.lot_id == lot_id)
@@ -274,12 +277,12 @@ class StockQueries:
             if until is not None:
                 q = q.where(Movement.at < _as_datetime(until, end=True))
             if kinds:
-                q = q.where(Movement.kind.in_(kinds))  # type: ignore[attr-defined]
+                q = q.where(col(Movement.kind).in_(kinds))
             q = scoped(q, actor, Movement.point_id, Movement.agency_id)
             if newest_first:
-                q = q.order_by(Movement.at.desc(), Movement.id.desc())  # type: ignore[attr-defined]
+                q = q.order_by(col(Movement.at).desc(), col(Movement.id).desc())
             else:
-                q = q.order_by(Movement.at, Movement.id)
+                q = q.order_by(col(Movement.at), col(Movement.id))
             if limit is not None:
                 q = q.limit(limit)
             return [LedgerLine(*row) for row in s.exec(q).all()]
@@ -287,9 +290,9 @@ class StockQueries:
     def verify(self) -> VerifyReport:
         """Check the books: each lot's balances against its ledger, each ledger's hash chain, the
         one-agency rule. Every problem is a row naming the lot and what is wrong."""
-        with self._work(write=False):  # type: ignore[attr-defined]
+        with self._work(write=False):
             pass  # only a known, active user verifies
-        engine = self._inv.engine  # type: ignore[attr-defined]
+        engine = self._inv.engine
         with engine.connect() as conn:
             if engine.dialect.name == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for both reads
@@ -297,9 +300,10 @@ class StockQueries:
                 return verify_books(conn, parallel=True)
 
 
-def _lot_select():  # type: ignore[no-untyped-def]
+def _lot_select(*extra: Any) -> SQLModelSelect[*tuple[Any, ...]]:
+    """The columns of a :class:`LotResult`, then ``extra`` ones."""
     return (
-        select(
+        select_columns(
             StockLot.id,
             Item.code,
             Item.name,
@@ -316,15 +320,16 @@ def _lot_select():  # type: ignore[no-untyped-def]
             StockLot.lead_time_hours,
             StockLot.on_hand,
             StockLot.reserved,
+            *extra,
         )
-        .join(Item, Item.id == StockLot.item_id)
-        .join(SupplyClass, SupplyClass.id == StockLot.class_id)
-        .join(Agency, Agency.id == StockLot.agency_id)
-        .join(StoragePoint, StoragePoint.id == StockLot.point_id)
+        .join(Item, col(Item.id) == StockLot.item_id)
+        .join(SupplyClass, col(SupplyClass.id) == StockLot.class_id)
+        .join(Agency, col(Agency.id) == StockLot.agency_id)
+        .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
     )
 
 
-def _lot_ids(lot_ids: Iterable[int] | Select | None) -> list[int] | Select | None:  # type: ignore[type-arg]
+def _lot_ids(lot_ids: Iterable[int] | Select[Any] | None) -> list[int] | Select[Any] | None:
     """The lots to narrow a list to: checked ids, or a SELECT of ids used as it is."""
     if lot_ids is None or isinstance(lot_ids, Select):
         return lot_ids
@@ -333,24 +338,27 @@ def _lot_ids(lot_ids: Iterable[int] | Select | None) -> list[int] | Select | Non
     return [bounded(schemas.Id(), i, "lot_ids") for i in lot_ids] or [-1]
 
 
-def _filters(s: Session, q, actor: Actor, **given):  # type: ignore[no-untyped-def]
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
+
+
+def _filters(s: Session, q: S, actor: Actor, **given: Any) -> S:
     """``q`` narrowed by the filters a caller gave (checked first) and by the actor's scope."""
     f = schemas.load(LotFilterIn, given)
     point, item, supply_class, agency = f.get("point"), f.get("item"), f.get("supply_class"), f.get("agency")
     region_code, level = f.get("region_code"), f.get("level")
     if point:
-        q = q.where(StockLot.point_id == by_code(s, StoragePoint, point, "point").id)
+        q = q.where(col(StockLot.point_id) == by_code(s, StoragePoint, point, "point").id)
     if item:
-        q = q.where(StockLot.item_id == by_code(s, Item, item, "item").id)
+        q = q.where(col(StockLot.item_id) == by_code(s, Item, item, "item").id)
     if supply_class:
         cls = by_code(s, SupplyClass, supply_class, "supply_class")
-        q = q.where(StockLot.class_id.in_(descendant_ids(s, cls.id)))  # type: ignore[arg-type,attr-defined]
+        q = q.where(col(StockLot.class_id).in_(descendant_ids(s, persisted_id(cls))))
     if agency:
-        q = q.where(StockLot.agency_id == by_code(s, Agency, agency, "agency").id)
+        q = q.where(col(StockLot.agency_id) == by_code(s, Agency, agency, "agency").id)
     if region_code:
-        q = q.where(StoragePoint.region_code.startswith(region_code))  # type: ignore[union-attr]
+        q = q.where(col(StoragePoint.region_code).startswith(region_code))
     if level:
-        q = q.where(StoragePoint.level == level)
+        q = q.where(col(StoragePoint.level) == level)
     return scoped(q, actor, StockLot.point_id, StockLot.agency_id)
 
 

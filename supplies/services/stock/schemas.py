@@ -81,7 +81,7 @@ class TargetIn(Input):
     quantity = Count(required=True)
 
     @validates_schema
-    def _scope(self, data: dict, **_: Any) -> None:
+    def _scope(self, data: dict[str, Any], **_: Any) -> None:
         if not data.get("point") and not data.get("region_code"):
             raise ValidationError(t("give a storage point or a region code"), "point")
 

@@ -48,7 +48,7 @@ GROUPS: dict[str, tuple[Any, Any, Any]] = {
 }
 
 
-def per_id_totals(by: Sequence[str]) -> Select:  # type: ignore[type-arg]
+def per_id_totals(by: Sequence[str]) -> Select[*tuple[Any, ...]]:
     """Lots, on-hand and reserved per distinct value of the stock_lot columns behind ``by``; callers
     add their filters (joining storage_point if they filter on it) before :func:`summary_rows`."""
     ids = _id_columns(by)
@@ -59,7 +59,7 @@ def per_id_totals(by: Sequence[str]) -> Select:  # type: ignore[type-arg]
     )
 
 
-def summary_rows(s: Session, by: Sequence[str], q: Select) -> list[SummaryRow]:  # type: ignore[type-arg]
+def summary_rows(s: Session, by: Sequence[str], q: Select[*tuple[Any, ...]]) -> list[SummaryRow]:
     """Run ``q`` (from :func:`per_id_totals`) and fold its rows into the groups ``by``, ordered by the
     groups' values (code-point order, a missing value first)."""
     import numpy as np  # here, not at the top: the command line imports this module and needs no numpy

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, union_all
-from sqlmodel import select
+from sqlalchemy import ColumnElement, Select, and_, func, union_all
+from sqlmodel import col, select
 
 from ... import schemas
+from ...db import select_columns
 from ...i18n import t
 from ...models import Item, ReserveTarget, Role, StockLot, StoragePoint, SupplyClass
-from ...models.base import utcnow
+from ...models.base import persisted_id, utcnow
 from ...permissions import Actor, require_role, scoped
 from ..base import Service, by_code, retried
 from ..results import Result
@@ -48,7 +50,7 @@ class TargetStatus(Result):
         return {**super().as_dict(), "short": self.short}
 
 
-def holdings(actor: Actor, where: Any = None) -> Select:  # type: ignore[type-arg]
+def holdings(actor: Actor, where: ColumnElement[bool] | None = None) -> Select[*tuple[Any, ...]]:
     """One statement: ``target_id, item_id, quantity, held`` for every target ``actor`` may see (``where`` narrows).
 
     ``held`` is the on-hand stock of the target's item at its point, or, for a region target, at
@@ -58,31 +60,34 @@ def holdings(actor: Actor, where: Any = None) -> Select:  # type: ignore[type-ar
     """
     t, lot = ReserveTarget, StockLot
 
-    def found(q: Select) -> Select:  # type: ignore[type-arg]
+    def found(q: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
         q = scoped(q, actor, lot.point_id, lot.agency_id)
         return q.where(where) if where is not None else q
 
     at_point = found(
-        select(t.id.label("target_id"), lot.on_hand).join(
-            lot, and_(lot.point_id == t.point_id, lot.item_id == t.item_id)
+        select(col(t.id).label("target_id"), lot.on_hand).join(
+            lot, and_(col(lot.point_id) == t.point_id, col(lot.item_id) == t.item_id)
         )
     )
     in_region = found(
-        select(t.id.label("target_id"), lot.on_hand)
-        .join(StoragePoint, StoragePoint.region_code.startswith(t.region_code))  # type: ignore[union-attr]
-        .join(lot, and_(lot.point_id == StoragePoint.id, lot.item_id == t.item_id))
-        .where(t.point_id.is_(None))
-    )  # type: ignore[union-attr]
+        select(col(t.id).label("target_id"), lot.on_hand)
+        .join(StoragePoint, col(StoragePoint.region_code).startswith(t.region_code))
+        .join(lot, and_(col(lot.point_id) == StoragePoint.id, col(lot.item_id) == t.item_id))
+        .where(col(t.point_id).is_(None))
+    )
     stock = union_all(at_point, in_region).subquery("target_stock")
-    q = (
+    q: Select[*tuple[Any, ...]] = (
         select(
-            t.id.label("target_id"), t.item_id, t.quantity, func.coalesce(func.sum(stock.c.on_hand), 0).label("held")
+            col(t.id).label("target_id"),
+            t.item_id,
+            t.quantity,
+            func.coalesce(func.sum(stock.c.on_hand), 0).label("held"),
         )
         .select_from(t)
-        .join(Item, Item.id == t.item_id)
-        .join(SupplyClass, SupplyClass.id == Item.class_id)
+        .join(Item, col(Item.id) == t.item_id)
+        .join(SupplyClass, col(SupplyClass.id) == Item.class_id)
         .outerjoin(stock, stock.c.target_id == t.id)
-        .group_by(t.id, t.item_id, t.quantity)
+        .group_by(col(t.id), col(t.item_id), col(t.quantity))
     )
     q = scoped(q, actor, t.point_id, SupplyClass.agency_id)
     return q.where(where) if where is not None else q
@@ -111,9 +116,9 @@ class ReserveTargets(Service):
             ).one_or_none()
             if row is None:
                 row = ReserveTarget(
-                    item_id=it.id,
+                    item_id=persisted_id(it),
                     point_id=p.id if p else None,
-                    region_code=region,  # type: ignore[arg-type]
+                    region_code=region,
                     quantity=data["quantity"],
                 )
             row.quantity = data["quantity"]
@@ -126,15 +131,15 @@ class ReserveTargets(Service):
         with self._work(write=False) as (s, _):
             q = (
                 select(Item.code, StoragePoint.code, ReserveTarget.region_code, ReserveTarget.quantity)
-                .join(Item, Item.id == ReserveTarget.item_id)
-                .outerjoin(StoragePoint, StoragePoint.id == ReserveTarget.point_id)
-                .order_by(Item.code, StoragePoint.code, ReserveTarget.region_code)
+                .join(Item, col(Item.id) == ReserveTarget.item_id)
+                .outerjoin(StoragePoint, col(StoragePoint.id) == ReserveTarget.point_id)
+                .order_by(Item.code, StoragePoint.code, col(ReserveTarget.region_code))
             )
             if item:
                 q = q.where(ReserveTarget.item_id == by_code(s, Item, item, "item").id)
             return [TargetResult(*row) for row in s.exec(q).all()]
 
-    def status(self, *, item: str | None = None, ids: Iterable[int] | None = None) -> list[TargetStatus]:
+    def status(self, *, item: str | None = None, ids: Iterable[int] | None = None) -> builtins.list[TargetStatus]:
         """Targets the user may see with what is held against them (a region's: all its points) and the shortfall.
 
         Warehouse staff see the targets of their points, agency officers those of their
@@ -142,14 +147,14 @@ class ReserveTargets(Service):
         """
         id_list = None if ids is None else [schemas.bounded(schemas.Id(), i, "ids") for i in ids]
         with self._work(write=False) as (s, actor):
-            where = []
+            where: builtins.list[ColumnElement[bool]] = []
             if item:
-                where.append(ReserveTarget.item_id == by_code(s, Item, item, "item").id)
+                where.append(col(ReserveTarget.item_id) == by_code(s, Item, item, "item").id)
             if id_list is not None:
-                where.append(ReserveTarget.id.in_(id_list or [-1]))  # type: ignore[union-attr]
+                where.append(col(ReserveTarget.id).in_(id_list or [-1]))
             h = holdings(actor, and_(*where) if where else None).subquery()
             q = (
-                select(
+                select_columns(
                     h.c.target_id,
                     Item.code,
                     Item.name,
@@ -159,12 +164,15 @@ class ReserveTargets(Service):
                     h.c.quantity,
                     h.c.held,
                 )
-                .join(ReserveTarget, ReserveTarget.id == h.c.target_id)
-                .join(Item, Item.id == h.c.item_id)
-                .outerjoin(StoragePoint, StoragePoint.id == ReserveTarget.point_id)
-                .order_by(Item.code, StoragePoint.code, ReserveTarget.region_code)
+                .join(ReserveTarget, col(ReserveTarget.id) == h.c.target_id)
+                .join(Item, col(Item.id) == h.c.item_id)
+                .outerjoin(StoragePoint, col(StoragePoint.id) == ReserveTarget.point_id)
+                .order_by(Item.code, StoragePoint.code, col(ReserveTarget.region_code))
             )
-            return [TargetStatus(*row[:7], int(row[7])) for row in s.exec(q).all()]
+            return [
+                TargetStatus(target_id, code, name, unit, point, region, quantity, int(held))
+                for target_id, code, name, unit, point, region, quantity, held in s.exec(q).all()
+            ]
 
 
 _DEPRECATED = {"TargetView": "TargetResult"}

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from ... import schemas
 from ...db import unit_of_work
 from ...errors import InvalidInput, RuleViolation
 from ...i18n import t
 from ...models import Agency, Role, StoragePoint, User, UserPoint
+from ...models.base import persisted_id
 from ...permissions import require_role
 from ..base import Service, by_code, retried
 from .schemas import UserIn
@@ -86,7 +87,8 @@ class Users(Service):
             s.add(user)
             s.flush()
             for code in data["points"]:
-                s.add(UserPoint(user_id=user.id, point_id=by_code(s, StoragePoint, code, "points").id))
+                point_id = persisted_id(by_code(s, StoragePoint, code, "points"))
+                s.add(UserPoint(user_id=persisted_id(user), point_id=point_id))
             return user
 
     @retried
@@ -102,9 +104,10 @@ class Users(Service):
             if agency is not None:
                 user.agency_id = by_code(s, Agency, agency, "agency").id if agency else None
             if points is not None:
-                s.exec(delete(UserPoint).where(UserPoint.user_id == user.id))  # type: ignore[arg-type]
+                s.exec(delete(UserPoint).where(col(UserPoint.user_id) == user.id))
                 for code in points:
-                    s.add(UserPoint(user_id=user.id, point_id=by_code(s, StoragePoint, code, "points").id))
+                    point_id = persisted_id(by_code(s, StoragePoint, code, "points"))
+                    s.add(UserPoint(user_id=persisted_id(user), point_id=point_id))
             s.add(user)
             s.flush()
             info = self._info(s, user)
@@ -177,16 +180,16 @@ class Users(Service):
                     u.name,
                     u.role,
                     agencies.get(u.agency_id),
-                    tuple(sorted(scopes.get(u.id, []))),  # type: ignore[arg-type]
+                    tuple(sorted(scopes.get(persisted_id(u), []))),
                     u.active,
                     u.password_hash is not None,
                 )
                 for u in users
             ]
 
-    def _info(self, s, user: User) -> UserInfo:  # type: ignore[no-untyped-def]
+    def _info(self, s: Session, user: User) -> UserInfo:
         points = s.exec(select(StoragePoint.code).join(UserPoint).where(UserPoint.user_id == user.id)).all()
-        agency = s.get(Agency, user.agency_id).code if user.agency_id else None
+        agency = s.get_one(Agency, user.agency_id).code if user.agency_id else None
         return UserInfo(
             user.name, user.role, agency, tuple(sorted(points)), user.active, user.password_hash is not None
         )
@@ -217,7 +220,7 @@ def _new_password(password: str | None, web_login: bool) -> str | None:
     return password
 
 
-def _refuse_existing(s, name: str) -> None:  # type: ignore[no-untyped-def]
+def _refuse_existing(s: Session, name: str) -> None:
     """Refuse a name that exists (in any case): a deactivated user is reactivated, never added again."""
     other = s.exec(select(User).where(func.lower(User.name) == name.lower())).first()
     if other is None:
@@ -233,7 +236,7 @@ def _refuse_existing(s, name: str) -> None:  # type: ignore[no-untyped-def]
     raise InvalidInput(t("user {name} already exists", name=other.name), "name")
 
 
-def _user(s, name: str) -> User:  # type: ignore[no-untyped-def]
+def _user(s: Session, name: str) -> User:
     user = s.exec(select(User).where(User.name == name)).one_or_none()
     if user is None:
         raise InvalidInput(t("no user named {name!r}", name=name), "name")

@@ -28,7 +28,7 @@ class UserIn(Input):
     password = Str(allow_none=True, validate=validate.Length(min=8, max=200, error=t("must be 8 to 200 characters")))
 
     @validates_schema
-    def _scope(self, data: dict, **_: Any) -> None:
+    def _scope(self, data: dict[str, Any], **_: Any) -> None:
         if data["role"] == Role.WAREHOUSE and not data.get("points"):
             raise ValidationError(t("warehouse staff need at least one storage point"), "points")
         if data["role"] == Role.AGENCY_OFFICER and not data.get("agency"):
