@@ -38,9 +38,11 @@ check: install
 
 # Each half has its own temporary directory: the two run at the same time under `make test`.
 test-sqlite: install
+	@mkdir -p .pytest-tmp
 	$(BIN)/python -m pytest --basetemp=.pytest-tmp/sqlite $(PYTEST_ARGS)
 
 test-postgres: install
+	@mkdir -p .pytest-tmp
 	bash tests/with_postgres.sh $(BIN)/python -m pytest --basetemp=.pytest-tmp/postgres -m "not browser and not once" $(PYTEST_ARGS)
 
 # Headless Chromium from Debian for the browser tests (Playwright drives it; no downloads).
