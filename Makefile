@@ -21,13 +21,13 @@ run: install
 	$(BIN)/supplies init --demo
 	$(BIN)/supplies serve --host $(HOST) --port $(PORT)
 
-# Lint, format, import contracts and types first; then the whole suite on a SQLite file, then on a
-# real PostgreSQL server (started here if needed).
+# Lint, format, import contracts and types first; then the whole suite on a SQLite file and, at the
+# same time (one core each), on a real PostgreSQL server (started here if needed). Each half's
+# output is printed whole when it ends.
 test: install browser
 	@status=0; \
 	$(MAKE) check || status=1; \
-	$(MAKE) test-sqlite || status=1; \
-	$(MAKE) test-postgres || status=1; \
+	$(MAKE) -k -j2 --output-sync=target test-sqlite test-postgres || status=1; \
 	exit $$status
 
 check: install
@@ -36,11 +36,14 @@ check: install
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# Each half has its own temporary directory: the two run at the same time under `make test`.
 test-sqlite: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@mkdir -p .pytest-tmp
+	$(BIN)/python -m pytest --basetemp=.pytest-tmp/sqlite $(PYTEST_ARGS)
 
 test-postgres: install
-	bash tests/with_postgres.sh $(BIN)/python -m pytest -m "not browser and not once" $(PYTEST_ARGS)
+	@mkdir -p .pytest-tmp
+	bash tests/with_postgres.sh $(BIN)/python -m pytest --basetemp=.pytest-tmp/postgres -m "not browser and not once" $(PYTEST_ARGS)
 
 # Headless Chromium from Debian for the browser tests (Playwright drives it; no downloads).
 browser:
@@ -71,4 +74,4 @@ translations: install
 	rm -f .supplies.pot .webadmin.pot
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .pytest-tmp .hypothesis build *.egg-info

@@ -149,8 +149,15 @@ def test_receive_stock_see_it_switch_to_chinese_and_log_out(page: object, town: 
     assert "储备方式" in p.inner_text("form.admin-form")  # type: ignore[attr-defined]
     _shot(p, "08-receive-form-zh")
 
-    # Log out from the user menu.
-    p.click("#user-menu")  # type: ignore[attr-defined]
+    # Log out from the user menu (on a busy machine a click before the menu's script binds opens nothing).
+    p.wait_for_load_state("load")  # type: ignore[attr-defined]
+    for _ in range(3):
+        p.click("#user-menu")  # type: ignore[attr-defined]
+        try:
+            p.wait_for_selector("#logout", state="visible", timeout=3000)  # type: ignore[attr-defined]
+            break
+        except Exception:  # playwright's TimeoutError: try the menu again
+            continue
     p.click("#logout")  # type: ignore[attr-defined]
     assert p.url.endswith("/login")  # type: ignore[attr-defined]
     assert "您已退出" in p.inner_text("body")  # type: ignore[attr-defined]

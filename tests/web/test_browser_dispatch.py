@@ -72,9 +72,22 @@ def _login(p: object, name: str) -> None:
 
 
 def _logout(p: object) -> None:
-    p.click("#user-menu")  # type: ignore[attr-defined]
+    # A click on the menu before its script has bound (a busy machine) opens nothing: wait, then retry.
+    p.wait_for_load_state("load")  # type: ignore[attr-defined]
+    for _ in range(3):
+        p.click("#user-menu")  # type: ignore[attr-defined]
+        if _shown(p, "#logout"):
+            break
     p.click("#logout")  # type: ignore[attr-defined]
     p.wait_for_url(re.compile(r".*/login$"))  # type: ignore[attr-defined]
+
+
+def _shown(p: object, selector: str) -> bool:
+    try:
+        p.wait_for_selector(selector, state="visible", timeout=3000)  # type: ignore[attr-defined]
+    except Exception:  # playwright's TimeoutError: not shown yet
+        return False
+    return True
 
 
 def _choose(p: object, row: int, typed: str, code: str) -> None:
