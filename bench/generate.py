@@ -121,9 +121,8 @@ def sync_indexes(path: Path) -> list[str]:
     """
     from sqlalchemy import create_engine
 
-    from supplies.models import metadata
-
     from supplies.migrate import head_revision, upgrade
+    from supplies.models import metadata
 
     engine = create_engine(f"sqlite:///{path}")
     changed = []
