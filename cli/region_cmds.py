@@ -19,9 +19,12 @@ def region() -> None:
 
 
 @region.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--shipped", is_flag=True, help="Load the divisions shipped for the demo city (黔南州 and its counties) instead."
+)
 @pass_app
-def region_load(app: App, file: Path) -> None:
+def region_load(app: App, file: Path | None, shipped: bool) -> None:
     """Load divisions from FILE (CSV or XLSX with the columns code, name, level, parent; admins).
 
     Levels: province, city, county, township, village (or 省, 市, 州, 县, 区, 乡, 镇, 街道, 村).
@@ -30,8 +33,14 @@ def region_load(app: App, file: Path) -> None:
 
     \b
     supplies region load regions.csv
+    supplies region load --shipped
     """
-    done = app.inventory().regions.load(file)
+    if (file is None) == (not shipped):
+        raise click.UsageError("give FILE or --shipped (one of them)")
+    from supplies.demo import REGIONS_FILE
+
+    source = REGIONS_FILE if file is None else file
+    done = app.inventory().regions.load(source)
     app.out.result(
         {"added": done.added, "updated": done.updated, "unchanged": done.unchanged},
         f"regions: {done.added} added, {done.updated} renamed, {done.unchanged} unchanged",

@@ -83,3 +83,10 @@ def test_a_city_is_loaded_assigned_and_escalated_to(county_cli: Cli, tmp_path: P
     assert sum(r["quantity"] for r in plan["rows"]) == 80
     shown = hs("request", "show", str(rid)).out
     assert f"coming from above: request #{above['id']}" in shown and "QN-CK" in shown
+
+
+def test_the_shipped_divisions_load_and_a_file_or_the_flag_is_required(county_cli: Cli, tmp_path: Path) -> None:
+    done = county_cli("--json", "region", "load", "--shipped").json
+    assert done["added"] == 42
+    assert any(r["name"] == "惠水县" for r in county_cli("--json", "region", "list", "--under", "522700").json)
+    assert "FILE or --shipped" in county_cli("region", "load", expect=2).err

@@ -17,16 +17,8 @@ from ..places.regions import parent_jurisdiction
 from . import allocation as alloc
 from . import states
 
-# An escalated request still counts toward its child's line until it ends without serving it.
-_OPEN = (
-    RequestStatus.DRAFT,
-    RequestStatus.SUBMITTED,
-    RequestStatus.APPROVED,
-    RequestStatus.ALLOCATED,
-    RequestStatus.DISPATCHED,
-    RequestStatus.RECEIVED,
-    RequestStatus.CLOSED,
-)
+# Once a request above has delivered or ended, it counts for what it dispatched; before, for what it asks.
+_SETTLED = (RequestStatus.RECEIVED, *states.FINAL_STATES)
 LineKey = tuple[int, int | None, int | None]  # request, item, class
 
 
@@ -54,12 +46,7 @@ def escalated(s: Session, request_ids: Sequence[int]) -> dict[LineKey, int]:
     for child, status, item_id, class_id, quantity, dispatched in rows:
         if child is None:
             continue
-        if status in (RequestStatus.CLOSED, RequestStatus.RECEIVED):
-            out[(child, item_id, class_id)] += dispatched
-        elif status in _OPEN:
-            out[(child, item_id, class_id)] += quantity
-        else:  # rejected or cancelled: what it was given before that is still its
-            out[(child, item_id, class_id)] += dispatched
+        out[(child, item_id, class_id)] += dispatched if status in _SETTLED else quantity
     return dict(out)
 
 
@@ -141,9 +128,7 @@ def open_escalations(s: Session, rid: int) -> list[DispatchRequest]:
             select(DispatchRequest)
             .where(
                 DispatchRequest.escalated_from_id == rid,
-                col(DispatchRequest.status).in_(
-                    [RequestStatus.DRAFT, RequestStatus.SUBMITTED, RequestStatus.APPROVED, RequestStatus.ALLOCATED]
-                ),
+                col(DispatchRequest.status).in_(states.ACTIONS["cancel"][0]),  # what may still be cancelled
             )
             .order_by(col(DispatchRequest.id))
             .with_for_update()
