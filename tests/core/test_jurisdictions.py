@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 import supplies
 from supplies.errors import NotFound, OneAgencyRuleViolation, PermissionDenied, RuleViolation
-
-CITY, HUISHUI, CHANGSHUN = "522700", "522731", "522729"
+from tests.jurisdiction_city import CHANGSHUN, CITY, HUISHUI, approved_request, build_city
 
 
 @pytest.fixture
 def city(inv: supplies.Inventory) -> supplies.Inventory:
-    """黔南州 with 惠水县 and 长顺县: an agency, a depot and a dispatcher on each level; tents in each county."""
-    inv.regions.add("520000", "贵州省", level="province")
-    inv.regions.add(CITY, "黔南布依族苗族自治州", level="city", parent="520000")
-    inv.regions.add(HUISHUI, "惠水县", level="county", parent=CITY)
-    inv.regions.add(CHANGSHUN, "长顺县", level="county", parent=CITY)
-    inv.regions.add("522731101", "好花红镇", level="township", parent=HUISHUI)
-    inv.agencies.add("QN-YJ", "黔南州应急管理局", region_code=CITY)
-    inv.agencies.add("HS-MZ", "惠水县民政局", region_code=HUISHUI)
-    inv.agencies.add("CS-MZ", "长顺县民政局", region_code=CHANGSHUN)
-    inv.classes.add("LIVING", "生活类", agency="QN-YJ")
-    inv.classes.assign("LIVING", agency="HS-MZ")
-    inv.classes.assign("LIVING", agency="CS-MZ")
-    inv.items.add("TENT", "帐篷", supply_class="LIVING", unit="顶")
-    inv.points.add("QN-CK", "州储备库", level="city", lat=26.26, lon=107.52, region_code=CITY)
-    inv.points.add("HS-CK", "惠水县储备库", level="county", lat=26.13, lon=106.66, region_code=HUISHUI)
-    inv.points.add("HS-TS", "好花红镇储备点", level="township", lat=26.05, lon=106.63, region_code="522731101")
-    inv.points.add("CS-CK", "长顺县储备库", level="county", lat=26.02, lon=106.45, region_code=CHANGSHUN)
-    for point, qty in (("QN-CK", 100), ("HS-CK", 30), ("HS-TS", 10), ("CS-CK", 200)):
-        inv.stock.receive(point, "TENT", qty, batch="B1")
-    inv.users.add("city-disp", role="dispatcher", region=CITY, web_login=False)
-    inv.users.add("hs-disp", role="dispatcher", region=HUISHUI, web_login=False)
-    inv.users.add("cs-view", role="viewer", region=CHANGSHUN, web_login=False)
-    inv.users.add("cs-keeper", role="warehouse", points=["CS-CK"], web_login=False)
-    inv.users.add("hs-admin", role="admin", region=HUISHUI, web_login=False)
-    return inv
+    return build_city(inv)
 
 
 def lots_by_point(inv: supplies.Inventory) -> dict[str, tuple[str, int]]:
@@ -104,18 +77,9 @@ def test_scoped_roles_see_and_act_on_their_subtree_only(city: supplies.Inventory
     assert {u.name for u in county_admin.users.list()} == {"hs-disp", "hs-admin"}
 
 
-def _request(inv: supplies.Inventory, tents: int) -> int:
-    incident = inv.incidents.add("涟江洪水", type="flood", level="IV", lat=26.1, lon=106.6, population=500)
-    needed = datetime.now(UTC) + timedelta(hours=12)
-    rid = inv.requests.create(incident.id, lines={"TENT": tents}, dest_point="HS-CK", needed_by=needed).id
-    inv.requests.submit(rid)
-    inv.requests.approve(rid)
-    return rid
-
-
 def test_a_county_is_served_from_its_own_subtree_and_escalates_the_shortfall(city: supplies.Inventory) -> None:
     county = city.as_user("hs-disp")
-    rid = _request(county, 100)
+    rid = approved_request(county, 100, "HS-CK")
     plan = county.requests.allocate(rid)
     assert {(r.point, r.quantity) for r in plan.rows} == {("HS-CK", 30), ("HS-TS", 10)}
     assert sum(s.short for s in plan.shortfalls) == 60
@@ -155,7 +119,7 @@ def test_a_county_is_served_from_its_own_subtree_and_escalates_the_shortfall(cit
 
 def test_cancelling_the_county_request_cancels_what_it_asked_above(city: supplies.Inventory) -> None:
     county = city.as_user("hs-disp")
-    rid = _request(county, 100)
+    rid = approved_request(county, 100, "HS-CK")
     county.requests.allocate(rid)
     above = county.requests.escalate(rid)
     state = city.as_user("city-disp")
@@ -171,7 +135,7 @@ def test_cancelling_the_county_request_cancels_what_it_asked_above(city: supplie
 
 def test_cancelling_the_escalation_lets_the_county_ask_again(city: supplies.Inventory) -> None:
     county = city.as_user("hs-disp")
-    rid = _request(county, 100)
+    rid = approved_request(county, 100, "HS-CK")
     county.requests.allocate(rid)
     above = county.requests.escalate(rid)
     city.as_user("city-disp").requests.cancel(above.id, reason="served by the province instead")

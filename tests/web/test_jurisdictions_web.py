@@ -9,67 +9,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 import supplies
+from tests.jurisdiction_city import CHANGSHUN, CITY, HUISHUI, PASSWORD, approved_request, build_city
 
 from .helpers import login, make_app, table, text
 
-CITY, HUISHUI, CHANGSHUN = "522700", "522731", "522729"
-PASSWORD = "jurisdiction-pass-1"
 USERS = ("city-disp", "hs-disp", "cs-view", "hs-admin", "city-admin")
 Client = Callable[[str], FlaskClient]
 
 
 @pytest.fixture
 def city(inv: supplies.Inventory) -> supplies.Inventory:
-    """黔南州 with 惠水县 and 长顺县: an agency and a depot on each level, tents everywhere, users on both levels."""
-    inv.regions.add("520000", "贵州省", level="province")
-    inv.regions.add(CITY, "黔南布依族苗族自治州", level="city", parent="520000")
-    inv.regions.add(HUISHUI, "惠水县", level="county", parent=CITY)
-    inv.regions.add(CHANGSHUN, "长顺县", level="county", parent=CITY)
-    inv.regions.add("522731101", "好花红镇", level="township", parent=HUISHUI)
-    inv.agencies.add("QN-YJ", "黔南州应急管理局", region_code=CITY)
-    inv.agencies.add("HS-MZ", "惠水县民政局", region_code=HUISHUI)
-    inv.agencies.add("CS-MZ", "长顺县民政局", region_code=CHANGSHUN)
-    inv.classes.add("LIVING", "生活类", agency="QN-YJ")
-    inv.classes.assign("LIVING", agency="HS-MZ")
-    inv.classes.assign("LIVING", agency="CS-MZ")
-    inv.items.add("TENT", "帐篷", supply_class="LIVING", unit="顶")
-    inv.points.add("QN-CK", "州储备库", level="city", lat=26.26, lon=107.52, region_code=CITY)
-    inv.points.add("HS-CK", "惠水县储备库", level="county", lat=26.13, lon=106.66, region_code=HUISHUI)
-    inv.points.add("HS-TS", "好花红镇储备点", level="township", lat=26.05, lon=106.63, region_code="522731101")
-    inv.points.add("CS-CK", "长顺县储备库", level="county", lat=26.02, lon=106.45, region_code=CHANGSHUN)
-    for point, qty in (("QN-CK", 100), ("HS-CK", 30), ("HS-TS", 10), ("CS-CK", 200)):
-        inv.stock.receive(point, "TENT", qty, batch=f"B-{point}")
-    inv.users.add("city-disp", role="dispatcher", region=CITY, password=PASSWORD)
-    inv.users.add("city-admin", role="admin", region=CITY, password=PASSWORD)
-    inv.users.add("hs-disp", role="dispatcher", region=HUISHUI, password=PASSWORD)
-    inv.users.add("hs-admin", role="admin", region=HUISHUI, password=PASSWORD)
-    inv.users.add("cs-view", role="viewer", region=CHANGSHUN, password=PASSWORD)
-    inv.users.add("cs-disp", role="dispatcher", region=CHANGSHUN, password=PASSWORD)
-    return inv
-
-
-def _request(inv: supplies.Inventory, tents: int, dest: str) -> int:
-    """A request of the acting dispatcher's county, approved."""
-    incident = inv.incidents.add("涟江洪水", type="flood", level="IV", lat=26.1, lon=106.6, population=500)
-    needed = datetime.now(UTC) + timedelta(hours=12)
-    rid = inv.requests.create(incident.id, lines={"TENT": tents}, dest_point=dest, needed_by=needed).id
-    inv.requests.submit(rid)
-    inv.requests.approve(rid)
-    return rid
+    return build_city(inv)
 
 
 @pytest.fixture
 def requests_of(city: supplies.Inventory) -> dict[str, int]:
     return {
-        HUISHUI: _request(city.as_user("hs-disp"), 100, "HS-CK"),
-        CHANGSHUN: _request(city.as_user("cs-disp"), 5, "CS-CK"),
+        HUISHUI: approved_request(city.as_user("hs-disp"), 100, "HS-CK"),
+        CHANGSHUN: approved_request(city.as_user("cs-disp"), 5, "CS-CK"),
     }
 
 
