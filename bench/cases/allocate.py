@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from supplies.services.dispatch.results import AllocationPlan
+
 from ..harness import Case, Context, Sample, Stats, Verdict
 from .scenario import (
     DISPATCHER,
@@ -43,14 +45,11 @@ class Allocate(Case):
         self.request = approved_request(self.inv, incident, self.dest, FLOOD_LINES)
 
     def run(self) -> Sample:
-        plan = self.inv.requests.allocate(self.request, strategy="earliest", dry_run=True)
-        return Sample(
-            metrics={
-                "rows": len(plan.rows),
-                "units": sum(r.quantity for r in plan.rows),
-                "short_units": sum(s.short for s in plan.shortfalls),
-            }
-        )
+        return Sample(metrics=plan_metrics(self.allocate()))
+
+    def allocate(self) -> AllocationPlan:
+        """The measured call: the earliest-first plan of the request, as a dry run."""
+        return self.inv.requests.allocate(self.request, strategy="earliest", dry_run=True)
 
     def baseline(self) -> Sample:
         units = naive_allocate(self.inv, self.dest, FLOOD_LINES)
@@ -70,6 +69,15 @@ class Allocate(Case):
 
         self.inv.close()
         remove_database(self.path)
+
+
+def plan_metrics(plan: AllocationPlan) -> dict[str, int]:
+    """What a plan chose: rows, units, and units short."""
+    return {
+        "rows": len(plan.rows),
+        "units": sum(r.quantity for r in plan.rows),
+        "short_units": sum(s.short for s in plan.shortfalls),
+    }
 
 
 def naive_allocate(inv, dest_code: str, lines: list[tuple[str, int]]) -> int:  # type: ignore[no-untyped-def]

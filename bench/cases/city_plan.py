@@ -9,7 +9,7 @@ target of its own (``allocate``'s 50 ms is the reference it is compared with).
 from __future__ import annotations
 
 from ..harness import Context, Sample, Stats, Verdict
-from .allocate import TARGET_S, Allocate
+from .allocate import TARGET_S, Allocate, plan_metrics
 from .jurisdiction import jurisdiction_of_points, plan_check, scan_notes, scoped_user, subtree
 from .scenario import FLOOD_LINES, approved_request, flood_incident, township_depots
 
@@ -42,12 +42,10 @@ class CityPlan(Allocate):
         self.plan = plan_check(self.inv.engine, self.run)
 
     def run(self) -> Sample:
-        plan = self.inv.requests.allocate(self.request, strategy="earliest", dry_run=True)
+        plan = self.allocate()
         return Sample(
             metrics={
-                "rows": len(plan.rows),
-                "units": sum(r.quantity for r in plan.rows),
-                "short_units": sum(s.short for s in plan.shortfalls),
+                **plan_metrics(plan),
                 "jurisdictions_drawn_from": len({self.where.get(r.point) for r in plan.rows}),
                 "rows_outside_jurisdiction": sum(1 for r in plan.rows if self.where.get(r.point) not in self.subtree),
             }

@@ -8,7 +8,7 @@ allocation keeps within the request's jurisdiction it serves from the county's p
 from __future__ import annotations
 
 from ..harness import Context, Sample, Stats, Verdict
-from .allocate import Allocate
+from .allocate import Allocate, plan_metrics
 from .jurisdiction import jurisdiction_of_points, plan_check, scan_notes, scoped_user, subtree
 
 
@@ -26,12 +26,10 @@ class CountyAllocation(Allocate):
         self.plan = plan_check(self.inv.engine, self.run)
 
     def run(self) -> Sample:
-        plan = self.inv.requests.allocate(self.request, strategy="earliest", dry_run=True)
+        plan = self.allocate()
         return Sample(
             metrics={
-                "rows": len(plan.rows),
-                "units": sum(r.quantity for r in plan.rows),
-                "short_units": sum(s.short for s in plan.shortfalls),
+                **plan_metrics(plan),
                 "rows_outside_jurisdiction": sum(1 for r in plan.rows if self.where.get(r.point) not in self.subtree),
             }
         )
