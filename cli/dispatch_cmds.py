@@ -652,7 +652,15 @@ def _show_arrivals(app: App, d: dict[str, Any]) -> None:
         app.out.table(
             ["point", "item", "lot", "quantity", "mode", "expires", "agency"],
             [
-                (x.get("point"), x.get("item"), x.get("batch"), x.get("quantity"), x.get("mode"), x.get("expires"), x.get("agency"))
+                (
+                    x.get("point"),
+                    x.get("item"),
+                    x.get("batch"),
+                    x.get("quantity"),
+                    x.get("mode"),
+                    x.get("expires"),
+                    x.get("agency"),
+                )
                 for x in rows
             ],
             title="booked into stock",

@@ -160,7 +160,9 @@ def test_a_class_nobody_answers_for_at_the_destination_refuses_the_receipt_and_w
     inv.items.add("TENT", "帐篷", supply_class="LIVING", unit="顶")
     inv.items.add("BAG", "编织袋", supply_class="FLOOD", unit="条")
     inv.points.add("QN-CK", "州储备库", level="city", lat=26.26, lon=107.52, region_code="522700")
-    inv.points.add("SH-01", "惠水县避难场所", level="county", kind="shelter", lat=26.13, lon=106.66, region_code="522731")
+    inv.points.add(
+        "SH-01", "惠水县避难场所", level="county", kind="shelter", lat=26.13, lon=106.66, region_code="522731"
+    )
     inv.stock.receive("QN-CK", "TENT", 10, batch="B1")
     inv.stock.receive("QN-CK", "BAG", 10, batch="B1")
     inv.users.add("disp", role="dispatcher", web_login=False)
@@ -177,7 +179,10 @@ def test_a_class_nobody_answers_for_at_the_destination_refuses_the_receipt_and_w
     _nothing_written(inv, rid, before)
     inv.classes.assign("FLOOD", agency="HS-MZ")
     disp.requests.receive(rid)
-    assert _lots_at(inv, "SH-01") == {("TENT", "B1"): (4, None, "physical", "HS-MZ"), ("BAG", "B1"): (5, None, "physical", "HS-MZ")}
+    assert _lots_at(inv, "SH-01") == {
+        ("TENT", "B1"): (4, None, "physical", "HS-MZ"),
+        ("BAG", "B1"): (5, None, "physical", "HS-MZ"),
+    }
     assert inv.stock.verify().ok
 
 

@@ -105,8 +105,8 @@ def book(s: Session, request_id: int, point: StoragePoint, rows: list[Allocation
         targets[lot_id] = batch
         if batch != src.batch:
             renamed.append((src.batch, batch))
-    existing = [lot for lot_id, b in targets.items() if (lot := find_lot(s, pid, sources[lot_id].item_id, b))]
-    lock_lots(s, {persisted_id(lot) for lot in existing})
+    found = (find_lot(s, pid, sources[lot_id].item_id, b) for lot_id, b in targets.items())
+    lock_lots(s, {persisted_id(held) for held in found if held is not None})  # in id order, before any change
     units = 0
     for a in arrived:
         src = sources[a.lot_id]
