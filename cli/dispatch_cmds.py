@@ -314,6 +314,7 @@ def request_receive(app: App, request_id: int, received: tuple[tuple[str, int], 
 
     def human() -> None:
         _show_lines(app, detail)
+        _show_arrivals(app, detail)
         app.out.print(f"request #{request_id}: {detail.get('status')}")
 
     app.out.result(detail, human)
@@ -597,7 +598,7 @@ def _show_shortfalls(app: App, shortfalls: list[dict[str, Any]]) -> None:
 
 
 def _show_detail(app: App, d: dict[str, Any]) -> None:
-    skip = {"lines", "allocations", "events", "shortfalls", "escalations"}
+    skip = {"lines", "allocations", "events", "shortfalls", "escalations", "arrivals", "handed_over_on_site"}
     app.out.fields(
         [(k, _when(v) if k.endswith(("_at", "_by")) else v) for k, v in d.items() if k not in skip],
         title=f"request #{d.get('id')}",
@@ -628,6 +629,7 @@ def _show_detail(app: App, d: dict[str, Any]) -> None:
         ],
         title="history",
     )
+    _show_arrivals(app, d)
     _show_shortfalls(app, d.get("shortfalls", []))
     for e in d.get("escalations", []):
         app.out.table(
@@ -637,6 +639,31 @@ def _show_detail(app: App, d: dict[str, Any]) -> None:
                 for a in e.get("allocations", [])
             ],
             title=f"coming from above: request #{e.get('id')} of {e.get('jurisdiction_name')} ({e.get('status')})",
+        )
+
+
+def _show_arrivals(app: App, d: dict[str, Any]) -> None:
+    """Where the received stock was booked (or that it was handed over on site)."""
+    if d.get("handed_over_on_site"):
+        app.out.note("handed over on site: the destination is not a storage point, no stock was booked")
+        return
+    rows = d.get("arrivals") or []
+    if rows:
+        app.out.table(
+            ["point", "item", "lot", "quantity", "mode", "expires", "agency"],
+            [
+                (
+                    x.get("point"),
+                    x.get("item"),
+                    x.get("batch"),
+                    x.get("quantity"),
+                    x.get("mode"),
+                    x.get("expires"),
+                    x.get("agency"),
+                )
+                for x in rows
+            ],
+            title="booked into stock",
         )
 
 

@@ -21,6 +21,7 @@ MOVEMENT_KINDS = (
     "release",
     "dispatch",
     "handover",
+    "arrival",
 )
 INCIDENT_TYPES = (
     "flood",

@@ -54,6 +54,7 @@ MOVEMENT_KINDS = {
     "release": _l("reservation released"),
     "dispatch": _l("dispatch issue"),
     "handover": _l("agency handover"),
+    "arrival": _l("dispatch arrival"),
 }
 
 INCIDENT_TYPES = {

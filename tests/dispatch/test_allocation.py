@@ -282,5 +282,5 @@ def test_receive_records_differences(staff: supplies.Inventory, approved) -> Non
         assert (err.value.field or "").startswith(field.split(".")[0]), err.value
     detail = disp.requests.receive(rid, received={"TENT12": 18})
     assert [(ln.code, ln.dispatched, ln.received) for ln in detail.lines] == [("TENT12", 20, 18), ("QUILT", 30, 30)]
-    assert detail.events[-1].note == "TENT12: 18 of 20 received"
+    assert detail.events[-1].note == "handed over on site; TENT12: 18 of 20 received"  # coordinates only
     assert detail.as_dict()["events"][-1]["at"].endswith("+00:00")

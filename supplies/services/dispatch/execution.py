@@ -22,7 +22,7 @@ from ...terms import term
 from ..base import Service, by_code
 from ..stock.ledger import lock_lots
 from . import allocation as alloc
-from . import states
+from . import arrival, states
 from .allocation import retrying
 from .results import (
     AllocationRow,
@@ -116,7 +116,14 @@ class Execution(Service):
 
     def receive(self, id: int, *, received: Mapping[str, int] | None = None) -> RequestDetail:
         """Record what arrived at the destination. ``received`` maps item codes to units received;
-        items not named (or ``None`` altogether) arrived in full. Differences are recorded."""
+        items not named (or ``None`` altogether) arrived in full. Differences are recorded.
+
+        At a destination storage point what arrived is booked into its stock (see
+        :mod:`.arrival`): lot by lot, batch, expiry and mode kept, an ``arrival`` ledger line
+        referenced ``request:<id>`` each; refused when the point is closed or no agency answers
+        there for an item's class. A destination given as coordinates only books nothing: the
+        supplies were handed over on site. A request is received once.
+        """
         data = load(ReceivedIn, dict(received=dict(received) if isinstance(received, Mapping) else received))
         got = data.get("received") or {}
 
@@ -125,7 +132,9 @@ class Execution(Service):
                 require_role(actor, *PLANNERS, action=t("recording receipt"))
                 req = states.lock_request(s, request_id(id))
                 target = states.check(req, "receive")
-                rows = alloc.dispatched_rows(s, persisted_id(req))
+                rid = persisted_id(req)
+                dest = arrival.destination(s, req.dest_point_id, rid)
+                rows = alloc.dispatched_rows(s, rid)
                 sent: dict[str, int] = {}
                 for a, item in rows:
                     sent[item] = sent.get(item, 0) + a.quantity
@@ -153,15 +162,22 @@ class Execution(Service):
                     for code in sorted(got)
                     if got[code] != sent[code]
                 ]
-                states.move(
-                    s,
-                    req,
-                    target,
-                    actor,
-                    "; ".join(diffs)
-                    if len(diffs) > 1
-                    else (diffs[0] if diffs else t("all dispatched supplies received")),
-                )
+                if dest is None:
+                    notes = [t("handed over on site")]
+                else:
+                    booked = arrival.book(s, rid, dest, [a for a, _ in rows], actor)
+                    notes = [t("{units} units booked into {point}", units=booked.units, point=booked.point)]
+                    notes += [
+                        t(
+                            "batch {batch!r} is held at {point} on other terms: filed as {filed!r}",
+                            batch=b,
+                            point=booked.point,
+                            filed=f,
+                        )
+                        for b, f in booked.renamed
+                    ]
+                notes += diffs or [t("all dispatched supplies received")]
+                states.move(s, req, target, actor, "; ".join(notes))
                 s.flush()
                 return request_detail(s, req)
 

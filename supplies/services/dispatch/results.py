@@ -19,6 +19,8 @@ from ...models import (
     DispatchRequest,
     Incident,
     Item,
+    Movement,
+    MovementKind,
     Region,
     RequestEvent,
     RequestLine,
@@ -55,6 +57,22 @@ class AllocationRow(Result):
         """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
         warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
         return self.batch
+
+
+@dataclass(frozen=True)
+class ArrivalRow(Result):
+    """Units of a received request booked into the destination's stock: one ``arrival`` ledger line."""
+
+    point: str
+    item: str
+    batch: str
+    lot_id: int
+    quantity: int
+    expires: date | None
+    mode: str
+    agency: str
+    from_lot_id: int | None
+    movement_id: int
 
 
 @dataclass(frozen=True)
@@ -209,6 +227,8 @@ class RequestDetail(Result):
     jurisdiction: str = ROOT_REGION
     escalated_from: int | None = None
     escalations: list[EscalationResult] = field(default_factory=list)  # what is coming from above
+    arrivals: list[ArrivalRow] = field(default_factory=list)  # where the received stock was booked
+    handed_over_on_site: bool = False  # received at a destination given as coordinates only: no stock booked
 
 
 @dataclass(frozen=True)
@@ -404,7 +424,37 @@ def request_detail(s: Session, req: DispatchRequest) -> RequestDetail:
         req.jurisdiction_code,
         req.escalated_from_id,
         escalation_views(s, rid),
+        arrival_rows(s, rid),
+        dest is None and req.status in (RequestStatus.RECEIVED, RequestStatus.CLOSED),
     )
+
+
+def arrival_rows(s: Session, rid: int) -> list[ArrivalRow]:
+    """The ``arrival`` ledger lines of request ``rid``: which lot of which point got how much."""
+    q = (
+        select_columns(
+            Movement.id,
+            Movement.qty,
+            Movement.related_lot_id,
+            StoragePoint.code,
+            Item.code,
+            StockLot.id,
+            StockLot.batch,
+            StockLot.expires_on,
+            StockLot.mode,
+            Agency.code,
+        )
+        .join(StockLot, col(StockLot.id) == Movement.lot_id)
+        .join(StoragePoint, col(StoragePoint.id) == Movement.point_id)
+        .join(Item, col(Item.id) == Movement.item_id)
+        .join(Agency, col(Agency.id) == Movement.agency_id)
+        .where(Movement.reference == f"request:{rid}", Movement.kind == MovementKind.ARRIVAL.value)
+        .order_by(col(Movement.id))
+    )
+    return [
+        ArrivalRow(point, item, batch, lot_id, qty, expires, mode, agency, related, mid)
+        for mid, qty, related, point, item, lot_id, batch, expires, mode, agency in s.exec(q).all()
+    ]
 
 
 def escalation_views(s: Session, rid: int) -> list[EscalationResult]:

@@ -1,7 +1,7 @@
 """Posting one change to a lot: the balances and the ledger movement that records it, in one transaction.
 
 :func:`post` is how single operations (receive, issue, transfer, count, rotate, write off,
-reserve, release, dispatch, handover) change a lot. The bulk paths (:mod:`.bulk` for receipts
+reserve, release, dispatch, handover, arrival) change a lot. The bulk paths (:mod:`.bulk` for receipts
 from files, :mod:`.bulk_ledger` for loading a history) change many lots at once by the same
 rules and chain their movements with the same :func:`movement_hash`; nothing else writes a
 balance.
