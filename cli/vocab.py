@@ -21,6 +21,7 @@ MOVEMENT_KINDS = (
     "release",
     "dispatch",
     "handover",
+    "distribution",
 )
 INCIDENT_TYPES = (
     "flood",

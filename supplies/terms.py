@@ -45,6 +45,7 @@ TERMS: dict[str, Message] = {
     "release": t("release"),
     "dispatch": t("dispatch"),
     "handover": t("handover"),
+    "distribution": t("distribution"),
     # administrative levels and point kinds
     "province": t("province"),
     "city": t("city"),

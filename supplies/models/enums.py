@@ -52,6 +52,7 @@ class MovementKind(StrEnum):
     RELEASE = "release"  # 取消预留
     DISPATCH = "dispatch"  # 调拨出库 (issues reserved stock)
     HANDOVER = "handover"  # 责任单位移交
+    DISTRIBUTION = "distribution"  # 发放 (to a registered household)
 
 
 class Role(StrEnum):
