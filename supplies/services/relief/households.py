@@ -138,6 +138,16 @@ def _same_id(s: Session, incident_id: int, hashed: str, other_than: int | None =
     return s.exec(query.limit(1)).first()
 
 
+def _whole(text: str | None) -> Any:
+    """A count cell as a number (``4``, ``4.0``); anything else is left for the schema to refuse."""
+    if text is None:
+        return None
+    stripped = text.strip()
+    if stripped.endswith(".0"):
+        stripped = stripped[:-2]
+    return int(stripped) if stripped.isdigit() and stripped.isascii() else stripped
+
+
 class Households(Service):
     """The household register of each incident: ``inv.households``.
 
@@ -279,6 +289,10 @@ class Households(Service):
                 raw = {key: (cells[i] if i < len(cells) else None) for key, (i, _h) in columns.items()}
                 if not any(raw.values()):
                     continue
+                for key in ("members", "under_5", "age_60_plus"):
+                    if key in raw:
+                        raw[key] = _whole(raw[key])
+                raw = {k: v for k, v in raw.items() if v is not None or k in REQUIRED}
                 try:
                     data = load(HouseholdIn, raw)
                 except InvalidInput as exc:
