@@ -71,6 +71,24 @@ def household_add(
     )
 
 
+@household.command("update")
+@click.argument("number")
+@click.option("--head", metavar="NAME", help="Head of the household.")
+@click.option("--members", type=int, metavar="N", help="Members in all.")
+@click.option("--under-5", "under_5", type=int, metavar="N", help="Members under 5.")
+@click.option("--age-60-plus", "age_60_plus", type=int, metavar="N", help="Members aged 60 or more.")
+@click.option("--village", metavar="V", help="Village.")
+@click.option("--phone", metavar="P", help="Phone number.")
+@click.option("--id-number", metavar="X", help="ID number (replaces the kept hash and masked form).")
+@INCIDENT
+@pass_app
+def household_update(app: App, number: str, incident: int | None, **changes: object) -> None:
+    """Correct a registered household: only the options given change."""
+    given = {k: v for k, v in changes.items() if v is not None}
+    view = app.inventory().households.update(number, incident=incident, **given)
+    app.out.result(view, f"corrected household {view.number}")
+
+
 @household.command("list")
 @click.option("--village", metavar="V", help="Only this village.")
 @INCIDENT

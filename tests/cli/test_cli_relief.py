@@ -74,5 +74,7 @@ def test_the_last_mile_by_command(county_cli: Cli, tmp_path: Path) -> None:
     refs = {m.get("reference") for m in (ledger if isinstance(ledger, list) else ledger.get("movements", []))}
     assert "household:1/17" in refs
     assert cli("--json", "verify").json["differences"] == []
+    fixed = cli("--json", "household", "update", "18", "--members", "3", "--age-60-plus", "1").json
+    assert (fixed["members"], fixed["age_60_plus"], fixed["age_5_59"]) == (3, 1, 2)
     masked = cli("--json", "household", "list", user="keeper").json
     assert masked[0]["phone"] == "138****5678"
