@@ -54,6 +54,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cli.readiness_cmds:readiness",
         "Readiness for N people within H hours, need by need (the 12-hour rule).",
     ),
+    "household": (
+        "cli.relief_cmds:household",
+        "Households of an incident (受灾群众登记); ID numbers kept as keyed hashes, shown masked.",
+    ),
+    "entitlement": (
+        "cli.relief_cmds:entitlement",
+        "Distribution standards (发放标准): items per person or per household.",
+    ),
+    "distribute": (
+        "cli.relief_cmds:distribute",
+        "Give a household what it is due at a point (发放); exit 3 when nothing is due.",
+    ),
     "backup": ("cli.backup_cmds:backup", "Write a consistent snapshot of the database to FILE (admins only)."),
     "restore": (
         "cli.backup_cmds:restore",

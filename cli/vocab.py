@@ -22,6 +22,7 @@ MOVEMENT_KINDS = (
     "dispatch",
     "handover",
     "arrival",
+    "distribution",
 )
 INCIDENT_TYPES = (
     "flood",

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from .services.places.regions import Regions
     from .services.places.travel import TravelTimes
     from .services.readiness.check import Readiness
+    from .services.relief.distribution import Distributions
+    from .services.relief.entitlements import Entitlements
+    from .services.relief.households import Households
     from .services.reports.builders import Reports
     from .services.reports.submissions import Submissions
     from .services.stock.commands import Stock
@@ -150,6 +153,24 @@ class Inventory:
         from .services.readiness.check import Readiness
 
         return Readiness(self)
+
+    @cached_property
+    def households(self) -> Households:
+        from .services.relief.households import Households
+
+        return Households(self)
+
+    @cached_property
+    def entitlements(self) -> Entitlements:
+        from .services.relief.entitlements import Entitlements
+
+        return Entitlements(self)
+
+    @cached_property
+    def distribution(self) -> Distributions:
+        from .services.relief.distribution import Distributions
+
+        return Distributions(self)
 
     # -- handle ----------------------------------------------------------------------------
     def as_user(self, name: str, *, jurisdiction: str | None = None) -> Inventory:

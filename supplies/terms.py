@@ -46,6 +46,7 @@ TERMS: dict[str, Message] = {
     "dispatch": t("dispatch"),
     "handover": t("handover"),
     "arrival": t("arrival"),
+    "distribution": t("distribution"),
     # administrative levels and point kinds
     "province": t("province"),
     "city": t("city"),

@@ -1,7 +1,7 @@
 """The table models, one module per domain noun.
 
 The tables every command touches (catalog, places, stock, users) load with this package. The
-dispatch, readiness and submission tables load on first use of one of their names: building them is a
+dispatch, readiness, submission and relief tables load on first use of one of their names: building them is a
 third of `import supplies`, which commands such as `supplies stock list` need not pay.
 ``supplies.models.metadata`` loads them all first, so it always holds every table.
 """
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         RequestLine,
     )
     from .readiness import NeedNorm
+    from .relief import Distribution, DistributionLine, Entitlement, Household
     from .submissions import LedgerSubmission
 
     metadata: MetaData
@@ -52,6 +53,10 @@ _LAZY = {
     "RequestEvent": "dispatch",
     "RequestLine": "dispatch",
     "NeedNorm": "readiness",
+    "Household": "relief",
+    "Entitlement": "relief",
+    "Distribution": "relief",
+    "DistributionLine": "relief",
     "LedgerSubmission": "submissions",
 }
 
@@ -84,6 +89,10 @@ __all__ = [
     "ClassHandover",
     "ClassResponsibility",
     "DispatchRequest",
+    "Distribution",
+    "DistributionLine",
+    "Entitlement",
+    "Household",
     "Incident",
     "IncidentLevel",
     "IncidentType",

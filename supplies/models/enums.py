@@ -53,6 +53,7 @@ class MovementKind(StrEnum):
     DISPATCH = "dispatch"  # 调拨出库 (issues reserved stock)
     HANDOVER = "handover"  # 责任单位移交
     ARRIVAL = "arrival"  # 调拨入库 (a dispatched request booked in at its destination point)
+    DISTRIBUTION = "distribution"  # 发放 (to a registered household)
 
 
 class Role(StrEnum):

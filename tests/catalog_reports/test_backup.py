@@ -14,7 +14,8 @@ from .conftest import BACKEND, snapshot
 
 @pytest.fixture
 def full(busy: supplies.Inventory) -> supplies.Inventory:
-    """Every table with rows: a handover, travel times, norms, users with scopes, a received request, a submission."""
+    """Every table with rows: a handover, travel times, norms, users with scopes, a received request, a submission,
+    a household served."""
     inv = busy
     inv.agencies.add("RED", "红十字会", contact="赵敏", phone="0858-1111111")
     inv.classes.add("DONATED", "捐赠物资", agency="CIV", parent="LIVING")
@@ -28,6 +29,11 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     req = disp.requests.list()[0]
     disp.requests.receive(req.id)
     inv.submissions.submit("2026-Q4")  # a frozen ledger submission (报送)
+    incident = inv.incidents.list()[0].id  # the last mile: a household, a rule, a distribution
+    inv.households.add("H-1", head="张三", members=3, village="新村", phone="13812345678", incident=incident)
+    inv.entitlements.set("QUILT", per_person=1, incident=incident)
+    inv.stock.receive("CK-01", "QUILT", 5, batch="relief")
+    inv.distribution.distribute("CK-01", "H-1", incident=incident)
     assert all(rows for rows in snapshot(inv).values())
     return inv
 

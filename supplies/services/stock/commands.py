@@ -462,52 +462,73 @@ class Stock(StockQueries, Service):
                 action=action,
                 jurisdiction=p.jurisdiction_code,
             )
-            candidates = list(
-                s.exec(
-                    select(StockLot).where(
-                        StockLot.point_id == p.id, StockLot.item_id == it.id, col(StockLot.on_hand) > StockLot.reserved
-                    )
-                ).all()
-            )
-        others = also_lock(candidates) if also_lock else []
-        locked = lock_lots(s, {persisted_id(c) for c in candidates} | set(others))
-        # Earliest expiry first (FEFO), from the balances as they are now that the rows are locked.
-        lots = sorted(
-            (locked[persisted_id(c)] for c in candidates if c.id in locked),
-            key=lambda lot: (lot.expires_on is None, lot.expires_on or date.max, lot.id),
+            candidates = free_lots(s, persisted_id(p), persisted_id(it))
+        return take_fefo(
+            s, candidates, data["qty"], p if data.get("batch") is None else None, it, data.get("batch"), also_lock
         )
-        free = sum(lot.free for lot in lots)
-        if free < data["qty"]:
-            if data.get("batch") is not None:
-                raise InsufficientStock(
-                    t(
-                        "lot {batch} has {free} free; asked {qty}",
-                        batch=data["batch"] or "(no batch)",
-                        free=free,
-                        qty=data["qty"],
-                    ),
-                    "qty",
-                )
+
+
+def free_lots(s: Session, point_id: int, item_id: int) -> list[StockLot]:
+    """The lots of an item at a point with free stock (unlocked: pass them to :func:`take_fefo`)."""
+    return list(
+        s.exec(
+            select(StockLot).where(
+                StockLot.point_id == point_id, StockLot.item_id == item_id, col(StockLot.on_hand) > StockLot.reserved
+            )
+        ).all()
+    )
+
+
+def take_fefo(
+    s: Session,
+    candidates: list[StockLot],
+    qty: int,
+    point: StoragePoint | None,
+    item: Item,
+    batch: str | None = None,
+    also_lock: Callable[[list[StockLot]], list[int]] | None = None,
+) -> list[tuple[StockLot, int]]:
+    """The locked lots to take ``qty`` free units from, earliest expiry first (FEFO).
+
+    Every lot the operation will change (``also_lock`` names the others) is locked in one
+    statement in id order, as every writer does, so that two operations never deadlock. Not
+    enough free stock is :class:`InsufficientStock` (naming the batch when one was asked).
+    Callers check the actor's permission first.
+    """
+    others = also_lock(candidates) if also_lock else []
+    locked = lock_lots(s, {persisted_id(c) for c in candidates} | set(others))
+    # Earliest expiry first (FEFO), from the balances as they are now that the rows are locked.
+    lots = sorted(
+        (locked[persisted_id(c)] for c in candidates if c.id in locked),
+        key=lambda lot: (lot.expires_on is None, lot.expires_on or date.max, lot.id),
+    )
+    free = sum(lot.free for lot in lots)
+    if free < qty:
+        if point is None:
             raise InsufficientStock(
-                t(
-                    "{point} has {free} {unit} of {item} free; asked {qty}",
-                    point=p.code,
-                    free=free,
-                    unit=it.unit,
-                    item=it.code,
-                    qty=data["qty"],
-                ),
+                t("lot {batch} has {free} free; asked {qty}", batch=batch or "(no batch)", free=free, qty=qty),
                 "qty",
             )
-        out, left = [], data["qty"]
-        for lot in lots:
-            take = min(left, lot.free)
-            if take > 0:
-                out.append((lot, take))
-                left -= take
-            if left == 0:
-                break
-        return out
+        raise InsufficientStock(
+            t(
+                "{point} has {free} {unit} of {item} free; asked {qty}",
+                point=point.code,
+                free=free,
+                unit=item.unit,
+                item=item.code,
+                qty=qty,
+            ),
+            "qty",
+        )
+    out, left = [], qty
+    for lot in lots:
+        take = min(left, lot.free)
+        if take > 0:
+            out.append((lot, take))
+            left -= take
+        if left == 0:
+            break
+    return out
 
 
 def check_expiry(expires_on: date | None, field: str, *, historical: bool) -> None:
