@@ -59,6 +59,7 @@ _FLOWS: tuple[tuple[Col, tuple[str, ...], int], ...] = (
     (Col("issued", "issued", "出库", True), (MovementKind.ISSUE,), -1),
     (Col("dispatched", "dispatched", "调拨出库", True), (MovementKind.DISPATCH,), -1),
     (Col("arrived", "arrived", "调拨入库", True), (MovementKind.ARRIVAL,), 1),
+    (Col("distributed", "distributed", "发放", True), (MovementKind.DISTRIBUTION,), -1),
     (Col("transferred_in", "transferred_in", "调入", True), (MovementKind.TRANSFER_IN,), 1),
     (Col("transferred_out", "transferred_out", "调出", True), (MovementKind.TRANSFER_OUT,), -1),
     (Col("rotated_in", "rotated_in", "轮换入库", True), (MovementKind.ROTATE_IN,), 1),
