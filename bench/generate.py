@@ -258,6 +258,13 @@ def _manifest(
             "townships": int(townships),
             "items": count(Item),
             "lots": count(StockLot),
+            # Receipts of the generated requests book what arrived at their destination points.
+            "lots_booked_on_arrival": int(
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM stock_lot l WHERE (SELECT kind FROM movement m WHERE m.lot_id = l.id"
+                    " ORDER BY m.id LIMIT 1) = 'arrival'"
+                ).scalar_one()
+            ),
             "lots_by_mode": modes,
             "history_movements": history,
             "movements": count(Movement),

@@ -17,13 +17,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from .errors import RuleViolation
-from .i18n import t
+from .errors import RuleViolation, SuppliesError
+from .i18n import Message, t
 
 ENV = "SUPPLIES_PII_KEY"
 
@@ -88,3 +89,22 @@ def mask_phone(phone: str | None) -> str | None:
     if len(phone) <= 7:
         return "*" * (len(phone) - 2) + phone[-2:]
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+_ID_LIKE = re.compile(r"\d{6}(?:\d{8})?\d{3}[\dXx]|\d{15}")
+
+
+def scrub(text: str) -> str:
+    """``text`` with every run that looks like an ID number masked (for messages quoting a cell)."""
+    return _ID_LIKE.sub(lambda m: m[0][:4] + "*" * (len(m[0]) - 8) + m[0][-4:], text)
+
+
+def scrubbed(error: SuppliesError) -> SuppliesError:
+    """The same error, its message (and the values it was made from) without any ID number."""
+    reason = error.reason
+    if isinstance(reason, Message):
+        params = {k: scrub(v) if isinstance(v, str) else v for k, v in reason.params.items()}
+        clean: str = Message(scrub(reason.template), params)
+    else:
+        clean = scrub(str(reason))
+    return type(error)(clean, error.field)

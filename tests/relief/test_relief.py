@@ -85,6 +85,22 @@ def test_import_all_or_nothing_with_problems_by_row(relief: supplies.Inventory) 
     assert ID17 not in text and "52010219900101" not in text
     assert "the same ID number as household 1" in repr(exc.value.errors)
     assert len(relief.households.list()) == 3  # nothing of the bad file
+    # A cell the reader refuses is quoted in the error: an ID number in it is masked there too.
+    unreadable = f"number,head,members,village,phone,id_number\n8,吴九,2,新村,,{ID17}\x07\n"
+    with pytest.raises(InvalidInput) as refused:
+        relief.households.import_file(io.BytesIO(unreadable.encode()))
+    said = str(refused.value) + repr(refused.value.params) + refused.value.localized("zh")
+    assert ID17 not in said
+
+
+def test_a_message_quoting_a_cell_masks_any_id_number_in_it() -> None:
+    from supplies.errors import InvalidInput as Refused
+    from supplies.i18n import t
+    from supplies.pii import scrub, scrubbed
+
+    assert scrub(f"row 3: cell too long ({ID17}...)") == "row 3: cell too long (5201**********1234...)"
+    error = scrubbed(Refused(t("row {row}: {reason} ({text})", row=3, reason="too long", text=ID17), "file"))
+    assert ID17 not in str(error) and ID17 not in repr(error.params) and error.field == "file"
 
 
 def test_entitlement_computation(relief: supplies.Inventory) -> None:

@@ -13,7 +13,7 @@ from ...i18n import t
 from ...models import Household, Incident, Role
 from ...models.base import persisted_id, utcnow
 from ...permissions import Actor, in_scope, require_jurisdiction, require_role, scoped_to_jurisdiction
-from ...pii import id_hash, mask_id, mask_phone, normalise_id, pii_key
+from ...pii import id_hash, mask_id, mask_phone, normalise_id, pii_key, scrubbed
 from ...schemas import load
 from ..base import Service, retried
 from ..io.rows import ImportRejected, Problem
@@ -254,7 +254,10 @@ class Households(Service):
         电话, 身份证号``; optional ``under_5``/``5岁以下`` and ``age_60_plus``/``60岁以上``). Every
         problem is listed by row and column; a reported problem never repeats an ID number.
         """
-        rows = read_rows(source, field="file", limit=MAX_HOUSEHOLD_ROWS)
+        try:
+            rows = read_rows(source, field="file", limit=MAX_HOUSEHOLD_ROWS)
+        except InvalidInput as exc:  # a refused cell is quoted: it may hold an ID number
+            raise scrubbed(exc) from None
         with self._work() as (s, actor):
             inc = resolve_incident(s, actor, incident)
             _require_register(actor, inc)
