@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Any, overload
+from typing import Any, Protocol, overload
+
+
+class _HasBatch(Protocol):
+    @property
+    def batch(self) -> str: ...
+
+
+class BatchAlias:
+    """``.lot``: a result's batch code by its old name, with a DeprecationWarning (a lot is the stock
+    row; its batch is the code). One descriptor for every result that had ``.lot``."""
+
+    def __get__(self, row: _HasBatch | None, owner: type | None = None) -> Any:
+        if row is None:
+            return self
+        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
+        return row.batch
 
 
 def jsonable(value: Any) -> Any:

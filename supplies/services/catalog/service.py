@@ -34,7 +34,7 @@ from ...permissions import (
 )
 from ...terms import term
 from ..base import Service, by_code, retried
-from ..places.regions import jurisdiction_for
+from ..places.regions import jurisdiction_for, jurisdiction_in_scope
 from ..stock.ledger import lock_lots, post
 from .schemas import AgencyIn, AgencyUpdate, HandoverIn, ItemIn, ItemUpdate, SupplyClassIn, SupplyClassUpdate
 
@@ -63,11 +63,7 @@ class Agencies(Service):
         )
         with self._work() as (s, actor):
             require_role(actor, Role.ADMIN, action=t("adding an agency"))
-            jurisdiction = jurisdiction_for(s, data.get("region_code"))
-            require_jurisdiction(
-                actor, jurisdiction, what=t("region {code}", code=data.get("region_code")), field="region_code"
-            )
-            agency = Agency(**data, jurisdiction_code=jurisdiction)
+            agency = Agency(**data, jurisdiction_code=jurisdiction_in_scope(s, actor, data.get("region_code")))
             s.add(agency)
             s.flush()
             return agency

@@ -11,7 +11,6 @@ CLI from these.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,7 +37,7 @@ from ...models import (
 from ...schemas import Code, bounded
 from ..base import Service, by_code
 from ..io.tabular import Sheet, write_xlsx
-from ..results import Result, aware
+from ..results import BatchAlias, Result, aware
 from .results import executing_agency
 from .schemas import request_id
 
@@ -94,11 +93,7 @@ class DocumentLine(Result):
     quantity: int
     received: int | None = None
 
-    @property
-    def lot(self) -> str:
-        """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
-        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
-        return self.batch
+    lot = BatchAlias()  # the old name of .batch, deprecated
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -31,7 +30,7 @@ from ...models import (
     User,
 )
 from ...models.base import persisted_id
-from ..results import Result, aware
+from ..results import BatchAlias, Result, aware
 
 
 @dataclass(frozen=True)
@@ -52,11 +51,7 @@ class AllocationRow(Result):
     id: int | None = None
     received: int | None = None
 
-    @property
-    def lot(self) -> str:
-        """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
-        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
-        return self.batch
+    lot = BatchAlias()  # the old name of .batch, deprecated
 
 
 @dataclass(frozen=True)
@@ -143,9 +138,9 @@ class PickLine(NamedTuple):
 
     @property
     def lot(self) -> str:
-        """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
-        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
-        return self.batch
+        """The batch code, by its old name (a NamedTuple cannot hold the shared BatchAlias descriptor)."""
+        batch: str = BatchAlias().__get__(self)
+        return batch
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from ...errors import PermissionDenied, RuleViolation
 from ...i18n import t
 from ...models import PointStatus, Role, StockLot, StoragePoint
 from ...models.base import persisted_id
-from ...permissions import may_change_point, require_jurisdiction, scoped_to_jurisdiction
+from ...permissions import may_change_point, scoped_to_jurisdiction
 from ..base import Service, by_code, retried
-from .regions import jurisdiction_for
+from .regions import jurisdiction_for, jurisdiction_in_scope
 from .schemas import PointIn, PointUpdate
 
 
@@ -54,11 +54,7 @@ class StoragePoints(Service):
         with self._work() as (s, actor):
             if actor.role != Role.ADMIN:
                 raise PermissionDenied(t("only an admin adds storage points"), "user")
-            jurisdiction = jurisdiction_for(s, data.get("region_code"))
-            require_jurisdiction(
-                actor, jurisdiction, what=t("region {code}", code=data.get("region_code")), field="region_code"
-            )
-            point = StoragePoint(**data, jurisdiction_code=jurisdiction)
+            point = StoragePoint(**data, jurisdiction_code=jurisdiction_in_scope(s, actor, data.get("region_code")))
             s.add(point)
             s.flush()
             return point
@@ -76,9 +72,7 @@ class StoragePoints(Service):
             if "region_code" in data:
                 moved = jurisdiction_for(s, data["region_code"])
                 if moved != point.jurisdiction_code:
-                    require_jurisdiction(
-                        actor, moved, what=t("region {code}", code=data["region_code"]), field="region_code"
-                    )
+                    jurisdiction_in_scope(s, actor, data["region_code"])
                     if s.exec(select(StockLot.id).where(StockLot.point_id == point.id).limit(1)).first() is not None:
                         raise RuleViolation(
                             t(

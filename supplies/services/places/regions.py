@@ -14,7 +14,7 @@ from ...errors import InvalidInput, NotFound, OneAgencyRuleViolation, Permission
 from ...i18n import t
 from ...models import JURISDICTION_LEVELS, ROOT_REGION, ClassResponsibility, Region, Role, SupplyClass
 from ...models.regions import path_under
-from ...permissions import in_scope, require_role
+from ...permissions import Actor, in_scope, require_jurisdiction, require_role
 from ..base import Service, retried
 from .schemas import RegionIn
 
@@ -70,6 +70,13 @@ def jurisdiction_for(s: Session, region_code: str | None) -> str:
         if region is not None:
             return region.jurisdiction_code
     return ROOT_REGION
+
+
+def jurisdiction_in_scope(s: Session, actor: Actor, region_code: str | None) -> str:
+    """The jurisdiction of a new or moved thing in ``region_code``, refused outside the actor's own and below."""
+    jurisdiction = jurisdiction_for(s, region_code)
+    require_jurisdiction(actor, jurisdiction, what=t("region {code}", code=region_code), field="region_code")
+    return jurisdiction
 
 
 def subtree_jurisdictions(s: Session, code: str) -> frozenset[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -32,6 +31,7 @@ from ...permissions import Actor, scoped
 from ...schemas import Days, RegionCode, bounded
 from ..base import Service, by_code
 from ..catalog.service import descendant_ids
+from ..results import BatchAlias
 from .rollup import RollupRow, rollup
 from .schemas import LotFilterIn
 from .summary import GROUPS, SummaryRow, per_id_totals, summary_rows
@@ -60,11 +60,7 @@ class LotResult:
     on_hand: int
     reserved: int
 
-    @property
-    def lot(self) -> str:
-        """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
-        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
-        return self.batch
+    lot = BatchAlias()  # the old name of .batch, deprecated
 
     @property
     def free(self) -> int:
@@ -109,11 +105,7 @@ class LedgerLine:
     reference: str | None
     reason: str | None
 
-    @property
-    def lot(self) -> str:
-        """The batch code, by its old name (a lot is the stock row; its batch is the code)."""
-        warnings.warn("the batch code is .batch; .lot is its old name", DeprecationWarning, stacklevel=2)
-        return self.batch
+    lot = BatchAlias()  # the old name of .batch, deprecated
 
     def as_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
