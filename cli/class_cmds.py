@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .complete import AGENCY, CLASS
+from .complete import AGENCY, CLASS, ITEM
 from .context import App, pass_app
 
 
@@ -116,6 +116,12 @@ def item() -> None:
 @click.option("--shelf-life-days", type=int, metavar="N", help="Shelf life in days.")
 @click.option("--weight-kg", type=float, metavar="KG", help="Weight of one unit.")
 @click.option("--volume-m3", type=float, metavar="M3", help="Volume of one unit.")
+@click.option(
+    "--reusable/--not-reusable",
+    default=False,
+    show_default=True,
+    help="Lent to households and sites and returned (tents, folding beds, pumps, generators).",
+)
 @pass_app
 def item_add(
     app: App,
@@ -127,6 +133,7 @@ def item_add(
     shelf_life_days: int | None,
     weight_kg: float | None,
     volume_m3: float | None,
+    reusable: bool,
 ) -> None:
     """Add item CODE named NAME under a class.
 
@@ -142,8 +149,36 @@ def item_add(
         shelf_life_days=shelf_life_days,
         unit_weight_kg=weight_kg,
         unit_volume_m3=volume_m3,
+        reusable=reusable,
     )
     app.out.result(_item_doc(row, supply_class), f"added item {row.code} {row.name} ({row.unit})")
+
+
+@item.command("update")
+@click.argument("code", shell_complete=ITEM)
+@click.option("--name", metavar="NAME", help="Name.")
+@click.option("--class", "supply_class", metavar="CODE", shell_complete=CLASS, help="Move to this class (no stock).")
+@click.option("--unit", metavar="UNIT", help="Unit of count.")
+@click.option("--spec", metavar="TEXT", help="Specification (规格).")
+@click.option("--shelf-life-days", type=int, metavar="N", help="Shelf life in days.")
+@click.option("--weight-kg", "unit_weight_kg", type=float, metavar="KG", help="Weight of one unit.")
+@click.option("--volume-m3", "unit_volume_m3", type=float, metavar="M3", help="Volume of one unit.")
+@click.option(
+    "--reusable/--not-reusable",
+    default=None,
+    help="Lent to households and sites and returned (tents, folding beds, pumps, generators).",
+)
+@pass_app
+def item_update(app: App, code: str, **changes: object) -> None:
+    """Change item CODE: only the options given change.
+
+    \b
+    supplies item update PLAN14:3.01 --reusable
+    """
+    inv = app.inventory()
+    row = inv.items.update(code, **{k: v for k, v in changes.items() if v is not None})
+    class_codes = {c.id: c.code for c in inv.classes.list()}
+    app.out.result(_item_doc(row, class_codes.get(row.class_id)), f"changed item {row.code} {row.name}")
 
 
 @item.command("list")
@@ -178,4 +213,5 @@ def _item_doc(row, class_code: str | None) -> dict:  # type: ignore[no-untyped-d
         "shelf_life_days": row.shelf_life_days,
         "unit_weight_kg": row.unit_weight_kg,
         "unit_volume_m3": row.unit_volume_m3,
+        "reusable": row.reusable,
     }

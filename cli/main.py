@@ -48,7 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("cli.io_cmds:export", "Export KIND to FILE (.csv or .xlsx); the import reads it back unchanged."),
     "report": (
         "cli.report_cmds:report",
-        "Reports: the ledger (台账), stock, expiry and rotation, gaps against reserve targets.",
+        "Reports: the ledger (台账), stock, expiry and rotation, gaps against reserve targets, incidents.",
     ),
     "readiness": (
         "cli.readiness_cmds:readiness",
@@ -66,6 +66,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cli.relief_cmds:distribute",
         "Give a household what it is due at a point (发放); exit 3 when nothing is due.",
     ),
+    "return": (
+        "cli.return_cmds:return_cmd",
+        "Record lent equipment returned (回收): good, needs repair, or unusable.",
+    ),
+    "loan": ("cli.return_cmds:loan", "Reusable equipment out on loan to households and sites (借用)."),
     "backup": ("cli.backup_cmds:backup", "Write a consistent snapshot of the database to FILE (admins only)."),
     "restore": (
         "cli.backup_cmds:restore",

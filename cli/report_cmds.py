@@ -18,7 +18,7 @@ LEDGER_GROUPS = ("region", "level", "point", "class", "agency", "item")
 
 @click.group()
 def report() -> None:
-    """Reports: the ledger (台账), stock, expiry and rotation, gaps against reserve targets.
+    """Reports: the ledger (台账), stock, expiry and rotation, gaps against reserve targets, incidents.
 
     \b
     Each writes --out FILE as .xlsx (a summary sheet and a sheet per storage point),
@@ -172,7 +172,7 @@ def expiry(app: App, days: int, out: Path | None, fmt: str | None, lang: str, **
     "modes",
     multiple=True,
     type=click.Choice(RESERVE_MODES),
-    help="Count only these reserve modes (repeatable; default all).",
+    help="Count only these reserve modes (repeatable; default all but repair).",
 )
 @_common
 @pass_app
@@ -181,6 +181,33 @@ def gaps(
 ) -> None:
     """Stock against reserve targets, and the procurement quantity that closes each gap."""
     rep = app.inventory().reports.gaps(valid_for_days=valid_for_days, modes=modes or None, **_filters(kw))
+    _emit(app, rep, out, fmt, lang)
+
+
+@report.command("incident")
+@click.argument("incident", type=int, required=False, metavar="[ID]")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), help="File format (default: from the --out suffix)."
+)
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Header language of CSV and XLSX."
+)
+@pass_app
+def incident(app: App, incident: int | None, out: Path | None, fmt: str | None, lang: str) -> None:
+    """An incident's supplies: arrived, distributed (households, people), on site, on loan, returned.
+
+    \b
+    Counts only, no personal data. ID defaults to the only open incident.
+    supplies report incident 1 --lang zh --out 灾情物资保障.xlsx
+    """
+    rep = app.inventory().reports.incident(incident)
+    if out is None and fmt is None and not app.json_mode:
+        params = rep.params
+        app.out.note(
+            f"incident #{params['incident']} {params['incident_name']}: "
+            f"{params['households_served']} households, {params['people_served']} people served"
+        )
     _emit(app, rep, out, fmt, lang)
 
 

@@ -10,7 +10,7 @@ import click
 from .complete import AGENCY, CLASS, ITEM, POINT
 from .context import App, pass_app
 from .output import Output
-from .vocab import MOVEMENT_KINDS, RESERVE_MODES, STOCK_GROUPS
+from .vocab import MOVEMENT_KINDS, RECEIVE_MODES, STOCK_GROUPS
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 EXPIRY_WARNING_DAYS = 30
@@ -51,7 +51,7 @@ def _changed(app: App, action: str, change: Any, **fields: Any) -> None:
     "--mode",
     default="physical",
     show_default=True,
-    type=click.Choice(RESERVE_MODES),
+    type=click.Choice(RECEIVE_MODES),
     help="Reserve mode: government stock, agreement (代储), production capacity, donation.",
 )
 @click.option(

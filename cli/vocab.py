@@ -6,7 +6,10 @@ too much for ``--help`` and shell completion. tests/cli checks they stay equal.
 
 LEVELS = ("province", "city", "county", "township", "village")
 POINT_KINDS = ("depot", "prepositioned", "shelter", "agreement", "factory")
-RESERVE_MODES = ("physical", "agreement", "capacity", "donation")
+RESERVE_MODES = ("physical", "agreement", "capacity", "donation", "repair")
+# What `stock receive --mode` takes: repair lots are opened by returns only.
+RECEIVE_MODES = RESERVE_MODES[:-1]
+RETURN_CONDITIONS = ("good", "repair", "unusable")
 ROLES = ("admin", "warehouse", "dispatcher", "agency_officer", "viewer")
 MOVEMENT_KINDS = (
     "receive",
@@ -23,6 +26,7 @@ MOVEMENT_KINDS = (
     "handover",
     "arrival",
     "distribution",
+    "return",
 )
 INCIDENT_TYPES = (
     "flood",

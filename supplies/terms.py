@@ -32,6 +32,10 @@ TERMS: dict[str, Message] = {
     "agreement": t("agreement"),
     "capacity": t("capacity"),
     "donation": t("donation"),
+    "repair": t("repair"),
+    # conditions of a return
+    "good": t("good"),
+    "unusable": t("unusable"),
     # movement kinds
     "receive": t("receive"),
     "issue": t("issue"),
@@ -47,6 +51,7 @@ TERMS: dict[str, Message] = {
     "handover": t("handover"),
     "arrival": t("arrival"),
     "distribution": t("distribution"),
+    "return": t("return"),
     # administrative levels and point kinds
     "province": t("province"),
     "city": t("city"),

@@ -39,6 +39,7 @@ RESERVE_MODES = {
     "agreement": _l("agreement reserve"),
     "capacity": _l("production capacity"),
     "donation": _l("donation"),
+    "repair": _l("under repair"),
 }
 
 MOVEMENT_KINDS = {
@@ -55,6 +56,7 @@ MOVEMENT_KINDS = {
     "dispatch": _l("dispatch issue"),
     "handover": _l("agency handover"),
     "arrival": _l("dispatch arrival"),
+    "return": _l("return"),
 }
 
 INCIDENT_TYPES = {

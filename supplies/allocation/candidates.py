@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from ..db import select_columns
 from ..models import Agency, Item, PointStatus, StockLot, StoragePoint, TravelTime
+from ..models.enums import UNAVAILABLE_MODES
 from .arrival import ArrivalModel, eta_hours_array
 from .model import Candidate, Need, Option, Problem, fefo_key
 
@@ -45,6 +46,7 @@ def _candidate_filter(needs: Sequence[Need], points: Collection[int] | None = No
     cond = and_(
         or_(*which),
         col(StockLot.on_hand) > StockLot.reserved,
+        col(StockLot.mode).not_in(UNAVAILABLE_MODES),
         col(StoragePoint.status) == PointStatus.ACTIVE.value,
         or_(col(StockLot.expires_on).is_(None), col(StockLot.expires_on) >= usable),
     )

@@ -23,6 +23,7 @@ from .enums import (
     PointStatus,
     RequestStatus,
     ReserveMode,
+    ReturnCondition,
     Role,
 )
 from .places import StoragePoint, TravelTime
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
         RequestLine,
     )
     from .readiness import NeedNorm
-    from .relief import Distribution, DistributionLine, Entitlement, Household
+    from .relief import Distribution, DistributionLine, Entitlement, Household, LoanReturn, LoanReturnLine
     from .submissions import LedgerSubmission
 
     metadata: MetaData
@@ -57,6 +58,8 @@ _LAZY = {
     "Entitlement": "relief",
     "Distribution": "relief",
     "DistributionLine": "relief",
+    "LoanReturn": "relief",
+    "LoanReturnLine": "relief",
     "LedgerSubmission": "submissions",
 }
 
@@ -98,6 +101,8 @@ __all__ = [
     "IncidentType",
     "Item",
     "LedgerSubmission",
+    "LoanReturn",
+    "LoanReturnLine",
     "Movement",
     "MovementKind",
     "NeedNorm",
@@ -109,6 +114,7 @@ __all__ = [
     "RequestStatus",
     "ReserveMode",
     "ReserveTarget",
+    "ReturnCondition",
     "Role",
     "StockLot",
     "StoragePoint",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
+from sqlalchemy import ForeignKeyConstraint, UniqueConstraint, false
 from sqlmodel import Field, Relationship, SQLModel
 
 from .base import unique_without_case, utcnow
@@ -79,6 +79,9 @@ class Item(SQLModel, table=True):
     shelf_life_days: int | None = Field(default=None, ge=0)
     unit_weight_kg: float | None = Field(default=None, ge=0)
     unit_volume_m3: float | None = Field(default=None, ge=0)
+    # Equipment lent out and returned after the emergency (tents, folding beds, pumps, generators):
+    # what households and sites hold of it is a loan (借用), see supplies.services.relief.returns.
+    reusable: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow)
 
     supply_class: SupplyClass | None = Relationship()

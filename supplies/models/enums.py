@@ -35,6 +35,9 @@ class ReserveMode(StrEnum):
     AGREEMENT = "agreement"
     CAPACITY = "capacity"
     DONATION = "donation"
+    # 待修: units returned needing repair (回收待修). Not a way of holding reserves: such lots are never
+    # free for allocation, readiness, distribution or issue until repaired; only returns open them.
+    REPAIR = "repair"
 
 
 class MovementKind(StrEnum):
@@ -54,6 +57,19 @@ class MovementKind(StrEnum):
     HANDOVER = "handover"  # 责任单位移交
     ARRIVAL = "arrival"  # 调拨入库 (a dispatched request booked in at its destination point)
     DISTRIBUTION = "distribution"  # 发放 (to a registered household)
+    RETURN = "return"  # 回收入库 (lent equipment returned to stock, good or for repair)
+
+
+class ReturnCondition(StrEnum):
+    """The state a lent item comes back in (回收)."""
+
+    GOOD = "good"  # back into stock, same batch
+    REPAIR = "repair"  # into a repair lot, not available until repaired
+    UNUSABLE = "unusable"  # written off with a reason: no stock comes back
+
+
+# Reserve modes whose lots are never free to allocate, distribute, issue or count as ready.
+UNAVAILABLE_MODES = (ReserveMode.REPAIR.value,)
 
 
 class Role(StrEnum):

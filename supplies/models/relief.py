@@ -107,3 +107,57 @@ class DistributionLine(SQLModel, table=True):
     qty: int
     # More than was due: allowed only with the distribution's override reason.
     over: bool = False
+
+
+class LoanReturn(SQLModel, table=True):
+    """A return (回收) of lent equipment: a household's or a request's units of an item, back at a point.
+
+    Exactly one of ``household_id`` (lent by distribution) and ``request_id`` (sent to a site given
+    as coordinates) is set. ``condition`` says where the units went: ``good`` back into stock in
+    their own batch, ``repair`` into a repair lot, ``unusable`` nowhere (written off, ``reason``
+    required). What is still out on loan is never kept: it is what was lent less what came back,
+    computed from the lines of both sides (see :mod:`supplies.services.relief.returns`).
+    """
+
+    __tablename__ = "loan_return"
+    __table_args__ = (
+        CheckConstraint("(household_id IS NULL) <> (request_id IS NULL)", name="household_xor_request"),
+        CheckConstraint("qty > 0", name="qty_positive"),
+        CheckConstraint("condition IN ('good','repair','unusable')", name="condition_known"),
+        CheckConstraint("condition <> 'unusable' OR reason IS NOT NULL", name="unusable_has_reason"),
+        Index("ix_loan_return_household_item", "household_id", "item_id"),
+        Index("ix_loan_return_request_item", "request_id", "item_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    # The incident's jurisdiction: what scopes reads.
+    jurisdiction_code: str = Field(default=ROOT_REGION, foreign_key="region.code", max_length=12, index=True)
+    household_id: int | None = Field(default=None, foreign_key="household.id")
+    request_id: int | None = Field(default=None, foreign_key="dispatch_request.id")
+    item_id: int = Field(foreign_key="item.id")
+    point_id: int = Field(foreign_key="storage_point.id", index=True)
+    qty: int
+    condition: str = Field(max_length=10)
+    reason: str | None = Field(default=None, max_length=500)
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")
+    at: datetime = Field(default_factory=utcnow)
+
+
+class LoanReturnLine(SQLModel, table=True):
+    """What one return gave back of the units that left one lot, with where they went.
+
+    ``source_lot_id`` is the lot the units were lent from (a distribution line's or an allocation's
+    lot); ``lot_id`` and ``movement_id`` the lot they came back into and its ``return`` ledger line
+    (both None for unusable units: no stock comes back).
+    """
+
+    __tablename__ = "loan_return_line"
+    __table_args__ = (CheckConstraint("qty > 0", name="qty_positive"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    return_id: int = Field(foreign_key="loan_return.id", index=True)
+    source_lot_id: int = Field(foreign_key="stock_lot.id", index=True)
+    lot_id: int | None = Field(default=None, foreign_key="stock_lot.id")
+    movement_id: int | None = None
+    qty: int

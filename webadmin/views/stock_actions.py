@@ -91,7 +91,11 @@ class ReceiveForm(SecureForm):
     qty = _qty()
     batch = _batch(_l("Receipts with the same batch add to one lot."))
     expires_on = DateField(_l("Expires on"), validators=[Optional()])
-    mode = SelectField(_l("Reserve mode"), choices=labels.select_choices(labels.RESERVE_MODES), default="physical")
+    mode = SelectField(
+        _l("Reserve mode"),
+        choices=labels.select_choices({k: v for k, v in labels.RESERVE_MODES.items() if k != "repair"}),
+        default="physical",
+    )
     lead_time_hours = FloatField(
         _l("Lead time (hours)"),
         default=0.0,

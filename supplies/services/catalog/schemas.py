@@ -59,6 +59,8 @@ class ItemIn(Input):
     shelf_life_days = Days(allow_none=True)
     unit_weight_kg = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
     unit_volume_m3 = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
+    # Lent and returned (tents, folding beds, pumps, generators): see supplies.services.relief.returns.
+    reusable = fields.Boolean(load_default=False)
 
 
 class ItemUpdate(ItemIn):
@@ -66,6 +68,7 @@ class ItemUpdate(ItemIn):
     name = Name()
     supply_class = Code()
     unit = Name(20)
+    reusable = fields.Boolean()
 
 
 class HandoverIn(Input):

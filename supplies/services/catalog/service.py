@@ -368,8 +368,10 @@ class Items(Service):
         unit_weight_kg: float | None = None,
         unit_volume_m3: float | None = None,
         name_en: str | None = None,
+        reusable: bool = False,
     ) -> Item:
-        """Add an item under a class, counted in whole ``unit``s."""
+        """Add an item under a class, counted in whole ``unit``s; ``reusable`` for equipment that is
+        lent to households and sites and returned (回收)."""
         data = schemas.load(
             ItemIn,
             dict(
@@ -382,6 +384,7 @@ class Items(Service):
                 shelf_life_days=shelf_life_days,
                 unit_weight_kg=unit_weight_kg,
                 unit_volume_m3=unit_volume_m3,
+                reusable=reusable,
             ),
         )
         with self._work() as (s, actor):

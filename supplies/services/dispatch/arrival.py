@@ -12,6 +12,7 @@ coordinates only books nothing: the supplies were handed over on site.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -35,6 +36,26 @@ class Booked:
     point: str
     units: int
     renamed: tuple[tuple[str, str], ...]  # (batch as dispatched, batch it was filed under)
+
+
+def filing_batch(
+    s: Session, point_id: int, item_id: int, batch: str, *, mode: str, expires_on: date | None, tag: str
+) -> str:
+    """The batch to file units of ``batch`` under at a point: ``batch`` itself, unless the point holds
+    it on other terms (reserve mode, expiry), then ``<batch>-<tag>`` (``-2``, ``-3`` ... if need be).
+
+    One batch has one mode and one expiry (see :func:`~supplies.services.stock.ledger.same_terms`):
+    units that come back to a point (arrival, returns) keep their own terms under a derived code
+    rather than be refused or merged.
+    """
+    out, n = batch, 1
+    while (held := find_lot(s, point_id, item_id, out)) is not None and (
+        held.mode != mode or held.expires_on != expires_on
+    ):
+        suffix = f"-{tag}" + (f"-{n}" if n > 1 else "")
+        out = (batch[: _BATCH_MAX - len(suffix)] + suffix) if batch else suffix[1:]
+        n += 1
+    return out
 
 
 def destination(s: Session, dest_point_id: int | None, request_id: int) -> StoragePoint | None:
@@ -94,14 +115,9 @@ def book(s: Session, request_id: int, point: StoragePoint, rows: list[Allocation
     renamed: list[tuple[str, str]] = []
     for lot_id in sorted(sources):
         src = sources[lot_id]
-        batch = src.batch
-        n = 1
-        while (held := find_lot(s, pid, src.item_id, batch)) is not None and (
-            held.mode != src.mode or held.expires_on != src.expires_on
-        ):
-            suffix = f"-R{request_id}" + (f"-{n}" if n > 1 else "")
-            batch = (src.batch[: _BATCH_MAX - len(suffix)] + suffix) if src.batch else suffix[1:]
-            n += 1
+        batch = filing_batch(
+            s, pid, src.item_id, src.batch, mode=src.mode, expires_on=src.expires_on, tag=f"R{request_id}"
+        )
         targets[lot_id] = batch
         if batch != src.batch:
             renamed.append((src.batch, batch))

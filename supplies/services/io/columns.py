@@ -124,6 +124,7 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "agreement": ("协议储备", "协议", "代储", "商业储备"),
         "capacity": ("产能储备", "产能", "生产能力储备"),
         "donation": ("社会捐赠", "捐赠"),
+        "repair": ("待修", "维修"),
     },
 }
 

@@ -35,6 +35,7 @@ from ...models import (
     StockLot,
     StoragePoint,
 )
+from ...models.enums import UNAVAILABLE_MODES
 from ...permissions import Actor, require_role, scoped
 from ..base import ArrivalAwareService, by_code, retried
 from ..results import Result
@@ -189,6 +190,7 @@ class _Stock:
             .where(
                 col(Item.code).in_(sorted(item_codes)),
                 col(StockLot.on_hand) > StockLot.reserved,
+                col(StockLot.mode).not_in(UNAVAILABLE_MODES),
                 col(StoragePoint.status) == PointStatus.ACTIVE.value,
                 or_(col(StockLot.expires_on).is_(None), col(StockLot.expires_on) >= today),
             )

@@ -1,4 +1,4 @@
-"""Input of the last mile: a household, an entitlement rule, a distribution."""
+"""Input of the last mile: a household, an entitlement rule, a distribution, a return and the loans filter."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 from marshmallow import ValidationError, validate, validates_schema
 
 from ...i18n import t
-from ...schemas import Code, Id, Input, Name, Str, Text, Whole
+from ...models.enums import ReturnCondition
+from ...schemas import Choice, Code, Id, Input, Name, Qty, Str, Text, Whole
 
 ID_NUMBER_RE = re.compile(r"^(\d{15}|\d{17}[\dX])$")
 PHONE_RE = re.compile(r"^\+?[\d -]{5,20}$")
@@ -73,3 +74,27 @@ class DistributeIn(Input):
     incident = Id(allow_none=True, load_default=None)
     collector = Str(validate=validate.Length(min=1, max=100), allow_none=True, load_default=None)
     override = Text(500, load_default=None)
+
+
+class ReturnIn(Input):
+    point = Code(required=True)
+    item = Code(required=True)
+    qty = Qty(required=True)
+    condition = Choice(ReturnCondition, required=True)
+    household = Code(allow_none=True, load_default=None)
+    request = Id(allow_none=True, load_default=None)
+    reason = Text(500, load_default=None)
+    incident = Id(allow_none=True, load_default=None)
+
+    @validates_schema
+    def _one_borrower(self, data: dict[str, Any], **_: Any) -> None:
+        if (data.get("household") is None) == (data.get("request") is None):
+            raise ValidationError(t("give either a household or a request"), "household")
+        if data.get("condition") == ReturnCondition.UNUSABLE and not data.get("reason"):
+            raise ValidationError(t("say why the returned units are unusable"), "reason")
+
+
+class LoansIn(Input):
+    incident = Id(allow_none=True, load_default=None)
+    point = Code(allow_none=True, load_default=None)
+    household = Code(allow_none=True, load_default=None)

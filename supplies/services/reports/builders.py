@@ -30,6 +30,7 @@ from ...models import (
     SupplyClass,
 )
 from ...models.base import persisted_id
+from ...models.enums import UNAVAILABLE_MODES
 from ...permissions import Actor, Q, scoped
 from ..base import Service, by_code
 from ..catalog.service import descendant_ids
@@ -60,6 +61,7 @@ _FLOWS: tuple[tuple[Col, tuple[str, ...], int], ...] = (
     (Col("dispatched", "dispatched", "调拨出库", True), (MovementKind.DISPATCH,), -1),
     (Col("arrived", "arrived", "调拨入库", True), (MovementKind.ARRIVAL,), 1),
     (Col("distributed", "distributed", "发放", True), (MovementKind.DISTRIBUTION,), -1),
+    (Col("returned", "returned", "回收入库", True), (MovementKind.RETURN,), 1),
     (Col("transferred_in", "transferred_in", "调入", True), (MovementKind.TRANSFER_IN,), 1),
     (Col("transferred_out", "transferred_out", "调出", True), (MovementKind.TRANSFER_OUT,), -1),
     (Col("rotated_in", "rotated_in", "轮换入库", True), (MovementKind.ROTATE_IN,), 1),
@@ -215,6 +217,18 @@ class Reports(Service):
             out[(row[0], row[1])][row[2] if by_kind else "all"] = int(row[-1])
         return out
 
+    def incident(self, incident: int | None = None) -> Report:
+        """The report of an incident (default: the only open one): what arrived where, what was
+        handed out to how many households and people, what is left on site, what is out on loan
+        and what came back; counts only, no personal data. See :mod:`.incident`."""
+        from ..relief.households import resolve_incident
+        from .incident import incident_report
+
+        if incident is not None:
+            incident = schemas.bounded(schemas.Id(), incident, "incident")
+        with self._work(write=False) as (s, actor):
+            return incident_report(s, actor, resolve_incident(s, actor, incident), _Names(s))
+
     def stock(self, **filters: Any) -> Report:
         """Stock by storage point and item: lots, on hand, reserved, free, the nearest expiry, and how
         much has expired already."""
@@ -341,7 +355,7 @@ class Reports(Service):
         is still good ``valid_for_days`` from today (plan a year ahead with 365).
         """
         data = schemas.load(ReportIn, dict(valid_for_days=valid_for_days, **filters))
-        modes = tuple(modes) if modes else tuple(m.value for m in ReserveMode)
+        modes = tuple(modes) if modes else tuple(m.value for m in ReserveMode if m.value not in UNAVAILABLE_MODES)
         bad = [m for m in modes if m not in {x.value for x in ReserveMode}]
         if bad:
             raise InvalidInput(t("must be among: {value}", value=", ".join(m.value for m in ReserveMode)), "modes")

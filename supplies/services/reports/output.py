@@ -26,6 +26,7 @@ _WORDS_ZH = {
     "region": "地区",
     "total": "合计",
     "other": "其他",
+    "site": "现场",
 }
 
 

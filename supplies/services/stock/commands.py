@@ -33,6 +33,7 @@ from ...models import (
     SupplyClass,
 )
 from ...models.base import persisted_id
+from ...models.enums import UNAVAILABLE_MODES
 from ...permissions import Actor, require_stock_change
 from ..base import Service, by_code, retried
 from ..places.regions import responsible_agency_id
@@ -469,11 +470,18 @@ class Stock(StockQueries, Service):
 
 
 def free_lots(s: Session, point_id: int, item_id: int) -> list[StockLot]:
-    """The lots of an item at a point with free stock (unlocked: pass them to :func:`take_fefo`)."""
+    """The lots of an item at a point with free stock (unlocked: pass them to :func:`take_fefo`).
+
+    Lots held for repair (:data:`~supplies.models.enums.UNAVAILABLE_MODES`) are not among them: they
+    are taken only when their batch is named (a write-off).
+    """
     return list(
         s.exec(
             select(StockLot).where(
-                StockLot.point_id == point_id, StockLot.item_id == item_id, col(StockLot.on_hand) > StockLot.reserved
+                StockLot.point_id == point_id,
+                StockLot.item_id == item_id,
+                col(StockLot.on_hand) > StockLot.reserved,
+                col(StockLot.mode).not_in(UNAVAILABLE_MODES),
             )
         ).all()
     )

@@ -14,7 +14,6 @@ from ...models import (
 from ...models.enums import ReserveMode
 from ...schemas import (
     Batch,
-    Choice,
     Code,
     Count,
     Day,
@@ -38,7 +37,13 @@ class ReceiveIn(LotOperation):
     qty = Qty(required=True)
     expires_on = Day(allow_none=True)
     historical = fields.Boolean(load_default=False)
-    mode = Choice(ReserveMode, load_default=ReserveMode.PHYSICAL.value)
+    # Repair lots (待修) are opened by returns only.
+    mode = Str(
+        validate=validate.OneOf(
+            [m.value for m in ReserveMode if m != ReserveMode.REPAIR], error=t("must be one of: {choices}")
+        ),
+        load_default=ReserveMode.PHYSICAL.value,
+    )
     lead_time_hours = fields.Float(load_default=0.0, validate=validate.Range(min=0, max=24 * 365))
     unit_cost = fields.Decimal(allow_none=True, places=2, validate=validate.Range(min=0, max=999_999_999_999))
     agency = Code(allow_none=True)
