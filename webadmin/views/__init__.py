@@ -16,6 +16,7 @@ from .dispatch import IncidentView, RequestRow, RequestView
 from .ledger import LedgerRow, LedgerView
 from .places import StoragePointView
 from .readiness import ReadinessView
+from .returns import ReturnsView
 from .stock import LotRow, LotView
 from .stock_actions import StockActionsView
 from .submissions import SubmissionsView
@@ -53,6 +54,7 @@ def register_views(admin: Admin, db: RequestSession) -> None:
             url="/dispatch/requests",
         ),
         ReadinessView(name=_l("Readiness"), category=dispatch, endpoint="readiness", url="/dispatch/readiness"),
+        ReturnsView(name=_l("Returns and loans"), category=dispatch, endpoint="returns", url="/dispatch/returns"),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),
     ]
