@@ -50,6 +50,8 @@ CLASSES = [
 ]
 
 # code, name, class, unit, spec, shelf life (days), unit weight (kg), unit volume (m3)
+# Equipment lent to households and sites and returned after the emergency (see supplies.services.relief.returns).
+REUSABLE = frozenset({"PLAN14:3.01", "PLAN14:3.03", "PLAN14:3.07", "PLAN14:1.2.11", "PLAN14:1.2.13"})
 ITEMS = [
     ("PLAN14:3.01", "单帐篷(12平方米)", "PLAN14:3", "顶", "3.2×3.75m 单层, 含地布", 3650, 30.0, 0.12),
     ("PLAN14:3.03", "棉帐篷(12平方米)", "PLAN14:3", "顶", "单层加保温层", 3650, 45.0, 0.2),
@@ -342,6 +344,7 @@ def load(
             )
     for code, name, cls, unit, spec, shelf, kg, m3 in ITEMS:
         if code not in existing["items"]:
+            # Tents, folding beds, pumps and generators are lent and returned (回收), not consumed.
             steps.append(
                 (
                     "items",
@@ -355,6 +358,7 @@ def load(
                         shelf_life_days=shelf,
                         unit_weight_kg=kg,
                         unit_volume_m3=m3,
+                        reusable=code in REUSABLE,
                     ),
                 )
             )
