@@ -15,7 +15,7 @@ from .conftest import BACKEND, snapshot
 @pytest.fixture
 def full(busy: supplies.Inventory) -> supplies.Inventory:
     """Every table with rows: a handover, travel times, norms, users with scopes, a received request, a submission,
-    a household served."""
+    a household served, a tent lent and returned."""
     inv = busy
     inv.agencies.add("RED", "红十字会", contact="赵敏", phone="0858-1111111")
     inv.classes.add("DONATED", "捐赠物资", agency="CIV", parent="LIVING")
@@ -34,6 +34,10 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     inv.entitlements.set("QUILT", per_person=1, incident=incident)
     inv.stock.receive("CK-01", "QUILT", 5, batch="relief")
     inv.distribution.distribute("CK-01", "H-1", incident=incident)
+    inv.items.update("TENT12", reusable=True)  # a tent lent to the household, and returned (回收)
+    inv.stock.receive("CK-01", "TENT12", 2, batch="lent")
+    inv.distribution.distribute("CK-01", "H-1", {"TENT12": 1}, incident=incident, override="a tent lent")
+    inv.returns.record("CK-01", "TENT12", 1, "good", household="H-1", incident=incident)
     assert all(rows for rows in snapshot(inv).values())
     return inv
 

@@ -22,6 +22,7 @@ FLOW_OF = {
     "dispatch": ("dispatched", -1),
     "arrival": ("arrived", 1),
     "distribution": ("distributed", -1),
+    "return": ("returned", 1),
     "transfer_in": ("transferred_in", 1),
     "transfer_out": ("transferred_out", -1),
     "rotate_in": ("rotated_in", 1),
