@@ -13,6 +13,7 @@ from ..db import RequestSession
 from .account import AccountView
 from .catalog import AgencyView, ClassRow, ClassTreeView, ClassView, ItemRow, ItemView
 from .dispatch import IncidentView, RequestRow, RequestView
+from .distribution import DistributionView
 from .ledger import LedgerRow, LedgerView
 from .places import StoragePointView
 from .readiness import ReadinessView
@@ -53,6 +54,7 @@ def register_views(admin: Admin, db: RequestSession) -> None:
             url="/dispatch/requests",
         ),
         ReadinessView(name=_l("Readiness"), category=dispatch, endpoint="readiness", url="/dispatch/readiness"),
+        DistributionView(name=_l("Distribution"), endpoint="distribution", url="/distribution"),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),
     ]
