@@ -140,7 +140,6 @@ class DistributionView(SecureView):
         number = (form.household.data or "").strip()[:MAX_TEXT]
         codes = request.form.getlist("item-code")[:MAX_ITEMS]
         typed = [v.strip() for v in request.form.getlist("item-qty")[:MAX_ITEMS]]
-        dues = request.form.getlist("item-due")[:MAX_ITEMS]
         values = dict(zip(codes, typed))
         if not form.validate():
             flash_form_errors(form)
@@ -160,20 +159,20 @@ class DistributionView(SecureView):
                 bad = True
             else:
                 asked[code] = qty
-        due_now = {code: due for code, due in zip(codes, dues) if due.isdigit() and int(due) > 0}
-        if not bad and not asked and due_now:
-            flash(_("Nothing to give: type a quantity for at least one item."), "danger")
-            bad = True
         if bad:
             return self._page(number=number, form=form, typed=values)
-        unchanged = asked == {code: int(due) for code, due in due_now.items()}
         inv = acting()
         try:
             due = inv.distribution.due(number, incident=int(incident))
+            due_now = {d.item: d.due for d in due if d.due > 0}
+            if not asked and due_now:
+                flash(_("Nothing to give: type a quantity for at least one item."), "danger")
+                return self._page(number=number, form=form, typed=values)
+            # Exactly what is due: the core gives what is due as it locks the household (never twice).
             result = inv.distribution.distribute(
                 point,
                 number,
-                None if unchanged else asked,
+                None if asked == due_now else asked,
                 incident=int(incident),
                 collector=(form.collector.data or "").strip() or None,
                 override=(form.override.data or "").strip() or None,
@@ -182,7 +181,11 @@ class DistributionView(SecureView):
             if exc.field in ON_FORM:
                 show_error(form, exc)
                 return self._page(number=number, form=form, typed=values)
-            return self._page(number=number, form=form, typed=values, refusal=said(exc))
+            field = exc.field or ""
+            reason = said(exc)
+            if field.startswith("items."):  # a quantity the core refused: say of which item
+                reason = _("%(field)s: %(reason)s", field=field.removeprefix("items."), reason=reason)
+            return self._page(number=number, form=form, typed=values, refusal=reason)
         flash(
             Markup('<span id="given">{}</span>').format(
                 _(
