@@ -55,6 +55,7 @@ MOVEMENT_KINDS = {
     "dispatch": _l("dispatch issue"),
     "handover": _l("agency handover"),
     "arrival": _l("dispatch arrival"),
+    "distribution": _l("distribution to households"),
 }
 
 INCIDENT_TYPES = {
