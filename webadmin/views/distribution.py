@@ -197,7 +197,7 @@ class DistributionView(SecureView):
             "success",
         )
         if result.override_reason:
-            flash(_("Override recorded: %(reason)s", reason=said(result.override_reason)), "warning")
+            flash(_("Override recorded: %(reason)s", reason=result.override_reason), "warning")
         return redirect(url_for(".index"))
 
     # -------------------------------------------------------------------------------------------
