@@ -242,4 +242,7 @@ def test_search_finds_by_number_head_or_village_exact_number_first(relief: suppl
     assert [h.number for h in found("张")] == ["1"]
     assert [h.number for h in found("%")] == [] and [h.number for h in found("_")] == ["100%"]  # no wildcards
     assert found("   ") == [] and found("1", limit=1)[0].number == "1"
+    assert found("1\x00") == []  # a control character matches nothing (PostgreSQL refuses a NUL)
+    with pytest.raises(supplies.NotFound):
+        relief.households.get("1\x00")
     assert relief.as_user("viewer1").households.search("张")[0].phone == "138****5678"

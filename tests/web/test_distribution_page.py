@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import supplies
 from tests.jurisdiction_city import PASSWORD, build_city
@@ -231,6 +233,31 @@ def test_the_page_needs_a_log_in_and_a_csrf_token(flood: supplies.Inventory, she
         assert movements(flood) == before + 1
     finally:
         app.extensions["supplies"].close()
+
+
+ODD = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["0", "-1", "1e3", "９", "99999999999999", "1\x00", "' OR 1=1 --", "HH-001", "PLAN14:3.05"]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(household=ODD, code=ODD, qty=ODD, collector=ODD, override=ODD, query=ODD)
+def test_odd_input_is_never_a_server_error(
+    clerk: FlaskClient,
+    flood: supplies.Inventory,
+    household: str,
+    code: str,
+    qty: str,
+    collector: str,
+    override: str,
+    query: str,
+) -> None:
+    form = {"household": household, "item-code": code, "item-qty": qty, "collector": collector, "override": override}
+    assert clerk.post("/distribution/give", data=form).status_code in (200, 302)
+    assert clerk.get("/distribution/", query_string={"q": query}).status_code in (200, 302)
+    assert clerk.get("/distribution/", query_string={"household": query}).status_code == 200
+    assert flood.stock.verify().ok
 
 
 # -- another county --------------------------------------------------------------------------------

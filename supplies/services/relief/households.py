@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from ...errors import InvalidInput, NotFound
 from ...i18n import t
+from ...limits import bad_character
 from ...models import Household, Incident, Role
 from ...models.base import persisted_id, utcnow
 from ...permissions import Actor, in_scope, require_jurisdiction, require_role, scoped_to_jurisdiction
@@ -114,6 +115,10 @@ def resolve_incident(s: Session, actor: Actor, incident: int | None) -> Incident
 
 
 def find_household(s: Session, incident: Incident, number: str, *, lock: bool = False) -> Household:
+    if bad_character(number):  # no number holds one (and PostgreSQL could not even compare a NUL)
+        raise NotFound(
+            t("no household {number} in incident #{incident}", number="?", incident=incident.id), "household"
+        )
     query = select(Household).where(Household.incident_id == incident.id, Household.number == number)
     if lock:
         query = query.with_for_update()
@@ -258,7 +263,7 @@ class Households(Service):
         limit = max(1, min(int(limit), MAX_FOUND))
         with self._work(write=False) as (s, actor):
             inc = resolve_incident(s, actor, incident)
-            if not query:
+            if not query or bad_character(query):
                 return []
             low = query.lower()
             number = func.lower(Household.number)
