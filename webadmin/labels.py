@@ -57,6 +57,7 @@ MOVEMENT_KINDS = {
     "handover": _l("agency handover"),
     "arrival": _l("dispatch arrival"),
     "return": _l("return"),
+    "distribution": _l("distribution to households"),
 }
 
 INCIDENT_TYPES = {

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import supplies
 from supplies.config import local_today
-from supplies.errors import OneAgencyRuleViolation, RuleViolation
+from supplies.errors import OneAgencyRuleViolation, PermissionDenied, RuleViolation
 from supplies.services.dispatch.results import RequestResult
 
 EXPIRES = local_today() + timedelta(days=800)
@@ -237,3 +237,42 @@ def test_random_dispatch_and_receipt_keep_balance_equal_to_ledger(  # type: igno
         assert inv.stock.verify().ok
     finally:
         inv.close()
+
+
+def test_the_destinations_warehouse_staff_receive_and_others_may_not(
+    staff: supplies.Inventory, disp: supplies.Inventory, approved: Callable[..., RequestResult]
+) -> None:
+    _shelter(staff)
+    _stock(staff)
+    staff.users.add("sh-keeper", role="warehouse", points=["SH-01"], web_login=False)
+    rid = _through_dispatch(disp, approved({"TENT12": 5}, dest_point="SH-01"))
+    clerk, other = staff.as_user("sh-keeper"), staff.as_user("keeper")  # keeper keeps CK-01, not the shelter
+    assert clerk.requests.may_receive(rid) and disp.requests.may_receive(rid)
+    assert not other.requests.may_receive(rid)
+    assert not any(staff.as_user(name).requests.may_receive(rid) for name in ("civ", "viewer"))
+    before = (staff.requests.show(rid).status, len(staff.stock.ledger()), _lots_at(staff, "SH-01"))
+    for name in ("keeper", "civ", "viewer"):
+        with pytest.raises(PermissionDenied, match="may not record the receipt of request"):
+            staff.as_user(name).requests.receive(rid)
+    _nothing_written(staff, rid, before)
+    # The shelter's clerk sees the request bound for their point, and books it in.
+    assert rid in {r.id for r in clerk.requests.list()}
+    detail = clerk.requests.receive(rid, received={"TENT12": 4})
+    assert detail.status == "received" and [(a.point, a.item, a.quantity) for a in detail.arrivals] == [
+        ("SH-01", "TENT12", 4)
+    ]
+
+
+def test_a_dispatcher_of_another_county_may_not_receive(inv: supplies.Inventory) -> None:
+    from tests.jurisdiction_city import approved_request, build_city
+
+    city = build_city(inv)
+    hs = city.as_user("hs-disp")
+    rid = approved_request(hs, 3, "HS-TS")
+    hs.requests.allocate(rid)
+    hs.requests.dispatch(rid)
+    assert not city.as_user("cs-disp").requests.may_receive(rid)
+    with pytest.raises(PermissionDenied, match="may not record the receipt"):
+        city.as_user("cs-disp").requests.receive(rid)
+    assert city.as_user("city-disp").requests.may_receive(rid)  # the city is above the county
+    assert hs.requests.receive(rid).status == "received"

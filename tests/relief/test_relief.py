@@ -231,3 +231,18 @@ def relief_once(relief: supplies.Inventory) -> supplies.Inventory:
     for n, m in (("1", 1), ("2", 3), ("3", 6)):
         relief.households.add(n, head=f"h{n}", members=m, village="v")
     return relief
+
+
+def test_search_finds_by_number_head_or_village_exact_number_first(relief: supplies.Inventory) -> None:
+    for number, head, village in (("12", "李四", "新村"), ("1", "张三", "老村"), ("100%", "王五_", "新村")):
+        relief.households.add(number, head=head, members=2, village=village, phone="13812345678")
+    found = relief.households.search
+    assert [h.number for h in found("1")] == ["1", "100%", "12"]  # the number itself, then those it starts
+    assert [h.number for h in found("新")] == ["100%", "12"]
+    assert [h.number for h in found("张")] == ["1"]
+    assert [h.number for h in found("%")] == [] and [h.number for h in found("_")] == ["100%"]  # no wildcards
+    assert found("   ") == [] and found("1", limit=1)[0].number == "1"
+    assert found("1\x00") == []  # a control character matches nothing (PostgreSQL refuses a NUL)
+    with pytest.raises(supplies.NotFound):
+        relief.households.get("1\x00")
+    assert relief.as_user("viewer1").households.search("张")[0].phone == "138****5678"

@@ -8,13 +8,14 @@ import re
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 import supplies
 from supplies.services.dispatch.documents import pick_documents, qr_svg
 
-from .helpers import movements, text
+from .helpers import login, movements, text
 
 Client = Callable[[str], FlaskClient]
 
@@ -280,3 +281,29 @@ def test_receipt_line_by_line_with_a_difference(flood_as: Client, flood: supplie
     assert "PLAN14:3.05: 290 of 300 received" in detail.events[-1].note
     chief.post(f"/dispatch/requests/act/{allocated}/close")
     assert flood.requests.show(allocated).status == "closed"
+
+
+def test_the_shelters_clerk_records_receipt_and_sees_where_the_stock_was_booked(
+    flood_app: Flask, flood: supplies.Inventory, allocated: int
+) -> None:
+    flood.users.add("shelter", role="warehouse", points=["HS-SH01"], password="shelter-pass-1")
+    flood.as_user("zhangwei").requests.dispatch(allocated)
+    clerk = flood_app.test_client()
+    login(clerk, "shelter", "shelter-pass-1")
+    page = _page(clerk, allocated)
+    assert 'id="receipt"' in page and 'id="arrivals"' not in page  # the core lets the destination's staff receive
+    form = {"recv-code": ["PLAN14:1.2.01", "PLAN14:3.05"], "recv-qty": ["2000", "300"]}
+    done = text(clerk.post(f"/dispatch/requests/receive/{allocated}", data=form, follow_redirects=True))
+    detail = flood.requests.show(allocated)
+    assert detail.status == "received" and "2300 units booked into the stock of HS-SH01" in done
+    table = done[done.find('id="arrivals"') : done.find("</table>", done.find('id="arrivals"'))]
+    rows = re.findall(
+        r'<tr class="arrival-row" data-lot="(\d+)"><td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>\s*'
+        r"<td[^>]*><a [^>]*>([^<]*)</a></td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>([^<]*)</td>",
+        table,
+    )
+    assert rows == [
+        (str(a.lot_id), a.point, a.item, a.batch, str(a.quantity), str(a.expires) if a.expires else "—")
+        for a in detail.arrivals
+    ]
+    assert 'id="receipt"' not in done

@@ -13,6 +13,7 @@ from ..db import RequestSession
 from .account import AccountView
 from .catalog import AgencyView, ClassRow, ClassTreeView, ClassView, ItemRow, ItemView
 from .dispatch import IncidentView, RequestRow, RequestView
+from .distribution import DistributionView
 from .ledger import LedgerRow, LedgerView
 from .places import StoragePointView
 from .readiness import ReadinessView
@@ -55,6 +56,7 @@ def register_views(admin: Admin, db: RequestSession) -> None:
         ),
         ReadinessView(name=_l("Readiness"), category=dispatch, endpoint="readiness", url="/dispatch/readiness"),
         ReturnsView(name=_l("Returns and loans"), category=dispatch, endpoint="returns", url="/dispatch/returns"),
+        DistributionView(name=_l("Distribution"), endpoint="distribution", url="/distribution"),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),
     ]

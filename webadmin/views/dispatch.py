@@ -261,7 +261,7 @@ _ACTION_ROLES = {
     "allocate": PLANNERS,
     "reallocate": PLANNERS,
     "dispatch": (*PLANNERS, Role.WAREHOUSE.value, Role.AGENCY_OFFICER.value),
-    "receive": PLANNERS,
+    "receive": (),  # its own form, shown when the core allows (inv.requests.may_receive)
     "close": PLANNERS,
     "cancel": PLANNERS,
 }
@@ -383,7 +383,9 @@ class RequestView(RequestPages, SecureModelView):
             share = (
                 inv.requests.share(id_) if detail.status == "allocated" and role_in(*_ACTION_ROLES["dispatch"]) else []
             )
-            receipt = dispatched_items(inv, id_) if detail.status == "dispatched" and role_in(*PLANNERS) else []
+            receipt = (
+                dispatched_items(inv, id_) if detail.status == "dispatched" and inv.requests.may_receive(id_) else []
+            )
             escalatable = (
                 inv.requests.escalatable(id_)
                 if detail.status in ("approved", "allocated") and role_in(*PLANNERS)
@@ -420,6 +422,7 @@ class RequestView(RequestPages, SecureModelView):
             can_preview=role_in(*PLANNERS) and detail.status in ("submitted", "approved", "allocated"),
             received=detail.status in ("received", "closed"),
             escalatable=escalatable,
+            reserve_modes=labels.RESERVE_MODES,
             region_names=_region_names([detail.jurisdiction]),
         )
 

@@ -250,6 +250,15 @@ class RequestPages:
                 show_error(None, exc)
             else:
                 flash(_("Request #%(id)s: receipt recorded.", id=id_), "success")
+                if detail.arrivals:
+                    flash(
+                        _(
+                            "%(units)d units booked into the stock of %(point)s: see “Booked into stock at the destination”.",
+                            units=sum(a.quantity for a in detail.arrivals),
+                            point=detail.dest_point,
+                        ),
+                        "info",
+                    )
                 for line in detail.lines:
                     if line.received != line.dispatched:
                         flash(

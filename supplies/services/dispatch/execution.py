@@ -9,13 +9,13 @@ from sqlmodel import Session, col, select
 
 from ...errors import InvalidInput, PermissionDenied, RuleViolation
 from ...i18n import t
-from ...models import Agency, Allocation, RequestStatus, Role, StockLot, StoragePoint
+from ...models import Agency, Allocation, DispatchRequest, RequestStatus, Role, StockLot, StoragePoint
 from ...models.base import persisted_id
 from ...permissions import (
     Actor,
+    in_scope,
     may_execute_dispatch,
     require_dispatch_execution,
-    require_role,
 )
 from ...schemas import Code, bounded, load
 from ...terms import term
@@ -34,6 +34,32 @@ from .results import (
 from .schemas import ReceivedIn, request_id
 
 PLANNERS = ("dispatcher", "admin")
+
+
+def can_receive(actor: Actor, req: DispatchRequest, dest: StoragePoint | None) -> bool:
+    """Whether ``actor`` may record the receipt of ``req`` at its destination ``dest`` (None: coordinates only).
+
+    Dispatchers and admins of the request's jurisdiction, or of the destination point's, may; so
+    may the warehouse staff of the destination point, who book what arrived into their stock.
+    """
+    if actor.role in PLANNERS:
+        return in_scope(actor, req.jurisdiction_code) or (dest is not None and in_scope(actor, dest.jurisdiction_code))
+    return actor.role == Role.WAREHOUSE and req.dest_point_id is not None and req.dest_point_id in actor.point_ids
+
+
+def require_receive(actor: Actor, req: DispatchRequest, dest: StoragePoint | None) -> None:
+    """Refuse unless :func:`can_receive`."""
+    if not can_receive(actor, req, dest):
+        raise PermissionDenied(
+            t(
+                "{name} ({role}) may not record the receipt of request #{request}: dispatchers and admins of its "
+                "jurisdiction and warehouse staff of its destination point may",
+                name=actor.name,
+                role=term(actor.role),
+                request=req.id,
+            ),
+            "user",
+        )
 
 
 class Execution(Service):
@@ -114,6 +140,15 @@ class Execution(Service):
                 return []
             return [r for r in allocation_rows(s, rid) if r.id in ids]
 
+    def may_receive(self, id: int) -> bool:
+        """Whether the acting user may record the receipt of request ``id`` (see :func:`can_receive`).
+
+        Says nothing of the request's state: :meth:`receive` refuses a request not dispatched.
+        """
+        with self._work(write=False) as (s, actor):
+            req = states.lock_request(s, request_id(id), lock=False)
+            return can_receive(actor, req, s.get(StoragePoint, req.dest_point_id) if req.dest_point_id else None)
+
     def receive(self, id: int, *, received: Mapping[str, int] | None = None) -> RequestDetail:
         """Record what arrived at the destination. ``received`` maps item codes to units received;
         items not named (or ``None`` altogether) arrived in full. Differences are recorded.
@@ -122,15 +157,16 @@ class Execution(Service):
         :mod:`.arrival`): lot by lot, batch, expiry and mode kept, an ``arrival`` ledger line
         referenced ``request:<id>`` each; refused when the point is closed or no agency answers
         there for an item's class. A destination given as coordinates only books nothing: the
-        supplies were handed over on site. A request is received once.
+        supplies were handed over on site. A request is received once, by a dispatcher or admin of its
+        jurisdiction or the destination's, or by the destination point's warehouse staff (:func:`can_receive`).
         """
         data = load(ReceivedIn, dict(received=dict(received) if isinstance(received, Mapping) else received))
         got = data.get("received") or {}
 
         def run() -> RequestDetail:
             with self._work() as (s, actor):
-                require_role(actor, *PLANNERS, action=t("recording receipt"))
                 req = states.lock_request(s, request_id(id))
+                require_receive(actor, req, s.get(StoragePoint, req.dest_point_id) if req.dest_point_id else None)
                 target = states.check(req, "receive")
                 rid = persisted_id(req)
                 dest = arrival.destination(s, req.dest_point_id, rid)

@@ -15,7 +15,8 @@ def visible_requests(actor: Actor) -> ColumnElement[bool] | None:
 
     A user sees the requests of its jurisdiction and those below; warehouse staff and agency
     officers also see a request of a level above that has rows at their points or of their agency
-    (a city's request served from a county depot is that depot's work).
+    (a city's request served from a county depot is that depot's work); warehouse staff also see the
+    requests bound for their points (they record what arrives).
     """
     if actor.subtree is None and actor.role not in (Role.WAREHOUSE, Role.AGENCY_OFFICER):
         return None
@@ -34,6 +35,8 @@ def visible_requests(actor: Actor) -> ColumnElement[bool] | None:
         .join(RequestLine, col(RequestLine.id) == Allocation.line_id)
         .where(RequestLine.request_id == DispatchRequest.id, rows)
     )
+    if actor.role == Role.WAREHOUSE:
+        return or_(own, theirs, col(DispatchRequest.dest_point_id).in_(sorted(actor.point_ids) or [-1]))
     return or_(own, theirs)
 
 

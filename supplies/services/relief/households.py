@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
 from ...errors import InvalidInput, NotFound
 from ...i18n import t
+from ...limits import bad_character
 from ...models import Household, Incident, Role
 from ...models.base import persisted_id, utcnow
 from ...permissions import Actor, in_scope, require_jurisdiction, require_role, scoped_to_jurisdiction
@@ -22,6 +25,8 @@ from ..results import Result
 from .schemas import HouseholdChange, HouseholdIn
 
 MAX_HOUSEHOLD_ROWS = 100_000
+MAX_SEARCH = 100  # longer than any number, name or village: a longer text cannot match one
+MAX_FOUND = 50
 
 # The columns of a register file, by every header they may have (lower case, without spaces).
 HEADERS: dict[str, str] = {
@@ -110,6 +115,10 @@ def resolve_incident(s: Session, actor: Actor, incident: int | None) -> Incident
 
 
 def find_household(s: Session, incident: Incident, number: str, *, lock: bool = False) -> Household:
+    if bad_character(number):  # no number holds one (and PostgreSQL could not even compare a NUL)
+        raise NotFound(
+            t("no household {number} in incident #{incident}", number="?", incident=incident.id), "household"
+        )
     query = select(Household).where(Household.incident_id == incident.id, Household.number == number)
     if lock:
         query = query.with_for_update()
@@ -244,6 +253,34 @@ class Households(Service):
             if village:
                 query = query.where(Household.village == village)
             rows = s.exec(query.order_by(col(Household.number))).all()
+            return [household_view(r, actor) for r in rows]
+
+    def search(self, text: str, *, incident: int | None = None, limit: int = 20) -> builtins.list[HouseholdResult]:
+        """Households of ``incident`` whose number is ``text`` or starts with it, or whose head's name or
+        village contains it (case-insensitive): the exact number first, then numbers that start with it,
+        then by number; at most ``limit`` (up to 50), personal data masked. An empty text finds none."""
+        query = (text or "").strip()[:MAX_SEARCH]
+        limit = max(1, min(int(limit), MAX_FOUND))
+        with self._work(write=False) as (s, actor):
+            inc = resolve_incident(s, actor, incident)
+            if not query or bad_character(query):
+                return []
+            low = query.lower()
+            number = func.lower(Household.number)
+            rank: Any = case((number == low, 0), (number.startswith(low, autoescape=True), 1), else_=2)
+            rows = s.exec(
+                select(Household)
+                .where(
+                    Household.incident_id == inc.id,
+                    or_(
+                        number.startswith(low, autoescape=True),
+                        func.lower(Household.head).contains(low, autoescape=True),
+                        func.lower(Household.village).contains(low, autoescape=True),
+                    ),
+                )
+                .order_by(rank, col(Household.number))
+                .limit(limit)
+            ).all()
             return [household_view(r, actor) for r in rows]
 
     @retried
