@@ -153,6 +153,14 @@ def test_who_may_distribute(relief: supplies.Inventory) -> None:
     with pytest.raises(PermissionDenied):
         relief.as_user("viewer1").distribution.distribute("CK-01", "1")
     assert relief.as_user("keeper").distribution.distribute("CK-01", "1", {"QUILT": 1}).lines
+    # The point's clerk gives what is due; more than is due is a supervisor's decision.
+    keeper = relief.as_user("keeper")
+    with pytest.raises(PermissionDenied) as exc:
+        keeper.distribution.distribute("CK-01", "1", {"QUILT": 1}, override="washed away")
+    assert exc.value.field == "override" and "supervisor" in str(exc.value)
+    assert len(relief.distribution.history("1")) == 1  # nothing written
+    again = relief.as_user("disp").distribution.distribute("CK-01", "1", {"QUILT": 1}, override="washed away")
+    assert again.override_reason == "washed away"
 
 
 def test_no_output_holds_a_full_id_number(relief: supplies.Inventory, caplog: pytest.LogCaptureFixture) -> None:

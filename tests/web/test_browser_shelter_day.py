@@ -3,7 +3,8 @@
 A request to the shelter is dispatched (through the core); the truck arrives and the shelter's clerk
 records the receipt in the web and sees where the stock was booked; twenty households registered
 beforehand are served one by one on the distribution page (scan, card, one tap, the search box ready
-for the next); one comes back and is refused; the shelter's stock and ledger show the distribution.
+for the next); one comes back and is refused; the shelter's stock and ledger show the distribution;
+a household brings its tent back torn and the clerk records it as needing repair.
 Then the same page on a phone (390 × 844) serves one more household without scrolling sideways.
 
 Screenshots are kept in tests/artifacts/web/shelter-*.png. Needs Debian's chromium (see test_browser.py).
@@ -50,6 +51,7 @@ def day(flood: supplies.Inventory) -> dict[str, int]:
     """The flood county's morning, through the core: the shelter's clerk, an incident with its standards,
     21 households registered, and a request of quilts and tents to the shelter HS-SH01 dispatched."""
     flood.users.add("shelter", role="warehouse", points=["HS-SH01"], password=CLERK_PASSWORD)
+    flood.items.update(TENT, reusable=True)  # tents are lent and come back
     disp = flood.as_user("zhangwei")
     incident = disp.incidents.add("羡塘镇洪涝", type="flood", level="IV", lat=25.94, lon=106.56, population=80).id
     disp.entitlements.set(QUILT, per_person=1, incident=incident)
@@ -151,7 +153,25 @@ def _serve(p: Any, number: str) -> str:
 
 
 def _tent_returned_damaged(p: Any, inv: supplies.Inventory, day: dict[str, int]) -> None:
-    """RETURNS (issue #14): "a tent returned damaged" is appended here when returns land; nothing yet."""
+    """Household XT-001 brings its tent back torn: the clerk records it as needing repair; the tent
+    goes into the shelter's repair lot (never handed out again as it is) and the loan is closed."""
+    out_before = {x.household: x.out for x in inv.returns.loans(incident=day["incident"]) if x.item == TENT}
+    assert out_before["XT-001"] == 1
+    p.goto(p.base + "/dispatch/returns/")
+    p.select_option("#point", "HS-SH01")
+    p.fill("#household", "XT-001")
+    p.select_option("#item", TENT)
+    p.fill("#qty", "1")
+    p.select_option("#condition", "repair")
+    p.fill("#incident", str(day["incident"]))
+    p.click("#record-return")
+    p.wait_for_selector(".alert-success")
+    _shot(p, "return")
+    assert "XT-001" not in {x.household for x in inv.returns.loans(incident=day["incident"]) if x.item == TENT}
+    repair = [lot for lot in inv.stock.lots(point="HS-SH01", item=TENT) if lot.batch.endswith("-REPAIR")]
+    assert [(lot.on_hand, lot.mode) for lot in repair] == [(1, "repair")]
+    # The loans table on the page no longer lists the household's tent.
+    assert "XT-001" not in p.inner_text("#loans")
 
 
 def test_a_shelter_day_on_a_tablet(browser: Any, server: str, flood: supplies.Inventory, day: dict[str, int]) -> None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import supplies
 from tests.jurisdiction_city import PASSWORD, build_city
 
-from .helpers import csrf_token, login, make_app, movements, text
+from .helpers import PASSWORDS, csrf_token, login, make_app, movements, text
 
 Client = Callable[[str], FlaskClient]
 SHELTER_PASSWORD = "shelter-pass-1"
@@ -144,7 +144,7 @@ def test_one_post_gives_everything_due_and_a_second_is_refused(
 
 
 def test_a_quantity_changed_is_given_and_more_than_due_needs_the_override(
-    clerk: FlaskClient, shelter: int, flood: supplies.Inventory
+    clerk: FlaskClient, shelter: int, flood: supplies.Inventory, flood_app: Flask
 ) -> None:
     page = _give(clerk, "HH-001", {"PLAN14:3.01": "", "PLAN14:3.05": "2"})
     assert "Household HH-001: given 棉被 2 床" in page
@@ -157,8 +157,15 @@ def test_a_quantity_changed_is_given_and_more_than_due_needs_the_override(
     assert "a supervisor&#39;s override with a reason is needed" in over and 'id="refusal"' in over
     assert 'data-item="PLAN14:3.05"' in over and 'value="3"' in over  # the form is kept
     assert movements(flood) == before
+    # The clerk's reason is not enough: giving more than is due is a supervisor's decision.
+    refused = _give(clerk, "HH-001", {"PLAN14:3.01": "1", "PLAN14:3.05": "3"}, override="棉被被水冲走")
+    assert "Supervisor override: reason: shelter (warehouse) may not give more than is due: a supervisor" in refused
+    assert movements(flood) == before
+    supervisor = flood_app.test_client()
+    login(supervisor, "zhangwei", PASSWORDS["zhangwei"])
+    supervisor.post("/distribution/place", data={"point": "HS-SH01", "incident": str(shelter)})
     done = _give(
-        clerk,
+        supervisor,
         "HH-001",
         {"PLAN14:3.01": "1", "PLAN14:3.05": "3"},
         override="棉被被水冲走",

@@ -3,8 +3,9 @@
 What is due is the entitlement (see :mod:`.entitlements`) less what the household has received.
 Stock leaves the point earliest expiry first (FEFO, the stock service's own selection), one
 ``distribution`` ledger movement per lot with the reference ``household:<incident>/<number>``.
-A household is not given more than it is due unless a supervisor gives a reason (an override),
-which is recorded with the distribution and marks its lines.
+A household is not given more than it is due unless a supervisor (an admin or dispatcher of the
+household's jurisdiction) gives a reason (an override), which is recorded with the distribution and
+marks its lines; the point's warehouse staff give what is due.
 """
 
 from __future__ import annotations
@@ -125,6 +126,20 @@ def _require_distribute(actor: Actor, point: StoragePoint) -> None:
     )
 
 
+def _require_supervisor(actor: Actor, jurisdiction: str) -> None:
+    """Giving more than is due is a supervisor's decision: an admin or dispatcher of the jurisdiction."""
+    if actor.role in (Role.ADMIN, Role.DISPATCHER) and in_scope(actor, jurisdiction):
+        return
+    raise PermissionDenied(
+        t(
+            "{name} ({role}) may not give more than is due: a supervisor (an admin or dispatcher of the jurisdiction) may, with a reason",
+            name=actor.name,
+            role=term(actor.role),
+        ),
+        "override",
+    )
+
+
 class Distributions(Service):
     """Distribution to households: ``inv.distribution``."""
 
@@ -211,6 +226,8 @@ class Distributions(Service):
                         t("nothing is due to household {number}: it has received its entitlement", number=hh.number),
                         "household",
                     )
+            if any(over for _, _, over in plan):
+                _require_supervisor(actor, hh.jurisdiction_code)
             dist = Distribution(
                 incident_id=persisted_id(inc),
                 household_id=persisted_id(hh),
