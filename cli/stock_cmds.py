@@ -135,6 +135,23 @@ def stock_write_off(
     _changed(app, "wrote off", change, point=point, item=item, lot=lot)
 
 
+@stock.command("repaired")
+@_point_item
+@click.option("--qty", required=True, type=int, help="Units mended.")
+@click.option("--lot", metavar="BATCH", help="From this repair lot (default: the oldest first).")
+@pass_app
+def stock_repaired(app: App, point: str, item: str, qty: int, lot: str | None) -> None:
+    """Put mended units held for repair back into good stock (their own batch).
+
+    Returns in the condition repair wait in a lot <batch>-REPAIR that is never allocated; this moves
+    them back into <batch> at the same point, with a ledger line on each lot.
+    """
+    lines = app.inventory().returns.repaired(point, item, qty, batch=lot)
+    doc = [line.as_dict() for line in lines]
+    text = "; ".join(f"{x.qty} × {x.item} {x.from_batch} -> {x.batch}" for x in lines)
+    app.out.result(doc, f"back from repair at {point}: {text}")
+
+
 @stock.command("adjust")
 @_point_item
 @click.option("--counted", required=True, type=int, help="Units found by the count.")

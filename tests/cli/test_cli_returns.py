@@ -62,6 +62,14 @@ def test_returns_and_loans_by_command(county_cli: Cli, tmp_path: Path) -> None:
         expect=3,
     )  # fmt: skip
     assert cli("--json", "loan", "list").json == []
+    # The tent mended: back from the repair lot into its batch (only one waits for repair).
+    assert cli("stock", "repaired", "--point", "CK-01", "--item", "TENT12", "--qty", "2", expect=3).code == 3
+    mended = cli("stock", "repaired", "--point", "CK-01", "--item", "TENT12", "--qty", "1")
+    assert "1 × TENT12 T1-REPAIR -> T1" in mended.out
+    moves = [
+        m for m in cli("--json", "ledger", "--point", "CK-01").json if (m["reference"] or "").startswith("repair:")
+    ]
+    assert sorted((m["kind"], m["qty"]) for m in moves) == [("transfer_in", 1), ("transfer_out", -1)]
     assert "nothing out on loan" in cli("loan", "list").out + cli("loan", "list").err
     kinds = {m["kind"] for m in cli("--json", "ledger", "--point", "CK-01").json}
     assert "return" in kinds

@@ -93,6 +93,31 @@ def test_repair_lot_is_never_free(lent: supplies.Inventory) -> None:
     assert lent.stock.verify().differences == []
 
 
+def test_mended_units_go_back_into_their_batch_and_count_again(lent: supplies.Inventory) -> None:
+    lent.returns.record("TS-02", "TENT12", 2, "repair", household="17")
+    with pytest.raises(RuleViolation) as exc:
+        lent.returns.repaired("TS-02", "TENT12", 3)
+    assert exc.value.field == "qty" and "holds 2 of TENT12 awaiting repair" in str(exc.value)
+    lent.users.add("keeper2", role="warehouse", points=["TS-01"], password="keeper-pass-2")
+    with pytest.raises(PermissionDenied):
+        lent.as_user("keeper2").returns.repaired("TS-02", "TENT12", 1)
+    (line,) = lent.returns.repaired("TS-02", "TENT12", 1, batch="T-1")
+    assert (line.from_batch, line.batch, line.qty) == ("T-1-REPAIR", "T-1", 1)
+    # Back in its own batch, mode and expiry, free again; the other one still waits.
+    assert _lots(lent, "TS-02") == {
+        ("TENT12", "T-1-REPAIR"): (1, "repair", EXPIRES),
+        ("TENT12", "T-1"): (1, "physical", EXPIRES),
+    }
+    assert lent.stock.issue("TS-02", "TENT12", 1).qty == 1
+    moves = [
+        (m.kind, m.qty, m.reference)
+        for m in lent.stock.ledger(point="TS-02")
+        if (m.reference or "").startswith("repair:")
+    ]
+    assert [(k, q) for k, q, _ in moves] == [("transfer_out", -1), ("transfer_in", 1)]
+    assert lent.stock.verify().differences == []
+
+
 def test_unusable_needs_a_reason_and_brings_no_stock_back(lent: supplies.Inventory) -> None:
     with pytest.raises(InvalidInput) as exc:
         lent.returns.record("CK-01", "TENT12", 1, "unusable", household="3")

@@ -75,11 +75,10 @@ from ..stock.commands import open_lot
 from ..stock.ledger import find_lot, lock_lots, post
 from .distribution import reference as household_reference
 from .households import find_household, resolve_incident
-from .schemas import LoansIn, ReturnIn
+from .repairs import REPAIR_SUFFIX, RETURN_TAG, RepairedLine, put_back
+from .schemas import LoansIn, RepairedIn, ReturnIn
 
 _BATCH_MAX = 60  # StockLot.batch
-REPAIR_SUFFIX = "-REPAIR"
-RETURN_TAG = "RET"
 
 
 @dataclass(frozen=True)
@@ -424,6 +423,19 @@ class Returns(Service):
             ),
             still_out,
         )
+
+    @retried
+    def repaired(self, point: str, item: str, qty: int, *, batch: str | None = None) -> list[RepairedLine]:
+        """Put ``qty`` mended units of ``item`` held for repair at ``point`` back into good stock
+        (their own batch; oldest repair lot first, or the repair lot of ``batch``).
+
+        Refused for more than the point holds awaiting repair. By whoever records returns there.
+        """
+        data = load(RepairedIn, dict(point=point, item=item, qty=qty, batch=batch))
+        with self._work() as (s, actor):
+            p = by_code(s, StoragePoint, data["point"], "point")
+            _require_return(actor, p)
+            return put_back(s, actor, p, by_code(s, Item, data["item"], "item"), data["qty"], data.get("batch"))
 
     def loans(
         self, *, incident: int | None = None, point: str | None = None, household: str | None = None

@@ -98,3 +98,10 @@ class LoansIn(Input):
     incident = Id(allow_none=True, load_default=None)
     point = Code(allow_none=True, load_default=None)
     household = Code(allow_none=True, load_default=None)
+
+
+class RepairedIn(Input):
+    point = Code(required=True)
+    item = Code(required=True)
+    qty = Qty(required=True)
+    batch = Str(validate=validate.Length(min=1, max=60), allow_none=True, load_default=None)
