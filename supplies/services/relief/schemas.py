@@ -1,4 +1,4 @@
-"""Input of the last mile: a household, an entitlement rule, a distribution."""
+"""Input of the last mile: a household, an entitlement rule, a distribution, a signing sheet."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import ValidationError, validate, validates_schema
 
 from ...i18n import t
-from ...schemas import Code, Id, Input, Name, Str, Text, Whole
+from ...schemas import Code, Day, Id, Input, Name, Str, Text, Whole
 
 ID_NUMBER_RE = re.compile(r"^(\d{15}|\d{17}[\dX])$")
 PHONE_RE = re.compile(r"^\+?[\d -]{5,20}$")
@@ -73,3 +73,17 @@ class DistributeIn(Input):
     incident = Id(allow_none=True, load_default=None)
     collector = Str(validate=validate.Length(min=1, max=100), allow_none=True, load_default=None)
     override = Text(500, load_default=None)
+
+
+class SigningSheetIn(Input):
+    village = Name(100, required=True)
+    incident = Id(allow_none=True, load_default=None)
+    point = Code(allow_none=True, load_default=None)
+    since = Day(allow_none=True, load_default=None)
+    until = Day(allow_none=True, load_default=None)
+    tz = Str(allow_none=True, load_default=None, validate=validate.Length(max=60))
+
+    @validates_schema
+    def _period(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            raise ValidationError(t("must be on or after since"), "until")
