@@ -16,6 +16,7 @@ from .dispatch import IncidentView, RequestRow, RequestView
 from .ledger import LedgerRow, LedgerView
 from .places import StoragePointView
 from .readiness import ReadinessView
+from .relief_reports import ReliefReportsView
 from .stock import LotRow, LotView
 from .stock_actions import StockActionsView
 from .submissions import SubmissionsView
@@ -53,6 +54,9 @@ def register_views(admin: Admin, db: RequestSession) -> None:
             url="/dispatch/requests",
         ),
         ReadinessView(name=_l("Readiness"), category=dispatch, endpoint="readiness", url="/dispatch/readiness"),
+        ReliefReportsView(
+            name=_l("Signing sheets and notices"), category=dispatch, endpoint="relief_papers", url="/relief/papers"
+        ),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),
     ]

@@ -225,6 +225,19 @@ class ReliefPapers(Service):
     acting user reads (warehouse staff: their own points).
     """
 
+    def villages(self, *, incident: int | None = None) -> list[tuple[str, int]]:
+        """The villages of ``incident``'s register (default: the only open incident), with their households."""
+        incident = bounded(Id(allow_none=True), incident, "incident")
+        with self._work(write=False) as (s, actor):
+            inc = resolve_incident(s, actor, incident)
+            rows = s.exec(
+                select(Household.village, func.count())
+                .where(Household.incident_id == inc.id)
+                .group_by(col(Household.village))
+                .order_by(col(Household.village))
+            ).all()
+            return [(v, int(n)) for v, n in rows]
+
     def signing_sheet(
         self,
         village: str,
