@@ -164,3 +164,22 @@ def test_the_notice_as_xlsx_and_an_incident_with_nothing_given(served: supplies.
     assert empty.rows == () and empty.total.households == 0
     with pytest.raises(InvalidInput):
         served.relief_papers.notice(incident=-1)
+
+
+def test_the_register_import_lists_every_problem_of_a_row(served: supplies.Inventory) -> None:
+    from supplies.services.io.rows import ImportRejected
+
+    bad = (
+        "number,head,members,under_5,age_60_plus,village,phone,id_number\n"
+        "10,,2,1,2,新村,12,\n"  # no head, a bad phone, and more in the age groups than members
+        f"11,钱七,2,0,0,新村,,{ID17}\n"  # the ID number of household 1
+        "12,孙八,3,0,0,新村,, \n"  # a blank ID cell is no ID number: a good row
+    )
+    with pytest.raises(ImportRejected) as exc:
+        served.households.import_file(io.BytesIO(bad.encode()))
+    found = {(p.row, p.column) for p in exc.value.problems}
+    assert found == {(2, "head"), (2, "phone"), (2, "members"), (3, "id_number")}
+    assert ID17 not in str(exc.value) + repr(exc.value.as_dict())
+    good = "编号,户主,人数,村,电话,身份证号\n10,周九,2,新村,,\n11,吴十,1,新村,13800000000,\n"
+    assert served.households.import_file(io.BytesIO(good.encode())) == 2
+    assert [r.number for r in served.relief_papers.signing_sheet("新村").rows] == ["1", "10", "11", "2", "3"]
