@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -209,3 +210,112 @@ def distribute(
         )
 
     app.out.result(view, human)
+
+
+# -- `supplies report signing-sheet` and `report notice` (registered in cli/report_cmds.py) -----------
+PAPER_LANG = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the XLSX file."
+)
+XLSX_OUT = click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.xlsx", help="Write an XLSX file."
+)
+
+
+def _xlsx(out: Path) -> Path:
+    if out.suffix.lower() != ".xlsx":
+        from supplies.errors import InvalidInput
+
+        raise InvalidInput("must be a .xlsx file", "out")
+    return out
+
+
+@click.command("signing-sheet")
+@click.option("--village", required=True, metavar="V", help="The village (as the households are registered).")
+@INCIDENT
+@click.option("--point", metavar="P", shell_complete=POINT, help="Only what was given out at this point.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="First day.")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Last day (included).")
+@XLSX_OUT
+@PAPER_LANG
+@pass_app
+def signing_sheet(
+    app: App,
+    village: str,
+    incident: int | None,
+    point: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    out: Path | None,
+    lang: str,
+) -> None:
+    """The signing sheet (发放登记表) of a village: a row per household with what it received.
+
+    \b
+    Household number, head, ID number masked, members, collector (代领) and an empty
+    signature column (签名/手印); never a phone. With --out, an XLSX file to print:
+    supplies report signing-sheet --village 新街村 --out 新街村发放登记表.xlsx
+    """
+    sheet = app.inventory().relief_papers.signing_sheet(
+        village,
+        incident=incident,
+        point=point,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
+    if out is not None:
+        sheet.save(_xlsx(out), lang=lang)
+        app.out.result(
+            {"report": "signing_sheet", "file": str(out), "rows": len(sheet.rows)},
+            f"wrote the signing sheet of {sheet.village} ({len(sheet.rows)} households) to {out}",
+        )
+        return
+
+    def human() -> None:
+        heads = ["number", "head", "ID number", "members", *(i.code for i in sheet.items), "collector", "signature"]
+        app.out.table(
+            heads,
+            [
+                (r.number, r.head, r.id_number, r.members, *(q or "" for q in r.received), r.collector, "")
+                for r in sheet.rows
+            ],
+            title=f"{sheet.village}, incident #{sheet.incident_id} {sheet.incident}"
+            + (f", at {sheet.point}" if sheet.point else ""),
+        )
+
+    app.out.result(sheet, human)
+
+
+@click.command("notice")
+@INCIDENT
+@XLSX_OUT
+@PAPER_LANG
+@click.option("--json", "as_json", is_flag=True, help="Print the notice as one JSON document.")
+@pass_app
+def notice(app: App, incident: int | None, out: Path | None, lang: str, as_json: bool) -> None:
+    """The public notice (发放公示) of an incident: per village, households, people and items; no personal data."""
+    paper = app.inventory().relief_papers.notice(incident=incident)
+    if as_json:
+        app.out.json_mode = True
+    if out is not None:
+        paper.save(_xlsx(out), lang=lang)
+        app.out.result(
+            {"report": "notice", "file": str(out), "rows": len(paper.rows)},
+            f"wrote the public notice of incident #{paper.incident_id} ({len(paper.rows)} villages) to {out}",
+        )
+        return
+
+    def human() -> None:
+        app.out.table(
+            ["village", "households", "people", *(i.code for i in paper.items)],
+            [
+                (r.village or "total", r.households, r.people, *r.quantities)
+                for r in (*paper.rows, *((paper.total,) if paper.rows else ()))
+            ],
+            title=f"incident #{paper.incident_id} {paper.incident}",
+            empty="nothing given out yet",
+        )
+
+    app.out.result(paper, human)
+
+
+PAPERS = (signing_sheet, notice)

@@ -26,6 +26,10 @@ def report() -> None:
     (or, with --format csv/json, written to stdout).
 
     \b
+    The last mile: the signing sheet of a village (signing-sheet, 发放登记表) and
+    the public notice of an incident (notice, 发放公示).
+
+    \b
     Reporting upward (报送): submit a period's ledger, see which child jurisdictions
     have submitted (submissions), record a child's signed file (receive), read a
     submission (download), make the signing key (keygen).
@@ -219,4 +223,13 @@ def _add_reporting_upward() -> None:
         report.add_command(command)
 
 
+def _add_relief_papers() -> None:
+    """`report signing-sheet` and `report notice`, the last mile's papers, live in cli/relief_cmds.py."""
+    from .relief_cmds import PAPERS
+
+    for command in PAPERS:
+        report.add_command(command)
+
+
 _add_reporting_upward()
+_add_relief_papers()

@@ -18,12 +18,18 @@ from .i18n import t
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine with the settings this library relies on for the given database."""
+    """Create an engine with the settings this library relies on for the given database.
+
+    Statement parameters are never logged nor quoted in a database error (``hide_parameters``): they
+    hold households' phone numbers, and a log at DEBUG or an error message must not.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, echo=echo, hide_parameters=True, connect_args={"timeout": 30, "check_same_thread": False}
+        )
         _configure_sqlite(engine)
         return engine
-    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=20)
     if engine.dialect.name == "postgresql":
         _configure_postgresql(engine)
     return engine

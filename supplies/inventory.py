@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .services.relief.entitlements import Entitlements
     from .services.relief.households import Households
     from .services.relief.returns import Returns
+    from .services.relief.sheets import ReliefPapers
     from .services.reports.builders import Reports
     from .services.reports.submissions import Submissions
     from .services.stock.commands import Stock
@@ -178,6 +179,12 @@ class Inventory:
         from .services.relief.returns import Returns
 
         return Returns(self)
+
+    @cached_property
+    def relief_papers(self) -> ReliefPapers:
+        from .services.relief.sheets import ReliefPapers
+
+        return ReliefPapers(self)
 
     # -- handle ----------------------------------------------------------------------------
     def as_user(self, name: str, *, jurisdiction: str | None = None) -> Inventory:

@@ -23,6 +23,8 @@ CASE_NAMES = [
     "county_allocation",
     "county_summary",
     "city_plan",
+    "distribute_one",
+    "household_import",
 ]
 
 

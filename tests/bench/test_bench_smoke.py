@@ -68,6 +68,10 @@ def test_every_sqlite_case_runs_and_reports_its_figures(tmp_path: Path) -> None:
     city = by_case["city_plan"]["metrics"]
     assert city["units"] > 0 and city["rows_outside_jurisdiction"] == 0 and city["jurisdictions_drawn_from"] >= 2
     assert by_case["city_plan"]["pass"] is None  # measured, not judged
+    # The last mile: a household served at the county's shelter, a whole register imported.
+    assert by_case["distribute_one"]["metrics"]["lines"] > 0
+    assert by_case["distribute_one"]["metrics"]["households"] == 2_000
+    assert by_case["household_import"]["metrics"]["households"] == 2_000
 
 
 @pytest.mark.slow

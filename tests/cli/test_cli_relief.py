@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli_harness import Cli
+from openpyxl import load_workbook
 
 ID17 = "520102199001011234"
+PHONE = "13812345678"
 KEY = {"SUPPLIES_PII_KEY": "cli-test-key"}
 
 
@@ -78,3 +80,43 @@ def test_the_last_mile_by_command(county_cli: Cli, tmp_path: Path) -> None:
     assert (fixed["members"], fixed["age_60_plus"], fixed["age_5_59"]) == (3, 1, 2)
     masked = cli("--json", "household", "list", user="keeper").json
     assert masked[0]["phone"] == "138****5678"
+
+
+def test_the_signing_sheet_and_the_notice_by_command(county_cli: Cli, tmp_path: Path) -> None:
+    cli = county_cli
+    cli("stock", "receive", "--point", "CK-01", "--item", "QUILT", "--qty", "30", "--lot", "Q1")
+    cli("incident", "add", "河口洪涝", "--type", "flood", "--level", "IV", "--lat", "26.5", "--lon", "106.7")
+    register = tmp_path / "register.csv"
+    register.write_text(
+        f"编号,户主,人数,村,电话,身份证号\n1,张三,3,新村,{PHONE},{ID17}\n2,李四,2,新村,,\n3,赵六,1,老村,,\n",
+        encoding="utf-8",
+    )
+    cli("household", "import", str(register), env=KEY)
+    cli("entitlement", "set", "QUILT", "--per-person", "1")
+    cli("distribute", "--point", "CK-01", "--household", "1", "--collector", "张小三")
+    cli("distribute", "--point", "CK-01", "--household", "3")
+    shown = cli("report", "signing-sheet", "--village", "新村")
+    assert "5201**********1234" in shown.out and ID17 not in shown.out and PHONE not in shown.out
+    as_json = cli("--json", "report", "signing-sheet", "--village", "新村").json
+    assert [(r["number"], r["received"], r["collector"]) for r in as_json["rows"]] == [
+        ("1", [3], "张小三"),
+        ("2", [0], None),
+    ]
+    out = tmp_path / "新村发放登记表.xlsx"
+    wrote = cli("--json", "report", "signing-sheet", "--village", "新村", "--point", "CK-01", "--out", str(out)).json
+    assert wrote["rows"] == 2 and out.exists()
+    cells = repr(list(load_workbook(out).active.iter_rows(values_only=True)))
+    assert "新村" in cells and "CK-01" in cells and ID17 not in cells and PHONE not in cells
+    assert cli("report", "signing-sheet", "--village", "新村", "--out", str(tmp_path / "x.csv"), expect=2).code == 2
+    assert cli("report", "signing-sheet", "--village", "无人村", expect=2).code == 2
+    paper = cli("report", "notice", "--json").json
+    assert [(r["village"], r["households"], r["people"], r["quantities"]) for r in paper["rows"]] == [
+        ("新村", 1, 3, [3]),
+        ("老村", 1, 1, [1]),
+    ]
+    assert paper["total"]["quantities"] == [4]
+    assert "张三" not in cli("report", "notice").out
+    notice_file = tmp_path / "公示.xlsx"
+    cli("report", "notice", "--out", str(notice_file), "--lang", "zh")
+    text = repr(list(load_workbook(notice_file).active.iter_rows(values_only=True)))
+    assert "救灾物资发放公示" in text and "张三" not in text and ID17 not in text

@@ -17,6 +17,7 @@ from .distribution import DistributionView
 from .ledger import LedgerRow, LedgerView
 from .places import StoragePointView
 from .readiness import ReadinessView
+from .relief_reports import ReliefReportsView
 from .returns import ReturnsView
 from .stock import LotRow, LotView
 from .stock_actions import StockActionsView
@@ -57,6 +58,9 @@ def register_views(admin: Admin, db: RequestSession) -> None:
         ReadinessView(name=_l("Readiness"), category=dispatch, endpoint="readiness", url="/dispatch/readiness"),
         ReturnsView(name=_l("Returns and loans"), category=dispatch, endpoint="returns", url="/dispatch/returns"),
         DistributionView(name=_l("Distribution"), endpoint="distribution", url="/distribution"),
+        ReliefReportsView(
+            name=_l("Signing sheets and notices"), category=dispatch, endpoint="relief_papers", url="/relief/papers"
+        ),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),
     ]

@@ -1,4 +1,4 @@
-"""Input of the last mile: a household, an entitlement rule, a distribution, a return and the loans filter."""
+"""Input of the last mile: a household, an entitlement rule, a distribution, a return, the loans filter, a signing sheet."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from ...i18n import t
 from ...models.enums import ReturnCondition
-from ...schemas import Choice, Code, Id, Input, Name, Qty, Str, Text, Whole
+from ...schemas import Choice, Code, Day, Id, Input, Name, Qty, Str, Text, Whole
 
 ID_NUMBER_RE = re.compile(r"^(\d{15}|\d{17}[\dX])$")
 PHONE_RE = re.compile(r"^\+?[\d -]{5,20}$")
@@ -105,3 +105,17 @@ class RepairedIn(Input):
     item = Code(required=True)
     qty = Qty(required=True)
     batch = Str(validate=validate.Length(min=1, max=60), allow_none=True, load_default=None)
+
+
+class SigningSheetIn(Input):
+    village = Name(100, required=True)
+    incident = Id(allow_none=True, load_default=None)
+    point = Code(allow_none=True, load_default=None)
+    since = Day(allow_none=True, load_default=None)
+    until = Day(allow_none=True, load_default=None)
+    tz = Str(allow_none=True, load_default=None, validate=validate.Length(max=60))
+
+    @validates_schema
+    def _period(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            raise ValidationError(t("must be on or after since"), "until")
