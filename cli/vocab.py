@@ -23,6 +23,7 @@ MOVEMENT_KINDS = (
     "handover",
     "arrival",
     "distribution",
+    "contract",
 )
 INCIDENT_TYPES = (
     "flood",

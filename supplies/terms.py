@@ -47,6 +47,7 @@ TERMS: dict[str, Message] = {
     "handover": t("handover"),
     "arrival": t("arrival"),
     "distribution": t("distribution"),
+    "contract": t("contract"),
     # administrative levels and point kinds
     "province": t("province"),
     "city": t("city"),

@@ -55,6 +55,7 @@ MOVEMENT_KINDS = {
     "dispatch": _l("dispatch issue"),
     "handover": _l("agency handover"),
     "arrival": _l("dispatch arrival"),
+    "contract": _l("agreement contract"),
 }
 
 INCIDENT_TYPES = {

@@ -54,6 +54,21 @@ class MovementKind(StrEnum):
     HANDOVER = "handover"  # 责任单位移交
     ARRIVAL = "arrival"  # 调拨入库 (a dispatched request booked in at its destination point)
     DISTRIBUTION = "distribution"  # 发放 (to a registered household)
+    CONTRACT = "contract"  # 协议签订 / 续签 (an agreement or capacity reserve booked by its contract)
+
+
+class ContractStatus(StrEnum):
+    """A contract version: the one in force, or one a renewal replaced (kept for the history)."""
+
+    ACTIVE = "active"
+    RENEWED = "renewed"
+
+
+class CallUpStatus(StrEnum):
+    """A call-up order (调用单): waiting for the company's delivery, or delivered."""
+
+    OPEN = "open"
+    DELIVERED = "delivered"
 
 
 class Role(StrEnum):

@@ -135,6 +135,9 @@ class Execution(Service):
                 rid = persisted_id(req)
                 dest = arrival.destination(s, req.dest_point_id, rid)
                 rows = alloc.dispatched_rows(s, rid)
+                # Rows a contract's call-up delivered are booked already (services.contracts): not again.
+                before = [a for a, _ in rows if a.received is not None]
+                rows = [(a, item) for a, item in rows if a.received is None]
                 sent: dict[str, int] = {}
                 for a, item in rows:
                     sent[item] = sent.get(item, 0) + a.quantity
@@ -149,6 +152,8 @@ class Execution(Service):
                         )
                 left = {code: got.get(code, total) for code, total in sent.items()}
                 per_line: dict[int, int] = {}
+                for a in before:
+                    per_line[a.line_id] = per_line.get(a.line_id, 0) + (a.received or 0)
                 for a, item in rows:
                     a.received = min(left[item], a.quantity)
                     left[item] -= a.received
