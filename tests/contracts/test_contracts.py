@@ -73,9 +73,7 @@ def approved(county_ag: supplies.Inventory, incident: int) -> Callable[..., int]
 
 def lot_of(inv: supplies.Inventory, point: str, batch: str, item: str = "TENT12") -> Any:
     return next(
-        lot
-        for lot in inv.stock.lots(with_stock_only=False)
-        if (lot.point, lot.batch, lot.item) == (point, batch, item)
+        lot for lot in inv.stock.lots(with_stock_only=False) if (lot.point, lot.batch, lot.item) == (point, batch, item)
     )
 
 
@@ -351,7 +349,12 @@ def test_call_ups_never_exceed_the_contract_and_balances_equal_the_ledger(
     contracted = 60
     end = local_today() + timedelta(days=30)
     disp.contracts.add(
-        "HT", company="厂", point="AG", items={"TENT12": contracted}, valid_from=local_today(), valid_to=end,
+        "HT",
+        company="厂",
+        point="AG",
+        items={"TENT12": contracted},
+        valid_from=local_today(),
+        valid_to=end,
         lead_time_hours=1,
     )
     called, open_orders = 0, []

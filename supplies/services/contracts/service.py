@@ -75,6 +75,7 @@ from ..catalog.service import descendant_ids
 from ..dispatch import allocation as alloc
 from ..dispatch import arrival, states
 from ..dispatch.scope import require_request_scope
+from ..reports.output import Col, Report
 from ..results import aware
 from ..stock.commands import open_lot
 from ..stock.ledger import find_lot, lock_lots, post
@@ -641,6 +642,46 @@ class Contracts(Service):
             )
             return ContractDetail(results[-1], tuple(results[:-1]), tuple(_call_up_results(s, orders)))
 
+    def report(self, *, expiring_days: int | None = None) -> Report:
+        """The contracts (all in force or ended, or those ending within ``expiring_days``) as a report,
+        one row per contract line, for CSV or XLSX (a sheet per storage point)."""
+        contracts = self.list(expiring_days=expiring_days)
+        rows = [
+            {
+                "contract": c.code,
+                "version": c.version,
+                "company": c.company,
+                "credit_code": c.credit_code,
+                "point": c.point,
+                "point_name": c.point_name,
+                "mode": c.mode,
+                "valid_from": c.valid_from,
+                "valid_to": c.valid_to,
+                "days_left": c.days_left,
+                "lead_time_hours": c.lead_time_hours,
+                "item": ln.item,
+                "item_name": ln.item_name,
+                "unit": ln.unit,
+                "unit_price": ln.unit_price,
+                "contracted": ln.quantity,
+                "called_up": ln.called_up,
+                "remaining": ln.remaining,
+                "late_deliveries": c.late_deliveries,
+                "short_units": c.short_units,
+            }
+            for c in contracts
+            for ln in c.lines
+        ]
+        return Report(
+            "contracts",
+            "Agreement reserves (contracts)",
+            "协议储备合同",
+            _REPORT_COLUMNS,
+            rows,
+            params={"expiring_days": expiring_days},
+            summary_by=("point", "point_name"),
+        )
+
     def order(self, id: int) -> CallUpResult:
         """A call-up order."""
         with self._work(write=False) as (s, actor):
@@ -649,6 +690,30 @@ class Contracts(Service):
             if cu is None or contract is None or not _readable(s, actor, contract):
                 raise NotFound(t("no call-up order with id {id}", id=id), "order")
             return _call_up_results(s, [cu])[0]
+
+
+_REPORT_COLUMNS = (
+    Col("contract", "contract", "合同编号"),
+    Col("version", "version", "版本"),
+    Col("company", "company", "企业名称"),
+    Col("credit_code", "credit_code", "统一社会信用代码"),
+    Col("point", "point", "储备点编码"),
+    Col("point_name", "point_name", "储备点名称"),
+    Col("mode", "mode", "储备方式"),
+    Col("valid_from", "valid_from", "有效期起"),
+    Col("valid_to", "valid_to", "有效期止"),
+    Col("days_left", "days_left", "剩余天数"),
+    Col("lead_time_hours", "lead_time_hours", "保障时限(小时)"),
+    Col("item", "item", "物资编码"),
+    Col("item_name", "item_name", "物资名称"),
+    Col("unit", "unit", "计量单位"),
+    Col("unit_price", "unit_price", "单价"),
+    Col("contracted", "contracted", "协议数量", True),
+    Col("called_up", "called_up", "已调用", True),
+    Col("remaining", "remaining", "可调用", True),
+    Col("late_deliveries", "late_deliveries", "逾期交付次数"),
+    Col("short_units", "short_units", "短交数量"),
+)
 
 
 def printed_order(order: CallUpResult) -> str:
