@@ -12,6 +12,7 @@ from supplies.models import Agency, Incident, StoragePoint
 from ..db import RequestSession
 from .account import AccountView
 from .catalog import AgencyView, ClassRow, ClassTreeView, ClassView, ItemRow, ItemView
+from .contracts import ContractsView
 from .dispatch import IncidentView, RequestRow, RequestView
 from .ledger import LedgerRow, LedgerView
 from .places import StoragePointView
@@ -53,6 +54,9 @@ def register_views(admin: Admin, db: RequestSession) -> None:
             url="/dispatch/requests",
         ),
         ReadinessView(name=_l("Readiness"), category=dispatch, endpoint="readiness", url="/dispatch/readiness"),
+        ContractsView(
+            name=_l("Agreement reserves"), category=dispatch, endpoint="contracts", url="/dispatch/contracts"
+        ),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),
     ]
