@@ -187,9 +187,16 @@ def test_a_request_served_partly_by_a_call_up_is_received_once_for_the_rest(
     order = disp.contracts.call_up("HT-01", request=rid, items={"TENT12": 30})
     disp.requests.allocate(rid)
     assert sum(r.quantity for r in disp.requests.show(rid).allocations) == 50
+    disp.requests.dispatch(rid)  # the depot's share; the called-up units wait for the company
+    assert disp.requests.show(rid).status == "allocated"
+    assert sorted((r.batch, r.status) for r in disp.requests.show(rid).allocations) == [
+        ("GOV", "dispatched"),
+        ("HT-01", "reserved"),
+    ]
+    with pytest.raises(RuleViolation):  # only the call-up is left: it is delivered, not dispatched
+        disp.requests.dispatch(rid)
     disp.contracts.deliver(order.id)
-    assert disp.requests.show(rid).status == "allocated"  # the depot's share is still to go
-    disp.requests.dispatch(rid)
+    assert disp.requests.show(rid).status == "dispatched"
     disp.requests.receive(rid)
     detail = disp.requests.show(rid)
     assert detail.status == "received"
