@@ -17,7 +17,8 @@ How a contract sits on the core's invariants:
   allocation does), delivery issues them (``dispatch``). The lot's row lock and its checks
   (reserved never above on hand) make over-calling impossible, however many dispatchers call at
   once. A request allocated the usual way may also take from a contract's lot; that uses up the
-  contract as well (the lot's free stock), though without a call-up order.
+  contract as well (the lot's free stock), though without a call-up order. A request's
+  ``dispatch`` leaves a call-up's rows reserved: the company's delivery issues them.
 * **Delivery is the request's arrival.** ``deliver`` issues the order's reserved rows and books
   what the company delivered at the request's destination through the same path as a request's
   receipt (:func:`~supplies.services.dispatch.arrival.book`), as physical stock (the goods are
@@ -27,6 +28,9 @@ How a contract sits on the core's invariants:
   which stays, marked renewed) with a new lot; what was left to call up moves to it through the
   ledger (``contract`` lines out of the old lot and into the new one). Units reserved by open
   call-ups stay in the old lot until delivered.
+* **Known gaps.** Reallocating or cancelling a request releases a call-up's reservation like any
+  other; its order then stays open and ``deliver`` refuses it (call up again). A contract that
+  ends keeps its unused quantity in its lot, which no longer counts (expired) until renewed.
 
 Dispatchers and admins of the point's jurisdiction sign, call up, record delivery and renew;
 reads are scoped like points (warehouse staff see the contracts at their points).
