@@ -43,6 +43,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "incident": ("cli.dispatch_cmds:incident", "Incidents (disasters) that dispatch requests answer."),
     "request": ("cli.dispatch_cmds:request", "Dispatch requests (调拨申请), from draft to receipt."),
     "plan": ("cli.dispatch_cmds:plan", "Allocate all approved requests together."),
+    "contract": (
+        "cli.contract_cmds:contract",
+        "Agreement and capacity reserves held by contract (协议储备): sign, call up, deliver, renew.",
+    ),
     "catalog": ("cli.catalog_cmds:catalog", "The standard catalog (统一应急物资储备目录) shipped with supplies."),
     "import": ("cli.io_cmds:import_group", "Import a CSV or XLSX file: supplies import KIND FILE."),
     "export": ("cli.io_cmds:export", "Export KIND to FILE (.csv or .xlsx); the import reads it back unchanged."),

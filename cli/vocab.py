@@ -27,6 +27,7 @@ MOVEMENT_KINDS = (
     "arrival",
     "distribution",
     "return",
+    "contract",
 )
 INCIDENT_TYPES = (
     "flood",

@@ -16,6 +16,7 @@ from .i18n import t
 if TYPE_CHECKING:
     from .services.catalog.service import Agencies, Items, SupplyClasses
     from .services.catalog.standard import StandardCatalog
+    from .services.contracts.service import Contracts
     from .services.dispatch.commands import DispatchRequests
     from .services.dispatch.incidents import Incidents
     from .services.io.backup import BackupInfo
@@ -113,6 +114,12 @@ class Inventory:
         from .services.dispatch.commands import DispatchRequests
 
         return DispatchRequests(self)
+
+    @cached_property
+    def contracts(self) -> Contracts:
+        from .services.contracts.service import Contracts
+
+        return Contracts(self)
 
     @cached_property
     def travel_times(self) -> TravelTimes:

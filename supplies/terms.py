@@ -52,6 +52,7 @@ TERMS: dict[str, Message] = {
     "arrival": t("arrival"),
     "distribution": t("distribution"),
     "return": t("return"),
+    "contract": t("contract"),
     # administrative levels and point kinds
     "province": t("province"),
     "city": t("city"),

@@ -83,3 +83,11 @@ def open_requests(s: Session, actor: Actor) -> list[tuple[str, int]]:
         q = q.where(seen)
     rows = dict(s.execute(q.group_by(DispatchRequest.status)).all())
     return [(state, int(rows.get(state, 0))) for state in OPEN_STATES]
+
+
+def expiring_contracts(inv: Any) -> tuple[int, list[Any]]:
+    """The contracts in the user's scope ending within the warning window (SUPPLIES_CONTRACT_EXPIRY_DAYS, 60)."""
+    from supplies.services.contracts.service import expiry_warning_days
+
+    days = expiry_warning_days()
+    return days, inv.contracts.list(expiring_days=days)

@@ -58,6 +58,7 @@ MOVEMENT_KINDS = {
     "arrival": _l("dispatch arrival"),
     "return": _l("return"),
     "distribution": _l("distribution to households"),
+    "contract": _l("agreement contract"),
 }
 
 INCIDENT_TYPES = {

@@ -1,7 +1,7 @@
 """The table models, one module per domain noun.
 
 The tables every command touches (catalog, places, stock, users) load with this package. The
-dispatch, readiness, submission and relief tables load on first use of one of their names: building them is a
+dispatch, readiness, submission, relief and contract tables load on first use of one of their names: building them is a
 third of `import supplies`, which commands such as `supplies stock list` need not pay.
 ``supplies.models.metadata`` loads them all first, so it always holds every table.
 """
@@ -16,6 +16,8 @@ from .catalog import Agency, ClassHandover, Item, SupplyClass
 from .enums import (
     AdminLevel,
     AllocationStatus,
+    CallUpStatus,
+    ContractStatus,
     IncidentLevel,
     IncidentType,
     MovementKind,
@@ -34,6 +36,7 @@ from .users import User, UserPoint
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
+    from .contracts import CallUp, CallUpLine, Contract, ContractLine
     from .dispatch import (
         Allocation,
         DispatchRequest,
@@ -61,6 +64,10 @@ _LAZY = {
     "LoanReturn": "relief",
     "LoanReturnLine": "relief",
     "LedgerSubmission": "submissions",
+    "Contract": "contracts",
+    "ContractLine": "contracts",
+    "CallUp": "contracts",
+    "CallUpLine": "contracts",
 }
 
 
@@ -89,8 +96,14 @@ __all__ = [
     "Agency",
     "Allocation",
     "AllocationStatus",
+    "CallUp",
+    "CallUpLine",
+    "CallUpStatus",
     "ClassHandover",
     "ClassResponsibility",
+    "Contract",
+    "ContractLine",
+    "ContractStatus",
     "DispatchRequest",
     "Distribution",
     "DistributionLine",

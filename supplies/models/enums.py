@@ -58,6 +58,7 @@ class MovementKind(StrEnum):
     ARRIVAL = "arrival"  # 调拨入库 (a dispatched request booked in at its destination point)
     DISTRIBUTION = "distribution"  # 发放 (to a registered household)
     RETURN = "return"  # 回收入库 (lent equipment returned to stock, good or for repair)
+    CONTRACT = "contract"  # 协议签订 / 续签 (an agreement or capacity reserve booked by its contract)
 
 
 class ReturnCondition(StrEnum):
@@ -70,6 +71,20 @@ class ReturnCondition(StrEnum):
 
 # Reserve modes whose lots are never free to allocate, distribute, issue or count as ready.
 UNAVAILABLE_MODES = (ReserveMode.REPAIR.value,)
+
+
+class ContractStatus(StrEnum):
+    """A contract version: the one in force, or one a renewal replaced (kept for the history)."""
+
+    ACTIVE = "active"
+    RENEWED = "renewed"
+
+
+class CallUpStatus(StrEnum):
+    """A call-up order (调用单): waiting for the company's delivery, or delivered."""
+
+    OPEN = "open"
+    DELIVERED = "delivered"
 
 
 class Role(StrEnum):

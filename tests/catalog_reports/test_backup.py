@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 import supplies
+from supplies.config import local_today
 
 from .conftest import BACKEND, snapshot
 
@@ -38,6 +40,17 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     inv.stock.receive("CK-01", "TENT12", 2, batch="lent")
     inv.distribution.distribute("CK-01", "H-1", {"TENT12": 1}, incident=incident, override="a tent lent")
     inv.returns.record("CK-01", "TENT12", 1, "good", household="H-1", incident=incident)
+    # An agreement reserve (协议储备) with a call-up order.
+    inv.points.add("AG-01", "协议储备仓库", level="county", lat=26.5, lon=106.7, region_code="520102", kind="agreement")
+    today = local_today()
+    inv.contracts.add(
+        "HT-1", company="商贸公司", point="AG-01", items={"TENT12": 20}, valid_from=today,
+        valid_to=today + timedelta(days=30), lead_time_hours=6,
+    )  # fmt: skip
+    called = disp.requests.create(incident, lines={"TENT12": 5}, dest_lat=26.61, dest_lon=106.81).id
+    disp.requests.submit(called)
+    disp.requests.approve(called)
+    disp.contracts.call_up("HT-1", request=called, items={"TENT12": 5})
     assert all(rows for rows in snapshot(inv).values())
     return inv
 

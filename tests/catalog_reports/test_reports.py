@@ -29,6 +29,7 @@ FLOW_OF = {
     "rotate_out": ("rotated_out", -1),
     "write_off": ("written_off", -1),
     "adjust": ("adjusted", 1),
+    "contract": ("contracted", 1),
 }
 
 

@@ -12,6 +12,7 @@ from supplies.models import Agency, Incident, StoragePoint
 from ..db import RequestSession
 from .account import AccountView
 from .catalog import AgencyView, ClassRow, ClassTreeView, ClassView, ItemRow, ItemView
+from .contracts import ContractsView
 from .dispatch import IncidentView, RequestRow, RequestView
 from .distribution import DistributionView
 from .ledger import LedgerRow, LedgerView
@@ -60,6 +61,9 @@ def register_views(admin: Admin, db: RequestSession) -> None:
         DistributionView(name=_l("Distribution"), endpoint="distribution", url="/distribution"),
         ReliefReportsView(
             name=_l("Signing sheets and notices"), category=dispatch, endpoint="relief_papers", url="/relief/papers"
+        ),
+        ContractsView(
+            name=_l("Agreement reserves"), category=dispatch, endpoint="contracts", url="/dispatch/contracts"
         ),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),

@@ -22,6 +22,7 @@ class HomeView(Guarded, AdminIndexView):
     def index(self) -> Any:
         s, actor, inv = session(), current_user.actor, acting()
         lots, requests = self._view("lots"), self._view("requests")
+        contract_days, contracts = dashboard.expiring_contracts(inv)
         expiry_links = {d: list_url(lots, "expires_on", d, ExpiringWithin) if lots else None for d in ("0", "30", "90")}
         request_links = {
             state: list_url(requests, "status", state, FilterEqual) if requests else None
@@ -39,6 +40,9 @@ class HomeView(Guarded, AdminIndexView):
             kind_labels=labels.POINT_KINDS,
             map=point_map.map_data(s, actor),
             lots_view=lots,
+            contracts=contracts,
+            contract_days=contract_days,
+            contracts_view=self._view("contracts"),
         )
 
     def _view(self, endpoint: str) -> Any:

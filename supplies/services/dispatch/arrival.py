@@ -7,6 +7,10 @@ point's jurisdiction; each lot gets an ``arrival`` line referenced ``request:<id
 the lot the units left). A batch already held at the destination on other terms is filed under a
 derived batch code (``<batch>-R<id>``) and the receipt says so. A destination given as
 coordinates only books nothing: the supplies were handed over on site.
+
+Units that come from a contract's lot (协议储备 called up, see :mod:`supplies.services.contracts`)
+arrive as physical stock with no expiry: the goods are at the destination now, and the end of the
+contract is no expiry of theirs.
 """
 
 from __future__ import annotations
@@ -18,7 +22,16 @@ from sqlmodel import Session, col, select
 
 from ...errors import OneAgencyRuleViolation, RuleViolation
 from ...i18n import t
-from ...models import Allocation, MovementKind, PointStatus, StockLot, StoragePoint, SupplyClass
+from ...models import (
+    Allocation,
+    ContractLine,
+    MovementKind,
+    PointStatus,
+    ReserveMode,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+)
 from ...models.base import persisted_id
 from ...permissions import Actor
 from ..places.regions import region_name, responsible_agency_id
@@ -108,6 +121,13 @@ def book(s: Session, request_id: int, point: StoragePoint, rows: list[Allocation
                     "id",
                 ) from None
             classes[lot.class_id] = cls
+    contracted = set(s.exec(select(ContractLine.lot_id).where(col(ContractLine.lot_id).in_(sorted(sources)))).all())
+    terms = {
+        lot_id: (ReserveMode.PHYSICAL.value, None, 0.0)
+        if lot_id in contracted
+        else (lot.mode, lot.expires_on, lot.lead_time_hours)
+        for lot_id, lot in sources.items()
+    }
     pid = persisted_id(point)
     # Where each source lot's units go: its own batch, or a derived one when the destination holds
     # that batch on other terms.
@@ -115,9 +135,8 @@ def book(s: Session, request_id: int, point: StoragePoint, rows: list[Allocation
     renamed: list[tuple[str, str]] = []
     for lot_id in sorted(sources):
         src = sources[lot_id]
-        batch = filing_batch(
-            s, pid, src.item_id, src.batch, mode=src.mode, expires_on=src.expires_on, tag=f"R{request_id}"
-        )
+        mode, expires_on, _lead = terms[lot_id]
+        batch = filing_batch(s, pid, src.item_id, src.batch, mode=mode, expires_on=expires_on, tag=f"R{request_id}")
         targets[lot_id] = batch
         if batch != src.batch:
             renamed.append((src.batch, batch))
@@ -132,9 +151,9 @@ def book(s: Session, request_id: int, point: StoragePoint, rows: list[Allocation
             src.item_id,
             classes[src.class_id],
             targets[a.lot_id],
-            mode=src.mode,
-            expires_on=src.expires_on,
-            lead_time_hours=src.lead_time_hours,
+            mode=terms[a.lot_id][0],
+            expires_on=terms[a.lot_id][1],
+            lead_time_hours=terms[a.lot_id][2],
             unit_cost=src.unit_cost,
             error=RuleViolation,
             where=point.code,

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from ...errors import InvalidInput, PermissionDenied, RuleViolation
 from ...i18n import t
-from ...models import Agency, Allocation, DispatchRequest, RequestStatus, Role, StockLot, StoragePoint
+from ...models import Agency, Allocation, CallUpLine, DispatchRequest, RequestStatus, Role, StockLot, StoragePoint
 from ...models.base import persisted_id
 from ...permissions import (
     Actor,
@@ -171,6 +171,9 @@ class Execution(Service):
                 rid = persisted_id(req)
                 dest = arrival.destination(s, req.dest_point_id, rid)
                 rows = alloc.dispatched_rows(s, rid)
+                # Rows a contract's call-up delivered are booked already (services.contracts): not again.
+                before = [a for a, _ in rows if a.received is not None]
+                rows = [(a, item) for a, item in rows if a.received is None]
                 sent: dict[str, int] = {}
                 for a, item in rows:
                     sent[item] = sent.get(item, 0) + a.quantity
@@ -185,6 +188,8 @@ class Execution(Service):
                         )
                 left = {code: got.get(code, total) for code, total in sent.items()}
                 per_line: dict[int, int] = {}
+                for a in before:
+                    per_line[a.line_id] = per_line.get(a.line_id, 0) + (a.received or 0)
                 for a, item in rows:
                     a.received = min(left[item], a.quantity)
                     left[item] -= a.received
@@ -240,6 +245,22 @@ def _share(s: Session, actor: Actor, request: int, agency: str | None, point: st
     reserved = alloc.reserved_rows(s, request, agency_row.id if agency_row else None)
     if point_row is not None:
         reserved = [a for a in reserved if a.point_id == point_row.id]
+    # Units called up from a contract are delivered by the company (services.contracts: deliver), not issued here.
+    called = set(
+        s.exec(
+            select(CallUpLine.allocation_id).where(col(CallUpLine.allocation_id).in_([a.id for a in reserved]))
+        ).all()
+    )
+    if called and len(called) == len(reserved):
+        raise RuleViolation(
+            t(
+                "what is reserved for request #{request} is called up from contracts: record the company's "
+                "delivery (supplies contract deliver ORDER)",
+                request=request,
+            ),
+            "id",
+        )
+    reserved = [a for a in reserved if a.id not in called]
     if not reserved:
         narrowed = (f" for {agency_row.code}" if agency_row else "") + (f" at {point_row.code}" if point_row else "")
         raise RuleViolation(

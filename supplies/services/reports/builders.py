@@ -68,6 +68,8 @@ _FLOWS: tuple[tuple[Col, tuple[str, ...], int], ...] = (
     (Col("rotated_out", "rotated_out", "轮换出库", True), (MovementKind.ROTATE_OUT,), -1),
     (Col("written_off", "written_off", "报废", True), (MovementKind.WRITE_OFF,), -1),
     (Col("adjusted", "adjusted", "盘点调整", True), (MovementKind.ADJUST,), 1),
+    # Signed: a contract's signing books its quantity in, a renewal moves what is left to the new version.
+    (Col("contracted", "contracted", "协议签订", True), (MovementKind.CONTRACT,), 1),
 )
 _KIND_COLUMN = {str(k): (column.key, sign) for column, kinds, sign in _FLOWS for k in kinds}
 # A lot's point, item and agency, for _Filter.apply.
