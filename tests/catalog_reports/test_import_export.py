@@ -36,6 +36,7 @@ def _enrich(inv: supplies.Inventory) -> None:
         unit_weight_kg=85.5,
         unit_volume_m3=0.4,
         name_en="Tent 36 m2",
+        reusable=True,
     )
     inv.points.add(
         "SH-01",
@@ -148,6 +149,24 @@ def test_reimporting_updates_existing_records_from_the_columns_given(
     civ = county.agencies.get("CIV")
     assert (civ.name, civ.phone, civ.contact) == ("民政局", "0858-0000000", "王丽")  # contact kept: not in the file
     assert county.imports.file("agencies", path, update_existing=False).unchanged == 2
+
+
+def test_a_village_sheet_marks_lent_equipment_reusable_in_chinese(county: supplies.Inventory, tmp_path: Path) -> None:
+    path = tmp_path / "物资.csv"
+    path.write_text(
+        "物资编码,物资名称,物资分类,计量单位,可重复使用\nPUMP1,水泵,FLOOD,台,是\nBAG1,编织袋,FLOOD,条,否\n",
+        encoding="utf-8",
+    )
+    assert county.imports.file("items", path).added == 2
+    assert (county.items.get("PUMP1").reusable, county.items.get("BAG1").reusable) == (True, False)
+    # A file without the column leaves the flag as it is.
+    path.write_text("code,name,supply_class,unit\nPUMP1,水泵(大),FLOOD,台\n", encoding="utf-8")
+    assert county.imports.file("items", path).updated == 1
+    assert county.items.get("PUMP1").reusable is True
+    path.write_text("code,name,supply_class,unit,reusable\nPUMP1,水泵,FLOOD,台,maybe\n", encoding="utf-8")
+    with pytest.raises(supplies.InvalidInput) as exc:
+        county.imports.file("items", path)
+    assert "reusable" in str(exc.value)
 
 
 def test_a_dry_run_checks_and_counts_but_writes_nothing(county: supplies.Inventory, tmp_path: Path) -> None:

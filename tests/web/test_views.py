@@ -252,11 +252,13 @@ def test_classes_items_points_and_targets_through_their_forms(client_as: Client,
                 "shelf_life_days": "3650",
                 "unit_weight_kg": "45.5",
                 "unit_volume_m3": "",
+                "reusable": "y",
             },
         ).status_code
         == 302
     )
-    assert town.items.get("TENT36").unit_weight_kg == 45.5
+    tent = town.items.get("TENT36")
+    assert (tent.unit_weight_kg, tent.reusable) == (45.5, True)
     bad = client.post(
         "/catalog/items/new/",
         data={"code": "X2", "name": "x", "supply_class": "LIVING", "unit": "个", "unit_weight_kg": "heavy"},
@@ -272,6 +274,11 @@ def test_classes_items_points_and_targets_through_their_forms(client_as: Client,
         == 302
     )
     assert town.items.get("QUILT").name == "棉被(加厚)"
+    assert town.items.get("QUILT").reusable is False  # the box left unticked: quilts are given, not lent
+    tent_row = next(i for i in town.items.list() if i.code == "TENT36")
+    data = {"code": "TENT36", "name": "大帐篷", "supply_class": "LIVING-TENT", "unit": "顶"}
+    assert client.post(f"/catalog/items/edit/?id={tent_row.id}", data=data).status_code == 302
+    assert town.items.get("TENT36").reusable is False  # unticked on edit: no longer lent
 
     assert (
         client.post(

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 import supplies
@@ -51,6 +51,7 @@ COMMON_LABELS = {
     "shelf_life_days": _l("Shelf life (days)"),
     "unit_weight_kg": _l("Unit weight (kg)"),
     "unit_volume_m3": _l("Unit volume (m³)"),
+    "reusable": _l("Reusable"),
     "created_at": _l("Created"),
 }
 
@@ -275,6 +276,7 @@ _item_rows = row_table(
         Item.shelf_life_days,
         Item.unit_weight_kg,
         Item.unit_volume_m3,
+        Item.reusable,
     )
     .join(SupplyClass, SupplyClass.id == Item.class_id)
     .join(Agency, Agency.id == SupplyClass.agency_id),
@@ -296,15 +298,28 @@ class ItemForm(SecureForm):
     shelf_life_days = IntegerField(_l("Shelf life (days)"), validators=[Optional(), Range(min=0)])
     unit_weight_kg = StringField(_l("Unit weight (kg)"), validators=[Optional()])
     unit_volume_m3 = StringField(_l("Unit volume (m³)"), validators=[Optional()])
+    reusable = BooleanField(
+        _l("Reusable"), description=_l("Lent and returned: tents, folding beds, pumps, generators.")
+    )
 
 
-_ITEM_FIELDS = ("code", "name", "name_en", "spec", "unit", "shelf_life_days", "unit_weight_kg", "unit_volume_m3")
+_ITEM_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "spec",
+    "unit",
+    "shelf_life_days",
+    "unit_weight_kg",
+    "unit_volume_m3",
+    "reusable",
+)
 
 
 class ItemView(SecureModelView):
     """Items under the classes; warehouse staff correct them in their daily work."""
 
-    column_list = ("code", "name", "spec", "unit", "supply_class", "agency", "shelf_life_days")
+    column_list = ("code", "name", "spec", "unit", "supply_class", "agency", "shelf_life_days", "reusable")
     column_searchable_list = ("code", "name", "name_en", "spec", "supply_class")
     column_filters = (
         *code_filters(ItemRow.supply_class, _l("Supply class"), class_options),

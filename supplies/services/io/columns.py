@@ -72,6 +72,14 @@ KINDS: dict[str, tuple[Column, ...]] = {
         _c("shelf_life_days", "保质期(天)", False, "保质期"),
         _c("unit_weight_kg", "单件重量(千克)", False, "单件重量"),
         _c("unit_volume_m3", "单件体积(立方米)", False, "单件体积"),
+        _c(
+            "reusable",
+            "可重复使用",
+            False,
+            "周转使用",
+            "可回收",
+            note="yes for equipment lent and returned (tents, folding beds, pumps, generators)",
+        ),
     ),
     "stock": (
         _c("point", "储备点", True, "储备点编码", note="code of the storage point"),

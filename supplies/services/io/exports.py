@@ -87,6 +87,7 @@ def _items(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
                 Item.shelf_life_days,
                 Item.unit_weight_kg,
                 Item.unit_volume_m3,
+                Item.reusable,
             )
             .join(SupplyClass, col(SupplyClass.id) == Item.class_id)
             .order_by(Item.code)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from marshmallow import fields
 from sqlmodel import Session, SQLModel, select
 
 from ... import schemas
@@ -36,6 +37,12 @@ if TYPE_CHECKING:
 # Spreadsheet cells arrive as text: the same bounds as the services, read from "12" as well as 12.
 class ItemRow(ItemIn):
     shelf_life_days = schemas.Days(allow_none=True, strict=False)
+    # An empty cell is "no"; a spreadsheet says yes and no in either language.
+    reusable = fields.Boolean(
+        load_default=False,
+        truthy=fields.Boolean.truthy | {"是", "yes", "Yes", "YES", "Y", "y"},
+        falsy=fields.Boolean.falsy | {"否", "no", "No", "NO", "N", "n", ""},
+    )
 
 
 class StockRow(ReceiveIn):
