@@ -85,6 +85,9 @@ class CallUpStatus(StrEnum):
 
     OPEN = "open"
     DELIVERED = "delivered"
+    # Never stored: an open order whose reserved units were released (the request reallocated or
+    # cancelled) is shown as cancelled, and cannot be delivered.
+    CANCELLED = "cancelled"
 
 
 class Role(StrEnum):

@@ -177,6 +177,23 @@ def test_a_late_or_short_delivery_is_recorded_against_the_contract(
     assert county_ag.stock.verify().ok
 
 
+def test_an_order_whose_request_is_cancelled_shows_cancelled_and_cannot_be_delivered(
+    county_ag: supplies.Inventory, approved: Callable[..., int]
+) -> None:
+    disp = county_ag.as_user("disp")
+    sign(disp)
+    rid = approved([("TENT12", 30)], dest_point="TS-01")
+    order = disp.contracts.call_up("HT-01", request=rid, items={"TENT12": 30})
+    disp.requests.cancel(rid, reason="the river went down")
+    assert disp.contracts.order(order.id).status == "cancelled"
+    assert [o.status for o in disp.contracts.show("HT-01").call_ups] == ["cancelled"]
+    with pytest.raises(RuleViolation) as exc:
+        disp.contracts.deliver(order.id)
+    assert "no longer reserved" in str(exc.value)
+    assert disp.contracts.show("HT-01").contract.lines[0].remaining == 100  # the units are free again
+    assert county_ag.stock.verify().ok
+
+
 def test_a_request_served_partly_by_a_call_up_is_received_once_for_the_rest(
     county_ag: supplies.Inventory, approved: Callable[..., int]
 ) -> None:

@@ -892,6 +892,15 @@ def _call_up_results(s: Session, orders: Sequence[CallUp]) -> list[CallUpResult]
         r.dest_point_id for r in requests.values() if r.dest_point_id is not None
     }
     points = dict(s.exec(select(StoragePoint.id, StoragePoint.code).where(col(StoragePoint.id).in_(point_ids))).all())
+    reserved = {
+        a_id
+        for a_id, status in s.exec(
+            select(Allocation.id, Allocation.status).where(col(Allocation.id).in_({ln.allocation_id for ln in lines}))
+        )
+        if status == AllocationStatus.RESERVED
+    }
+    # An open order whose units are no longer reserved for its request is cancelled (see CallUpStatus).
+    released = {ln.call_up_id for ln in lines if ln.allocation_id not in reserved}
     out = []
     for o in orders:
         c, r = contracts[o.contract_id], requests[o.request_id]
@@ -908,7 +917,7 @@ def _call_up_results(s: Session, orders: Sequence[CallUp]) -> list[CallUpResult]
                 dest,
                 aware(o.created_at),
                 aware(o.deadline),
-                o.status,
+                CallUpStatus.CANCELLED.value if o.status == CallUpStatus.OPEN and o.id in released else o.status,
                 aware(o.delivered_at),
                 o.late,
                 o.short,
