@@ -46,7 +46,18 @@ ABBREVIATIONS = {
     "IV",  # the language switch says English
     "PLAN",
 }  # the standard catalog's codes (PLAN14:3.05) in examples
-SKIP = ("/logout", "/language/", "/export", "/static/", "/documents", "/download", "ajax", "/act/", "/delete")
+SKIP = (
+    "/logout",
+    "/language/",
+    "/export",
+    "/static/",
+    "/documents",
+    "/download",
+    "ajax",
+    "/act/",
+    "/delete",
+    "format=",
+)
 
 
 def data_words(inv: supplies.Inventory) -> set[str]:

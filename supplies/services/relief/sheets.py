@@ -30,7 +30,7 @@ from ...pii import mask_id
 from ...schemas import Id, bounded, load
 from ..base import Service, by_code
 from ..io.tabular import Sheet, write_xlsx
-from ..reports.builders import _instant, _zone
+from ..reports.builders import day_start, report_zone
 from ..results import Result
 from .entitlements import rules_for
 from .households import resolve_incident
@@ -198,7 +198,7 @@ def _item_head(item: PaperItem) -> str:
 
 
 def _minute(at: datetime) -> str:
-    return at.astimezone(_zone(None)).strftime("%Y-%m-%d %H:%M")
+    return at.astimezone(report_zone(None)).strftime("%Y-%m-%d %H:%M")
 
 
 def _period(since: date | None, until: date | None, every: str) -> str:
@@ -254,9 +254,9 @@ class ReliefPapers(Service):
         data = load(
             SigningSheetIn, dict(village=village, incident=incident, point=point, since=since, until=until, tz=tz)
         )
-        zone = _zone(data.get("tz"))
-        start = _instant(data.get("since"), zone)
-        end = _instant(data["until"] + timedelta(days=1), zone) if data.get("until") else None
+        zone = report_zone(data.get("tz"))
+        start = day_start(data.get("since"), zone)
+        end = day_start(data["until"] + timedelta(days=1), zone) if data.get("until") else None
         with self._work(write=False) as (s, actor):
             inc = resolve_incident(s, actor, data.get("incident"))
             inc_id = persisted_id(inc)

@@ -174,9 +174,9 @@ class Reports(Service):
         if unknown or not by:
             raise InvalidInput(t("group by one or more of {value}", value=", ".join(_DIMS)), "by")
         data = schemas.load(ReportIn, dict(since=since, until=until, tz=tz, **filters))
-        zone = _zone(data.get("tz"))
-        start = _instant(data.get("since"), zone)
-        end = _instant(data["until"] + timedelta(days=1), zone) if data.get("until") else None
+        zone = report_zone(data.get("tz"))
+        start = day_start(data.get("since"), zone)
+        end = day_start(data["until"] + timedelta(days=1), zone) if data.get("until") else None
         if start and end and end <= start:
             raise InvalidInput(t("must be on or after since"), "until")
         with self._work(write=False) as (s, actor):
@@ -560,7 +560,8 @@ def _params(data: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items() if v is not None}
 
 
-def _zone(name: str | None) -> ZoneInfo:
+def report_zone(name: str | None) -> ZoneInfo:
+    """The time zone a report cuts its days in: ``name``, else ``SUPPLIES_TIMEZONE``, else Asia/Shanghai."""
     name = name or os.environ.get(ENV_TIMEZONE) or DEFAULT_TIMEZONE
     try:
         return ZoneInfo(name)
@@ -568,7 +569,7 @@ def _zone(name: str | None) -> ZoneInfo:
         raise InvalidInput(t("unknown time zone {name!r}; use a name like Asia/Shanghai", name=name), "tz") from None
 
 
-def _instant(day: date | None, zone: ZoneInfo) -> datetime | None:
+def day_start(day: date | None, zone: ZoneInfo) -> datetime | None:
     """The start of ``day`` in ``zone``, in UTC (how movement times are stored)."""
     if day is None:
         return None
