@@ -6,6 +6,7 @@ import builtins
 import os
 from datetime import timedelta
 
+from sqlalchemy import or_
 from sqlmodel import col, select
 
 from ...errors import NotFound
@@ -13,11 +14,20 @@ from ...i18n import t
 from ...models import (
     CallUp,
     Contract,
+    ContractLine,
     ContractStatus,
+    DispatchRequest,
+    Item,
+    RequestStatus,
+    StockLot,
 )
+from ...models.base import persisted_id
+from ...permissions import in_scope
 from ...schemas import Code, bounded, load
+from ..catalog.service import descendant_ids
+from ..dispatch import allocation as alloc
 from ..reports.output import Col, Report
-from .access import ContractService, readable, scoped
+from .access import MANAGERS, ContractService, readable, scoped
 from .results import CallUpResult, ContractDetail, ContractResult, call_up_results, contract_results
 from .schemas import ListIn
 
@@ -109,6 +119,52 @@ class Queries(ContractService):
             params={"expiring_days": expiring_days},
             summary_by=("point", "point_name"),
         )
+
+    def for_request(self, request: int) -> builtins.list[ContractResult]:
+        """The contracts the acting user may call up for ``request`` now: in force today, of the user's
+        jurisdiction, with something left of an item the request still asks (an item line, or a class
+        line the item belongs to). Empty when the request may not be called up for (its state, the
+        user's role or jurisdiction): what the request page offers, ``call_up`` says why not."""
+        with self._work(write=False) as (s, actor):
+            req = (
+                s.get(DispatchRequest, request) if isinstance(request, int) and not isinstance(request, bool) else None
+            )
+            if (
+                req is None
+                or actor.role not in MANAGERS
+                or not in_scope(actor, req.jurisdiction_code)
+                or req.status not in (RequestStatus.APPROVED, RequestStatus.ALLOCATED)
+            ):
+                return []
+            open_lines = [
+                ln for ln in alloc.request_lines(s, [persisted_id(req)]).values() if ln.quantity > ln.allocated
+            ]
+            classes: set[int] = set()
+            for ln in open_lines:
+                if ln.class_id is not None:
+                    classes |= set(descendant_ids(s, ln.class_id))
+            asked = select(Item.id).where(
+                or_(
+                    col(Item.id).in_({ln.item_id for ln in open_lines if ln.item_id is not None}),
+                    col(Item.class_id).in_(classes),
+                )
+            )
+            today = self._today()
+            q = (
+                select(Contract)
+                .join(ContractLine, col(ContractLine.contract_id) == Contract.id)
+                .join(StockLot, col(StockLot.id) == ContractLine.lot_id)
+                .where(
+                    Contract.status == ContractStatus.ACTIVE.value,
+                    col(Contract.valid_from) <= today,
+                    col(Contract.valid_to) >= today,
+                    col(ContractLine.item_id).in_(asked),
+                    col(StockLot.on_hand) > col(StockLot.reserved),
+                )
+                .distinct()
+            )
+            found = [c for c in s.exec(scoped(q, actor)) if in_scope(actor, c.jurisdiction_code)]
+            return contract_results(s, sorted(found, key=lambda c: (c.valid_to, c.code)), today)
 
     def order(self, id: int) -> CallUpResult:
         """A call-up order."""
