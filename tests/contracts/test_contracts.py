@@ -454,3 +454,20 @@ def test_concurrent_call_ups_never_exceed_the_contracted_remainder(
     lot = lot_of(county_ag, "AG-01", "HT-01")
     assert (lot.on_hand, lot.reserved) == (100, 90)
     assert county_ag.stock.verify().ok
+
+
+def test_the_contracts_offered_for_a_request_hold_an_item_it_still_asks(
+    county_ag: supplies.Inventory, approved: Callable[..., int]
+) -> None:
+    disp = county_ag.as_user("disp")
+    sign(disp)  # TENT12 and QUILT
+    tents = approved([("TENT12", 30)])
+    by_class = approved([("LIVING", 10)])  # a class line: the contract's items belong to it
+    sandbags = approved([("SANDBAG", 10)])
+    assert [c.code for c in disp.contracts.for_request(tents)] == ["HT-01"]
+    assert [c.code for c in disp.contracts.for_request(by_class)] == ["HT-01"]
+    assert disp.contracts.for_request(sandbags) == []
+    assert county_ag.as_user("viewer").contracts.for_request(tents) == []  # viewers call nothing up
+    disp.contracts.call_up("HT-01", request=tents, items={"TENT12": 30})
+    assert disp.contracts.for_request(tents) == []  # nothing left to ask
+    assert disp.contracts.for_request(999_999) == []

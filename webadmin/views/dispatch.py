@@ -391,6 +391,8 @@ class RequestView(RequestPages, SecureModelView):
                 if detail.status in ("approved", "allocated") and role_in(*PLANNERS)
                 else 0
             )
+            # Contracts of the user's scope that hold an item the request still asks (the core decides which).
+            contracts = inv.contracts.for_request(id_) if role_in(*PLANNERS) else []
         except SuppliesError as exc:
             flash(said(exc), "danger")
             return redirect(self.get_url(".index_view"))
@@ -418,6 +420,7 @@ class RequestView(RequestPages, SecureModelView):
             share_title=_SHARE_TITLES.get(current_user.role, ACTION_LABELS["dispatch"]),
             receipt=receipt,
             receipt_values=receipt_values or {},
+            call_up_contracts=contracts,
             dispatched=any(a.status == "dispatched" for a in detail.allocations),
             can_preview=role_in(*PLANNERS) and detail.status in ("submitted", "approved", "allocated"),
             received=detail.status in ("received", "closed"),
