@@ -193,6 +193,14 @@ def may_change_point(actor: Actor, point_id: int, jurisdiction: str | None = Non
     )
 
 
+def may_serve_at(actor: Actor, point_id: int | None, jurisdiction: str) -> bool:
+    """The last mile at a point (distribution, returns, repairs) is the work of its warehouse staff and of
+    the admins and dispatchers of its jurisdiction (or above)."""
+    if actor.role in (Role.ADMIN, Role.DISPATCHER):
+        return in_scope(actor, jurisdiction)
+    return actor.role == Role.WAREHOUSE and point_id in actor.point_ids
+
+
 def can_write_catalog(actor: Actor, agency_id: int | None = None) -> bool:
     """An agency, or a class of an agency, is changed by an admin or that agency's own officer."""
     if actor.role == Role.ADMIN:

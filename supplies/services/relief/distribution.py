@@ -30,7 +30,7 @@ from ...models import (
     StoragePoint,
 )
 from ...models.base import persisted_id
-from ...permissions import Actor, in_scope, require_jurisdiction
+from ...permissions import Actor, in_scope, may_serve_at, require_jurisdiction
 from ...schemas import Qty, bounded, load
 from ...terms import term
 from ..base import Service, by_code, retried
@@ -111,9 +111,7 @@ def dues(s: Session, hh: Household) -> list[tuple[Item, int, int]]:
 
 def _require_distribute(actor: Actor, point: StoragePoint) -> None:
     """Warehouse staff of the point, and admins and dispatchers of its jurisdiction, distribute there."""
-    if actor.role in (Role.ADMIN, Role.DISPATCHER) and in_scope(actor, point.jurisdiction_code):
-        return
-    if actor.role == Role.WAREHOUSE and point.id in actor.point_ids:
+    if may_serve_at(actor, point.id, point.jurisdiction_code):
         return
     raise PermissionDenied(
         t(

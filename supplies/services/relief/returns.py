@@ -58,13 +58,12 @@ from ...models import (
     RequestLine,
     ReserveMode,
     ReturnCondition,
-    Role,
     StockLot,
     StoragePoint,
     SupplyClass,
 )
 from ...models.base import persisted_id
-from ...permissions import Actor, in_scope, require_jurisdiction, scoped_to_jurisdiction
+from ...permissions import Actor, in_scope, may_serve_at, require_jurisdiction, scoped_to_jurisdiction
 from ...schemas import load
 from ...terms import term
 from ..base import Service, by_code, retried
@@ -132,9 +131,7 @@ class LoanLine(Result):
 
 def _require_return(actor: Actor, point: StoragePoint) -> None:
     """Warehouse staff of the point, and admins and dispatchers of its jurisdiction, record returns there."""
-    if actor.role in (Role.ADMIN, Role.DISPATCHER) and in_scope(actor, point.jurisdiction_code):
-        return
-    if actor.role == Role.WAREHOUSE and point.id in actor.point_ids:
+    if may_serve_at(actor, point.id, point.jurisdiction_code):
         return
     raise PermissionDenied(
         t(
