@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 import supplies
 from webadmin import create_app
@@ -63,3 +67,18 @@ def table(response: object) -> str:
     page = text(response)
     start = page.find('<table class="table')
     return page[start : page.find("</table>", start)] if start >= 0 else ""
+
+
+@contextmanager
+def served(inv: supplies.Inventory) -> Iterator[str]:
+    """The app over ``inv`` (CSRF on, as in production) on a free loopback port, in a background thread."""
+    app = make_app(inv, WTF_CSRF_ENABLED=True, TESTING=False)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        app.extensions["supplies"].close()

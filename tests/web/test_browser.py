@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 import supplies
 
-from .helpers import PASSWORDS, make_app
+from .helpers import PASSWORDS, served
 
 pytestmark = pytest.mark.browser
 
@@ -48,14 +46,8 @@ def _chromium() -> str:
 @pytest.fixture
 def server(town: supplies.Inventory) -> Iterator[str]:
     """The app (CSRF on, as in production) on a free loopback port, in a background thread."""
-    app = make_app(town, WTF_CSRF_ENABLED=True, TESTING=False)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    app.extensions["supplies"].close()
+    with served(town) as url:
+        yield url
 
 
 @pytest.fixture

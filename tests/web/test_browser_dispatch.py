@@ -7,15 +7,13 @@ Screenshots are kept in tests/artifacts/web/ (dispatch-*.png). Needs Debian's ch
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
 import supplies
 
-from .helpers import PASSWORDS, make_app
+from .helpers import PASSWORDS, served
 from .test_browser import ARGS, ARTIFACTS, _chromium
 
 pytestmark = pytest.mark.browser
@@ -24,14 +22,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def flood_server(flood: supplies.Inventory) -> Iterator[str]:
     """The app over the flood-day county (CSRF on, as in production) on a free loopback port."""
-    app = make_app(flood, WTF_CSRF_ENABLED=True, TESTING=False)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    app.extensions["supplies"].close()
+    with served(flood) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,16 +6,14 @@ test_browser.py (skipped without it, except in CI).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 import supplies
 
-from .helpers import PASSWORDS, make_app
+from .helpers import PASSWORDS, served
 from .test_browser import ARGS, ARTIFACTS, _chromium
 
 pytestmark = pytest.mark.browser
@@ -33,14 +31,8 @@ MEASURE = """() => {
 
 @pytest.fixture
 def server(town: supplies.Inventory) -> Iterator[str]:
-    app = make_app(town, WTF_CSRF_ENABLED=True, TESTING=False)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    app.extensions["supplies"].close()
+    with served(town) as url:
+        yield url
 
 
 @pytest.fixture

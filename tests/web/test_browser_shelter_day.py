@@ -13,16 +13,14 @@ Screenshots are kept in tests/artifacts/web/shelter-*.png. Needs Debian's chromi
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 import supplies
 
-from .helpers import make_app
+from .helpers import served
 from .test_browser import ARGS, ARTIFACTS, _chromium
 
 pytestmark = pytest.mark.browser
@@ -78,14 +76,8 @@ def day(flood: supplies.Inventory) -> dict[str, int]:
 
 @pytest.fixture
 def server(flood: supplies.Inventory, day: dict[str, int]) -> Iterator[str]:
-    app = make_app(flood, WTF_CSRF_ENABLED=True, TESTING=False)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
-    app.extensions["supplies"].close()
+    with served(flood) as url:
+        yield url
 
 
 @pytest.fixture
