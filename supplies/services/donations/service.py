@@ -41,6 +41,7 @@ any receipt); admins, dispatchers and warehouse staff register donors and pledge
 from __future__ import annotations
 
 import builtins
+import html
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -545,6 +546,17 @@ def printed_letter(d: DonationResult) -> str:
     return "\n".join(str(x) for x in lines)
 
 
+def letter_html(d: DonationResult) -> str:
+    """The acknowledgement letter as a page to print: the plain text's lines, escaped."""
+    body = "".join(f"<p>{html.escape(line)}</p>" if line else "<br>" for line in printed_letter(d).splitlines())
+    title = html.escape(t("Acknowledgement of donation (捐赠感谢信)"))
+    return (
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>body{{font-family:serif;max-width:40em;margin:3em auto;line-height:1.8}}</style></head>"
+        f'<body class="donation-letter">{body}</body></html>'
+    )
+
+
 # -- helpers ---------------------------------------------------------------------------------------
 
 
@@ -856,6 +868,7 @@ __all__ = [
     "Donors",
     "PledgeResult",
     "carry_restriction",
+    "letter_html",
     "printed_letter",
     "reference",
 ]
