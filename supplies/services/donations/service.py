@@ -79,6 +79,7 @@ from ...models.base import persisted_id, utcnow
 from ...permissions import Actor, can_write_item, require_role, require_stock_change, scoped, scoped_points
 from ...permissions import scoped_to_jurisdiction as in_jurisdiction
 from ...schemas import Code, bounded, load
+from ...terms import term
 from ..base import Service, by_code, retried
 from ..places.regions import responsible_agency_id
 from ..reports.output import Col, Report
@@ -254,7 +255,7 @@ class Donations(Service):
                     qty=data["qty"],
                     actor_id=actor.id,
                     reference=reference(rid),
-                    reason=t("donated by {donor} ({triage})", donor=shown_as(giver), triage=data["triage"])[:500],
+                    reason=t("donated by {donor} ({triage})", donor=shown_as(giver), triage=term(data["triage"]))[:500],
                     at=now,
                 )
                 row.lot_id = persisted_id(lot)
@@ -539,7 +540,7 @@ def printed_letter(d: DonationResult) -> str:
     elif d.region_code is not None:
         lines.append(t("As you asked, it will be used in region {code} only.", code=d.region_code))
     elif d.purpose is not None:
-        lines.append(t("As you asked, it will be used for {purpose} relief only.", purpose=d.purpose))
+        lines.append(t("As you asked, it will be used for {purpose} relief only.", purpose=term(d.purpose)))
     if not d.in_stock:
         lines.append(t("The goods could not be used ({reason}) and were disposed of.", reason=d.reason or ""))
     lines += ["", t("With our thanks,"), d.point_name]
