@@ -17,7 +17,7 @@ from .conftest import BACKEND, snapshot
 @pytest.fixture
 def full(busy: supplies.Inventory) -> supplies.Inventory:
     """Every table with rows: a handover, travel times, norms, users with scopes, a received request, a submission,
-    a household served, a tent lent and returned."""
+    a household served, a tent lent and returned, a contract called up and donations received."""
     inv = busy
     inv.agencies.add("RED", "红十字会", contact="赵敏", phone="0858-1111111")
     inv.classes.add("DONATED", "捐赠物资", agency="CIV", parent="LIVING")

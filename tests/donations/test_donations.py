@@ -229,9 +229,10 @@ def test_the_disclosure_per_donor_and_item(county_d: supplies.Inventory) -> None
     assert all("李四" not in str(v) and "13800000000" not in str(v) for r in rep.rows for v in r.values())
     only = county_d.donations.disclosure(incident=flood).rows
     assert [(r["donor"], r["received"], r["distributed"]) for r in only] == [("贵州某商贸有限公司", 30, 20)]
-    assert county_d.donations.disclosure(since=local_today() + timedelta(days=1)).rows == [] or all(
-        r["received"] == 0 for r in county_d.donations.disclosure(since=local_today() + timedelta(days=1)).rows
-    )
+    later = county_d.donations.disclosure(since=local_today() + timedelta(days=1)).rows
+    assert later and all((r["received"], r["allocated"], r["distributed"]) == (0, 0, 0) for r in later)
+    before = county_d.donations.disclosure(until=local_today() - timedelta(days=1)).rows
+    assert before == []  # nothing had been received yet: nothing remained at that period's end
     assert county_d.stock.verify().ok
 
 
