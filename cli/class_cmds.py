@@ -215,3 +215,23 @@ def _item_doc(row, class_code: str | None) -> dict:  # type: ignore[no-untyped-d
         "unit_volume_m3": row.unit_volume_m3,
         "reusable": row.reusable,
     }
+
+
+@item.command("classify")
+@click.argument("code")
+@click.option("--class", "supply_class", required=True, metavar="CLASS", shell_complete=CLASS, help="The real class.")
+@click.option(
+    "--as", "as_item", metavar="ITEM", help="With stock: the item of that class to move it into (new or existing)."
+)
+@pass_app
+def item_classify(app: App, code: str, supply_class: str, as_item: str | None) -> None:
+    """Move item CODE, received under TO-CLASSIFY, into a real class (its stock moves through the ledger).
+
+    \b
+    supplies item classify X-STOVE --class LIVING --as STOVE
+    """
+    moved = app.inventory().donations.classify(code, supply_class, as_item=as_item)
+    app.out.result(
+        {"item": code, "classified_as": moved.code, "supply_class": supply_class},
+        f"{code} classified as {moved.code} in {supply_class}",
+    )

@@ -47,6 +47,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cli.contract_cmds:contract",
         "Agreement and capacity reserves held by contract (协议储备): sign, call up, deliver, renew.",
     ),
+    "donor": (
+        "cli.donation_cmds:donor",
+        "Donors (捐赠人): people, companies and organisations; anonymous ones are shown as 匿名.",
+    ),
+    "donation": (
+        "cli.donation_cmds:donation",
+        "Donations of goods (社会捐赠): receive (triaged), pledge, letter, list.",
+    ),
     "catalog": ("cli.catalog_cmds:catalog", "The standard catalog (统一应急物资储备目录) shipped with supplies."),
     "import": ("cli.io_cmds:import_group", "Import a CSV or XLSX file: supplies import KIND FILE."),
     "export": ("cli.io_cmds:export", "Export KIND to FILE (.csv or .xlsx); the import reads it back unchanged."),

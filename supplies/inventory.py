@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .services.contracts.service import Contracts
     from .services.dispatch.commands import DispatchRequests
     from .services.dispatch.incidents import Incidents
+    from .services.donations.service import Donations, Donors
     from .services.io.backup import BackupInfo
     from .services.io.exports import Exports
     from .services.io.imports import Imports
@@ -120,6 +121,18 @@ class Inventory:
         from .services.contracts.service import Contracts
 
         return Contracts(self)
+
+    @cached_property
+    def donors(self) -> Donors:
+        from .services.donations.service import Donors
+
+        return Donors(self)
+
+    @cached_property
+    def donations(self) -> Donations:
+        from .services.donations.service import Donations
+
+        return Donations(self)
 
     @cached_property
     def travel_times(self) -> TravelTimes:

@@ -53,6 +53,9 @@ TERMS: dict[str, Message] = {
     "distribution": t("distribution"),
     "return": t("return"),
     "contract": t("contract"),
+    # the triage of donated goods on arrival ("unusable" is above, with the return conditions)
+    "urgent": t("urgent"),
+    "later": t("later"),
     # administrative levels and point kinds
     "province": t("province"),
     "city": t("city"),

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from ..db import select_columns
-from ..models import Agency, Item, PointStatus, StockLot, StoragePoint, TravelTime
+from ..models import Agency, DonationLot, Item, PointStatus, StockLot, StoragePoint, TravelTime
 from ..models.enums import UNAVAILABLE_MODES
 from .arrival import ArrivalModel, eta_hours_array
 from .model import Candidate, Need, Option, Problem, fefo_key
@@ -90,7 +90,8 @@ def candidate_lots(
     within: set[int] | None = None,
     points: Collection[int] | None = None,
 ) -> list[Candidate]:
-    """Lots with free stock at active points that could serve any of ``needs``, in lot-id order.
+    """Lots with free stock at active points that could serve any of ``needs``, in lot-id order,
+    each with its donor's restriction if it holds donated goods (:meth:`Candidate.allows`).
 
     One query, whatever the number of lines or lots. With ``lock`` the lot rows are locked
     (``FOR UPDATE``, PostgreSQL) in lot-id order, so concurrent allocators queue instead of
@@ -116,8 +117,13 @@ def candidate_lots(
             StockLot.lead_time_hours,
             StoragePoint.lat,
             StoragePoint.lon,
+            DonationLot.incident_id,
+            DonationLot.region_code,
+            DonationLot.purpose,
         )
         .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
+        # A donated lot's restriction, read in the same query (a primary-key lookup per lot).
+        .outerjoin(DonationLot, col(DonationLot.lot_id) == StockLot.id)
         .where(cond)
         .order_by(col(StockLot.id))
     )
@@ -231,6 +237,8 @@ def build_problem(
     lat = np.fromiter((c.lat for c in lots), float, n_lots)
     lon = np.fromiter((c.lon for c in lots), float, n_lots)
     lead = np.fromiter((c.lead_time_hours or 0.0 for c in lots), float, n_lots)
+    # Only donated lots can carry a donor's restriction: the rest skip the check.
+    restricted = [c.only_incident is not None or c.only_region is not None or c.only_purpose is not None for c in lots]
     by_item: dict[int, list[int]] = defaultdict(list)
     by_class: dict[int, list[int]] = defaultdict(list)
     for i, c in enumerate(lots):
@@ -252,6 +260,7 @@ def build_problem(
                 for i in found
                 if ((expires := lots[i].expires_on) is None or expires >= n.usable_until)
                 and (allowed is None or lots[i].point_id in allowed)
+                and (not restricted[i] or lots[i].allows(n))
             ),
             np.int64,
         )

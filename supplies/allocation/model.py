@@ -28,6 +28,11 @@ class Need:
     rank: tuple[Any, ...] = ()  # the order in which earliest-first serves lines
     # The storage points that may serve it (its request's jurisdiction and below), or None for any.
     points: frozenset[int] | None = None
+    # What a donor's restriction is checked against (see Candidate.allows): the request's incident,
+    # that incident's type and the path of the destination's region (``000000/520000/.../``).
+    incident_id: int | None = None
+    incident_type: str | None = None
+    region_path: str = ""
 
     @property
     def weight(self) -> float:
@@ -50,11 +55,26 @@ class Candidate(NamedTuple):
     lead_time_hours: float
     lat: float
     lon: float
+    # A donated lot's restriction (定向捐赠): only requests of this incident, to a destination in this
+    # region (or below), or of an incident of this type (purpose). None: no restriction.
+    only_incident: int | None = None
+    only_region: str | None = None
+    only_purpose: str | None = None
+
+    def allows(self, need: Need) -> bool:
+        """Whether the donor's restriction on this lot lets it serve ``need`` (always, for other lots)."""
+        if self.only_incident is not None and self.only_incident != need.incident_id:
+            return False
+        if self.only_region is not None and f"/{self.only_region}/" not in f"/{need.region_path}":
+            return False
+        return self.only_purpose is None or self.only_purpose == need.incident_type
 
     def serves(self, need: Need) -> bool:
         if self.item_id not in need.item_ids and self.class_id not in need.class_ids:
             return False
         if need.points is not None and self.point_id not in need.points:
+            return False
+        if not self.allows(need):
             return False
         return self.expires_on is None or self.expires_on >= need.usable_until
 

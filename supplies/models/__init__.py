@@ -1,7 +1,7 @@
 """The table models, one module per domain noun.
 
 The tables every command touches (catalog, places, stock, users) load with this package. The
-dispatch, readiness, submission, relief and contract tables load on first use of one of their names: building them is a
+dispatch, readiness, submission, relief, contract and donation tables load on first use of one of their names: building them is a
 third of `import supplies`, which commands such as `supplies stock list` need not pay.
 ``supplies.models.metadata`` loads them all first, so it always holds every table.
 """
@@ -18,6 +18,7 @@ from .enums import (
     AllocationStatus,
     CallUpStatus,
     ContractStatus,
+    DonorKind,
     IncidentLevel,
     IncidentType,
     MovementKind,
@@ -27,6 +28,7 @@ from .enums import (
     ReserveMode,
     ReturnCondition,
     Role,
+    Triage,
 )
 from .places import StoragePoint, TravelTime
 from .regions import JURISDICTION_LEVELS, ROOT_REGION, ClassResponsibility, Region
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
         RequestEvent,
         RequestLine,
     )
+    from .donations import Donation, DonationLot, DonationPledge, Donor
     from .readiness import NeedNorm
     from .relief import Distribution, DistributionLine, Entitlement, Household, LoanReturn, LoanReturnLine
     from .submissions import LedgerSubmission
@@ -68,6 +71,10 @@ _LAZY = {
     "ContractLine": "contracts",
     "CallUp": "contracts",
     "CallUpLine": "contracts",
+    "Donor": "donations",
+    "Donation": "donations",
+    "DonationLot": "donations",
+    "DonationPledge": "donations",
 }
 
 
@@ -107,6 +114,11 @@ __all__ = [
     "DispatchRequest",
     "Distribution",
     "DistributionLine",
+    "Donation",
+    "DonationLot",
+    "DonationPledge",
+    "Donor",
+    "DonorKind",
     "Entitlement",
     "Household",
     "Incident",
@@ -133,6 +145,7 @@ __all__ = [
     "StoragePoint",
     "SupplyClass",
     "TravelTime",
+    "Triage",
     "User",
     "UserPoint",
     "metadata",

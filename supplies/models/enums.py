@@ -73,6 +73,22 @@ class ReturnCondition(StrEnum):
 UNAVAILABLE_MODES = (ReserveMode.REPAIR.value,)
 
 
+class DonorKind(StrEnum):
+    """Who gives (捐赠人): a person, a company or an organisation."""
+
+    PERSON = "person"
+    COMPANY = "company"
+    ORGANISATION = "organisation"
+
+
+class Triage(StrEnum):
+    """How donated goods are sorted on arrival (as PAHO's SUMA does)."""
+
+    URGENT = "urgent"  # usable and needed now: into stock
+    LATER = "later"  # usable, not needed now: into stock
+    UNUSABLE = "unusable"  # unusable or unknown (with a reason): recorded and disposed of, never stock
+
+
 class ContractStatus(StrEnum):
     """A contract version: the one in force, or one a renewal replaced (kept for the history)."""
 

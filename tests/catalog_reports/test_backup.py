@@ -17,7 +17,7 @@ from .conftest import BACKEND, snapshot
 @pytest.fixture
 def full(busy: supplies.Inventory) -> supplies.Inventory:
     """Every table with rows: a handover, travel times, norms, users with scopes, a received request, a submission,
-    a household served, a tent lent and returned."""
+    a household served, a tent lent and returned, a contract called up and donations received."""
     inv = busy
     inv.agencies.add("RED", "红十字会", contact="赵敏", phone="0858-1111111")
     inv.classes.add("DONATED", "捐赠物资", agency="CIV", parent="LIVING")
@@ -51,6 +51,11 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     disp.requests.submit(called)
     disp.requests.approve(called)
     disp.contracts.call_up("HT-1", request=called, items={"TENT12": 5})
+    # Donations (社会捐赠): a donor, a pledge, a receipt restricted to the incident, one disposed of.
+    inv.donors.add("D-1", "某爱心企业", kind="company", contact="13900000000")
+    pledge = inv.donations.pledge("D-1", "QUILT", 50)
+    inv.donations.receive("D-1", "CK-01", "QUILT", 20, certificate="JZ-1", incident=incident, pledge=pledge.id)
+    inv.donations.receive("D-1", "CK-01", "QUILT", 2, triage="unusable", reason="受潮")
     assert all(rows for rows in snapshot(inv).values())
     return inv
 

@@ -23,6 +23,8 @@ ops = st.one_of(
     st.tuples(st.just("transfer"), key, qty, st.sampled_from(POINTS)),
     st.tuples(st.just("handover"), st.sampled_from(["LIVING", "FLOOD"]), st.sampled_from(["CIV", "WAT"])),
     st.tuples(st.just("keeper_receive"), key, qty),
+    # A donation (社会捐赠): usable goods go into a donation lot, unusable ones are only recorded.
+    st.tuples(st.just("donate"), key, qty, st.sampled_from(["urgent", "later", "unusable"])),
 )
 
 
@@ -36,10 +38,21 @@ def build(inv: supplies.Inventory) -> None:
     for code in POINTS:
         inv.points.add(code, code, level="county", lat=26.5, lon=106.7)
     inv.users.add("keeper", role="warehouse", points=["CK-01"], web_login=False)
+    inv.donors.add("D", "捐赠人")
 
 
-def apply(inv: supplies.Inventory, model: dict[tuple[str, str, str], int], op: tuple[Any, ...]) -> None:
-    """Run one operation and update the model only when the model says it must succeed."""
+def apply(
+    inv: supplies.Inventory,
+    model: dict[tuple[str, str, str], int],
+    op: tuple[Any, ...],
+    modes: dict[tuple[str, str, str], str] | None = None,
+) -> None:
+    """Run one operation and update the model only when the model says it must succeed.
+
+    ``modes`` holds each lot's reserve mode: stock of one mode is never received into, nor moved
+    into, a lot of another.
+    """
+    modes = {} if modes is None else modes
     name = op[0]
     if name == "handover":
         try:
@@ -52,11 +65,15 @@ def apply(inv: supplies.Inventory, model: dict[tuple[str, str, str], int], op: t
     expect_ok: bool
     try:
         if name == "receive":
-            expect_ok = q >= 1
+            expect_ok = q >= 1 and modes.get((point, item, batch), "physical") == "physical"
             inv.stock.receive(point, item, q, batch=batch)
         elif name == "keeper_receive":
-            expect_ok = q >= 1 and point == "CK-01"
+            expect_ok = q >= 1 and point == "CK-01" and modes.get((point, item, batch), "physical") == "physical"
             inv.as_user("keeper").stock.receive(point, item, q, batch=batch)
+        elif name == "donate":
+            usable = op[3] != "unusable"
+            expect_ok = q >= 1 and (not usable or modes.get((point, item, batch), "donation") == "donation")
+            inv.donations.receive("D", point, item, q, batch=batch, triage=op[3], reason="坏" if not usable else None)
         elif name in ("issue", "write_off"):
             expect_ok = q >= 1 and have is not None and have >= q
             if name == "issue":
@@ -69,13 +86,21 @@ def apply(inv: supplies.Inventory, model: dict[tuple[str, str, str], int], op: t
         else:
             dest = op[3]
             expect_ok = q >= 1 and have is not None and have >= q and dest != point
+            expect_ok = expect_ok and modes.get((dest, item, batch), modes.get((point, item, batch))) == modes.get(
+                (point, item, batch)
+            )
             inv.stock.transfer(point, dest, item, q, batch=batch)
     except supplies.SuppliesError:
         assert not expect_ok, f"{op} was refused though the model allows it"
         return
     assert expect_ok, f"{op} succeeded though the model refuses it"
-    if name in ("receive", "keeper_receive"):
+    if name == "donate":
+        if op[3] != "unusable":
+            model[(point, item, batch)] = (have or 0) + q
+            modes[(point, item, batch)] = "donation"
+    elif name in ("receive", "keeper_receive"):
         model[(point, item, batch)] = (have or 0) + q
+        modes[(point, item, batch)] = "physical"
     elif name in ("issue", "write_off"):
         model[(point, item, batch)] = have - q  # type: ignore[operator]
     elif name == "adjust":
@@ -83,6 +108,7 @@ def apply(inv: supplies.Inventory, model: dict[tuple[str, str, str], int], op: t
     else:
         model[(point, item, batch)] = have - q  # type: ignore[operator]
         model[(op[3], item, batch)] = model.get((op[3], item, batch), 0) + q
+        modes[(op[3], item, batch)] = modes[(point, item, batch)]
 
 
 def check_invariants(inv: supplies.Inventory, model: dict[tuple[str, str, str], int]) -> None:
@@ -113,8 +139,9 @@ def test_random_operations_keep_the_ledger_true(databases, steps) -> None:  # ty
     try:
         build(inv)
         model: dict[tuple[str, str, str], int] = {}
+        modes: dict[tuple[str, str, str], str] = {}
         for op in steps:
-            apply(inv, model, op)
+            apply(inv, model, op, modes)
         check_invariants(inv, model)
     finally:
         inv.close()

@@ -15,6 +15,7 @@ from .catalog import AgencyView, ClassRow, ClassTreeView, ClassView, ItemRow, It
 from .contracts import ContractsView
 from .dispatch import IncidentView, RequestRow, RequestView
 from .distribution import DistributionView
+from .donations import DonationsView
 from .ledger import LedgerRow, LedgerView
 from .places import StoragePointView
 from .readiness import ReadinessView
@@ -65,6 +66,7 @@ def register_views(admin: Admin, db: RequestSession) -> None:
         ContractsView(
             name=_l("Agreement reserves"), category=dispatch, endpoint="contracts", url="/dispatch/contracts"
         ),
+        DonationsView(name=_l("Donations"), category=stock, endpoint="donations", url="/stock/donations"),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),
     ]

@@ -17,8 +17,10 @@ from ...models import (
     Allocation,
     AllocationStatus,
     DispatchRequest,
+    Incident,
     Item,
     MovementKind,
+    Region,
     RequestLine,
     StockLot,
     StoragePoint,
@@ -28,7 +30,7 @@ from ...models.base import persisted_id, utcnow
 from ...permissions import Actor
 from ..base import retrying as retrying  # its old home: dispatch modules import it from here
 from ..catalog.service import descendant_ids
-from ..places.regions import subtree_jurisdictions
+from ..places.regions import structural_ancestors, subtree_jurisdictions
 from ..results import aware
 from ..stock.ledger import lock_lots, post
 from .results import AllocationRow
@@ -92,6 +94,7 @@ def needs_for(
     from .escalation import escalated  # the units asked of the level above are not allocated here too
 
     above = escalated(s, [persisted_id(r) for r in requests])
+    restriction = _restriction_keys(s, requests)
     needs: list[Need] = []
     for line in lines.values():
         left = line.quantity - (line.dispatched if include_allocated else line.allocated)
@@ -114,6 +117,7 @@ def needs_for(
                     usable_until=usable_day(needed_by.date() if needed_by else None, today),
                     rank=rank,
                     points=reach[req.jurisdiction_code],
+                    **restriction[rid],
                 )
             )
         else:
@@ -130,12 +134,45 @@ def needs_for(
                     usable_until=usable_day(needed_by.date() if needed_by else None, today),
                     rank=rank,
                     points=reach[req.jurisdiction_code],
+                    **restriction[rid],
                 )
             )
     dests = {
         persisted_id(r): Destination(r.dest_lat, r.dest_lon, r.dest_point_id, r.dest_region_code) for r in requests
     }
     return needs, dests
+
+
+def _restriction_keys(s: Session, requests: Sequence[DispatchRequest]) -> dict[int, dict[str, Any]]:
+    """What a donated lot's restriction is checked against, per request: its incident, the incident's
+    type and the path of its destination's region (the request's region, else its destination
+    point's; a code the region tree does not hold nests by its digits), in three queries whatever
+    the number of requests."""
+    incident_ids = {r.incident_id for r in requests}
+    types = dict(s.exec(select(Incident.id, Incident.type).where(col(Incident.id).in_(incident_ids))).all())
+    no_region = {r.dest_point_id for r in requests if not r.dest_region_code and r.dest_point_id is not None}
+    point_regions = (
+        dict(s.exec(select(StoragePoint.id, StoragePoint.region_code).where(col(StoragePoint.id).in_(no_region))).all())
+        if no_region
+        else {}
+    )
+    region_of = {
+        persisted_id(r): r.dest_region_code or (point_regions.get(r.dest_point_id) if r.dest_point_id else None)
+        for r in requests
+    }
+    codes = {c for c in region_of.values() if c}
+    paths = dict(s.exec(select(Region.code, Region.path).where(col(Region.code).in_(codes))).all()) if codes else {}
+    return {
+        rid: {
+            "incident_id": req.incident_id,
+            "incident_type": types.get(req.incident_id),
+            "region_path": paths.get(code, "") or "/".join([*reversed(structural_ancestors(code)), code, ""])
+            if code
+            else "",
+        }
+        for req in requests
+        for rid, code in [(persisted_id(req), region_of[persisted_id(req)])]
+    }
 
 
 def planned_rows(

@@ -28,6 +28,7 @@ from ...errors import InvalidInput
 from ...i18n import t
 from ...models import (
     AdminLevel,
+    DonationLot,
     Item,
     NeedNorm,
     PointStatus,
@@ -187,7 +188,13 @@ class _Stock:
             )
             .join(Item, col(Item.id) == StockLot.item_id)
             .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
+            # Donated goods restricted by their donor to an incident, a region or a purpose are kept
+            # for it: readiness, which asks about no incident, counts unrestricted stock only.
+            .outerjoin(DonationLot, col(DonationLot.lot_id) == StockLot.id)
             .where(
+                col(DonationLot.incident_id).is_(None),
+                col(DonationLot.region_code).is_(None),
+                col(DonationLot.purpose).is_(None),
                 col(Item.code).in_(sorted(item_codes)),
                 col(StockLot.on_hand) > StockLot.reserved,
                 col(StockLot.mode).not_in(UNAVAILABLE_MODES),

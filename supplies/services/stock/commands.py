@@ -28,6 +28,7 @@ from ...models import (
     Movement,
     MovementKind,
     PointStatus,
+    ReserveMode,
     StockLot,
     StoragePoint,
     SupplyClass,
@@ -280,6 +281,8 @@ class Stock(StockQueries, Service):
                     error=RuleViolation,
                     where=dest.code,
                 )
+                if src.mode == ReserveMode.DONATION:
+                    _carry_donation(s, src, target, dest.code)
                 out = post(
                     s,
                     src,
@@ -608,6 +611,15 @@ def open_lot(
         error=error,
     )
     return lot
+
+
+def _carry_donation(s: Session, src: StockLot, target: StockLot, where: str) -> None:
+    """A donated lot's donor and restriction go with its goods to the lot at the destination."""
+    from ..donations.service import DonationLot, carry_restriction
+
+    source = s.get(DonationLot, persisted_id(src))
+    if source is not None:
+        carry_restriction(s, source, target, where, field="to_batch")
 
 
 def _point_item(s: Session, point: str, item: str) -> tuple[StoragePoint, Item, SupplyClass]:
