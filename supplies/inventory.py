@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .services.relief.sheets import ReliefPapers
     from .services.reports.builders import Reports
     from .services.reports.submissions import Submissions
+    from .services.requisitions.service import Requisitions
     from .services.stock.commands import Stock
     from .services.stock.targets import ReserveTargets
     from .services.users.accounts import Users
@@ -120,6 +121,12 @@ class Inventory:
         from .services.contracts.service import Contracts
 
         return Contracts(self)
+
+    @cached_property
+    def requisitions(self) -> Requisitions:
+        from .services.requisitions.service import Requisitions
+
+        return Requisitions(self)
 
     @cached_property
     def travel_times(self) -> TravelTimes:

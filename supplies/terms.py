@@ -33,9 +33,16 @@ TERMS: dict[str, Message] = {
     "capacity": t("capacity"),
     "donation": t("donation"),
     "repair": t("repair"),
+    "requisition": t("requisition"),
     # conditions of a return
     "good": t("good"),
     "unusable": t("unusable"),
+    "damaged": t("damaged"),
+    "lost": t("lost"),
+    # a compensation's states (approved: above)
+    "assessed": t("assessed"),
+    "paid": t("paid"),
+    "open": t("open"),
     # movement kinds
     "receive": t("receive"),
     "issue": t("issue"),
@@ -53,6 +60,8 @@ TERMS: dict[str, Message] = {
     "distribution": t("distribution"),
     "return": t("return"),
     "contract": t("contract"),
+    "requisition_in": t("requisition_in"),
+    "requisition_return": t("requisition_return"),
     # administrative levels and point kinds
     "province": t("province"),
     "city": t("city"),
