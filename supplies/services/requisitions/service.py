@@ -484,7 +484,9 @@ class Requisitions(Service):
                 )
             )
             line_items = dict(
-                s.exec(select(RequisitionLine.id, RequisitionLine.item_id).where(RequisitionLine.requisition_id == rid))
+                s.exec(
+                    select(RequisitionLine.id, RequisitionLine.item_id).where(RequisitionLine.requisition_id == rid)
+                ).all()
             )
             codes = _items(s, set(line_items.values()))
             comp = s.exec(select(Compensation).where(Compensation.requisition_id == rid)).one_or_none()
