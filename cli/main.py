@@ -47,6 +47,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cli.contract_cmds:contract",
         "Agreement and capacity reserves held by contract (协议储备): sign, call up, deliver, renew.",
     ),
+    "requisition": (
+        "cli.requisition_cmds:requisition",
+        "Goods requisitioned for an emergency (征用): record, give back, compensate (补偿).",
+    ),
     "catalog": ("cli.catalog_cmds:catalog", "The standard catalog (统一应急物资储备目录) shipped with supplies."),
     "import": ("cli.io_cmds:import_group", "Import a CSV or XLSX file: supplies import KIND FILE."),
     "export": ("cli.io_cmds:export", "Export KIND to FILE (.csv or .xlsx); the import reads it back unchanged."),
