@@ -51,6 +51,14 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     disp.requests.submit(called)
     disp.requests.approve(called)
     disp.contracts.call_up("HT-1", request=called, items={"TENT12": 5})
+    # A requisition (征用) given back in part, its compensation assessed for the rest.
+    zy = disp.requisitions.add(
+        owner="李四", owner_id="52010219800101123X", authority="县人民政府", basis="《突发事件应对法》",
+        point="CK-01", items=[("QUILT", 4, "80.00", "2.00")],
+    ).id  # fmt: skip
+    disp.requisitions.record_return(zy, {"QUILT": 3}, "damaged", damage={"QUILT": "10.00"})
+    disp.requisitions.record_return(zy, {"QUILT": 1}, "lost")
+    disp.requisitions.assess(zy)
     assert all(rows for rows in snapshot(inv).values())
     return inv
 
