@@ -19,6 +19,7 @@ from .ledger import LedgerRow, LedgerView
 from .places import StoragePointView
 from .readiness import ReadinessView
 from .relief_reports import ReliefReportsView
+from .requisitions import RequisitionsView
 from .returns import ReturnsView
 from .stock import LotRow, LotView
 from .stock_actions import StockActionsView
@@ -64,6 +65,12 @@ def register_views(admin: Admin, db: RequestSession) -> None:
         ),
         ContractsView(
             name=_l("Agreement reserves"), category=dispatch, endpoint="contracts", url="/dispatch/contracts"
+        ),
+        RequisitionsView(
+            name=_l("Requisitions and compensation"),
+            category=dispatch,
+            endpoint="requisitions",
+            url="/dispatch/requisitions",
         ),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),
