@@ -49,7 +49,7 @@ def test_a_requisition_recorded_given_back_in_part_and_compensated_through_the_p
     assert back.status_code == 302, text(back)
     refused = client.post(url.replace("/show/", "/") + "/return", data={"items": "QUILT=99", "condition": "good"})
     assert refused.status_code == 200 and "QUILT=99" in text(refused)  # the form is kept, the reason said
-    held = client.post(url.replace("/show/", "/") + "/assess", data={})
+    held = client.post(url.replace("/show/", "/") + "/assess", data={"assess-damage": ""})
     assert held.status_code == 200 and "QUILT 5" in text(held)  # still held: no 500, the reason
     town.stock.issue("CK-01", "QUILT", 5, batch=f"ZY-{zy.id}", reason="发放")
     assessed = client.post(url.replace("/show/", "/") + "/assess", data={})

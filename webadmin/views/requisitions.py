@@ -132,7 +132,7 @@ class RequisitionsView(SecureView):
             "supplies/requisition_detail.html",
             detail=detail,
             return_form=forms.get("return_form") or ReturnForm(),
-            assess_form=forms.get("assess_form") or AssessForm(),
+            assess_form=forms.get("assess_form") or AssessForm(prefix="assess"),
             pay_form=forms.get("pay_form") or PayForm(),
             may_return=role in RETURNERS,
             may_assess=role in MANAGERS,
@@ -168,7 +168,7 @@ class RequisitionsView(SecureView):
 
     @expose("/<int:id>/assess", methods=("POST",))
     def assess(self, id: int) -> Any:
-        form = AssessForm(request.form)
+        form = AssessForm(request.form, prefix="assess")
         if form.validate():
             try:
                 comp = acting().requisitions.assess(id, damage=parse_lines(form.damage.data or "", money=True) or None)
