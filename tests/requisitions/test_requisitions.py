@@ -68,7 +68,7 @@ def test_a_requisition_books_its_goods_in_as_a_requisition_lot_through_the_ledge
     assert c.owner_id == CREDIT_CODE
 
 
-def test_the_id_number_is_never_stored_nor_repeated(county_zy: supplies.Inventory, db_url: str) -> None:
+def test_the_id_number_is_never_stored_nor_repeated(county_zy: supplies.Inventory) -> None:
     requisition(county_zy)
     from sqlalchemy import text
 
