@@ -55,6 +55,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cli.donation_cmds:donation",
         "Donations of goods (社会捐赠): receive (triaged), pledge, letter, list.",
     ),
+    "requisition": (
+        "cli.requisition_cmds:requisition",
+        "Goods requisitioned for an emergency (征用): record, give back, compensate (补偿).",
+    ),
     "catalog": ("cli.catalog_cmds:catalog", "The standard catalog (统一应急物资储备目录) shipped with supplies."),
     "import": ("cli.io_cmds:import_group", "Import a CSV or XLSX file: supplies import KIND FILE."),
     "export": ("cli.io_cmds:export", "Export KIND to FILE (.csv or .xlsx); the import reads it back unchanged."),

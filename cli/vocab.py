@@ -6,10 +6,11 @@ too much for ``--help`` and shell completion. tests/cli checks they stay equal.
 
 LEVELS = ("province", "city", "county", "township", "village")
 POINT_KINDS = ("depot", "prepositioned", "shelter", "agreement", "factory")
-RESERVE_MODES = ("physical", "agreement", "capacity", "donation", "repair")
-# What `stock receive --mode` takes: repair lots are opened by returns only.
-RECEIVE_MODES = RESERVE_MODES[:-1]
+RESERVE_MODES = ("physical", "agreement", "capacity", "donation", "repair", "requisition")
+# What `stock receive --mode` takes: repair lots are opened by returns only, requisition lots by requisitions.
+RECEIVE_MODES = tuple(m for m in RESERVE_MODES if m not in ("repair", "requisition"))
 RETURN_CONDITIONS = ("good", "repair", "unusable")
+REQUISITION_CONDITIONS = ("good", "damaged", "lost")
 ROLES = ("admin", "warehouse", "dispatcher", "agency_officer", "viewer")
 MOVEMENT_KINDS = (
     "receive",
@@ -28,6 +29,8 @@ MOVEMENT_KINDS = (
     "distribution",
     "return",
     "contract",
+    "requisition_in",
+    "requisition_return",
 )
 INCIDENT_TYPES = (
     "flood",

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .services.relief.sheets import ReliefPapers
     from .services.reports.builders import Reports
     from .services.reports.submissions import Submissions
+    from .services.requisitions.service import Requisitions
     from .services.stock.commands import Stock
     from .services.stock.targets import ReserveTargets
     from .services.users.accounts import Users
@@ -133,6 +134,12 @@ class Inventory:
         from .services.donations.service import Donations
 
         return Donations(self)
+
+    @cached_property
+    def requisitions(self) -> Requisitions:
+        from .services.requisitions.service import Requisitions
+
+        return Requisitions(self)
 
     @cached_property
     def travel_times(self) -> TravelTimes:

@@ -33,9 +33,16 @@ TERMS: dict[str, Message] = {
     "capacity": t("capacity"),
     "donation": t("donation"),
     "repair": t("repair"),
+    "requisition": t("requisition"),
     # conditions of a return
     "good": t("good"),
     "unusable": t("unusable"),
+    "damaged": t("damaged"),
+    "lost": t("lost"),
+    # a compensation's states (approved: above)
+    "assessed": t("assessed"),
+    "paid": t("paid"),
+    "open": t("open"),
     # movement kinds
     "receive": t("receive"),
     "issue": t("issue"),
@@ -56,6 +63,8 @@ TERMS: dict[str, Message] = {
     # the triage of donated goods on arrival ("unusable" is above, with the return conditions)
     "urgent": t("urgent"),
     "later": t("later"),
+    "requisition_in": t("requisition_in"),
+    "requisition_return": t("requisition_return"),
     # administrative levels and point kinds
     "province": t("province"),
     "city": t("city"),

@@ -91,3 +91,9 @@ def expiring_contracts(inv: Any) -> tuple[int, list[Any]]:
 
     days = expiry_warning_days()
     return days, inv.contracts.list(expiring_days=days)
+
+
+def requisitions(inv: Any) -> tuple[list[Any], list[Any]]:
+    """The open requisitions (goods still held from their owners) and the compensations not paid yet, in the
+    user's scope."""
+    return inv.requisitions.list(open_only=True), inv.requisitions.unpaid()

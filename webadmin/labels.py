@@ -40,6 +40,7 @@ RESERVE_MODES = {
     "capacity": _l("production capacity"),
     "donation": _l("donation"),
     "repair": _l("under repair"),
+    "requisition": _l("requisitioned"),
 }
 
 MOVEMENT_KINDS = {
@@ -59,7 +60,15 @@ MOVEMENT_KINDS = {
     "return": _l("return"),
     "distribution": _l("distribution to households"),
     "contract": _l("agreement contract"),
+    "requisition_in": _l("requisitioned in"),
+    "requisition_return": _l("returned to owner"),
 }
+
+REQUISITION_CONDITIONS = {"good": _l("good"), "damaged": _l("damaged"), "lost": _l("lost")}
+
+REQUISITION_STATUS = {"open": _l("open"), "closed": _l("closed")}
+
+COMPENSATION_STATUS = {"assessed": _l("assessed"), "approved": _l("approved"), "paid": _l("paid")}
 
 INCIDENT_TYPES = {
     "flood": _l("flood"),

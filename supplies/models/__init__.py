@@ -1,7 +1,7 @@
 """The table models, one module per domain noun.
 
 The tables every command touches (catalog, places, stock, users) load with this package. The
-dispatch, readiness, submission, relief, contract and donation tables load on first use of one of their names: building them is a
+dispatch, readiness, submission, relief, contract, donation and requisition tables load on first use of one of their names: building them is a
 third of `import supplies`, which commands such as `supplies stock list` need not pay.
 ``supplies.models.metadata`` loads them all first, so it always holds every table.
 """
@@ -17,6 +17,7 @@ from .enums import (
     AdminLevel,
     AllocationStatus,
     CallUpStatus,
+    CompensationStatus,
     ContractStatus,
     DonorKind,
     IncidentLevel,
@@ -25,6 +26,8 @@ from .enums import (
     PointKind,
     PointStatus,
     RequestStatus,
+    RequisitionCondition,
+    RequisitionStatus,
     ReserveMode,
     ReturnCondition,
     Role,
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from .donations import Donation, DonationLot, DonationPledge, Donor
     from .readiness import NeedNorm
     from .relief import Distribution, DistributionLine, Entitlement, Household, LoanReturn, LoanReturnLine
+    from .requisitions import Compensation, CompensationLine, Requisition, RequisitionLine, RequisitionReturn
     from .submissions import LedgerSubmission
 
     metadata: MetaData
@@ -75,6 +79,11 @@ _LAZY = {
     "Donation": "donations",
     "DonationLot": "donations",
     "DonationPledge": "donations",
+    "Requisition": "requisitions",
+    "RequisitionLine": "requisitions",
+    "RequisitionReturn": "requisitions",
+    "Compensation": "requisitions",
+    "CompensationLine": "requisitions",
 }
 
 
@@ -108,6 +117,9 @@ __all__ = [
     "CallUpStatus",
     "ClassHandover",
     "ClassResponsibility",
+    "Compensation",
+    "CompensationLine",
+    "CompensationStatus",
     "Contract",
     "ContractLine",
     "ContractStatus",
@@ -137,6 +149,11 @@ __all__ = [
     "RequestEvent",
     "RequestLine",
     "RequestStatus",
+    "Requisition",
+    "RequisitionCondition",
+    "RequisitionLine",
+    "RequisitionReturn",
+    "RequisitionStatus",
     "ReserveMode",
     "ReserveTarget",
     "ReturnCondition",

@@ -38,6 +38,9 @@ class ReserveMode(StrEnum):
     # 待修: units returned needing repair (回收待修). Not a way of holding reserves: such lots are never
     # free for allocation, readiness, distribution or issue until repaired; only returns open them.
     REPAIR = "repair"
+    # 征用: goods requisitioned from an owner for the emergency (supplies.services.requisitions). Held and
+    # dispatched like physical stock; opened by a requisition only, and returned to the owner or compensated.
+    REQUISITION = "requisition"
 
 
 class MovementKind(StrEnum):
@@ -59,6 +62,8 @@ class MovementKind(StrEnum):
     DISTRIBUTION = "distribution"  # 发放 (to a registered household)
     RETURN = "return"  # 回收入库 (lent equipment returned to stock, good or for repair)
     CONTRACT = "contract"  # 协议签订 / 续签 (an agreement or capacity reserve booked by its contract)
+    REQUISITION_IN = "requisition_in"  # 征用入库 (goods requisitioned from an owner booked in)
+    REQUISITION_RETURN = "requisition_return"  # 归还 (requisitioned goods given back to their owner)
 
 
 class ReturnCondition(StrEnum):
@@ -104,6 +109,29 @@ class CallUpStatus(StrEnum):
     # Never stored: an open order whose reserved units were released (the request reallocated or
     # cancelled) is shown as cancelled, and cannot be delivered.
     CANCELLED = "cancelled"
+
+
+class RequisitionStatus(StrEnum):
+    """A requisition order (征用): goods held from their owner, or closed by the compensation's assessment."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class RequisitionCondition(StrEnum):
+    """The state requisitioned goods are given back in (归还), or lost."""
+
+    GOOD = "good"
+    DAMAGED = "damaged"
+    LOST = "lost"
+
+
+class CompensationStatus(StrEnum):
+    """A compensation (补偿) for requisitioned goods: assessed, approved by an admin, paid."""
+
+    ASSESSED = "assessed"
+    APPROVED = "approved"
+    PAID = "paid"
 
 
 class Role(StrEnum):

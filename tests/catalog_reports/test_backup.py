@@ -56,6 +56,14 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     pledge = inv.donations.pledge("D-1", "QUILT", 50)
     inv.donations.receive("D-1", "CK-01", "QUILT", 20, certificate="JZ-1", incident=incident, pledge=pledge.id)
     inv.donations.receive("D-1", "CK-01", "QUILT", 2, triage="unusable", reason="受潮")
+    # A requisition (征用) given back in part, its compensation assessed for the rest.
+    zy = disp.requisitions.add(
+        owner="李四", owner_id="52010219800101123X", authority="县人民政府", basis="《突发事件应对法》",
+        point="CK-01", items=[("QUILT", 4, "80.00", "2.00")],
+    ).id  # fmt: skip
+    disp.requisitions.record_return(zy, {"QUILT": 3}, "damaged", damage={"QUILT": "10.00"})
+    disp.requisitions.record_return(zy, {"QUILT": 1}, "lost")
+    disp.requisitions.assess(zy)
     assert all(rows for rows in snapshot(inv).values())
     return inv
 

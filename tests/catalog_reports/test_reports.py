@@ -30,6 +30,8 @@ FLOW_OF = {
     "write_off": ("written_off", -1),
     "adjust": ("adjusted", 1),
     "contract": ("contracted", 1),
+    "requisition_in": ("requisitioned", 1),
+    "requisition_return": ("returned_to_owner", -1),
 }
 
 

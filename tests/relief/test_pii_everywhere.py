@@ -30,7 +30,7 @@ IDS = ("520102199001011234", "52010219850202567X", "520102200105050018")
 PHONES = ("13812345678", "13900001111", "0854-6222110")
 FORBIDDEN = (*IDS, *(i[:-1] for i in IDS), *(i.lower() for i in IDS), *PHONES)
 EXPORT_KINDS = ("agencies", "points", "classes", "items", "stock", "targets")
-REPORTS = ("ledger", "stock", "expiry", "gaps")
+REPORTS = ("ledger", "stock", "expiry", "gaps", "requisitions")
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +67,13 @@ def served(county: supplies.Inventory, logs: pytest.LogCaptureFixture) -> suppli
     inv.distribution.distribute("CK-01", "1", collector="张小三")
     inv.distribution.distribute("CK-01", "3")
     inv.households.update("2", phone=PHONES[1], id_number=IDS[1])
+    # A person's tent requisitioned (征用): the owner's ID number is kept masked only.
+    zy = inv.requisitions.add(
+        owner="王五", owner_id=IDS[2], authority="县人民政府", basis="《突发事件应对法》", point="CK-01",
+        items=[("TENT12", 2, "600.00", "20.00")],
+    ).id  # fmt: skip
+    inv.requisitions.record_return(zy, {"TENT12": 2}, "good")
+    inv.requisitions.assess(zy)
     return inv
 
 
@@ -125,7 +132,14 @@ def test_no_export_or_report_holds_a_full_id_or_phone(
         _clean(said + notice, f"notice as {user}")
         for personal in ("张三", "李四", "王五", "张小三", "****"):
             assert personal not in notice
-        for args in (("ledger",), ("--json", "ledger"), ("--json", "household", "list")):
+        for args in (
+            ("ledger",),
+            ("--json", "ledger"),
+            ("--json", "household", "list"),
+            ("--json", "requisition", "list"),
+            ("--json", "requisition", "show", "1"),
+            ("requisition", "show", "1"),
+        ):
             code, said = _run(served, *args, user=user)
             assert code == 0, said
             if "household" not in args:
@@ -162,6 +176,13 @@ def test_no_error_message_repeats_an_id_number(served: supplies.Inventory, logs:
         with pytest.raises(InvalidInput) as refused:
             served.households.add(head="x", members=1, village="v", **bad_add)  # type: ignore[arg-type]
         said += [str(refused.value), repr(refused.value.errors), refused.value.localized("zh")]
+        if "id_number" in bad_add:  # the same number as a requisition's owner ID
+            with pytest.raises(InvalidInput) as refused:
+                served.requisitions.add(
+                    owner="x", owner_id=bad_add["id_number"], owner_kind="company", authority="a", basis="b",
+                    point="CK-01", items=[("QUILT", 1, "1")],
+                )  # fmt: skip
+            said += [str(refused.value), repr(refused.value.errors), refused.value.localized("zh")]
     with pytest.raises(InvalidInput) as updating:
         served.households.update("1", id_number=IDS[1])
     said += [str(updating.value), repr(updating.value.errors)]
@@ -228,6 +249,8 @@ def test_no_web_page_shows_a_full_id_or_phone(served: supplies.Inventory, logs: 
                 "/relief/papers/notice",
                 "/stock/ledger/",
                 "/dispatch/incidents/",
+                "/dispatch/requisitions/",
+                "/dispatch/requisitions/show/1",
             ):
                 reply = client.get(url)
                 assert reply.status_code == 200, (user, url)

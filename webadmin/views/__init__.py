@@ -20,6 +20,7 @@ from .ledger import LedgerRow, LedgerView
 from .places import StoragePointView
 from .readiness import ReadinessView
 from .relief_reports import ReliefReportsView
+from .requisitions import RequisitionsView
 from .returns import ReturnsView
 from .stock import LotRow, LotView
 from .stock_actions import StockActionsView
@@ -67,6 +68,12 @@ def register_views(admin: Admin, db: RequestSession) -> None:
             name=_l("Agreement reserves"), category=dispatch, endpoint="contracts", url="/dispatch/contracts"
         ),
         DonationsView(name=_l("Donations"), category=stock, endpoint="donations", url="/stock/donations"),
+        RequisitionsView(
+            name=_l("Requisitions and compensation"),
+            category=dispatch,
+            endpoint="requisitions",
+            url="/dispatch/requisitions",
+        ),
         UserView(UserRow, db, name=_l("Users"), endpoint="users", url="/users"),
         AccountView(name=_l("My account"), endpoint="account", url="/account"),
     ]

@@ -23,6 +23,7 @@ class HomeView(Guarded, AdminIndexView):
         s, actor, inv = session(), current_user.actor, acting()
         lots, requests = self._view("lots"), self._view("requests")
         contract_days, contracts = dashboard.expiring_contracts(inv)
+        open_requisitions, unpaid = dashboard.requisitions(inv)
         expiry_links = {d: list_url(lots, "expires_on", d, ExpiringWithin) if lots else None for d in ("0", "30", "90")}
         request_links = {
             state: list_url(requests, "status", state, FilterEqual) if requests else None
@@ -43,6 +44,9 @@ class HomeView(Guarded, AdminIndexView):
             contracts=contracts,
             contract_days=contract_days,
             contracts_view=self._view("contracts"),
+            open_requisitions=open_requisitions,
+            unpaid_compensations=unpaid,
+            requisitions_view=self._view("requisitions"),
         )
 
     def _view(self, endpoint: str) -> Any:

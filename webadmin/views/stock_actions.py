@@ -93,7 +93,9 @@ class ReceiveForm(SecureForm):
     expires_on = DateField(_l("Expires on"), validators=[Optional()])
     mode = SelectField(
         _l("Reserve mode"),
-        choices=labels.select_choices({k: v for k, v in labels.RESERVE_MODES.items() if k != "repair"}),
+        choices=labels.select_choices(
+            {k: v for k, v in labels.RESERVE_MODES.items() if k not in ("repair", "requisition")}
+        ),
         default="physical",
     )
     lead_time_hours = FloatField(

@@ -133,6 +133,7 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "capacity": ("产能储备", "产能", "生产能力储备"),
         "donation": ("社会捐赠", "捐赠"),
         "repair": ("待修", "维修"),
+        "requisition": ("征用", "应急征用"),
     },
 }
 

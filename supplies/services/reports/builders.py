@@ -70,6 +70,8 @@ _FLOWS: tuple[tuple[Col, tuple[str, ...], int], ...] = (
     (Col("adjusted", "adjusted", "盘点调整", True), (MovementKind.ADJUST,), 1),
     # Signed: a contract's signing books its quantity in, a renewal moves what is left to the new version.
     (Col("contracted", "contracted", "协议签订", True), (MovementKind.CONTRACT,), 1),
+    (Col("requisitioned", "requisitioned", "征用入库", True), (MovementKind.REQUISITION_IN,), 1),
+    (Col("returned_to_owner", "returned_to_owner", "征用归还", True), (MovementKind.REQUISITION_RETURN,), -1),
 )
 _KIND_COLUMN = {str(k): (column.key, sign) for column, kinds, sign in _FLOWS for k in kinds}
 # A lot's point, item and agency, for _Filter.apply.

@@ -37,10 +37,11 @@ class ReceiveIn(LotOperation):
     qty = Qty(required=True)
     expires_on = Day(allow_none=True)
     historical = fields.Boolean(load_default=False)
-    # Repair lots (待修) are opened by returns only.
+    # Repair lots (待修) are opened by returns only, requisition lots (征用) by requisitions only.
     mode = Str(
         validate=validate.OneOf(
-            [m.value for m in ReserveMode if m != ReserveMode.REPAIR], error=t("must be one of: {choices}")
+            [m.value for m in ReserveMode if m not in (ReserveMode.REPAIR, ReserveMode.REQUISITION)],
+            error=t("must be one of: {choices}"),
         ),
         load_default=ReserveMode.PHYSICAL.value,
     )
