@@ -73,11 +73,14 @@ def test_the_ledger_cannot_be_truncated(county: supplies.Inventory) -> None:
     if _sqlite(county):
         pytest.skip("SQLite has no TRUNCATE; DELETE is refused by the test above")
     county.stock.receive("CK-01", "TENT12", 10)
-    for statement in ("TRUNCATE movement", "TRUNCATE stock_lot CASCADE"):
+    # A plain TRUNCATE may already stop at a table whose rows name movements (a foreign key);
+    # with CASCADE nothing stands between it and the ledger's own trigger.
+    for statement in ("TRUNCATE movement", "TRUNCATE movement CASCADE", "TRUNCATE stock_lot CASCADE"):
         with pytest.raises(DBAPIError) as err:
             with county.engine.begin() as conn:
                 conn.execute(text(statement))
-        assert "append-only" in str(err.value)
+        if "CASCADE" in statement:
+            assert "append-only" in str(err.value)
     assert len(county.stock.ledger()) == 1
 
 
