@@ -480,7 +480,7 @@ def _recorded(
     counts: Counts,
 ) -> bool:
     """Whether this requisition is recorded already (counted unchanged, or reported when its lines differ)."""
-    naive = started.astimezone(UTC).replace(tzinfo=None)
+    second = started.astimezone(UTC).replace(microsecond=0)
     candidates = b.s.exec(
         select(Requisition)
         .join(StoragePoint, col(StoragePoint.id) == Requisition.point_id)
@@ -490,8 +490,8 @@ def _recorded(
             Requisition.authority == first["authority"],
             Requisition.basis == first["basis"],
             # Within the second: an export writes whole seconds.
-            col(Requisition.started_at) >= naive.replace(microsecond=0),
-            col(Requisition.started_at) < naive.replace(microsecond=0) + timedelta(seconds=1),
+            col(Requisition.started_at) >= second,
+            col(Requisition.started_at) < second + timedelta(seconds=1),
         )
     ).all()
     for old in candidates:

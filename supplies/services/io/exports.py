@@ -17,7 +17,18 @@ from sqlmodel import Session, col, select
 from ...db import select_columns
 from ...errors import InvalidInput
 from ...i18n import t
-from ...models import Agency, Donation, Item, ReserveTarget, StockLot, StoragePoint, SupplyClass
+from ...models import (
+    Agency,
+    ContractLine,
+    Donation,
+    DonationLot,
+    Item,
+    RequisitionLine,
+    ReserveTarget,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+)
 from ...permissions import Actor, scoped
 from ...pii import mask_phone
 from ..base import Service
@@ -126,6 +137,13 @@ def _stock(s: Session, actor: Actor) -> list[tuple[Any, ...]]:
         .join(Item, col(Item.id) == StockLot.item_id)
         .join(Agency, col(Agency.id) == StockLot.agency_id)
         .where(col(StockLot.on_hand) > 0)
+        # Lots booked by a contract, a donation or a requisition are exported with that kind: their
+        # import signs, receives or requisitions them again (a stock row would book them twice).
+        .where(
+            col(StockLot.id).not_in(select(ContractLine.lot_id)),
+            col(StockLot.id).not_in(select(DonationLot.lot_id)),
+            col(StockLot.id).not_in(select(RequisitionLine.lot_id)),
+        )
         .order_by(StoragePoint.code, Item.code, StockLot.batch)
     )
     q = scoped(q, actor, StockLot.point_id, StockLot.agency_id)
