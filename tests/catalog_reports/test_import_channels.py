@@ -181,7 +181,7 @@ def test_requisitions_keep_the_owner_id_masked_and_never_echo_it(agreed: supplie
     (req,) = agreed.requisitions.list()
     assert req.owner_id == "5201**********1234" and len(req.lines) == 2
     assert agreed.imports.file("requisitions", path).unchanged == 1  # found again, not added twice
-    heads, rows = agreed.exports.rows("requisitions", lang="zh")
+    _heads, rows = agreed.exports.rows("requisitions", lang="zh")
     assert rows[0][5] == "5201**********1234" and rows[0][12] == "未结" and ID not in repr(rows)
 
     bad_id = ID[:-1] + "5"  # the check character is wrong... or 17 characters
