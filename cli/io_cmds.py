@@ -10,7 +10,20 @@ import click
 from .context import App, pass_app
 
 # The kinds of supplies.services.io_columns (copied: importing the library costs half a second).
-KINDS = ("agencies", "points", "classes", "items", "stock", "targets")
+KINDS = (
+    "agencies",
+    "points",
+    "classes",
+    "items",
+    "stock",
+    "targets",
+    "contracts",
+    "donors",
+    "donations",
+    "requisitions",
+)
+# The kinds whose rows write ledger lines (the import says how many).
+LEDGER_KINDS = ("stock", "contracts", "donations", "requisitions")
 LANGS = ("en", "zh")
 ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 
@@ -32,11 +45,15 @@ def import_group() -> None:
     """Import a CSV or XLSX file: supplies import KIND FILE.
 
     \b
-    KIND is agencies, points, classes, items, stock or targets. CSV may be
+    KIND is agencies, points, classes, items, stock, targets, contracts,
+    donors, donations or requisitions. CSV may be
     UTF-8 (with or without BOM) or GB18030; headers English or Chinese.
     Every row is checked first: one bad row and nothing is written, with a
     report of row, column and reason for every problem.
     Stock rows are receipts (入库): each adds to its lot with a ledger line.
+    Contracts are signed, donations received and requisitions recorded
+    through their own services, rules and ledger lines; what exists
+    already is left unchanged when identical, else reported.
 
     \b
     supplies import stock 2025年入库.xlsx
@@ -109,7 +126,7 @@ def import_file(
             )
             click.get_current_context().exit(err.exit_code)
     what = "would import" if dry_run else "imported"
-    extra = f", {result.movements} ledger lines" if kind == "stock" else ""
+    extra = f", {result.movements} ledger lines" if kind in LEDGER_KINDS else ""
     app.out.result(
         result,
         f"{what} {result.rows} rows of {kind} from {file.name}: {result.added} added, "

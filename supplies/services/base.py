@@ -7,6 +7,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy import func
@@ -44,8 +45,18 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
+# A unit of work that the services of one inventory join instead of opening their own (see
+# :meth:`Service._shared_work`): (inventory, session, actor) while it is open, else None.
+_SHARED: ContextVar[tuple[Any, Session, Actor] | None] = ContextVar("supplies_shared_work", default=None)
+
+
 def retrying(fn: Callable[[], T]) -> T:
-    """Run a unit of work again when it lost a race with another writer (deadlock, lock timeout)."""
+    """Run a unit of work again when it lost a race with another writer (deadlock, lock timeout).
+
+    Inside a shared unit of work the call is not retried alone: the whole shared unit fails.
+    """
+    if _SHARED.get() is not None:
+        return fn()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             return fn()
@@ -74,7 +85,17 @@ class Service:
 
     @contextmanager
     def _work(self, *, write: bool = True) -> Iterator[tuple[Session, Actor]]:
-        """A unit of work with the acting user loaded and checked to exist."""
+        """A unit of work with the acting user loaded and checked to exist (or the shared one this
+        inventory's caller opened with :meth:`_shared_work`, which the call then joins)."""
+        shared = _SHARED.get()
+        if shared is not None and shared[0] is self._inv:
+            _, session, actor = shared
+            try:
+                yield session, actor
+                session.flush()
+            except IntegrityError as exc:
+                raise integrity_to_error(exc) from None
+            return
         with unit_of_work(self._inv.engine, write=write) as session:
             actor = narrowed(load_actor(session, self._inv.user), session, self._inv.jurisdiction)
             try:
@@ -82,6 +103,20 @@ class Service:
                 session.flush()
             except IntegrityError as exc:
                 raise integrity_to_error(exc) from None
+
+    @contextmanager
+    def _shared_work(self) -> Iterator[tuple[Session, Actor]]:
+        """One write unit of work that every service of this inventory joins while it is open.
+
+        An import runs the services row by row inside it (each call in a savepoint), so their rules,
+        permissions and ledger lines apply, and commits once, or rolls back all of it.
+        """
+        with self._work() as (session, actor):
+            token = _SHARED.set((self._inv, session, actor))
+            try:
+                yield session, actor
+            finally:
+                _SHARED.reset(token)
 
 
 class ArrivalAwareService(Service):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,18 @@ import supplies
 
 from .conftest import snapshot
 
-KINDS = ("agencies", "points", "classes", "items", "stock", "targets")
+KINDS = (
+    "agencies",
+    "points",
+    "classes",
+    "items",
+    "stock",
+    "targets",
+    "contracts",
+    "donors",
+    "donations",
+    "requisitions",
+)
 VARIANTS = [
     ("csv", "en", "utf-8-sig"),
     ("csv", "en", "utf-8"),
@@ -51,6 +62,37 @@ def _enrich(inv: supplies.Inventory) -> None:
     )
     inv.stock.receive("CK-01", "TENT36", 15, batch='B,"quoted"', expires_on="2031-01-31", unit_cost="1234.56")
     inv.stock.receive("SH-01", "SANDBAG", 800, mode="capacity", lead_time_hours=24)
+    # The kinds of the contract, donation and requisition services.
+    inv.points.add("AG-01", "协议储备库", kind="agreement", level="county", lat=26.5, lon=106.7, region_code="520102")
+    inv.contracts.add(
+        "XY-2026-01",
+        company="贵州某商贸有限公司",
+        credit_code="91350100M000100Y43",
+        contact="张经理",
+        point="AG-01",
+        items=[("TENT12", 200, "850.00"), ("QUILT", 1000, None)],
+        valid_from=date(2026, 1, 1),
+        valid_to=date(2099, 12, 31),
+        lead_time_hours=12,
+    )
+    inv.contracts.add(
+        "CN-01", company="某被服厂", point="AG-01", items={"SANDBAG": 5000}, valid_from=date(2026, 1, 1),
+        valid_to=date(2098, 6, 30), lead_time_hours=72.5, mode="capacity",
+    )  # fmt: skip
+    inv.donors.add("D-CO", "某爱心企业", kind="company", contact="0854-1234567")
+    inv.donors.add("D-P", "王五", anonymous=True, contact="13900001111")
+    inv.donations.receive("D-CO", "CK-01", "QUILT", 30, certificate="JZ-0001", region="520102")
+    inv.donations.receive("D-P", "CK-01", "TENT12", 4, batch="B-1", expires_on="2040-05-01", triage="later")
+    inv.donations.receive("D-P", "CK-01", "QUILT", 2, triage="unusable", reason="发霉", purpose="flood")
+    inv.requisitions.add(
+        owner="王五", owner_id="520102199001011234", authority="县人民政府", basis="《突发事件应对法》第十二条",
+        point="CK-01", items=[("TENT12", 2, "600.00", "20.00"), ("QUILT", 5, "85.50")],
+        started_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+    )  # fmt: skip
+    inv.requisitions.add(
+        owner="某水利工程公司", owner_kind="company", owner_id="91350100M000100Y43", authority="县人民政府",
+        basis="征用令 2026-1", point="CK-01", items=[("SANDBAG", 300, "2.00")],
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(("fmt", "lang", "encoding"), VARIANTS)
@@ -73,6 +115,11 @@ def test_every_kind_round_trips(
         if fmt == "csv":
             assert result.encoding == {"utf-8-sig": "utf-8-sig", "utf-8": "utf-8", "gb18030": "gb18030"}[encoding]
     for kind in KINDS:
+        assert target.exports.rows(kind, lang=lang) == expected[kind], kind
+    # Imported again, the records of the services' kinds are found identical: nothing is added twice.
+    for kind in ("contracts", "donors", "requisitions"):
+        again = target.imports.file(kind, files[kind])
+        assert (again.added, again.unchanged, again.movements) == (0, again.unchanged, 0) and again.unchanged > 0
         assert target.exports.rows(kind, lang=lang) == expected[kind], kind
     assert target.stock.verify().ok
     target.close()

@@ -29,7 +29,18 @@ from supplies.services.io.rows import ImportRejected
 IDS = ("520102199001011234", "52010219850202567X", "520102200105050018")
 PHONES = ("13812345678", "13900001111", "0854-6222110")
 FORBIDDEN = (*IDS, *(i[:-1] for i in IDS), *(i.lower() for i in IDS), *PHONES)
-EXPORT_KINDS = ("agencies", "points", "classes", "items", "stock", "targets")
+EXPORT_KINDS = (
+    "agencies",
+    "points",
+    "classes",
+    "items",
+    "stock",
+    "targets",
+    "contracts",
+    "donors",
+    "donations",
+    "requisitions",
+)
 REPORTS = ("ledger", "stock", "expiry", "gaps", "requisitions")
 
 
@@ -74,6 +85,18 @@ def served(county: supplies.Inventory, logs: pytest.LogCaptureFixture) -> suppli
     ).id  # fmt: skip
     inv.requisitions.record_return(zy, {"TENT12": 2}, "good")
     inv.requisitions.assess(zy)
+    inv.requisitions.add(
+        owner="赵六", owner_id=IDS[1], authority="县人民政府", basis="征用令", point="CK-01", items=[("QUILT", 3, "80")]
+    )
+    # A donor's phone and a contract's contact phone: neither is in an export.
+    inv.donors.add("D-1", "李四", contact=PHONES[1])
+    inv.donors.add("D-2", "某公司", kind="company", contact=f"王经理 {PHONES[2]}")
+    inv.donations.receive("D-1", "CK-01", "QUILT", 5, certificate="JZ-1")
+    inv.points.add("AG", "协议仓库", kind="agreement", level="county", lat=26.5, lon=106.7, region_code="520102")
+    inv.contracts.add(
+        "XY-1", company="某商贸公司", contact=f"张经理 {PHONES[0]}", point="AG", items={"QUILT": 50},
+        valid_from="2026-01-01", valid_to="2099-01-01", lead_time_hours=12,
+    )  # fmt: skip
     return inv
 
 

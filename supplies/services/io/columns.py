@@ -107,6 +107,73 @@ KINDS: dict[str, tuple[Column, ...]] = {
         _c("region_code", "行政区划代码", False, "区划代码"),
         _c("quantity", "储备定额", True, "目标数量", "储备目标", "target"),
     ),
+    # One row per contract line; the rows with one code are one contract (协议储备).
+    "contracts": (
+        _c("code", "合同编号", True, "协议编号", "编号", note="rows with the same code are the lines of one contract"),
+        _c("company", "企业名称", True, "协议企业", "企业"),
+        _c("credit_code", "统一社会信用代码", False, "信用代码", note="checked against GB 32100-2015"),
+        _c("contact", "联系人", note="a phone number in it is exported masked"),
+        _c("point", "储备点", True, "储备点编码", note="an agreement warehouse or a factory"),
+        _c("item", "物资编码", True, "物资"),
+        _c("quantity", "协议数量", True, "数量", "qty"),
+        _c("unit_price", "单价(元)", False, "单价"),
+        _c("valid_from", "有效期起", True, "起始日期", note="YYYY-MM-DD"),
+        _c("valid_to", "有效期止", True, "截止日期", note="YYYY-MM-DD; a contract that has ended is not signed"),
+        _c("lead_time_hours", "供货时间(小时)", True, "供货时间", "lead_time"),
+        _c("mode", "储备方式", False, "储备模式", note="agreement or capacity"),
+    ),
+    "donors": (
+        _c("code", "捐赠人编码", True, "编码", "代码"),
+        _c("name", "捐赠人", True, "捐赠人名称", "名称"),
+        _c("kind", "类型", False, "捐赠人类型", note="person, company or organisation"),
+        _c("anonymous", "匿名", False, "是否匿名", note="yes or no (是/否): shown as 匿名 in public"),
+        _c("contact", "联系方式", False, "联系人", note="imported, never exported (personal data)"),
+    ),
+    # One row per receipt (捐赠接收).
+    "donations": (
+        _c("donor", "捐赠人编码", True, "捐赠人", note="code of the donor"),
+        _c("point", "储备点", True, "储备点编码"),
+        _c("item", "物资编码", True, "物资"),
+        _c("qty", "数量", True, "quantity"),
+        _c("batch", "批次", False, "批次号", "lot"),
+        _c("expires_on", "有效期至", False, "有效期", "失效日期", note="YYYY-MM-DD"),
+        _c("certificate", "捐赠票据号", False, "票据号", note="a receipt already recorded is not received twice"),
+        _c("triage", "分拣", False, "分类处置", note="urgent, later or unusable"),
+        _c("reason", "说明", False, "备注", note="required when unusable"),
+        _c(
+            "restriction",
+            "定向",
+            False,
+            "定向捐赠",
+            note="incident:ID, region:CODE or purpose:TYPE (flood, earthquake ...); empty: none",
+        ),
+    ),
+    # One row per requisition line; the rows with one id are one requisition order (征用).
+    "requisitions": (
+        _c("id", "征用单号", False, "编号", note="rows with the same id are one requisition; a new one gets its own"),
+        _c("authority", "征用机关", True, "决定机关"),
+        _c("basis", "法律依据", True, "依据"),
+        _c("owner", "被征用人", True, "所有人"),
+        _c("owner_kind", "被征用人类型", False, "所有人类型", note="person or company"),
+        _c(
+            "owner_id",
+            "身份证号/信用代码",
+            False,
+            "证件号码",
+            "身份证号",
+            "统一社会信用代码",
+            note="a person's ID number (kept and exported masked only) or a company's credit code",
+        ),
+        _c("point", "储备点", True, "储备点编码"),
+        _c("item", "物资编码", True, "物资"),
+        _c("qty", "数量", True, "quantity"),
+        _c("unit_value", "评估单价(元)", True, "评估价值", "value"),
+        _c("daily_rate", "日租金(元)", False, "日租金", note="for equipment paid by the day"),
+        _c("started_at", "征用时间", False, "开始时间", "started", note="YYYY-MM-DD HH:MM (UTC); empty: now"),
+        _c("status", "状态", False, note="exported; an import records open requisitions only"),
+        _c("compensation_status", "补偿状态", False, note="exported; leave empty in an import"),
+        _c("compensation_total", "补偿金额(元)", False, "补偿金额", note="exported; leave empty in an import"),
+    ),
 }
 
 # Chinese labels of the closed vocabularies, as offices write them; the first label is the one
@@ -125,7 +192,13 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "shelter": ("避难场所", "应急避难场所"),
         "agreement": ("协议储备库", "代储仓库", "代储点"),
         "factory": ("生产企业", "工厂"),
+        # a donor's kind
+        "person": ("个人",),
+        "company": ("企业", "公司", "单位"),
+        "organisation": ("社会组织", "组织", "机构"),
     },
+    "owner_kind": {"person": ("个人",), "company": ("企业", "公司", "单位")},
+    "triage": {"urgent": ("急用",), "later": ("暂存", "缓用"), "unusable": ("不可用", "无法使用")},
     "status": {"active": ("启用", "在用", "正常"), "closed": ("停用", "关闭")},
     "mode": {
         "physical": ("实物储备", "实物", "政府储备"),
@@ -134,6 +207,14 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "donation": ("社会捐赠", "捐赠"),
         "repair": ("待修", "维修"),
         "requisition": ("征用", "应急征用"),
+    },
+}
+
+# Closed values whose labels depend on the kind (a requisition's status is no storage point's).
+KIND_VALUE_LABELS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    "requisitions": {
+        "status": {"open": ("未结",), "closed": ("已结",)},
+        "compensation_status": {"assessed": ("已核定",), "approved": ("已批准",), "paid": ("已支付",)},
     },
 }
 
@@ -201,12 +282,22 @@ def to_value(column: str, text: str) -> str:
     return vocab.get(text, text.lower() if text.isascii() else text)
 
 
-def label(column: str, value: str | None, lang: str) -> str | None:
+def label(column: str, value: str | None, lang: str, kind: str | None = None) -> str | None:
     """How an export writes a stored value: the first Chinese label when ``lang`` is zh."""
     if value is None or lang != "zh":
         return value
-    labels = VALUE_LABELS.get(column, {}).get(value)
+    vocab = KIND_VALUE_LABELS.get(kind or "", {}).get(column) or VALUE_LABELS.get(column, {})
+    labels = vocab.get(value)
     return labels[0] if labels else value
+
+
+def kind_value(kind: str, column: str, text: str) -> str:
+    """The stored value of a kind's own closed vocabulary (a requisition's status) from English or Chinese."""
+    vocab = KIND_VALUE_LABELS.get(kind, {}).get(column, {})
+    for value, labels in vocab.items():
+        if text == value or text in labels or text.lower() == value:
+            return value
+    return text
 
 
 def _has_cjk(cells: list[str]) -> bool:

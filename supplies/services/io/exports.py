@@ -6,9 +6,10 @@ vocabularies in English or (with Chinese headers) in the Chinese labels the impo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -16,13 +17,37 @@ from sqlmodel import Session, col, select
 from ...db import select_columns
 from ...errors import InvalidInput
 from ...i18n import t
-from ...models import Agency, Item, ReserveTarget, StockLot, StoragePoint, SupplyClass
+from ...models import (
+    Agency,
+    ContractLine,
+    Donation,
+    DonationLot,
+    Item,
+    RequisitionLine,
+    ReserveTarget,
+    StockLot,
+    StoragePoint,
+    SupplyClass,
+)
 from ...permissions import Actor, scoped
+from ...pii import mask_phone
 from ..base import Service
 from .columns import columns, headers, label
 from .tabular import Sheet, format_of, write_csv, write_xlsx
 
+if TYPE_CHECKING:
+    from ...inventory import Inventory
+
 Target = str | Path | IO[bytes]
+# A run of digits (with dashes or spaces between) long enough to be a phone number.
+_PHONE = re.compile(r"\+?\d[\d -]{5,}\d")
+
+
+def without_phones(text: str | None) -> str | None:
+    """``text`` with every phone number in it masked (``张经理 139****1111``): exports carry no phone."""
+    if not text:
+        return text
+    return _PHONE.sub(lambda m: mask_phone(m.group()) or "", text)
 
 
 def _agencies(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
@@ -112,6 +137,13 @@ def _stock(s: Session, actor: Actor) -> list[tuple[Any, ...]]:
         .join(Item, col(Item.id) == StockLot.item_id)
         .join(Agency, col(Agency.id) == StockLot.agency_id)
         .where(col(StockLot.on_hand) > 0)
+        # Lots booked by a contract, a donation or a requisition are exported with that kind: their
+        # import signs, receives or requisitions them again (a stock row would book them twice).
+        .where(
+            col(StockLot.id).not_in(select(ContractLine.lot_id)),
+            col(StockLot.id).not_in(select(DonationLot.lot_id)),
+            col(StockLot.id).not_in(select(RequisitionLine.lot_id)),
+        )
         .order_by(StoragePoint.code, Item.code, StockLot.batch)
     )
     q = scoped(q, actor, StockLot.point_id, StockLot.agency_id)
@@ -139,6 +171,101 @@ _QUERIES: dict[str, Callable[[Session, Actor], list[tuple[Any, ...]]]] = {
 }
 
 
+# The kinds of the contract, donation and requisition services: read through the services' own
+# lists, so that an export shows what the list shows the user (scoped by jurisdiction and point).
+
+
+def _contracts(inv: Inventory) -> list[tuple[Any, ...]]:
+    return [
+        (
+            c.code,
+            c.company,
+            c.credit_code,
+            without_phones(c.contact),
+            c.point,
+            ln.item,
+            ln.quantity,
+            ln.unit_price,
+            c.valid_from,
+            c.valid_to,
+            c.lead_time_hours,
+            c.mode,
+        )
+        for c in sorted(inv.contracts.list(), key=lambda c: c.code)
+        for ln in c.lines
+    ]
+
+
+def _donors(inv: Inventory) -> list[tuple[Any, ...]]:
+    # The contact (a person's phone or address) is personal data: never in an export.
+    return [(d.code, d.name, d.kind, d.anonymous, None) for d in inv.donors.list()]
+
+
+def _donations(inv: Inventory) -> list[tuple[Any, ...]]:
+    receipts = inv.donations.list()
+    with inv.exports._work(write=False) as (s, _):
+        lot_ids = {d.lot_id for d in receipts if d.lot_id is not None}
+        expiry = dict(
+            s.exec(select(col(StockLot.id), col(StockLot.expires_on)).where(col(StockLot.id).in_(lot_ids))).all()
+        )
+        # The certificate as given (the receipt shows DON-<id> when none was).
+        given = dict(
+            s.exec(
+                select(col(Donation.id), col(Donation.certificate)).where(
+                    col(Donation.id).in_([d.id for d in receipts])
+                )
+            ).all()
+        )
+    return [
+        (
+            d.donor,
+            d.point,
+            d.item,
+            d.quantity,
+            d.batch,
+            expiry.get(d.lot_id) if d.lot_id is not None else None,
+            given.get(d.id),
+            d.triage,
+            d.reason,
+            d.restriction,
+        )
+        for d in receipts
+    ]
+
+
+def _requisitions(inv: Inventory) -> list[tuple[Any, ...]]:
+    # owner_id is the service's own: a person's ID number masked, a company's credit code (public).
+    return [
+        (
+            r.id,
+            r.authority,
+            r.basis,
+            r.owner,
+            r.owner_kind,
+            r.owner_id,
+            r.point,
+            ln.item,
+            ln.quantity,
+            ln.unit_value,
+            ln.daily_rate,
+            r.started_at.replace(tzinfo=None, microsecond=0),
+            r.status,
+            r.compensation_status,
+            r.compensation_total,
+        )
+        for r in sorted(inv.requisitions.list(), key=lambda r: r.id)
+        for ln in r.lines
+    ]
+
+
+_SERVICE_QUERIES: dict[str, Callable[[Inventory], list[tuple[Any, ...]]]] = {
+    "contracts": _contracts,
+    "donors": _donors,
+    "donations": _donations,
+    "requisitions": _requisitions,
+}
+
+
 class Exports(Service):
     """Exports and templates of every import kind: ``inv.exports``."""
 
@@ -146,9 +273,12 @@ class Exports(Service):
         """The header and the rows an export of ``kind`` writes (warehouse staff see their own stock)."""
         heads = headers(kind, lang)
         keys = [c.key for c in columns(kind)]
-        with self._work(write=False) as (s, actor):
-            raw = _QUERIES[kind](s, actor)
-        return heads, [[label(k, v, lang) if isinstance(v, str) else v for k, v in zip(keys, row)] for row in raw]
+        if kind in _SERVICE_QUERIES:
+            raw = _SERVICE_QUERIES[kind](self._inv)
+        else:
+            with self._work(write=False) as (s, actor):
+                raw = _QUERIES[kind](s, actor)
+        return heads, [[label(k, v, lang, kind) if isinstance(v, str) else v for k, v in zip(keys, row)] for row in raw]
 
     def file(
         self, kind: str, target: Target, *, format: str | None = None, lang: str = "en", encoding: str = "utf-8-sig"

@@ -14,10 +14,15 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func
+from sqlmodel import select
+
 from ...config import local_today
 from ...i18n import t
+from ...models import Movement
 from ..base import Service
 from ..stock.bulk import BulkReceipt
+from .channels import CHANNEL_SCHEMAS, CHANNELS, SECRET_COLUMNS
 from .columns import KINDS, Column, columns, match_headers
 from .kinds import PREPARE, ROW_SCHEMAS, Batch
 from .limits import MAX_REFERENCE_ROWS
@@ -145,7 +150,9 @@ class Imports(Service):
     ) -> ImportResult:
         try:
             header = _Header.find(kind, rows)
-            if kind == "stock":
+            if kind in CHANNELS:
+                result = self._through_services(kind, header, progress=progress, dry_run=dry_run)
+            elif kind == "stock":
                 result = self._stock(
                     header, estimate, progress=progress, reference=reference, dry_run=dry_run, historical=historical
                 )
@@ -185,6 +192,42 @@ class Imports(Service):
             if progress:
                 progress("writing", len(numbers), len(numbers))
             result = ImportResult(kind, len(data), counts.added, counts.updated, counts.unchanged, 0, dry_run)
+            if dry_run:
+                raise _DryRun(result)
+            return result
+
+    def _through_services(
+        self, kind: str, header: _Header, *, progress: Progress | None, dry_run: bool
+    ) -> ImportResult:
+        """Contracts, donors, donations or requisitions: each given to its service in one shared unit of
+        work (see :mod:`.channels`), all written or, after any problem, none."""
+        data = _read_all(kind, header.rows)
+        numbers = [n for n, _ in data]
+        cells = header.columns([r for _, r in data])
+        values, problems = RowValidator(CHANNEL_SCHEMAS[kind]).check(header.present, numbers, cells)
+        secret = {header.present.get(k, k) for k in SECRET_COLUMNS.get(kind, ())}
+        problems = [replace(p, value=None) if p.column in secret else p for p in problems]
+        if kind == "donors":
+            problems += _repeated(numbers, values.get("code", []), header.present.get("code", "code"))
+        if progress:
+            progress("checking", len(numbers), len(numbers))
+        bad = {p.row for p in problems}
+        if bad:
+            keep = [i for i, n in enumerate(numbers) if n not in bad]
+            numbers = [numbers[i] for i in keep]
+            values = {k: [v[i] for i in keep] for k, v in values.items()}
+        with self._shared_work() as (s, actor):
+            lines_before = s.exec(select(func.count()).select_from(Movement)).one()
+            batch = Batch(s, actor, numbers, rows_as_dicts(values, len(numbers)), header.present, kind=kind)
+            counts = CHANNELS[kind](self._inv, batch)
+            log = ProblemLog()
+            log.extend(problems + batch.problems)
+            if log:
+                raise log.rejection(kind)
+            movements = s.exec(select(func.count()).select_from(Movement)).one() - lines_before
+            if progress:
+                progress("writing", len(numbers), len(numbers))
+            result = ImportResult(kind, len(data), counts.added, counts.updated, counts.unchanged, movements, dry_run)
             if dry_run:
                 raise _DryRun(result)
             return result

@@ -81,12 +81,12 @@ class Batch:
     present: dict[str, str]  # column key -> header as written in the file
     update_existing: bool = True
     problems: list[Problem] = field(default_factory=list)
+    kind: str = ""
 
-    def problem(self, i: int, key: str, reason: str, value: Any = None, *, refused: bool = False) -> None:
+    def problem(self, i: int, key: str | None, reason: str, value: Any = None, *, refused: bool = False) -> None:
         """Report row ``i``; ``refused`` marks a permission refusal (the import then exits with code 3)."""
-        self.problems.append(
-            Problem(self.rows[i], self.present.get(key, key), reason, None if value is None else str(value), refused)
-        )
+        column = None if key is None else self.present.get(key, key)
+        self.problems.append(Problem(self.rows[i], column, reason, None if value is None else str(value), refused))
 
 
 Apply = Callable[[], Counts]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,9 @@ from ..relief.schemas import ID_NUMBER_RE
 MAX_LINES = 200
 MAX_MONEY = 999_999_999_999
 OWNER_KINDS = ("person", "company")
+# The masked form of an ID number (``5201**********1234``, as an export writes it): the first four and
+# last four characters, a star for each one between, 15 or 18 in all. It is what the record keeps.
+MASKED_ID_RE = re.compile(r"^(?=.{15}$|.{18}$)\d{4}\*+\d{3}[\dX]$")
 
 
 def Money(**kw: Any) -> fields.Decimal:
@@ -95,7 +99,10 @@ class RequisitionIn(Input):
             problem = credit_code_problem(owner_id)
             if problem is not None:
                 raise ValidationError({"owner_id": [problem]})
-        elif not ID_NUMBER_RE.match("".join(owner_id.split()).upper()):
+        elif not (
+            ID_NUMBER_RE.match("".join(owner_id.split()).upper())
+            or MASKED_ID_RE.match("".join(owner_id.split()).upper())
+        ):
             raise ValidationError(
                 {"owner_id": [t("must be an ID number of 15 or 18 characters (digits; the last may be X)")]}
             )
