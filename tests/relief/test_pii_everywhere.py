@@ -24,23 +24,13 @@ from openpyxl import load_workbook
 
 import supplies
 from supplies.errors import InvalidInput, PermissionDenied
+from supplies.services.io.columns import KINDS as IO_KINDS
 from supplies.services.io.rows import ImportRejected
 
 IDS = ("520102199001011234", "52010219850202567X", "520102200105050018")
 PHONES = ("13812345678", "13900001111", "0854-6222110")
 FORBIDDEN = (*IDS, *(i[:-1] for i in IDS), *(i.lower() for i in IDS), *PHONES)
-EXPORT_KINDS = (
-    "agencies",
-    "points",
-    "classes",
-    "items",
-    "stock",
-    "targets",
-    "contracts",
-    "donors",
-    "donations",
-    "requisitions",
-)
+EXPORT_KINDS = tuple(IO_KINDS)  # every kind, in the order an import needs (agencies before points ...)
 REPORTS = ("ledger", "stock", "expiry", "gaps", "requisitions")
 
 

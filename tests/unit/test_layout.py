@@ -52,3 +52,11 @@ def test_the_check_sees_a_private_import(tmp_path: Path, monkeypatch: pytest.Mon
     assert _private_imports_across_domains() == [
         "dispatch/commands.py: from supplies.services.stock.ledger import _secret"
     ]
+
+
+def test_the_commands_list_every_import_and_export_kind() -> None:
+    """cli.io_cmds keeps its own copy of the kinds (the library is slow to import): a new kind must reach it."""
+    from cli.io_cmds import KINDS as COMMAND_KINDS
+    from supplies.services.io.columns import KINDS as LIBRARY_KINDS
+
+    assert tuple(COMMAND_KINDS) == tuple(LIBRARY_KINDS)

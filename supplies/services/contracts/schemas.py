@@ -17,13 +17,15 @@ MAX_LEAD_TIME_HOURS = 24 * 365
 MAX_LINES = 200
 
 
-def _credit_code(value: str) -> None:
+def check_credit_code(value: str) -> None:
+    """A field validator: a unified social credit code (GB 32100-2015), check character included."""
     problem = credit_code_problem(value)
     if problem is not None:
         raise ValidationError(problem)
 
 
-def _contract_mode(value: str) -> None:
+def check_contract_mode(value: str) -> None:
+    """A field validator: a contract holds agreement or capacity reserves."""
     if value not in (ReserveMode.AGREEMENT, ReserveMode.CAPACITY):
         raise ValidationError(t("must be one of: {choices}", choices="agreement, capacity"))
 
@@ -79,14 +81,14 @@ class _Lines(Input):
 class ContractIn(_Lines):
     code = Code(required=True)
     company = Name(required=True)
-    credit_code = Str(validate=[_credit_code], allow_none=True, load_default=None)
+    credit_code = Str(validate=[check_credit_code], allow_none=True, load_default=None)
     contact = Name(allow_none=True, load_default=None)
     point = Code(required=True)
     items = fields.List(fields.Nested(ItemLineIn), required=True, validate=validate.Length(min=1, max=MAX_LINES))
     valid_from = Day(required=True)
     valid_to = Day(required=True)
     lead_time_hours = fields.Float(required=True, validate=validate.Range(min=0, max=MAX_LEAD_TIME_HOURS))
-    mode = Str(validate=[_contract_mode], load_default=ReserveMode.AGREEMENT.value)
+    mode = Str(validate=[check_contract_mode], load_default=ReserveMode.AGREEMENT.value)
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_: Any) -> None:

@@ -52,8 +52,8 @@ from ...models import (
 )
 from ...models.enums import DonorKind, IncidentType, Triage
 from ..contracts.schemas import MAX_LEAD_TIME_HOURS
-from ..contracts.schemas import _contract_mode as contract_mode
-from ..contracts.schemas import _credit_code as credit_code
+from ..contracts.schemas import check_contract_mode as contract_mode
+from ..contracts.schemas import check_credit_code as credit_code
 from ..requisitions.schemas import OWNER_KINDS, Money
 from .columns import kind_value
 from .kinds import Batch, Counts
