@@ -26,7 +26,7 @@ from ...permissions import in_scope
 from ...schemas import Code, bounded, load
 from ..catalog.service import descendant_ids
 from ..dispatch import allocation as alloc
-from ..reports.output import Col, Report
+from ..reports.output import ITEM_COLS, Col, Report
 from .access import MANAGERS, ContractService, readable, scoped
 from .results import CallUpResult, ContractDetail, ContractResult, call_up_results, contract_results
 from .schemas import ListIn
@@ -188,9 +188,7 @@ _REPORT_COLUMNS = (
     Col("valid_to", "valid_to", "有效期止"),
     Col("days_left", "days_left", "剩余天数"),
     Col("lead_time_hours", "lead_time_hours", "保障时限(小时)"),
-    Col("item", "item", "物资编码"),
-    Col("item_name", "item_name", "物资名称"),
-    Col("unit", "unit", "计量单位"),
+    *ITEM_COLS,
     Col("unit_price", "unit_price", "单价"),
     Col("contracted", "contracted", "协议数量", True),
     Col("called_up", "called_up", "已调用", True),

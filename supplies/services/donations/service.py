@@ -82,7 +82,7 @@ from ...schemas import Code, bounded, load
 from ...terms import term
 from ..base import Service, by_code, retried
 from ..places.regions import responsible_agency_id
-from ..reports.output import Col, Report
+from ..reports.output import ITEM_COLS, Col, Report
 from ..results import aware
 from ..stock.commands import check_expiry, open_lot
 from ..stock.ledger import lock_lots, post
@@ -507,9 +507,7 @@ class Donations(Service):
 _DISCLOSURE_COLUMNS = (
     Col("donor", "donor", "捐赠人"),
     Col("donor_kind", "donor_kind", "捐赠人类别"),
-    Col("item", "item", "物资编码"),
-    Col("item_name", "item_name", "物资名称"),
-    Col("unit", "unit", "计量单位"),
+    *ITEM_COLS,
     Col("received", "received", "接收数量", True),
     Col("allocated", "allocated", "已调拨分配", True),
     Col("distributed", "distributed", "已发放", True),

@@ -34,7 +34,7 @@ from ...models.enums import UNAVAILABLE_MODES
 from ...permissions import Actor, Q, scoped
 from ..base import Service, by_code
 from ..catalog.service import descendant_ids
-from .output import Col, Report
+from .output import ITEM_COLS, Col, Report
 from .schemas import ReportIn
 
 if TYPE_CHECKING:
@@ -48,11 +48,7 @@ _DIMS: dict[str, tuple[Col, ...]] = {
     "point": (Col("point", "point", "储备点编码"), Col("point_name", "point_name", "储备点名称")),
     "class": (Col("supply_class", "supply_class", "物资分类"), Col("class_name", "class_name", "分类名称")),
     "agency": (Col("agency", "agency", "责任单位"),),
-    "item": (
-        Col("item", "item", "物资编码"),
-        Col("item_name", "item_name", "物资名称"),
-        Col("unit", "unit", "计量单位"),
-    ),
+    "item": (*ITEM_COLS,),
 }
 # Ledger columns and the movement kinds whose on-hand change each one shows (sign as shown).
 _FLOWS: tuple[tuple[Col, tuple[str, ...], int], ...] = (

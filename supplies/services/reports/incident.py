@@ -43,7 +43,7 @@ from ...models.base import persisted_id
 from ...models.enums import UNAVAILABLE_MODES
 from ...permissions import Actor
 from ..relief.returns import loan_balances
-from .output import Col, Report
+from .output import ITEM_COLS, Col, Report
 
 _FIGURES = (
     Col("arrived", "arrived", "调拨到达", True),
@@ -147,9 +147,7 @@ def incident_report(s: Session, actor: Actor, inc: Incident, names: Any) -> Repo
         Col("level", "level", "级别"),
         Col("point", "point", "储备点编码"),
         Col("point_name", "point_name", "储备点名称"),
-        Col("item", "item", "物资编码"),
-        Col("item_name", "item_name", "物资名称"),
-        Col("unit", "unit", "计量单位"),
+        *ITEM_COLS,
     )
     params = {
         "incident": inc_id,

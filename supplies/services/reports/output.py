@@ -43,6 +43,14 @@ class Col:
         return self.zh if lang == "zh" else self.en
 
 
+# The three columns that name an item in every report.
+ITEM_COLS = (
+    Col("item", "item", "物资编码"),
+    Col("item_name", "item_name", "物资名称"),
+    Col("unit", "unit", "计量单位"),
+)
+
+
 @dataclass
 class Report:
     """The result of a report: rows of plain values keyed by column, with its parameters.
@@ -186,9 +194,7 @@ _KNOWN = {
         Col("level", "level", "级别"),
         Col("point", "point", "储备点编码"),
         Col("point_name", "point_name", "储备点名称"),
-        Col("item", "item", "物资编码"),
-        Col("item_name", "item_name", "物资名称"),
-        Col("unit", "unit", "计量单位"),
+        *ITEM_COLS,
     )
 }
 

@@ -76,7 +76,7 @@ from ...pii import mask_id, normalise_id
 from ...schemas import load
 from ...terms import term
 from ..base import Service, by_code, retried
-from ..reports.output import Col, Report
+from ..reports.output import ITEM_COLS, Col, Report
 from ..results import aware
 from ..stock.commands import open_lot
 from ..stock.ledger import find_lot, lock_lots, post
@@ -594,9 +594,7 @@ _REPORT_COLUMNS = (
     Col("point_name", "point_name", "储备点名称"),
     Col("started_at", "started_at (UTC)", "征用时间(UTC)"),
     Col("status", "status", "状态"),
-    Col("item", "item", "物资编码"),
-    Col("item_name", "item_name", "物资名称"),
-    Col("unit", "unit", "计量单位"),
+    *ITEM_COLS,
     Col("unit_value", "unit_value", "评估单价"),
     Col("daily_rate", "daily_rate", "日使用费"),
     Col("requisitioned", "requisitioned", "征用数量", True),
