@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import supplies
 from supplies.allocation.arrival import haversine_km
+from tests.examples import examples
 
 # The default arrival estimate: straight line x 1.4 at 40 km/h, plus an hour of handling.
 ONE_DEGREE_HOURS = haversine_km(30.0, 110.0, 31.0, 110.0) * 1.4 / 40 + 1.0  # 4.89 h
@@ -168,7 +169,7 @@ places = st.lists(
 )
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     stock=places,
     hours=st.lists(st.floats(0, 48), min_size=2, max_size=4),

@@ -16,6 +16,7 @@ from supplies.config import local_today
 from supplies.errors import InsufficientStock, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from supplies.services.contracts.credit_code import check_character, credit_code_problem
 from supplies.services.contracts.service import printed_order
+from tests.examples import examples
 
 NEAR_TS01 = dict(dest_lat=26.61, dest_lon=106.81)
 GOOD_CODE = "91350100M000100Y43"
@@ -346,7 +347,7 @@ def test_contracts_ending_soon_are_listed_as_expiring(
 
 
 @settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     phases=[Phase.explicit, Phase.generate],  # a fresh database per example: shrinking would take minutes
     suppress_health_check=[HealthCheck.function_scoped_fixture],

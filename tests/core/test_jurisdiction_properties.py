@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import supplies
 from supplies.errors import NotFound, PermissionDenied
+from tests.examples import examples
 
 PROVINCE = "520000"
 
@@ -72,7 +73,7 @@ def _build(inv: supplies.Inventory, tree: Tree) -> None:
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tree=trees)
 def test_reads_stay_in_the_subtree_and_writes_outside_it_are_refused(databases: object, tree: Tree) -> None:
     inv = databases.fresh_inventory()  # type: ignore[attr-defined]

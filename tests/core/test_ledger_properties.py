@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 import supplies
+from tests.examples import examples
 
 POINTS = ["CK-01", "TS-01"]
 ITEMS = ["TENT12", "SANDBAG"]
@@ -131,7 +132,9 @@ def check_invariants(inv: supplies.Inventory, model: dict[tuple[str, str, str], 
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(30),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.lists(ops, min_size=1, max_size=25))
 def test_random_operations_keep_the_ledger_true(databases, steps) -> None:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ import supplies
 from supplies.config import local_today
 from supplies.errors import OneAgencyRuleViolation, PermissionDenied, RuleViolation
 from supplies.services.dispatch.results import RequestResult
+from tests.examples import examples
 
 EXPIRES = local_today() + timedelta(days=800)
 
@@ -187,7 +188,9 @@ def test_a_class_nobody_answers_for_at_the_destination_refuses_the_receipt_and_w
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     stock=st.lists(st.integers(min_value=1, max_value=15), min_size=1, max_size=4),

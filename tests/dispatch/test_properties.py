@@ -20,6 +20,7 @@ from supplies.allocation.model import (
     option_key,
 )
 from supplies.allocation.optimal import plan_best, plan_optimal
+from tests.examples import examples
 
 from .helpers import ITEMS, two_agency_catalog
 
@@ -77,7 +78,9 @@ def short_vector(result, priority: dict[int, int]) -> tuple[int, ...]:  # type: 
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(30),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(lots=lots_st, requests=requests_st, strategy=st.sampled_from(["earliest", "optimal"]))
 def test_plans_respect_stock_and_lines(databases, lots, requests, strategy) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +178,7 @@ def problems(draw) -> Problem:  # type: ignore[no-untyped-def]
     return Problem(needs, lots, options)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(problems())
 def test_lp_plan_is_feasible_and_never_worse_than_earliest(problem: Problem) -> None:
     earliest = plan_earliest(problem)

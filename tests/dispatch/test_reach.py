@@ -17,6 +17,7 @@ from supplies.allocation.candidates import build_problem
 from supplies.allocation.earliest import plan_earliest
 from supplies.models import DispatchRequest, RequestStatus
 from supplies.services.dispatch import allocation as alloc
+from tests.examples import examples
 
 from .helpers import ITEMS, two_agency_catalog
 
@@ -109,7 +110,9 @@ def rows(result) -> list[tuple[int, int, int]]:  # type: ignore[no-untyped-def]
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     points=points_st,

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import supplies
 from supplies.config import local_today
 from supplies.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
+from tests.examples import examples
 
 NEAR_TS01 = dict(dest_lat=26.61, dest_lon=106.81)
 # Near TS-02 (河口镇, 520102002): far from TS-01.
@@ -255,7 +256,9 @@ donation = st.tuples(RESTRICTIONS, st.sampled_from(["CK-01", "TS-01", "TS-02"]),
 
 
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(20),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     donations=st.lists(donation, min_size=1, max_size=6),

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import supplies
 from supplies import SuppliesError
+from tests.examples import examples
 
 from .strategies import FORMULAS, huge_ints
 
@@ -96,7 +97,9 @@ def as_xlsx(rows: list[list[Any]]) -> bytes:
 
 
 @settings(
-    deadline=None, max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    deadline=None,
+    max_examples=examples(60),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
 def test_a_generated_file_imports_whole_or_is_refused_whole(county: supplies.Inventory, data: st.DataObject) -> None:

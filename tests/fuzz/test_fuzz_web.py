@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from web.helpers import login, make_app
 
 import supplies
+from tests.examples import examples
 
 from .strategies import FORMULAS, huge_ints
 
@@ -116,7 +117,11 @@ def test_no_form_answers_500_and_a_refused_form_writes_nothing(
     assert county.stock.verify().ok
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_no_list_filter_or_page_answers_500(admin_client: tuple[Flask, FlaskClient], data: st.DataObject) -> None:
     _app, client = admin_client

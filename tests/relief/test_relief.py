@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import supplies
 from supplies.errors import InvalidInput, PermissionDenied, RuleViolation
 from supplies.services.io.rows import ImportRejected
+from tests.examples import examples
 
 ID17 = "520102199001011234"
 ID18 = "52010219850202567X"
@@ -187,7 +188,7 @@ def test_no_output_holds_a_full_id_number(relief: supplies.Inventory, caplog: py
         assert ID17 not in text and ID17[:-1] not in text
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     steps=st.lists(
         st.tuples(

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import supplies
 from supplies.config import local_today
 from supplies.errors import InsufficientStock, InvalidInput, NotFound, PermissionDenied, RuleViolation
+from tests.examples import examples
 
 EXPIRES = local_today() + timedelta(days=900)
 
@@ -224,7 +225,7 @@ def lent_once(lent: supplies.Inventory) -> supplies.Inventory:
     return lent
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     steps=st.lists(
         st.tuples(

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import supplies
 from supplies.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from supplies.services.requisitions.service import days_held, printed_compensation
+from tests.examples import examples
 
 ID_NUMBER = "52010219800101123X"
 CREDIT_CODE = "91350100M000100Y43"
@@ -245,7 +246,7 @@ def test_days_held_counts_each_started_day() -> None:
 
 
 @settings(
-    max_examples=15,
+    max_examples=examples(15),
     deadline=None,
     phases=[Phase.explicit, Phase.generate],  # a fresh database per example: shrinking would take minutes
     suppress_health_check=[HealthCheck.function_scoped_fixture],

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import supplies
+from tests.examples import examples
 from tests.jurisdiction_city import PASSWORD, build_city
 
 from .helpers import PASSWORDS, csrf_token, login, make_app, movements, text
@@ -248,7 +249,7 @@ ODD = st.one_of(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(household=ODD, code=ODD, qty=ODD, collector=ODD, override=ODD, query=ODD)
 def test_odd_input_is_never_a_server_error(
     clerk: FlaskClient,

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import supplies
+from tests.examples import examples
 from webadmin.map_layout import Box, bulk_range, place_labels, text_width
 
 from .helpers import text
@@ -44,7 +45,7 @@ def test_the_bulk_leaves_out_a_far_place_only() -> None:
     assert bulk_range(clusters) == (0.0, 11.0)  # two counties side by side keep both
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(
         st.tuples(

@@ -94,6 +94,9 @@ class SecureView(Guarded, BaseView):
 
 
 _MAX_PAGE = 100_000
+# What a person types into a search box or a filter; a longer term turned into a LIKE pattern
+# made SQLite refuse the query ("LIKE or GLOB pattern too complex") and the page answer 500.
+MAX_SEARCH = 200
 
 
 class SecureModelView(Guarded, ModelView):
@@ -192,6 +195,18 @@ class SecureModelView(Guarded, ModelView):
         if args.sort is not None and not 0 <= args.sort < len(self._list_columns or ()):
             args.sort = None
         args.extra_args = {k: v for k, v in (args.extra_args or {}).items() if k != "export_type"}
+        too_long = bool(args.search and len(args.search) > MAX_SEARCH)
+        if too_long:
+            args.search = args.search[:MAX_SEARCH]
+        clamped = []
+        for flt in args.filters or []:
+            if isinstance(flt[-1], str) and len(flt[-1]) > MAX_SEARCH:
+                too_long = True
+                flt = (*flt[:-1], flt[-1][:MAX_SEARCH])
+            clamped.append(flt)
+        args.filters = clamped
+        if too_long:
+            flash(_("A search or filter keeps its first %(n)d characters.", n=MAX_SEARCH), "warning")
         return args
 
     def get_query(self) -> Any:
