@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 from alembic import context
 from sqlalchemy import create_engine
+from sqlalchemy.exc import SAWarning
 
 from supplies.models import (
     metadata,  # every table, the ones supplies.models loads on first use too
@@ -32,7 +35,11 @@ def run_migrations_online() -> None:
             context.configure(
                 connection=connection, target_metadata=metadata, render_as_batch=sqlite, compare_type=True
             )
-            with context.begin_transaction():
+            with context.begin_transaction(), warnings.catch_warnings():
+                # A batch migration reflects the table it rebuilds; SQLAlchemy cannot reflect the
+                # case-blind unique indexes (expressions), which the migrations create again
+                # themselves, and would print a warning per index to whoever runs `supplies init`.
+                warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index", SAWarning)
                 context.run_migrations()
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

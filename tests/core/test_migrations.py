@@ -1,5 +1,9 @@
 """The Alembic migrations build exactly the schema the models describe, and upgrades keep data."""
 
+import warnings
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -147,3 +151,12 @@ def test_a_single_county_database_of_the_last_release_keeps_working_in_one_top_j
     assert admin.regions.jurisdiction_of("522731101").code == "522731"
     assert [x.code for x in admin.points.list()] == ["CK-01"] and admin.stock.verify().ok
     inv.close()
+
+
+@pytest.mark.once
+def test_creating_a_sqlite_file_prints_no_warning(tmp_path: Path) -> None:
+    # `supplies init` once printed five SQLAlchemy warnings (batch migrations reflecting the
+    # case-blind unique indexes) to everyone who started the system.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        supplies.open(f"sqlite:///{tmp_path / 'new.db'}", upgrade=True).close()
