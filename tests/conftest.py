@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -23,6 +24,17 @@ settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE")
     or ("postgresql" if os.environ.get("SUPPLIES_TEST_POSTGRES_URL") else "default")
 )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with its cheapest settings: the tests add users and log in often, and the hash's
+    strength is not what they test (the hash records its own settings, so checking stays correct).
+    Commands run as subprocesses (the README's, the CLI's start-up tests) hash at full strength."""
+    from supplies.services.users import accounts as users
+
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
 
 PG_SERVER = os.environ.get("SUPPLIES_TEST_POSTGRES_URL")
 BACKEND = "postgresql" if PG_SERVER else "sqlite"

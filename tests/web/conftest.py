@@ -6,22 +6,12 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
 import supplies
 
 from .helpers import PASSWORDS, login, make_app
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 with its cheapest settings: the tests log in often, and the hash's strength is not
-    what they test (the hash records its own settings, so checking stays correct)."""
-    from supplies.services.users import accounts as users
-
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
