@@ -1,0 +1,16 @@
+"""A blueprint of the API: flask-smorest's, answering the core's errors with problem documents."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from supplies.errors import SuppliesError
+
+from .problems import from_core
+
+
+def api_blueprint(name: str, description: str) -> Blueprint:
+    """A blueprint named ``name`` (the document's tag) whose core errors become 403/404/409/422 problems."""
+    blp = Blueprint(f"api_{name}", __name__, description=description)
+    blp.register_error_handler(SuppliesError, from_core)
+    return blp
