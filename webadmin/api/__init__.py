@@ -16,7 +16,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from flask_wtf.csrf import CSRFProtect
 
-from . import auth, dispatch, places, readiness, stock
+from . import dispatch, places, readiness, stock
 from .problems import PROBLEM_TYPE, ProblemSchema
 from .rate import RateLimit
 
@@ -92,9 +92,6 @@ def register(app: Flask, csrf: CSRFProtect) -> Api:
     api = SuppliesApi(app)
     for blp in BLUEPRINTS:
         csrf.exempt(blp)  # no cookies, so no cross-site request to forge: the token is the credential
-        blp.before_request(auth.authenticate)
-        blp.after_request(auth.revalidate)
-        blp.after_request(auth.log_request)
         api.register_blueprint(blp, url_prefix=PREFIX)
     static = Blueprint(
         "api_docs_static",
