@@ -104,3 +104,8 @@ def test_each_call_is_logged_without_personal_data(api_as: ApiAs, caplog: pytest
     assert lines[0].startswith("GET /api/v1/lots 200 token=") and lines[0].endswith("ms")
     assert lines[1].startswith("GET /api/v1/requests/999 404 token=")
     assert all(client.token not in line and "TENT12" not in line for line in lines)  # no token, no query string
+
+
+def test_problems_speak_the_callers_language(app: Flask) -> None:
+    reply = app.test_client().get("/api/v1/lots", headers={"Accept-Language": "zh-CN"})
+    assert "接口令牌" in _problem(reply, 401)["detail"]

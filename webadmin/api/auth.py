@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from flask import Response, current_app, g, request
+from flask_babel import gettext as _
 
 import supplies
 
@@ -32,15 +33,15 @@ def authenticate() -> Response | None:
         return None
     scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return problem(401, "Send an API token: Authorization: Bearer TOKEN (supplies token create).")
+        return problem(401, _("Send an API token: Authorization: Bearer TOKEN (supplies token create)."))
     inv: supplies.Inventory = current_app.extensions["supplies"]
     use = inv.tokens.authenticate(token.strip())
     if use is None:
-        return problem(401, "The API token is unknown, revoked or expired, or its user is deactivated.")
+        return problem(401, _("The API token is unknown, revoked or expired, or its user is deactivated."))
     g.api_token_id = use.token_id
     wait = rate_limit().wait(use.token_id)
     if wait:
-        response = problem(429, f"Too many requests with this token: try again in {wait} seconds.")
+        response = problem(429, _("Too many requests with this token: try again in %(seconds)d seconds.", seconds=wait))
         response.headers["Retry-After"] = str(wait)
         return response
     g.api_inventory = inv.as_user(use.user)

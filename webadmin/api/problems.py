@@ -8,6 +8,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Response, json, request
+from flask_babel import gettext as _
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
@@ -106,7 +107,9 @@ def from_http(exc: HTTPException) -> Response | HTTPException:
             code,
             type(cause).__name__ if cause is not None else type(exc).__name__,
         )
-        return problem(code, "The server could not finish this request; nothing was half-saved.", reference=reference)
+        return problem(
+            code, _("The server could not finish this request; nothing was half-saved."), reference=reference
+        )
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages") or data.get("errors")
     if messages:  # webargs: {"query": {"limit": ["..."]}, "json": {...}}
