@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from ... import schemas
 from ...db import unit_of_work
-from ...errors import NotFound
+from ...errors import ConcurrencyConflict, NotFound
 from ...i18n import t
 from ...models import ApiToken, Role, User
 from ...models.base import persisted_id, utcnow
@@ -131,20 +131,26 @@ class Tokens(Service):
         if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
         now = utcnow()
-        with unit_of_work(self._inv.engine) as s:
+        # A read: an API call must not take SQLite's write lock. The last-use time is written apart,
+        # at most once a minute per token, and a busy database only postpones it.
+        with unit_of_work(self._inv.engine, write=False) as s:
             found = s.exec(
                 select(ApiToken, User.name, User.active)
                 .join(User, col(User.id) == ApiToken.user_id)
                 .where(ApiToken.digest == digest_of(token))
             ).one_or_none()
-            if found is None:
-                return None
-            row, name, active = found
-            if not active or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
-                return None
-            if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
-                s.exec(update(ApiToken).where(col(ApiToken.id) == row.id).values(last_used_at=now))
-            return TokenUse(persisted_id(row), name)
+        if found is None:
+            return None
+        row, name, active = found
+        if not active or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+            return None
+        if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
+            try:
+                with unit_of_work(self._inv.engine) as s:
+                    s.exec(update(ApiToken).where(col(ApiToken.id) == row.id).values(last_used_at=now))
+            except ConcurrencyConflict:
+                pass
+        return TokenUse(persisted_id(row), name)
 
     def _owner(self, s: Session, actor: Actor, name: str | None, *, action: str) -> User:
         if not name or name == actor.name:
