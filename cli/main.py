@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("cli.setup_cmds:init", "Create or upgrade the database (first admin, demo city)."),
     "user": ("cli.setup_cmds:user", "Users, their roles and scopes."),
     "serve": ("cli.setup_cmds:serve", "Serve the web admin with waitress until Ctrl-C."),
+    "token": ("cli.token_cmds:token", "API tokens for the HTTP API (Authorization: Bearer TOKEN)."),
     "agency": ("cli.agency_cmds:agency", "Responsible agencies (责任单位) and their contacts."),
     "class": ("cli.class_cmds:class_group", "The supply-class tree; one agency holds each class."),
     "item": ("cli.class_cmds:item", "Items under the supply classes, counted in whole units."),

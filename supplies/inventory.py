@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .services.stock.commands import Stock
     from .services.stock.targets import ReserveTargets
     from .services.users.accounts import Users
+    from .services.users.tokens import Tokens
 
 
 class Inventory:
@@ -104,6 +105,12 @@ class Inventory:
         from .services.users.accounts import Users
 
         return Users(self)
+
+    @cached_property
+    def tokens(self) -> Tokens:
+        from .services.users.tokens import Tokens
+
+        return Tokens(self)
 
     @cached_property
     def incidents(self) -> Incidents:

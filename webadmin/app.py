@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import supplies
 from supplies.config import database_url as resolve_url
 
-from . import auth, errors, formats, i18n, jurisdiction, settings
+from . import api, auth, errors, formats, i18n, jurisdiction, settings
 from .converters import to_local
 from .db import RequestSession
 from .throttle import LoginThrottle
@@ -52,7 +52,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
         # and redirects and the CSRF referrer check use https and the public host name.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     Babel(app, locale_selector=i18n.select_locale)
     auth.login_manager.init_app(app)
     app.before_request(i18n.speak_the_users_language)
@@ -83,6 +83,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
         theme=Bootstrap4Theme(base_template="supplies/layout.html", fluid=True),
     )
     register_views(admin, db)
+    api.register(app, csrf)
     return app
 
 

@@ -126,6 +126,10 @@ def require_login() -> Any:
     """Before every request: anything but the log-in page and static files needs a user."""
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
+    from .api import is_api_request
+
+    if is_api_request():  # a bearer token, not a log-in session (webadmin.api.auth)
+        return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     return None

@@ -23,6 +23,11 @@ def register(app: Flask) -> None:
 
 def error_page(exc: HTTPException) -> Any:
     """The page for ``exc``: what happened in words a user can act on, a link back and one to the dashboard."""
+    from .api import is_api_request
+    from .api.problems import from_http
+
+    if is_api_request():
+        return from_http(exc)
     code = exc.code or 500
     if code < 400:  # routing redirects (a missing trailing slash) are HTTPExceptions too
         return exc

@@ -36,7 +36,7 @@ from .enums import (
 from .places import StoragePoint, TravelTime
 from .regions import JURISDICTION_LEVELS, ROOT_REGION, ClassResponsibility, Region
 from .stock import Movement, ReserveTarget, StockLot
-from .users import User, UserPoint
+from .users import ApiToken, User, UserPoint
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
@@ -112,6 +112,7 @@ __all__ = [
     "Agency",
     "Allocation",
     "AllocationStatus",
+    "ApiToken",
     "CallUp",
     "CallUpLine",
     "CallUpStatus",

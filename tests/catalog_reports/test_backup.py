@@ -17,7 +17,7 @@ from .conftest import BACKEND, snapshot
 @pytest.fixture
 def full(busy: supplies.Inventory) -> supplies.Inventory:
     """Every table with rows: a handover, travel times, norms, users with scopes, a received request, a submission,
-    a household served, a tent lent and returned, a contract called up and donations received."""
+    a household served, a tent lent and returned, a contract called up, donations received and an API token."""
     inv = busy
     inv.agencies.add("RED", "红十字会", contact="赵敏", phone="0858-1111111")
     inv.classes.add("DONATED", "捐赠物资", agency="CIV", parent="LIVING")
@@ -64,6 +64,7 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     disp.requisitions.record_return(zy, {"QUILT": 3}, "damaged", damage={"QUILT": "10.00"})
     disp.requisitions.record_return(zy, {"QUILT": 1}, "lost")
     disp.requisitions.assess(zy)
+    disp.tokens.create(expires_days=30, label="mirror")  # an API token (kept as its digest)
     assert all(rows for rows in snapshot(inv).values())
     return inv
 

@@ -71,3 +71,25 @@ def test_the_lot_list_narrowed_to_given_lots(stocked: supplies.Inventory) -> Non
     with pytest.raises(supplies.InvalidInput) as err:
         stocked.stock.lots(lot_ids=["x"])  # type: ignore[list-item]
     assert err.value.field == "lot_ids"
+
+
+def test_lots_and_ledger_page_by_cursor_within_the_readers_scope(stocked: supplies.Inventory) -> None:
+    for n in range(5):
+        stocked.stock.receive("TS-02", "QUILT", n + 1, batch=f"Q{n}")
+    pages, cursor = [], None
+    while True:
+        page = stocked.stock.lots_after(cursor, limit=2)
+        pages.append(page)
+        if len(page) < 2:
+            break
+        cursor = page[-1].lot_id
+    ids = [x.lot_id for page in pages for x in page]
+    assert ids == sorted(ids) and set(ids) == {x.lot_id for x in stocked.stock.lots()}
+    keeper = stocked.as_user("keeper")  # warehouse staff of CK-01 only
+    assert {x.point for x in keeper.stock.lots_after(None, limit=100)} == {"CK-01"}
+    ledger = stocked.stock.ledger_after(None, limit=3) + stocked.stock.ledger_after(3, limit=1000)
+    assert [m.id for m in ledger] == [m.id for m in stocked.stock.ledger()]
+    assert {m.point for m in keeper.stock.ledger_after(None, limit=1000)} == {"CK-01"}
+    with pytest.raises(supplies.InvalidInput) as err:
+        stocked.stock.lots_after(None, limit=0)
+    assert err.value.field == "limit"

@@ -246,28 +246,7 @@ class StockQueries(Service):
         since = bounded(schemas.Moment(allow_none=True), since, "since")
         until = bounded(schemas.Moment(allow_none=True), until, "until")
         with self._work(write=False) as (s, actor):
-            q = (
-                select_columns(
-                    Movement.id,
-                    Movement.at,
-                    Movement.kind,
-                    Item.code,
-                    StoragePoint.code,
-                    StockLot.batch,
-                    Agency.code,
-                    Movement.qty,
-                    Movement.reserved_delta,
-                    Movement.balance_after,
-                    User.name,
-                    Movement.reference,
-                    Movement.reason,
-                )
-                .join(StockLot, col(StockLot.id) == Movement.lot_id)
-                .join(Item, col(Item.id) == Movement.item_id)
-                .join(StoragePoint, col(StoragePoint.id) == Movement.point_id)
-                .join(Agency, col(Agency.id) == Movement.agency_id)
-                .outerjoin(User, col(User.id) == Movement.actor_id)
-            )
+            q = _ledger_select()
             if lot_id is not None:
                 q = q.where(Movement.lot_id == lot_id)
             if point:
@@ -289,6 +268,56 @@ class StockQueries(Service):
                 q = q.limit(limit)
             return [LedgerLine(*row) for row in s.exec(q).all()]
 
+    def lots_after(
+        self,
+        after: int | None = None,
+        *,
+        limit: int = 100,
+        point: str | None = None,
+        item: str | None = None,
+        supply_class: str | None = None,
+        agency: str | None = None,
+        region_code: str | None = None,
+        level: str | None = None,
+        with_stock_only: bool = True,
+    ) -> list[LotResult]:
+        """One page of lots in id order, those after lot id ``after`` (a cursor; None: from the start).
+
+        Unlike ``lots(limit=, offset=)`` a page costs the same at any depth (the lots' key is the
+        order), and a lot added meanwhile never shifts the pages: what other systems page through.
+        The filters and the user's scope are those of :meth:`lots`.
+        """
+        after = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), after, "after")
+        limit = bounded(schemas.Whole(min=1, max=MAX_PAGE), limit, "limit")
+        with self._work(write=False) as (s, actor):
+            q = _filters(
+                s,
+                _lot_select(),
+                actor,
+                point=point,
+                item=item,
+                supply_class=supply_class,
+                agency=agency,
+                region_code=region_code,
+                level=level,
+            )
+            if after is not None:
+                q = q.where(col(StockLot.id) > after)
+            if with_stock_only:
+                q = q.where(StockLot.on_hand > 0)
+            return [LotResult(*row) for row in s.exec(q.order_by(col(StockLot.id)).limit(limit)).all()]
+
+    def ledger_after(self, after: int | None = None, *, limit: int = 100) -> list[LedgerLine]:
+        """The ledger lines the user may read with an id above ``after`` (a cursor), in id order: how
+        another system mirrors the ledger, asking again from the last id it holds."""
+        after = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), after, "after")
+        limit = bounded(schemas.Whole(min=1, max=MAX_PAGE), limit, "limit")
+        with self._work(write=False) as (s, actor):
+            q = scoped(_ledger_select(), actor, Movement.point_id, Movement.agency_id)
+            if after is not None:
+                q = q.where(col(Movement.id) > after)
+            return [LedgerLine(*row) for row in s.exec(q.order_by(col(Movement.id)).limit(limit)).all()]
+
     def verify(self) -> VerifyReport:
         """Check the books: each lot's balances against its ledger, each ledger's hash chain, the
         one-agency rule. Every problem is a row naming the lot and what is wrong."""
@@ -300,6 +329,32 @@ class StockQueries(Service):
                 conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for both reads
             with conn.begin():
                 return verify_books(conn, parallel=True)
+
+
+def _ledger_select() -> SQLModelSelect[*tuple[Any, ...]]:
+    """The columns of a :class:`LedgerLine`."""
+    return (
+        select_columns(
+            Movement.id,
+            Movement.at,
+            Movement.kind,
+            Item.code,
+            StoragePoint.code,
+            StockLot.batch,
+            Agency.code,
+            Movement.qty,
+            Movement.reserved_delta,
+            Movement.balance_after,
+            User.name,
+            Movement.reference,
+            Movement.reason,
+        )
+        .join(StockLot, col(StockLot.id) == Movement.lot_id)
+        .join(Item, col(Item.id) == Movement.item_id)
+        .join(StoragePoint, col(StoragePoint.id) == Movement.point_id)
+        .join(Agency, col(Agency.id) == Movement.agency_id)
+        .outerjoin(User, col(User.id) == Movement.actor_id)
+    )
 
 
 def _lot_select(*extra: Any) -> SQLModelSelect[*tuple[Any, ...]]:
@@ -341,6 +396,9 @@ def _lot_ids(lot_ids: Iterable[int] | Select[Any] | None) -> list[int] | Select[
 
 
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])
+
+# The most rows one page of :meth:`StockQueries.lots_after` or :meth:`StockQueries.ledger_after` holds.
+MAX_PAGE = 1000
 
 
 def _filters(s: Session, q: S, actor: Actor, **given: Any) -> S:
