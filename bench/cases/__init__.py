@@ -25,6 +25,7 @@ CASE_NAMES = [
     "city_plan",
     "distribute_one",
     "household_import",
+    "map_points",
 ]
 
 
