@@ -57,7 +57,7 @@ class MapLayers(ArrivalAwareService):
         ``agency`` (the agency whose stock the point holds, when exactly one does; else null),
         ``agencies`` (every such agency), ``stock`` (class code → available quantity, on hand less
         reserved, as in ``inv.stock.summary(by=("point", "class"))``; classes with none left out)
-        and ``available`` (their total). Three queries whatever the number of points.
+        and ``available`` (their total). Four queries whatever the number of points.
         """
         data = schemas.load(MapLayerIn, {"kind": kind})
         with self._work(write=False) as (s, actor):
