@@ -78,40 +78,42 @@ class MapLayers(ArrivalAwareService):
             conn = s.connection()
             points = conn.execute(scoped_points(q, actor)).all()
             # One grouped query for all the stock: (class, point) totals, which the covering index
-            # ix_stock_lot_class_point_balance answers without reading the lots.
+            # ix_stock_lot_class_point_balance answers without reading the lots. Ordered as that
+            # index is (free on SQLite): each point's classes come in the same order on every call.
             stock_q = scoped(
-                select(
-                    StockLot.point_id, StockLot.class_id, func.sum(col(StockLot.on_hand) - col(StockLot.reserved))
-                ).group_by(col(StockLot.class_id), col(StockLot.point_id)),
+                select(StockLot.point_id, StockLot.class_id, func.sum(col(StockLot.on_hand) - col(StockLot.reserved)))
+                .where(col(StockLot.on_hand) > col(StockLot.reserved))
+                .group_by(col(StockLot.class_id), col(StockLot.point_id))
+                .order_by(col(StockLot.class_id), col(StockLot.point_id)),
                 actor,
                 StockLot.point_id,
                 StockLot.agency_id,
             )
-            stock: dict[int, dict[int, int]] = defaultdict(dict)
-            for point_id, class_id, free in conn.execute(stock_q).all():
-                if free:
-                    stock[point_id][class_id] = int(free)
             class_codes: dict[int, str] = dict(conn.execute(select(SupplyClass.id, SupplyClass.code)).all())
+            stock: dict[int, dict[str, int]] = defaultdict(dict)
+            for point_id, class_id, free in conn.execute(stock_q).all():
+                stock[point_id][class_codes[class_id]] = int(free)
             # A lot belongs to the responsible agency of its class in its point's jurisdiction
             # (the database holds it): the small responsibility table names the agencies.
-            owner = {
-                (class_id, jurisdiction): code
-                for class_id, jurisdiction, code in conn.execute(
-                    select(ClassResponsibility.class_id, ClassResponsibility.jurisdiction_code, Agency.code).join(
-                        Agency, col(Agency.id) == ClassResponsibility.agency_id
-                    )
-                ).all()
-            }
+            owner: dict[str, dict[str, str]] = defaultdict(dict)
+            for class_code, jurisdiction, agency in conn.execute(
+                select(SupplyClass.code, ClassResponsibility.jurisdiction_code, Agency.code)
+                .join(SupplyClass, col(SupplyClass.id) == ClassResponsibility.class_id)
+                .join(Agency, col(Agency.id) == ClassResponsibility.agency_id)
+            ).all():
+                owner[jurisdiction][class_code] = agency
         features = []
+        none: dict[str, str] = {}
         for pid, code, name, kind_, level, status, region, jurisdiction, lat, lon in points:
-            held = stock.get(pid, {})
-            per_class = {class_codes[c]: q for c, q in held.items()}
-            agencies = sorted({a for c in held if (a := owner.get((c, jurisdiction))) is not None})
+            held = stock.get(pid) or {}  # a dict of its own: a caller may change one feature's stock
+            own = owner.get(jurisdiction, none)
+            agencies = sorted({own[c] for c in held if c in own}) if held else []
             features.append(
-                point_feature(
-                    lon,
-                    lat,
-                    {
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                    "id": code,
+                    "properties": {
                         "code": code,
                         "name": name,
                         "kind": kind_,
@@ -120,11 +122,10 @@ class MapLayers(ArrivalAwareService):
                         "region": region,
                         "agency": agencies[0] if len(agencies) == 1 else None,
                         "agencies": agencies,
-                        "stock": dict(sorted(per_class.items())),
-                        "available": sum(per_class.values()),
+                        "stock": held,
+                        "available": sum(held.values()),
                     },
-                    id=code,
-                )
+                }
             )
         return collection(features)
 
