@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .services.io.backup import BackupInfo
     from .services.io.exports import Exports
     from .services.io.imports import Imports
+    from .services.places.geojson import MapLayers
     from .services.places.points import StoragePoints
     from .services.places.regions import Regions
     from .services.places.travel import TravelTimes
@@ -81,6 +82,13 @@ class Inventory:
         from .services.places.points import StoragePoints
 
         return StoragePoints(self)
+
+    @cached_property
+    def map(self) -> MapLayers:
+        """The map layers as GeoJSON: points with stock per class, incidents, township readiness, reach."""
+        from .services.places.geojson import MapLayers
+
+        return MapLayers(self)
 
     @cached_property
     def regions(self) -> Regions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import Babel, get_locale
@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import supplies
 from supplies.config import database_url as resolve_url
 
-from . import api, auth, errors, formats, i18n, jurisdiction, settings
+from . import api, auth, errors, formats, i18n, jurisdiction, maps, settings
 from .converters import to_local
 from .db import RequestSession
 from .throttle import LoginThrottle
@@ -60,6 +60,9 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(i18n.bp)
     app.register_blueprint(jurisdiction.bp)
+    app.register_blueprint(maps.bp)
+    # The map's pages may load tiles from the configured tile servers, and from nowhere else.
+    app.config["MAP_TILE_ORIGINS"] = maps.tile_origins(list(app.config.get("MAP_TILES") or []))
     app.after_request(_security_headers)
     errors.register(app)
 
@@ -89,13 +92,15 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
 
 def _security_headers(response: Response) -> Response:
     # Pages are never framed (click-jacking) and never sniffed into another type; everything
-    # the pages load comes from this server (the map is inline SVG, not tiles).
+    # the pages load comes from this server (Leaflet included), except the map's tiles, from the
+    # tile servers configured in SUPPLIES_MAP_TILES.
+    tiles = " ".join(current_app.config.get("MAP_TILE_ORIGINS") or [])
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        f"default-src 'self'; img-src 'self' data:{' ' + tiles if tiles else ''}; style-src 'self' 'unsafe-inline'; "
         "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
     )
     return response

@@ -1,4 +1,4 @@
-"""The numbers on the home page: stock against reserve targets by class, expiry, open requests (the map: point_map)."""
+"""The numbers on the home page: stock against reserve targets by class, expiry, open requests (the map: views/map.py)."""
 
 from __future__ import annotations
 

@@ -54,6 +54,11 @@ def defaults(database_url: str, key: str | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("SUPPLIES_TIMEZONE", "Asia/Shanghai"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # The map's base layers: URL templates ({z}/{x}/{y}, {s}), none by default (the map then
+        # draws the places alone, offline); their attribution and the letters {s} stands for.
+        "MAP_TILES": os.environ.get("SUPPLIES_MAP_TILES", "").split(),
+        "MAP_ATTRIBUTION": os.environ.get("SUPPLIES_MAP_ATTRIBUTION", ""),
+        "MAP_SUBDOMAINS": os.environ.get("SUPPLIES_MAP_SUBDOMAINS", "abc"),
     }
 
 

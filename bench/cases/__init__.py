@@ -26,6 +26,7 @@ CASE_NAMES = [
     "distribute_one",
     "household_import",
     "api_lots_page",
+    "map_points",
 ]
 
 

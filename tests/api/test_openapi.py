@@ -11,6 +11,7 @@ from tests.web.helpers import make_app
 PATHS = {
     "/api/v1/points",
     "/api/v1/points/{code}",
+    "/api/v1/points.geojson",
     "/api/v1/classes",
     "/api/v1/items",
     "/api/v1/lots",

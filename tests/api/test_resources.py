@@ -24,6 +24,21 @@ def test_points_classes_and_items(api_as: ApiAs, town: supplies.Inventory) -> No
     }
 
 
+def test_the_points_layer_is_geojson_with_stock_per_class(api_as: ApiAs, town: supplies.Inventory) -> None:
+    client = api_as("admin")
+    layer = client.get("/api/v1/points.geojson").get_json()
+    assert layer["type"] == "FeatureCollection"
+    by_code = {f["properties"]["code"]: f for f in layer["features"]}
+    assert set(by_code) == {"CK-01", "TS-01", "TS-02"}
+    assert by_code["TS-01"]["geometry"]["type"] == "Point"
+    assert by_code["CK-01"]["properties"]["stock"] == {"LIVING": 40}  # the town's 40 tents, free
+    assert layer == town.map.points()
+    shelters = client.get("/api/v1/points.geojson?kind=shelter").get_json()
+    assert shelters == town.map.points("shelter") and shelters["features"] == []
+    bad = client.get("/api/v1/points.geojson?kind=planet")
+    assert bad.status_code == 422 and bad.get_json(force=True)["field"] == "kind"
+
+
 def test_lots_page_by_cursor_and_filter(api_as: ApiAs, town: supplies.Inventory) -> None:
     for n in range(7):
         town.stock.receive("CK-01", "QUILT", n + 1, batch=f"P{n}")

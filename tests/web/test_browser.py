@@ -115,10 +115,12 @@ def test_receive_stock_see_it_switch_to_chinese_and_log_out(page: object, town: 
 
     # The dashboard counts it among the lots expiring within 30 days and in the class's stock.
     p.click("a.nav-link:has-text('Dashboard')")  # type: ignore[attr-defined]
+    p.wait_for_selector("#expiry-counts .big-number")  # type: ignore[attr-defined]
     counts = p.locator("#expiry-counts .big-number").all_inner_texts()  # type: ignore[attr-defined]
     assert counts == ["0", "1", "1"]  # expired, within 30 days, within 90 days
     assert "290" in p.inner_text("#stock-by-class")  # 40 tents + 250 quilts  # type: ignore[attr-defined]
-    assert p.locator("#point-map circle").count() == 1  # the keeper's own point only  # type: ignore[attr-defined]
+    p.wait_for_selector("#supply-map[data-ready='1']")  # type: ignore[attr-defined]
+    assert p.locator("#supply-map path.map-point").count() == 1  # the keeper's own point only  # type: ignore[attr-defined]
     _shot(p, "04-dashboard")
 
     # The ledger page.

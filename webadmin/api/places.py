@@ -26,6 +26,17 @@ class Points(MethodView):
         return s.sliced(acting().points.list(**filters), {"cursor": cursor, "limit": limit})
 
 
+@blp.route("/points.geojson")
+class PointsLayer(MethodView):
+    @blp.etag
+    @blp.arguments(s.PointLayerArgs, location="query")
+    @blp.response(200, s.FeatureCollectionOut)
+    def get(self, args: dict[str, Any]) -> Any:
+        """The storage points as a GeoJSON FeatureCollection (RFC 7946) for map layers: each point with its
+        code, name, kind, level, status, region and available stock per supply class (``stock``)."""
+        return acting().map.points(args.get("kind"))
+
+
 @blp.route("/points/<code>")
 class Point(MethodView):
     @blp.response(200, s.PointOut)

@@ -75,6 +75,24 @@ class PointArgs(PageArgs):
     active_only = fields.Boolean(load_default=False)
 
 
+class PointLayerArgs(Query, core.Input):
+    kind = core.Str(
+        allow_none=True, metadata={"description": "Only the points of this kind (reserve_depot, township, ...)."}
+    )
+
+
+class FeatureOut(Output):
+    type = fields.String(required=True, metadata={"description": "Feature"})
+    id = fields.String(metadata={"description": "The point's code."})
+    geometry = fields.Dict(required=True, metadata={"description": "A GeoJSON Point: [longitude, latitude]."})
+    properties = fields.Dict(required=True)
+
+
+class FeatureCollectionOut(Output):
+    type = fields.String(required=True, metadata={"description": "FeatureCollection"})
+    features = fields.List(fields.Nested(FeatureOut), required=True)
+
+
 class PointOut(Output):
     code = fields.String(required=True)
     name = fields.String(required=True)

@@ -17,6 +17,7 @@ from .dispatch import IncidentView, RequestRow, RequestView
 from .distribution import DistributionView
 from .donations import DonationsView
 from .ledger import LedgerRow, LedgerView
+from .map import MapView
 from .places import StoragePointView
 from .readiness import ReadinessView
 from .relief_reports import ReliefReportsView
@@ -33,6 +34,7 @@ def register_views(admin: Admin, db: RequestSession) -> None:
     """Add every page to ``admin``; every model view reads through the request session ``db``."""
     stock, catalog, dispatch = _l("Stock"), _l("Catalog"), _l("Dispatch")
     views: list[Any] = [
+        MapView(name=_l("Map"), endpoint="map", url="/map"),
         LotView(LotRow, db, name=_l("Stock lots"), category=stock, endpoint="lots", url="/stock/lots"),
         StockActionsView(name=_l("Stock actions"), category=stock, endpoint="stock_actions", url="/stock/actions"),
         LedgerView(LedgerRow, db, name=_l("Ledger"), category=stock, endpoint="ledger", url="/stock/ledger"),

@@ -1,4 +1,4 @@
-"""The home page: a dashboard of stock against targets, expiry, open requests and a map of the points."""
+"""The home page: a dashboard of stock against targets, expiry, open requests and a map of the points (Leaflet)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 
-from .. import dashboard, labels, point_map
+from .. import dashboard, labels
 from ..auth import acting
 from .base import Guarded, list_url
+from .map import page_config
 from .rows import session
 from .stock import ExpiringWithin
 
@@ -38,9 +39,7 @@ class HomeView(Guarded, AdminIndexView):
             requests=dashboard.open_requests(s, actor),
             request_links=request_links,
             status_labels=labels.REQUEST_STATUS,
-            kind_labels=labels.POINT_KINDS,
-            map=point_map.map_data(s, actor),
-            lots_view=lots,
+            map_settings=page_config("dashboard"),
             contracts=contracts,
             contract_days=contract_days,
             contracts_view=self._view("contracts"),

@@ -21,6 +21,7 @@ from ...schemas import (
     RegionCode,
     RegionPrefix,
     Text,
+    Whole,
 )
 
 
@@ -66,3 +67,11 @@ class TravelTimeIn(Input):
     def _target(self, data: dict[str, Any], **_: Any) -> None:
         if bool(data.get("to_point")) == bool(data.get("to_region")):
             raise ValidationError(t("give exactly one of to_point or to_region"), "to_point")
+
+
+class MapLayerIn(Input):
+    """The questions the map layers take: a kind of point, an incident and hours of reach, a planning population."""
+
+    kind = Choice(PointKind, allow_none=True)
+    hours = fields.Float(load_default=12.0, validate=validate.Range(min=0, max=24 * 30))
+    population = Whole(min=0, max=100_000_000, load_default=5000)
