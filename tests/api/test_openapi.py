@@ -25,6 +25,13 @@ PATHS = {
     "/api/v1/requests/{id}/submit",
     "/api/v1/requests/{id}/approve",
     "/api/v1/requests/{id}/allocate",
+    "/api/v1/contracts",
+    "/api/v1/contracts/{code}",
+    "/api/v1/donations",
+    "/api/v1/donations/{id}",
+    "/api/v1/donations/disclosure",
+    "/api/v1/requisitions",
+    "/api/v1/requisitions/{id}",
     "/api/v1/readiness",
 }
 

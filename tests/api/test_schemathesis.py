@@ -16,6 +16,8 @@ from schemathesis.specs.openapi.checks import (
 import supplies
 from tests.web.helpers import served
 
+from .conftest import with_channels
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Per operation: about 30 s for the whole document on SQLite, within the suite's budget (the profiles of
 # tests/conftest.py do not raise it: this test pays an HTTP round trip per example).
@@ -34,6 +36,7 @@ def test_no_input_makes_the_api_fail_or_break_its_document(
     dispatch.requests.submit(rid)
     dispatch.requests.approve(rid)
     town.targets.set("TENT12", 60, point="CK-01")
+    with_channels(town)  # a contract called up, a donation, a requisition assessed: their resources have rows
     headers = {"Authorization": f"Bearer {town.tokens.create().token}"}
     with served(town) as url:
         schema = schemathesis.openapi.from_url(f"{url}/api/v1/openapi.json")
