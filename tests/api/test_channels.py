@@ -76,6 +76,7 @@ def test_donations_and_the_disclosure_are_the_librarys(api_as: ApiAs, town: supp
     assert client.get(f"/api/v1/donations/{one['id']}").get_json() == one
     assert one["donor_shown_as"] == "匿名" and "13900000000" not in json.dumps(rows)
     assert client.get("/api/v1/donations/4242").status_code == 404
+    assert client.get("/api/v1/donations/1267439822911").status_code == 404  # beyond PostgreSQL's integer
     assert client.get("/api/v1/donations?donor=NOPE").status_code == 404
     bad = client.get("/api/v1/donations?since=2026-05-02&until=2026-05-01")
     assert bad.status_code == 422 and bad.get_json(force=True)["field"] == "until"
@@ -115,6 +116,7 @@ def test_requisitions_are_the_librarys_with_the_owner_id_masked(api_as: ApiAs, t
     unassessed = client.get(f"/api/v1/requisitions/{rows[0]['id']}").get_json()
     assert unassessed["compensation"] is None and unassessed["returns"] == []
     assert client.get("/api/v1/requisitions/4242").status_code == 404
+    assert client.get("/api/v1/requisitions/1267439822911").status_code == 404
 
 
 def test_channel_lists_answer_304_until_they_change(api_as: ApiAs, town: supplies.Inventory) -> None:

@@ -341,6 +341,8 @@ def test_contracts_ending_soon_are_listed_as_expiring(
     assert county_ag.as_user("keeper").contracts.list() == []  # warehouse staff of CK-01 only
     with pytest.raises(NotFound):
         county_ag.as_user("keeper").contracts.show("SOON")
+    with pytest.raises(NotFound):  # an id beyond PostgreSQL's integer is none, not a database error
+        disp.contracts.order(2**40)
 
 
 # -- invariants ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from ...errors import NotFound
 from ...i18n import t
+from ...limits import MAX_ID
 from ...models import (
     CallUp,
     Contract,
@@ -169,7 +170,8 @@ class Queries(ContractService):
     def order(self, id: int) -> CallUpResult:
         """A call-up order."""
         with self._work(write=False) as (s, actor):
-            cu = s.get(CallUp, id) if isinstance(id, int) and not isinstance(id, bool) else None
+            ok = isinstance(id, int) and not isinstance(id, bool) and 1 <= id <= MAX_ID  # PostgreSQL's integer
+            cu = s.get(CallUp, id) if ok else None
             contract = s.get(Contract, cu.contract_id) if cu is not None else None
             if cu is None or contract is None or not readable(s, actor, contract):
                 raise NotFound(t("no call-up order with id {id}", id=id), "order")

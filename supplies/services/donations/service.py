@@ -54,6 +54,7 @@ from ...config import local_today
 from ...db import select_columns
 from ...errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from ...i18n import t
+from ...limits import MAX_ID
 from ...models import (
     Allocation,
     AllocationStatus,
@@ -323,7 +324,9 @@ class Donations(Service):
     def get(self, id: int) -> DonationResult:
         """One receipt (as if there were none when the user may not read it)."""
         with self._work(write=False) as (s, actor):
-            row = s.get(Donation, id) if isinstance(id, int) and not isinstance(id, bool) else None
+            # An id beyond the column's range is none there (PostgreSQL would refuse to look it up).
+            ok = isinstance(id, int) and not isinstance(id, bool) and 1 <= id <= MAX_ID
+            row = s.get(Donation, id) if ok else None
             if row is not None:
                 seen = scoped_points(
                     select(Donation.id).where(Donation.id == row.id),
