@@ -55,16 +55,18 @@ def test_a_defect_takes_a_unit_out_of_the_count_and_ok_brings_it_back(pumps: sup
 
 def test_overdue_past_grace_needs_maintenance_deterministically(pumps: supplies.Inventory) -> None:
     today = local_today()
-    pumps.maintenance.record("P-1", result="ok", on=today)
-    assert pumps.maintenance.refresh_overdue(today=today + timedelta(days=35)) == []  # within grace
-    due = pumps.maintenance.due(today=today + timedelta(days=36), within_days=0)
-    assert {(d.serial, d.status, d.overdue) for d in due} == {
-        ("P-1", "serviceable", False),
-        ("P-2", "needs_maintenance", True),
-        ("P-3", "needs_maintenance", True),
-    } or {(d.serial, d.status) for d in due} >= {("P-2", "needs_maintenance"), ("P-3", "needs_maintenance")}
-    assert pumps.maintenance.refresh_overdue(today=today + timedelta(days=36)) == []  # idempotent
-    assert _lots(pumps) == {("CK-01", "UNITS"): (1, 0), ("CK-01", "UNITS-REPAIR"): (2, 0)}
+    pumps.units.receive("TS-01", "PUMP", ["Q-1"], last_serviced=today - timedelta(days=36))  # 6 days over
+    pumps.units.receive("TS-01", "PUMP", ["Q-2"], last_serviced=today - timedelta(days=34))  # within grace
+    due = pumps.maintenance.due(point="TS-01", today=today)
+    assert [(d.serial, d.status, d.overdue, d.days_left) for d in due] == [
+        ("Q-1", "needs_maintenance", True, -6),
+        ("Q-2", "serviceable", True, -4),
+    ]
+    assert pumps.maintenance.refresh_overdue(today=today) == []  # idempotent
+    assert _lots(pumps)[("TS-01", "UNITS")] == (1, 0)
+    assert _lots(pumps)[("TS-01", "UNITS-REPAIR")] == (1, 0)
+    # 40 days on, every unit at CK-01 (received today, never serviced) is past its grace too.
+    assert len(pumps.maintenance.refresh_overdue(today=today + timedelta(days=36))) == 4
     assert pumps.stock.verify().ok
 
 
@@ -72,7 +74,9 @@ def test_verify_finds_units_and_lots_that_disagree(pumps: supplies.Inventory) ->
     from sqlalchemy import text
 
     with pumps.engine.begin() as conn:
-        conn.execute(text("DELETE FROM unit_event WHERE unit_id = (SELECT id FROM equipment_unit WHERE serial = 'P-3')"))
+        conn.execute(
+            text("DELETE FROM unit_event WHERE unit_id = (SELECT id FROM equipment_unit WHERE serial = 'P-3')")
+        )
         conn.execute(text("DELETE FROM equipment_unit WHERE serial = 'P-3'"))
     report = pumps.stock.verify()
     assert not report.ok

@@ -72,6 +72,7 @@ def change_status(
             ),
             "serial",
         )
+    s.flush()  # locking reloads the lots (populate_existing): changes not yet written would be lost
     point = s.get_one(StoragePoint, unit.point_id)
     item = s.get_one(Item, unit.item_id)
     batch, _mode = batch_for(status)
