@@ -92,7 +92,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("on", sa.Date(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("result", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
         sa.Column("status_after", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("next_due", sa.Date(), nullable=True),

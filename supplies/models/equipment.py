@@ -92,7 +92,7 @@ class UnitEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="equipment_unit.id")
     kind: str = Field(max_length=20)
-    on: date
+    day: date
     result: str | None = Field(default=None, max_length=10)
     status_after: str = Field(max_length=20)
     next_due: date | None = None

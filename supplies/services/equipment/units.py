@@ -106,7 +106,7 @@ def event(
         UnitEvent(
             unit_id=persisted_id(unit),
             kind=kind,
-            on=on,
+            day=on,
             result=result,
             status_after=unit.status,
             next_due=next_due,
@@ -256,7 +256,7 @@ class Units(Service):
             ).all()
             history = [
                 UnitEventRow(
-                    e.kind, e.on, e.result, e.status_after, e.next_due, e.hours, e.note, e.reference, who, e.at
+                    e.kind, e.day, e.result, e.status_after, e.next_due, e.hours, e.note, e.reference, who, e.at
                 )
                 for e, who in events
             ]
