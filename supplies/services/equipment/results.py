@@ -106,3 +106,21 @@ class ServiceRecorded(Result):
     status_after: str
     next_due: date | None
     note: str | None
+
+
+@dataclass(frozen=True)
+class ClassReadiness(Result):
+    """Equipment of one supply class in the user's scope: serviceable units of all units at points."""
+
+    code: str
+    name: str
+    serviceable: int
+    total: int
+
+
+@dataclass(frozen=True)
+class EquipmentReadiness(Result):
+    """Equipment readiness by class, and how many units are past their service due day."""
+
+    classes: list[ClassReadiness]
+    overdue: int

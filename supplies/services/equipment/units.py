@@ -26,7 +26,7 @@ from ..places.regions import responsible_agency_id
 from ..stock.ledger import post
 from .lots import SERVICEABLE, change_status, unit_lot
 from .queries import find_unit, may_read, next_due, unit_rows
-from .results import ReceivedUnits, UnitDetail, UnitEventRow, UnitRow
+from .results import ClassReadiness, EquipmentReadiness, ReceivedUnits, UnitDetail, UnitEventRow, UnitRow
 
 MAX_UNITS_PER_RECEIPT = 10_000
 
@@ -267,6 +267,31 @@ class Units(Service):
                 plan.grace_days if plan else None,
                 history,
             )
+
+    def readiness(self, *, today: date | None = None) -> EquipmentReadiness:
+        """Serviceable / total units at the user's points by supply class, and the units overdue for service.
+
+        Counts what is stored: a unit overdue past its grace is counted serviceable until the rule is
+        applied (the due list, an allocation, a readiness check or ``inv.maintenance.refresh_overdue``).
+        """
+        day = today or local_today()
+        with self._work(write=False) as (s, actor):
+            q = select(EquipmentUnit, StockLot.class_id).join(StockLot, col(StockLot.id) == EquipmentUnit.lot_id)
+            rows = s.exec(scoped(q, actor, StockLot.point_id, StockLot.agency_id)).all()
+            plans = {p.item_id: p for p in s.exec(select(MaintenancePlan)).all()}
+            counts: dict[int, list[int]] = {}
+            overdue = 0
+            for unit, class_id in rows:
+                c = counts.setdefault(class_id, [0, 0])
+                c[0] += unit.status == SERVICEABLE
+                c[1] += 1
+                due = next_due(unit, plans.get(unit.item_id))
+                overdue += due is not None and due < day and unit.status != "out_of_service"
+            classes = {
+                persisted_id(c): c for c in s.exec(select(SupplyClass).where(col(SupplyClass.id).in_(counts))).all()
+            }
+            out = [ClassReadiness(classes[k].code, classes[k].name, v[0], v[1]) for k, v in counts.items()]
+            return EquipmentReadiness(sorted(out, key=lambda r: r.code), overdue)
 
     @retried
     def set_status(self, serial: str, status: str, *, item: str | None = None, note: str | None = None) -> UnitRow:
