@@ -23,12 +23,32 @@ from ...models.users import User
 from ...permissions import Actor, require_stock_change, scoped, scoped_to_jurisdiction
 from ..base import Service, by_code, retried
 from ..places.regions import responsible_agency_id
+from ..reports.output import ITEM_COLS, Col, Report
 from ..stock.ledger import post
 from .lots import SERVICEABLE, change_status, unit_lot
 from .queries import find_unit, may_read, next_due, unit_rows
 from .results import ClassReadiness, EquipmentReadiness, ReceivedUnits, UnitDetail, UnitEventRow, UnitRow
 
 MAX_UNITS_PER_RECEIPT = 10_000
+
+_REPORT_COLUMNS = (
+    Col("point", "point", "储备点编码"),
+    Col("point_name", "point_name", "储备点名称"),
+    Col("agency", "agency", "责任单位"),
+    *ITEM_COLS,
+    Col("serial", "serial", "序列号"),
+    Col("asset_no", "asset_no", "资产编号"),
+    Col("make", "make", "生产厂家"),
+    Col("model", "model", "型号"),
+    Col("year", "year", "出厂年份"),
+    Col("unit_status", "status", "状态"),
+    Col("out_on_request", "out_on_request", "调拨在外(申请号)"),
+    Col("last_serviced_on", "last_serviced_on", "上次保养"),
+    Col("next_due", "next_due", "下次保养"),
+    Col("hours_used", "hours_used", "累计使用小时"),
+    Col("units", "units", "台数", total=True),
+    Col("serviceable", "serviceable", "完好台数", total=True),
+)
 
 
 def check_status(status: str, field: str = "status") -> str:
@@ -292,6 +312,51 @@ class Units(Service):
             }
             out = [ClassReadiness(classes[k].code, classes[k].name, v[0], v[1]) for k, v in counts.items()]
             return EquipmentReadiness(sorted(out, key=lambda r: r.code), overdue)
+
+    def report(self, *, point: str | None = None, item: str | None = None) -> Report:
+        """The equipment 台账 (装备台账) as counties report it upward: one row per unit, a sheet per point.
+
+        ``units`` and ``serviceable`` (1 or 0 a row) total to the readiness of every sheet.
+        """
+        rows = self.list(point=point, item=item)
+        with self._work(write=False) as (s, _):
+            codes = {r.point for r in rows if r.point}
+            names = dict(
+                s.exec(select(StoragePoint.code, StoragePoint.name).where(col(StoragePoint.code).in_(codes))).all()
+            )
+            units = dict(s.exec(select(Item.code, Item.unit).where(col(Item.code).in_({r.item for r in rows}))).all())
+        out = [
+            {
+                "point": r.point or "",
+                "point_name": names.get(r.point or "", ""),
+                "agency": r.agency,
+                "item": r.item,
+                "item_name": r.item_name,
+                "unit": units.get(r.item),
+                "serial": r.serial,
+                "asset_no": r.asset_no,
+                "make": r.make,
+                "model": r.model,
+                "year": r.year,
+                "unit_status": r.status,
+                "out_on_request": r.request_id,
+                "last_serviced_on": r.last_serviced_on,
+                "next_due": r.next_due,
+                "hours_used": r.hours_used,
+                "units": 1,
+                "serviceable": int(r.status == SERVICEABLE),
+            }
+            for r in rows
+        ]
+        return Report(
+            "equipment",
+            "Equipment register",
+            "装备台账",
+            _REPORT_COLUMNS,
+            out,
+            params={"point": point, "item": item},
+            summary_by=("point", "point_name"),
+        )
 
     @retried
     def set_status(self, serial: str, status: str, *, item: str | None = None, note: str | None = None) -> UnitRow:

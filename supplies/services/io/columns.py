@@ -208,6 +208,13 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "repair": ("待修", "维修"),
         "requisition": ("征用", "应急征用"),
     },
+    # a unit of equipment's condition (supplies.services.equipment)
+    "unit_status": {
+        "serviceable": ("完好",),
+        "needs_maintenance": ("待保养",),
+        "under_repair": ("维修中",),
+        "out_of_service": ("停用",),
+    },
 }
 
 # Closed values whose labels depend on the kind (a requisition's status is no storage point's).
