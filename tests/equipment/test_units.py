@@ -8,7 +8,7 @@ import pytest
 
 import supplies
 from supplies.config import local_today
-from supplies.errors import InvalidInput, RuleViolation
+from supplies.errors import InvalidInput, RuleViolation, SuppliesError
 
 
 def _lots(inv: supplies.Inventory) -> dict[tuple[str, str], tuple[int, int]]:
@@ -81,3 +81,23 @@ def test_verify_finds_units_and_lots_that_disagree(pumps: supplies.Inventory) ->
     report = pumps.stock.verify()
     assert not report.ok
     assert any("units of equipment" in str(d["problem"]) for d in report.differences)
+
+
+def test_files_carry_the_tracked_flag_and_never_receive_equipment_by_number(
+    pumps: supplies.Inventory,
+) -> None:
+    heads, rows = pumps.exports.rows("items")
+    assert dict(zip(heads, rows[[r[0] for r in rows].index("PUMP")]))["tracked"] is True
+    with pytest.raises(SuppliesError, match="tracked by unit"):
+        pumps.imports.rows("stock", [{"point": "CK-01", "item": "PUMP", "qty": 2}])
+    assert _lots(pumps) == {("CK-01", "UNITS"): (3, 0)}
+
+
+def test_readiness_by_class_counts_serviceable_units(pumps: supplies.Inventory) -> None:
+    pumps.maintenance.record("P-1", result="defect", note="does not start")
+    ready = pumps.units.readiness()
+    assert [(c.code, c.serviceable, c.total) for c in ready.classes] == [("FLOOD", 2, 3)]
+    assert ready.overdue == 0
+    assert pumps.units.readiness(today=local_today() + timedelta(days=31)).overdue == 3
+    keeper = pumps.as_user("keeper")
+    assert [(c.serviceable, c.total) for c in keeper.units.readiness().classes] == [(2, 3)]  # keeper of CK-01

@@ -80,6 +80,13 @@ KINDS: dict[str, tuple[Column, ...]] = {
             "可回收",
             note="yes for equipment lent and returned (tents, folding beds, pumps, generators)",
         ),
+        _c(
+            "tracked",
+            "按台件管理",
+            False,
+            "序列号管理",
+            note="yes for equipment tracked by unit (serial numbers, maintenance): received with supplies unit receive",
+        ),
     ),
     "stock": (
         _c("point", "储备点", True, "储备点编码", note="code of the storage point"),
