@@ -78,7 +78,7 @@ from ...terms import term
 from ..base import Service, by_code, retried
 from ..reports.output import ITEM_COLS, Col, Report
 from ..results import aware
-from ..stock.commands import open_lot
+from ..stock.commands import open_lot, refuse_tracked
 from ..stock.ledger import find_lot, lock_lots, post
 from .results import (
     CompensationLineResult,
@@ -179,6 +179,7 @@ class Requisitions(Service):
             for i, line in enumerate(data["items"]):
                 field = f"items.{i}.item"
                 item = by_code(s, Item, line["item"], field)
+                refuse_tracked(item)
                 cls = s.get_one(SupplyClass, item.class_id)
                 if find_lot(s, persisted_id(p), persisted_id(item), batch_of(rid)) is not None:
                     raise RuleViolation(
