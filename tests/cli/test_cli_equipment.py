@@ -105,6 +105,7 @@ def test_the_pick_list_names_serials_and_units_follow_the_request(county_cli: Cl
         ("P-1", None, int(rid)),
         ("P-2", "CK-01", None),
     ]
+    assert "request receive" in cli("unit", "return", "P-1", "--point", "CK-01", expect=3).err  # arrives at SH-01
     run("request", "receive", rid)
     assert [(u["serial"], u["point"]) for u in cli("unit", "list", "--json").json] == [
         ("P-1", "SH-01"),

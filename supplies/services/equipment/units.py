@@ -397,6 +397,18 @@ class Units(Service):
                     t("unit {serial} is not out on a dispatch: it is at its storage point", serial=unit.serial),
                     "serial",
                 )
+            req = s.get_one(DispatchRequest, unit.request_id)
+            if req.dest_point_id is not None and req.status == "dispatched":
+                # Its arrival books the units into the destination point: they are not back before that.
+                raise RuleViolation(
+                    t(
+                        "unit {serial} is on its way to a storage point with request #{request}: it is booked in there "
+                        "when the request's arrival is recorded (supplies request receive {request})",
+                        serial=unit.serial,
+                        request=req.id,
+                    ),
+                    "serial",
+                )
             p = by_code(s, StoragePoint, point, "point")
             it = s.get_one(Item, unit.item_id)
             cls = s.get_one(SupplyClass, it.class_id)
