@@ -122,6 +122,12 @@ def item() -> None:
     show_default=True,
     help="Lent to households and sites and returned (tents, folding beds, pumps, generators).",
 )
+@click.option(
+    "--tracked/--not-tracked",
+    default=False,
+    show_default=True,
+    help="Tracked by unit (equipment with serial numbers and maintenance): received with supplies unit receive.",
+)
 @pass_app
 def item_add(
     app: App,
@@ -134,6 +140,7 @@ def item_add(
     weight_kg: float | None,
     volume_m3: float | None,
     reusable: bool,
+    tracked: bool,
 ) -> None:
     """Add item CODE named NAME under a class.
 
@@ -150,6 +157,7 @@ def item_add(
         unit_weight_kg=weight_kg,
         unit_volume_m3=volume_m3,
         reusable=reusable,
+        tracked=tracked,
     )
     app.out.result(_item_doc(row, supply_class), f"added item {row.code} {row.name} ({row.unit})")
 
@@ -168,6 +176,7 @@ def item_add(
     default=None,
     help="Lent to households and sites and returned (tents, folding beds, pumps, generators).",
 )
+@click.option("--tracked/--not-tracked", default=None, help="Tracked by unit (serial numbers, maintenance).")
 @pass_app
 def item_update(app: App, code: str, **changes: object) -> None:
     """Change item CODE: only the options given change.
@@ -214,6 +223,7 @@ def _item_doc(row, class_code: str | None) -> dict:  # type: ignore[no-untyped-d
         "unit_weight_kg": row.unit_weight_kg,
         "unit_volume_m3": row.unit_volume_m3,
         "reusable": row.reusable,
+        "tracked": row.tracked,
     }
 
 

@@ -442,8 +442,12 @@ def request_pick_list(
             title = f"{p.get('point')} {p.get('point_name') or ''} — {p.get('agency')} {p.get('agency_name') or ''}" + (
                 f" ({contact})" if contact else ""
             )
+            lines = p.get("lines", [])
+            serials = any(_serials(x) for x in lines)  # units of equipment named: their serial numbers
             app.out.table(
-                ["item", "name", "lot", "quantity", "unit"], [_pick_line(x) for x in p.get("lines", [])], title=title
+                ["item", "name", "lot", "quantity", "unit"] + (["serials"] if serials else []),
+                [_pick_line(x) + ((" ".join(_serials(x)),) if serials else ()) for x in lines],
+                title=title,
             )
 
     app.out.result(docs, human)
@@ -690,7 +694,11 @@ def _show_lines(app: App, d: dict[str, Any]) -> None:
 def _pick_line(line: Any) -> tuple[Any, ...]:
     if isinstance(line, dict):
         return (line.get("item"), line.get("item_name"), line.get("lot"), line.get("quantity"), line.get("unit"))
-    return tuple(line)
+    return tuple(line)[:5]
+
+
+def _serials(line: Any) -> tuple[str, ...]:
+    return tuple(line.get("serials") or ()) if isinstance(line, dict) else tuple(getattr(line, "serials", ()))
 
 
 def _hours(value: Any) -> Any:

@@ -60,6 +60,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cli.requisition_cmds:requisition",
         "Goods requisitioned for an emergency (征用): record, give back, compensate (补偿).",
     ),
+    "unit": (
+        "cli.equipment_cmds:unit",
+        "Equipment tracked by unit (装备): each unit with serial, asset number, condition and history.",
+    ),
+    "maintenance": (
+        "cli.equipment_cmds:maintenance",
+        "Maintenance of equipment: plans per item, the due list, service records.",
+    ),
     "catalog": ("cli.catalog_cmds:catalog", "The standard catalog (统一应急物资储备目录) shipped with supplies."),
     "import": ("cli.io_cmds:import_group", "Import a CSV or XLSX file: supplies import KIND FILE."),
     "export": ("cli.io_cmds:export", "Export KIND to FILE (.csv or .xlsx); the import reads it back unchanged."),

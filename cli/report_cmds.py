@@ -280,6 +280,23 @@ def donations(
     _emit(app, rep, out, fmt, lang)
 
 
+@report.command("equipment")
+@click.option("--point", metavar="P", help="Only the units at this point.")
+@click.option("--item", metavar="I", help="Only units of this item.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "json"]), help="File format (default: from --out).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Header language.")
+@pass_app
+def equipment(app: App, point: str | None, item: str | None, out: Path | None, fmt: str | None, lang: str) -> None:
+    """The equipment register (装备台账): one row per unit, serial, condition, service; a sheet per point.
+
+    \b
+    supplies report equipment --lang zh --out 装备台账.xlsx
+    """
+    rep = app.inventory().units.report(point=point, item=item)
+    _emit(app, rep, out, fmt, lang)
+
+
 @report.command("requisitions")
 @click.option("--open", "open_only", is_flag=True, help="Only requisitions still holding goods of their owner.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")

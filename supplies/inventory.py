@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from .services.dispatch.commands import DispatchRequests
     from .services.dispatch.incidents import Incidents
     from .services.donations.service import Donations, Donors
+    from .services.equipment.maintenance import Maintenance
+    from .services.equipment.units import Units
     from .services.io.backup import BackupInfo
     from .services.io.exports import Exports
     from .services.io.imports import Imports
@@ -155,6 +157,18 @@ class Inventory:
         from .services.requisitions.service import Requisitions
 
         return Requisitions(self)
+
+    @cached_property
+    def units(self) -> Units:
+        from .services.equipment.units import Units
+
+        return Units(self)
+
+    @cached_property
+    def maintenance(self) -> Maintenance:
+        from .services.equipment.maintenance import Maintenance
+
+        return Maintenance(self)
 
     @cached_property
     def travel_times(self) -> TravelTimes:

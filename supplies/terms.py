@@ -98,6 +98,12 @@ TERMS: dict[str, Message] = {
     "rotate": t("rotate"),
     "write off": t("write off"),
     "transfer": t("transfer"),
+    "service": t("service"),
+    # the condition of a unit of equipment
+    "serviceable": t("serviceable"),
+    "needs_maintenance": t("needs_maintenance"),
+    "under_repair": t("under_repair"),
+    "out_of_service": t("out_of_service"),
     # the things a code names
     "item": t("item"),
     "agency": t("agency"),
@@ -107,6 +113,7 @@ TERMS: dict[str, Message] = {
     "stock lot": t("stock lot"),
     "incident": t("incident"),
     "dispatch request": t("dispatch request"),
+    "equipment unit": t("equipment unit"),
 }
 
 

@@ -1,11 +1,9 @@
 """api tokens: bearer tokens of the HTTP API, kept as SHA-256 digests
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02 05:30:00
 
-Chained on 0009 on its branch; 0010 is another branch's: the chain is set right when the branches meet
-(down_revision becomes '0010').
 """
 from __future__ import annotations
 
@@ -15,7 +13,7 @@ import sqlmodel
 
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

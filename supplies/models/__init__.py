@@ -1,7 +1,7 @@
 """The table models, one module per domain noun.
 
 The tables every command touches (catalog, places, stock, users) load with this package. The
-dispatch, readiness, submission, relief, contract, donation and requisition tables load on first use of one of their names: building them is a
+dispatch, readiness, submission, relief, contract, donation and requisition and equipment tables load on first use of one of their names: building them is a
 third of `import supplies`, which commands such as `supplies stock list` need not pay.
 ``supplies.models.metadata`` loads them all first, so it always holds every table.
 """
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         RequestLine,
     )
     from .donations import Donation, DonationLot, DonationPledge, Donor
+    from .equipment import EquipmentUnit, MaintenancePlan, UnitEvent
     from .readiness import NeedNorm
     from .relief import Distribution, DistributionLine, Entitlement, Household, LoanReturn, LoanReturnLine
     from .requisitions import Compensation, CompensationLine, Requisition, RequisitionLine, RequisitionReturn
@@ -84,6 +85,9 @@ _LAZY = {
     "RequisitionReturn": "requisitions",
     "Compensation": "requisitions",
     "CompensationLine": "requisitions",
+    "EquipmentUnit": "equipment",
+    "MaintenancePlan": "equipment",
+    "UnitEvent": "equipment",
 }
 
 
@@ -133,6 +137,7 @@ __all__ = [
     "Donor",
     "DonorKind",
     "Entitlement",
+    "EquipmentUnit",
     "Household",
     "Incident",
     "IncidentLevel",
@@ -141,6 +146,7 @@ __all__ = [
     "LedgerSubmission",
     "LoanReturn",
     "LoanReturnLine",
+    "MaintenancePlan",
     "Movement",
     "MovementKind",
     "NeedNorm",
@@ -164,6 +170,7 @@ __all__ = [
     "SupplyClass",
     "TravelTime",
     "Triage",
+    "UnitEvent",
     "User",
     "UserPoint",
     "metadata",

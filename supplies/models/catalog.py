@@ -82,6 +82,9 @@ class Item(SQLModel, table=True):
     # Equipment lent out and returned after the emergency (tents, folding beds, pumps, generators):
     # what households and sites hold of it is a loan (借用), see supplies.services.relief.returns.
     reusable: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # Tracked by unit (装备): each unit has a serial number and a service history, see
+    # supplies.services.equipment; its quantities change only through the unit services.
+    tracked: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow)
 
     supply_class: SupplyClass | None = Relationship()

@@ -65,6 +65,11 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     disp.requisitions.record_return(zy, {"QUILT": 1}, "lost")
     disp.requisitions.assess(zy)
     disp.tokens.create(expires_days=30, label="mirror")  # an API token (kept as its digest)
+    # Equipment tracked by unit (装备): units, a maintenance plan and a service record.
+    inv.items.add("PUMP", "排涝泵", supply_class="FLOOD", unit="台", tracked=True)
+    inv.units.receive("CK-01", "PUMP", ["P-1", "P-2"], model="QW100", year=2024)
+    inv.maintenance.plan("PUMP", every_days=90, tasks=["run the engine"], grace_days=7)
+    inv.maintenance.record("P-1", result="defect", note="oil leak")
     assert all(rows for rows in snapshot(inv).values())
     return inv
 

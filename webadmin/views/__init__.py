@@ -16,6 +16,7 @@ from .contracts import ContractsView
 from .dispatch import IncidentView, RequestRow, RequestView
 from .distribution import DistributionView
 from .donations import DonationsView
+from .equipment import EquipmentView
 from .ledger import LedgerRow, LedgerView
 from .map import MapView
 from .places import StoragePointView
@@ -70,6 +71,7 @@ def register_views(admin: Admin, db: RequestSession) -> None:
             name=_l("Agreement reserves"), category=dispatch, endpoint="contracts", url="/dispatch/contracts"
         ),
         DonationsView(name=_l("Donations"), category=stock, endpoint="donations", url="/stock/donations"),
+        EquipmentView(name=_l("Equipment"), category=stock, endpoint="equipment", url="/stock/equipment"),
         RequisitionsView(
             name=_l("Requisitions and compensation"),
             category=dispatch,

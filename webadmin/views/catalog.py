@@ -52,6 +52,7 @@ COMMON_LABELS = {
     "unit_weight_kg": _l("Unit weight (kg)"),
     "unit_volume_m3": _l("Unit volume (m³)"),
     "reusable": _l("Reusable"),
+    "tracked": _l("Tracked by unit"),
     "created_at": _l("Created"),
 }
 
@@ -277,6 +278,7 @@ _item_rows = row_table(
         Item.unit_weight_kg,
         Item.unit_volume_m3,
         Item.reusable,
+        Item.tracked,
     )
     .join(SupplyClass, SupplyClass.id == Item.class_id)
     .join(Agency, Agency.id == SupplyClass.agency_id),
@@ -301,6 +303,10 @@ class ItemForm(SecureForm):
     reusable = BooleanField(
         _l("Reusable"), description=_l("Lent and returned: tents, folding beds, pumps, generators.")
     )
+    tracked = BooleanField(
+        _l("Tracked by unit"),
+        description=_l("Equipment with serial numbers and maintenance, received unit by unit."),
+    )
 
 
 _ITEM_FIELDS = (
@@ -313,6 +319,7 @@ _ITEM_FIELDS = (
     "unit_weight_kg",
     "unit_volume_m3",
     "reusable",
+    "tracked",
 )
 
 

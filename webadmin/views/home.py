@@ -46,6 +46,8 @@ class HomeView(Guarded, AdminIndexView):
             open_requisitions=open_requisitions,
             unpaid_compensations=unpaid,
             requisitions_view=self._view("requisitions"),
+            equipment=inv.units.readiness(),
+            equipment_view=self._view("equipment"),
         )
 
     def _view(self, endpoint: str) -> Any:

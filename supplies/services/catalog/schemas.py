@@ -61,6 +61,8 @@ class ItemIn(Input):
     unit_volume_m3 = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
     # Lent and returned (tents, folding beds, pumps, generators): see supplies.services.relief.returns.
     reusable = fields.Boolean(load_default=False)
+    # Tracked by unit (serial numbers, service history): see supplies.services.equipment.
+    tracked = fields.Boolean(load_default=False)
 
 
 class ItemUpdate(ItemIn):
@@ -69,6 +71,7 @@ class ItemUpdate(ItemIn):
     supply_class = Code()
     unit = Name(20)
     reusable = fields.Boolean()
+    tracked = fields.Boolean()
 
 
 class HandoverIn(Input):

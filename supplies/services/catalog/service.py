@@ -369,9 +369,11 @@ class Items(Service):
         unit_volume_m3: float | None = None,
         name_en: str | None = None,
         reusable: bool = False,
+        tracked: bool = False,
     ) -> Item:
         """Add an item under a class, counted in whole ``unit``s; ``reusable`` for equipment that is
-        lent to households and sites and returned (回收)."""
+        lent to households and sites and returned (回收); ``tracked`` for equipment tracked by unit
+        (serial numbers, maintenance: see ``inv.units``)."""
         data = schemas.load(
             ItemIn,
             dict(
@@ -385,6 +387,7 @@ class Items(Service):
                 unit_weight_kg=unit_weight_kg,
                 unit_volume_m3=unit_volume_m3,
                 reusable=reusable,
+                tracked=tracked,
             ),
         )
         with self._work() as (s, actor):
@@ -415,6 +418,15 @@ class Items(Service):
                             "supply_class",
                         )
                     item.class_id = persisted_id(new_cls)
+            if "tracked" in data and data["tracked"] != item.tracked:
+                held = s.exec(
+                    select(StockLot.id).where(StockLot.item_id == item.id, StockLot.on_hand > 0).limit(1)
+                ).first()
+                if held is not None:
+                    raise RuleViolation(
+                        t("an item with stock cannot change whether it is tracked by unit; create a new item"),
+                        "tracked",
+                    )
             for key, value in data.items():
                 setattr(item, key, value)
             s.add(item)

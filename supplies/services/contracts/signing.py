@@ -24,7 +24,7 @@ from ...models.base import persisted_id
 from ...permissions import Actor, require_jurisdiction, require_role
 from ...schemas import load
 from ..base import by_code, retried
-from ..stock.commands import open_lot
+from ..stock.commands import open_lot, refuse_tracked
 from ..stock.ledger import find_lot, lock_lots, post
 from .access import MANAGERS, ContractService, contract_point, current
 from .results import (
@@ -215,6 +215,7 @@ class Signing(ContractService):
         """Open the version's lot of an item and book its quantity: ``moved_from`` (old lot, units) moves
         units left over from the version renewed, the rest is booked as signed."""
         item = by_code(s, Item, line["item"], field)
+        refuse_tracked(item)  # a contract books quantities by number; equipment is booked unit by unit
         cls = s.get_one(SupplyClass, item.class_id)
         batch = batch_of(contract.code, contract.version)
         if find_lot(s, persisted_id(point), persisted_id(item), batch) is not None:

@@ -246,7 +246,11 @@ def reserve(s: Session, problem: Problem, solution: Solution, lines: dict[int, R
     # One multi-row INSERT ... RETURNING instead of an ORM object per row (a request may take
     # dozens of lots); the rows refer only to lots and lines already in the database.
     result = s.connection().execute(insert(Allocation).returning(allocation_id, sort_by_parameter_order=True), rows)
-    return [int(i) for i in result.scalars().all()]
+    ids = [int(i) for i in result.scalars().all()]
+    from ..equipment.dispatch import assign_units  # rows of items tracked by unit name their units
+
+    assign_units(s, ids)
+    return ids
 
 
 def reserved_rows(s: Session, request_id: int, agency_id: int | None = None) -> list[Allocation]:
@@ -268,6 +272,9 @@ def release(s: Session, request_id: int, actor: Actor, reason: str) -> int:
     rows = reserved_rows(s, request_id)
     lots = lock_lots(s, {a.lot_id for a in rows})
     lines = request_lines(s, [request_id])
+    from ..equipment.dispatch import release_units
+
+    release_units(s, [persisted_id(a) for a in rows])
     total = 0
     for a in rows:
         post(
@@ -308,6 +315,9 @@ def issue(s: Session, request_id: int, rows: list[Allocation], lots: dict[int, S
         lines[a.line_id].dispatched += a.quantity
         s.add(a)
         s.add(lines[a.line_id])
+    from ..equipment.dispatch import issue_units
+
+    issue_units(s, request_id, rows)
     s.flush()
 
 

@@ -34,6 +34,7 @@ from ...models import (
 )
 from ...models.base import persisted_id
 from ...permissions import Actor
+from ..equipment.dispatch import arrive_units
 from ..places.regions import region_name, responsible_agency_id
 from ..stock.commands import open_lot
 from ..stock.ledger import find_lot, lock_lots, post
@@ -168,6 +169,7 @@ def book(s: Session, request_id: int, point: StoragePoint, rows: list[Allocation
             reason=t("arrived for line {line}", line=a.line_id),
             related_lot_id=src.id,
         )
+        arrive_units(s, a, into, a.received or 0)
         units += a.received or 0
     s.flush()
     return Booked(point.code, units, tuple(dict.fromkeys(renamed)))

@@ -306,6 +306,11 @@ class DispatchRequests(Execution, ArrivalAwareService):
                 states.check(req, action)
             if not requests:
                 return []
+            if not dry_run:  # equipment overdue past its grace is not free to allocate (services.equipment)
+                from ..equipment.maintenance import has_plans, refresh_overdue
+
+                if has_plans(s):
+                    refresh_overdue(s, actor)
             released: dict[int, int] = {}
             within: set[int] | None = None
             request_ids = [persisted_id(r) for r in requests]

@@ -92,6 +92,7 @@ class DocumentLine(Result):
     expires: date | None
     quantity: int
     received: int | None = None
+    serials: tuple[str, ...] = ()  # the units named, for an item tracked by unit
 
     lot = BatchAlias()  # the old name of .batch, deprecated
 
@@ -232,6 +233,9 @@ class PickDocuments(Service):
                 dest_lon=req.dest_lon,
                 requesting_unit=req.requesting_unit,
             )
+            from ..equipment.dispatch import serials_for_request
+
+            serials = serials_for_request(s, rid, _STATUS_OF_KIND[kind])
             docs: list[PickDocument] = []
             for a, an, contact, phone, p, pn, paddr, item, iname, spec, unit, batch, expires, qty, got, counted in rows:
                 if not docs or (docs[-1].agency, docs[-1].point) != (a, p):
@@ -248,7 +252,17 @@ class PickDocuments(Service):
                         )
                     )
                 docs[-1].lines.append(
-                    DocumentLine(item, iname, spec, unit, batch, expires, int(qty), int(got) if counted else None)
+                    DocumentLine(
+                        item,
+                        iname,
+                        spec,
+                        unit,
+                        batch,
+                        expires,
+                        int(qty),
+                        int(got) if counted else None,
+                        serials.get((p, item, batch), ()),
+                    )
                 )
             return docs
 

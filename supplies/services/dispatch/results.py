@@ -135,6 +135,7 @@ class PickLine(NamedTuple):
     batch: str
     quantity: int
     unit: str
+    serials: tuple[str, ...] = ()  # the units named, for an item tracked by unit
 
     @property
     def lot(self) -> str:
@@ -511,10 +512,13 @@ def pick_lists(s: Session, request_id: int) -> list[PickList]:
         .order_by(Agency.code, StoragePoint.code, Item.code, StockLot.batch)
     )
     out: list[PickList] = []
+    from ..equipment.dispatch import serials_for_request
+
+    serials = serials_for_request(s, request_id, AllocationStatus.RESERVED.value)
     for a, an, contact, phone, p, pn, item, iname, batch, qty, unit in s.exec(q).all():
         if not out or (out[-1].agency, out[-1].point) != (a, p):
             out.append(PickList(a, an, contact, phone, p, pn, []))
-        out[-1].lines.append(PickLine(item, iname, batch, int(qty), unit))
+        out[-1].lines.append(PickLine(item, iname, batch, int(qty), unit, serials.get((p, item, batch), ())))
     return out
 
 

@@ -85,7 +85,7 @@ from ..base import Service, by_code, retried
 from ..places.regions import responsible_agency_id
 from ..reports.output import ITEM_COLS, Col, Report
 from ..results import aware
-from ..stock.commands import check_expiry, open_lot
+from ..stock.commands import check_expiry, open_lot, refuse_tracked
 from ..stock.ledger import lock_lots, post
 from .results import DonationResult, DonorResult, PledgeResult
 from .schemas import ClassifyIn, DonationIn, DonorIn, ListIn, PledgeIn
@@ -574,7 +574,9 @@ def _item_or_new(s: Session, actor: Actor, data: dict[str, Any]) -> Item:
     """The item received, or a new one under TO-CLASSIFY when the code is not in the catalog and a name is given."""
     found = s.exec(select(Item).where(Item.code == data["item"])).one_or_none()
     if found is not None or not data.get("new_item_name"):
-        return found if found is not None else by_code(s, Item, data["item"], "item")
+        it = found if found is not None else by_code(s, Item, data["item"], "item")
+        refuse_tracked(it)  # equipment tracked by unit is received with supplies unit receive
+        return it
     holder = s.exec(select(SupplyClass).where(SupplyClass.code == TO_CLASSIFY)).one_or_none()
     if holder is None:
         raise RuleViolation(

@@ -80,6 +80,13 @@ KINDS: dict[str, tuple[Column, ...]] = {
             "可回收",
             note="yes for equipment lent and returned (tents, folding beds, pumps, generators)",
         ),
+        _c(
+            "tracked",
+            "按台件管理",
+            False,
+            "序列号管理",
+            note="yes for equipment tracked by unit (serial numbers, maintenance): received with supplies unit receive",
+        ),
     ),
     "stock": (
         _c("point", "储备点", True, "储备点编码", note="code of the storage point"),
@@ -207,6 +214,13 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "donation": ("社会捐赠", "捐赠"),
         "repair": ("待修", "维修"),
         "requisition": ("征用", "应急征用"),
+    },
+    # a unit of equipment's condition (supplies.services.equipment)
+    "unit_status": {
+        "serviceable": ("完好",),
+        "needs_maintenance": ("待保养",),
+        "under_repair": ("维修中",),
+        "out_of_service": ("停用",),
     },
 }
 

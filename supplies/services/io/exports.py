@@ -113,6 +113,7 @@ def _items(s: Session, _a: Actor) -> list[tuple[Any, ...]]:
                 Item.unit_weight_kg,
                 Item.unit_volume_m3,
                 Item.reusable,
+                Item.tracked,
             )
             .join(SupplyClass, col(SupplyClass.id) == Item.class_id)
             .order_by(Item.code)

@@ -43,6 +43,11 @@ class ItemRow(ItemIn):
         truthy=fields.Boolean.truthy | {"是", "yes", "Yes", "YES", "Y", "y"},
         falsy=fields.Boolean.falsy | {"否", "no", "No", "NO", "N", "n", ""},
     )
+    tracked = fields.Boolean(
+        load_default=False,
+        truthy=fields.Boolean.truthy | {"是", "yes", "Yes", "YES", "Y", "y"},
+        falsy=fields.Boolean.falsy | {"否", "no", "No", "NO", "N", "n", ""},
+    )
 
 
 class StockRow(ReceiveIn):
@@ -294,6 +299,19 @@ def items(b: Batch) -> Apply:
                 ),
                 rec["supply_class"],
                 refused=True,
+            )
+        if (
+            old is not None
+            and b.update_existing
+            and "tracked" in b.present
+            and bool(rec.get("tracked")) != old.tracked
+            and old.id in stocked
+        ):
+            b.problem(
+                i,
+                "tracked",
+                t("an item with stock cannot change whether it is tracked by unit; create a new item"),
+                rec.get("tracked"),
             )
         if old is not None and b.update_existing and old.class_id != cls[0] and old.id in stocked:
             b.problem(

@@ -283,6 +283,7 @@ class Readiness(ArrivalAwareService):
                 region_code=region_code,
             ),
         )
+        self._inv.maintenance.refresh_overdue()  # overdue equipment is not counted ready (services.equipment)
         with self._work(write=False) as (s, actor):
             dest = _destination(s, data)
             rows, shipped = norms_data.active(s, data.get("hazard"))

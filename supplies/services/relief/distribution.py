@@ -35,7 +35,7 @@ from ...schemas import Qty, bounded, load
 from ...terms import term
 from ..base import Service, by_code, retried
 from ..results import Result, aware
-from ..stock.commands import free_lots, take_fefo
+from ..stock.commands import free_lots, refuse_tracked, take_fefo
 from ..stock.ledger import post
 from .entitlements import entitled, rules_for
 from .households import find_household, resolve_incident
@@ -197,6 +197,7 @@ class Distributions(Service):
             if asked:
                 for code, qty in asked.items():
                     it = by_code(s, Item, code, "item")
+                    refuse_tracked(it)
                     _, ent, got = status.get(persisted_id(it), (it, 0, 0))
                     due = max(ent - got, 0)
                     if qty > due and not reason:

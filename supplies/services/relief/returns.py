@@ -70,7 +70,7 @@ from ..base import Service, by_code, retried
 from ..dispatch import allocation as alloc
 from ..dispatch.arrival import filing_batch
 from ..results import Result, aware
-from ..stock.commands import open_lot
+from ..stock.commands import open_lot, refuse_tracked
 from ..stock.ledger import find_lot, lock_lots, post
 from .distribution import reference as household_reference
 from .households import find_household, resolve_incident
@@ -225,6 +225,7 @@ class Returns(Service):
             if p.status != PointStatus.ACTIVE:
                 raise RuleViolation(t("storage point {code} is closed", code=p.code), "point")
             it = by_code(s, Item, data["item"], "item")
+            refuse_tracked(it)  # a unit of equipment comes back with supplies unit return
             if not it.reusable:
                 raise RuleViolation(
                     t(
@@ -432,7 +433,9 @@ class Returns(Service):
         with self._work() as (s, actor):
             p = by_code(s, StoragePoint, data["point"], "point")
             _require_return(actor, p)
-            return put_back(s, actor, p, by_code(s, Item, data["item"], "item"), data["qty"], data.get("batch"))
+            it = by_code(s, Item, data["item"], "item")
+            refuse_tracked(it)  # a unit of equipment is repaired with supplies maintenance record
+            return put_back(s, actor, p, it, data["qty"], data.get("batch"))
 
     def loans(
         self, *, incident: int | None = None, point: str | None = None, household: str | None = None

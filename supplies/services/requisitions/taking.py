@@ -25,7 +25,7 @@ from ...pii import normalise_id
 from ...schemas import load
 from ..base import Service, by_code, retried
 from ..results import aware
-from ..stock.commands import open_lot
+from ..stock.commands import open_lot, refuse_tracked
 from ..stock.ledger import find_lot, post
 from .access import MANAGERS, batch_of, reference
 from .results import (
@@ -98,6 +98,7 @@ class Taking(Service):
             for i, line in enumerate(data["items"]):
                 field = f"items.{i}.item"
                 item = by_code(s, Item, line["item"], field)
+                refuse_tracked(item)
                 cls = s.get_one(SupplyClass, item.class_id)
                 if find_lot(s, persisted_id(p), persisted_id(item), batch_of(rid)) is not None:
                     raise RuleViolation(

@@ -64,6 +64,8 @@ class _Codes:
     class_agency: dict[tuple[int, str], int]  # (class, jurisdiction): the agency answering for it there
     agencies: dict[str, int]
     agency_code: dict[int, str]
+    # Items tracked by unit: received unit by unit (services.equipment), never by number from a file.
+    tracked: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, s: Session) -> _Codes:
@@ -95,6 +97,7 @@ class _Codes:
             },
             agencies,
             {v: k for k, v in agencies.items()},
+            frozenset(s.execute(select(col(Item.code)).where(col(Item.tracked).is_(True))).scalars().all()),
         )
 
 
@@ -182,6 +185,20 @@ class BulkReceipt:
                 problems.append(
                     Problem(rows[i], self._h("item"), t("no item with code {item!r}", item=c["item"][i]), c["item"][i])
                 )
+            if it is not None and c["item"][i] in codes.tracked:
+                problems.append(
+                    Problem(
+                        rows[i],
+                        self._h("item"),
+                        t(
+                            "item {item} is tracked by unit: receive and change it unit by unit (supplies unit ...), "
+                            "so that its units and its lots agree",
+                            item=c["item"][i],
+                        ),
+                        c["item"][i],
+                    )
+                )
+                ok[i] = False
             if p is None or p[1] != PointStatus.ACTIVE or it is None:
                 ok[i] = False
         owner_col = [

@@ -625,9 +625,23 @@ def _carry_donation(s: Session, src: StockLot, target: StockLot, where: str) -> 
 def _point_item(s: Session, point: str, item: str) -> tuple[StoragePoint, Item, SupplyClass]:
     p = by_code(s, StoragePoint, point, "point")
     it = by_code(s, Item, item, "item")
+    refuse_tracked(it)
     cls = s.get(SupplyClass, it.class_id)
     assert cls is not None
     return p, it, cls
+
+
+def refuse_tracked(item: Item) -> None:
+    """Quantities of an item tracked by unit change only with its units (``inv.units``), never by number alone."""
+    if item.tracked:
+        raise RuleViolation(
+            t(
+                "item {item} is tracked by unit: receive and change it unit by unit (supplies unit ...), "
+                "so that its units and its lots agree",
+                item=item.code,
+            ),
+            "item",
+        )
 
 
 __all__ = ["Movement", "Stock", "StockChange"]

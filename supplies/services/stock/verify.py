@@ -59,6 +59,22 @@ _RULES = (
     " OR c.agency_id IS NULL OR l.agency_id <> c.agency_id OR i.class_id IS NULL OR l.class_id <> i.class_id"
     " OR l.jurisdiction_code <> p.jurisdiction_code"
 )
+# Items tracked by unit (supplies.services.equipment): the units in each lot number its on-hand, the
+# units named for dispatch number its reserved, and each unit sits in a lot of its own item and point,
+# the serviceable ones in a lot that may be allocated, the others in a repair lot.
+_UNIT_COUNTS = (
+    "SELECT l.id, l.on_hand, l.reserved, coalesce(u.n, 0), coalesce(u.named, 0) FROM stock_lot l"
+    " JOIN item i ON i.id = l.item_id"
+    " LEFT JOIN (SELECT lot_id, count(*) AS n, count(allocation_id) AS named FROM equipment_unit"
+    " WHERE lot_id IS NOT NULL GROUP BY lot_id) u ON u.lot_id = l.id"
+    " WHERE (i.tracked AND (l.on_hand <> coalesce(u.n, 0) OR l.reserved <> coalesce(u.named, 0)))"
+    " OR (NOT i.tracked AND coalesce(u.n, 0) > 0)"
+)
+_UNIT_PLACES = (
+    "SELECT u.lot_id, l.on_hand, l.reserved, u.serial FROM equipment_unit u JOIN stock_lot l ON l.id = u.lot_id"
+    " WHERE l.item_id <> u.item_id OR l.point_id <> u.point_id"
+    " OR (u.status = 'serviceable' AND l.mode = 'repair') OR (u.status <> 'serviceable' AND l.mode <> 'repair')"
+)
 _PARALLEL_FROM = 200_000  # movements: below this, starting processes costs more than it saves
 _ORPHANS = "SELECT DISTINCT m.lot_id FROM movement m LEFT JOIN stock_lot l ON l.id = m.lot_id WHERE l.id IS NULL"
 
@@ -194,6 +210,35 @@ def _finish(conn: Connection, out: list[dict[str, Any]]) -> VerifyReport:
                     ),
                 )
             )
+    for lot_id, on_hand, reserved, units, named in conn.execute(text(_UNIT_COUNTS)):
+        out.append(
+            _problem(
+                lot_id,
+                on_hand,
+                reserved,
+                None,
+                None,
+                t(
+                    "{units} units of equipment are in this lot ({named} named for dispatch), but it holds "
+                    "{on_hand} ({reserved} reserved)",
+                    units=units,
+                    named=named,
+                    on_hand=on_hand,
+                    reserved=reserved,
+                ),
+            )
+        )
+    for lot_id, on_hand, reserved, serial in conn.execute(text(_UNIT_PLACES)):
+        out.append(
+            _problem(
+                lot_id,
+                on_hand,
+                reserved,
+                None,
+                None,
+                t("unit {serial} is in a lot of another item or point, or of the wrong condition", serial=serial),
+            )
+        )
     for (lot_id,) in conn.execute(text(_ORPHANS)):
         out.append(
             _problem(
