@@ -33,6 +33,9 @@ PATHS = {
     "/api/v1/requisitions",
     "/api/v1/requisitions/{id}",
     "/api/v1/readiness",
+    "/api/v1/units",
+    "/api/v1/units/{serial}",
+    "/api/v1/equipment/readiness",
 }
 
 

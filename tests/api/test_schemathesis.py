@@ -37,6 +37,10 @@ def test_no_input_makes_the_api_fail_or_break_its_document(
     dispatch.requests.approve(rid)
     town.targets.set("TENT12", 60, point="CK-01")
     with_channels(town)  # a contract called up, a donation, a requisition assessed: their resources have rows
+    town.items.add("PUMP", "排涝泵", supply_class="FLOOD", unit="台", tracked=True)  # units with a history
+    town.units.receive("CK-01", "PUMP", ["P-1", "P-2"], model="QW100", year=2024)
+    town.maintenance.plan("PUMP", every_days=90, tasks=["run the engine"], grace_days=7)
+    town.maintenance.record("P-1", result="defect", note="oil leak")
     headers = {"Authorization": f"Bearer {town.tokens.create().token}"}
     with served(town) as url:
         schema = schemathesis.openapi.from_url(f"{url}/api/v1/openapi.json")

@@ -16,13 +16,13 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from flask_wtf.csrf import CSRFProtect
 
-from . import channels, dispatch, places, readiness, stock
+from . import channels, dispatch, equipment, places, readiness, stock
 from .problems import PROBLEM_TYPE, ProblemSchema
 from .rate import RateLimit
 
 PREFIX = "/api/v1"
 DOCS = f"{PREFIX}/docs"
-BLUEPRINTS = (places.blp, stock.blp, dispatch.blp, channels.blp, readiness.blp)
+BLUEPRINTS = (places.blp, stock.blp, dispatch.blp, channels.blp, equipment.blp, readiness.blp)
 
 
 def is_api_request() -> bool:
