@@ -39,7 +39,8 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app.config.update(settings.defaults(url, config.get("SECRET_KEY")))
     app.config.update(config)
 
-    db = RequestSession(inv.engine)
+    # List pages and the dashboard may lag by seconds: a hot standby serves them when configured.
+    db = RequestSession(inv.read_engine)
     app.extensions["supplies"] = inv
     app.extensions["supplies_db"] = db
     app.extensions["supplies_login_throttle"] = LoginThrottle(
