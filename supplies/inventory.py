@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .services.stock.commands import Stock
     from .services.stock.targets import ReserveTargets
     from .services.users.accounts import Users
+    from .services.users.logins import LoginLimit
 
 
 class Inventory:
@@ -115,6 +116,12 @@ class Inventory:
         from .services.users.accounts import Users
 
         return Users(self)
+
+    @cached_property
+    def login_limit(self) -> LoginLimit:
+        from .services.users.logins import LoginLimit
+
+        return LoginLimit(self)
 
     @cached_property
     def incidents(self) -> Incidents:

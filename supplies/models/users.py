@@ -37,3 +37,17 @@ class UserPoint(SQLModel, table=True):
 
     user_id: int = Field(foreign_key="app_user.id", primary_key=True)
     point_id: int = Field(foreign_key="storage_point.id", primary_key=True)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed log-ins of one (name, address) pair, in the database so that every web process shares them.
+
+    The pair is kept as a digest: a log-in limit needs to recognise it, not to know who or where.
+    """
+
+    __tablename__ = "login_attempt"
+
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    first_at: datetime = Field(index=True)
+    locked_until: datetime | None = None

@@ -64,6 +64,7 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     disp.requisitions.record_return(zy, {"QUILT": 3}, "damaged", damage={"QUILT": "10.00"})
     disp.requisitions.record_return(zy, {"QUILT": 1}, "lost")
     disp.requisitions.assess(zy)
+    inv.login_limit.failed("keeper", "10.0.0.1")  # a failed log-in counted for the web's log-in limit
     assert all(rows for rows in snapshot(inv).values())
     return inv
 
