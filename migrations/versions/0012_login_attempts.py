@@ -24,8 +24,8 @@ def upgrade() -> None:
     op.create_table('login_attempt',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
-    sa.Column('first_at', sa.DateTime(), nullable=False),
-    sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.Column('first_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('locked_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_attempt'))
     )
     op.create_index(op.f('ix_login_attempt_first_at'), 'login_attempt', ['first_at'], unique=False)
