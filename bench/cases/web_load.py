@@ -106,14 +106,11 @@ class WebLoad(Case):
             if done.returncode != 0:
                 raise RuntimeError(f"the load driver failed: {done.stderr[-800:]}")
             levels[str(users)] = json.loads(done.stdout.strip().splitlines()[-1])
-        return Sample(seconds=(levels.get("50") or levels[str(self.levels[-1])])["p95_ms"] / 1000, metrics=levels)
-
-    def judge(self, stats: Stats, base: Stats | None) -> Verdict:
+        # The books after the load (the copy is dropped at teardown, before judging).
         from sqlalchemy import text
 
         import supplies
 
-        levels = stats.metrics[-1]
         inv = supplies.open(self.url, user=self.ctx.dataset.manifest["admin"])
         try:
             differences = len(inv.stock.verify().differences)
@@ -123,6 +120,12 @@ class WebLoad(Case):
                 ).scalar()
         finally:
             inv.close()
+        p95 = (levels.get("50") or levels[str(self.levels[-1])])["p95_ms"] / 1000
+        return Sample(seconds=p95, metrics={"levels": levels, "differences": differences, "oversold": oversold})
+
+    def judge(self, stats: Stats, base: Stats | None) -> Verdict:
+        last = stats.metrics[-1]
+        levels, differences, oversold = last["levels"], last["differences"], last["oversold"]
         fifty = levels.get("50") or levels[str(self.levels[-1])]
         notes = [f"{u} users: {', '.join(level['errors'])}" for u, level in levels.items() if level["errors"]]
         passed = fifty["p95_ms"] <= TARGET_P95_MS and fifty["failures"] == 0 and differences == 0 and oversold == 0
