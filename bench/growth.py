@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,19 +31,30 @@ GROWTH_CASES = {
 }
 # An exponent this far above what the work allows is reported as a finding.
 SLACK = 0.3
+SESSION = timedelta(hours=6)
 
 
 def exponents(records: list[dict[str, Any]], database: str) -> dict[str, Any]:
     """Per growth case, the fitted exponent and the figures it comes from (scales measured on ``database``)."""
     out: dict[str, Any] = {}
     for case, (work, allowed) in GROWTH_CASES.items():
-        every = sorted(
-            (SCALES[r["scale"]].movements, r["median_s"], r["scale"])
+        mine = [
+            r
             for r in records
             if r.get("case") == case
             and r.get("database", "sqlite") == database
             and r.get("scale") in SCALES
             and r.get("median_s")
+        ]
+        if not mine:
+            continue
+        # Only figures of one session (within SESSION of the newest): scales measured by other
+        # code, on other days, under other loads, would give a slope of nothing.
+        newest = max(mine, key=lambda r: r.get("measured_at", ""))
+        since = (datetime.fromisoformat(newest.get("measured_at", "1970-01-01T00:00:00+00:00")) - SESSION).isoformat()
+        commit = newest.get("commit")
+        every = sorted(
+            (SCALES[r["scale"]].movements, r["median_s"], r["scale"]) for r in mine if r.get("measured_at", "") >= since
         )
         # The tiny scale is mostly fixed overhead (it understates an exponent): used only when
         # fewer than two real scales were measured, and said so.
@@ -60,6 +72,7 @@ def exponents(records: list[dict[str, Any]], database: str) -> dict[str, Any]:
             "seconds": {scale: t for _, t, scale in points},
             "movements": {scale: n for n, _, scale in points},
             "with_tiny": any(scale == "tiny" for _, _, scale in points),
+            "commit": commit,
         }
     return out
 
@@ -83,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         for case, g in found.items():
             flag = "  FINDING" if g["finding"] else ""
             times = ", ".join(f"{s} {t * 1000:.1f} ms" for s, t in g["seconds"].items())
-            print(f"  {case:<13} exponent {g['exponent']:5.2f} (work allows {g['allowed']:.0f}; {times}){flag}")
+            line = f"exponent {g['exponent']:5.2f} (work allows {g['allowed']:.0f}; {times}; {g['commit']})"
+            print(f"  {case:<13} {line}{flag}")
         kept.append(
             {
                 "case": "growth",

@@ -213,3 +213,19 @@ def _digest(db: Path) -> str:
         return h.hexdigest()
     finally:
         con.close()
+
+
+@pytest.mark.once
+def test_growth_is_the_slope_of_log_time_against_log_size() -> None:
+    from bench.growth import exponents
+
+    def record(scale: str, seconds: float, database: str = "sqlite") -> dict:
+        at = "2026-12-02T06:00:00+00:00"
+        return {"case": "verify", "scale": scale, "database": database, "median_s": seconds, "measured_at": at}
+
+    # County to province is ten times the movements: ten times the time is an exponent of 1.
+    found = exponents([record("county", 1.0), record("province", 10.0), record("tiny", 5.0)], "sqlite")
+    assert found["verify"]["exponent"] == 1.0 and not found["verify"]["finding"] and not found["verify"]["with_tiny"]
+    found = exponents([record("county", 1.0), record("province", 100.0)], "sqlite")
+    assert found["verify"]["exponent"] == 2.0 and found["verify"]["finding"]
+    assert exponents([record("county", 1.0, "postgresql")], "postgresql") == {}
