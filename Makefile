@@ -51,9 +51,13 @@ browser:
 	  echo "installing chromium from Debian's packages for the browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null; }
 
-# The province benchmarks (bench/results.json); the concurrent case needs PostgreSQL, started here if needed.
+# The province benchmarks on SQLite and on PostgreSQL (bench/results.json; a throwaway PostgreSQL is
+# started here if needed), then the growth exponents between the scales measured. The web_load case
+# needs the bench extra (Locust), installed here.
 bench: install
+	$(BIN)/python -m pip install -q -e ".[test,bench]"
 	bash tests/with_postgres.sh $(BIN)/python -m bench --scale province
+	$(BIN)/python -m bench.growth
 
 migration: install
 	$(BIN)/python -c "import sys; from alembic import command; from supplies.migrate import alembic_config; \

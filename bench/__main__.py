@@ -18,8 +18,10 @@ from rich.table import Table
 
 from .cases import CASE_NAMES, load_case
 from .generate import BENCH_DIR
-from .harness import Context, run_case
+from .harness import Context, NotMeasured, run_case
 from .scales import SCALES
+
+BACKENDS = ["sqlite", "postgresql"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         help=f"run only this case (repeatable): {', '.join(CASE_NAMES)}",
     )
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case, after one warm-up (default 5)")
-    parser.add_argument("--db", type=Path, help="use this generated database instead of the cached one")
+    parser.add_argument(
+        "--db",
+        dest="backends",
+        action="append",
+        choices=BACKENDS,
+        help="the database to measure on (repeatable; default both: sqlite, then postgresql on "
+        "SUPPLIES_BENCH_POSTGRES_URL, else SUPPLIES_TEST_POSTGRES_URL, else a throwaway cluster)",
+    )
+    parser.add_argument("--dataset", type=Path, help="use this generated SQLite file instead of the cached one")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument(
         "--no-warmup",
@@ -63,19 +73,33 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     command = "python -m bench " + " ".join(sys.argv[1:] if argv is None else argv)
     results: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="supplies-bench-") as work:
-        ctx = Context(
-            SCALES[args.scale], args.seed, args.runs, Path(work), lambda m: console.log(m), args.db, args.warm_up
-        )
-        try:
-            ctx.dataset  # build or find the dataset before any timing  # noqa: B018
-        except ValueError as exc:
-            parser.error(str(exc))
-        for name in args.cases or CASE_NAMES:
-            console.log(f"case {name} …")
-            record = run_case(load_case(name), ctx)
-            record.update(_provenance(command))
-            results.append(record)
+    for backend in args.backends or BACKENDS:
+        with tempfile.TemporaryDirectory(prefix="supplies-bench-") as work:
+            ctx = Context(
+                SCALES[args.scale],
+                args.seed,
+                args.runs,
+                Path(work),
+                lambda m: console.log(m),
+                args.dataset,
+                args.warm_up,
+                backend,
+            )
+            try:
+                try:
+                    ctx.dataset  # build or find the dataset before any timing  # noqa: B018
+                except ValueError as exc:
+                    parser.error(str(exc))
+                except NotMeasured as exc:
+                    console.log(f"{backend}: not measured: {exc}")
+                    continue
+                for name in args.cases or CASE_NAMES:
+                    console.log(f"case {name} on {backend} …")
+                    record = run_case(load_case(name), ctx)
+                    record.update(_provenance(command))
+                    results.append(record)
+            finally:
+                ctx.close()
     out = Console()
     if not out.is_terminal:
         out = Console(width=160)
@@ -107,12 +131,13 @@ def _provenance(command: str) -> dict[str, Any]:
 
 def _table(results: list[dict[str, Any]], scale: str) -> Table:
     table = Table(title=f"benchmarks at {scale} scale")
-    for col in ("case", "median", "min", "max", "target", "ratio", "peak MB", "pass"):
-        table.add_column(col, justify="left" if col in ("case", "target") else "right")
+    for col in ("case", "db", "median", "min", "max", "target", "ratio", "peak MB", "pass"):
+        table.add_column(col, justify="left" if col in ("case", "db", "target") else "right")
     for r in results:
         verdict = {True: "[green]pass[/]", False: "[red]MISS[/]", None: "[yellow]n/a[/]"}[r["pass"]]
         table.add_row(
             r["case"],
+            r["database"],
             _ms(r["median_s"]),
             _ms(r["min_s"]),
             _ms(r["max_s"]),
@@ -122,7 +147,7 @@ def _table(results: list[dict[str, Any]], scale: str) -> Table:
             verdict,
         )
         for note in r["notes"]:
-            table.add_row("", "", "", "", f"[dim]{note}[/]", "", "", "")
+            table.add_row("", "", "", "", "", f"[dim]{note}[/]", "", "", "")
     return table
 
 
@@ -133,18 +158,24 @@ def _ms(seconds: float | None) -> str:
 
 
 def _write(path: Path, results: list[dict[str, Any]]) -> None:
-    """Merge into ``path``: this run's (case, scale) records replace the old ones, the rest stay."""
+    """Merge into ``path``: this run's (case, scale, database) records replace the old ones, the rest stay."""
     old: list[dict[str, Any]] = []
     if path.exists():
         try:
             old = json.loads(path.read_text())
         except ValueError:
             old = []
-    fresh = {(r["case"], r["scale"]) for r in results}
-    merged = [r for r in old if (r.get("case"), r.get("scale")) not in fresh] + results
+    for r in old:  # figures from before there were two databases: SQLite, the concurrent case aside
+        r.setdefault("database", "postgresql" if r.get("case") == "concurrent" else "sqlite")
+    fresh = {(r["case"], r["scale"], r["database"]) for r in results}
+    merged = [r for r in old if (r.get("case"), r.get("scale"), r.get("database")) not in fresh] + results
     order = {name: i for i, name in enumerate(CASE_NAMES)}
     merged.sort(
-        key=lambda r: (list(SCALES).index(r["scale"]) if r.get("scale") in SCALES else 99, order.get(r.get("case"), 99))
+        key=lambda r: (
+            list(SCALES).index(r["scale"]) if r.get("scale") in SCALES else 99,
+            order.get(r.get("case"), 99),
+            r["database"],
+        )
     )
     path.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
 

@@ -54,14 +54,19 @@ Progress = Callable[[str, int, int], None]
 class Dataset:
     """A generated database file and what the generator says it holds."""
 
-    path: Path
+    path: Path  # the generated SQLite file (the source of a PostgreSQL copy too)
     scale: Scale
     seed: int
     manifest: dict[str, Any]
+    pg_url: str | None = None  # set when the benchmark runs on PostgreSQL: the file's copy there
 
     @property
     def url(self) -> str:
-        return f"sqlite:///{self.path}"
+        return self.pg_url or f"sqlite:///{self.path}"
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.pg_url else "sqlite"
 
     def open(self, user: str = ADMIN) -> supplies.Inventory:
         return supplies.open(self.url, user=user)

@@ -13,11 +13,12 @@ import time
 import traceback
 import tracemalloc
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .generate import Dataset, ensure
+from .generate import Dataset, copy_database, ensure, remove_database
 from .scales import Scale
 
 
@@ -65,7 +66,11 @@ class Verdict:
 
 @dataclass
 class Context:
-    """What cases share: the scale, its dataset, the number of runs, a scratch directory and a logger."""
+    """What cases share: the scale, its dataset, the number of runs, a scratch directory and a logger.
+
+    ``backend`` is the database the cases run on: ``sqlite`` (the generated file) or
+    ``postgresql`` (a copy of that file on the benchmark's server, made once per run and scale).
+    """
 
     scale: Scale
     seed: int
@@ -74,11 +79,14 @@ class Context:
     log: Callable[[str], None]
     db: Path | None = None
     warm_up: bool = True  # off only for the smoke test (no warm-up, so no peak memory)
+    backend: str = "sqlite"
     _datasets: dict[str, Dataset] = field(default_factory=dict)
+    _stack: ExitStack = field(default_factory=ExitStack)
+    _server: str | None = None
 
     @property
     def dataset(self) -> Dataset:
-        """The generated database of this run's scale (or the one given with ``--db``)."""
+        """The generated database of this run's scale (or the one given with ``--dataset``)."""
         return self._get(self.scale.name, self.db)
 
     def county_dataset(self) -> Dataset:
@@ -86,10 +94,52 @@ class Context:
         name = "tiny" if self.scale.name == "tiny" else "county"
         return self._get(name, self.db if name == self.scale.name else None)
 
+    def dataset_of(self, scale: str) -> Dataset:
+        """The dataset of another scale (the growth case), on this run's backend."""
+        return self._get(scale, self.db if scale == self.scale.name else None)
+
     def _get(self, name: str, path: Path | None) -> Dataset:
         if name not in self._datasets:
-            self._datasets[name] = ensure(name, seed=self.seed, path=path, log=self.log)
+            data = ensure(name, seed=self.seed, path=path, log=self.log)
+            if self.backend == "postgresql":
+                data = replace(data, pg_url=self._mirror(data))
+            self._datasets[name] = data
         return self._datasets[name]
+
+    def pg_server(self) -> str:
+        """The PostgreSQL server of this run (a throwaway cluster when none is given), kept open until :meth:`close`."""
+        if self._server is None:
+            from .pg import server
+
+            self._server = self._stack.enter_context(server())
+        return self._server
+
+    def _mirror(self, data: Dataset) -> str:
+        from .pg import mirror
+
+        st = data.path.stat()
+        name = f"supplies_bench_{data.scale.name}_s{data.seed}_{st.st_size:x}_{int(st.st_mtime):x}"
+        return mirror(str(data.path), self.pg_server(), name, self.log)
+
+    def private_copy(self, data: Dataset, name: str) -> str:
+        """The URL of a copy of ``data`` that a case may change freely (a file, or a database cloned on the server)."""
+        if data.pg_url:
+            from .pg import clone
+
+            return clone(data.pg_url, f"supplies_bench_copy_{name}")
+        return f"sqlite:///{copy_database(data.path, self.workdir / f'{name}.db')}"
+
+    def drop_copy(self, url: str) -> None:
+        """Remove a copy made by :meth:`private_copy`."""
+        if url.startswith("sqlite:///"):
+            remove_database(Path(url.removeprefix("sqlite:///")))
+        else:
+            from .pg import drop
+
+            drop(url)
+
+    def close(self) -> None:
+        self._stack.close()
 
 
 class Case:
@@ -104,6 +154,7 @@ class Case:
     warming_up = False  # set by the harness during the untimed, memory-traced warm-up run
     max_runs: int | None = None  # at most this many timed runs, whatever --runs says (very long cases)
     needs_warm_up = True  # False: every run starts afresh (a new process), a warm-up would only cost
+    backends: tuple[str, ...] = ("sqlite", "postgresql")  # the databases the case is measured on
 
     def setup(self, ctx: Context) -> None:
         """Untimed preparation, once."""
@@ -134,6 +185,7 @@ def run_case(case: Case, ctx: Context) -> dict[str, Any]:
         "case": case.name,
         "title": case.title,
         "scale": ctx.scale.name,
+        "database": ctx.backend,
         "runs": 0,
         "median_s": None,
         "min_s": None,
@@ -160,6 +212,9 @@ def run_case(case: Case, ctx: Context) -> dict[str, Any]:
 
 
 def _run_case(case: Case, ctx: Context, record: dict[str, Any]) -> None:
+    if ctx.backend not in case.backends:
+        record["notes"].append(f"not measured: the case runs on {' and '.join(case.backends)} only")
+        return
     missing = missing_modules(case)
     if missing:
         record["notes"].append(f"not measured: {', '.join(missing)} missing")

@@ -1,4 +1,8 @@
-"""``python -m bench.markdown [FILE] [--scale S]``: the results file as the Markdown table the README shows."""
+"""``python -m bench.markdown [FILE] [--scale S] [--db D]``: the results file as the Markdown tables the README shows.
+
+Without ``--db`` the table puts SQLite and PostgreSQL side by side (one row per case); with it,
+one database's figures in full.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,9 @@ _FIGURES = {
     "web_lots": lambda m, r: f"{m['statements_page_10']} SQL statements at 10 rows, {m['statements_page_50']} at 50",
     "concurrent": lambda m, r: f"{m['allocations_per_s_median']:g} allocations/s, {m['oversold_units']} oversold",
     "readiness": lambda m, r: f"{m['townships']} townships",
+    "web_load": lambda m, r: "; ".join(
+        f"{u} users {v['rps']:g} req/s p95 {v['p95_ms']:.0f} ms, {v['failures']} errors" for u, v in m["levels"].items()
+    ),
     "county_lots_page": lambda m, r: (
         f"county {m['county']} ({m['county_lots']:,} lots); {m['statements_page_50']} SQL statements; "
         f"{len(m['full_scans'])} full scans"
@@ -40,13 +47,42 @@ _FIGURES = {
 }
 
 
-def table(results: list[dict[str, Any]], scale: str) -> str:
+def side_by_side(results: list[dict[str, Any]], scale: str) -> str:
+    """One row per case: the median and verdict on SQLite and on PostgreSQL."""
+    by: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in results:
+        if r.get("scale") == scale and r.get("case") != "growth":
+            by.setdefault(r["case"], {})[r.get("database", "sqlite")] = r
+    lines = [
+        "| case | SQLite | PostgreSQL | target | commit |",
+        "| --- | ---: | ---: | --- | --- |",
+    ]
+    for case, dbs in by.items():
+        cells = []
+        for db in ("sqlite", "postgresql"):
+            r = dbs.get(db)
+            cells.append("–" if r is None or r["median_s"] is None else f"{_time(r['median_s'])} ({_verdict(r)})")
+        any_r = next(iter(dbs.values()))
+        commits = ", ".join(sorted({str(r.get("commit")) for r in dbs.values()}))
+        lines.append(f"| `{case}` | {cells[0]} | {cells[1]} | {any_r['target']} | {commits} |")
+    return "\n".join(lines)
+
+
+def _verdict(r: dict[str, Any]) -> str:
+    if r["pass"] is None:
+        return "measured" if r["median_s"] is not None else "not measured"
+    return "pass" if r["pass"] else "**miss**"
+
+
+def table(results: list[dict[str, Any]], scale: str, database: str | None = None) -> str:
     lines = [
         "| case | median | min | max | ratio | figures | peak MB | target |",
         "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |",
     ]
     for r in results:
-        if r.get("scale") != scale:
+        if r.get("scale") != scale or r.get("case") == "growth":
+            continue
+        if database and r.get("database", "sqlite") != database:
             continue
         verdict = {True: "pass", False: "**miss**", None: "not measured"}[r["pass"]]
         if r["pass"] is None and r["median_s"] is not None:
@@ -74,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.markdown", description=__doc__.split(":", 1)[-1].strip())
     parser.add_argument("file", nargs="?", type=Path, default=BENCH_DIR / "results.json")
     parser.add_argument("--scale", default="province")
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), help="one database's figures in full")
     args = parser.parse_args(argv)
-    print(table(json.loads(args.file.read_text()), args.scale))
+    results = json.loads(args.file.read_text())
+    print(table(results, args.scale, args.db) if args.db else side_by_side(results, args.scale))
     return 0
 
 

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
@@ -127,3 +127,111 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def server() -> Iterator[str]:
+    """The PostgreSQL server of this run (given, or a throwaway cluster stopped afterwards)."""
+    with _server() as url:
+        yield url
+
+
+def mirror(source: str, server_url: str, name: str, log: Callable[[str], None] | None = None) -> str:
+    """The generated SQLite dataset at ``source`` copied whole into the database ``name`` on the server.
+
+    Made once and kept (a persistent ``SUPPLIES_BENCH_POSTGRES_URL`` reuses it across runs; the name
+    carries the file's size and time). Rows go in with COPY, triggers and foreign-key checks off
+    (``session_replication_role = replica``: the rows are a consistent copy), then the id
+    sequences are set past the copied ids and the tables analysed.
+    """
+    import sqlite3
+    import time
+
+    import psycopg
+
+    import supplies
+
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                return url
+            conn.execute(text(f"CREATE DATABASE \"{name}__building\" ENCODING 'UTF8' TEMPLATE template0"))
+        started = time.perf_counter()
+        building = make_url(url).set(database=f"{name}__building").render_as_string(hide_password=False)
+        supplies.open(building, upgrade=True).close()
+        lite = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        rows_total = 0
+        with psycopg.connect(building.replace("postgresql+psycopg", "postgresql")) as pg:
+            pg.execute("SET session_replication_role = replica")
+            tables = [
+                r[0]
+                for r in pg.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                )
+            ]
+            # The migrations put in the top region; the copy brings it again.
+            pg.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+            for table in tables:
+                columns = [
+                    r[0]
+                    for r in pg.execute(
+                        "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                        "ORDER BY ordinal_position",
+                        (table,),
+                    )
+                ]
+                names = ", ".join(f'"{c}"' for c in columns)
+                cursor = lite.execute(f'SELECT {names} FROM "{table}"')
+                with pg.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                    while batch := cursor.fetchmany(10_000):
+                        for row in batch:
+                            copy.write_row(row)
+                        rows_total += len(batch)
+                if "id" in columns:
+                    pg.execute(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                        f'(SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false) '
+                        f"WHERE pg_get_serial_sequence('\"{table}\"', 'id') IS NOT NULL"
+                    )
+            pg.commit()
+            pg.autocommit = True
+            pg.execute("VACUUM ANALYZE")
+        lite.close()
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}__building" RENAME TO "{name}"'))
+        if log:
+            log(f"copied {rows_total:,} rows into PostgreSQL database {name} in {time.perf_counter() - started:.0f} s")
+        return url
+    finally:
+        admin.dispose()
+
+
+def clone(url: str, name: str) -> str:
+    """A private copy of the database at ``url`` (``CREATE DATABASE … TEMPLATE``: a file copy), as ``name``."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            # A template may have no other sessions: a case's engine left idle would block the copy.
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
+                {"d": target.database},
+            )
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{target.database}"'))
+    finally:
+        admin.dispose()
+    return target.set(database=name).render_as_string(hide_password=False)
+
+
+def drop(url: str) -> None:
+    """Drop the database at ``url`` (a private copy made by :func:`clone`)."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

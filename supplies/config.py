@@ -24,6 +24,16 @@ def database_url(explicit: str | None = None) -> str:
     return url
 
 
+def read_database_url(explicit: str | None = None) -> str | None:
+    """A hot standby for reads that may lag: the argument, else ``SUPPLIES_READ_DATABASE_URL``, else None.
+
+    Reports, the dashboard, readiness, exports and list reads go there; every write (and every read
+    inside a write) stays on the primary. None means the primary serves the reads too.
+    """
+    url = explicit or os.environ.get("SUPPLIES_READ_DATABASE_URL")
+    return database_url(url) if url else None
+
+
 def timezone_name(explicit: str | None = None) -> str:
     """The department's time zone: the argument, else ``SUPPLIES_TIMEZONE``, else Asia/Shanghai."""
     return explicit or os.environ.get("SUPPLIES_TIMEZONE") or DEFAULT_TIMEZONE

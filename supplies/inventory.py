@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from .config import database_url
+from .config import database_url, read_database_url
 from .db import make_engine
 from .errors import DatabaseNotReady
 from .i18n import t
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .services.stock.commands import Stock
     from .services.stock.targets import ReserveTargets
     from .services.users.accounts import Users
+    from .services.users.logins import LoginLimit
     from .services.users.tokens import Tokens
 
 
@@ -52,8 +53,19 @@ class Inventory:
     connection pool.
     """
 
-    def __init__(self, engine: Engine, user: str | None = None, *, jurisdiction: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        user: str | None = None,
+        *,
+        jurisdiction: str | None = None,
+        read_engine: Engine | None = None,
+    ) -> None:
+        #: The primary: every write, and every read inside a write.
         self.engine = engine
+        #: Reads that may lag by seconds (reports, dashboard, readiness, exports, list reads): a hot
+        #: standby when ``SUPPLIES_READ_DATABASE_URL`` names one, else the primary itself.
+        self.read_engine = read_engine if read_engine is not None else engine
         self.user = user
         #: Act on this jurisdiction and below only (one of the user's own): see :func:`~supplies.permissions.narrowed`.
         self.jurisdiction = jurisdiction
@@ -121,6 +133,12 @@ class Inventory:
         from .services.users.tokens import Tokens
 
         return Tokens(self)
+
+    @cached_property
+    def login_limit(self) -> LoginLimit:
+        from .services.users.logins import LoginLimit
+
+        return LoginLimit(self)
 
     @cached_property
     def incidents(self) -> Incidents:
@@ -246,7 +264,7 @@ class Inventory:
     def as_user(self, name: str, *, jurisdiction: str | None = None) -> Inventory:
         """The same database, acting as ``name``; ``jurisdiction`` narrows the user's scope to that
         jurisdiction and below (one of its own; refused otherwise)."""
-        return Inventory(self.engine, name, jurisdiction=jurisdiction)
+        return Inventory(self.engine, name, jurisdiction=jurisdiction, read_engine=self.read_engine)
 
     @property
     def url(self) -> str:
@@ -284,8 +302,10 @@ class Inventory:
         return restore(self, path)
 
     def close(self) -> None:
-        """Release the connection pool."""
+        """Release the connection pools."""
         self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
 
     def __enter__(self) -> Inventory:
         return self
@@ -297,13 +317,24 @@ class Inventory:
         return f"<Inventory {self.url} as {self.user or '-'}>"
 
 
-def open(url: str | None = None, *, user: str | None = None, upgrade: bool = False, echo: bool = False) -> Inventory:
+def open(
+    url: str | None = None,
+    *,
+    user: str | None = None,
+    upgrade: bool = False,
+    echo: bool = False,
+    read_url: str | None = None,
+) -> Inventory:
     """Open the inventory at ``url`` (else ``SUPPLIES_DATABASE_URL``, else ``./supplies.db``).
 
     ``user`` is the acting user for every operation. ``upgrade=True`` creates or upgrades the
-    schema first (what ``supplies init`` does).
+    schema first (what ``supplies init`` does). ``read_url`` (else ``SUPPLIES_READ_DATABASE_URL``)
+    names a hot standby for the reads that may lag; without it the primary serves them.
     """
-    inv = Inventory(make_engine(database_url(url), echo=echo), user)
+    engine = make_engine(database_url(url), echo=echo)
+    replica = read_database_url(read_url)
+    read_engine = make_engine(replica, echo=echo) if replica else None
+    inv = Inventory(engine, user, read_engine=read_engine)
     if upgrade:
         inv.upgrade()
     return inv

@@ -18,7 +18,6 @@ from supplies.config import database_url as resolve_url
 from . import api, auth, errors, formats, i18n, jurisdiction, maps, settings
 from .converters import to_local
 from .db import RequestSession
-from .throttle import LoginThrottle
 from .views import register_views
 from .views.home import HomeView
 
@@ -39,16 +38,14 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app.config.update(settings.defaults(url, config.get("SECRET_KEY")))
     app.config.update(config)
 
-    db = RequestSession(inv.engine)
+    # List pages and the dashboard may lag by seconds: a hot standby serves them when configured.
+    db = RequestSession(inv.read_engine)
     app.extensions["supplies"] = inv
     app.extensions["supplies_db"] = db
-    app.extensions["supplies_login_throttle"] = LoginThrottle(
-        app.config["LOGIN_MAX_FAILURES"], app.config["LOGIN_LOCKOUT"].total_seconds()
-    )
     app.teardown_appcontext(db.remove)
 
     if app.config["BEHIND_PROXY"]:
-        # The proxy's X-Forwarded-For/-Proto/-Host: the throttle sees the client's address,
+        # The proxy's X-Forwarded-For/-Proto/-Host: the log-in limit sees the client's address,
         # and redirects and the CSRF referrer check use https and the public host name.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 

@@ -29,8 +29,6 @@ from supplies.errors import PermissionDenied
 from supplies.models import Role, User
 from supplies.permissions import Actor, load_actor, narrowed
 
-from .throttle import LoginThrottle
-
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -140,8 +138,15 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-def _throttle() -> LoginThrottle:
-    return current_app.extensions["supplies_login_throttle"]
+def _locked_for(name: str, address: str) -> float:
+    # The limit lives in the database (the primary): every `supplies serve` process behind a proxy shares it.
+    inv = current_app.extensions["supplies"]
+    return float(inv.login_limit.locked_for(name, address, window=current_app.config["LOGIN_LOCKOUT"]))
+
+
+def _failed(name: str, address: str) -> None:
+    inv, config = current_app.extensions["supplies"], current_app.config
+    inv.login_limit.failed(name, address, max_failures=config["LOGIN_MAX_FAILURES"], window=config["LOGIN_LOCKOUT"])
 
 
 def _safe_next(target: str | None) -> str:
@@ -165,17 +170,17 @@ def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
         name, address = form.name.data.strip(), request.remote_addr or "-"
-        wait = _throttle().locked_for(name, address)
+        wait = _locked_for(name, address)
         if wait:
             minutes = int(wait // 60) + 1
             flash(_("Too many failed log-ins. Try again in %(minutes)d minutes.", minutes=minutes), "danger")
             return render_template("supplies/login.html", form=form), 429
         user = current_app.extensions["supplies"].users.authenticate(name, form.password.data)
         if user is None:
-            _throttle().failed(name, address)
+            _failed(name, address)
             flash(_("Wrong user name or password."), "danger")
             return render_template("supplies/login.html", form=form), 401
-        _throttle().succeeded(name, address)
+        current_app.extensions["supplies"].login_limit.succeeded(name, address)
         locale = session.get("locale")
         session.clear()  # a fresh session at log-in: no fixation of a session planted before
         if locale:

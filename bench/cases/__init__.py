@@ -18,6 +18,7 @@ CASE_NAMES = [
     "cli_stock_list",
     "web_lots",
     "concurrent",
+    "web_load",
     "readiness",
     "county_lots_page",
     "county_allocation",

@@ -18,7 +18,6 @@ from .scenario import (
     FLOOD_LINES,
     approved_request,
     flood_incident,
-    private_copy,
     township_depots,
 )
 
@@ -37,8 +36,9 @@ class Allocate(Case):
     def setup(self, ctx: Context) -> None:
         import supplies
 
-        self.path = private_copy(ctx.dataset, ctx.workdir, self.name)
-        self.inv = supplies.open(f"sqlite:///{self.path}", user=self.user)
+        self.ctx = ctx
+        self.url = ctx.private_copy(ctx.dataset, self.name)
+        self.inv = supplies.open(self.url, user=self.user)
         towns = township_depots(self.inv)  # the user's own: a scoped user lists its subtree's
         self.dest = towns[len(towns) // 2]
         incident = flood_incident(self.inv, self.dest)
@@ -65,10 +65,9 @@ class Allocate(Case):
         )
 
     def teardown(self) -> None:
-        from ..generate import remove_database
 
         self.inv.close()
-        remove_database(self.path)
+        self.ctx.drop_copy(self.url)
 
 
 def plan_metrics(plan: AllocationPlan) -> dict[str, int]:

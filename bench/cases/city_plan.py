@@ -26,11 +26,10 @@ class CityPlan(Allocate):
     def setup(self, ctx: Context) -> None:
         import supplies
 
-        from .scenario import private_copy
-
         data = ctx.dataset
-        self.path = private_copy(data, ctx.workdir, self.name)
-        self.inv = supplies.open(f"sqlite:///{self.path}", user=scoped_user(data, "city_dispatcher"))
+        self.ctx = ctx
+        self.url = ctx.private_copy(data, self.name)
+        self.inv = supplies.open(self.url, user=scoped_user(data, "city_dispatcher"))
         self.city = data.manifest["city"]
         towns = township_depots(self.inv)  # the city's townships, over all its counties
         self.dest = towns[len(towns) // 2]
@@ -59,6 +58,11 @@ class CityPlan(Allocate):
             notes.append(f"{last['rows_outside_jurisdiction']} rows come from points outside city {self.city}")
         metrics = {**last, "city": self.city, "destination": self.dest, "full_scans": self.plan["full_scans"] or []}
         return Verdict(None, stats.median / TARGET_S, metrics, notes)
+
+    def teardown(self) -> None:
+        if hasattr(self, "inv"):
+            self.inv.close()
+            self.ctx.drop_copy(self.url)
 
 
 CASE = CityPlan

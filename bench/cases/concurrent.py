@@ -68,6 +68,7 @@ class ConcurrentAllocators(Case):
     title = "8 concurrent allocators on PostgreSQL, scarce stock"
     target = "0 oversold units; allocations per second reported"
     needs = ("supplies.services.dispatch.commands", "psycopg")
+    backends = ("postgresql",)  # its own database on the server, whatever the dataset
 
     def setup(self, ctx: Context) -> None:
         import supplies

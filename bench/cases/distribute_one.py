@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..generate import copy_database, remove_database
 from ..harness import Case, Context, NotMeasured, Sample, Stats, Verdict
 from ..relief import prepare, write_register
 
@@ -36,9 +35,10 @@ class DistributeOne(Case):
         county = data.manifest.get("county")
         if not county:
             raise NotMeasured(f"the dataset {data.path.name} names no county (built before generator version 3?)")
-        self.db = copy_database(data.path, ctx.workdir / "relief.db")
+        self.ctx = ctx
+        self.db = ctx.private_copy(data, "relief")
         os.environ.setdefault("SUPPLIES_PII_KEY", "bench-relief-key")
-        self.inv = supplies.open(f"sqlite:///{self.db}", user=data.manifest["admin"])
+        self.inv = supplies.open(self.db, user=data.manifest["admin"])
         self.households = HOUSEHOLDS.get(ctx.scale.name, 20_000)
         register = ctx.workdir / "relief-register.csv"
         people = write_register(register, self.households, ctx.seed, county)
@@ -84,7 +84,7 @@ class DistributeOne(Case):
             event.remove(self.inv.engine, "before_cursor_execute", self._count)
             self.inv.close()
         if hasattr(self, "db"):
-            remove_database(self.db)
+            self.ctx.drop_copy(self.db)
 
 
 CASE = DistributeOne

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 
-from ..generate import copy_database, remove_database
 from ..harness import Case, Context, NotMeasured, Sample, Stats, Verdict
 from ..relief import write_register
 
@@ -31,9 +30,10 @@ class HouseholdImport(Case):
         self.county = data.manifest.get("county")
         if not self.county:
             raise NotMeasured(f"the dataset {data.path.name} names no county (built before generator version 3?)")
-        self.db = copy_database(data.path, ctx.workdir / "register.db")
+        self.ctx = ctx
+        self.db = ctx.private_copy(data, "register")
         os.environ.setdefault("SUPPLIES_PII_KEY", "bench-relief-key")
-        self.inv = supplies.open(f"sqlite:///{self.db}", user=data.manifest["admin"])
+        self.inv = supplies.open(self.db, user=data.manifest["admin"])
         self.households = HOUSEHOLDS.get(ctx.scale.name, 20_000)
         self.csv = ctx.workdir / "register.csv"
         write_register(self.csv, self.households, ctx.seed, self.county)
@@ -64,7 +64,7 @@ class HouseholdImport(Case):
         if hasattr(self, "inv"):
             self.inv.close()
         if hasattr(self, "db"):
-            remove_database(self.db)
+            self.ctx.drop_copy(self.db)
         if hasattr(self, "csv"):
             self.csv.unlink(missing_ok=True)
 

@@ -49,18 +49,23 @@ class ImportMemory(Case):
         self.rows = ROWS.get(ctx.scale.name, 1_000_000)
         self.csv = ctx.workdir / "stock-million.csv"
         self.db = ctx.workdir / "import-memory.db"
+        self.ctx, self.data, self.url = ctx, data, ""
         ctx.log(f"writing {self.rows:,} stock rows to {self.csv.name}")
         _write_csv(self.source, self.csv, self.rows, ctx.seed)
 
     def before_run(self) -> None:
-        copy_database(self.source, self.db)
+        if self.data.pg_url:
+            self.url = self.ctx.private_copy(self.data, "import_memory")
+        else:
+            copy_database(self.source, self.db)
+            self.url = f"sqlite:///{self.db}"
 
     def run(self) -> Sample:
         child = [
             sys.executable,
             "-c",
             "from bench.cases.import_memory import child; child()",
-            str(self.db),
+            self.url,
             str(self.csv),
             self.admin,
         ]
@@ -100,15 +105,17 @@ class ImportMemory(Case):
 
     def teardown(self) -> None:
         remove_database(self.db)
+        if self.url and not self.url.startswith("sqlite"):
+            self.ctx.drop_copy(self.url)
         self.csv.unlink(missing_ok=True)
 
 
 def child() -> None:
-    """In the child: import the CSV (``argv``: database, CSV, user) and print the figures as JSON."""
-    db, source, user = sys.argv[1:4]
+    """In the child: import the CSV (``argv``: database URL, CSV, user) and print the figures as JSON."""
+    url, source, user = sys.argv[1:4]
     import supplies
 
-    inv = supplies.open(f"sqlite:///{db}", user=user)
+    inv = supplies.open(url, user=user)
     try:
         t0 = time.perf_counter()
         result = inv.imports.file("stock", Path(source))

@@ -18,7 +18,6 @@ from .scenario import (
     FLOOD_LINES,
     approved_request,
     flood_incident,
-    private_copy,
     township_depots,
 )
 
@@ -41,8 +40,9 @@ class PlanOptimal(Case):
     def setup(self, ctx: Context) -> None:
         import supplies
 
-        self.path = private_copy(ctx.dataset, ctx.workdir, self.name)
-        self.inv = supplies.open(f"sqlite:///{self.path}", user=DISPATCHER)
+        self.ctx = ctx
+        self.url = ctx.private_copy(ctx.dataset, self.name)
+        self.inv = supplies.open(self.url, user=DISPATCHER)
         rng = random.Random(ctx.seed)
         self.requests = REQUESTS.get(ctx.scale.name, 100)
         towns = township_depots(self.inv)
@@ -93,10 +93,9 @@ class PlanOptimal(Case):
         return Verdict(passed, ratio, metrics, notes)
 
     def teardown(self) -> None:
-        from ..generate import remove_database
 
         self.inv.close()
-        remove_database(self.path)
+        self.ctx.drop_copy(self.url)
 
 
 def compare_plans(short: list[int], earliest_short: list[int], ratio: float) -> Verdict:

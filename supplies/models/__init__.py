@@ -36,7 +36,7 @@ from .enums import (
 from .places import StoragePoint, TravelTime
 from .regions import JURISDICTION_LEVELS, ROOT_REGION, ClassResponsibility, Region
 from .stock import Movement, ReserveTarget, StockLot
-from .users import ApiToken, User, UserPoint
+from .users import ApiToken, LoginAttempt, User, UserPoint
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
@@ -146,6 +146,7 @@ __all__ = [
     "LedgerSubmission",
     "LoanReturn",
     "LoanReturnLine",
+    "LoginAttempt",
     "MaintenancePlan",
     "Movement",
     "MovementKind",

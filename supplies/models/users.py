@@ -56,3 +56,17 @@ class ApiToken(SQLModel, table=True):
     expires_at: datetime | None = None
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed log-ins of one (name, address) pair, in the database so that every web process shares them.
+
+    The pair is kept as a digest: a log-in limit needs to recognise it, not to know who or where.
+    """
+
+    __tablename__ = "login_attempt"
+
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    first_at: datetime = Field(index=True)
+    locked_until: datetime | None = None

@@ -84,9 +84,14 @@ class Service:
         self._inv = inventory
 
     @contextmanager
-    def _work(self, *, write: bool = True) -> Iterator[tuple[Session, Actor]]:
+    def _work(self, *, write: bool = True, lag_ok: bool = False) -> Iterator[tuple[Session, Actor]]:
         """A unit of work with the acting user loaded and checked to exist (or the shared one this
-        inventory's caller opened with :meth:`_shared_work`, which the call then joins)."""
+        inventory's caller opened with :meth:`_shared_work`, which the call then joins).
+
+        ``lag_ok=True`` (read-only units only) runs it on the inventory's ``read_engine``, a hot
+        standby when one is configured: for reads that may be seconds behind (reports, readiness,
+        exports, lists). Inside a shared (write) unit the read joins it on the primary.
+        """
         shared = _SHARED.get()
         if shared is not None and shared[0] is self._inv:
             _, session, actor = shared
@@ -96,7 +101,10 @@ class Service:
             except IntegrityError as exc:
                 raise integrity_to_error(exc) from None
             return
-        with unit_of_work(self._inv.engine, write=write) as session:
+        if lag_ok and write:
+            raise ValueError("a write unit of work runs on the primary")
+        engine = self._inv.read_engine if lag_ok else self._inv.engine
+        with unit_of_work(engine, write=write) as session:
             actor = narrowed(load_actor(session, self._inv.user), session, self._inv.jurisdiction)
             try:
                 yield session, actor

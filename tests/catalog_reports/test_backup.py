@@ -70,6 +70,7 @@ def full(busy: supplies.Inventory) -> supplies.Inventory:
     inv.units.receive("CK-01", "PUMP", ["P-1", "P-2"], model="QW100", year=2024)
     inv.maintenance.plan("PUMP", every_days=90, tasks=["run the engine"], grace_days=7)
     inv.maintenance.record("P-1", result="defect", note="oil leak")
+    inv.login_limit.failed("keeper", "10.0.0.1")  # a failed log-in counted for the web's log-in limit
     assert all(rows for rows in snapshot(inv).values())
     return inv
 

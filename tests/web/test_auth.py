@@ -1,4 +1,4 @@
-"""Log-in, log-out, sessions and the log-in throttle of the web admin."""
+"""Log-in, log-out, sessions and the log-in limit of the web admin."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from flask import Flask
 
 import supplies
-from webadmin.throttle import LoginThrottle
 
 from .helpers import PASSWORDS, login, make_app, text
 
@@ -141,23 +140,6 @@ def test_too_many_failures_lock_the_name_out_for_a_while(town: supplies.Inventor
         login(client, "viewer")
     finally:
         app.extensions["supplies"].close()
-
-
-def test_throttle_counts_per_name_and_address_and_forgets_after_the_window() -> None:
-    now = [1000.0]
-    throttle = LoginThrottle(max_failures=2, window=60, clock=lambda: now[0])
-    throttle.failed("Keeper", "10.0.0.1")
-    assert throttle.locked_for("keeper", "10.0.0.1") == 0
-    throttle.failed("keeper", "10.0.0.1")
-    assert throttle.locked_for("keeper", "10.0.0.1") == 60
-    assert throttle.locked_for("keeper", "10.0.0.2") == 0
-    now[0] += 61
-    assert throttle.locked_for("keeper", "10.0.0.1") == 0
-    throttle.failed("keeper", "10.0.0.1")
-    assert throttle.locked_for("keeper", "10.0.0.1") == 0  # a new window began
-    throttle.succeeded("keeper", "10.0.0.1")
-    throttle.failed("keeper", "10.0.0.1")
-    assert throttle.locked_for("keeper", "10.0.0.1") == 0
 
 
 def test_session_cookie_is_http_only_lax_and_secure_when_asked(town: supplies.Inventory) -> None:

@@ -11,8 +11,10 @@ from collections.abc import Callable
 class RateLimit:
     """A token bucket per key (an API token's id): ``per_minute`` requests a minute, in bursts up to that.
 
-    Like the log-in throttle the counts live in memory: ``supplies serve`` is one process (with
-    threads), and a restart forgets them. ``per_minute`` 0 turns the limit off.
+    The counts live in this process's memory and a restart forgets them: with several ``supplies
+    serve`` processes behind a proxy each counts its own share (a token may make up to N times the
+    rate across N processes). It guards a server against one runaway client; the log-in limit,
+    which guards passwords, is kept in the database and shared. ``per_minute`` 0 turns the limit off.
     """
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:

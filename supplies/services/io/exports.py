@@ -204,7 +204,7 @@ def _donors(inv: Inventory) -> list[tuple[Any, ...]]:
 
 def _donations(inv: Inventory) -> list[tuple[Any, ...]]:
     receipts = inv.donations.list()
-    with inv.exports._work(write=False) as (s, _):
+    with inv.exports._work(write=False, lag_ok=True) as (s, _):
         lot_ids = {d.lot_id for d in receipts if d.lot_id is not None}
         expiry = dict(
             s.exec(select(col(StockLot.id), col(StockLot.expires_on)).where(col(StockLot.id).in_(lot_ids))).all()
@@ -277,7 +277,7 @@ class Exports(Service):
         if kind in _SERVICE_QUERIES:
             raw = _SERVICE_QUERIES[kind](self._inv)
         else:
-            with self._work(write=False) as (s, actor):
+            with self._work(write=False, lag_ok=True) as (s, actor):
                 raw = _QUERIES[kind](s, actor)
         return heads, [[label(k, v, lang, kind) if isinstance(v, str) else v for k, v in zip(keys, row)] for row in raw]
 

@@ -64,7 +64,7 @@ class MapLayers(ArrivalAwareService):
         and ``available`` (their total). Four queries whatever the number of points.
         """
         data = schemas.load(MapLayerIn, {"kind": kind})
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             q = select_columns(
                 StoragePoint.id,
                 StoragePoint.code,
@@ -135,7 +135,7 @@ class MapLayers(ArrivalAwareService):
 
     def incidents(self) -> FeatureCollection:
         """The open incidents the user reads, at their place: id, name, type, level, region, population, start."""
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             q = scoped_to_jurisdiction(
                 select(Incident).where(Incident.status == "open").order_by(col(Incident.id)),
                 actor,
@@ -170,7 +170,7 @@ class MapLayers(ArrivalAwareService):
         """
         data = schemas.load(MapLayerIn, {"population": population, "hours": hours})
         ranking = self._inv.readiness.rank_townships(population=data["population"], hours=data["hours"], hazard=hazard)
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             q = select(StoragePoint.code, StoragePoint.lat, StoragePoint.lon)
             where = {code: (lon, lat) for code, lat, lon in s.connection().execute(scoped_points(q, actor)).all()}
             keys = [town.township for town in ranking]
@@ -215,7 +215,7 @@ class MapLayers(ArrivalAwareService):
 
         incident = request_id(incident_id, "incident")
         data = schemas.load(MapLayerIn, {"hours": hours})
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             row = s.get(Incident, incident)
             if row is None or not in_scope(actor, row.jurisdiction_code):
                 raise NotFound(t("no incident with id {id}", id=incident), "incident")

@@ -284,7 +284,7 @@ class Readiness(ArrivalAwareService):
             ),
         )
         self._inv.maintenance.refresh_overdue()  # overdue equipment is not counted ready (services.equipment)
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             dest = _destination(s, data)
             rows, shipped = norms_data.active(s, data.get("hazard"))
             needs = _needs(rows, data.get("hazard"))
@@ -328,7 +328,7 @@ class Readiness(ArrivalAwareService):
         data = schemas.load(CheckIn, dict(population=0, hazard=hazard, hours=hours, days=days, region_code=region_code))
         if level not in [lv.value for lv in AdminLevel]:
             raise InvalidInput(t("must be one of: {value}", value=", ".join(lv.value for lv in AdminLevel)), "level")
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             towns = _townships(s, level, data.get("region_code"))
             rows, _shipped = norms_data.active(s, data.get("hazard"))
             needs = _needs(rows, data.get("hazard"))

@@ -177,7 +177,7 @@ class Reports(Service):
         end = day_start(data["until"] + timedelta(days=1), zone) if data.get("until") else None
         if start and end and end <= start:
             raise InvalidInput(t("must be on or after since"), "until")
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
             period = self._moves(s, f, start, end, by_kind=True)
             after = self._moves(s, f, end, None, by_kind=False) if end else {}
@@ -226,7 +226,7 @@ class Reports(Service):
 
         if incident is not None:
             incident = schemas.bounded(schemas.Id(), incident, "incident")
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             return incident_report(s, actor, resolve_incident(s, actor, incident), _Names(s))
 
     def stock(self, **filters: Any) -> Report:
@@ -234,7 +234,7 @@ class Reports(Service):
         much has expired already."""
         data = schemas.load(ReportIn, filters)
         today = date.today()
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
             q = (
                 select_columns(
@@ -284,7 +284,7 @@ class Reports(Service):
         expiry first, then the largest quantity."""
         data = schemas.load(ReportIn, dict(days=days, **filters))
         today = date.today()
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
             q = (
                 select_columns(
@@ -360,7 +360,7 @@ class Reports(Service):
         if bad:
             raise InvalidInput(t("must be among: {value}", value=", ".join(m.value for m in ReserveMode)), "modes")
         good_on = date.today() + timedelta(days=data["valid_for_days"])
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
             tq = select(
                 ReserveTarget.item_id, ReserveTarget.point_id, ReserveTarget.region_code, ReserveTarget.quantity

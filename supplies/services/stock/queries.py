@@ -139,7 +139,7 @@ class StockQueries(Service):
         officers their agency's stock, whatever the filters.
         """
         among = _lot_ids(lot_ids)
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             q = _lot_select()
             q = _filters(
                 s,
@@ -191,7 +191,7 @@ class StockQueries(Service):
         and the total: a city sees each county in one table."""
         days = bounded(Days(), expiring_days, "expiring_days")
         code = bounded(RegionCode(), jurisdiction, "jurisdiction")
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             return rollup(s, actor, code, days, datetime.now(UTC).date())
 
     def summary(
@@ -210,7 +210,7 @@ class StockQueries(Service):
         unknown = [g for g in by if g not in GROUPS]
         if unknown or not by:
             raise InvalidInput(t("group by one or more of {value}", value=", ".join(GROUPS)), "by")
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             q = per_id_totals(by)
             if region_code or level:
                 q = q.join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
@@ -245,7 +245,7 @@ class StockQueries(Service):
         limit = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), limit, "limit")
         since = bounded(schemas.Moment(allow_none=True), since, "since")
         until = bounded(schemas.Moment(allow_none=True), until, "until")
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             q = _ledger_select()
             if lot_id is not None:
                 q = q.where(Movement.lot_id == lot_id)
@@ -289,7 +289,7 @@ class StockQueries(Service):
         """
         after = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), after, "after")
         limit = bounded(schemas.Whole(min=1, max=MAX_PAGE), limit, "limit")
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             q = _filters(
                 s,
                 _lot_select(),
@@ -312,7 +312,7 @@ class StockQueries(Service):
         another system mirrors the ledger, asking again from the last id it holds."""
         after = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), after, "after")
         limit = bounded(schemas.Whole(min=1, max=MAX_PAGE), limit, "limit")
-        with self._work(write=False) as (s, actor):
+        with self._work(write=False, lag_ok=True) as (s, actor):
             q = scoped(_ledger_select(), actor, Movement.point_id, Movement.agency_id)
             if after is not None:
                 q = q.where(col(Movement.id) > after)
