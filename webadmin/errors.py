@@ -21,6 +21,22 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, error_page)
 
 
+def logged_reference(exc: HTTPException, code: int) -> str:
+    """A short reference for a server error, logged with the request and the error's kind: it ties the
+    user's report to the traceback Flask logged, and tells them nothing of the inside."""
+    reference = secrets.token_hex(4)
+    cause = getattr(exc, "original_exception", None)
+    log.error(
+        "error reference %s: %s %s answered %d (%s)",
+        reference,
+        request.method,
+        request.path,
+        code,
+        type(cause).__name__ if cause is not None else type(exc).__name__,
+    )
+    return reference
+
+
 def error_page(exc: HTTPException) -> Any:
     """The page for ``exc``: what happened in words a user can act on, a link back and one to the dashboard."""
     from .api import is_api_request
@@ -31,19 +47,7 @@ def error_page(exc: HTTPException) -> Any:
     code = exc.code or 500
     if code < 400:  # routing redirects (a missing trailing slash) are HTTPExceptions too
         return exc
-    reference = None
-    if code >= 500:
-        # Flask has logged the traceback already; the reference ties the user's report to it.
-        reference = secrets.token_hex(4)
-        cause = getattr(exc, "original_exception", None)
-        log.error(
-            "error reference %s: %s %s answered %d (%s)",
-            reference,
-            request.method,
-            request.path,
-            code,
-            type(cause).__name__ if cause is not None else type(exc).__name__,
-        )
+    reference = logged_reference(exc, code) if code >= 500 else None
     title, explanation = _words(exc, code)
     context = {"code": code, "title": title, "explanation": explanation, "reference": reference, "back": _back()}
     try:

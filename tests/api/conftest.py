@@ -9,7 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import supplies
-from tests.web.helpers import PASSWORDS, make_app
+from tests.web import conftest as web
+from tests.web.helpers import make_app
 
 
 class ApiClient:
@@ -43,16 +44,7 @@ class ApiClient:
                 return rows
 
 
-@pytest.fixture
-def town(county: supplies.Inventory) -> supplies.Inventory:
-    """The web tests' town: the county plus an agency officer of CIV, a dispatcher, a viewer and a lot at each point."""
-    county.users.add("officer", role="agency_officer", agency="CIV", password=PASSWORDS["officer"])
-    county.users.add("dispatch", role="dispatcher", password=PASSWORDS["dispatch"])
-    county.users.add("viewer", role="viewer", password=PASSWORDS["viewer"])
-    county.stock.receive("CK-01", "TENT12", 40, batch="T1")
-    county.stock.receive("TS-01", "SANDBAG", 500, batch="S1")
-    county.stock.receive("TS-02", "QUILT", 30, batch="Q1")
-    return county
+town = web.town  # the web tests' town, as a fixture here too
 
 
 @pytest.fixture

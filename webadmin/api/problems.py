@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import secrets
 from http import HTTPStatus
 from typing import Any
 
@@ -23,7 +21,7 @@ from supplies.errors import (
 )
 from supplies.i18n import translate
 
-log = logging.getLogger(__name__)
+from ..errors import logged_reference
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -97,18 +95,10 @@ def from_http(exc: HTTPException) -> Response | HTTPException:
     if code < 400:  # 304 Not Modified and redirects pass through
         return exc
     if code >= 500:
-        reference = secrets.token_hex(4)
-        cause = getattr(exc, "original_exception", None)
-        log.error(
-            "error reference %s: %s %s answered %d (%s)",
-            reference,
-            request.method,
-            request.path,
-            code,
-            type(cause).__name__ if cause is not None else type(exc).__name__,
-        )
         return problem(
-            code, _("The server could not finish this request; nothing was half-saved."), reference=reference
+            code,
+            _("The server could not finish this request; nothing was half-saved."),
+            reference=logged_reference(exc, code),
         )
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages") or data.get("errors")
