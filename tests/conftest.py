@@ -16,13 +16,15 @@ from sqlalchemy.engine import make_url
 
 import supplies
 
-# `make test` runs a bounded number of examples per property; HYPOTHESIS_PROFILE=deep hunts longer.
+# `make test` runs a bounded number of examples per property (half Hypothesis' default on SQLite: the
+# whole suite has 20 minutes on two cores); HYPOTHESIS_PROFILE=deep hunts longer. A test naming its
+# own count scales it by the profile (tests/examples.py).
+settings.register_profile("suite", max_examples=50)
 settings.register_profile("deep", max_examples=3000)
 # The PostgreSQL half checks that the server behaves as SQLite does; fewer examples do that.
-settings.register_profile("postgresql", max_examples=30)
+settings.register_profile("postgresql", max_examples=20)
 settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE")
-    or ("postgresql" if os.environ.get("SUPPLIES_TEST_POSTGRES_URL") else "default")
+    os.environ.get("HYPOTHESIS_PROFILE") or ("postgresql" if os.environ.get("SUPPLIES_TEST_POSTGRES_URL") else "suite")
 )
 
 

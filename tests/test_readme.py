@@ -33,7 +33,7 @@ names them)
 Every other file a block reads it writes itself first (``supplies backup``, ``supplies export``).
 
 The module does not depend on the server database (every block uses SQLite files in its own
-directory), so it runs once: in the SQLite half of the suite, not again in the PostgreSQL half.
+directory), so it runs once (marked ``once``): in one half of ``make test``, not again in the other.
 """
 
 from __future__ import annotations
@@ -54,10 +54,7 @@ DEMO_USER = "readme"
 BLOCK_TIMEOUT_S = 100  # pytest's own timeout is 120 s a test
 MAX_SKIPS = 8  # skips stay few: raise it only with a reason in the README
 
-pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("SUPPLIES_TEST_POSTGRES_URL")),
-    reason="the README examples use SQLite files only; they run in the SQLite half of the suite",
-)
+pytestmark = pytest.mark.once
 
 FENCE = re.compile(r"^```(\S*)\s*$")
 MARKER = re.compile(r"^<!--\s*readme-test:\s*(?P<body>.*?)\s*-->$")

@@ -113,6 +113,7 @@ def test_web_load_drives_the_served_web_admin_and_leaves_the_books_right(
     assert record["metrics"]["verify_differences"] == 0 and record["metrics"]["oversold_lots"] == 0
 
 
+@pytest.mark.once  # the generator writes SQLite files whichever database the suite tests
 def test_the_generator_makes_what_it_says_and_the_same_twice(tmp_path: Path) -> None:
     scale = SCALES["tiny"]
     first, second = tmp_path / "a.db", tmp_path / "b.db"
