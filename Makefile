@@ -37,9 +37,9 @@ check: install
 	$(BIN)/mypy
 
 # Each half has its own temporary directory: the two run at the same time under `make test`.
-# The browser tests run in the SQLite half; the tests that do not depend on the database (marked
-# `once`: the README's examples, packaging, layout, translations) in the PostgreSQL half, so that
-# the two halves take about as long.
+# The browser tests and the README's examples (SQLite files) run in the SQLite half; the other tests
+# that do not depend on the database (marked `once`: packaging, layout, translations, benchmark
+# plans) in the PostgreSQL half, so that the two halves take about as long.
 test-sqlite: install
 	@mkdir -p .pytest-tmp
 	$(BIN)/python -m pytest --basetemp=.pytest-tmp/sqlite -m "not once" $(PYTEST_ARGS)
