@@ -42,21 +42,8 @@ def refresh_overdue(s: Session, actor: Actor, today: date | None = None) -> list
     ``UNITS-REPAIR`` at its point, in unit id order.
     """
     day = today or local_today()
-    rows = s.exec(
-        select(EquipmentUnit, MaintenancePlan)
-        .join(MaintenancePlan, col(MaintenancePlan.item_id) == EquipmentUnit.item_id)
-        .where(
-            EquipmentUnit.status == SERVICEABLE,
-            col(EquipmentUnit.lot_id).is_not(None),
-            col(EquipmentUnit.allocation_id).is_(None),
-        )
-        .order_by(col(EquipmentUnit.id))
-    ).all()
     moved = []
-    for unit, plan in rows:
-        due = base_day(unit) + timedelta(days=plan.every_days)
-        if (day - due).days <= plan.grace_days:
-            continue
+    for unit, due in overdue(s, day):
         change_status(
             s,
             unit,
@@ -69,6 +56,26 @@ def refresh_overdue(s: Session, actor: Actor, today: date | None = None) -> list
     if moved:
         s.flush()
     return moved
+
+
+def overdue(s: Session, day: date) -> list[tuple[EquipmentUnit, date]]:
+    """Serviceable units at a point, not reserved, whose service fell due more than their plan's grace before ``day``."""
+    rows = s.exec(
+        select(EquipmentUnit, MaintenancePlan)
+        .join(MaintenancePlan, col(MaintenancePlan.item_id) == EquipmentUnit.item_id)
+        .where(
+            EquipmentUnit.status == SERVICEABLE,
+            col(EquipmentUnit.lot_id).is_not(None),
+            col(EquipmentUnit.allocation_id).is_(None),
+        )
+        .order_by(col(EquipmentUnit.id))
+    ).all()
+    out = []
+    for unit, plan in rows:
+        due = base_day(unit) + timedelta(days=plan.every_days)
+        if (day - due).days > plan.grace_days:
+            out.append((unit, due))
+    return out
 
 
 def has_plans(s: Session) -> bool:
@@ -125,8 +132,13 @@ class Maintenance(Service):
     @retried
     def refresh_overdue(self, *, today: date | None = None) -> list[str]:
         """Apply the grace-period rule now (see the module): the asset numbers of the units it marked."""
+        # Looked for in a read first: a readiness check or a due list takes no write lock unless a
+        # unit has to move (most calls find none).
+        with self._work(write=False) as (s, _actor):
+            if not overdue(s, today or local_today()):
+                return []
         with self._work() as (s, actor):
-            return refresh_overdue(s, actor, today) if has_plans(s) else []
+            return refresh_overdue(s, actor, today)
 
     def due(
         self, *, point: str | None = None, within_days: int = DEFAULT_WITHIN_DAYS, today: date | None = None
