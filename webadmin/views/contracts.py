@@ -315,7 +315,13 @@ class ContractsView(SecureView):
                     return redirect(url_for(".show", code=done.code))
             else:
                 flash_form_errors(form)
-        return self.render("supplies/contract_form.html", form=form)
+        return self.render(
+            "supplies/record_form.html",
+            form=form,
+            title=_("Sign a contract"),
+            form_id="contract-form",
+            submit=_("Sign"),
+        )
 
 
 def _suggested(inv: Any, request_id: int, contract: Any) -> dict[str, str]:

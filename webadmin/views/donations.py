@@ -128,7 +128,13 @@ class DonationsView(SecureView):
                     return redirect(url_for(".index"))
             else:
                 flash_form_errors(form)
-        return self.render("supplies/donation_form.html", form=form, title=_("Receive a donation"))
+        return self.render(
+            "supplies/record_form.html",
+            form=form,
+            title=_("Receive a donation"),
+            form_id="donation-form",
+            submit=_("Receive"),
+        )
 
     @expose("/letter/<int:donation_id>")
     def letter(self, donation_id: int) -> Any:

@@ -236,4 +236,10 @@ class RequisitionsView(SecureView):
             else:
                 flash_form_errors(form)
             form.owner_id.data = ""  # an ID number is not sent back in a page: typed again
-        return self.render("supplies/requisition_form.html", form=form)
+        return self.render(
+            "supplies/record_form.html",
+            form=form,
+            title=_("Record a requisition"),
+            form_id="requisition-form",
+            submit=_("Record"),
+        )
