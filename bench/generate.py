@@ -101,6 +101,7 @@ def ensure(
     same = (manifest.get("version"), manifest.get("seed"), manifest.get("scale")) == (VERSION, seed, scale)
     fresh = date.fromisoformat(manifest.get("anchor", "1970-01-01")) >= date.today() - timedelta(days=MAX_AGE_DAYS)
     if same and (fresh or path is not None):
+        supplies.open(f"sqlite:///{target}", upgrade=True).close()  # the schema's later migrations, once
         changed = sync_indexes(target)
         if changed and log:
             log(f"indexes of {target.name} brought up to the models: {', '.join(changed)}")

@@ -35,7 +35,7 @@ from .enums import (
 )
 from .places import StoragePoint, TravelTime
 from .regions import JURISDICTION_LEVELS, ROOT_REGION, ClassResponsibility, Region
-from .stock import Movement, ReserveTarget, StockLot
+from .stock import Movement, PointClassStock, ReserveTarget, StockLot
 from .users import ApiToken, LoginAttempt, User, UserPoint
 
 if TYPE_CHECKING:
@@ -151,6 +151,7 @@ __all__ = [
     "Movement",
     "MovementKind",
     "NeedNorm",
+    "PointClassStock",
     "PointKind",
     "PointStatus",
     "Region",

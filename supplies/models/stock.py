@@ -91,6 +91,26 @@ class StockLot(SQLModel, table=True):
         return self.on_hand - self.reserved
 
 
+class PointClassStock(SQLModel, table=True):
+    """One supply class at one storage point: its lots' count and sums, kept in step with them at each commit.
+
+    A derived table (never a source of quantities): written only by
+    :mod:`supplies.services.stock.point_totals` in the transaction that changed the lots, and
+    checked against them by ``verify``. The map's points layer reads it instead of summing every lot.
+    """
+
+    __tablename__ = "point_class_stock"
+    # On SQLite the rows are stored in key order: the map reads them point by point in one pass.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    point_id: int = Field(foreign_key="storage_point.id", primary_key=True)
+    class_id: int = Field(foreign_key="supply_class.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    lots: int = 0
+    on_hand: int = Field(default=0, sa_column=_big(nullable=False, default=0))
+    reserved: int = Field(default=0, sa_column=_big(nullable=False, default=0))
+
+
 class Movement(SQLModel, table=True):
     """One line of the ledger (台账). Append-only: the database refuses updates and deletes.
 

@@ -41,6 +41,7 @@ from ...permissions import load_actor
 from ...terms import term
 from ..results import Result
 from ..stock.bulk import insert_many
+from ..stock.point_totals import rebuild as rebuild_point_totals
 from .backup_format import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -227,6 +228,7 @@ def restore(inv: Inventory, path: str | Path) -> BackupInfo:
             if dialect == "sqlite":
                 _check_references(s.connection(), reader)
             _check_ledger(s, reader)
+            rebuild_point_totals(s.connection())  # derived from the lots just restored, whatever the file held
             if dialect == "postgresql":
                 _reset_sequences(s.connection())
         return BackupInfo(str(path), reader.format, reader.revision, counts)

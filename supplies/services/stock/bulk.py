@@ -47,6 +47,7 @@ from ..collector import collector_paused
 from ..io.rows import Problem
 from ..io.tabular import iter_chunks
 from .ledger import movement_hash, new_lot_ids
+from .point_totals import touch
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Mapped
@@ -394,6 +395,8 @@ class BulkReceipt:
         old = [lot for lot in self._lots.values() if lot.existing]
         new = [lot for lot in self._lots.values() if not lot.existing]
         self._lock_existing(old)
+        for lot in self._lots.values():
+            touch(s, lot.point_id, lot.class_id)
         for lot, first_id in zip(new, new_lot_ids(self.s, len(new))):
             lot.id = first_id
         self._new_ids.extend(persisted_id(lot) for lot in new)

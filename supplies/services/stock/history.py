@@ -18,6 +18,7 @@ from ...models import ClassResponsibility, Item, Movement, MovementKind, StockLo
 from ...models.base import table_of, utcnow
 from ..io.tabular import iter_chunks
 from .ledger import check_change, movement_hash, new_lot_ids
+from .point_totals import touch_lots
 
 _KINDS = frozenset(k.value for k in MovementKind)
 _CHUNK = 10_000  # rows per executemany: big enough to amortise, small enough to bound memory
@@ -207,6 +208,7 @@ def post_many(session: Session, entries: Iterable[Entry], *, actor_id: int | Non
     ]
     for chunk in iter_chunks(changed, _CHUNK):
         session.execute(stmt, list(chunk), execution_options={"synchronize_session": False})
+    touch_lots(session, [lot_id for lot_id, b in balances.items() if b[5]])
     return len(rows)
 
 

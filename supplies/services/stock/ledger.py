@@ -31,6 +31,7 @@ from ...i18n import t
 from ...limits import MAX_BALANCE, MAX_MOVEMENT_QTY
 from ...models import Movement, StockLot
 from ...models.base import persisted_id, utcnow
+from .point_totals import touch
 
 _SEP = "\x1f"  # a control character: refused in every text a user gives, so fields never run together
 
@@ -252,6 +253,7 @@ def post(
     )
     session.add(lot)
     session.add(movement)
+    touch(session, lot.point_id, lot.class_id)
     return movement
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from ...i18n import Message, t
 from ...limits import MAX_BALANCE
 from .ledger import stamp
+from .point_totals import differences as point_differences
 
 _FIELDS_POSTGRES = (
     "encode(sha256(convert_to(concat_ws(chr(31), coalesce(lag(hash) OVER w, ''), lot_id::text, kind, "
@@ -237,6 +238,30 @@ def _finish(conn: Connection, out: list[dict[str, Any]]) -> VerifyReport:
                 None,
                 None,
                 t("unit {serial} is in a lot of another item or point, or of the wrong condition", serial=serial),
+            )
+        )
+    for d in point_differences(conn, besides=[d["lot_id"] for d in out]):
+        kept, lots = d["kept"] or (None, 0, 0, 0), d["lots"] or (None, 0, 0, 0)
+        out.append(
+            _problem(
+                d["lot_id"],
+                lots[2],
+                lots[3],
+                None,
+                None,
+                t(
+                    "the stock kept for class {supply_class} at point {point} ({kept_on_hand} on hand, "
+                    "{kept_reserved} reserved in {kept_lots} lots) differs from its lots ({on_hand} on hand, "
+                    "{reserved} reserved in {lots} lots)",
+                    supply_class=d["class_id"],
+                    point=d["point_id"],
+                    kept_on_hand=kept[2],
+                    kept_reserved=kept[3],
+                    kept_lots=kept[1],
+                    on_hand=lots[2],
+                    reserved=lots[3],
+                    lots=lots[1],
+                ),
             )
         )
     for (lot_id,) in conn.execute(text(_ORPHANS)):
