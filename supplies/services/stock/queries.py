@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -241,32 +241,32 @@ class StockQueries(Service):
     ) -> list[LedgerLine]:
         """The ledger of a lot, item or point over a period, oldest first (or newest first: ``limit`` then
         keeps the latest lines). Each line carries the lot's on-hand balance after it."""
-        lot_id = bounded(schemas.Id(allow_none=True), lot_id, "lot_id")
-        limit = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), limit, "limit")
-        since = bounded(schemas.Moment(allow_none=True), since, "since")
-        until = bounded(schemas.Moment(allow_none=True), until, "until")
         with self._work(write=False, lag_ok=True) as (s, actor):
-            q = _ledger_select()
-            if lot_id is not None:
-                q = q.where(Movement.lot_id == lot_id)
-            if point:
-                q = q.where(Movement.point_id == by_code(s, StoragePoint, point, "point").id)
-            if item:
-                q = q.where(Movement.item_id == by_code(s, Item, item, "item").id)
-            if since is not None:
-                q = q.where(Movement.at >= _as_datetime(since))
-            if until is not None:
-                q = q.where(Movement.at < _as_datetime(until, end=True))
-            if kinds:
-                q = q.where(col(Movement.kind).in_(kinds))
-            q = scoped(q, actor, Movement.point_id, Movement.agency_id)
-            if newest_first:
-                q = q.order_by(col(Movement.at).desc(), col(Movement.id).desc())
-            else:
-                q = q.order_by(col(Movement.at), col(Movement.id))
-            if limit is not None:
-                q = q.limit(limit)
+            q = _ledger_query(s, actor, lot_id, point, item, since, until, kinds, limit, newest_first)
             return [LedgerLine(*row) for row in s.exec(q).all()]
+
+    def ledger_stream(
+        self,
+        *,
+        lot_id: int | None = None,
+        point: str | None = None,
+        item: str | None = None,
+        since: date | datetime | None = None,
+        until: date | datetime | None = None,
+        kinds: tuple[str, ...] | None = None,
+        chunk: int = 2_000,
+    ) -> Generator[LedgerLine]:
+        """The lines of :meth:`ledger`, oldest first, fetched ``chunk`` at a time as they are read.
+
+        What a whole province's ledger (millions of lines) is exported through: memory holds one
+        chunk, not the ledger. The read stays open (one snapshot on PostgreSQL, through a
+        server-side cursor) until the lines are all read or the iterator is closed.
+        """
+        chunk = bounded(schemas.Whole(min=1, max=100_000), chunk, "chunk")
+        with self._work(write=False, lag_ok=True) as (s, actor):
+            q = _ledger_query(s, actor, lot_id, point, item, since, until, kinds, None, False)
+            for row in s.exec(q.execution_options(yield_per=chunk)):
+                yield LedgerLine(*row)
 
     def lots_after(
         self,
@@ -329,6 +329,46 @@ class StockQueries(Service):
                 conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for both reads
             with conn.begin():
                 return verify_books(conn, parallel=True)
+
+
+def _ledger_query(
+    s: Session,
+    actor: Actor,
+    lot_id: int | None,
+    point: str | None,
+    item: str | None,
+    since: date | datetime | None,
+    until: date | datetime | None,
+    kinds: tuple[str, ...] | None,
+    limit: int | None,
+    newest_first: bool,
+) -> SQLModelSelect[*tuple[Any, ...]]:
+    """The ledger lines the filters and the user's scope leave, in time order (checked arguments)."""
+    lot_id = bounded(schemas.Id(allow_none=True), lot_id, "lot_id")
+    limit = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), limit, "limit")
+    since = bounded(schemas.Moment(allow_none=True), since, "since")
+    until = bounded(schemas.Moment(allow_none=True), until, "until")
+    q = _ledger_select()
+    if lot_id is not None:
+        q = q.where(Movement.lot_id == lot_id)
+    if point:
+        q = q.where(Movement.point_id == by_code(s, StoragePoint, point, "point").id)
+    if item:
+        q = q.where(Movement.item_id == by_code(s, Item, item, "item").id)
+    if since is not None:
+        q = q.where(Movement.at >= _as_datetime(since))
+    if until is not None:
+        q = q.where(Movement.at < _as_datetime(until, end=True))
+    if kinds:
+        q = q.where(col(Movement.kind).in_(kinds))
+    q = scoped(q, actor, Movement.point_id, Movement.agency_id)
+    if newest_first:
+        q = q.order_by(col(Movement.at).desc(), col(Movement.id).desc())
+    else:
+        q = q.order_by(col(Movement.at), col(Movement.id))
+    if limit is not None:
+        q = q.limit(limit)
+    return q
 
 
 def _ledger_select() -> SQLModelSelect[*tuple[Any, ...]]:
