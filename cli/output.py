@@ -54,6 +54,7 @@ class Output:
         self.json_mode = json_mode
         self._emitted = False
         self._console: Any = None
+        self._piped: bool | None = None
 
     # -- results -----------------------------------------------------------------------------
     def result(self, data: Any, human: Callable[[], None] | str | None = None) -> None:
@@ -144,7 +145,9 @@ class Output:
         Piped output is answered without building the rich console, whose import alone is a
         tenth of a short command's run (`supplies stock list | grep ...`).
         """
-        if self._console is None and not sys.stdout.isatty() and not _terminal_forced():
+        if self._piped is None:  # asked once per cell by some tables: decided once
+            self._piped = self._console is None and not sys.stdout.isatty() and not _terminal_forced()
+        if self._piped:
             return False
         return bool(self.console.is_terminal)
 
@@ -209,7 +212,11 @@ class Output:
     ) -> None:
         texts = [[_plain(cell) for cell in row] for row in rows]
         right = [
-            [numeric[i] or getattr(cell, "justify", None) == "right" for i, cell in enumerate(row)] for row in rows
+            [
+                numeric[i] or (type(cell) is not str and getattr(cell, "justify", None) == "right")
+                for i, cell in enumerate(row)
+            ]
+            for row in rows
         ]
         # Each cell's width once (ASCII is one column a character; rich only for the rest).
         lengths = [[_width(text) for text in row] for row in texts]

@@ -6,7 +6,7 @@ from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Select
 from sqlmodel import Session, col
@@ -30,13 +30,13 @@ from ...models.base import persisted_id
 from ...permissions import Actor, scoped
 from ...schemas import Days, RegionCode, bounded
 from ..base import Service, by_code
-from ..catalog.service import descendant_ids
 from ..results import BatchAlias
-from .rollup import RollupRow, rollup
 from .schemas import LotFilterIn
-from .summary import GROUPS, SummaryRow, per_id_totals, summary_rows
-from .verify import VerifyReport
-from .verify import verify as verify_books
+
+if TYPE_CHECKING:  # imported where used: `supplies stock list` needs none of them
+    from .rollup import RollupRow
+    from .summary import SummaryRow
+    from .verify import VerifyReport
 
 
 @dataclass(frozen=True)
@@ -189,6 +189,8 @@ class StockQueries(Service):
         """Stock, targets, gaps and what expires within ``expiring_days``, item by item, for each jurisdiction
         right below the user's (or ``jurisdiction``) with all below it, beside the jurisdiction's own points
         and the total: a city sees each county in one table."""
+        from .rollup import rollup
+
         days = bounded(Days(), expiring_days, "expiring_days")
         code = bounded(RegionCode(), jurisdiction, "jurisdiction")
         with self._work(write=False, lag_ok=True) as (s, actor):
@@ -207,6 +209,8 @@ class StockQueries(Service):
     ) -> list[SummaryRow]:
         """On-hand, reserved and free totals grouped by any of class, item, point, region, level,
         agency, mode; computed in the database from the kept balances (never from the ledger)."""
+        from .summary import GROUPS, per_id_totals, summary_rows
+
         unknown = [g for g in by if g not in GROUPS]
         if unknown or not by:
             raise InvalidInput(t("group by one or more of {value}", value=", ".join(GROUPS)), "by")
@@ -328,6 +332,8 @@ class StockQueries(Service):
             if engine.dialect.name == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for both reads
             with conn.begin():
+                from .verify import verify as verify_books
+
                 return verify_books(conn, parallel=True)
 
 
@@ -451,6 +457,8 @@ def _filters(s: Session, q: S, actor: Actor, **given: Any) -> S:
     if item:
         q = q.where(col(StockLot.item_id) == by_code(s, Item, item, "item").id)
     if supply_class:
+        from ..catalog.service import descendant_ids
+
         cls = by_code(s, SupplyClass, supply_class, "supply_class")
         q = q.where(col(StockLot.class_id).in_(descendant_ids(s, persisted_id(cls))))
     if agency:
@@ -472,10 +480,16 @@ def _as_datetime(value: date | datetime, *, end: bool = False) -> datetime:
 
 
 _DEPRECATED = {"LotView": "LotResult"}
+# The result types of the read methods, loaded when first asked for (``from ...queries import SummaryRow``).
+_RESULTS = {"RollupRow": "rollup", "SummaryRow": "summary", "VerifyReport": "verify"}
 
 
 def __getattr__(name: str) -> object:
-    """Old names of the results, kept working with a warning (they are results, not views)."""
+    """The result types imported where used, and old names of the results, kept working with a warning."""
+    if name in _RESULTS:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__package__}.{_RESULTS[name]}"), name)
     if name in _DEPRECATED:
         import warnings
 
