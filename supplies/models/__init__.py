@@ -1,10 +1,9 @@
 """The table models, one module per domain noun.
 
-The tables every command touches (catalog, places, regions, stock, users) load with this package.
-The dispatch, readiness, submission, relief, contract, donation, requisition and equipment tables,
-and the API tokens and failed log-ins (access), class handovers and responsibilities, reserve
-targets and travel times, load on first use of one of their names: building a table model is most
-of `import supplies`, which commands such as `supplies stock list` need not pay.
+The tables every command touches (catalog, places, stock, users) load with this package. The
+dispatch, readiness, submission, relief, contract, donation, requisition and equipment tables, and
+the API tokens and failed log-ins (access), handovers, reserve targets and travel times load on first use of one of their names: building them
+is a third of `import supplies`, which commands such as `supplies stock list` need not pay.
 ``supplies.models.metadata`` loads them all first, so it always holds every table.
 """
 
@@ -36,7 +35,7 @@ from .enums import (
     Triage,
 )
 from .places import StoragePoint
-from .regions import JURISDICTION_LEVELS, ROOT_REGION, Region
+from .regions import JURISDICTION_LEVELS, ROOT_REGION, ClassResponsibility, Region
 from .stock import Movement, StockLot
 from .users import User, UserPoint
 
@@ -58,7 +57,6 @@ if TYPE_CHECKING:
     from .readiness import NeedNorm
     from .relief import Distribution, DistributionLine, Entitlement, Household, LoanReturn, LoanReturnLine
     from .requisitions import Compensation, CompensationLine, Requisition, RequisitionLine, RequisitionReturn
-    from .responsibility import ClassResponsibility
     from .submissions import LedgerSubmission
     from .targets import ReserveTarget
     from .travel import TravelTime
@@ -69,7 +67,6 @@ _LAZY = {
     "ApiToken": "access",
     "LoginAttempt": "access",
     "ClassHandover": "handovers",
-    "ClassResponsibility": "responsibility",
     "ReserveTarget": "targets",
     "TravelTime": "travel",
     "Allocation": "dispatch",

@@ -1,8 +1,8 @@
-"""Administrative divisions (GB/T 2260) as a tree (who answers for a class in each: :mod:`.responsibility`)."""
+"""Administrative divisions (GB/T 2260) as a tree, and who answers for a supply class in each jurisdiction."""
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ColumnElement, and_
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKeyConstraint, UniqueConstraint, and_
 from sqlmodel import Field, SQLModel, col
 
 from .base import prefix_index, utcnow
@@ -46,6 +46,32 @@ class Region(SQLModel, table=True):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class ClassResponsibility(SQLModel, table=True):
+    """The one agency that answers for a supply class in one jurisdiction (分级负责).
+
+    Stock lots point at this row with a composite key, so the database holds the rule: every lot
+    belongs to the responsible agency of its class in its point's jurisdiction, and a handover
+    (an update of ``agency_id``) carries all those lots with it.
+    """
+
+    __tablename__ = "class_responsibility"
+    __table_args__ = (
+        UniqueConstraint("class_id", "jurisdiction_code", name="uq_class_responsibility_class_jurisdiction"),
+        UniqueConstraint("class_id", "jurisdiction_code", "agency_id", name="uq_class_responsibility_key"),
+        ForeignKeyConstraint(
+            ["agency_id", "jurisdiction_code"],
+            ["agency.id", "agency.jurisdiction_code"],
+            name="fk_class_responsibility_agency_jurisdiction",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    class_id: int = Field(foreign_key="supply_class.id", index=True)
+    jurisdiction_code: str = Field(foreign_key="region.code", max_length=12, index=True)
+    agency_id: int = Field(index=True)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 def path_under(path: str, dialect: str) -> ColumnElement[bool]:
