@@ -1,9 +1,12 @@
 """The table models, one module per domain noun.
 
-The tables every command touches (catalog, places, stock, users) load with this package. The
-dispatch, readiness, submission, relief, contract, donation, requisition and equipment tables, and
-the API tokens and failed log-ins (access), handovers, reserve targets and travel times load on first use of one of their names: building them
-is a third of `import supplies`, which commands such as `supplies stock list` need not pay.
+The tables every command touches (catalog, places, regions, stock, users) load with this package.
+The dispatch, readiness, submission, relief, contract, donation, requisition and equipment tables,
+and the API tokens and failed log-ins (access), class handovers, reserve targets and travel times,
+load on first use of one of their names: building a table model is most of `import supplies`,
+which commands such as `supplies stock list` need not pay. A table that an eager one's foreign
+key points at must stay eager (class responsibilities: a stock lot's key), or a flush of the
+eager one cannot sort its tables.
 ``supplies.models.metadata`` loads them all first, so it always holds every table.
 """
 
