@@ -21,6 +21,11 @@ _FIGURES = {
     ),
     "import_stock": lambda m, r: f"{m['rows_per_s']:,} rows/s (raw {m['baseline_rows_per_s']:,} rows/s)",
     "import_memory": lambda m, r: f"{m['rows']:,} rows, {m['rows_per_s']:,} rows/s",
+    "ledger_export_memory": lambda m, r: (
+        f"CSV {m['csv_lines']:,} lines {m['csv_mb']:g} MB, XLSX {m['xlsx_lines']:,} lines {m['xlsx_mb']:g} MB "
+        f"(floor {m['floor_mb']} MB)"
+    ),
+    "readiness_memory": lambda m, r: f"{m['townships']} townships, floor {m['floor_mb']} MB",
     "summary": lambda m, r: f"{m['groups']:,} groups over {m['lots']:,} lots",
     "verify": lambda m, r: f"{m['movements']:,} movements, {m['differences']} differences",
     "cli_help": lambda m, r: f"`import click` {_time(r['baseline_median_s'])}",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +40,8 @@ class App:
         """The acting user: --as, else SUPPLIES_USER, else the login name."""
         if self.user_option:
             return self.user_option
+        import getpass  # only when neither --as nor SUPPLIES_USER names the user
+
         try:
             return getpass.getuser()
         except Exception:  # no login name in some containers: ask for one explicitly

@@ -54,6 +54,7 @@ class Output:
         self.json_mode = json_mode
         self._emitted = False
         self._console: Any = None
+        self._piped: bool | None = None
 
     # -- results -----------------------------------------------------------------------------
     def result(self, data: Any, human: Callable[[], None] | str | None = None) -> None:
@@ -144,7 +145,9 @@ class Output:
         Piped output is answered without building the rich console, whose import alone is a
         tenth of a short command's run (`supplies stock list | grep ...`).
         """
-        if self._console is None and not sys.stdout.isatty() and not _terminal_forced():
+        if self._piped is None:  # asked once per cell by some tables: decided once
+            self._piped = self._console is None and not sys.stdout.isatty() and not _terminal_forced()
+        if self._piped:
             return False
         return bool(self.console.is_terminal)
 
@@ -207,24 +210,29 @@ class Output:
     def _plain_table(
         self, headers: Sequence[str], rows: list[Sequence[Any]], numeric: list[bool], title: str | None
     ) -> None:
-        from rich.cells import cell_len
-
         texts = [[_plain(cell) for cell in row] for row in rows]
         right = [
-            [numeric[i] or getattr(cell, "justify", None) == "right" for i, cell in enumerate(row)] for row in rows
+            [
+                numeric[i] or (type(cell) is not str and getattr(cell, "justify", None) == "right")
+                for i, cell in enumerate(row)
+            ]
+            for row in rows
         ]
-        widths = [max([cell_len(h)] + [cell_len(t[i]) for t in texts]) for i, h in enumerate(headers)]
+        # Each cell's width once (ASCII is one column a character; rich only for the rest).
+        lengths = [[_width(text) for text in row] for row in texts]
+        head_lengths = [_width(h) for h in headers]
+        widths = [max([head_lengths[i]] + [n[i] for n in lengths]) for i in range(len(headers))]
 
-        def line(values: Sequence[str], align_right: Sequence[bool]) -> str:
+        def line(values: Sequence[str], sizes: Sequence[int], align_right: Sequence[bool]) -> str:
             out = []
-            for value, width, to_right in zip(values, widths, align_right):
-                pad = " " * (width - cell_len(value))
+            for value, size, width, to_right in zip(values, sizes, widths, align_right):
+                pad = " " * (width - size)
                 out.append(pad + value if to_right else value + pad)
             return COLUMN_GAP.join(out)
 
-        head = line(headers, numeric)
-        lines = ([title] if title else []) + [head, "─" * cell_len(head)]
-        lines += [line(t, r) for t, r in zip(texts, right)]
+        head = line(headers, head_lengths, numeric)
+        lines = ([title] if title else []) + [head, "─" * _width(head)]
+        lines += [line(t, n, r) for t, n, r in zip(texts, lengths, right)]
         click.echo("\n".join(lines))
 
     def fields(self, pairs: Sequence[tuple[str, Any]], *, title: str | None = None) -> None:
@@ -270,7 +278,18 @@ def _terminal_forced() -> bool:
 
 
 def _plain(cell: Any) -> str:
+    if type(cell) is str:  # most cells: no look-up of a rich Text's .plain
+        return cell
     return cell.plain if hasattr(cell, "plain") else _cell(cell)
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two (as rich counts them)."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def _cell(value: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -414,6 +415,13 @@ def stock_rollup(app: App, jurisdiction: str | None, expiring_days: int, item: s
 @click.option("--until", type=DATE, metavar="YYYY-MM-DD", help="Up to and including this day.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(MOVEMENT_KINDS), help="Only these kinds.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N lines.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the lines to FILE (.csv or .xlsx) as they are read: a whole province's ledger fits.",
+)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help="Headers of --out.")
 @pass_app
 def ledger(
     app: App,
@@ -423,8 +431,22 @@ def ledger(
     until: datetime | None,
     kinds: tuple[str, ...],
     limit: int | None,
+    out: Path | None,
+    lang: str,
 ) -> None:
-    """The ledger (台账): every movement of stock, oldest first."""
+    """The ledger (台账): every movement of stock, oldest first.
+
+    \b
+    supplies ledger --since 2026-01-01 --out 台账.xlsx --lang zh
+    """
+    if out is not None:
+        if limit is not None:
+            raise click.UsageError("--limit cannot be used with --out (the file holds every line)")
+        written = app.inventory().exports.ledger(
+            out, lang=lang, point=point, item=item, since=_day(since), until=_day(until), kinds=kinds or None
+        )
+        app.out.result({"file": str(out), "lines": written}, f"wrote {written} ledger lines to {out}")
+        return
     lines = app.inventory().stock.ledger(
         point=point, item=item, since=_day(since), until=_day(until), kinds=kinds or None, limit=limit
     )

@@ -13,7 +13,6 @@ from .models import (
     JURISDICTION_LEVELS,
     ROOT_REGION,
     Region,
-    ReserveTarget,
     Role,
     StoragePoint,
     SupplyClass,
@@ -268,5 +267,8 @@ def scoped_targets(query: Q, actor: Actor, point_col: Any, agency_col: Any, juri
     which have no point, included)."""
     if actor.role in (Role.WAREHOUSE, Role.AGENCY_OFFICER):
         return scoped(query, actor, point_col, agency_col)
-    jurisdiction_col = ReserveTarget.jurisdiction_code if jurisdiction_col is None else jurisdiction_col
+    if jurisdiction_col is None:
+        from .models import ReserveTarget  # loaded on first use, like the other tables few commands read
+
+        jurisdiction_col = ReserveTarget.jurisdiction_code
     return scoped_to_jurisdiction(query, actor, jurisdiction_col)

@@ -7,13 +7,13 @@ import sys
 from ..harness import Case, Context, NotMeasured, Sample, Stats, Verdict
 from .process import console_script, installed_python_env, run_process
 
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.2  # issue 18 (was 1.5)
 
 
 class CliStockList(Case):
     name = "cli_stock_list"
     title = "`supplies stock list --point X` on the county database (whole process)"
-    target = '≤ 1.5 × `python -c "import sqlmodel, marshmallow"`'
+    target = f'≤ {TARGET_RATIO:g} × `python -c "import sqlmodel, marshmallow"`'
     has_baseline = True
     ratio_of = "supplies stock list / python -c 'import sqlmodel, marshmallow' (median wall time)"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from ..harness import Context, NotMeasured, Sample
 
@@ -75,3 +77,34 @@ def high_water_kb(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+# Started with `python -S`, it runs the child given as its arguments and reports the child's peak
+# resident memory (ru_maxrss of its children, in KiB) as its last stderr line.
+_LAUNCHER = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
+def run_child(function: str, *args: str) -> tuple[dict[str, Any], float]:
+    """Run ``function`` ("module:name", which reads ``sys.argv[1:]`` and prints its figures as one JSON
+    line) in a fresh Python; return those figures and the child's peak resident memory in MB.
+
+    The peak is ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` read by a small launcher (``python -S``)
+    that starts the child: read by the bench itself it would be the bench's own size, which a child
+    inherits at ``fork`` as its high-water mark (see :func:`run_process`).
+    """
+    module, name = function.split(":")
+    child = [sys.executable, "-c", f"from {module} import {name}; {name}()", *args]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parents[2]), os.environ.get("PYTHONPATH")])),
+    }
+    done = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *child], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"{function} failed: {done.stderr[-800:]}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures, int(done.stderr.strip().splitlines()[-1]) / 1024

@@ -1,8 +1,12 @@
 """The table models, one module per domain noun.
 
-The tables every command touches (catalog, places, stock, users) load with this package. The
-dispatch, readiness, submission, relief, contract, donation and requisition and equipment tables load on first use of one of their names: building them is a
-third of `import supplies`, which commands such as `supplies stock list` need not pay.
+The tables every command touches (catalog, places, regions, stock, users) load with this package.
+The dispatch, readiness, submission, relief, contract, donation, requisition and equipment tables,
+and the API tokens and failed log-ins (access), class handovers, reserve targets and travel times,
+load on first use of one of their names: building a table model is most of `import supplies`,
+which commands such as `supplies stock list` need not pay. A table that an eager one's foreign
+key points at must stay eager (class responsibilities: a stock lot's key), or a flush of the
+eager one cannot sort its tables.
 ``supplies.models.metadata`` loads them all first, so it always holds every table.
 """
 
@@ -12,7 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .base import utcnow
-from .catalog import Agency, ClassHandover, Item, SupplyClass
+from .catalog import Agency, Item, SupplyClass
 from .enums import (
     AdminLevel,
     AllocationStatus,
@@ -33,14 +37,15 @@ from .enums import (
     Role,
     Triage,
 )
-from .places import StoragePoint, TravelTime
+from .places import StoragePoint
 from .regions import JURISDICTION_LEVELS, ROOT_REGION, ClassResponsibility, Region
-from .stock import Movement, PointClassStock, ReserveTarget, StockLot
-from .users import ApiToken, LoginAttempt, User, UserPoint
+from .stock import Movement, PointClassStock, StockLot
+from .users import User, UserPoint
 
 if TYPE_CHECKING:
     from sqlalchemy import MetaData
 
+    from .access import ApiToken, LoginAttempt
     from .contracts import CallUp, CallUpLine, Contract, ContractLine
     from .dispatch import (
         Allocation,
@@ -51,14 +56,22 @@ if TYPE_CHECKING:
     )
     from .donations import Donation, DonationLot, DonationPledge, Donor
     from .equipment import EquipmentUnit, MaintenancePlan, UnitEvent
+    from .handovers import ClassHandover
     from .readiness import NeedNorm
     from .relief import Distribution, DistributionLine, Entitlement, Household, LoanReturn, LoanReturnLine
     from .requisitions import Compensation, CompensationLine, Requisition, RequisitionLine, RequisitionReturn
     from .submissions import LedgerSubmission
+    from .targets import ReserveTarget
+    from .travel import TravelTime
 
     metadata: MetaData
 
 _LAZY = {
+    "ApiToken": "access",
+    "LoginAttempt": "access",
+    "ClassHandover": "handovers",
+    "ReserveTarget": "targets",
+    "TravelTime": "travel",
     "Allocation": "dispatch",
     "DispatchRequest": "dispatch",
     "Incident": "dispatch",

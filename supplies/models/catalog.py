@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKeyConstraint, UniqueConstraint, false
+from sqlalchemy import UniqueConstraint, false
 from sqlmodel import Field, Relationship, SQLModel
 
 from .base import unique_without_case, utcnow
@@ -91,22 +91,3 @@ class Item(SQLModel, table=True):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-
-class ClassHandover(SQLModel, table=True):
-    """The record of a supply class handed from one responsible agency to another."""
-
-    __tablename__ = "class_handover"
-    __table_args__ = (
-        ForeignKeyConstraint(["from_agency_id"], ["agency.id"]),
-        ForeignKeyConstraint(["to_agency_id"], ["agency.id"]),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    class_id: int = Field(foreign_key="supply_class.id", index=True)
-    from_agency_id: int
-    to_agency_id: int
-    at: datetime = Field(default_factory=utcnow)
-    actor_id: int | None = Field(default=None, foreign_key="app_user.id")
-    reason: str | None = Field(default=None, max_length=500)
-    lots_moved: int = 0

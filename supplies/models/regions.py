@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKeyConstraint, Index, UniqueConstraint, and_
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKeyConstraint, UniqueConstraint, and_
 from sqlmodel import Field, SQLModel, col
 
-from .base import utcnow
+from .base import prefix_index, utcnow
 
 # Every installation has one top region above whatever it loads: a county running alone keeps all
 # its things here, and a loaded province or city hangs below it.
@@ -25,9 +25,8 @@ class Region(SQLModel, table=True):
 
     __tablename__ = "region"
     __table_args__ = (
-        # text_pattern_ops: PostgreSQL serves ``path LIKE 'prefix%'`` from the index whatever the
-        # database's collation (with a plain index only under the C collation).
-        Index("ix_region_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
+        # text_pattern_ops on PostgreSQL: ``path LIKE 'prefix%'`` is served from the index.
+        prefix_index("ix_region_path", "path"),
         CheckConstraint("level IN ('root','province','city','county','township','village')", name="level_known"),
     )
 

@@ -1,4 +1,4 @@
-"""Stock tables: lots with their kept balances, the append-only ledger, and reserve targets."""
+"""Stock tables: lots with their kept balances and the append-only ledger (reserve targets: :mod:`.targets`)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,7 +20,7 @@ from .base import utcnow
 from .regions import ROOT_REGION
 
 
-def _big(**kw: Any) -> Column[int]:
+def big_column(**kw: Any) -> Column[int]:
     """A whole-number column wide enough for 10^12 on PostgreSQL (SQLite integers are 64-bit anyway)."""
     return Column(BigInteger().with_variant(Integer(), "sqlite"), **kw)
 
@@ -78,8 +78,8 @@ class StockLot(SQLModel, table=True):
     expires_on: date | None = None
     lead_time_hours: float = 0.0
     unit_cost: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
-    on_hand: int = Field(default=0, sa_column=_big(nullable=False, default=0))
-    reserved: int = Field(default=0, sa_column=_big(nullable=False, default=0))
+    on_hand: int = Field(default=0, sa_column=big_column(nullable=False, default=0))
+    reserved: int = Field(default=0, sa_column=big_column(nullable=False, default=0))
     version: int = 1
     # The hash of the lot's last movement: the head of its ledger chain (see services.ledger).
     ledger_hash: str = Field(default="", max_length=64)
@@ -131,12 +131,12 @@ class Movement(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, sa_column=_big(primary_key=True))
+    id: int | None = Field(default=None, sa_column=big_column(primary_key=True))
     lot_id: int = Field(foreign_key="stock_lot.id")
     kind: str = Field(max_length=20)
     qty: int = 0
     reserved_delta: int = 0
-    balance_after: int = Field(default=0, sa_column=_big(nullable=False, default=0))
+    balance_after: int = Field(default=0, sa_column=big_column(nullable=False, default=0))
     at: datetime = Field(default_factory=utcnow)
     actor_id: int | None = Field(default=None, foreign_key="app_user.id")
     agency_id: int = Field(foreign_key="agency.id")
@@ -146,24 +146,3 @@ class Movement(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
     related_lot_id: int | None = Field(default=None, foreign_key="stock_lot.id")
     hash: str = Field(default="", max_length=64)
-
-
-class ReserveTarget(SQLModel, table=True):
-    """How much of an item a storage point (or a whole region) should hold."""
-
-    __tablename__ = "reserve_target"
-    __table_args__ = (
-        UniqueConstraint("item_id", "point_id", "region_code", name="uq_reserve_target_scope"),
-        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
-        CheckConstraint(f"quantity <= {MAX_BALANCE}", name="quantity_bounded"),
-        CheckConstraint("point_id IS NOT NULL OR region_code IS NOT NULL", name="has_scope"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    item_id: int = Field(foreign_key="item.id", index=True)
-    point_id: int | None = Field(default=None, foreign_key="storage_point.id", index=True)
-    region_code: str | None = Field(default=None, max_length=20)
-    # The jurisdiction (county level or above) this belongs to: what scopes reads and writes.
-    jurisdiction_code: str = Field(default=ROOT_REGION, foreign_key="region.code", max_length=12, index=True)
-    quantity: int = Field(sa_column=_big(nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -289,6 +290,34 @@ class Exports(Service):
         heads, rows = self.rows(kind, lang=lang)
         _write(target, kind, heads, rows, format, encoding, lang)
         return len(rows)
+
+    def ledger(
+        self,
+        target: Target,
+        *,
+        format: str | None = None,
+        lang: str = "en",
+        encoding: str = "utf-8-sig",
+        tz: str | None = None,
+        point: str | None = None,
+        item: str | None = None,
+        since: date | datetime | None = None,
+        until: date | datetime | None = None,
+        kinds: tuple[str, ...] | None = None,
+    ) -> int:
+        """Write the ledger (every movement the user may read, oldest first) to ``target`` as CSV or XLSX.
+
+        The lines are read and written a chunk at a time (a server-side cursor on PostgreSQL): a
+        province's whole ledger exports in bounded memory. Filters as :meth:`~supplies.services.stock.
+        queries.StockQueries.ledger`; returns the number of lines written.
+        """
+        from .ledger_file import write_ledger
+
+        lines = self._inv.stock.ledger_stream(point=point, item=item, since=since, until=until, kinds=kinds)
+        try:
+            return write_ledger(lines, target, format=format, lang=lang, encoding=encoding, tz=tz)
+        finally:
+            lines.close()
 
     def template(
         self, kind: str, target: Target, *, format: str | None = None, lang: str = "en", encoding: str = "utf-8-sig"

@@ -37,7 +37,6 @@ from ...models.base import persisted_id
 from ...models.enums import UNAVAILABLE_MODES
 from ...permissions import Actor, require_stock_change
 from ..base import Service, by_code, retried
-from ..places.regions import responsible_agency_id
 from .ledger import find_lot, lock_lot, lock_lots, post, same_terms
 from .queries import StockQueries
 from .schemas import AdjustIn, IssueIn, ReceiveIn, RotateIn, TransferIn, WriteOffIn
@@ -100,7 +99,7 @@ class Stock(StockQueries, Service):
             p, it, cls = _point_item(s, data["point"], data["item"])
             if p.status != PointStatus.ACTIVE:
                 raise RuleViolation(t("storage point {code} is closed", code=p.code), "point")
-            owner_id = responsible_agency_id(s, cls, p.jurisdiction_code)
+            owner_id = _responsible_agency_id(s, cls, p.jurisdiction_code)
             if data.get("agency"):
                 claimed = by_code(s, Agency, data["agency"], "agency")
                 if claimed.id != owner_id:
@@ -462,7 +461,7 @@ class Stock(StockQueries, Service):
             require_stock_change(
                 actor,
                 point_id=persisted_id(p),
-                agency_id=responsible_agency_id(s, cls, p.jurisdiction_code),
+                agency_id=_responsible_agency_id(s, cls, p.jurisdiction_code),
                 action=action,
                 jurisdiction=p.jurisdiction_code,
             )
@@ -588,7 +587,7 @@ def open_lot(
         lot = StockLot(
             item_id=item_id,
             class_id=persisted_id(cls),
-            agency_id=responsible_agency_id(s, cls, point.jurisdiction_code),
+            agency_id=_responsible_agency_id(s, cls, point.jurisdiction_code),
             jurisdiction_code=point.jurisdiction_code,
             point_id=persisted_id(point),
             batch=batch,
@@ -620,6 +619,14 @@ def _carry_donation(s: Session, src: StockLot, target: StockLot, where: str) -> 
     source = s.get(DonationLot, persisted_id(src))
     if source is not None:
         carry_restriction(s, source, target, where, field="to_batch")
+
+
+def _responsible_agency_id(s: Session, cls: SupplyClass, jurisdiction: str) -> int:
+    """The agency answering for ``cls`` in ``jurisdiction`` (imported when a receipt needs it: `stock
+    list` does not)."""
+    from ..places.regions import responsible_agency_id as answering
+
+    return answering(s, cls, jurisdiction)
 
 
 def _point_item(s: Session, point: str, item: str) -> tuple[StoragePoint, Item, SupplyClass]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Select
 from sqlmodel import Session, col
@@ -30,13 +30,13 @@ from ...models.base import persisted_id
 from ...permissions import Actor, scoped
 from ...schemas import Days, RegionCode, bounded
 from ..base import Service, by_code
-from ..catalog.service import descendant_ids
 from ..results import BatchAlias
-from .rollup import RollupRow, rollup
 from .schemas import LotFilterIn
-from .summary import GROUPS, SummaryRow, per_id_totals, summary_rows
-from .verify import VerifyReport
-from .verify import verify as verify_books
+
+if TYPE_CHECKING:  # imported where used: `supplies stock list` needs none of them
+    from .rollup import RollupRow
+    from .summary import SummaryRow
+    from .verify import VerifyReport
 
 
 @dataclass(frozen=True)
@@ -189,6 +189,8 @@ class StockQueries(Service):
         """Stock, targets, gaps and what expires within ``expiring_days``, item by item, for each jurisdiction
         right below the user's (or ``jurisdiction``) with all below it, beside the jurisdiction's own points
         and the total: a city sees each county in one table."""
+        from .rollup import rollup
+
         days = bounded(Days(), expiring_days, "expiring_days")
         code = bounded(RegionCode(), jurisdiction, "jurisdiction")
         with self._work(write=False, lag_ok=True) as (s, actor):
@@ -207,6 +209,8 @@ class StockQueries(Service):
     ) -> list[SummaryRow]:
         """On-hand, reserved and free totals grouped by any of class, item, point, region, level,
         agency, mode; computed in the database from the kept balances (never from the ledger)."""
+        from .summary import GROUPS, per_id_totals, summary_rows
+
         unknown = [g for g in by if g not in GROUPS]
         if unknown or not by:
             raise InvalidInput(t("group by one or more of {value}", value=", ".join(GROUPS)), "by")
@@ -241,32 +245,32 @@ class StockQueries(Service):
     ) -> list[LedgerLine]:
         """The ledger of a lot, item or point over a period, oldest first (or newest first: ``limit`` then
         keeps the latest lines). Each line carries the lot's on-hand balance after it."""
-        lot_id = bounded(schemas.Id(allow_none=True), lot_id, "lot_id")
-        limit = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), limit, "limit")
-        since = bounded(schemas.Moment(allow_none=True), since, "since")
-        until = bounded(schemas.Moment(allow_none=True), until, "until")
         with self._work(write=False, lag_ok=True) as (s, actor):
-            q = _ledger_select()
-            if lot_id is not None:
-                q = q.where(Movement.lot_id == lot_id)
-            if point:
-                q = q.where(Movement.point_id == by_code(s, StoragePoint, point, "point").id)
-            if item:
-                q = q.where(Movement.item_id == by_code(s, Item, item, "item").id)
-            if since is not None:
-                q = q.where(Movement.at >= _as_datetime(since))
-            if until is not None:
-                q = q.where(Movement.at < _as_datetime(until, end=True))
-            if kinds:
-                q = q.where(col(Movement.kind).in_(kinds))
-            q = scoped(q, actor, Movement.point_id, Movement.agency_id)
-            if newest_first:
-                q = q.order_by(col(Movement.at).desc(), col(Movement.id).desc())
-            else:
-                q = q.order_by(col(Movement.at), col(Movement.id))
-            if limit is not None:
-                q = q.limit(limit)
+            q = _ledger_query(s, actor, lot_id, point, item, since, until, kinds, limit, newest_first)
             return [LedgerLine(*row) for row in s.exec(q).all()]
+
+    def ledger_stream(
+        self,
+        *,
+        lot_id: int | None = None,
+        point: str | None = None,
+        item: str | None = None,
+        since: date | datetime | None = None,
+        until: date | datetime | None = None,
+        kinds: tuple[str, ...] | None = None,
+        chunk: int = 2_000,
+    ) -> Generator[LedgerLine]:
+        """The lines of :meth:`ledger`, oldest first, fetched ``chunk`` at a time as they are read.
+
+        What a whole province's ledger (millions of lines) is exported through: memory holds one
+        chunk, not the ledger. The read stays open (one snapshot on PostgreSQL, through a
+        server-side cursor) until the lines are all read or the iterator is closed.
+        """
+        chunk = bounded(schemas.Whole(min=1, max=100_000), chunk, "chunk")
+        with self._work(write=False, lag_ok=True) as (s, actor):
+            q = _ledger_query(s, actor, lot_id, point, item, since, until, kinds, None, False)
+            for row in s.exec(q.execution_options(yield_per=chunk)):
+                yield LedgerLine(*row)
 
     def lots_after(
         self,
@@ -328,7 +332,49 @@ class StockQueries(Service):
             if engine.dialect.name == "postgresql":
                 conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for both reads
             with conn.begin():
+                from .verify import verify as verify_books
+
                 return verify_books(conn, parallel=True)
+
+
+def _ledger_query(
+    s: Session,
+    actor: Actor,
+    lot_id: int | None,
+    point: str | None,
+    item: str | None,
+    since: date | datetime | None,
+    until: date | datetime | None,
+    kinds: tuple[str, ...] | None,
+    limit: int | None,
+    newest_first: bool,
+) -> SQLModelSelect[*tuple[Any, ...]]:
+    """The ledger lines the filters and the user's scope leave, in time order (checked arguments)."""
+    lot_id = bounded(schemas.Id(allow_none=True), lot_id, "lot_id")
+    limit = bounded(schemas.Whole(min=0, max=MAX_ID, allow_none=True), limit, "limit")
+    since = bounded(schemas.Moment(allow_none=True), since, "since")
+    until = bounded(schemas.Moment(allow_none=True), until, "until")
+    q = _ledger_select()
+    if lot_id is not None:
+        q = q.where(Movement.lot_id == lot_id)
+    if point:
+        q = q.where(Movement.point_id == by_code(s, StoragePoint, point, "point").id)
+    if item:
+        q = q.where(Movement.item_id == by_code(s, Item, item, "item").id)
+    if since is not None:
+        q = q.where(Movement.at >= _as_datetime(since))
+    if until is not None:
+        q = q.where(Movement.at < _as_datetime(until, end=True))
+    if kinds:
+        q = q.where(col(Movement.kind).in_(kinds))
+    q = scoped(q, actor, Movement.point_id, Movement.agency_id)
+    if newest_first:
+        q = q.order_by(col(Movement.at).desc(), col(Movement.id).desc())
+    else:
+        q = q.order_by(col(Movement.at), col(Movement.id))
+    if limit is not None:
+        q = q.limit(limit)
+    return q
 
 
 def _ledger_select() -> SQLModelSelect[*tuple[Any, ...]]:
@@ -411,6 +457,8 @@ def _filters(s: Session, q: S, actor: Actor, **given: Any) -> S:
     if item:
         q = q.where(col(StockLot.item_id) == by_code(s, Item, item, "item").id)
     if supply_class:
+        from ..catalog.service import descendant_ids
+
         cls = by_code(s, SupplyClass, supply_class, "supply_class")
         q = q.where(col(StockLot.class_id).in_(descendant_ids(s, persisted_id(cls))))
     if agency:
@@ -432,10 +480,16 @@ def _as_datetime(value: date | datetime, *, end: bool = False) -> datetime:
 
 
 _DEPRECATED = {"LotView": "LotResult"}
+# The result types of the read methods, loaded when first asked for (``from ...queries import SummaryRow``).
+_RESULTS = {"RollupRow": "rollup", "SummaryRow": "summary", "VerifyReport": "verify"}
 
 
 def __getattr__(name: str) -> object:
-    """Old names of the results, kept working with a warning (they are results, not views)."""
+    """The result types imported where used, and old names of the results, kept working with a warning."""
+    if name in _RESULTS:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__package__}.{_RESULTS[name]}"), name)
     if name in _DEPRECATED:
         import warnings
 

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ...db import unit_of_work
-from ...models.users import LoginAttempt
+from ...models import LoginAttempt
 from ..base import Service, retrying
 
 #: After this many failures within the window, the pair is locked out for the window.
