@@ -468,7 +468,8 @@ def _plan(
     if strategy == "optimal":
         from ...allocation.optimal import plan_best
 
-        problem = build_problem(s, needs, dests, arrival, lock=lock, within=within)
+        # Each line's earliest options only: the optimum is among them (see build_problem).
+        problem = build_problem(s, needs, dests, arrival, lock=lock, within=within, prune=True)
         return problem, plan_best(problem)
     # Earliest-first reads only the lots near enough to matter, with the same result.
     return plan_earliest_nearby(s, needs, dests, arrival, lock=lock, within=within)
