@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -57,7 +58,10 @@ def _candidate_filter(needs: Sequence[Need], points: Collection[int] | None = No
         allowed = set().union(*(n.points or () for n in needs))
         points = allowed if points is None else set(points) & allowed
     if points is not None:
-        cond = and_(cond, col(StockLot.point_id).in_(sorted(points)))
+        # On the point's key, not the lot's column: PostgreSQL then looks the few points up first
+        # and each one's lots of the items in the (item, point) index, instead of intersecting
+        # bitmaps of every lot of the items and every lot at the points.
+        cond = and_(cond, col(StoragePoint.id).in_(sorted(points)))
     return cond
 
 
@@ -128,12 +132,19 @@ def candidate_lots(
         # A donated lot's restriction, read in the same query (a primary-key lookup per lot).
         .outerjoin(DonationLot, col(DonationLot.lot_id) == StockLot.id)
         .where(cond)
-        .order_by(col(StockLot.id))
     )
-    if lock:
-        q = q.with_for_update(of=StockLot)
+    if lock:  # the locks are taken in the order of the rows
+        q = q.order_by(col(StockLot.id)).with_for_update(of=StockLot)
     make = Candidate._make
-    return [make(row) for row in s.exec(q).all()]
+    # Core rows straight from the connection: the ORM's row handling costs more than the query
+    # when a province-wide plan reads tens of thousands of lots.
+    lots = [make(row) for row in s.connection().execute(q).all()]
+    if not lock:  # sorting here is cheaper than the database's sort (SQLite: a temporary B-tree)
+        lots.sort(key=_lot_id)
+    return lots
+
+
+_lot_id = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -153,22 +164,18 @@ def lot_labels(s: Session, lot_ids: Iterable[int]) -> dict[int, LotLabel]:
     ids = sorted(set(lot_ids))
     if not ids:
         return {}
-    q = (
-        select_columns(
-            StockLot.id,
-            StockLot.batch,
-            Item.code,
-            StoragePoint.code,
-            StoragePoint.name,
-            Agency.code,
-            StockLot.expires_on,
-        )
-        .join(Item, col(Item.id) == StockLot.item_id)
-        .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
-        .join(Agency, col(Agency.id) == StockLot.agency_id)
-        .where(col(StockLot.id).in_(ids))
-    )
-    return {row[0]: LotLabel(*row[1:]) for row in s.exec(q).all()}
+    # Each code by its key, per lot: joins make PostgreSQL hash the whole item, point and agency
+    # tables (thousands of rows) for the few dozen lots a plan chose.
+    q = select_columns(
+        StockLot.id,
+        StockLot.batch,
+        select(Item.code).where(col(Item.id) == StockLot.item_id).scalar_subquery(),
+        select(StoragePoint.code).where(col(StoragePoint.id) == StockLot.point_id).scalar_subquery(),
+        select(StoragePoint.name).where(col(StoragePoint.id) == StockLot.point_id).scalar_subquery(),
+        select(Agency.code).where(col(Agency.id) == StockLot.agency_id).scalar_subquery(),
+        StockLot.expires_on,
+    ).where(col(StockLot.id).in_(ids))
+    return {row[0]: LotLabel(*row[1:]) for row in s.connection().execute(q).all()}
 
 
 def region_prefixes(code: str | None) -> list[str]:
@@ -192,11 +199,15 @@ def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destin
         cond.append(col(TravelTime.to_point_id).in_(point_ids))
     if prefixes:
         cond.append(col(TravelTime.to_region_code).in_(prefixes))
-    rows = s.exec(
-        select(TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code, TravelTime.hours).where(
-            or_(*cond)
+    rows = (
+        s.connection()
+        .execute(
+            select(TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code, TravelTime.hours).where(
+                or_(*cond)
+            )
         )
-    ).all()
+        .all()
+    )
     out: dict[Destination, dict[int, float]] = {}
     for d in dests:
         rank: dict[str | None, int] = {p: i for i, p in enumerate(region_prefixes(d.region_code))}
@@ -250,18 +261,9 @@ def build_problem(
     chosen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for n in needs:
         idx = arrays.serving(n)
-        d = destinations[n.request_id]
-        eta = eta_hours_array(
-            arrival,
-            arrays.lat[idx],
-            arrays.lon[idx],
-            d.lat,
-            d.lon,
-            arrays.lead[idx],
-            arrays.table_hours(d, tables)[idx],
-        )
-        order = np.lexsort((arrays.fefo[idx], np.rint(eta * 60)))  # arrival to the minute, then FEFO
-        chosen[n.line_id] = (idx[order], eta[order])
+        eta, minutes = arrays.arrival(destinations[n.request_id], arrival, tables)
+        order = idx[np.lexsort((arrays.fefo[idx], minutes[idx]))]  # arrival to the minute, then FEFO
+        chosen[n.line_id] = (order, eta[order])
     keep = _enough(needs, chosen, arrays) if prune else {}
     lot_ids = arrays.lot_id
     for line_id, (idx, eta) in chosen.items():
@@ -300,7 +302,7 @@ class _LotArrays:
         self.by_class = _groups(self.klass)
         self.points, self.point_index = np.unique(self.point, return_inverse=True)
         self._allowed: dict[frozenset[int], np.ndarray] = {}
-        self._hours: dict[Destination, np.ndarray] = {}
+        self._arrival: dict[Destination, tuple[np.ndarray, np.ndarray]] = {}
 
     def serving(self, need: Need) -> np.ndarray:
         """The indexes (ascending) of the lots that can serve ``need`` (see :meth:`Candidate.serves`)."""
@@ -325,17 +327,22 @@ class _LotArrays:
             mask = self._allowed[points] = np.isin(self.point, np.fromiter(points, np.int64, len(points)))
         return mask
 
-    def table_hours(self, d: Destination, tables: dict[Destination, dict[int, float]]) -> np.ndarray:
-        """The travel table's hours to ``d`` from every lot's point (NaN where it has no entry)."""
-        if d not in self._hours:
+    def arrival(
+        self, d: Destination, model: ArrivalModel, tables: dict[Destination, dict[int, float]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every lot's arrival at ``d`` in hours, and rounded to the minute (once per destination:
+        the lines of a request, and requests to one place, share them)."""
+        found = self._arrival.get(d)
+        if found is None:
             table = tables.get(d)
             per_point = (
                 np.fromiter((table.get(p, np.nan) for p in self.points.tolist()), float, len(self.points))
                 if table
                 else np.full(len(self.points), np.nan)
             )
-            self._hours[d] = per_point[self.point_index]
-        return self._hours[d]
+            eta = eta_hours_array(model, self.lat, self.lon, d.lat, d.lon, self.lead, per_point[self.point_index])
+            found = self._arrival[d] = (eta, np.rint(eta * 60))
+        return found
 
 
 _NEVER = date.max.toordinal()
@@ -372,7 +379,8 @@ def _enough(
 
     first_line_of_item: dict[int, int] = {}
     for k, n in enumerate(needs):
-        for item in np.unique(arrays.item[chosen[n.line_id][0]]).tolist():
+        items = n.item_ids if not n.class_ids else np.unique(arrays.item[chosen[n.line_id][0]]).tolist()
+        for item in items:
             other = first_line_of_item.setdefault(item, k)
             parent[root(k)] = root(other)
     demand: dict[int, int] = defaultdict(int)

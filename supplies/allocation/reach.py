@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 from sqlmodel import Session, select
@@ -22,15 +24,16 @@ from ..errors import ConcurrencyConflict
 from ..i18n import t
 from ..models import PointStatus, StoragePoint
 from .arrival import ArrivalModel, eta_hours_array
-from .candidates import Destination, build_problem, travel_table
+from .candidates import Destination, build_problem, candidate_lots, travel_table
 from .earliest import plan_earliest
-from .model import Need, Problem, Solution
+from .model import Candidate, Need, Problem, Solution
 
 FIRST_POINTS = 48  # nearest points read first, per destination; a 10-line flood request needs ~20
 GROWTH = 4  # how much the circle widens each time it was too small
 # Options are ordered by arrival rounded to the minute: a line is settled only if what it looked at
 # arrives this much before the circle's edge, so no option outside could have sorted before it.
 MARGIN_HOURS = 2 / 60
+_lot_id = itemgetter(0)
 
 
 @dataclass
@@ -48,11 +51,15 @@ class PointReach:
         arrival: ArrivalModel,
         tables: dict[Destination, dict[int, float]],
     ) -> PointReach:
-        rows = s.exec(
-            select(StoragePoint.id, StoragePoint.lat, StoragePoint.lon).where(
-                StoragePoint.status == PointStatus.ACTIVE.value
+        rows = (
+            s.connection()  # plain rows: the ORM's row handling is most of the cost of 2,000 points
+            .execute(
+                select(StoragePoint.id, StoragePoint.lat, StoragePoint.lon).where(
+                    StoragePoint.status == PointStatus.ACTIVE.value
+                )
             )
-        ).all()
+            .all()
+        )
         n = len(rows)
         pid = np.fromiter((r[0] for r in rows), np.int64, n)
         lat = np.fromiter((r[1] for r in rows), float, n)
@@ -117,12 +124,17 @@ def plan_earliest_nearby(
     tables = travel_table(s, dests)
     reach = PointReach.read(s, dests, arrival, tables)
     count = dict.fromkeys(dests, FIRST_POINTS)
+    read: set[int] = set()  # the points whose lots are in ``lots``
+    lots: list[Candidate] = []
     while True:
         points, edge = reach.circle(count)
         if points is None:  # every point: nothing outside to depend on, so lock (if asked) and read once
             problem = build_problem(s, needs, destinations, arrival, lock=lock, within=within, tables=tables)
             return problem, plan_earliest(problem)
-        problem = build_problem(s, needs, destinations, arrival, within=within, points=points, tables=tables)
+        # A wider circle reads the lots of its new points only.
+        more = candidate_lots(s, needs, within=within, points=points - read)
+        lots, read = sorted(chain(lots, more), key=_lot_id), read | points
+        problem = build_problem(s, needs, destinations, arrival, tables=tables, lots=lots)
         solution = plan_earliest(problem)
         wider = unsettled(problem, solution, destinations, edge)
         if not wider:
