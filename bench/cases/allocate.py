@@ -21,13 +21,13 @@ from .scenario import (
     township_depots,
 )
 
-TARGET_S = 0.050
+TARGET_S = 0.010  # issue 18: what a national system's users expect (was 50 ms)
 
 
 class Allocate(Case):
     name = "allocate"
     title = "allocate one 10-line request, earliest strategy"
-    target = "median ≤ 50 ms; baseline: every candidate lot into Python and sort (ratio reported)"
+    target = "median ≤ 10 ms; baseline: every candidate lot into Python and sort (ratio reported)"
     needs = ("supplies.services.dispatch.commands",)
     has_baseline = True
     ratio_of = "engine / load-everything-and-sort baseline (median time)"

@@ -3,7 +3,7 @@
 What a city does when a county asks for more than it holds (跨区域调拨): one request of three
 times the flood lines, to a township of one of its counties, served from the whole city's
 subtree. Measured and reported, with how many jurisdictions the stock comes from; there is no
-target of its own (``allocate``'s 50 ms is the reference it is compared with).
+target of its own (``allocate``'s 10 ms is the reference it is compared with).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ SCALE_UP = 3  # a request bigger than one county holds
 class CityPlan(Allocate):
     name = "city_plan"
     title = "city dispatcher allocates one 10-line request over its counties, earliest strategy"
-    target = "measured (reference: allocate's 50 ms); stock drawn from the city's subtree only"
+    target = "measured (reference: allocate's 10 ms); stock drawn from the city's subtree only"
     has_baseline = False
     ratio_of = ""
 

@@ -15,7 +15,7 @@ from .jurisdiction import jurisdiction_of_points, plan_check, scan_notes, scoped
 class CountyAllocation(Allocate):
     name = "county_allocation"
     title = "county dispatcher allocates one 10-line request, earliest strategy"
-    target = "as allocate: median ≤ 50 ms (baseline: every candidate lot into Python, ratio reported); no full scan"
+    target = "as allocate: median ≤ 10 ms (baseline: every candidate lot into Python, ratio reported); no full scan"
 
     def setup(self, ctx: Context) -> None:
         self.user = scoped_user(ctx.dataset, "county_dispatcher")

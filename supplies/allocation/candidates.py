@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -16,7 +19,8 @@ from ..db import select_columns
 from ..models import Agency, DonationLot, Item, PointStatus, StockLot, StoragePoint, TravelTime
 from ..models.enums import UNAVAILABLE_MODES
 from .arrival import ArrivalModel, eta_hours_array
-from .model import Candidate, Need, Option, Problem, fefo_key
+from .earliest import SPLIT_TOLERANCE_HOURS
+from .model import Candidate, Need, Option, Problem
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Mapped
@@ -54,7 +58,10 @@ def _candidate_filter(needs: Sequence[Need], points: Collection[int] | None = No
         allowed = set().union(*(n.points or () for n in needs))
         points = allowed if points is None else set(points) & allowed
     if points is not None:
-        cond = and_(cond, col(StockLot.point_id).in_(sorted(points)))
+        # On the point's key, not the lot's column: PostgreSQL then looks the few points up first
+        # and each one's lots of the items in the (item, point) index, instead of intersecting
+        # bitmaps of every lot of the items and every lot at the points.
+        cond = and_(cond, col(StoragePoint.id).in_(sorted(points)))
     return cond
 
 
@@ -125,12 +132,19 @@ def candidate_lots(
         # A donated lot's restriction, read in the same query (a primary-key lookup per lot).
         .outerjoin(DonationLot, col(DonationLot.lot_id) == StockLot.id)
         .where(cond)
-        .order_by(col(StockLot.id))
     )
-    if lock:
-        q = q.with_for_update(of=StockLot)
+    if lock:  # the locks are taken in the order of the rows
+        q = q.order_by(col(StockLot.id)).with_for_update(of=StockLot)
     make = Candidate._make
-    return [make(row) for row in s.exec(q).all()]
+    # Core rows straight from the connection: the ORM's row handling costs more than the query
+    # when a province-wide plan reads tens of thousands of lots.
+    lots = [make(row) for row in s.connection().execute(q).all()]
+    if not lock:  # sorting here is cheaper than the database's sort (SQLite: a temporary B-tree)
+        lots.sort(key=_lot_id)
+    return lots
+
+
+_lot_id = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -150,22 +164,18 @@ def lot_labels(s: Session, lot_ids: Iterable[int]) -> dict[int, LotLabel]:
     ids = sorted(set(lot_ids))
     if not ids:
         return {}
-    q = (
-        select_columns(
-            StockLot.id,
-            StockLot.batch,
-            Item.code,
-            StoragePoint.code,
-            StoragePoint.name,
-            Agency.code,
-            StockLot.expires_on,
-        )
-        .join(Item, col(Item.id) == StockLot.item_id)
-        .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
-        .join(Agency, col(Agency.id) == StockLot.agency_id)
-        .where(col(StockLot.id).in_(ids))
-    )
-    return {row[0]: LotLabel(*row[1:]) for row in s.exec(q).all()}
+    # Each code by its key, per lot: joins make PostgreSQL hash the whole item, point and agency
+    # tables (thousands of rows) for the few dozen lots a plan chose.
+    q = select_columns(
+        StockLot.id,
+        StockLot.batch,
+        select(Item.code).where(col(Item.id) == StockLot.item_id).scalar_subquery(),
+        select(StoragePoint.code).where(col(StoragePoint.id) == StockLot.point_id).scalar_subquery(),
+        select(StoragePoint.name).where(col(StoragePoint.id) == StockLot.point_id).scalar_subquery(),
+        select(Agency.code).where(col(Agency.id) == StockLot.agency_id).scalar_subquery(),
+        StockLot.expires_on,
+    ).where(col(StockLot.id).in_(ids))
+    return {row[0]: LotLabel(*row[1:]) for row in s.connection().execute(q).all()}
 
 
 def region_prefixes(code: str | None) -> list[str]:
@@ -189,11 +199,15 @@ def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destin
         cond.append(col(TravelTime.to_point_id).in_(point_ids))
     if prefixes:
         cond.append(col(TravelTime.to_region_code).in_(prefixes))
-    rows = s.exec(
-        select(TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code, TravelTime.hours).where(
-            or_(*cond)
+    rows = (
+        s.connection()
+        .execute(
+            select(TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code, TravelTime.hours).where(
+                or_(*cond)
+            )
         )
-    ).all()
+        .all()
+    )
     out: dict[Destination, dict[int, float]] = {}
     for d in dests:
         rank: dict[str | None, int] = {p: i for i, p in enumerate(region_prefixes(d.region_code))}
@@ -219,65 +233,171 @@ def build_problem(
     within: set[int] | None = None,
     points: Collection[int] | None = None,
     tables: dict[Destination, dict[int, float]] | None = None,
+    lots: list[Candidate] | None = None,
+    prune: bool = False,
 ) -> Problem:
     """Query the candidates of ``needs`` and estimate every (line, lot) arrival.
 
     ``destinations`` maps request id to its destination; ``points``, when given, limits the
     candidates to the lots at those storage points; ``tables`` are the destinations' travel
-    tables when the caller has read them already.
+    tables when the caller has read them already; ``lots`` the candidates when the caller has
+    read them already (then nothing is queried for them).
+
+    With ``prune`` each line keeps only its earliest options (see :func:`_enough`): every
+    earliest-first and every optimal plan made from the pruned problem is one made from all of
+    its options, but a province-wide plan builds thousands of options per line instead of
+    hundreds of thousands.
     """
-    lots = candidate_lots(s, needs, lock=lock, within=within, points=points)
+    if lots is None:
+        lots = candidate_lots(s, needs, lock=lock, within=within, points=points)
     problem = Problem(list(needs), {c.lot_id: c for c in lots})
     if not lots:
         problem.options = {n.line_id: [] for n in needs}
         return problem
     if tables is None:
         tables = travel_table(s, destinations.values())
-    n_lots = len(lots)
-    lat = np.fromiter((c.lat for c in lots), float, n_lots)
-    lon = np.fromiter((c.lon for c in lots), float, n_lots)
-    lead = np.fromiter((c.lead_time_hours or 0.0 for c in lots), float, n_lots)
-    # Only donated lots can carry a donor's restriction: the rest skip the check.
-    restricted = [c.only_incident is not None or c.only_region is not None or c.only_purpose is not None for c in lots]
-    by_item: dict[int, list[int]] = defaultdict(list)
-    by_class: dict[int, list[int]] = defaultdict(list)
-    for i, c in enumerate(lots):
-        by_item[c.item_id].append(i)
-        by_class[c.class_id].append(i)
-    # FEFO rank of every lot, once, so ordering a line's options sorts two numbers, not tuples.
-    fefo = np.empty(n_lots, np.int64)
-    fefo[sorted(range(n_lots), key=lambda i: fefo_key(lots[i]))] = np.arange(n_lots)
+    arrays = _LotArrays(lots)
+    # Per line: the candidate indexes in earliest-first order and their arrivals, all in numpy.
+    chosen: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for n in needs:
-        found: set[int] = set()
-        for item_id in n.item_ids:
-            found.update(by_item.get(item_id, ()))
-        for class_id in n.class_ids:
-            found.update(by_class.get(class_id, ()))
-        allowed = n.points
-        idx = np.fromiter(
-            (
-                i
-                for i in found
-                if ((expires := lots[i].expires_on) is None or expires >= n.usable_until)
-                and (allowed is None or lots[i].point_id in allowed)
-                and (not restricted[i] or lots[i].allows(n))
-            ),
-            np.int64,
-        )
-        d = destinations[n.request_id]
-        table = tables.get(d)
-        hours = (
-            np.fromiter((table.get(lots[i].point_id, np.nan) for i in idx), float, len(idx))
-            if table
-            else np.full(len(idx), np.nan)
-        )
-        eta = eta_hours_array(arrival, lat[idx], lon[idx], d.lat, d.lon, lead[idx], hours)
-        order = np.lexsort((fefo[idx], np.rint(eta * 60)))  # arrival to the minute, then FEFO
-        line_id = n.line_id
-        problem.options[line_id] = [
-            Option(line_id, lots[i].lot_id, e) for i, e in zip(idx[order].tolist(), eta[order].tolist())
-        ]
+        idx = arrays.serving(n)
+        eta, minutes = arrays.arrival(destinations[n.request_id], arrival, tables)
+        order = idx[np.lexsort((arrays.fefo[idx], minutes[idx]))]  # arrival to the minute, then FEFO
+        chosen[n.line_id] = (order, eta[order])
+    keep = _enough(needs, chosen, arrays) if prune else {}
+    lot_ids = arrays.lot_id
+    for line_id, (idx, eta) in chosen.items():
+        k = keep.get(line_id, len(idx))
+        problem.options[line_id] = list(map(Option, repeat(line_id, k), lot_ids[idx[:k]].tolist(), eta[:k].tolist()))
     return problem
+
+
+class _LotArrays:
+    """The candidates as numpy columns, grouped by item and class, for choosing each line's lots."""
+
+    def __init__(self, lots: list[Candidate]) -> None:
+        self.lots = lots
+        n = len(lots)
+        cols = list(zip(*lots, strict=True))
+        self.lot_id = np.array(cols[0], np.int64)
+        self.item = np.array(cols[1], np.int64)
+        self.klass = np.array(cols[2], np.int64)
+        self.point = np.array(cols[3], np.int64)
+        self.free = np.array(cols[5], np.int64)
+        self.expires = np.fromiter((d.toordinal() if d is not None else _NEVER for d in cols[6]), np.int64, n)
+        self.lead = np.array([h or 0.0 for h in cols[7]], float)
+        self.lat = np.array(cols[8], float)
+        self.lon = np.array(cols[9], float)
+        # Only donated lots can carry a donor's restriction: the rest skip the check.
+        self.restricted = np.array(
+            [a is not None or b is not None or c is not None for a, b, c in zip(cols[10], cols[11], cols[12])], bool
+        )
+        self.any_restricted = bool(self.restricted.any())
+        # FEFO rank of every lot, once, so ordering a line's options sorts two numbers, not tuples.
+        # (fefo_key: earliest expiry first, lots that never expire last, then the older lot.)
+        never = np.fromiter((d is None for d in cols[6]), bool, n)
+        self.fefo = np.empty(n, np.int64)
+        self.fefo[np.lexsort((self.lot_id, self.expires, never))] = np.arange(n)
+        self.by_item = _groups(self.item)
+        self.by_class = _groups(self.klass)
+        self.points, self.point_index = np.unique(self.point, return_inverse=True)
+        self._allowed: dict[frozenset[int], np.ndarray] = {}
+        self._arrival: dict[Destination, tuple[np.ndarray, np.ndarray]] = {}
+
+    def serving(self, need: Need) -> np.ndarray:
+        """The indexes (ascending) of the lots that can serve ``need`` (see :meth:`Candidate.serves`)."""
+        empty = np.empty(0, np.int64)
+        parts = [self.by_item.get(i, empty) for i in need.item_ids] + [
+            self.by_class.get(c, empty) for c in need.class_ids
+        ]
+        idx: np.ndarray = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts or [empty]))
+        idx = idx[self.expires[idx] >= need.usable_until.toordinal()]
+        if need.points is not None:
+            idx = idx[self.allowed(need.points)[idx]]
+        if self.any_restricted:
+            bad = [i for i in idx[self.restricted[idx]].tolist() if not self.lots[i].allows(need)]
+            if bad:
+                idx = idx[~np.isin(idx, bad)]
+        return idx
+
+    def allowed(self, points: frozenset[int]) -> np.ndarray:
+        """Which lots stand at one of ``points`` (a mask; requests of one jurisdiction share it)."""
+        mask = self._allowed.get(points)
+        if mask is None:
+            mask = self._allowed[points] = np.isin(self.point, np.fromiter(points, np.int64, len(points)))
+        return mask
+
+    def arrival(
+        self, d: Destination, model: ArrivalModel, tables: dict[Destination, dict[int, float]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every lot's arrival at ``d`` in hours, and rounded to the minute (once per destination:
+        the lines of a request, and requests to one place, share them)."""
+        found = self._arrival.get(d)
+        if found is None:
+            table = tables.get(d)
+            per_point = (
+                np.fromiter((table.get(p, np.nan) for p in self.points.tolist()), float, len(self.points))
+                if table
+                else np.full(len(self.points), np.nan)
+            )
+            eta = eta_hours_array(model, self.lat, self.lon, d.lat, d.lon, self.lead, per_point[self.point_index])
+            found = self._arrival[d] = (eta, np.rint(eta * 60))
+        return found
+
+
+_NEVER = date.max.toordinal()
+
+
+def _groups(keys: np.ndarray) -> dict[int, np.ndarray]:
+    """Index arrays (ascending) of equal keys."""
+    order = np.argsort(keys, kind="stable")
+    values, starts = np.unique(keys[order], return_index=True)
+    return {int(v): part for v, part in zip(values.tolist(), np.split(order, starts[1:]), strict=True)}
+
+
+def _enough(
+    needs: Sequence[Need], chosen: dict[int, tuple[np.ndarray, np.ndarray]], arrays: _LotArrays
+) -> dict[int, int]:
+    """How many of each line's options (earliest first) are enough for any plan.
+
+    Lines compete when their candidates share an item (a superset of the lines that share lots).
+    A line keeps its earliest options until their free stock covers the whole demand of the lines
+    it competes with, then every option arriving no later than the latest of those plus the
+    split tolerance (to the minute). Nothing is lost: the lots kept always have stock left for the
+    line whatever the others take, so earliest-first fills it from them and its single-point
+    search stops before the cut; and an optimal plan that used a later option could move that
+    unit to an earlier lot with spare stock without arriving later (as :func:`useful_options`).
+    A line whose options never cover the demand keeps them all.
+    """
+    parent = list(range(len(needs)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_line_of_item: dict[int, int] = {}
+    for k, n in enumerate(needs):
+        items = n.item_ids if not n.class_ids else np.unique(arrays.item[chosen[n.line_id][0]]).tolist()
+        for item in items:
+            other = first_line_of_item.setdefault(item, k)
+            parent[root(k)] = root(other)
+    demand: dict[int, int] = defaultdict(int)
+    for k, n in enumerate(needs):
+        demand[root(k)] += n.quantity
+    slack = math.ceil(SPLIT_TOLERANCE_HOURS * 60) + 1  # minutes
+    keep = {}
+    for k, n in enumerate(needs):
+        idx, eta = chosen[n.line_id]
+        covered = np.cumsum(arrays.free[idx])
+        first = int(np.searchsorted(covered, demand[root(k)], "left"))
+        if first >= len(idx):
+            continue
+        minutes = np.rint(eta * 60)
+        last = float(minutes[: first + 1].max()) + slack
+        keep[n.line_id] = int(np.searchsorted(minutes, last, "right"))
+    return keep
 
 
 def usable_day(needed_by_day: date | None, today: date) -> date:

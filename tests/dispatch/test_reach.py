@@ -15,6 +15,7 @@ from supplies.allocation import reach
 from supplies.allocation.arrival import ArrivalModel
 from supplies.allocation.candidates import build_problem
 from supplies.allocation.earliest import plan_earliest
+from supplies.allocation.optimal import plan_best
 from supplies.models import DispatchRequest, RequestStatus
 from supplies.services.dispatch import allocation as alloc
 from tests.examples import examples
@@ -101,7 +102,14 @@ def every_lot_plan(inv: supplies.Inventory, arrival: ArrivalModel) -> list[tuple
         )
         lines = alloc.request_lines(s, [r.id for r in requests])  # type: ignore[misc]
         needs, dests = alloc.needs_for(s, requests, lines)
-        solution = plan_earliest(build_problem(s, needs, dests, arrival))
+        problem = build_problem(s, needs, dests, arrival)
+        solution = plan_earliest(problem)
+        # Keeping each line's earliest options only (as the optimal planner does) changes no plan:
+        # earliest-first takes the same lots, and the optimal plan scores the same.
+        pruned = build_problem(s, needs, dests, arrival, prune=True)
+        assert plan_earliest(pruned).takes == solution.takes
+        best, best_pruned = plan_best(problem).score(problem), plan_best(pruned).score(pruned)
+        assert best_pruned[0] == best[0] and best_pruned[1] == pytest.approx(best[1], rel=1e-9, abs=1e-9)
     return sorted((t.line_id, t.lot_id, t.quantity) for t in solution.takes)
 
 

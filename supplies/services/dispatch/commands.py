@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -331,15 +332,14 @@ class DispatchRequests(Execution, ArrivalAwareService):
             rows = alloc.planned_rows(
                 s, problem, solution, status="planned" if dry_run else "reserved", ids=ids_written
             )
+            by_request = _ByRequest(problem, solution, rows, lines)
             plans = []
             for req in requests:
                 plans.append(
                     self._finish(
                         s,
                         req,
-                        problem,
-                        solution,
-                        rows,
+                        by_request,
                         lines,
                         strategy,
                         dry_run,
@@ -353,9 +353,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
         self,
         s: Session,
         req: DispatchRequest,
-        problem: Problem,
-        solution: Solution,
-        rows: builtins.list[AllocationRow],
+        by_request: _ByRequest,
         lines: dict[int, RequestLine],
         strategy: str,
         dry_run: bool,
@@ -364,13 +362,13 @@ class DispatchRequests(Execution, ArrivalAwareService):
     ) -> AllocationPlan:
         """The plan of one request; when written, move it to allocated (or leave it approved if nothing is)."""
         rid = persisted_id(req)
-        mine = {line_id for line_id, ln in lines.items() if ln.request_id == rid}
-        my_rows = [r for r in rows if r.line_id in mine]
+        mine = by_request.lines.get(rid, [])
+        my_rows = by_request.rows.get(rid, [])
         planned = dict.fromkeys(mine, 0)
         if dry_run:
             for r in my_rows:
                 planned[r.line_id] += r.quantity
-        codes = {n.line_id: n.code for n in problem.needs}
+        codes = by_request.codes
         short = []
         for lid in sorted(mine):
             ln = lines[lid]
@@ -386,10 +384,7 @@ class DispatchRequests(Execution, ArrivalAwareService):
                         ln.quantity - got,
                     )
                 )
-        # From the exact estimates, not the rows' rounded ones, so totals of two plans compare truly.
-        weighted = sum(
-            problem.need(t.line_id).weight * t.eta_hours * t.quantity for t in solution.takes if t.line_id in mine
-        )
+        weighted = by_request.weighted.get(rid, 0)
         status = req.status
         if not dry_run:
             units = sum(r.quantity for r in my_rows)
@@ -455,6 +450,27 @@ class DispatchRequests(Execution, ArrivalAwareService):
         return retrying(run)
 
 
+class _ByRequest:
+    """A plan of many requests split by request once (not scanned again for each request)."""
+
+    def __init__(
+        self, problem: Problem, solution: Solution, rows: list[AllocationRow], lines: dict[int, RequestLine]
+    ) -> None:
+        self.lines: dict[int, list[int]] = defaultdict(list)
+        for line_id, ln in lines.items():
+            self.lines[ln.request_id].append(line_id)
+        request_of = {line_id: ln.request_id for line_id, ln in lines.items()}
+        self.rows: dict[int, list[AllocationRow]] = defaultdict(list)
+        for r in rows:
+            self.rows[request_of[r.line_id]].append(r)
+        self.codes = {n.line_id: n.code for n in problem.needs}
+        # From the exact estimates, not the rows' rounded ones, so totals of two plans compare truly.
+        self.weighted: dict[int, float] = defaultdict(float)
+        for take in solution.takes:
+            need = problem.need(take.line_id)
+            self.weighted[need.request_id] += need.weight * take.eta_hours * take.quantity
+
+
 def _plan(
     s: Session,
     needs: list[Need],
@@ -468,7 +484,8 @@ def _plan(
     if strategy == "optimal":
         from ...allocation.optimal import plan_best
 
-        problem = build_problem(s, needs, dests, arrival, lock=lock, within=within)
+        # Each line's earliest options only: the optimum is among them (see build_problem).
+        problem = build_problem(s, needs, dests, arrival, lock=lock, within=within, prune=True)
         return problem, plan_best(problem)
     # Earliest-first reads only the lots near enough to matter, with the same result.
     return plan_earliest_nearby(s, needs, dests, arrival, lock=lock, within=within)
