@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import BaseView
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
 from flask_admin.helpers import is_form_submitted
-from flask_admin.model.template import EditRowAction
+from flask_admin.model.template import BaseListRowAction, EditRowAction, ViewRowAction
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import joinedload
 from wtforms import Form
@@ -184,7 +187,15 @@ class SecureModelView(Guarded, ModelView):
         return None
 
     def get_list_row_actions(self) -> Any:
-        return [_EditIfAllowed() if type(a) is EditRowAction else a for a in super().get_list_row_actions()]
+        swap = {EditRowAction: _EditIfAllowed, ViewRowAction: _ViewRow}
+        return [swap[type(a)]() if type(a) in swap else a for a in super().get_list_row_actions()]
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        # Column names are lazy strings: translated once here rather than once per cell (a phone's
+        # card labels every cell with its column's name: 550 translations for a page of lots).
+        if "list_columns" in kwargs:
+            kwargs["list_columns"] = [(c, str(name)) for c, name in kwargs["list_columns"]]
+        return super().render(template, **kwargs)
 
     def _any_one(self, id: Any) -> Any:
         """The record ``id`` whether or not it is in the user's scope (to say why it may not be changed)."""
@@ -314,6 +325,61 @@ class SecureModelView(Guarded, ModelView):
 
     def delete_model(self, model: Any) -> bool:
         abort(403)
+
+
+_ID = "0000000000"  # stands for the row's id in a link made once per page
+
+
+def _per_page(key: Any, make: Any) -> Any:
+    """``make()`` once per request under ``key``: what every row of a page shares."""
+    cache = g.setdefault("_row_actions", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+class RowLink(BaseListRowAction):
+    """A link on each row to ``endpoint`` with the row's id as ``arg``, shown to ``roles`` (everyone: None).
+
+    Flask-Admin's :class:`LinkRowAction` builds each link with ``url_for`` and a template macro
+    and translates its title again on every row; a page of 50 lots with six links did that 300
+    times. This builds the link and the title once per page and puts each row's id in: the same
+    HTML as the macro's.
+    """
+
+    def __init__(self, icon_class: str, endpoint: str, title: Any, arg: str, roles: tuple[str, ...] | None = None):
+        super().__init__(title=title)
+        self.icon_class, self.endpoint, self.arg, self.roles = icon_class, endpoint, arg, roles
+
+    def _parts(self, **extra: Any) -> tuple[str, str] | None:
+        if self.roles is not None and not role_in(*self.roles):
+            return None
+        head, _sep, tail = url_for(self.endpoint, **{self.arg: _ID}, **extra).partition(_ID)
+        return (
+            Markup('\n<a class="icon" href="{}').format(head),
+            Markup('{}" title="{}">\n  <span class="{}"></span>\n</a>\n').format(
+                tail, str(self.title or ""), self.icon_class
+            ),
+        )
+
+    def render(self, context: Any, row_id: Any, row: Any) -> Any:
+        parts = _per_page(id(self), self._parts)
+        if parts is None:
+            return ""
+        return parts[0] + quote(str(row_id), safe="") + parts[1]
+
+
+class _ViewRow(RowLink):
+    """The eye button to the record's own page (Flask-Admin's view_row, built once per page)."""
+
+    def __init__(self) -> None:
+        # Flask-Admin's own words, in its own catalog, as its ViewRowAction says them.
+        super().__init__("fa fa-eye glyphicon glyphicon-eye-open", ".details_view", admin_gettext("View Record"), "id")
+
+    def render(self, context: Any, row_id: Any, row: Any) -> Any:
+        back = context.resolve("return_url")
+        parts = _per_page((id(self), back), lambda: self._parts(url=back))
+        return parts[0] + quote(str(row_id), safe="") + parts[1]
 
 
 class _EditIfAllowed(EditRowAction):

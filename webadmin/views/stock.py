@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flask import url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
-from flask_admin.model.template import LinkRowAction
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -18,7 +16,7 @@ from supplies.models import Agency, Item, Role, StockLot, StoragePoint, SupplyCl
 from supplies.permissions import scoped
 
 from .. import labels
-from .base import ReadOnlyModelView, role_in
+from .base import ReadOnlyModelView, RowLink
 from .rows import (
     RowBase,
     agency_options,
@@ -97,14 +95,8 @@ class InStock(BaseSQLAFilter):
         return _l("is")
 
 
-def _lot_action(endpoint: str, icon: str, title: Any) -> LinkRowAction:
-    class _Action(LinkRowAction):
-        def render(self, context: Any, row_id: Any, row: Any) -> Any:
-            if not role_in(*STOCK_WRITERS):
-                return ""
-            return super().render(context, row_id, row)
-
-    return _Action(icon, lambda view, row_id, row: url_for(endpoint, lot=row_id), title=title)
+def _lot_action(endpoint: str, icon: str, title: Any) -> RowLink:
+    return RowLink(icon, endpoint, title, "lot", roles=STOCK_WRITERS)
 
 
 class LotView(ReadOnlyModelView):
@@ -186,9 +178,7 @@ class LotView(ReadOnlyModelView):
         _lot_action("stock_actions.adjust", "fa fa-calculator", _l("Count")),
         _lot_action("stock_actions.rotate", "fa fa-refresh", _l("Rotate")),
         _lot_action("stock_actions.write_off", "fa fa-trash", _l("Write off")),
-        LinkRowAction(
-            "fa fa-book", lambda view, row_id, row: url_for("ledger.index_view", lot=row_id), title=_l("Ledger")
-        ),
+        RowLink("fa fa-book", "ledger.index_view", _l("Ledger"), "lot"),
     ]
     list_template = "supplies/lot_list.html"
     can_view_details = True  # the eye button opens the lot's own page (facts and ledger)
