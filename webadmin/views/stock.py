@@ -53,9 +53,13 @@ _lot_rows = row_table(
         (StockLot.on_hand - StockLot.reserved).label("free"),
         StockLot.updated_at,
     )
-    .join(Item, Item.id == StockLot.item_id)
-    .join(SupplyClass, SupplyClass.id == StockLot.class_id)
-    .join(Agency, Agency.id == StockLot.agency_id)
+    # Every lot has its item, class and agency (NOT NULL foreign keys), so outer joins give the same
+    # rows; a query that reads none of their columns (the page's count) then leaves them out
+    # (PostgreSQL's join removal) instead of planning and running three joins for nothing. The
+    # point stays an inner join: the default order walks the points' code index, then each point's lots.
+    .outerjoin(Item, Item.id == StockLot.item_id)
+    .outerjoin(SupplyClass, SupplyClass.id == StockLot.class_id)
+    .outerjoin(Agency, Agency.id == StockLot.agency_id)
     .join(StoragePoint, StoragePoint.id == StockLot.point_id),
     "lot_rows",
 )
