@@ -184,8 +184,9 @@ def generate(
     event.listen(inv.engine, "connect", lambda conn, _rec: conn.execute("PRAGMA cache_size=-262144"))
     inv.engine.dispose()
     manifest = populate(inv, scale, seed, anchor=anchor, progress=progress)
-    with inv.engine.connect() as conn:
+    with inv.engine.begin() as conn:  # committed before the checkpoint, which no open transaction may hold
         conn.exec_driver_sql("ANALYZE")  # the planner's statistics (see sync_indexes)
+    with inv.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     inv.close()
     for p in _files(path):
