@@ -119,8 +119,7 @@ def ensure(
 
 def sync_indexes(path: Path) -> list[str]:
     """Give a cached dataset the indexes the models now declare (creating the missing ones, dropping
-    the ones they no longer have) and the planner's statistics; return what changed, as ``+name`` / ``-name``
-    (and ``ANALYZE``).
+    the ones they no longer have); return what changed, as ``+name`` / ``-name``.
 
     Indexes change more often than what the generator makes, and rebuilding the province for one
     takes minutes; measuring a new query against the old indexes would measure the wrong thing.
@@ -156,13 +155,6 @@ def sync_indexes(path: Path) -> list[str]:
                 for name in sorted(have - {ix.name for ix in table.indexes}):
                     conn.exec_driver_sql(f'DROP INDEX "{name}"')
                     changed.append(f"-{name}")
-            # The planner's statistics, as the PostgreSQL copy has them (bench.pg.mirror analyses):
-            # without them SQLite guesses every table's size alike and sorts a province's 200,000
-            # lots for a page of 50 instead of walking the points' code index.
-            analysed = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
-            if changed or not analysed:
-                conn.exec_driver_sql("ANALYZE")
-                changed.append("ANALYZE")
     finally:
         engine.dispose()
     return changed
@@ -184,8 +176,6 @@ def generate(
     event.listen(inv.engine, "connect", lambda conn, _rec: conn.execute("PRAGMA cache_size=-262144"))
     inv.engine.dispose()
     manifest = populate(inv, scale, seed, anchor=anchor, progress=progress)
-    with inv.engine.begin() as conn:  # committed before the checkpoint, which no open transaction may hold
-        conn.exec_driver_sql("ANALYZE")  # the planner's statistics (see sync_indexes)
     with inv.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     inv.close()

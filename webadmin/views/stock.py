@@ -12,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Unicode, cast, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.selectable import Join
 
 from supplies.models import Agency, Item, Role, StockLot, StoragePoint, SupplyClass
 from supplies.permissions import scoped
@@ -29,6 +31,24 @@ from .rows import (
 )
 
 STOCK_WRITERS = (Role.ADMIN.value, Role.WAREHOUSE.value, Role.AGENCY_OFFICER.value)
+
+
+class _PointsFirst(Join):
+    """An inner join that SQLite must run in the order written (``CROSS JOIN``); other databases plan it freely.
+
+    PostgreSQL, with its statistics, walks the points' code index and sorts each point's lots for the
+    default order. SQLite without statistics (a database nobody ran ANALYZE on) guessed otherwise and
+    sorted all 200,000 lots of a province for a page of 50 (150 ms instead of 3 ms).
+    """
+
+    inherit_cache = True
+
+
+@compiles(_PointsFirst, "sqlite")
+def _points_first_sqlite(join: _PointsFirst, compiler: Any, **kw: Any) -> str:
+    # The left side is one table, so the first " JOIN " is this join's own keyword.
+    return str(compiler.visit_join(join, **kw)).replace(" JOIN ", " CROSS JOIN ", 1)
+
 
 _lot_rows = row_table(
     select(
@@ -54,14 +74,15 @@ _lot_rows = row_table(
         (StockLot.on_hand - StockLot.reserved).label("free"),
         StockLot.updated_at,
     )
+    # The points first, then their lots: the default order (point, item, expiry) walks the points'
+    # code index and sorts each point's lots, and a page of 50 stops early (see _PointsFirst).
+    .select_from(_PointsFirst(StoragePoint, StockLot, StoragePoint.id == StockLot.point_id))
     # Every lot has its item, class and agency (NOT NULL foreign keys), so outer joins give the same
     # rows; a query that reads none of their columns (the page's count) then leaves them out
-    # (PostgreSQL's join removal) instead of planning and running three joins for nothing. The
-    # point stays an inner join: the default order walks the points' code index, then each point's lots.
+    # (PostgreSQL's join removal) instead of planning and running three joins for nothing.
     .outerjoin(Item, Item.id == StockLot.item_id)
     .outerjoin(SupplyClass, SupplyClass.id == StockLot.class_id)
-    .outerjoin(Agency, Agency.id == StockLot.agency_id)
-    .join(StoragePoint, StoragePoint.id == StockLot.point_id),
+    .outerjoin(Agency, Agency.id == StockLot.agency_id),
     "lot_rows",
 )
 
