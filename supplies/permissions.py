@@ -78,7 +78,15 @@ def load_actor(session: Session, name: str | None) -> Actor:
     """Load the named active user, or refuse: every operation needs a known actor."""
     if not name:
         raise PermissionDenied(t("no acting user given; pass user= to supplies.open() or use as_user()"), "user")
-    user = session.exec(select(User).where(User.name == name)).one_or_none()
+    return actor_of(session, session.exec(select(User).where(User.name == name)).one_or_none(), name)
+
+
+def actor_of(session: Session, user: User | None, name: str) -> Actor:
+    """The actor of a user row already read (by ``name``), or a refusal when there is none or it is inactive.
+
+    For a caller that needs the row too (the web checks its password hash on every request):
+    one read of the user instead of two.
+    """
     if user is None or not user.active:
         raise PermissionDenied(t("no active user named {name!r}", name=name), "user")
     points: frozenset[int] = frozenset()

@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, Length
 import supplies
 from supplies.errors import PermissionDenied
 from supplies.models import Role, User
-from supplies.permissions import Actor, load_actor, narrowed
+from supplies.permissions import Actor, actor_of, load_actor, narrowed
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -90,11 +90,12 @@ def token_of(password_hash: str | None) -> str:
 def load_user(user_id: str) -> WebUser | None:
     name, _sep, token = user_id.rpartition(":")
     db = current_app.extensions["supplies_db"]()
-    password_hash = db.exec(select(User.password_hash).where(User.name == name)).one_or_none()
-    if password_hash is None or token_of(password_hash) != token:
+    # One read of the user's row: its password hash (the session's token) and the core's actor from it.
+    user = db.exec(select(User).where(User.name == name)).one_or_none()
+    if user is None or token_of(user.password_hash) != token:
         return None
     try:
-        actor = load_actor(db, name)
+        actor = actor_of(db, user, name)
     except PermissionDenied:  # deactivated since logging in
         return None
     return WebUser(narrowed_actor(actor), token, home=actor)

@@ -23,6 +23,7 @@ from supplies.permissions import narrowed
 
 from .auth import JURISDICTION_KEY, _safe_next
 from .i18n import said
+from .lookups import lookups
 
 bp = Blueprint("jurisdiction", __name__)
 
@@ -60,28 +61,35 @@ def jurisdiction_bar() -> JurisdictionBar | None:
     if "_jurisdiction_bar" in g:
         return g._jurisdiction_bar  # type: ignore[no-any-return]
     bar = None
+    home = current_user.home.jurisdiction
     try:
-        # The user's whole scope (not the narrowed one): every jurisdiction they may choose.
-        regions = current_app.extensions["supplies"].as_user(current_user.name).regions.jurisdictions()
+        # The user's whole scope (not the narrowed one): every jurisdiction they may choose. The same
+        # for everyone of that jurisdiction, so the process keeps it a few seconds (webadmin.lookups).
+        regions = lookups().get(("jurisdictions", home), _jurisdictions)
     except SuppliesError:
         regions = []
     except Exception:  # the navbar never breaks a page (an error page during an outage included)
         current_app.logger.exception("the jurisdiction bar could not be read")
         regions = []
-    if regions and not (len(regions) == 1 and regions[0].code == ROOT_REGION):  # a lone installation: no levels
-        top = regions[0].path.count("/")
-        names = {r.code: r.name for r in regions}
-        home = current_user.home.jurisdiction
+    if regions and not (len(regions) == 1 and regions[0][0] == ROOT_REGION):  # a lone installation: no levels
+        top = regions[0][2].count("/")
+        names = {r_code: r_name for r_code, r_name, _path in regions}
         code = current_user.actor.jurisdiction
         bar = JurisdictionBar(
             code,
             names.get(code, code),
             home,
             names.get(home, home),
-            [Choice(r.code, r.name, r.path.count("/") - top) for r in regions],
+            [Choice(r_code, r_name, path.count("/") - top) for r_code, r_name, path in regions],
         )
     g._jurisdiction_bar = bar
     return bar
+
+
+def _jurisdictions() -> list[tuple[str, str, str]]:
+    """(code, name, path) of the logged-in user's jurisdiction and every one below it, in tree order."""
+    regions = current_app.extensions["supplies"].as_user(current_user.name).regions.jurisdictions()
+    return [(r.code, r.name, r.path) for r in regions]
 
 
 class JurisdictionForm(FlaskForm):

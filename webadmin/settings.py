@@ -59,6 +59,8 @@ def defaults(database_url: str, key: str | None = None) -> dict[str, Any]:
         "MAP_TILES": os.environ.get("SUPPLIES_MAP_TILES", "").split(),
         "MAP_ATTRIBUTION": os.environ.get("SUPPLIES_MAP_ATTRIBUTION", ""),
         "MAP_SUBDOMAINS": os.environ.get("SUPPLIES_MAP_SUBDOMAINS", "abc"),
+        # How long a process keeps the filters' option lists and the jurisdiction bar (webadmin.lookups).
+        "LOOKUP_SECONDS": _env_int("SUPPLIES_LOOKUP_SECONDS", 30),
     }
 
 

@@ -1,7 +1,11 @@
 """The web admin's list of stock lots, one page of 50, served through the Flask test client (server side only).
 
 SQL statements are counted with a ``before_cursor_execute`` listener at page sizes 10 and 50: a
-list that issues a query per row would show more statements on the bigger page.
+list that issues a query per row would show more statements on the bigger page, and a page may
+issue at most :data:`MAX_STATEMENTS` (SQLite's ``BEGIN`` included): the user's row, the page with
+its count, and the scoped user's jurisdictions. The runs are a person paging on: the filters'
+option lists and the jurisdiction bar come from the process's short-lived cache
+(``webadmin.lookups``), as they do for every page after a process's first.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from typing import Any
 from ..generate import Dataset
 from ..harness import Case, Context, NotMeasured, Sample, Stats, Verdict
 
-TARGET_S = 0.300
+TARGET_S = 0.050
+MAX_STATEMENTS = 5
 URL = "/stock/lots/"
 PAGE = 50
 
@@ -19,7 +24,7 @@ PAGE = 50
 class WebLots(Case):
     name = "web_lots"
     title = "web admin list of lots, one page of 50"
-    target = "median ≤ 300 ms server-side; SQL statements do not grow with the page size"
+    target = f"median ≤ 50 ms server-side; ≤ {MAX_STATEMENTS} SQL statements, not growing with the page size"
     needs = ("webadmin", "flask")
     ratio_of = "SQL statements for a page of 50 / for a page of 10"
 
@@ -41,6 +46,8 @@ class WebLots(Case):
         self.view = next((v for v in self.app.extensions["admin"][0]._views if v.endpoint == "lots"), None)
         if self.view is None:
             raise NotMeasured("the web admin has no view with endpoint 'lots'")
+        # The process's first page fills its cache of option lists and the jurisdiction bar: counted apart.
+        self.first_page = self._page(PAGE)[1]
         self.per_page = {size: self._page(size)[1] for size in (10, PAGE)}
         self.view.page_size = PAGE
 
@@ -66,10 +73,17 @@ class WebLots(Case):
     def judge(self, stats: Stats, base: Stats | None) -> Verdict:
         q10, q50 = self.per_page[10], self.per_page[PAGE]
         notes = [] if q50 <= q10 else [f"{q50} SQL statements for a page of {PAGE}, {q10} for a page of 10"]
+        if q50 > MAX_STATEMENTS:
+            notes.append(f"{q50} SQL statements for a page, more than {MAX_STATEMENTS}")
         return Verdict(
             stats.median <= TARGET_S and not notes,
             q50 / q10,
-            {"statements_page_10": q10, f"statements_page_{PAGE}": q50, "bytes": stats.metrics[-1]["bytes"]},
+            {
+                "statements_page_10": q10,
+                f"statements_page_{PAGE}": q50,
+                "statements_first_page": self.first_page,
+                "bytes": stats.metrics[-1]["bytes"],
+            },
             notes,
         )
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
-from flask import abort, flash, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import BaseView
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.typefmt import DEFAULT_FORMATTERS
 from flask_admin.helpers import is_form_submitted
-from flask_admin.model.template import EditRowAction
+from flask_admin.model.template import BaseListRowAction, EditRowAction, ViewRowAction
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from markupsafe import Markup
+from sqlalchemy import func, literal_column, select
+from sqlalchemy.orm import joinedload
 from wtforms import Form
 
 import supplies
@@ -99,6 +103,17 @@ _MAX_PAGE = 100_000
 MAX_SEARCH = 200
 
 
+#: How far past the page shown a list counts its rows (see :meth:`SecureModelView.get_list`).
+COUNT_AHEAD = 1_000
+
+
+class AtLeast(int):
+    """A row count that stopped at a cap: shown as "1,050+"."""
+
+    def __str__(self) -> str:
+        return f"{int(self):,}+"
+
+
 class SecureModelView(Guarded, ModelView):
     """A list (and maybe form) over a table or a read-only row mapping.
 
@@ -172,7 +187,15 @@ class SecureModelView(Guarded, ModelView):
         return None
 
     def get_list_row_actions(self) -> Any:
-        return [_EditIfAllowed() if type(a) is EditRowAction else a for a in super().get_list_row_actions()]
+        swap = {EditRowAction: _EditIfAllowed, ViewRowAction: _ViewRow}
+        return [swap[type(a)]() if type(a) in swap else a for a in super().get_list_row_actions()]
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        # Column names are lazy strings: translated once here rather than once per cell (a phone's
+        # card labels every cell with its column's name: 550 translations for a page of lots).
+        if "list_columns" in kwargs:
+            kwargs["list_columns"] = [(c, str(name)) for c, name in kwargs["list_columns"]]
+        return super().render(template, **kwargs)
 
     def _any_one(self, id: Any) -> Any:
         """The record ``id`` whether or not it is in the user's scope (to say why it may not be changed)."""
@@ -208,6 +231,53 @@ class SecureModelView(Guarded, ModelView):
         if too_long:
             flash(_("A search or filter keeps its first %(n)d characters.", n=MAX_SEARCH), "warning")
         return args
+
+    def get_list(  # type: ignore[override]
+        self,
+        page: int | None,
+        sort_column: Any,
+        sort_desc: bool,
+        search: str | None,
+        filters: Any,
+        execute: bool = True,
+        page_size: int | None = None,
+    ) -> tuple[int | None, Any]:
+        """A page of rows and how many there are, in one statement.
+
+        Flask-Admin counts every matching row, then reads the page: two statements, and a count of
+        a province's 200,000 lots cost more than the page itself. Here the count rides along with the
+        page as a scalar subquery, and stops :data:`COUNT_AHEAD` rows past the page shown: the tab then
+        says "1,050+" and the pager reaches that far (each next page counts further). A list shorter
+        than that is counted exactly, as before.
+        """
+        if not execute or self.simple_list_pager:
+            return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        joins: dict[Any, Any] = {}
+        count_joins: dict[Any, Any] = {}
+        query, count_query = self.get_query(), self.get_count_query()
+        if self._search_supported and search:
+            query, count_query, joins, count_joins = self._apply_search(query, count_query, joins, count_joins, search)
+        if filters and self._filters:
+            query, count_query, joins, count_joins = self._apply_filters(
+                query, count_query, joins, count_joins, filters
+            )
+        size = page_size if page_size is not None else self.page_size
+        cap = (page or 0) * (size or 0) + (size or 0) + COUNT_AHEAD
+        matching = count_query.with_entities(literal_column("1")).limit(cap + 1).subquery()
+        total = select(func.count()).select_from(matching).scalar_subquery().label("_total")
+        for j in self._auto_joins:
+            query = query.options(joinedload(j))
+        query = query.add_columns(total)
+        query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
+        query = self._apply_pagination(query, page, size)
+        rows = query.all()
+        if rows:
+            count = int(rows[0][-1])
+        elif not page:
+            count = 0
+        else:  # a page past the end: count as far as the cap on its own
+            count = int(self.session.execute(select(func.count()).select_from(matching)).scalar_one())
+        return (AtLeast(cap) if count > cap else count), [row[0] for row in rows]
 
     def get_query(self) -> Any:
         return self.scope(super().get_query())
@@ -255,6 +325,61 @@ class SecureModelView(Guarded, ModelView):
 
     def delete_model(self, model: Any) -> bool:
         abort(403)
+
+
+_ID = "0000000000"  # stands for the row's id in a link made once per page
+
+
+def _per_page(key: Any, make: Any) -> Any:
+    """``make()`` once per request under ``key``: what every row of a page shares."""
+    cache = g.setdefault("_row_actions", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+class RowLink(BaseListRowAction):
+    """A link on each row to ``endpoint`` with the row's id as ``arg``, shown to ``roles`` (everyone: None).
+
+    Flask-Admin's :class:`LinkRowAction` builds each link with ``url_for`` and a template macro
+    and translates its title again on every row; a page of 50 lots with six links did that 300
+    times. This builds the link and the title once per page and puts each row's id in: the same
+    HTML as the macro's.
+    """
+
+    def __init__(self, icon_class: str, endpoint: str, title: Any, arg: str, roles: tuple[str, ...] | None = None):
+        super().__init__(title=title)
+        self.icon_class, self.endpoint, self.arg, self.roles = icon_class, endpoint, arg, roles
+
+    def _parts(self, **extra: Any) -> tuple[str, str] | None:
+        if self.roles is not None and not role_in(*self.roles):
+            return None
+        head, _sep, tail = url_for(self.endpoint, **{self.arg: _ID}, **extra).partition(_ID)
+        return (
+            Markup('\n<a class="icon" href="{}').format(head),
+            Markup('{}" title="{}">\n  <span class="{}"></span>\n</a>\n').format(
+                tail, str(self.title or ""), self.icon_class
+            ),
+        )
+
+    def render(self, context: Any, row_id: Any, row: Any) -> Any:
+        parts = _per_page(id(self), self._parts)
+        if parts is None:
+            return ""
+        return parts[0] + quote(str(row_id), safe="") + parts[1]
+
+
+class _ViewRow(RowLink):
+    """The eye button to the record's own page (Flask-Admin's view_row, built once per page)."""
+
+    def __init__(self) -> None:
+        # Flask-Admin's own words, in its own catalog, as its ViewRowAction says them.
+        super().__init__("fa fa-eye glyphicon glyphicon-eye-open", ".details_view", admin_gettext("View Record"), "id")
+
+    def render(self, context: Any, row_id: Any, row: Any) -> Any:
+        back = context.resolve("return_url")
+        parts = _per_page((id(self), back), lambda: self._parts(url=back))
+        return parts[0] + quote(str(row_id), safe="") + parts[1]
 
 
 class _EditIfAllowed(EditRowAction):

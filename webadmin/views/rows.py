@@ -15,6 +15,8 @@ from sqlalchemy.sql import Select
 from supplies.models import Agency, Item, StoragePoint, SupplyClass
 from supplies.permissions import Actor, scoped_points, scoped_to_jurisdiction
 
+from ..lookups import lookups
+
 
 class RowBase(DeclarativeBase):
     """Base of the row mappings. Its metadata is never created: the rows are views of the
@@ -33,11 +35,12 @@ def session() -> Any:
 
 
 class CodeOptions:
-    """A table's codes as (code, "code name") pairs, read from the database each time they are listed.
+    """A table's codes as (code, "code name") pairs, read from the database when they are listed.
 
-    Flask-Admin evaluates filter options once, at start-up; this object only queries when a
-    page iterates it, so new agencies, items and points appear without a restart. ``scope``
-    limits the query to what the logged-in user may read (a core scope function).
+    Flask-Admin evaluates filter options once, at start-up; this object only reads when a page
+    iterates it (from the process's short-lived cache, :mod:`webadmin.lookups`), so new agencies,
+    items and points appear without a restart. ``scope`` limits the query to what the logged-in
+    user may read (a core scope function).
     """
 
     def __init__(self, model: type, scope: Callable[[Any, Actor], Any] | None = None) -> None:
@@ -47,12 +50,22 @@ class CodeOptions:
     def __iter__(self) -> Any:
         m: Any = self.model
         q = select(m.code, m.name).order_by(m.code)
-        if self.scope is not None and has_request_context() and current_user.is_authenticated:
-            q = self.scope(q, current_user.actor)
-        return iter([(code, f"{code} {name}") for code, name in session().execute(q).all()])
+        actor = current_user.actor if has_request_context() and current_user.is_authenticated else None
+        if self.scope is not None and actor is not None:
+            q = self.scope(q, actor)
+        # Kept per process for a few seconds (webadmin.lookups), by the scope that narrowed it.
+        key = ("options", m.__name__, self.scope, _scope_key(actor) if self.scope is not None else None)
+        return iter(lookups().get(key, lambda: [(code, f"{code} {name}") for code, name in session().execute(q).all()]))
 
     def __bool__(self) -> bool:
         return True
+
+
+def _scope_key(actor: Actor | None) -> Any:
+    """What of the actor a scope function reads: role, agency, points and jurisdictions."""
+    if actor is None:
+        return None
+    return (actor.role, actor.agency_id, actor.point_ids, actor.subtree)
 
 
 def code_options(model: type, *, scope: Callable[[Any, Actor], Any] | None = None) -> CodeOptions:
