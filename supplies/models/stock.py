@@ -107,8 +107,8 @@ class PointClassStock(SQLModel, table=True):
     class_id: int = Field(foreign_key="supply_class.id", primary_key=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
     lots: int = 0
-    on_hand: int = Field(default=0, sa_column=_big(nullable=False, default=0))
-    reserved: int = Field(default=0, sa_column=_big(nullable=False, default=0))
+    on_hand: int = Field(default=0, sa_column=big_column(nullable=False, default=0))
+    reserved: int = Field(default=0, sa_column=big_column(nullable=False, default=0))
 
 
 class Movement(SQLModel, table=True):
