@@ -81,7 +81,10 @@ def _login(page: object, name: str) -> None:
     page.goto(page.base + "/login")  # type: ignore[attr-defined]
     page.fill("#name", name)  # type: ignore[attr-defined]
     page.fill("#password", PASSWORDS[name])  # type: ignore[attr-defined]
-    page.click("#login")  # type: ignore[attr-defined]
+    # The menus open by script: wait for the next page's load, when its scripts have run (the
+    # dashboard also loads the map's, which on a busy machine takes a moment).
+    with page.expect_navigation():  # type: ignore[attr-defined]
+        page.click("#login")  # type: ignore[attr-defined]
 
 
 def test_receive_stock_see_it_switch_to_chinese_and_log_out(page: object, town: supplies.Inventory) -> None:
