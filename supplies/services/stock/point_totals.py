@@ -28,6 +28,7 @@ _CHUNK = 500  # pairs per statement: well under every driver's limit on bound pa
 # Beyond this many pairs (a bulk import into a whole region) one rebuild under a table lock is cheaper.
 _REBUILD_FROM = 5_000
 
+_COLUMNS = ["point_id", "class_id", "agency_id", "lots", "on_hand", "reserved"]
 _T = PointClassStock.__table__  # type: ignore[attr-defined]
 _L = StockLot.__table__  # type: ignore[attr-defined]
 
@@ -35,10 +36,6 @@ _L = StockLot.__table__  # type: ignore[attr-defined]
 def touch(session: Session, point_id: int, class_id: int) -> None:
     """Mark that lots of ``class_id`` at ``point_id`` changed in this transaction."""
     _pending(session).add((point_id, class_id))
-
-
-def touch_lot(session: Session, lot: StockLot) -> None:
-    _pending(session).add((lot.point_id, lot.class_id))
 
 
 def touch_lots(session: Session, lot_ids: Iterable[int]) -> None:
@@ -54,14 +51,6 @@ def touch_lots(session: Session, lot_ids: Iterable[int]) -> None:
         pending.update(
             (p, c) for p, c in conn.execute(select(_L.c.point_id, _L.c.class_id).where(_L.c.id.in_(chunk))).all()
         )
-
-
-def touch_where(session: Session, *criteria: Any) -> None:
-    """Mark the pairs of every lot matching ``criteria`` (before a bulk UPDATE of those lots)."""
-    conn = session.connection()
-    _pending(session).update(
-        (p, c) for p, c in conn.execute(select(_L.c.point_id, _L.c.class_id).where(*criteria).distinct()).all()
-    )
 
 
 def _pending(session: Session) -> set[tuple[int, int]]:
@@ -99,16 +88,15 @@ def _recount(conn: Connection, pairs: list[tuple[int, int]]) -> None:
         .where(lots_in)
         .group_by(_L.c.point_id, _L.c.class_id)
     )
-    names = ["point_id", "class_id", "agency_id", "lots", "on_hand", "reserved"]
     if postgres:
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        conn.execute(pg_insert(_T).from_select(names, fresh).on_conflict_do_nothing())
+        conn.execute(pg_insert(_T).from_select(_COLUMNS, fresh).on_conflict_do_nothing())
         conn.execute(
             select(_T.c.point_id).where(rows_in).order_by(_T.c.point_id, _T.c.class_id).with_for_update()
         ).all()
     else:
-        conn.execute(insert(_T).from_select(names, fresh).prefix_with("OR IGNORE"))
+        conn.execute(insert(_T).from_select(_COLUMNS, fresh).prefix_with("OR IGNORE"))
     same = and_(_L.c.point_id == _T.c.point_id, _L.c.class_id == _T.c.class_id)
     conn.execute(
         update(_T)
@@ -142,9 +130,7 @@ def rebuild(conn: Connection) -> None:
         # Writers of single pairs wait; readers go on reading the old rows until this commits.
         conn.exec_driver_sql("LOCK TABLE point_class_stock IN SHARE ROW EXCLUSIVE MODE")
     conn.execute(delete(_T))
-    conn.execute(
-        insert(_T).from_select(["point_id", "class_id", "agency_id", "lots", "on_hand", "reserved"], totals_query())
-    )
+    conn.execute(insert(_T).from_select(_COLUMNS, totals_query()))
 
 
 def differences(conn: Connection, *, besides: Iterable[int] = ()) -> list[dict[str, Any]]:
