@@ -42,7 +42,8 @@ def test_a_donation_received_in_the_web_is_disclosed(donors: supplies.Inventory,
     p.fill("#donor", "D-CO")  # type: ignore[attr-defined]
     p.select_option("#triage", "urgent")  # type: ignore[attr-defined]
     _shot(p, "donation-01-receive-form")
-    p.click("#donation-form button[type=submit]")  # type: ignore[attr-defined]
+    with p.expect_navigation():  # type: ignore[attr-defined]
+        p.click("#donation-form button[type=submit]")  # type: ignore[attr-defined]
     assert "received" in p.inner_text(".alert-success")  # type: ignore[attr-defined]
     assert "JZ-BR-1" in p.inner_text("#donations")  # type: ignore[attr-defined]
 
@@ -52,13 +53,17 @@ def test_a_donation_received_in_the_web_is_disclosed(donors: supplies.Inventory,
         p.fill(field, value)  # type: ignore[attr-defined]
     p.select_option("#triage", "unusable")  # type: ignore[attr-defined]
     p.fill("#reason", "破损")  # type: ignore[attr-defined]
-    p.click("#donation-form button[type=submit]")  # type: ignore[attr-defined]
+    with p.expect_navigation():  # type: ignore[attr-defined]
+        p.click("#donation-form button[type=submit]")  # type: ignore[attr-defined]
     assert "received" in p.inner_text(".alert-success")  # type: ignore[attr-defined]
 
     # The disclosure shows the donor's goods, never the contact.
-    p.click("#disclosure-link")  # type: ignore[attr-defined]
+    from playwright.sync_api import expect
+
+    with p.expect_navigation():  # type: ignore[attr-defined]
+        p.click("#disclosure-link")  # type: ignore[attr-defined]
     row = p.locator("#disclosure-rows tr.donor-row")  # type: ignore[attr-defined]
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     cells = row.first.inner_text()
     assert "贵州某商贸有限公司" in cells and "120" in cells
     page_text = p.inner_text("body")  # type: ignore[attr-defined]
