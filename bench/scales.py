@@ -62,4 +62,18 @@ SCALES: dict[str, Scale] = {
         incidents=4,
         requests=40,
     ),
+    # Ten times the province's stock and history on the same territory: the size at which growth
+    # exponents are read (cities, counties and townships stay; each holds ten times the points).
+    "province10": Scale(
+        "province10",
+        points=20_000,
+        items=1_000,
+        lots=2_000_000,
+        movements=20_000_000,
+        cities=9,
+        counties=90,
+        townships=600,
+        incidents=4,
+        requests=40,
+    ),
 }
