@@ -15,8 +15,24 @@ def layer(inv: supplies.Inventory) -> dict[tuple[str, str], int]:
 
 
 def summed(inv: supplies.Inventory) -> dict[tuple[str, str], int]:
-    """(point, class) -> available, summed from the lots by the stock summary."""
-    return {(r.key["point"], r.key["class"]): r.free for r in inv.stock.summary(by=("point", "class")) if r.free}
+    """(point, class) -> available, summed from the lots by the stock summary (grouped by item too, so
+    that it adds up the lots themselves rather than the kept totals)."""
+    out: dict[tuple[str, str], int] = {}
+    for r in inv.stock.summary(by=("point", "class", "item")):
+        if r.free:
+            key = (r.key["point"], r.key["class"])
+            out[key] = out.get(key, 0) + r.free
+    return out
+
+
+def folded(inv: supplies.Inventory, by: tuple[str, ...], **filters: str) -> dict[tuple[object, ...], tuple[int, ...]]:
+    """The summary ``by``, added up from a summary also grouped by item (which the lots alone answer)."""
+    out: dict[tuple[object, ...], tuple[int, ...]] = {}
+    for r in inv.stock.summary(by=(*by, "item"), **filters):
+        key = tuple(r.key[g] for g in by)
+        lots, on_hand, reserved = out.get(key, (0, 0, 0))
+        out[key] = (lots + r.lots, on_hand + r.on_hand, reserved + r.reserved)
+    return out
 
 
 def agree(inv: supplies.Inventory) -> dict[tuple[str, str], int]:
@@ -103,3 +119,20 @@ def test_a_lot_changed_behind_the_ledger_is_named_once_not_again_as_its_total(co
         conn.execute(text("UPDATE stock_lot SET on_hand = on_hand + 1 WHERE id = 1"))
     (problem,) = county.stock.verify().differences
     assert problem["problem"] == "on hand is 11 but the ledger says 10"
+
+
+def test_summaries_by_class_point_region_and_level_equal_the_sums_of_the_lots(county: supplies.Inventory) -> None:
+    county.stock.receive("CK-01", "TENT12", 40, batch="T1")
+    county.stock.receive("CK-01", "QUILT", 10)
+    county.stock.receive("TS-01", "SANDBAG", 500)
+    county.stock.receive("TS-02", "SANDBAG", 20, batch="S2")
+    county.stock.issue("TS-02", "SANDBAG", 20, batch="S2")  # an empty lot still counts as a lot
+    county.stock.transfer("CK-01", "TS-02", "TENT12", 15, batch="T1")
+    for by in (("class", "level", "region"), ("point",), ("class",), ("region", "point")):
+        rows = county.stock.summary(by=by)
+        assert {tuple(r.key[g] for g in by): (r.lots, r.on_hand, r.reserved) for r in rows} == folded(county, by)
+    for filters in ({"point": "TS-02"}, {"supply_class": "FLOOD"}, {"level": "township"}):
+        rows = county.stock.summary(by=("class", "point"), **filters)
+        shown = {(r.key["class"], r.key["point"]): (r.lots, r.on_hand, r.reserved) for r in rows}
+        assert shown == folded(county, ("class", "point"), **filters) and shown
+    assert folded(county, ("point",))[("TS-02",)] == (2, 15, 0)

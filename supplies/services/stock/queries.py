@@ -21,6 +21,8 @@ from ...models import (
     Agency,
     Item,
     Movement,
+    PointClassStock,
+    Role,
     StockLot,
     StoragePoint,
     SupplyClass,
@@ -209,19 +211,24 @@ class StockQueries(Service):
     ) -> list[SummaryRow]:
         """On-hand, reserved and free totals grouped by any of class, item, point, region, level,
         agency, mode; computed in the database from the kept balances (never from the ledger)."""
-        from .summary import GROUPS, per_id_totals, summary_rows
+        from .summary import GROUPS, KEPT_GROUPS, per_id_totals, summary_rows
 
         unknown = [g for g in by if g not in GROUPS]
         if unknown or not by:
             raise InvalidInput(t("group by one or more of {value}", value=", ".join(GROUPS)), "by")
         with self._work(write=False, lag_ok=True) as (s, actor):
-            q = per_id_totals(by)
+            # Agencies and items are columns of the lots: a (point, class) total holds no item, and
+            # an officer reads by agency, so those summaries add up the lots themselves.
+            kept = set(by) <= KEPT_GROUPS and not item and not agency and actor.role != Role.AGENCY_OFFICER
+            lots = PointClassStock.__table__.c if kept else StockLot  # type: ignore[attr-defined]
+            q = per_id_totals(by, kept=kept)
             if region_code or level:
-                q = q.join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
+                q = q.join(StoragePoint, col(StoragePoint.id) == lots.point_id)
             q = _filters(
                 s,
                 q,
                 actor,
+                lots=lots,
                 point=point,
                 item=item,
                 supply_class=supply_class,
@@ -447,27 +454,28 @@ S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 MAX_PAGE = 1000
 
 
-def _filters(s: Session, q: S, actor: Actor, **given: Any) -> S:
-    """``q`` narrowed by the filters a caller gave (checked first) and by the actor's scope."""
+def _filters(s: Session, q: S, actor: Actor, *, lots: Any = StockLot, **given: Any) -> S:
+    """``q`` narrowed by the filters a caller gave (checked first) and by the actor's scope; ``lots``
+    names the point, item, class and agency columns (the lots', or the kept totals' for a summary)."""
     f = schemas.load(LotFilterIn, given)
     point, item, supply_class, agency = f.get("point"), f.get("item"), f.get("supply_class"), f.get("agency")
     region_code, level = f.get("region_code"), f.get("level")
     if point:
-        q = q.where(col(StockLot.point_id) == by_code(s, StoragePoint, point, "point").id)
+        q = q.where(lots.point_id == by_code(s, StoragePoint, point, "point").id)
     if item:
-        q = q.where(col(StockLot.item_id) == by_code(s, Item, item, "item").id)
+        q = q.where(lots.item_id == by_code(s, Item, item, "item").id)
     if supply_class:
         from ..catalog.service import descendant_ids
 
         cls = by_code(s, SupplyClass, supply_class, "supply_class")
-        q = q.where(col(StockLot.class_id).in_(descendant_ids(s, persisted_id(cls))))
+        q = q.where(lots.class_id.in_(descendant_ids(s, persisted_id(cls))))
     if agency:
-        q = q.where(col(StockLot.agency_id) == by_code(s, Agency, agency, "agency").id)
+        q = q.where(lots.agency_id == by_code(s, Agency, agency, "agency").id)
     if region_code:
         q = q.where(col(StoragePoint.region_code).startswith(region_code))
     if level:
         q = q.where(col(StoragePoint.level) == level)
-    return scoped(q, actor, StockLot.point_id, StockLot.agency_id)
+    return scoped(q, actor, lots.point_id, lots.agency_id)
 
 
 def _as_datetime(value: date | datetime, *, end: bool = False) -> datetime:
