@@ -116,7 +116,12 @@ def summary_rows(s: Session, by: Sequence[str], q: Select[*tuple[Any, ...]]) -> 
 
 
 def _summary_row(
-    key: dict[str, Any], lots: int, on_hand: int, reserved: int, _new: Any = object.__new__, _set: Any = object.__setattr__
+    key: dict[str, Any],
+    lots: int,
+    on_hand: int,
+    reserved: int,
+    _new: Any = object.__new__,
+    _set: Any = object.__setattr__,
 ) -> SummaryRow:
     """A SummaryRow made with one attribute write instead of the frozen ``__init__``'s four: a
     province's summary makes 41,000 of them, and the frozen init was a third of its time."""
