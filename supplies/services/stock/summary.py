@@ -125,7 +125,7 @@ def _summary_row(
 ) -> SummaryRow:
     """A SummaryRow made with one attribute write instead of the frozen ``__init__``'s four: a
     province's summary makes 41,000 of them, and the frozen init was a third of its time."""
-    row = _new(SummaryRow)
+    row: SummaryRow = _new(SummaryRow)
     _set(row, "__dict__", {"key": key, "lots": lots, "on_hand": on_hand, "reserved": reserved})
     return row
 
