@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -137,6 +137,21 @@ def test_verify_finds_a_movement_removed_with_its_balance(county: supplies.Inven
         conn.execute(text("UPDATE stock_lot SET on_hand = 10"))
     (problem,) = county.stock.verify().differences
     assert problem["lot_id"] == 1 and "chain head does not match" in problem["problem"]
+
+
+def test_verify_names_a_lot_written_without_a_single_movement(county: supplies.Inventory) -> None:
+    county.stock.receive("CK-01", "TENT12", 10, batch="A")
+    county.stock.receive("TS-01", "QUILT", 4)
+    with sql_shell(county, bypass=True) as conn:  # a copy of lot 1 under another batch, with no receipt
+        columns = [c["name"] for c in inspect(conn).get_columns("stock_lot") if c["name"] != "id"]
+        names = ", ".join(columns)
+        chosen = ", ".join("'B'" if c == "batch" else c for c in columns)
+        conn.execute(text(f"INSERT INTO stock_lot ({names}) SELECT {chosen} FROM stock_lot WHERE id = 1"))
+    report = county.stock.verify()
+    # Said once, by its balance: the missing history and the point's total follow from it.
+    assert [(d["lot_id"], d["on_hand"], d["ledger_on_hand"], d["problem"]) for d in report.differences] == [
+        (3, 10, 0, "on hand is 10 but the ledger says 0")
+    ]
 
 
 def test_verify_finds_stock_under_another_agency_than_its_class(county: supplies.Inventory) -> None:

@@ -32,21 +32,25 @@ _FIELDS_POSTGRES = (
     "point_id::text, item_id::text, coalesce(reference, ''), coalesce(reason, ''), "
     "coalesce(related_lot_id::text, '')), 'UTF8')), 'hex')"
 )
-_CHAIN = (
-    "SELECT id, lot_id, hash = expected AS sound, balance_after, running FROM ("
-    " SELECT id, lot_id, hash, balance_after, sum(qty) OVER w AS running, {expected} AS expected"
-    " FROM movement WINDOW w AS (PARTITION BY lot_id ORDER BY id)) AS checked"
-    " WHERE hash <> expected OR balance_after <> running ORDER BY lot_id, id"
+# PostgreSQL: one pass over the ledger in each lot's order checks every movement's hash against the
+# one before it and its balance against the running sum, and at each lot's last movement the lot's
+# kept balances and chain head against the ledger's. Only rows with something wrong come back.
+_PASS = (
+    "SELECT c.id, c.lot_id, c.hash = c.expected AS sound, c.balance_after, c.running, c.last,"
+    " l.on_hand, l.reserved, c.res, l.ledger_hash = c.hash AS head_ok FROM ("
+    " SELECT id, lot_id, hash, balance_after, sum(qty) OVER w AS running, sum(reserved_delta) OVER w AS res,"
+    " lead(id) OVER w IS NULL AS last, {expected} AS expected"
+    " FROM movement WINDOW w AS (PARTITION BY lot_id ORDER BY id)) AS c"
+    " LEFT JOIN stock_lot l ON c.last AND l.id = c.lot_id"
+    " WHERE c.hash <> c.expected OR c.balance_after <> c.running"
+    " OR (l.id IS NOT NULL AND (l.on_hand <> c.running OR l.reserved <> c.res OR l.ledger_hash <> c.hash))"
+    " ORDER BY c.lot_id, c.id"
 )
-_BALANCES = (
-    "SELECT l.id, l.on_hand, l.reserved, coalesce(s.qty, 0), coalesce(s.res, 0) FROM stock_lot l"
-    " LEFT JOIN (SELECT lot_id, sum(qty) AS qty, sum(reserved_delta) AS res FROM movement GROUP BY lot_id) s"
-    " ON s.lot_id = l.id WHERE l.on_hand <> coalesce(s.qty, 0) OR l.reserved <> coalesce(s.res, 0)"
-)
-_HEADS = (
-    "SELECT l.id, l.on_hand, l.reserved FROM stock_lot l"
-    " LEFT JOIN (SELECT lot_id, max(id) AS last FROM movement GROUP BY lot_id) x ON x.lot_id = l.id"
-    " LEFT JOIN movement m ON m.id = x.last WHERE coalesce(m.hash, '') <> l.ledger_hash"
+# Lots without a single movement: their balances must be nought and their chain head empty.
+_UNMOVED = (
+    "SELECT l.id, l.on_hand, l.reserved, l.ledger_hash = '' FROM stock_lot l"
+    " WHERE NOT EXISTS (SELECT 1 FROM movement m WHERE m.lot_id = l.id)"
+    " AND (l.on_hand <> 0 OR l.reserved <> 0 OR l.ledger_hash <> '')"
 )
 # The agency answering for the lot's class in its point's jurisdiction: a SQLite shell runs without
 # foreign keys, so the rule is checked here as well as held by the keys.
@@ -108,26 +112,28 @@ def verify(conn: Connection, *, parallel: bool = False) -> VerifyReport:
     if not postgres:
         return _verify_in_one_pass(conn, parallel)
     out: list[dict[str, Any]] = []
-    for lot_id, on_hand, reserved, ledger_on_hand, ledger_reserved in conn.execute(text(_BALANCES)):
-        facts = (lot_id, on_hand, reserved, int(ledger_on_hand), int(ledger_reserved))
-        if on_hand != ledger_on_hand:
-            out.append(
-                _problem(
-                    *facts,
-                    t("on hand is {kept} but the ledger says {ledger}", kept=on_hand, ledger=int(ledger_on_hand)),
-                )
-            )
-        if reserved != ledger_reserved:
-            out.append(
-                _problem(
-                    *facts,
-                    t("reserved is {kept} but the ledger says {ledger}", kept=reserved, ledger=int(ledger_reserved)),
-                )
-            )
     breaks: dict[int, Message] = {}
-    chain = text(_CHAIN.format(expected=_FIELDS_POSTGRES))
-    for movement_id, lot_id, sound, balance_after, running in conn.execute(chain):
-        if lot_id in breaks:
+    heads: list[tuple[int, int, int]] = []
+    for row in conn.execute(text(_PASS.format(expected=_FIELDS_POSTGRES))):
+        movement_id, lot_id, sound, balance_after, running, last, on_hand, reserved, ledger_res, head_ok = row
+        if last and on_hand is not None:
+            facts = (lot_id, on_hand, reserved, int(running), int(ledger_res))
+            if on_hand != running:
+                out.append(
+                    _problem(
+                        *facts, t("on hand is {kept} but the ledger says {ledger}", kept=on_hand, ledger=int(running))
+                    )
+                )
+            if reserved != ledger_res:
+                out.append(
+                    _problem(
+                        *facts,
+                        t("reserved is {kept} but the ledger says {ledger}", kept=reserved, ledger=int(ledger_res)),
+                    )
+                )
+            if not head_ok:
+                heads.append((lot_id, on_hand, reserved))
+        if lot_id in breaks or (sound and balance_after == running):
             continue  # the first break of a lot's chain says it; the rest follow from it
         if not sound:
             breaks[lot_id] = t(
@@ -142,11 +148,19 @@ def verify(conn: Connection, *, parallel: bool = False) -> VerifyReport:
                 balance=balance_after,
                 ledger=int(running),
             )
+    for lot_id, on_hand, reserved, empty_head in conn.execute(text(_UNMOVED)):
+        facts = (lot_id, on_hand, reserved, 0, 0)
+        if on_hand != 0:
+            out.append(_problem(*facts, t("on hand is {kept} but the ledger says {ledger}", kept=on_hand, ledger=0)))
+        if reserved != 0:
+            out.append(_problem(*facts, t("reserved is {kept} but the ledger says {ledger}", kept=reserved, ledger=0)))
+        if not empty_head:
+            heads.append((lot_id, on_hand, reserved))
     for lot_id, facts in _balances_of(conn, sorted(breaks)).items():
         out.append(_problem(*facts, breaks.pop(lot_id)))
     out += [_problem(lot_id, None, None, None, None, what) for lot_id, what in breaks.items()]
     broken = {d["lot_id"] for d in out}
-    for lot_id, on_hand, reserved in conn.execute(text(_HEADS)):
+    for lot_id, on_hand, reserved in heads:
         if lot_id not in broken:
             out.append(
                 _problem(
