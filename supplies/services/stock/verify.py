@@ -40,7 +40,7 @@ _PASS = (
     " l.on_hand, l.reserved, c.res, l.ledger_hash = c.hash AS head_ok FROM ("
     " SELECT id, lot_id, hash, balance_after, sum(qty) OVER w AS running, sum(reserved_delta) OVER w AS res,"
     " lead(id) OVER w IS NULL AS last, {expected} AS expected"
-    " FROM movement WINDOW w AS (PARTITION BY lot_id ORDER BY id)) AS c"
+    " FROM movement {part} WINDOW w AS (PARTITION BY lot_id ORDER BY id)) AS c"
     " LEFT JOIN stock_lot l ON c.last AND l.id = c.lot_id"
     " WHERE c.hash <> c.expected OR c.balance_after <> c.running"
     " OR (l.id IS NOT NULL AND (l.on_hand <> c.running OR l.reserved <> c.res OR l.ledger_hash <> c.hash))"
@@ -114,7 +114,7 @@ def verify(conn: Connection, *, parallel: bool = False) -> VerifyReport:
     out: list[dict[str, Any]] = []
     breaks: dict[int, Message] = {}
     heads: list[tuple[int, int, int]] = []
-    for row in conn.execute(text(_PASS.format(expected=_FIELDS_POSTGRES))):
+    for row in _pass_rows(conn, parallel):
         movement_id, lot_id, sound, balance_after, running, last, on_hand, reserved, ledger_res, head_ok = row
         if last and on_hand is not None:
             facts = (lot_id, on_hand, reserved, int(running), int(ledger_res))
@@ -176,6 +176,37 @@ def verify(conn: Connection, *, parallel: bool = False) -> VerifyReport:
                 )
             )
     return _finish(conn, out)
+
+
+def _pass_rows(conn: Connection, parallel: bool) -> list[Any]:
+    """The rows of the PostgreSQL pass that show a problem, in lot order.
+
+    With ``parallel`` and a large ledger the lots are split into ranges, each checked on its own
+    connection in a thread (the server does the hashing, a core each) that imports this
+    transaction's snapshot (``pg_export_snapshot``), so every range sees the same books."""
+    whole = text(_PASS.format(expected=_FIELDS_POSTGRES, part=""))
+    parts = min(os.cpu_count() or 1, 4)
+    low, high = conn.execute(text("SELECT min(lot_id), max(lot_id) FROM movement")).one()
+    if not parallel or parts < 2 or low is None:
+        return list(conn.execute(whole))
+    moves = conn.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'movement'")).scalar()
+    if (moves or 0) < _PARALLEL_FROM:
+        return list(conn.execute(whole))
+    from concurrent.futures import ThreadPoolExecutor
+
+    snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+    bounds = [low + (high - low + 1) * k // parts for k in range(parts + 1)]
+    ranged = text(_PASS.format(expected=_FIELDS_POSTGRES, part="WHERE lot_id >= :lo AND lot_id < :hi"))
+
+    def check(k: int) -> list[Any]:
+        with conn.engine.connect() as own:
+            own.execution_options(isolation_level="REPEATABLE READ")
+            with own.begin():
+                own.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+                return list(own.execute(ranged, {"lo": bounds[k], "hi": bounds[k + 1]}))
+
+    with ThreadPoolExecutor(parts) as pool:
+        return [row for rows in pool.map(check, range(parts)) for row in rows]
 
 
 def _finish(conn: Connection, out: list[dict[str, Any]]) -> VerifyReport:
