@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from ..db import select_columns
 from ..models import Agency, DonationLot, Item, PointStatus, StockLot, StoragePoint, TravelTime
@@ -190,24 +191,30 @@ def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destin
     (longest code) wins.
     """
     dests = list(set(destinations))
+    q = travel_query(dests)
+    rows = s.connection().execute(q).all() if q is not None else []
+    return travel_tables(dests, rows)
+
+
+def travel_query(dests: Iterable[Destination]) -> Select[*tuple[Any, ...]] | None:
+    """The travel-table entries that may concern ``dests`` (None: no destination names a point or region)."""
+    dests = list(dests)
     point_ids = {d.point_id for d in dests if d.point_id is not None}
     prefixes = {p for d in dests for p in region_prefixes(d.region_code)}
     if not point_ids and not prefixes:
-        return {d: {} for d in dests}
+        return None
     cond: list[ColumnElement[bool]] = []
     if point_ids:
         cond.append(col(TravelTime.to_point_id).in_(point_ids))
     if prefixes:
         cond.append(col(TravelTime.to_region_code).in_(prefixes))
-    rows = (
-        s.connection()
-        .execute(
-            select(TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code, TravelTime.hours).where(
-                or_(*cond)
-            )
-        )
-        .all()
-    )
+    return select_columns(
+        TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code, TravelTime.hours
+    ).where(or_(*cond))
+
+
+def travel_tables(dests: Iterable[Destination], rows: Sequence[Sequence[Any]]) -> dict[Destination, dict[int, float]]:
+    """Each destination's table from the rows of :func:`travel_query` (see :func:`travel_table`)."""
     out: dict[Destination, dict[int, float]] = {}
     for d in dests:
         rank: dict[str | None, int] = {p: i for i, p in enumerate(region_prefixes(d.region_code))}

@@ -4,34 +4,39 @@ A province holds thousands of lots of the items a request names, but an earliest
 from a handful of points near the destination. Every point gets a lower bound of the arrival of
 anything it holds (travel, from the travel table where it has an entry, plus handling; the lead
 time of agreement and capacity lots, never negative, only adds to it). Lots are read from the
-points whose bound is lowest, the plan is made, and the circle widens until every line's choice
-depended only on arrivals the circle surely holds (see ``Solution.horizon``), or until it holds
-every point. The plan is then exactly the one made from every candidate lot.
+points whose bound is lowest, the plan is made, and the circle widens, for the lines not settled
+yet, until every line's choice depended only on arrivals what was read for it surely holds (see
+``Solution.horizon``), or until it holds every point. The plan is then exactly the one made from
+every candidate lot. The points' coordinates are kept per process (:mod:`.active_points`).
 """
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
-from sqlmodel import Session, col, select
+from sqlalchemy import select, true
+from sqlmodel import Session
 
 from ..errors import ConcurrencyConflict
 from ..i18n import t
-from ..models import PointStatus, StoragePoint
+from .active_points import active_points, version_query
 from .arrival import ArrivalModel, eta_hours_array
-from .candidates import Destination, build_problem, candidate_lots, travel_table
+from .candidates import Destination, build_problem, candidate_lots, travel_query, travel_tables
 from .earliest import plan_earliest
-from .model import Candidate, Need, Problem, Solution
+from .model import Need, Problem, Solution
 
-FIRST_POINTS = 96  # nearest points read first, per destination (see below)
-# A 10-line flood request at province scale settles within the 96 nearest points (its 20,000-unit
-# line needs more than the 48 once read first): one query of ~800 lots costs less than a second
-# query, problem and plan after a first one of ~300.
+FIRST_POINTS = 64  # nearest points read first, per destination (see below)
+# A 10-line flood request at province scale settles within the 64 nearest points (~450 lots, 96
+# read ~800). Fewer is a gamble: a line whose nearest stock runs short may take an agreement lot
+# with a day's lead time, and then must look at every point that close before it settles (at 24,
+# three lines of that request read most of the province); a wider circle reads only the lots of
+# the lines not settled yet, so one large line does not make the others read further.
 GROWTH = 4  # how much the circle widens each time it was too small
 # Options are ordered by arrival rounded to the minute: a line is settled only if what it looked at
 # arrives this much before the circle's edge, so no option outside could have sorted before it.
@@ -54,29 +59,41 @@ class PointReach:
         arrival: ArrivalModel,
         tables: dict[Destination, dict[int, float]],
         only: set[int] | None = None,
+        version: tuple[Any, ...] | None = None,
     ) -> PointReach:
         """The active points (of ``only``, when given: no other point can serve the lines) by their
-        arrival lower bound to each destination."""
-        q = select(StoragePoint.id, StoragePoint.lat, StoragePoint.lon).where(
-            StoragePoint.status == PointStatus.ACTIVE.value
-        )
+        arrival lower bound to each destination.
+
+        ``version`` is the active points' checksum (:func:`.active_points.version_query`) read in
+        this transaction: the points kept in this process are used while it has not changed.
+        """
+        if version is None:
+            version = tuple(s.connection().execute(version_query()).one())
+        points = active_points(s, version)
+        pid, lat, lon = points.ids, points.lat, points.lon
         if only is not None:
-            q = q.where(col(StoragePoint.id).in_(sorted(only)))
-        # Plain rows: the ORM's row handling is most of the cost of a province's 2,000 points.
-        rows = s.connection().execute(q).all()
-        n = len(rows)
-        pid = np.fromiter((r[0] for r in rows), np.int64, n)
-        lat = np.fromiter((r[1] for r in rows), float, n)
-        lon = np.fromiter((r[2] for r in rows), float, n)
+            mask = np.isin(pid, np.fromiter(only, np.int64, len(only)))
+            pid, lat, lon = pid[mask], lat[mask], lon[mask]
+        n = len(pid)
         ids, lower = {}, {}
         for d in destinations:
+            hours = np.full(n, np.nan)
             table = tables.get(d)
-            hours = np.fromiter((table.get(p, np.nan) for p in pid.tolist()), float, n) if table else np.full(n, np.nan)
+            if table:  # a few entries: placed by searching the sorted ids, not a look-up per point
+                origins = np.fromiter(table, np.int64, len(table))
+                at = np.minimum(np.searchsorted(pid, origins), max(n - 1, 0))
+                found = pid[at] == origins if n else np.zeros(len(origins), bool)
+                hours[at[found]] = np.fromiter(table.values(), float, len(table))[found]
             # The very expression a lot's arrival is computed with, with no lead time.
             bound = eta_hours_array(arrival, lat, lon, d.lat, d.lon, np.zeros(n), hours)
             order = np.argsort(bound, kind="stable")
             ids[d], lower[d] = pid[order], bound[order]
         return cls(ids, lower)
+
+    def edge(self, d: Destination, read: set[int]) -> float:
+        """The lower bound of the nearest point of ``d`` not in ``read``: every lot arriving sooner is at a point read."""
+        outside = np.flatnonzero(~np.isin(self.ids[d], np.fromiter(read, np.int64, len(read))))
+        return float(self.lower[d][outside[0]]) if len(outside) else math.inf
 
     def circle(self, count: dict[Destination, int]) -> tuple[set[int] | None, dict[Destination, float]]:
         """The points to read (the ``count[d]`` nearest of every destination; ``None``: all of them)
@@ -92,17 +109,35 @@ class PointReach:
         return set(points.tolist()), edge
 
 
+def _travel_and_version(
+    s: Session, dests: list[Destination]
+) -> tuple[dict[Destination, dict[int, float]], tuple[Any, ...]]:
+    """The destinations' travel tables and the active points' checksum, in one statement (a round
+    trip fewer: it is what makes PostgreSQL slower than SQLite here)."""
+    version = version_query().subquery()
+    travel = travel_query(dests)
+    conn = s.connection()
+    if travel is None:
+        return travel_tables(dests, []), tuple(conn.execute(select(version)).one())
+    entries = travel.subquery()
+    # The checksum's single row, with every entry beside it (or none: an outer join keeps the row).
+    rows = conn.execute(select(version, entries).select_from(version).outerjoin(entries, true())).all()
+    width = len(version.c)
+    found = [tuple(r[width:]) for r in rows if r[width] is not None]  # an entry always has its origin
+    return travel_tables(dests, found), tuple(rows[0][:width])
+
+
 def unsettled(
-    problem: Problem, solution: Solution, destinations: dict[int, Destination], edge: dict[Destination, float]
-) -> dict[Destination, float]:
-    """The destinations of lines whose choice may have depended on lots outside the circle, each
-    with the latest arrival such a line looked at (infinite if it ran out of options)."""
-    out: dict[Destination, float] = {}
+    problem: Problem, solution: Solution, destinations: dict[int, Destination], edge: dict[int, float]
+) -> dict[int, float]:
+    """The lines whose choice may have depended on lots outside what was read for them (``edge``:
+    per line, every lot serving it that arrives sooner is read), each with the latest arrival it
+    looked at (infinite if it ran out of options)."""
+    out: dict[int, float] = {}
     for n in problem.needs:
-        d = destinations[n.request_id]
         horizon = solution.horizon.get(n.line_id, math.inf)
-        if edge[d] != math.inf and horizon >= edge[d] - MARGIN_HOURS:
-            out[d] = max(out.get(d, horizon), horizon)
+        if edge[n.line_id] != math.inf and horizon >= edge[n.line_id] - MARGIN_HOURS:
+            out[n.line_id] = horizon
     return out
 
 
@@ -118,6 +153,10 @@ def plan_earliest_nearby(
     """The earliest-first plan of ``needs``, the same as from every candidate lot, reading lots near
     the destinations only.
 
+    The first read takes every line's lots at the points nearest its destination; a wider circle
+    then reads, at its new points, the lots of the lines not settled yet only (a 20,000-unit line
+    does not make the 200-unit ones read the whole county).
+
     With ``lock`` the lots of the final circle are locked in one statement in lot-id order (as
     :func:`build_problem` does with every candidate): at once when the circle holds every point,
     else after the search, read again and planned again; if stock taken meanwhile pushes the plan
@@ -125,33 +164,51 @@ def plan_earliest_nearby(
     lots out of order.
     """
     dests = list(set(destinations.values()))
-    tables = travel_table(s, dests)
+    tables, version = _travel_and_version(s, dests)
     # Lines limited to their jurisdiction's points (every line of a request below the top) can be
     # served from those points only: the circle widens over them alone.
     only = None if any(n.points is None for n in needs) else set().union(*(n.points or () for n in needs))
-    reach = PointReach.read(s, dests, arrival, tables, only)
+    reach = PointReach.read(s, dests, arrival, tables, only, version)
     count = dict.fromkeys(dests, FIRST_POINTS)
-    read: set[int] = set()  # the points whose lots are in ``lots``
-    lots: list[Candidate] = []
+    points, _ = reach.circle(count)
+    if points is None:  # every point: nothing outside to depend on, so lock (if asked) and read once
+        return _everything(s, needs, destinations, arrival, lock, within, tables)
+    found = {c.lot_id: c for c in candidate_lots(s, needs, within=within, points=points)}
+    read = {n.line_id: points for n in needs}  # the points where each line's lots are all read
+    by_line = {n.line_id: n for n in needs}
     while True:
-        points, edge = reach.circle(count)
-        if points is None:  # every point: nothing outside to depend on, so lock (if asked) and read once
-            problem = build_problem(s, needs, destinations, arrival, lock=lock, within=within, tables=tables)
-            return problem, plan_earliest(problem)
-        # A wider circle reads the lots of its new points only.
-        more = candidate_lots(s, needs, within=within, points=points - read)
-        lots, read = sorted(chain(lots, more), key=_lot_id), read | points
+        lots = sorted(found.values(), key=_lot_id)
         problem = build_problem(s, needs, destinations, arrival, tables=tables, lots=lots)
         solution = plan_earliest(problem)
+        edge = {n.line_id: reach.edge(destinations[n.request_id], read[n.line_id]) for n in needs}
         wider = unsettled(problem, solution, destinations, edge)
         if not wider:
             break
-        for d, horizon in wider.items():
+        before, grown = dict(count), set()
+        for line_id, horizon in wider.items():
+            d = destinations[by_line[line_id].request_id]
             # A line that ran out of options needs a much wider circle; one that looked just past
             # the edge needs the points up to what it looked at (more lots can only arrive sooner).
             reaches = int(np.searchsorted(reach.lower[d], horizon + 2 * MARGIN_HOURS, "right"))
-            count[d] = count[d] * GROWTH if horizon == math.inf else max(2 * count[d], reaches)
+            want = before[d] * GROWTH if horizon == math.inf else max(2 * before[d], reaches)
+            count[d] = max(count[d], want)
+            grown.add(d)
+        if any(count[d] >= len(reach.ids[d]) for d in grown):
+            return _everything(s, needs, destinations, arrival, lock, within, tables)
+        # Each unsettled line reads the lots of its circle's points it has not read yet; lines
+        # that read the same points do so in one statement.
+        groups: dict[frozenset[int], list[Need]] = defaultdict(list)
+        for line_id in wider:
+            need = by_line[line_id]
+            circle = set(reach.ids[destinations[need.request_id]][: count[destinations[need.request_id]]].tolist())
+            groups[frozenset(circle - read[line_id])].append(need)
+            read[line_id] = read[line_id] | circle
+        for new, group in groups.items():
+            if new:
+                found.update((c.lot_id, c) for c in candidate_lots(s, group, within=within, points=new))
     if lock:
+        # Every line's lots at every point read for any line: a superset of what each line read.
+        points = set().union(*read.values())
         problem = build_problem(s, needs, destinations, arrival, lock=True, within=within, points=points, tables=tables)
         solution = plan_earliest(problem)
         if unsettled(problem, solution, destinations, edge):
@@ -159,3 +216,17 @@ def plan_earliest_nearby(
                 t("stock near the destination was taken by another allocation meanwhile; try again")
             )
     return problem, solution
+
+
+def _everything(
+    s: Session,
+    needs: Sequence[Need],
+    destinations: dict[int, Destination],
+    arrival: ArrivalModel,
+    lock: bool,
+    within: set[int] | None,
+    tables: dict[Destination, dict[int, float]],
+) -> tuple[Problem, Solution]:
+    """The plan made from every candidate lot, locked if asked (a circle that holds every point)."""
+    problem = build_problem(s, needs, destinations, arrival, lock=lock, within=within, tables=tables)
+    return problem, plan_earliest(problem)

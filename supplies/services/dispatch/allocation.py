@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from ...allocation.candidates import Destination, lot_labels, usable_day
@@ -146,33 +146,27 @@ def needs_for(
 def _restriction_keys(s: Session, requests: Sequence[DispatchRequest]) -> dict[int, dict[str, Any]]:
     """What a donated lot's restriction is checked against, per request: its incident, the incident's
     type and the path of its destination's region (the request's region, else its destination
-    point's; a code the region tree does not hold nests by its digits), in three queries whatever
-    the number of requests."""
-    incident_ids = {r.incident_id for r in requests}
-    types = dict(s.exec(select(Incident.id, Incident.type).where(col(Incident.id).in_(incident_ids))).all())
-    no_region = {r.dest_point_id for r in requests if not r.dest_region_code and r.dest_point_id is not None}
-    point_regions = (
-        dict(s.exec(select(StoragePoint.id, StoragePoint.region_code).where(col(StoragePoint.id).in_(no_region))).all())
-        if no_region
-        else {}
-    )
-    region_of = {
-        persisted_id(r): r.dest_region_code or (point_regions.get(r.dest_point_id) if r.dest_point_id else None)
-        for r in requests
-    }
-    codes = {c for c in region_of.values() if c}
-    paths = dict(s.exec(select(Region.code, Region.path).where(col(Region.code).in_(codes))).all()) if codes else {}
-    return {
-        rid: {
+    point's; a code the region tree does not hold nests by its digits), in one query whatever the
+    number of requests."""
+    region_code = func.coalesce(func.nullif(DispatchRequest.dest_region_code, ""), StoragePoint.region_code)
+    rows = s.exec(
+        select(DispatchRequest.id, Incident.type, region_code, Region.path)
+        .outerjoin(Incident, col(Incident.id) == DispatchRequest.incident_id)
+        .outerjoin(StoragePoint, col(StoragePoint.id) == DispatchRequest.dest_point_id)
+        .outerjoin(Region, col(Region.code) == region_code)
+        .where(col(DispatchRequest.id).in_([persisted_id(r) for r in requests]))
+    ).all()
+    found = {rid: (kind, code, path) for rid, kind, code, path in rows}
+    out = {}
+    for req in requests:
+        rid = persisted_id(req)
+        kind, code, path = found[rid]
+        out[rid] = {
             "incident_id": req.incident_id,
-            "incident_type": types.get(req.incident_id),
-            "region_path": paths.get(code, "") or "/".join([*reversed(structural_ancestors(code)), code, ""])
-            if code
-            else "",
+            "incident_type": kind,
+            "region_path": path or "/".join([*reversed(structural_ancestors(code)), code, ""]) if code else "",
         }
-        for req in requests
-        for rid, code in [(persisted_id(req), region_of[persisted_id(req)])]
-    }
+    return out
 
 
 def planned_rows(
