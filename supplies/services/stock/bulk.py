@@ -658,7 +658,7 @@ def _column_types(conn: Connection, table: str, names: Sequence[str]) -> list[in
     cache: dict[tuple[str, tuple[str, ...]], list[int]] = conn.info.setdefault("bulk_copy_types", {})
     key = (table, tuple(names))
     if key not in cache:
-        found = dict(
+        found: dict[str, int] = dict(
             conn.execute(
                 text(
                     "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = to_regclass(:table) "
