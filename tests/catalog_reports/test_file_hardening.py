@@ -254,6 +254,23 @@ def test_a_file_read_in_many_chunks_imports_as_one(
     assert "row 2" in _where(err)[(5, "expires_on")] and "repeats row 3" in _where(err)[(7, None)]
 
 
+def test_a_row_that_cannot_be_read_in_a_later_chunk_refuses_the_whole_file(
+    county: supplies.Inventory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The next chunk is read while the one before it is written: a row it cannot read still
+    # refuses the file, by its row, with the chunks before it (written in the open transaction) undone.
+    monkeypatch.setattr(imports, "_CHUNK_ROWS", 2)
+    path = tmp_path / "stock.csv"
+    rows = ["point,item,qty,batch"] + [f"CK-01,QUILT,{n},B{n}" for n in range(1, 6)] + ['CK-01,QUILT,"7,B7']
+    path.write_text("\n".join(rows) + "\nCK-01,QUILT,8,B8\n", encoding="utf-8")
+    err = _refused(county, path)
+    assert [(p.row, p.column) for p in err.problems] == [(7, None)] and "never closed" in err.problems[0].reason
+    assert county.stock.verify().ok
+    good = tmp_path / "good.csv"  # and the same connection imports the next file as usual
+    good.write_text("\n".join(rows[:-1]) + "\n", encoding="utf-8")
+    assert county.imports.file("stock", good).movements == 5
+
+
 def test_problems_are_counted_all_but_listed_up_to_the_limit(
     county: supplies.Inventory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

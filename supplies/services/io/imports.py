@@ -26,6 +26,7 @@ from .channels import CHANNEL_SCHEMAS, CHANNELS, SECRET_COLUMNS
 from .columns import KINDS, Column, columns, match_headers
 from .kinds import PREPARE, ROW_SCHEMAS, Batch
 from .limits import MAX_REFERENCE_ROWS
+from .read_ahead import read_ahead
 from .rows import (
     ImportRefused,
     ImportRejected,
@@ -247,17 +248,24 @@ class Imports(Service):
         log = ProblemLog()
         total = max(estimate or 0, 1)
         done = 0
-        with self._work() as (s, actor):
+
+        def checked() -> Iterator[tuple[list[int], dict[str, list[Any]], list[Problem]]]:
+            """Each chunk's rows read and their values checked (no database): run a chunk ahead in a thread."""
+            while chunk := list(islice(header.rows, _CHUNK_ROWS)):
+                numbers = [n for n, _ in chunk]
+                cells = header.columns([r for _, r in chunk])
+                del chunk  # a chunk's cells, then its values: memory holds a few chunks, whatever the file
+                values, problems = validator.check(header.present, numbers, cells)
+                del cells
+                if not historical:
+                    problems += _expired(numbers, values["expires_on"], header.present.get("expires_on"))
+                yield numbers, values, problems
+
+        with self._work() as (s, actor), read_ahead(checked()) as chunks:
             receipt = BulkReceipt(s, actor, header.present, default_reference=reference)
             try:
-                while chunk := list(islice(header.rows, _CHUNK_ROWS)):
-                    numbers = [n for n, _ in chunk]
-                    cells = header.columns([r for _, r in chunk])
-                    del chunk  # one chunk in memory at a time: its cells, then its values
-                    values, problems = validator.check(header.present, numbers, cells)
-                    del cells
-                    if not historical:
-                        problems += _expired(numbers, values["expires_on"], header.present.get("expires_on"))
+                # While a chunk is written (the driver waits on the database) the next one is read.
+                for numbers, values, problems in chunks:
                     log.extend(problems)
                     log.extend(receipt.check(numbers, values, {p.row for p in problems}))
                     # Written even after a problem, so that later rows are checked against the
@@ -300,6 +308,10 @@ class _Header:
 
     def columns(self, rows: list[list[Cell]]) -> dict[str, list[Cell]]:
         """The cells of ``rows`` by column key."""
+        if rows and self.mapping and min(map(len, rows)) > max(self.mapping):
+            # Every row reaches the last mapped column (the usual file): transposed in C.
+            by_position = list(zip(*rows))
+            return {col.key: list(by_position[pos]) for pos, col in self.mapping.items()}
         return {col.key: [r[pos] if pos < len(r) else None for r in rows] for pos, col in self.mapping.items()}
 
     @classmethod

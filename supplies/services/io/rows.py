@@ -172,13 +172,18 @@ class RowValidator:
             memo = self._memos.setdefault(name, {})
             if len(memo) > _MEMO_LIMIT:
                 memo.clear()
-            values: list[Any] = [None] * n
             prepare = self._preparer(name, field)
+            # Each distinct text of the chunk loaded once; then one C-level look-up per cell.
+            distinct = set(raw)
+            for text in distinct.difference(memo):
+                memo[text] = self._one(field, text, prepare, default)
+            loaded = {text: memo[text] for text in distinct}
+            if all(ok for ok, _ in loaded.values()):
+                out[name] = list(map({text: value for text, (_, value) in loaded.items()}.__getitem__, raw))
+                continue
+            values: list[Any] = [None] * n
             for i, text in enumerate(raw):
-                hit = memo.get(text)
-                if hit is None:
-                    hit = memo[text] = self._one(field, text, prepare, default)
-                ok, value = hit
+                ok, value = loaded[text]
                 if ok:
                     values[i] = value
                 else:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import bindparam
 from sqlmodel import Session, col
 
@@ -46,8 +47,8 @@ from ...terms import term
 from ..collector import collector_paused
 from ..io.rows import Problem
 from ..io.tabular import iter_chunks
-from .ledger import movement_hash, new_lot_ids
-from .point_totals import touch
+from .ledger import movement_hash, new_lot_ids, stamp
+from .point_totals import touch_many
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Mapped
@@ -395,8 +396,7 @@ class BulkReceipt:
         old = [lot for lot in self._lots.values() if lot.existing]
         new = [lot for lot in self._lots.values() if not lot.existing]
         self._lock_existing(old)
-        for lot in self._lots.values():
-            touch(s, lot.point_id, lot.class_id)
+        touch_many(s, {(lot.point_id, lot.class_id) for lot in self._lots.values()})
         for lot, first_id in zip(new, new_lot_ids(self.s, len(new))):
             lot.id = first_id
         self._new_ids.extend(persisted_id(lot) for lot in new)
@@ -404,6 +404,7 @@ class BulkReceipt:
         self._old_ids.extend(persisted_id(lot) for lot in old if not self._opened_by(lot.id))
         ref_col, reason_col, qty_col = c["reference"], c["reason"], c["qty"]
         default_ref, receive = self.default_reference, MovementKind.RECEIVE.value
+        at = stamp(now)  # one time for the chunk: its canonical text made once, not once a row
         movements: list[tuple[Any, ...]] = []
         append = movements.append
         for i, lot in self._lot_of_row:
@@ -429,7 +430,7 @@ class BulkReceipt:
                 qty,
                 0,
                 on_hand,
-                now,
+                at,
                 actor_id,
                 lot.agency_id,
                 lot.point_id,
@@ -627,11 +628,14 @@ def insert_many(s: Session, table: Table, names: Sequence[str], rows: Sequence[t
     conn = s.connection()
     dialect = conn.dialect
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        # COPY is PostgreSQL's bulk path: one round trip for the whole chunk.
+        # COPY is PostgreSQL's bulk path: one round trip for the whole chunk. Binary, with the
+        # columns' own types: the server parses no text (times, numbers), the client formats none.
+        types = _column_types(conn, table.name, names)
         driver = conn.connection.driver_connection
         assert driver is not None  # the psycopg connection under this checked-out one
         cursor = driver.cursor()
-        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
         return
@@ -647,6 +651,24 @@ def insert_many(s: Session, table: Table, names: Sequence[str], rows: Sequence[t
             columns[pos] = tuple(memo[v] if v in memo else memo.setdefault(v, convert(v)) for v in columns[pos])
     marks = ", ".join("?" * len(names))
     conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", list(zip(*columns)))
+
+
+def _column_types(conn: Connection, table: str, names: Sequence[str]) -> list[int]:
+    """The type oids of ``table``'s columns ``names`` on PostgreSQL (read once per connection and table)."""
+    cache: dict[tuple[str, tuple[str, ...]], list[int]] = conn.info.setdefault("bulk_copy_types", {})
+    key = (table, tuple(names))
+    if key not in cache:
+        found: dict[str, int] = dict(
+            conn.execute(
+                text(
+                    "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = to_regclass(:table) "
+                    "AND attnum > 0 AND NOT attisdropped"
+                ),
+                {"table": table},
+            ).all()
+        )
+        cache[key] = [int(found[name]) for name in names]
+    return cache[key]
 
 
 def _set_balances(s: Session, pairs: list[tuple[int | None, int, str]], now: datetime) -> None:

@@ -38,6 +38,11 @@ def touch(session: Session, point_id: int, class_id: int) -> None:
     _pending(session).add((point_id, class_id))
 
 
+def touch_many(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
+    """Mark many (point, class) pairs at once (a bulk write)."""
+    _pending(session).update(pairs)
+
+
 def touch_lots(session: Session, lot_ids: Iterable[int]) -> None:
     """Mark the pairs of lots known by id (written by a bulk statement)."""
     ids = sorted(set(lot_ids))
