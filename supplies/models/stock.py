@@ -65,6 +65,9 @@ class StockLot(SQLModel, table=True):
         Index("ix_stock_lot_agency_id", "agency_id"),
         Index("ix_stock_lot_jurisdiction_code", "jurisdiction_code"),
         Index("ix_stock_lot_expires_on", "expires_on"),
+        # The search box's match anywhere in a batch (ILIKE '%term%'): trigrams on PostgreSQL
+        # (pg_trgm, migration 0014), a plain index on SQLite.
+        Index("ix_stock_lot_batch_trgm", "batch", postgresql_using="gin", postgresql_ops={"batch": "gin_trgm_ops"}),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -124,6 +127,15 @@ class Movement(SQLModel, table=True):
         Index("ix_movement_item_at", "item_id", "at"),
         Index("ix_movement_at", "at"),
         Index("ix_movement_reference", "reference"),
+        # The ledger search's match anywhere in a reference or reason: trigrams on PostgreSQL, a
+        # plain index on SQLite (narrower than the table, so the search scans less).
+        Index(
+            "ix_movement_text_trgm",
+            "reference",
+            "reason",
+            postgresql_using="gin",
+            postgresql_ops={"reference": "gin_trgm_ops", "reason": "gin_trgm_ops"},
+        ),
         CheckConstraint(f"qty >= -{MAX_MOVEMENT_QTY} AND qty <= {MAX_MOVEMENT_QTY}", name="qty_bounded"),
         CheckConstraint(
             f"reserved_delta >= -{MAX_MOVEMENT_QTY} AND reserved_delta <= {MAX_MOVEMENT_QTY}",

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, request, stream_with_context
 from flask_admin import expose
+from flask_admin.contrib.sqla.tools import parse_like_term
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +25,8 @@ from .rows import (
     RowBase,
     agency_options,
     code_filters,
+    contains,
+    ids_matching,
     item_options,
     own_point_options,
     row_table,
@@ -48,6 +51,7 @@ _ledger_rows = row_table(
         Movement.qty,
         Movement.reserved_delta,
         Movement.balance_after,
+        Movement.actor_id,
         User.name.label("actor"),
         Movement.reference,
         Movement.reason,
@@ -148,6 +152,36 @@ class LedgerView(ReadOnlyModelView):
 
     def scope(self, query: Any) -> Any:
         return scope_stock(query, LedgerRow.point_id, LedgerRow.agency_id)
+
+    def _apply_search(self, query: Any, count_query: Any, joins: Any, count_joins: Any, search: str) -> Any:
+        """The search box over the columns of ``column_searchable_list``, each term in any of them.
+
+        The codes and names are looked up in their own tables (items, points, lots' batches,
+        users) and the movements taken by those keys' indexes; the reference and reason through
+        their own index (trigrams on PostgreSQL). Matching the joined row's seven columns read all
+        2,000,000 movements of a province for every search. Same rows found.
+        """
+        for term in search.split(" "):
+            if not term:
+                continue
+            like = parse_like_term(term)
+            found = ids_matching(
+                LedgerRow.id,
+                select(Movement.id).where(
+                    Movement.item_id.in_(select(Item.id).where(contains(like, Item.code, Item.name)))
+                ),
+                select(Movement.id).where(
+                    Movement.point_id.in_(select(StoragePoint.id).where(contains(like, StoragePoint.code)))
+                ),
+                select(Movement.id).where(
+                    Movement.lot_id.in_(select(StockLot.id).where(contains(like, StockLot.batch)))
+                ),
+                select(Movement.id).where(Movement.actor_id.in_(select(User.id).where(contains(like, User.name)))),
+                select(Movement.id).where(contains(like, Movement.reference, Movement.reason)),
+            )
+            query = query.filter(found)
+            count_query = count_query.filter(found) if count_query is not None else None
+        return query, count_query, joins, count_joins
 
     def get_query(self) -> Any:
         return _of_lot(super().get_query())
