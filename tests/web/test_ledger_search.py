@@ -14,9 +14,9 @@ import supplies
 LEDGER = "/stock/ledger/"
 
 
-def _rows(client: FlaskClient, search: str) -> list[tuple[str, str, str]]:
+def _rows(client: FlaskClient, search: str, **args: str) -> list[tuple[str, str, str]]:
     """(batch, quantity, reference) of each movement the ledger page shows for ``search``."""
-    reply = client.get(LEDGER, query_string={"search": search})
+    reply = client.get(LEDGER, query_string={"search": search, **args})
     assert reply.status_code == 200, search
     html = reply.get_data(as_text=True)
     cells = {
@@ -26,12 +26,14 @@ def _rows(client: FlaskClient, search: str) -> list[tuple[str, str, str]]:
     return sorted(zip(cells["batch"], cells["qty"], cells["reference"], strict=True))
 
 
-def _expected(inv: supplies.Inventory, search: str) -> list[tuple[str, str, str]]:
+def _expected(inv: supplies.Inventory, search: str, points: set[str] | None = None) -> list[tuple[str, str, str]]:
     """Each term in any of the searchable columns: item code or name, point, batch, reference, reason, actor."""
     with inv.engine.connect() as conn:
         names = dict(conn.execute(text("SELECT code, name FROM item")).all())
     found = []
     for line in inv.stock.ledger():
+        if points is not None and line.point not in points:
+            continue
         texts = [line.item, names[line.item], line.point, line.batch, line.reference, line.reason, line.actor]
         if all(any(term.lower() in (t or "").lower() for t in texts) for term in search.split()):
             qty = f"{line.qty:+d}" if line.qty else "0"
@@ -50,7 +52,7 @@ def test_the_ledger_search_finds_movements_by_any_column(
         clerk.stock.receive("TS-02", "QUILT", 5, batch="Q2")
     finally:
         clerk.close()
-    admin = client_as("admin")
+    admin, keeper = client_as("admin"), client_as("keeper")
     terms = (
         "SANDBAG",  # an item's code
         "棉被",  # an item's name
@@ -60,9 +62,13 @@ def test_the_ledger_search_finds_movements_by_any_column(
         "霉变",  # a reason
         "wang",  # the user who made the movement
         "TS-01 S2",  # two terms: both must match
+        "admin",  # the user who made the other movements
         "nothing-like-this",
     )
     for term in terms:
         expected = _expected(town, term)
         assert _rows(admin, term) == expected, term
+        assert _rows(admin, term, sort="3") == expected, term  # sorted by item: every match read
+        # Warehouse staff find only their own point's movements (CK-01), newest first or not.
+        assert _rows(keeper, term) == _rows(keeper, term, sort="3") == _expected(town, term, {"CK-01"}), term
     assert _expected(town, "wang") and _expected(town, "霉变") and not _expected(town, "nothing-like-this")
