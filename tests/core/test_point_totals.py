@@ -103,3 +103,21 @@ def test_a_lot_changed_behind_the_ledger_is_named_once_not_again_as_its_total(co
         conn.execute(text("UPDATE stock_lot SET on_hand = on_hand + 1 WHERE id = 1"))
     (problem,) = county.stock.verify().differences
     assert problem["problem"] == "on hand is 11 but the ledger says 10"
+
+
+def test_the_summary_by_class_from_the_kept_totals_equals_the_lots_in_each_scope(county: supplies.Inventory) -> None:
+    county.stock.receive("CK-01", "TENT12", 40, batch="T1")
+    county.stock.receive("CK-01", "QUILT", 10)
+    county.stock.receive("TS-01", "SANDBAG", 500)
+    county.stock.receive("TS-02", "QUILT", 7)
+    county.stock.issue("CK-01", "QUILT", 4)
+    county.users.add("keeper2", role="warehouse", points=["CK-01"], password="keeper2-pass-1")
+    for inv in (county, county.as_user("keeper2")):
+        by_point: dict[str, list[int]] = {}
+        for r in inv.stock.summary(by=("point", "class")):  # read from the lots
+            totals = by_point.setdefault(r.key["class"], [0, 0, 0])
+            for i, v in enumerate((r.lots, r.on_hand, r.reserved)):
+                totals[i] += v
+        by_class = {r.key["class"]: [r.lots, r.on_hand, r.reserved] for r in inv.stock.summary(by=("class",))}
+        assert by_class == by_point and by_class
+    assert set(by_class) == {"LIVING"}  # the keeper of CK-01: tents and quilts there only

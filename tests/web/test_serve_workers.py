@@ -21,7 +21,9 @@ from .helpers import PASSWORDS, url_of
 
 SUPPLIES = Path(sys.executable).with_name("supplies")
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gunicorn's workers: POSIX (read on Linux)")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="gunicorn's workers: POSIX (read on Linux)"
+)
 
 
 def _children(pid: int) -> set[int]:
@@ -77,5 +79,5 @@ def test_two_worker_processes_serve_the_pages_of_one_log_in(town: supplies.Inven
         assert _children(server.pid) == workers  # no worker died
     finally:
         server.terminate()
-        out, err = server.communicate(timeout=30)
+        _out, err = server.communicate(timeout=30)
     assert server.returncode == 0, err

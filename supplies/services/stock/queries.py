@@ -21,6 +21,7 @@ from ...models import (
     Agency,
     Item,
     Movement,
+    PointClassStock,
     StockLot,
     StoragePoint,
     SupplyClass,
@@ -209,12 +210,16 @@ class StockQueries(Service):
     ) -> list[SummaryRow]:
         """On-hand, reserved and free totals grouped by any of class, item, point, region, level,
         agency, mode; computed in the database from the kept balances (never from the ledger)."""
-        from .summary import GROUPS, per_id_totals, summary_rows
+        from .summary import GROUPS, per_class_totals, per_id_totals, summary_rows
 
         unknown = [g for g in by if g not in GROUPS]
         if unknown or not by:
             raise InvalidInput(t("group by one or more of {value}", value=", ".join(GROUPS)), "by")
         with self._work(write=False, lag_ok=True) as (s, actor):
+            if tuple(by) == ("class",) and not any((point, item, supply_class, agency, region_code, level)):
+                # The dashboard's question: from the totals kept per point and class, not every lot.
+                pcs = PointClassStock
+                return summary_rows(s, by, scoped(per_class_totals(), actor, pcs.point_id, pcs.agency_id))
             q = per_id_totals(by)
             if region_code or level:
                 q = q.join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)

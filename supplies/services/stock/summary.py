@@ -16,9 +16,9 @@ from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from ...models import Agency, Item, StockLot, StoragePoint, SupplyClass
+from ...models import Agency, Item, PointClassStock, StockLot, StoragePoint, SupplyClass
 from ..collector import collector_paused
 
 
@@ -57,6 +57,16 @@ def per_id_totals(by: Sequence[str]) -> Select[*tuple[Any, ...]]:
         .select_from(StockLot)
         .group_by(*ids)
     )
+
+
+def per_class_totals() -> Select[*tuple[Any, ...]]:
+    """Lots, on-hand and reserved per class, from the totals kept per point and class
+    (:class:`PointClassStock`, in step with the lots at each commit): a province's few thousand
+    rows instead of its 200,000 lots. Scope it by ``PointClassStock.point_id`` and ``.agency_id``
+    (a class has one agency per jurisdiction, so a point's class totals are that agency's)."""
+    class_id, lots = col(PointClassStock.class_id), col(PointClassStock.lots)
+    on_hand, reserved = col(PointClassStock.on_hand), col(PointClassStock.reserved)
+    return select(class_id, func.sum(lots), func.sum(on_hand), func.sum(reserved)).group_by(class_id)
 
 
 def summary_rows(s: Session, by: Sequence[str], q: Select[*tuple[Any, ...]]) -> list[SummaryRow]:
