@@ -26,7 +26,10 @@ from .errors import report
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("cli.setup_cmds:init", "Create or upgrade the database (first admin, demo city)."),
     "user": ("cli.setup_cmds:user", "Users, their roles and scopes."),
-    "serve": ("cli.setup_cmds:serve", "Serve the web admin with waitress until Ctrl-C."),
+    "serve": (
+        "cli.setup_cmds:serve",
+        "Serve the web admin until Ctrl-C: with waitress, or with gunicorn when --workers is more than 1.",
+    ),
     "token": ("cli.token_cmds:token", "API tokens for the HTTP API (Authorization: Bearer TOKEN)."),
     "agency": ("cli.agency_cmds:agency", "Responsible agencies (责任单位) and their contacts."),
     "class": ("cli.class_cmds:class_group", "The supply-class tree; one agency holds each class."),

@@ -251,23 +251,44 @@ def user_activate(app: App, name: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
 @click.option(
-    "--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads (concurrent requests)."
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker threads of each process (concurrent requests).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes (one per core): more than 1 runs gunicorn's pre-forked workers (Linux, macOS).",
 )
 @pass_app
-def serve(app: App, host: str, port: int, threads: int) -> None:
-    """Serve the web admin with waitress until Ctrl-C."""
+def serve(app: App, host: str, port: int, threads: int, workers: int) -> None:
+    """Serve the web admin until Ctrl-C: with waitress, or with gunicorn when --workers is more than 1."""
     from supplies.errors import SuppliesError
 
-    app.inventory()  # a missing database is reported here instead of being created empty
+    shown = app.inventory().url  # a missing database is reported here instead of being created empty
     try:
         from webadmin import create_app  # Flask is imported here, and only here
+        from webadmin.serving import gunicorn_available, run_gunicorn, run_waitress
     except ImportError as exc:
         raise SuppliesError(f"the web admin is not available: {exc}", "serve") from None
-    from waitress import serve as waitress_serve
-
+    if workers > 1 and not gunicorn_available():
+        app.out.note("several processes need gunicorn (Linux, macOS), which is not here: serving with one process")
+        workers = 1
+    if workers > 1:
+        # The workers open their own connections after the fork; this process keeps none.
+        create_app(database_url=app.url).extensions["supplies"].close()  # the schema is checked once, here
+        app.close()
+        app.out.note(f"web admin of {shown} on http://{host}:{port}/  ({workers} processes; Ctrl-C to stop)")
+        run_gunicorn(app.url, host, port, threads, workers)
+        app.out.note("stopped")
+        return
     web = create_app(database_url=app.url)
-    app.out.note(f"web admin of {app.inventory().url} on http://{host}:{port}/  (Ctrl-C to stop)")
+    app.out.note(f"web admin of {shown} on http://{host}:{port}/  (Ctrl-C to stop)")
     try:
-        waitress_serve(web, host=host, port=port, threads=threads)
+        run_waitress(web, host, port, threads)
     except KeyboardInterrupt:  # Ctrl-C is how a server is meant to stop
         app.out.note("stopped")

@@ -65,6 +65,11 @@ class StockLot(SQLModel, table=True):
         Index("ix_stock_lot_agency_id", "agency_id"),
         Index("ix_stock_lot_jurisdiction_code", "jurisdiction_code"),
         Index("ix_stock_lot_expires_on", "expires_on"),
+        # The search box's match anywhere in a batch (ILIKE '%term%'): on PostgreSQL a GIN index
+        # of trigrams (pg_trgm), on SQLite a plain one; migration 0014 makes it so. Declared
+        # plain here: PostgreSQL options would load that dialect whenever the models are
+        # imported (a `supplies stock list` on SQLite), and Alembic compares columns, not methods.
+        Index("ix_stock_lot_batch_trgm", "batch"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -124,6 +129,10 @@ class Movement(SQLModel, table=True):
         Index("ix_movement_item_at", "item_id", "at"),
         Index("ix_movement_at", "at"),
         Index("ix_movement_reference", "reference"),
+        # The ledger search's match anywhere in a reference or reason: trigrams on PostgreSQL, a
+        # plain index on SQLite (narrower than the table, so the search scans less); declared
+        # plain here, made by migration 0014 (see ix_stock_lot_batch_trgm).
+        Index("ix_movement_text_trgm", "reference", "reason"),
         CheckConstraint(f"qty >= -{MAX_MOVEMENT_QTY} AND qty <= {MAX_MOVEMENT_QTY}", name="qty_bounded"),
         CheckConstraint(
             f"reserved_delta >= -{MAX_MOVEMENT_QTY} AND reserved_delta <= {MAX_MOVEMENT_QTY}",

@@ -16,7 +16,7 @@ from cli.main import COMMANDS, cli
 
 pytestmark = pytest.mark.once  # no database behaviour here: run in the SQLite half only
 
-HEAVY = ("flask", "flask_admin", "webadmin", "scipy", "numpy", "openpyxl", "alembic", "waitress")
+HEAVY = ("flask", "flask_admin", "webadmin", "scipy", "numpy", "openpyxl", "alembic", "waitress", "gunicorn")
 
 # Runs the real entry point and, at exit, writes the names of every imported module to a file.
 PROBE = (

@@ -136,3 +136,21 @@ def test_summaries_by_class_point_region_and_level_equal_the_sums_of_the_lots(co
         shown = {(r.key["class"], r.key["point"]): (r.lots, r.on_hand, r.reserved) for r in rows}
         assert shown == folded(county, ("class", "point"), **filters) and shown
     assert folded(county, ("point",))[("TS-02",)] == (2, 15, 0)
+
+
+def test_the_summary_by_class_from_the_kept_totals_equals_the_lots_in_each_scope(county: supplies.Inventory) -> None:
+    county.stock.receive("CK-01", "TENT12", 40, batch="T1")
+    county.stock.receive("CK-01", "QUILT", 10)
+    county.stock.receive("TS-01", "SANDBAG", 500)
+    county.stock.receive("TS-02", "QUILT", 7)
+    county.stock.issue("CK-01", "QUILT", 4)
+    county.users.add("keeper2", role="warehouse", points=["CK-01"], password="keeper2-pass-1")
+    for inv in (county, county.as_user("keeper2")):
+        by_point: dict[str, list[int]] = {}
+        for r in inv.stock.summary(by=("point", "class", "item")):  # by item too: added up from the lots
+            totals = by_point.setdefault(r.key["class"], [0, 0, 0])
+            for i, v in enumerate((r.lots, r.on_hand, r.reserved)):
+                totals[i] += v
+        by_class = {r.key["class"]: [r.lots, r.on_hand, r.reserved] for r in inv.stock.summary(by=("class",))}
+        assert by_class == by_point and by_class
+    assert set(by_class) == {"LIVING"}  # the keeper of CK-01: tents and quilts there only

@@ -6,12 +6,13 @@ import io
 from datetime import datetime
 from typing import Any
 
-from flask import Response, flash, redirect, request, stream_with_context
+from flask import Response, flash, g, redirect, request, stream_with_context
 from flask_admin import expose
+from flask_admin.contrib.sqla.tools import parse_like_term
 from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 
 from supplies.limits import MAX_ID
 from supplies.models import Agency, Item, Movement, StockLot, StoragePoint, User
@@ -24,6 +25,8 @@ from .rows import (
     RowBase,
     agency_options,
     code_filters,
+    contains,
+    ids_matching,
     item_options,
     own_point_options,
     row_table,
@@ -48,6 +51,7 @@ _ledger_rows = row_table(
         Movement.qty,
         Movement.reserved_delta,
         Movement.balance_after,
+        Movement.actor_id,
         User.name.label("actor"),
         Movement.reference,
         Movement.reason,
@@ -149,6 +153,56 @@ class LedgerView(ReadOnlyModelView):
     def scope(self, query: Any) -> Any:
         return scope_stock(query, LedgerRow.point_id, LedgerRow.agency_id)
 
+    def get_list(  # type: ignore[override]
+        self,
+        page: int | None,
+        sort_column: Any,
+        sort_desc: bool,
+        search: str | None,
+        filters: Any,
+        execute: bool = True,
+        page_size: int | None = None,
+    ) -> Any:
+        # A search shown newest first with no filter (the search box alone) needs, of each way a
+        # movement is found, only its newest rows up to the end of the page: see _apply_search.
+        size = page_size if page_size is not None else self.page_size
+        plain = sort_column is None and not filters and request.args.get("lot") is None and bool(size)
+        g.ledger_search_newest = (page or 0) * size + size + 1 if plain else None
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+
+    def _apply_search(self, query: Any, count_query: Any, joins: Any, count_joins: Any, search: str) -> Any:
+        """The search box over the columns of ``column_searchable_list``, each term in any of them.
+
+        The codes and names are looked up in their own tables (items, points, lots' batches,
+        users) and the movements taken by those keys' indexes; the reference and reason through
+        their own index (trigrams on PostgreSQL). Matching the joined row's seven columns read all
+        2,000,000 movements of a province for every search. Same rows found.
+
+        Newest first with no filter (the default order), the movements found (in the user's scope)
+        are cut to as many as the pages up to this one hold before the page reads them: a city
+        depot's 30,000 movements are found from the indexes, but only 50 of them read in full.
+        """
+        newest = g.get("ledger_search_newest")
+        for term in search.split(" "):
+            if not term:
+                continue
+            like = parse_like_term(term)
+            branches = [
+                Movement.item_id.in_(select(Item.id).where(contains(like, Item.code, Item.name))),
+                Movement.point_id.in_(select(StoragePoint.id).where(contains(like, StoragePoint.code))),
+                Movement.lot_id.in_(select(StockLot.id).where(contains(like, StockLot.batch))),
+                Movement.actor_id.in_(select(User.id).where(contains(like, User.name))),
+                contains(like, Movement.reference, Movement.reason),
+            ]
+            found = (
+                ids_matching(LedgerRow.id, *(select(Movement.id).where(where) for where in branches))
+                if newest is None
+                else LedgerRow.id.in_(_newest(branches, newest))
+            )
+            query = query.filter(found)
+            count_query = count_query.filter(found) if count_query is not None else None
+        return query, count_query, joins, count_joins
+
     def get_query(self) -> Any:
         return _of_lot(super().get_query())
 
@@ -194,6 +248,17 @@ class LedgerView(ReadOnlyModelView):
         out = io.BytesIO()
         write_xlsx(out, [Sheet(str(_("Ledger")), headers, ([self._value(row, n) for n in names] for row in rows))])
         return out.getvalue()
+
+
+def _newest(branches: list[Any], newest: int) -> Any:
+    """The ids of the ``newest`` movements in the user's scope that any of ``branches`` finds, newest first."""
+    found = union_all(
+        *(
+            scope_stock(select(Movement.id, Movement.at).where(where), Movement.point_id, Movement.agency_id)
+            for where in branches
+        )
+    ).subquery()
+    return select(found.c.id).order_by(found.c.at.desc(), found.c.id.desc()).limit(newest)
 
 
 def _of_lot(query: Any) -> Any:
