@@ -117,20 +117,7 @@ def verify(conn: Connection, *, parallel: bool = False) -> VerifyReport:
     for row in _pass_rows(conn, parallel):
         movement_id, lot_id, sound, balance_after, running, last, on_hand, reserved, ledger_res, head_ok = row
         if last and on_hand is not None:
-            facts = (lot_id, on_hand, reserved, int(running), int(ledger_res))
-            if on_hand != running:
-                out.append(
-                    _problem(
-                        *facts, t("on hand is {kept} but the ledger says {ledger}", kept=on_hand, ledger=int(running))
-                    )
-                )
-            if reserved != ledger_res:
-                out.append(
-                    _problem(
-                        *facts,
-                        t("reserved is {kept} but the ledger says {ledger}", kept=reserved, ledger=int(ledger_res)),
-                    )
-                )
+            out += _balance_problems(lot_id, on_hand, reserved, int(running), int(ledger_res))
             if not head_ok:
                 heads.append((lot_id, on_hand, reserved))
         if lot_id in breaks or (sound and balance_after == running):
@@ -149,11 +136,7 @@ def verify(conn: Connection, *, parallel: bool = False) -> VerifyReport:
                 ledger=int(running),
             )
     for lot_id, on_hand, reserved, empty_head in conn.execute(text(_UNMOVED)):
-        facts = (lot_id, on_hand, reserved, 0, 0)
-        if on_hand != 0:
-            out.append(_problem(*facts, t("on hand is {kept} but the ledger says {ledger}", kept=on_hand, ledger=0)))
-        if reserved != 0:
-            out.append(_problem(*facts, t("reserved is {kept} but the ledger says {ledger}", kept=reserved, ledger=0)))
+        out += _balance_problems(lot_id, on_hand, reserved, 0, 0)
         if not empty_head:
             heads.append((lot_id, on_hand, reserved))
     for lot_id, facts in _balances_of(conn, sorted(breaks)).items():
@@ -422,18 +405,7 @@ def _replay(raw: Any, part: int, parts: int) -> list[dict[str, Any]]:
     for lot_id, on_hand, reserved, head in lots:
         ledger_on_hand, ledger_reserved = sums.pop(lot_id, (0, 0))
         facts = (lot_id, on_hand, reserved, ledger_on_hand, ledger_reserved)
-        if on_hand != ledger_on_hand:
-            out.append(
-                _problem(
-                    *facts, t("on hand is {kept} but the ledger says {ledger}", kept=on_hand, ledger=ledger_on_hand)
-                )
-            )
-        if reserved != ledger_reserved:
-            out.append(
-                _problem(
-                    *facts, t("reserved is {kept} but the ledger says {ledger}", kept=reserved, ledger=ledger_reserved)
-                )
-            )
+        out += _balance_problems(*facts)
         if lot_id in breaks:
             out.append(_problem(*facts, breaks.pop(lot_id)))
         elif head != heads.get(lot_id, "") and on_hand == ledger_on_hand and reserved == ledger_reserved:
@@ -462,6 +434,25 @@ def _balances_of(conn: Connection, lot_ids: list[int]) -> dict[int, tuple[int, i
             )
         )
         out.update({r[0]: (r[0], r[1], r[2], int(r[3]), int(r[4])) for r in rows})
+    return out
+
+
+def _balance_problems(
+    lot_id: int, on_hand: int, reserved: int, ledger_on_hand: int, ledger_reserved: int
+) -> list[dict[str, Any]]:
+    """What is wrong with a lot's kept balances against the sums of its ledger (nothing when they agree)."""
+    facts = (lot_id, on_hand, reserved, ledger_on_hand, ledger_reserved)
+    out = []
+    if on_hand != ledger_on_hand:
+        out.append(
+            _problem(*facts, t("on hand is {kept} but the ledger says {ledger}", kept=on_hand, ledger=ledger_on_hand))
+        )
+    if reserved != ledger_reserved:
+        out.append(
+            _problem(
+                *facts, t("reserved is {kept} but the ledger says {ledger}", kept=reserved, ledger=ledger_reserved)
+            )
+        )
     return out
 
 
