@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import supplies
 from supplies.config import database_url as resolve_url
 
-from . import api, auth, errors, formats, i18n, jurisdiction, lookups, maps, settings
+from . import api, auth, dashboard, errors, formats, i18n, jurisdiction, lookups, maps, settings
 from .converters import to_local
 from .db import RequestSession
 from .views import register_views
@@ -62,6 +62,7 @@ def create_app(database_url: str | None = None, **config: Any) -> Flask:
     app.config["MAP_TILE_ORIGINS"] = maps.tile_origins(list(app.config.get("MAP_TILES") or []))
     app.after_request(_security_headers)
     lookups.init_app(app)
+    dashboard.init_app(app)
     errors.register(app)
 
     @app.context_processor

@@ -1,11 +1,20 @@
-"""The numbers on the home page: stock against reserve targets by class, expiry, open requests (the map: views/map.py)."""
+"""The numbers on the home page: stock against reserve targets by class, expiry, open requests (the map: views/map.py).
+
+A page of them costs about twenty statements. A process keeps the figures of one scope (role,
+jurisdiction, agency, points: what the core lets a user read, not who the user is) for
+``DASHBOARD_SECONDS`` (``SUPPLIES_DASHBOARD_SECONDS``, 5 by default; 0 reads them on every page),
+as the dashboard may lag by seconds (it reads from a standby when one is configured). A user's
+own successful change (any POST below 400) drops their scope's figures, so they see it at once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
@@ -14,6 +23,8 @@ from supplies.permissions import Actor, scoped
 from supplies.services.dispatch.scope import visible_requests
 from supplies.services.stock.queries import SummaryRow
 from supplies.services.stock.targets import holdings
+
+from .lookups import Lookups
 
 OPEN_STATES = ("draft", "submitted", "approved", "allocated", "dispatched", "received")
 
@@ -98,3 +109,61 @@ def requisitions(inv: Any) -> tuple[list[Any], list[Any]]:
     """The open requisitions (goods still held from their owners) and the compensations not paid yet, in the
     user's scope."""
     return inv.requisitions.list(open_only=True), inv.requisitions.unpaid()
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the dashboard shows that comes from the database, for one scope."""
+
+    classes: list[ClassLine]
+    soonest: list[Any]
+    expiry: dict[str, int]
+    requests: list[tuple[str, int]]
+    contract_days: int
+    contracts: list[Any]
+    open_requisitions: list[Any]
+    unpaid_compensations: list[Any]
+    equipment: Any
+
+
+_KEY = "supplies_dashboard"
+
+
+def scope_key(actor: Actor) -> Actor:
+    """What decides the figures a user sees: their actor without who they are (the same for a whole office)."""
+    return replace(actor, id=0, name="")
+
+
+def figures(s: Session, actor: Actor, inv: Any) -> Figures:
+    """The dashboard's figures in ``actor``'s scope: kept per process and scope for ``DASHBOARD_SECONDS``."""
+
+    def read() -> Figures:
+        contract_days, contracts = expiring_contracts(inv)
+        open_requisitions, unpaid = requisitions(inv)
+        return Figures(
+            classes=by_class(s, actor, inv.stock.summary(by=("class",))),
+            soonest=inv.stock.lots(expiring_within_days=90, limit=10),
+            expiry=expiry_counts(s, actor),
+            requests=open_requests(s, actor),
+            contract_days=contract_days,
+            contracts=contracts,
+            open_requisitions=open_requisitions,
+            unpaid_compensations=unpaid,
+            equipment=inv.units.readiness(),
+        )
+
+    cache: Lookups = current_app.extensions[_KEY]
+    return cache.get(scope_key(actor), read)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[_KEY] = Lookups(float(app.config["DASHBOARD_SECONDS"]))
+    app.after_request(_forget_after_own_change)
+
+
+def _forget_after_own_change(response: Response) -> Response:
+    # Only the poster's scope: other offices' figures stay, so a busy day's stream of receipts
+    # and issues elsewhere does not empty every office's cache.
+    if request.method == "POST" and response.status_code < 400 and current_user and current_user.is_authenticated:
+        current_app.extensions[_KEY].discard(scope_key(current_user.actor))
+    return response

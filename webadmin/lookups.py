@@ -51,6 +51,11 @@ class Lookups:
         with self._lock:
             self._data.clear()
 
+    def discard(self, key: Hashable) -> None:
+        """Forget the entry under ``key``, if any."""
+        with self._lock:
+            self._data.pop(key, None)
+
 
 def init_app(app: Flask) -> Lookups:
     lookups = Lookups(float(app.config["LOOKUP_SECONDS"]))

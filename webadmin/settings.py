@@ -61,6 +61,8 @@ def defaults(database_url: str, key: str | None = None) -> dict[str, Any]:
         "MAP_SUBDOMAINS": os.environ.get("SUPPLIES_MAP_SUBDOMAINS", "abc"),
         # How long a process keeps the filters' option lists and the jurisdiction bar (webadmin.lookups).
         "LOOKUP_SECONDS": _env_int("SUPPLIES_LOOKUP_SECONDS", 30),
+        # How long a process shows the same dashboard figures to users of one scope (webadmin.dashboard).
+        "DASHBOARD_SECONDS": _env_int("SUPPLIES_DASHBOARD_SECONDS", 5),
     }
 
 

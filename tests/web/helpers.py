@@ -33,7 +33,14 @@ def url_of(inv: supplies.Inventory) -> str:
 
 
 def make_app(inv: supplies.Inventory, **config: object) -> Flask:
-    settings: dict[str, object] = {"SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "TESTING": True}
+    # The dashboard read afresh on every page: tests check it right after another user's change
+    # (keeping it per scope is tested in tests/web/test_dashboard_cache.py).
+    settings: dict[str, object] = {
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "TESTING": True,
+        "DASHBOARD_SECONDS": 0,
+    }
     settings.update(config)
     return create_app(url_of(inv), **settings)
 

@@ -21,32 +21,30 @@ class HomeView(Guarded, AdminIndexView):
 
     @expose("/")
     def index(self) -> Any:
-        s, actor, inv = session(), current_user.actor, acting()
         lots, requests = self._view("lots"), self._view("requests")
-        contract_days, contracts = dashboard.expiring_contracts(inv)
-        open_requisitions, unpaid = dashboard.requisitions(inv)
         expiry_links = {d: list_url(lots, "expires_on", d, ExpiringWithin) if lots else None for d in ("0", "30", "90")}
         request_links = {
             state: list_url(requests, "status", state, FilterEqual) if requests else None
             for state in dashboard.OPEN_STATES
         }
+        figures = dashboard.figures(session(), current_user.actor, acting())
         return self.render(
             "supplies/home.html",
-            classes=dashboard.by_class(s, actor, inv.stock.summary(by=("class",))),
-            soonest=inv.stock.lots(expiring_within_days=90, limit=10),
-            expiry=dashboard.expiry_counts(s, actor),
+            classes=figures.classes,
+            soonest=figures.soonest,
+            expiry=figures.expiry,
             expiry_links=expiry_links,
-            requests=dashboard.open_requests(s, actor),
+            requests=figures.requests,
             request_links=request_links,
             status_labels=labels.REQUEST_STATUS,
             map_settings=page_config("dashboard"),
-            contracts=contracts,
-            contract_days=contract_days,
+            contracts=figures.contracts,
+            contract_days=figures.contract_days,
             contracts_view=self._view("contracts"),
-            open_requisitions=open_requisitions,
-            unpaid_compensations=unpaid,
+            open_requisitions=figures.open_requisitions,
+            unpaid_compensations=figures.unpaid_compensations,
             requisitions_view=self._view("requisitions"),
-            equipment=inv.units.readiness(),
+            equipment=figures.equipment,
             equipment_view=self._view("equipment"),
         )
 
