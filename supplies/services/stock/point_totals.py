@@ -138,6 +138,16 @@ def rebuild(conn: Connection) -> None:
     conn.execute(insert(_T).from_select(_COLUMNS, totals_query()))
 
 
+def pairs_of(conn: Connection, lot_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """The (point, class) pairs that hold the lots ``lot_ids``."""
+    pairs: set[tuple[int, int]] = set()
+    ids = sorted({i for i in lot_ids if i})
+    for i in range(0, len(ids), _CHUNK):
+        rows = conn.execute(select(_L.c.point_id, _L.c.class_id).where(_L.c.id.in_(ids[i : i + _CHUNK]))).all()
+        pairs.update((p, c) for p, c in rows)
+    return pairs
+
+
 def differences(conn: Connection, *, besides: Iterable[int] = ()) -> list[dict[str, Any]]:
     """Pairs whose kept totals differ from their lots: point, class, their first lot (or 0), what is
     kept and what the lots hold (agency, lots, on hand, reserved; None where there is no row or lot).
@@ -145,11 +155,7 @@ def differences(conn: Connection, *, besides: Iterable[int] = ()) -> list[dict[s
     Pairs holding a lot of ``besides`` (lots already found wrong on their own) are left out: their
     kept totals follow the ledger while the lot does not, and the lot's own problem says why.
     """
-    skip: set[tuple[int, int]] = set()
-    ids = sorted({i for i in besides if i})
-    for i in range(0, len(ids), _CHUNK):
-        rows = conn.execute(select(_L.c.point_id, _L.c.class_id).where(_L.c.id.in_(ids[i : i + _CHUNK]))).all()
-        skip.update((p, c) for p, c in rows)
+    skip = pairs_of(conn, besides)
     kept = {
         (p, c): (a, n, h, r)
         for p, c, a, n, h, r in conn.execute(

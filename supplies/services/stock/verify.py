@@ -14,6 +14,7 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from ...i18n import Message, t
 from ...limits import MAX_BALANCE
 from .ledger import stamp
 from .point_totals import differences as point_differences
+from .point_totals import pairs_of
 
 _FIELDS_POSTGRES = (
     "encode(sha256(convert_to(concat_ws(chr(31), coalesce(lag(hash) OVER w, ''), lot_id::text, kind, "
@@ -158,7 +160,7 @@ def verify(conn: Connection, *, parallel: bool = False) -> VerifyReport:
                     ),
                 )
             )
-    return _finish(conn, out)
+    return _finish(conn, lambda: out)
 
 
 def _pass_rows(conn: Connection, parallel: bool) -> list[Any]:
@@ -192,8 +194,13 @@ def _pass_rows(conn: Connection, parallel: bool) -> list[Any]:
         return [row for rows in pool.map(check, range(parts)) for row in rows]
 
 
-def _finish(conn: Connection, out: list[dict[str, Any]]) -> VerifyReport:
-    """The checks every database runs the same way: rules of each lot, orphans, the fingerprint."""
+def _finish(conn: Connection, replayed: Callable[[], list[dict[str, Any]]]) -> VerifyReport:
+    """The checks every database runs the same way: rules of each lot, orphans, the kept totals, the fingerprint.
+
+    ``replayed()`` gives the problems the ledger's replay found; it is called once these checks are
+    done, so a replay running in other processes meanwhile overlaps them.
+    """
+    out: list[dict[str, Any]] = []
     for lot_id, on_hand, reserved, agency_id, owner, class_id, item_class, filed, point_jurisdiction in conn.execute(
         text(_RULES)
     ):
@@ -268,7 +275,32 @@ def _finish(conn: Connection, out: list[dict[str, Any]]) -> VerifyReport:
                 t("unit {serial} is in a lot of another item or point, or of the wrong condition", serial=serial),
             )
         )
-    for d in point_differences(conn, besides=[d["lot_id"] for d in out]):
+    # Pairs holding a lot found wrong on its own are left out: the lot's own problem says why.
+    differences = point_differences(conn, besides=[d["lot_id"] for d in out])
+    orphans = []
+    for (lot_id,) in conn.execute(text(_ORPHANS)):
+        orphans.append(
+            _problem(
+                lot_id,
+                None,
+                None,
+                None,
+                None,
+                t("movements of lot {lot} remain, but the lot does not exist", lot=lot_id),
+            )
+        )
+    digest = hashlib.sha256()
+    lots_checked = 0
+    for lot_id, head in conn.execute(text("SELECT id, ledger_hash FROM stock_lot ORDER BY id")):
+        digest.update(f"{lot_id}:{head};".encode())
+        lots_checked += 1
+    moves = int(conn.execute(text("SELECT count(*) FROM movement")).scalar_one())
+    found = replayed()
+    out = found + out
+    skip = pairs_of(conn, [d["lot_id"] for d in found])
+    for d in differences:
+        if (d["point_id"], d["class_id"]) in skip:
+            continue
         kept, lots = d["kept"] or (None, 0, 0, 0), d["lots"] or (None, 0, 0, 0)
         out.append(
             _problem(
@@ -292,25 +324,9 @@ def _finish(conn: Connection, out: list[dict[str, Any]]) -> VerifyReport:
                 ),
             )
         )
-    for (lot_id,) in conn.execute(text(_ORPHANS)):
-        out.append(
-            _problem(
-                lot_id,
-                None,
-                None,
-                None,
-                None,
-                t("movements of lot {lot} remain, but the lot does not exist", lot=lot_id),
-            )
-        )
-    digest = hashlib.sha256()
-    lots = 0
-    for lot_id, head in conn.execute(text("SELECT id, ledger_hash FROM stock_lot ORDER BY id")):
-        digest.update(f"{lot_id}:{head};".encode())
-        lots += 1
-    moves = int(conn.execute(text("SELECT count(*) FROM movement")).scalar_one())
+    out += orphans
     out.sort(key=lambda d: d["lot_id"])
-    return VerifyReport(lots, moves, out, digest.hexdigest())
+    return VerifyReport(lots_checked, moves, out, digest.hexdigest())
 
 
 def _verify_in_one_pass(conn: Connection, parallel: bool) -> VerifyReport:
@@ -326,27 +342,49 @@ def _verify_in_one_pass(conn: Connection, parallel: bool) -> VerifyReport:
     if parallel and parts > 1 and path and path != ":memory:" and os.path.exists(path):
         moves = int(conn.execute(text("SELECT count(*) FROM movement")).scalar_one())
         if moves >= _PARALLEL_FROM:
-            return _finish(conn, _replay_in_processes(path, parts))
-    return _finish(conn, _replay(conn.connection.driver_connection, 0, 1))
+            # The workers replay the ledger while this process runs the other checks.
+            replaying = _Replaying(path, parts)
+            try:
+                return _finish(conn, replaying)
+            finally:
+                replaying.stop()
+    found = _replay(conn.connection.driver_connection, 0, 1)
+    return _finish(conn, lambda: found)
 
 
-def _replay_in_processes(path: str, parts: int) -> list[dict[str, Any]]:
-    "Replay the lots in ``parts`` worker processes (``python -m supplies.services.stock.commands.verify``), a share each.\n\n    Plain subprocesses rather than multiprocessing: a worker must not import the caller's main\n    module (a script, a web server) as multiprocessing's spawn does.\n"
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", __name__, path, str(part), str(parts)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for part in range(parts)
-    ]
-    found: list[dict[str, Any]] = []
-    for worker in workers:
-        out, err = worker.communicate()
-        if worker.returncode != 0:
-            raise RuntimeError(f"a verify worker failed: {err.decode(errors='replace').strip()[-2000:]}")
-        found += pickle.loads(out)
-    return found
+class _Replaying:
+    """The lots replayed in ``parts`` worker processes (``python -m supplies.services.stock.commands.verify``), a share
+    each: started at once; calling the object waits for them and gives what they found.
+
+    Plain subprocesses rather than multiprocessing: a worker must not import the caller's main
+    module (a script, a web server) as multiprocessing's spawn does.
+    """
+
+    def __init__(self, path: str, parts: int) -> None:
+        self.workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", __name__, path, str(part), str(parts)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for part in range(parts)
+        ]
+
+    def __call__(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for worker in self.workers:
+            out, err = worker.communicate()
+            if worker.returncode != 0:
+                raise RuntimeError(f"a verify worker failed: {err.decode(errors='replace').strip()[-2000:]}")
+            found += pickle.loads(out)
+        return found
+
+    def stop(self) -> None:
+        """End the workers still running (when the checks beside them failed)."""
+        for worker in self.workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.communicate()
 
 
 def _replay_file(path: str, part: int, parts: int) -> list[dict[str, Any]]:
@@ -474,5 +512,5 @@ def _problem(
     )
 
 
-if __name__ == "__main__":  # a worker of _replay_in_processes: PATH PART PARTS in, pickled problems out
+if __name__ == "__main__":  # a worker of _Replaying: PATH PART PARTS in, pickled problems out
     sys.stdout.buffer.write(pickle.dumps(_replay_file(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))))
