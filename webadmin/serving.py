@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -17,9 +18,21 @@ def gunicorn_available() -> bool:
     return True
 
 
+def settle_heap() -> None:
+    """Put what start-up built (modules, the app, SQLAlchemy's mappers and caches) out of the collector's sight.
+
+    A full collection walks every object the process tracks: after start-up some 200,000, about
+    130 ms during which every thread of the process waits, once every few dozen pages. Frozen,
+    they are never walked again; the garbage of requests is collected as before.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def run_waitress(web: Any, host: str, port: int, threads: int) -> None:
     from waitress import serve
 
+    settle_heap()
     serve(web, host=host, port=port, threads=threads)
 
 
@@ -59,6 +72,8 @@ def run_gunicorn(database_url: str, host: str, port: int, threads: int, workers:
         def load(self) -> Any:
             from . import create_app
 
-            return create_app(database_url=database_url, SECRET_KEY=key)
+            app = create_app(database_url=database_url, SECRET_KEY=key)
+            settle_heap()  # in each worker, after the fork: what it built for itself
+            return app
 
     _Server().run()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
@@ -50,6 +50,7 @@ class PointReach:
 
     ids: dict[Destination, np.ndarray]  # point ids, nearest first
     lower: dict[Destination, np.ndarray]  # their lower bounds, hours, ascending
+    lists: dict[Destination, list[int]] = field(default_factory=dict, repr=False, compare=False)  # ids, as ints
 
     @classmethod
     def read(
@@ -92,8 +93,17 @@ class PointReach:
 
     def edge(self, d: Destination, read: set[int]) -> float:
         """The lower bound of the nearest point of ``d`` not in ``read``: every lot arriving sooner is at a point read."""
-        outside = np.flatnonzero(~np.isin(self.ids[d], np.fromiter(read, np.int64, len(read))))
-        return float(self.lower[d][outside[0]]) if len(outside) else math.inf
+        # The points read are mostly the nearest ones, so walking from the nearest stops after a few
+        # dozen; np.isin sorted all 2,000 points on every call (a quarter of an allocation's time).
+        for i, point in enumerate(self._nearest_first(d)):
+            if point not in read:
+                return float(self.lower[d][i])
+        return math.inf
+
+    def _nearest_first(self, d: Destination) -> list[int]:
+        if d not in self.lists:
+            self.lists[d] = self.ids[d].tolist()
+        return self.lists[d]
 
     def circle(self, count: dict[Destination, int]) -> tuple[set[int] | None, dict[Destination, float]]:
         """The points to read (the ``count[d]`` nearest of every destination; ``None``: all of them)
