@@ -131,7 +131,7 @@ def _provenance(command: str) -> dict[str, Any]:
 
 def _table(results: list[dict[str, Any]], scale: str) -> Table:
     table = Table(title=f"benchmarks at {scale} scale")
-    for col in ("case", "db", "median", "min", "max", "target", "ratio", "peak MB", "pass"):
+    for col in ("case", "db", "median", "min", "max", "target", "ratio", "peak MB", "loop s", "pass"):
         table.add_column(col, justify="left" if col in ("case", "db", "target") else "right")
     for r in results:
         verdict = {True: "[green]pass[/]", False: "[red]MISS[/]", None: "[yellow]n/a[/]"}[r["pass"]]
@@ -144,10 +144,11 @@ def _table(results: list[dict[str, Any]], scale: str) -> Table:
             r["target"],
             "" if r["ratio"] is None else f"{r['ratio']:.2f}",
             "" if r["peak_mem_mb"] is None else f"{r['peak_mem_mb']:.0f}",
+            "–".join(f"{s:.2f}" for s in r.get("loop_s", [])),  # the machine's speed around the case
             verdict,
         )
         for note in r["notes"]:
-            table.add_row("", "", "", "", "", f"[dim]{note}[/]", "", "", "")
+            table.add_row("", "", "", "", "", f"[dim]{note}[/]", "", "", "", "")
     return table
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .generate import Dataset, copy_database, ensure, remove_database
+from .machine import loop_seconds
 from .scales import Scale
 
 
@@ -200,6 +201,7 @@ def run_case(case: Case, ctx: Context) -> dict[str, Any]:
         "notes": [],
     }
     started = time.perf_counter()
+    speed_before = loop_seconds()
     try:
         _run_case(case, ctx, record)
     except Exception as exc:
@@ -208,6 +210,8 @@ def run_case(case: Case, ctx: Context) -> dict[str, Any]:
         record["notes"].append(f"error: {type(exc).__name__}: {exc}")
     finally:
         record["elapsed_s"] = round(time.perf_counter() - started, 1)
+        # The machine's speed around the case (bench.machine): a figure is read beside it.
+        record["loop_s"] = [speed_before, loop_seconds()]
     return record
 
 

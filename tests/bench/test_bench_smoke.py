@@ -45,6 +45,7 @@ def _check_measured(record: dict) -> None:
     assert not [n for n in record["notes"] if n.startswith(("error", "not measured"))], record["notes"]
     assert record["runs"] == 1
     assert 0 < record["min_s"] <= record["median_s"] <= record["max_s"]
+    assert len(record["loop_s"]) == 2 and all(s > 0 for s in record["loop_s"])  # the machine's speed around it
     assert isinstance(record["pass"], bool) or record["case"] == "city_plan"
     if record["case"] in WITH_BASELINE and not (record["case"] == "import_stock" and record["database"] != "sqlite"):
         assert record["ratio"] is not None and record["ratio"] > 0, record
