@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 DEFAULT_DATABASE_URL = "sqlite:///supplies.db"
 # Days in reports and dates on screen are cut in the department's local time; stored times are UTC.
@@ -39,13 +43,29 @@ def timezone_name(explicit: str | None = None) -> str:
     return explicit or os.environ.get("SUPPLIES_TIMEZONE") or DEFAULT_TIMEZONE
 
 
-def local_today() -> date:
-    """Today's date where the department is (a receipt's day, the start of "expiring within")."""
-    from datetime import datetime
+def department_zone() -> ZoneInfo:
+    """The department's time zone (``SUPPLIES_TIMEZONE``; Asia/Shanghai when unset or unknown)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
-        zone = ZoneInfo(timezone_name())
+        return ZoneInfo(timezone_name())
     except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(DEFAULT_TIMEZONE)
-    return datetime.now(zone).date()
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def local_today() -> date:
+    """Today's date where the department is (a receipt's day, the start of "expiring within")."""
+    from datetime import datetime
+
+    return datetime.now(department_zone()).date()
+
+
+def local_day_start(day: date) -> datetime:
+    """The start of ``day`` where the department is, in UTC (how times are stored).
+
+    A period of days is cut at the department's midnight: from 00:00 to 08:00 in China the UTC date
+    is still the day before, and a day cut at UTC midnight took the first eight hours of the next.
+    """
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(day, time.min, tzinfo=department_zone()).astimezone(UTC)

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 import supplies
+from supplies.config import local_today
 from supplies.db import unit_of_work
 from supplies.models import MovementKind, StockLot
 from supplies.services.stock.ledger import post
@@ -116,7 +117,7 @@ def test_periods_are_days_in_the_reporting_time_zone(county: supplies.Inventory)
     ]
     jan_utc = county.reports.ledger(since="2026-01-01", until="2026-01-31", tz="UTC").rows
     assert [(r["opening"], r["received"], r["issued"], r["closing"]) for r in jan_utc] == [(70, 50, 0, 120)]
-    later = county.reports.ledger(since=date.today() + timedelta(days=1)).rows
+    later = county.reports.ledger(since=local_today() + timedelta(days=1)).rows
     assert [(r["opening"], r["received"], r["closing"]) for r in later] == [(115, 0, 115)]
     with pytest.raises(supplies.InvalidInput) as err:
         county.reports.ledger(since="2026-02-01", until="2026-01-01")

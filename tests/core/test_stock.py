@@ -6,6 +6,7 @@ import pytest
 
 import supplies
 from supplies import InsufficientStock, InvalidInput, NotFound
+from supplies.config import local_today
 
 
 def lots(inv: supplies.Inventory) -> list[tuple[str, str, str, int, int]]:
@@ -75,7 +76,7 @@ def test_transfer_moves_the_batch_with_its_terms(county: supplies.Inventory) -> 
     county.stock.transfer("CK-01", "TS-01", "TENT12", 20, reference="调拨单 7")
     moved = next(x for x in county.stock.lots() if x.point == "TS-01")
     assert (moved.batch, moved.expires, moved.mode, moved.on_hand) == ("B1", date(2031, 5, 1), "donation", 20)
-    kinds = [(m.kind, m.point, m.qty) for m in county.stock.ledger(since=date.today())]
+    kinds = [(m.kind, m.point, m.qty) for m in county.stock.ledger(since=local_today())]
     assert kinds[1:] == [("transfer_out", "CK-01", -20), ("transfer_in", "TS-01", 20)]
     with pytest.raises(InvalidInput) as err:
         county.stock.transfer("CK-01", "CK-01", "TENT12", 1)
@@ -157,5 +158,5 @@ def test_ledger_of_a_lot_item_point_and_period(county: supplies.Inventory) -> No
     county.stock.issue("CK-01", "TENT12", 2)
     assert [m.qty for m in county.stock.ledger(lot_id=change.lot_ids[0])] == [10, -2]
     assert [m.item for m in county.stock.ledger(point="TS-01")] == ["QUILT"]
-    assert len(county.stock.ledger(since=date.today(), until=date.today())) == 3
-    assert county.stock.ledger(until=date.today() - timedelta(days=1)) == []
+    assert len(county.stock.ledger(since=local_today(), until=local_today())) == 3
+    assert county.stock.ledger(until=local_today() - timedelta(days=1)) == []

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 
 import supplies
+from supplies.config import local_today
 from supplies.errors import InvalidInput, NotFound
 
 ID17 = "520102199001011234"
@@ -61,7 +62,7 @@ def test_the_signing_sheet_of_one_point_and_period(served: supplies.Inventory) -
     at_town = served.relief_papers.signing_sheet("新村", point="TS-01")
     assert at_town.point == "TS-01" and at_town.point_name == "城关镇储备点"
     assert {r.number: r.received for r in at_town.rows} == {"1": (0, 0), "2": (2, 0), "3": (0, 0)}
-    today = date.today()
+    today = local_today()  # the department's day: the sheet's days are cut at its midnight
     assert served.relief_papers.signing_sheet("新村", since=today, until=today).totals == (7, 2)
     later = served.relief_papers.signing_sheet("新村", since=today + timedelta(days=2))
     assert later.totals == (0, 0) and len(later.rows) == 3

@@ -44,13 +44,13 @@ import builtins
 import html
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ...config import local_today
+from ...config import local_day_start, local_today
 from ...db import select_columns
 from ...errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from ...i18n import t
@@ -567,7 +567,7 @@ def _donor(d: Donor) -> DonorResult:
 
 
 def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    return local_day_start(day)  # the department's day, as every report cuts it
 
 
 def _item_or_new(s: Session, actor: Actor, data: dict[str, Any]) -> Item:

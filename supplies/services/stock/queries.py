@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from sqlmodel.sql.expression import Select as SQLModelSelect
 
 from ... import schemas
+from ...config import local_day_start
 from ...db import select_columns
 from ...errors import InvalidInput, NotFound
 from ...i18n import t
@@ -479,12 +480,12 @@ def _filters(s: Session, q: S, actor: Actor, *, lots: Any = StockLot, **given: A
 
 
 def _as_datetime(value: date | datetime, *, end: bool = False) -> datetime:
-    from datetime import UTC, time
+    from datetime import UTC
 
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
-    d = value + timedelta(days=1) if end else value
-    return datetime.combine(d, time.min, tzinfo=UTC)
+    # A day is the department's day (cut at its midnight), as in every report.
+    return local_day_start(value + timedelta(days=1) if end else value)
 
 
 _DEPRECATED = {"LotView": "LotResult"}
