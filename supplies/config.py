@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -55,8 +55,6 @@ def department_zone() -> ZoneInfo:
 
 def local_today() -> date:
     """Today's date where the department is (a receipt's day, the start of "expiring within")."""
-    from datetime import datetime
-
     return datetime.now(department_zone()).date()
 
 
@@ -66,6 +64,4 @@ def local_day_start(day: date) -> datetime:
     A period of days is cut at the department's midnight: from 00:00 to 08:00 in China the UTC date
     is still the day before, and a day cut at UTC midnight took the first eight hours of the next.
     """
-    from datetime import UTC, datetime, time
-
     return datetime.combine(day, time.min, tzinfo=department_zone()).astimezone(UTC)
