@@ -148,14 +148,10 @@ def pairs_of(conn: Connection, lot_ids: Iterable[int]) -> set[tuple[int, int]]:
     return pairs
 
 
-def differences(conn: Connection, *, besides: Iterable[int] = ()) -> list[dict[str, Any]]:
+def differences(conn: Connection) -> list[dict[str, Any]]:
     """Pairs whose kept totals differ from their lots: point, class, their first lot (or 0), what is
     kept and what the lots hold (agency, lots, on hand, reserved; None where there is no row or lot).
-
-    Pairs holding a lot of ``besides`` (lots already found wrong on their own) are left out: their
-    kept totals follow the ledger while the lot does not, and the lot's own problem says why.
     """
-    skip = pairs_of(conn, besides)
     # Both sides in key order, streamed and walked side by side: at ten times a province, 478,000
     # pairs held in a dict and a list took most of verify's 351 MB.
     stream = {"stream_results": True, "yield_per": 20_000}
@@ -184,8 +180,6 @@ def differences(conn: Connection, *, besides: Iterable[int] = ()) -> list[dict[s
             have = tuple(kept[2:])
             kept = next(kept_rows, None)
         lots = next(lot_rows, None)
-        if (p, c) in skip:
-            continue
         actual = (int(a), int(n), int(h or 0), int(r or 0))
         if have is None or tuple(int(v) for v in have) != actual:
             out.append({"point_id": p, "class_id": c, "lot_id": first, "kept": have, "lots": actual})
