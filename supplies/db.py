@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import event
+from sqlalchemy import ARRAY, ColumnElement, any_, bindparam, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -15,6 +15,9 @@ from sqlmodel.sql.expression import Select
 
 from .errors import ConcurrencyConflict, SuppliesError
 from .i18n import t
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapped
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -77,6 +80,20 @@ def select_columns(*columns: Any) -> Select[*tuple[Any, ...]]:
     """
     statement: Select[*tuple[Any, ...]] = select(*columns)  # the overloads give Any for *columns
     return statement
+
+
+def in_values(column: ColumnElement[Any] | Mapped[Any], name: str, dialect: str) -> ColumnElement[bool]:
+    """``column IN (...)`` with the values bound as ``name`` when the statement runs.
+
+    On PostgreSQL the values are one array (``= ANY(%(name)s)``): the statement's text is the same
+    whatever their number, so the driver parses it once and the server plans it once (prepared),
+    where an IN list of 60 points is a new text of 60 placeholders that psycopg parses on every
+    call. SQLite has no arrays: there the list is expanded.
+    """
+    element = cast("ColumnElement[Any]", column)  # a mapped attribute stands for its column
+    if dialect == "postgresql":
+        return element == any_(bindparam(name, type_=ARRAY(element.type)))
+    return element.in_(bindparam(name, expanding=True))
 
 
 @contextmanager

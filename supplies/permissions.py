@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any, Protocol, Self, TypeVar
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from .errors import PermissionDenied
 from .i18n import t
@@ -78,7 +81,13 @@ def load_actor(session: Session, name: str | None) -> Actor:
     """Load the named active user, or refuse: every operation needs a known actor."""
     if not name:
         raise PermissionDenied(t("no acting user given; pass user= to supplies.open() or use as_user()"), "user")
-    return actor_of(session, session.exec(select(User).where(User.name == name)).one_or_none(), name)
+    return actor_of(session, session.exec(_user_statement(), params={"name": name}).one_or_none(), name)
+
+
+@cache
+def _user_statement() -> SelectOfScalar[User]:
+    """The user of a name (built once: every operation reads its actor)."""
+    return select(User).where(User.name == bindparam("name"))
 
 
 def actor_of(session: Session, user: User | None, name: str) -> Actor:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cache
 from threading import Lock
 from typing import Any
 
@@ -48,8 +49,9 @@ class ActivePoints:
         return at, found
 
 
+@cache
 def version_query() -> Select[*tuple[Any, ...]]:
-    """One row that changes whenever an active point is added, moved, closed or reopened."""
+    """One row that changes whenever an active point is added, moved, closed or reopened (built once)."""
     point_id = col(StoragePoint.id)
     return select_columns(
         func.count(),

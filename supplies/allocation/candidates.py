@@ -7,16 +7,17 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from itertools import repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, Date, and_, bindparam, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
-from ..db import select_columns
+from ..db import in_values, select_columns
 from ..models import Agency, DonationLot, Item, PointStatus, StockLot, StoragePoint, TravelTime
 from ..models.enums import UNAVAILABLE_MODES
 from .arrival import ArrivalModel, eta_hours_array
@@ -37,32 +38,56 @@ class Destination:
     region_code: str | None = None
 
 
-def _candidate_filter(needs: Sequence[Need], points: Collection[int] | None = None) -> ColumnElement[bool] | None:
+@dataclass(frozen=True)
+class _Filter:
+    """Which lots can serve some of the needs: the shape of the condition and its values.
+
+    The statements are built once per shape (:func:`_candidates_statement`) and the values bound at
+    each call: building a statement cost more than running it for a 10-line request.
+    """
+
+    item_ids: list[int]
+    class_ids: list[int]
+    usable: date
+    points: list[int] | None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"item_ids": self.item_ids, "class_ids": self.class_ids, "usable": self.usable, "points": self.points}
+
+
+def _candidate_filter(needs: Sequence[Need], points: Collection[int] | None = None) -> _Filter | None:
     item_ids = sorted(set().union(*(n.item_ids for n in needs))) if needs else []
     class_ids = sorted(set().union(*(n.class_ids for n in needs))) if needs else []
     if not item_ids and not class_ids:
         return None
-    usable = min(n.usable_until for n in needs)
+    if all(n.points is not None for n in needs):  # every line limited to its jurisdiction's points
+        allowed = set().union(*(n.points or () for n in needs))
+        points = allowed if points is None else set(points) & allowed
+    return _Filter(
+        item_ids, class_ids, min(n.usable_until for n in needs), sorted(points) if points is not None else None
+    )
+
+
+def _condition(items: bool, classes: bool, points: bool, dialect: str) -> ColumnElement[bool]:
+    """The candidate condition of one shape, with its values as bound parameters (see :class:`_Filter`)."""
     which: list[ColumnElement[bool]] = []
-    if item_ids:
-        which.append(col(StockLot.item_id).in_(item_ids))
-    if class_ids:
-        which.append(col(StockLot.class_id).in_(class_ids))
+    if items:
+        which.append(in_values(col(StockLot.item_id), "item_ids", dialect))
+    if classes:
+        which.append(in_values(col(StockLot.class_id), "class_ids", dialect))
     cond = and_(
         or_(*which),
         col(StockLot.on_hand) > StockLot.reserved,
         col(StockLot.mode).not_in(UNAVAILABLE_MODES),
         col(StoragePoint.status) == PointStatus.ACTIVE.value,
-        or_(col(StockLot.expires_on).is_(None), col(StockLot.expires_on) >= usable),
+        or_(col(StockLot.expires_on).is_(None), col(StockLot.expires_on) >= bindparam("usable", type_=Date())),
     )
-    if all(n.points is not None for n in needs):  # every line limited to its jurisdiction's points
-        allowed = set().union(*(n.points or () for n in needs))
-        points = allowed if points is None else set(points) & allowed
-    if points is not None:
+    if points:
         # On the point's key, not the lot's column: PostgreSQL then looks the few points up first
         # and each one's lots of the items in the (item, point) index, instead of intersecting
         # bitmaps of every lot of the items and every lot at the points.
-        cond = and_(cond, col(StoragePoint.id).in_(sorted(points)))
+        cond = and_(cond, in_values(col(StoragePoint.id), "points", dialect))
     return cond
 
 
@@ -74,19 +99,32 @@ def lock_lots_for(s: Session, needs: Sequence[Need], also: set[int]) -> set[int]
     taking all its locks at once keeps the lock order the same as every other allocator's, so
     none of them can deadlock.
     """
-    cond = _candidate_filter(needs)
-    wanted = [c for c in (cond, col(StockLot.id).in_(sorted(also)) if also else None) if c is not None]
+    found = _candidate_filter(needs)
+    params: dict[str, Any] = {"also": sorted(also)}
+    wanted: list[ColumnElement[bool]] = []
+    if found is not None:
+        wanted.append(
+            _condition(
+                bool(found.item_ids), bool(found.class_ids), found.points is not None, s.connection().dialect.name
+            )
+        )
+        params |= found.params
+    if also:
+        wanted.append(col(StockLot.id).in_(bindparam("also", expanding=True)))
     if not wanted:
         return set()
     lot_id = cast("Mapped[int]", StockLot.id)  # the primary key: never NULL in a row read back
     return set(
-        s.exec(
+        s.connection()
+        .execute(
             select(lot_id)
             .join(StoragePoint, col(StoragePoint.id) == StockLot.point_id)
             .where(or_(*wanted))
             .order_by(lot_id)
-            .with_for_update(of=StockLot)
-        ).all()
+            .with_for_update(of=StockLot),
+            params,
+        )
+        .scalars()
     )
 
 
@@ -107,11 +145,36 @@ def candidate_lots(
     candidates to lots this transaction has locked already (see :func:`lock_lots_for`), and
     ``points`` to the lots at those storage points.
     """
-    cond = _candidate_filter(needs, points)
-    if cond is None or (within is not None and not within) or (points is not None and not points):
+    found = _candidate_filter(needs, points)
+    if found is None or (within is not None and not within) or (found.points is not None and not found.points):
         return []
-    if within is not None:
-        cond = and_(cond, col(StockLot.id).in_(sorted(within)))
+    conn = s.connection()
+    q = _candidates_statement(
+        bool(found.item_ids),
+        bool(found.class_ids),
+        found.points is not None,
+        within is not None,
+        lock,
+        conn.dialect.name,
+    )
+    params = found.params | {"within": sorted(within) if within is not None else None}
+    make = Candidate._make
+    # Core rows straight from the connection: the ORM's row handling costs more than the query
+    # when a province-wide plan reads tens of thousands of lots.
+    lots = [make(row) for row in conn.execute(q, params).all()]
+    if not lock:  # sorting here is cheaper than the database's sort (SQLite: a temporary B-tree)
+        lots.sort(key=_lot_id)
+    return lots
+
+
+@cache
+def _candidates_statement(
+    items: bool, classes: bool, points: bool, within: bool, lock: bool, dialect: str
+) -> Select[Any]:
+    """The candidate query of one shape (see :func:`candidate_lots`), built once per database kind."""
+    cond = _condition(items, classes, points, dialect)
+    if within:
+        cond = and_(cond, in_values(col(StockLot.id), "within", dialect))
     # Only what choosing needs; names and codes are looked up for the chosen lots alone.
     q = (
         select_columns(
@@ -136,13 +199,7 @@ def candidate_lots(
     )
     if lock:  # the locks are taken in the order of the rows
         q = q.order_by(col(StockLot.id)).with_for_update(of=StockLot)
-    make = Candidate._make
-    # Core rows straight from the connection: the ORM's row handling costs more than the query
-    # when a province-wide plan reads tens of thousands of lots.
-    lots = [make(row) for row in s.connection().execute(q).all()]
-    if not lock:  # sorting here is cheaper than the database's sort (SQLite: a temporary B-tree)
-        lots.sort(key=_lot_id)
-    return lots
+    return q
 
 
 _lot_id = itemgetter(0)
@@ -165,9 +222,16 @@ def lot_labels(s: Session, lot_ids: Iterable[int]) -> dict[int, LotLabel]:
     ids = sorted(set(lot_ids))
     if not ids:
         return {}
+    conn = s.connection()
+    rows = conn.execute(_labels_statement(conn.dialect.name), {"ids": ids}).all()
+    return {row[0]: LotLabel(*row[1:]) for row in rows}
+
+
+@cache
+def _labels_statement(dialect: str) -> Select[Any]:
     # Each code by its key, per lot: joins make PostgreSQL hash the whole item, point and agency
     # tables (thousands of rows) for the few dozen lots a plan chose.
-    q = select_columns(
+    return select_columns(
         StockLot.id,
         StockLot.batch,
         select(Item.code).where(col(Item.id) == StockLot.item_id).scalar_subquery(),
@@ -175,8 +239,7 @@ def lot_labels(s: Session, lot_ids: Iterable[int]) -> dict[int, LotLabel]:
         select(StoragePoint.name).where(col(StoragePoint.id) == StockLot.point_id).scalar_subquery(),
         select(Agency.code).where(col(Agency.id) == StockLot.agency_id).scalar_subquery(),
         StockLot.expires_on,
-    ).where(col(StockLot.id).in_(ids))
-    return {row[0]: LotLabel(*row[1:]) for row in s.connection().execute(q).all()}
+    ).where(in_values(col(StockLot.id), "ids", dialect))
 
 
 def region_prefixes(code: str | None) -> list[str]:
@@ -191,23 +254,29 @@ def travel_table(s: Session, destinations: Iterable[Destination]) -> dict[Destin
     (longest code) wins.
     """
     dests = list(set(destinations))
-    q = travel_query(dests)
-    rows = s.connection().execute(q).all() if q is not None else []
+    found = travel_query(dests)
+    rows = s.connection().execute(*found).all() if found is not None else []
     return travel_tables(dests, rows)
 
 
-def travel_query(dests: Iterable[Destination]) -> Select[*tuple[Any, ...]] | None:
-    """The travel-table entries that may concern ``dests`` (None: no destination names a point or region)."""
+def travel_query(dests: Iterable[Destination]) -> tuple[Select[Any], dict[str, list[Any]]] | None:
+    """The travel-table entries that may concern ``dests``, with the statement's values (None: no
+    destination names a point or region)."""
     dests = list(dests)
-    point_ids = {d.point_id for d in dests if d.point_id is not None}
-    prefixes = {p for d in dests for p in region_prefixes(d.region_code)}
+    point_ids = sorted({d.point_id for d in dests if d.point_id is not None})
+    prefixes = sorted({p for d in dests for p in region_prefixes(d.region_code)})
     if not point_ids and not prefixes:
         return None
+    return _travel_statement(bool(point_ids), bool(prefixes)), {"to_points": point_ids, "to_regions": prefixes}
+
+
+@cache
+def _travel_statement(points: bool, regions: bool) -> Select[Any]:
     cond: list[ColumnElement[bool]] = []
-    if point_ids:
-        cond.append(col(TravelTime.to_point_id).in_(point_ids))
-    if prefixes:
-        cond.append(col(TravelTime.to_region_code).in_(prefixes))
+    if points:
+        cond.append(col(TravelTime.to_point_id).in_(bindparam("to_points", expanding=True)))
+    if regions:
+        cond.append(col(TravelTime.to_region_code).in_(bindparam("to_regions", expanding=True)))
     return select_columns(
         TravelTime.from_point_id, TravelTime.to_point_id, TravelTime.to_region_code, TravelTime.hours
     ).where(or_(*cond))

@@ -16,12 +16,15 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
+from sqlalchemy import Select as CoreSelect
 from sqlalchemy import select, true
 from sqlmodel import Session
+from sqlmodel.sql.expression import Select
 
 from ..errors import ConcurrencyConflict
 from ..i18n import t
@@ -124,17 +127,23 @@ def _travel_and_version(
 ) -> tuple[dict[Destination, dict[int, float]], tuple[Any, ...]]:
     """The destinations' travel tables and the active points' checksum, in one statement (a round
     trip fewer: it is what makes PostgreSQL slower than SQLite here)."""
-    version = version_query().subquery()
     travel = travel_query(dests)
     conn = s.connection()
     if travel is None:
-        return travel_tables(dests, []), tuple(conn.execute(select(version)).one())
-    entries = travel.subquery()
-    # The checksum's single row, with every entry beside it (or none: an outer join keeps the row).
-    rows = conn.execute(select(version, entries).select_from(version).outerjoin(entries, true())).all()
-    width = len(version.c)
+        return travel_tables(dests, []), tuple(conn.execute(version_query()).one())
+    statement, params = travel
+    rows = conn.execute(_with_version(statement), params).all()
+    width = len(version_query().selected_columns)
     found = [tuple(r[width:]) for r in rows if r[width] is not None]  # an entry always has its origin
     return travel_tables(dests, found), tuple(rows[0][:width])
+
+
+@cache
+def _with_version(travel: Select[Any]) -> CoreSelect[*tuple[Any, ...]]:
+    """The checksum's single row, with every entry of ``travel`` beside it (or none: an outer join
+    keeps the row); built once per shape of the travel statement."""
+    version, entries = version_query().subquery(), travel.subquery()
+    return select(version, entries).select_from(version).outerjoin(entries, true())
 
 
 def unsettled(

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 import supplies
 from supplies import InvalidInput, InvalidTransition
 from supplies.allocation.arrival import ArrivalModel, arrival_from_env
+from supplies.config import local_today
 
 from .helpers import NEAR_TS01, reserved_total, taken
 
-TODAY = datetime.now(UTC).date()
+TODAY = local_today()  # the department's day, as allocation counts it
 
 
 def test_nearest_point_first(staff: supplies.Inventory, approved) -> None:  # type: ignore[no-untyped-def]
@@ -59,6 +60,19 @@ def test_stock_expired_by_the_needed_by_time_is_not_used(staff: supplies.Invento
     # Stock that has already expired is never a candidate, whatever the request says.
     plan = disp.requests.allocate(approved({"QUILT": 200}, dest_point="TS-02").id)
     assert ("TS-02", "GONE") not in taken(plan) and plan.shortfalls[0].short == 200 - 45 - 45
+
+
+def test_the_needed_by_day_is_the_departments(staff: supplies.Inventory, approved, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Needed by 18:00 UTC, which is 02:00 the next day in Shanghai: stock expiring on the UTC date
+    # has expired by the time it is needed there, so the lot further away is taken.
+    monkeypatch.setenv("SUPPLIES_TIMEZONE", "Asia/Shanghai")
+    staff.stock.receive("TS-01", "QUILT", 50, batch="EVE", expires_on=TODAY + timedelta(days=10))
+    staff.stock.receive("CK-01", "QUILT", 50, batch="OK", expires_on=TODAY + timedelta(days=365))
+    disp = staff.as_user("disp")
+    evening = datetime.combine(TODAY + timedelta(days=10), time(18, 0), UTC)
+    assert taken(disp.requests.allocate(approved({"QUILT": 5}, needed_by=evening).id)) == {("CK-01", "OK"): 5}
+    morning = datetime.combine(TODAY + timedelta(days=10), time(2, 0), UTC)  # 10:00 the same day there
+    assert taken(disp.requests.allocate(approved({"QUILT": 5}, needed_by=morning).id)) == {("TS-01", "EVE"): 5}
 
 
 def test_lead_time_of_agreement_reserves_counts(staff: supplies.Inventory, approved) -> None:  # type: ignore[no-untyped-def]

@@ -20,11 +20,12 @@ from supplies.allocation.model import (
     option_key,
 )
 from supplies.allocation.optimal import plan_best, plan_optimal
+from supplies.config import local_today
 from tests.examples import examples
 
 from .helpers import ITEMS, two_agency_catalog
 
-TODAY = datetime.now(UTC).date()
+TODAY = local_today()  # the department's day, as allocation counts it
 CODES = ["A1", "A2", "B1", "CA", "CB"]
 
 lots_st = st.lists(

@@ -16,13 +16,14 @@ from supplies.allocation.arrival import ArrivalModel
 from supplies.allocation.candidates import build_problem
 from supplies.allocation.earliest import plan_earliest
 from supplies.allocation.optimal import plan_best
+from supplies.config import local_today
 from supplies.models import DispatchRequest, RequestStatus
 from supplies.services.dispatch import allocation as alloc
 from tests.examples import examples
 
 from .helpers import ITEMS, two_agency_catalog
 
-TODAY = datetime.now(UTC).date()
+TODAY = local_today()  # the department's day, as allocation counts it
 CODES = ["A1", "A2", "B1", "CA", "CB"]
 GRID = st.integers(0, 9).map(lambda i: 26.0 + 0.07 * i)  # coarse, so arrivals tie to the minute
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from ...allocation.candidates import Destination, lot_labels, usable_day
 from ...allocation.model import Need, Problem, Solution
+from ...config import department_zone, local_today
+from ...db import select_columns
 from ...i18n import t
 from ...models import (
     ROOT_REGION,
@@ -45,13 +49,19 @@ def reference(request_id: int) -> str:
 
 
 def request_lines(s: Session, request_ids: Sequence[int]) -> dict[int, RequestLine]:
-    rows = s.exec(
+    rows = s.exec(_lines_statement(), params={"ids": list(request_ids)}).all()
+    return {persisted_id(line): line for line in rows}
+
+
+@cache
+def _lines_statement() -> SelectOfScalar[RequestLine]:
+    """The lines of the requests ``ids``, read afresh (built once: allocation reads them on every call)."""
+    return (
         select(RequestLine)
-        .where(col(RequestLine.request_id).in_(request_ids))
+        .where(col(RequestLine.request_id).in_(bindparam("ids", expanding=True)))
         .order_by(col(RequestLine.id))
         .execution_options(populate_existing=True)
-    ).all()
-    return {persisted_id(line): line for line in rows}
+    )
 
 
 def jurisdiction_points(s: Session, jurisdiction: str) -> frozenset[int] | None:
@@ -74,10 +84,11 @@ def needs_for(
 ) -> tuple[list[Need], dict[int, Destination]]:
     """What is still to serve of each line (asked less already allocated, or less only what was
     dispatched with ``include_allocated``), and each request's destination."""
-    today = today or datetime.now(UTC).date()
+    today = today or local_today()
+    zone = department_zone()  # days are the department's: stock good on its needed-by day
     by_id = {r.id: r for r in requests}
     item_ids = {ln.item_id for ln in lines.values() if ln.item_id}
-    item_codes = dict(s.exec(select(Item.id, Item.code).where(col(Item.id).in_(item_ids))).all())
+    item_codes: dict[int, str] = dict(s.connection().execute(_item_codes_statement(), {"ids": sorted(item_ids)}).all())
     class_lines = [ln for ln in lines.values() if ln.class_id]
     class_id = cast("Mapped[int]", SupplyClass.id)  # the primary key: never NULL in a row read back
     class_codes = (
@@ -114,7 +125,7 @@ def needs_for(
                     left,
                     item_codes[line.item_id],
                     item_ids=frozenset({line.item_id}),
-                    usable_until=usable_day(needed_by.date() if needed_by else None, today),
+                    usable_until=usable_day(needed_by.astimezone(zone).date() if needed_by else None, today),
                     rank=rank,
                     points=reach[req.jurisdiction_code],
                     **restriction[rid],
@@ -131,7 +142,7 @@ def needs_for(
                     left,
                     class_codes[line_class],
                     class_ids=descendants[line_class],
-                    usable_until=usable_day(needed_by.date() if needed_by else None, today),
+                    usable_until=usable_day(needed_by.astimezone(zone).date() if needed_by else None, today),
                     rank=rank,
                     points=reach[req.jurisdiction_code],
                     **restriction[rid],
@@ -143,19 +154,17 @@ def needs_for(
     return needs, dests
 
 
+@cache
+def _item_codes_statement() -> Select[*tuple[Any, ...]]:
+    return select_columns(Item.id, Item.code).where(col(Item.id).in_(bindparam("ids", expanding=True)))
+
+
 def _restriction_keys(s: Session, requests: Sequence[DispatchRequest]) -> dict[int, dict[str, Any]]:
     """What a donated lot's restriction is checked against, per request: its incident, the incident's
     type and the path of its destination's region (the request's region, else its destination
     point's; a code the region tree does not hold nests by its digits), in one query whatever the
     number of requests."""
-    region_code = func.coalesce(func.nullif(DispatchRequest.dest_region_code, ""), StoragePoint.region_code)
-    rows = s.exec(
-        select(DispatchRequest.id, Incident.type, region_code, Region.path)
-        .outerjoin(Incident, col(Incident.id) == DispatchRequest.incident_id)
-        .outerjoin(StoragePoint, col(StoragePoint.id) == DispatchRequest.dest_point_id)
-        .outerjoin(Region, col(Region.code) == region_code)
-        .where(col(DispatchRequest.id).in_([persisted_id(r) for r in requests]))
-    ).all()
+    rows = s.connection().execute(_restriction_statement(), {"ids": [persisted_id(r) for r in requests]}).all()
     found = {rid: (kind, code, path) for rid, kind, code, path in rows}
     out = {}
     for req in requests:
@@ -167,6 +176,18 @@ def _restriction_keys(s: Session, requests: Sequence[DispatchRequest]) -> dict[i
             "region_path": path or "/".join([*reversed(structural_ancestors(code)), code, ""]) if code else "",
         }
     return out
+
+
+@cache
+def _restriction_statement() -> Select[*tuple[Any, ...]]:
+    region_code = func.coalesce(func.nullif(DispatchRequest.dest_region_code, ""), StoragePoint.region_code)
+    return (
+        select_columns(DispatchRequest.id, Incident.type, region_code, Region.path)
+        .outerjoin(Incident, col(Incident.id) == DispatchRequest.incident_id)
+        .outerjoin(StoragePoint, col(StoragePoint.id) == DispatchRequest.dest_point_id)
+        .outerjoin(Region, col(Region.code) == region_code)
+        .where(col(DispatchRequest.id).in_(bindparam("ids", expanding=True)))
+    )
 
 
 def planned_rows(

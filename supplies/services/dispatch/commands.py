@@ -6,9 +6,12 @@ import builtins
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from ...allocation.arrival import ArrivalModel
 from ...allocation.candidates import Destination, build_problem, lock_lots_for
@@ -503,14 +506,19 @@ def _visible(s: Session, actor: Actor, rid: int) -> DispatchRequest:
 
 def _load_requests(s: Session, ids: list[int], *, lock: bool) -> list[DispatchRequest]:
     """The requests, locked in id order when they are to be written."""
-    q = select(DispatchRequest).where(col(DispatchRequest.id).in_(ids)).order_by(col(DispatchRequest.id))
-    if lock:
-        q = q.with_for_update()
-    rows = list(s.exec(q.execution_options(populate_existing=True)).all())
+    rows = list(s.exec(_requests_statement(lock), params={"ids": ids}).all())
     missing = set(ids) - {r.id for r in rows}
     if missing:
         raise NotFound(t("no dispatch request with id {min}", min=min(missing)), "id")
     return rows
+
+
+@cache
+def _requests_statement(lock: bool) -> SelectOfScalar[DispatchRequest]:
+    """The requests ``ids`` read afresh, in id order (built once per ``lock``: allocation reads them on every call)."""
+    q = select(DispatchRequest).where(col(DispatchRequest.id).in_(bindparam("ids", expanding=True)))
+    q = q.order_by(col(DispatchRequest.id)).execution_options(populate_existing=True)
+    return q.with_for_update() if lock else q
 
 
 def _resolve_codes(s: Session, codes: list[str]) -> list[tuple[int | None, int | None]]:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from ...db import select_columns
 from ...errors import InvalidTransition, RuleViolation
@@ -30,7 +34,19 @@ def escalated(s: Session, request_ids: Sequence[int]) -> dict[LineKey, int]:
     """
     if not request_ids:
         return {}
-    rows = s.exec(
+    rows = s.connection().execute(_escalations_statement(), {"ids": list(request_ids)}).all()
+    out: dict[LineKey, int] = defaultdict(int)
+    for child, status, item_id, class_id, quantity, dispatched in rows:
+        if child is None:
+            continue
+        out[(child, item_id, class_id)] += dispatched if status in _SETTLED else quantity
+    return dict(out)
+
+
+@cache
+def _escalations_statement() -> Select[Any]:
+    """The lines of the requests escalated from any of ``ids`` (built once: see :func:`escalated`)."""
+    return (
         select_columns(
             DispatchRequest.escalated_from_id,
             DispatchRequest.status,
@@ -40,14 +56,8 @@ def escalated(s: Session, request_ids: Sequence[int]) -> dict[LineKey, int]:
             RequestLine.dispatched,
         )
         .join(RequestLine, col(RequestLine.request_id) == DispatchRequest.id)
-        .where(col(DispatchRequest.escalated_from_id).in_(list(request_ids)))
-    ).all()
-    out: dict[LineKey, int] = defaultdict(int)
-    for child, status, item_id, class_id, quantity, dispatched in rows:
-        if child is None:
-            continue
-        out[(child, item_id, class_id)] += dispatched if status in _SETTLED else quantity
-    return dict(out)
+        .where(col(DispatchRequest.escalated_from_id).in_(bindparam("ids", expanding=True)))
+    )
 
 
 def unasked(s: Session, rid: int) -> list[tuple[RequestLine, int]]:
