@@ -326,7 +326,9 @@ def _expiry(expires: date | None, out: Output) -> Any:
         return expires.isoformat()
     from rich.text import Text
 
-    left = (expires - date.today()).days
+    from supplies.config import local_today  # the department's day, not the machine's
+
+    left = (expires - local_today()).days
     style = "bold red" if left < 0 else "yellow" if left <= EXPIRY_WARNING_DAYS else ""
     return Text(expires.isoformat(), style=style)
 

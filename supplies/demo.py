@@ -21,6 +21,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .config import local_today
+
 if TYPE_CHECKING:
     from .inventory import Inventory
 
@@ -312,7 +314,7 @@ def load(
     ``progress(done, total)`` is called after every step. Expiry dates are counted from
     ``today`` so the demo always has lots near expiry.
     """
-    today = today or date.today()
+    today = today or local_today()
     existing = _existing(inv)
     foreign = _foreign(existing)
     if foreign:

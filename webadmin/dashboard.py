@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from supplies.config import local_today
 from supplies.models import DispatchRequest, Item, StockLot, SupplyClass
 from supplies.permissions import Actor, scoped
 from supplies.services.dispatch.scope import visible_requests
@@ -66,7 +67,7 @@ def by_class(s: Session, actor: Actor, stock: list[SummaryRow]) -> list[ClassLin
 
 def expiry_counts(s: Session, actor: Actor, today: date | None = None) -> dict[str, int]:
     """Lots with stock that have expired, or expire within 30 and within 90 days."""
-    today = today or date.today()
+    today = today or local_today()
     e = StockLot.expires_on
 
     def n(cond: Any) -> Any:

@@ -174,7 +174,7 @@ def test_stock_report_adds_up_the_lots(busy: supplies.Inventory) -> None:
 
 
 def test_expiry_report_lists_what_to_rotate_first(county: supplies.Inventory) -> None:
-    today = date.today()
+    today = local_today()
     county.stock.receive("CK-01", "QUILT", 10, batch="GONE", expires_on=today - timedelta(days=3), historical=True)
     county.stock.receive("CK-01", "QUILT", 20, batch="SOON", expires_on=today + timedelta(days=10))
     county.stock.receive("TS-01", "QUILT", 90, batch="SOON2", expires_on=today + timedelta(days=10))

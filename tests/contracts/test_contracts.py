@@ -235,17 +235,12 @@ class _Clock:
         import supplies.services.dispatch.allocation as allocation
         import supplies.services.readiness.check as check
 
-        class Day(date):
-            @classmethod
-            def today(cls) -> Day:
-                return cls(day.year, day.month, day.day)
-
         class Moment(datetime):
             @classmethod
             def now(cls, tz: Any = None) -> Moment:
                 return cls(day.year, day.month, day.day, 3, 0, tzinfo=UTC)
 
-        self.monkeypatch.setattr(check, "date", Day)
+        self.monkeypatch.setattr(check, "local_today", lambda: day)
         self.monkeypatch.setattr(allocation, "datetime", Moment)
         self.monkeypatch.setattr(contracts, "local_today", lambda: day)
 

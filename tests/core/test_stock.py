@@ -122,7 +122,7 @@ def test_write_off_needs_a_reason(county: supplies.Inventory) -> None:
 
 
 def test_expiring_lots_soonest_first(county: supplies.Inventory) -> None:
-    today = date.today()
+    today = local_today()
     county.stock.receive("CK-01", "QUILT", 1, batch="A", expires_on=today + timedelta(days=100))
     county.stock.receive("TS-01", "QUILT", 1, batch="B", expires_on=today + timedelta(days=10))
     county.stock.receive("TS-02", "QUILT", 1, batch="C", expires_on=today - timedelta(days=1), historical=True)

@@ -391,13 +391,15 @@ def test_nothing_can_be_deleted_from_the_web(client_as: Client, town: supplies.I
 
 
 def test_dashboard_shows_targets_expiry_requests_and_the_map(client_as: Client, town: supplies.Inventory) -> None:
-    from datetime import date, timedelta
+    from datetime import timedelta
+
+    from supplies.config import local_today
 
     town.targets.set("TENT12", 100, point="CK-01")
     town.targets.set("QUILT", 50, region_code="520102")
-    town.stock.receive("CK-01", "QUILT", 5, batch="OLD", expires_on=date.today() - timedelta(days=1), historical=True)
-    town.stock.receive("CK-01", "QUILT", 5, batch="SOON", expires_on=date.today() + timedelta(days=20))
-    town.stock.receive("CK-01", "QUILT", 5, batch="LATER", expires_on=date.today() + timedelta(days=60))
+    town.stock.receive("CK-01", "QUILT", 5, batch="OLD", expires_on=local_today() - timedelta(days=1), historical=True)
+    town.stock.receive("CK-01", "QUILT", 5, batch="SOON", expires_on=local_today() + timedelta(days=20))
+    town.stock.receive("CK-01", "QUILT", 5, batch="LATER", expires_on=local_today() + timedelta(days=60))
     page = text(client_as("admin").get("/"))
     living = page.split("LIVING</code>")[1].split("</tr>")[0]
     # on hand 40 tents + 30 + 15 quilts = 85; targets 100 + 50; short 60 tents + 5 quilts (45 in the region)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Join
 
+from supplies.config import local_today
 from supplies.models import Agency, Item, Role, StockLot, StoragePoint, SupplyClass
 from supplies.permissions import scoped
 
@@ -102,7 +103,7 @@ class ExpiringWithin(BaseSQLAFilter):
     """Lots with an expiry date no later than N days from today (expired ones included)."""
 
     def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
-        limit = date.today() + timedelta(days=int(value))
+        limit = local_today() + timedelta(days=int(value))
         return query.filter(LotRow.expires_on.is_not(None), LotRow.expires_on <= limit)
 
     def clean(self, value: str) -> int:
@@ -262,7 +263,7 @@ class LotView(ReadOnlyModelView):
 def _expiry(value: date | None) -> Any:
     if value is None:
         return ""
-    days = (value - date.today()).days
+    days = (value - local_today()).days
     style = "danger" if days < 0 else "warning" if days <= 30 else "info" if days <= 90 else ""
     if not style:
         return value.isoformat()

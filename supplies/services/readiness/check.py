@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from ... import schemas
 from ...allocation.arrival import ArrivalModel, eta_hours_array
 from ...allocation.candidates import Destination
+from ...config import local_today
 from ...db import select_columns
 from ...errors import InvalidInput
 from ...i18n import t
@@ -289,7 +290,7 @@ class Readiness(ArrivalAwareService):
             rows, shipped = norms_data.active(s, data.get("hazard"))
             needs = _needs(rows, data.get("hazard"))
             linked = {c for n in needs for c in n.items}
-            stock = _Stock(s, actor, linked, date.today())
+            stock = _Stock(s, actor, linked, local_today())
             table = table_hours(s, [dest])[0]
             known = select(Item.code).where(col(Item.code).in_(sorted(linked)))
             catalog = set(s.exec(known).all()) if linked else set()
@@ -332,7 +333,7 @@ class Readiness(ArrivalAwareService):
             towns = _townships(s, level, data.get("region_code"))
             rows, _shipped = norms_data.active(s, data.get("hazard"))
             needs = _needs(rows, data.get("hazard"))
-            stock = _Stock(s, actor, {c for n in needs for c in n.items}, date.today())
+            stock = _Stock(s, actor, {c for n in needs for c in n.items}, local_today())
             tables = table_hours(s, [t[1] for t in towns])
         model, out = self.arrival, []
         index = {c: i for i, c in enumerate(stock.item_codes)}

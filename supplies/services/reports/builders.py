@@ -13,7 +13,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from ... import schemas
-from ...config import DEFAULT_TIMEZONE
+from ...config import DEFAULT_TIMEZONE, local_today
 from ...db import select_columns
 from ...errors import InvalidInput
 from ...i18n import t
@@ -233,7 +233,7 @@ class Reports(Service):
         """Stock by storage point and item: lots, on hand, reserved, free, the nearest expiry, and how
         much has expired already."""
         data = schemas.load(ReportIn, filters)
-        today = date.today()
+        today = local_today()
         with self._work(write=False, lag_ok=True) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
             q = (
@@ -283,7 +283,7 @@ class Reports(Service):
         """Lots that expire within ``days`` (and those expired), in the order to rotate them: soonest
         expiry first, then the largest quantity."""
         data = schemas.load(ReportIn, dict(days=days, **filters))
-        today = date.today()
+        today = local_today()
         with self._work(write=False, lag_ok=True) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
             q = (
@@ -359,7 +359,7 @@ class Reports(Service):
         bad = [m for m in modes if m not in {x.value for x in ReserveMode}]
         if bad:
             raise InvalidInput(t("must be among: {value}", value=", ".join(m.value for m in ReserveMode)), "modes")
-        good_on = date.today() + timedelta(days=data["valid_for_days"])
+        good_on = local_today() + timedelta(days=data["valid_for_days"])
         with self._work(write=False, lag_ok=True) as (s, actor):
             f, names = _Filter(s, actor, data), _Names(s)
             tq = select(

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from sqlmodel.sql.expression import Select as SQLModelSelect
 
 from ... import schemas
-from ...config import local_day_start
+from ...config import local_day_start, local_today
 from ...db import select_columns
 from ...errors import InvalidInput, NotFound
 from ...i18n import t
@@ -162,7 +162,7 @@ class StockQueries(Service):
                 expiring_within_days = bounded(schemas.Days(), expiring_within_days, "expiring_within_days")
                 q = q.where(
                     col(StockLot.expires_on).is_not(None),
-                    col(StockLot.expires_on) <= date.today() + timedelta(days=expiring_within_days),
+                    col(StockLot.expires_on) <= local_today() + timedelta(days=expiring_within_days),
                 )
                 q = q.order_by(col(StockLot.expires_on), StoragePoint.code, Item.code)
             else:
@@ -197,7 +197,7 @@ class StockQueries(Service):
         days = bounded(Days(), expiring_days, "expiring_days")
         code = bounded(RegionCode(), jurisdiction, "jurisdiction")
         with self._work(write=False, lag_ok=True) as (s, actor):
-            return rollup(s, actor, code, days, datetime.now(UTC).date())
+            return rollup(s, actor, code, days, local_today())
 
     def summary(
         self,
@@ -480,8 +480,6 @@ def _filters(s: Session, q: S, actor: Actor, *, lots: Any = StockLot, **given: A
 
 
 def _as_datetime(value: date | datetime, *, end: bool = False) -> datetime:
-    from datetime import UTC
-
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     # A day is the department's day (cut at its midnight), as in every report.
