@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ARRAY, ColumnElement, any_, bindparam, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine, select
@@ -32,7 +32,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # psycopg prepares a statement on the server after it ran this many times on a connection (5 by
+    # default): the second time, so that a server's allocations, lists and look-ups skip parsing and
+    # planning from their second call on (an allocation's statements: ~12 ms of ~22 on a province).
+    args = {"prepare_threshold": 1} if make_url(url).get_driver_name() == "psycopg" else {}
+    engine = create_engine(
+        url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=args
+    )
     if engine.dialect.name == "postgresql":
         _configure_postgresql(engine)
     return engine
