@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -235,13 +235,8 @@ class _Clock:
         import supplies.services.dispatch.allocation as allocation
         import supplies.services.readiness.check as check
 
-        class Moment(datetime):
-            @classmethod
-            def now(cls, tz: Any = None) -> Moment:
-                return cls(day.year, day.month, day.day, 3, 0, tzinfo=UTC)
-
         self.monkeypatch.setattr(check, "local_today", lambda: day)
-        self.monkeypatch.setattr(allocation, "datetime", Moment)
+        self.monkeypatch.setattr(allocation, "local_today", lambda: day)
         self.monkeypatch.setattr(contracts, "local_today", lambda: day)
 
 
