@@ -32,9 +32,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    # psycopg prepares a statement on the server after it ran this many times on a connection (5 by
-    # default): the second time, so that a server's allocations, lists and look-ups skip parsing and
-    # planning from their second call on (an allocation's statements: ~12 ms of ~22 on a province).
+    # psycopg prepares a statement on the server once it ran this many times on a connection (5 by
+    # default): from its second run, so a server's allocations, lists and look-ups skip the server's
+    # parsing and planning (0.4 ms for allocation's candidate query) from their second call on.
     args = {"prepare_threshold": 1} if make_url(url).get_driver_name() == "psycopg" else {}
     engine = create_engine(
         url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=args

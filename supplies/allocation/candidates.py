@@ -100,17 +100,14 @@ def lock_lots_for(s: Session, needs: Sequence[Need], also: set[int]) -> set[int]
     none of them can deadlock.
     """
     found = _candidate_filter(needs)
+    dialect = s.connection().dialect.name
     params: dict[str, Any] = {"also": sorted(also)}
     wanted: list[ColumnElement[bool]] = []
     if found is not None:
-        wanted.append(
-            _condition(
-                bool(found.item_ids), bool(found.class_ids), found.points is not None, s.connection().dialect.name
-            )
-        )
+        wanted.append(_condition(bool(found.item_ids), bool(found.class_ids), found.points is not None, dialect))
         params |= found.params
     if also:
-        wanted.append(col(StockLot.id).in_(bindparam("also", expanding=True)))
+        wanted.append(in_values(col(StockLot.id), "also", dialect))
     if not wanted:
         return set()
     lot_id = cast("Mapped[int]", StockLot.id)  # the primary key: never NULL in a row read back
