@@ -10,7 +10,7 @@ import click
 
 from .complete import AGENCY, POINT
 from .context import App, pass_app
-from .output import to_jsonable
+from .output import local, to_jsonable
 from .vocab import INCIDENT_LEVELS, INCIDENT_TYPES, REQUEST_STATES
 
 STRATEGIES = ("earliest", "optimal")
@@ -716,10 +716,10 @@ def _destination(d: dict[str, Any]) -> str:
 
 
 def _when(value: Any) -> Any:
-    """An ISO time shown in local wall-clock minutes."""
+    """An ISO time shown in the department's wall-clock minutes."""
     if isinstance(value, str):
         try:
-            return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M")
+            return local(datetime.fromisoformat(value))
         except ValueError:
             return value
     return value

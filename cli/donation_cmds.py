@@ -9,6 +9,7 @@ import click
 
 from .complete import ITEM, POINT
 from .context import App, pass_app
+from .output import DAY, local
 from .vocab import INCIDENT_TYPES
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -175,7 +176,7 @@ def donation_list(
             [
                 (
                     d.id,
-                    f"{d.received_at:%Y-%m-%d}",
+                    local(d.received_at, DAY),
                     d.donor_shown_as,
                     d.point,
                     d.item,

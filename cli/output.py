@@ -18,6 +18,18 @@ import click
 # Beyond this many rows a terminal gets the plain layout too: rich takes seconds per 10,000 rows.
 RICH_TABLE_MAX_ROWS = 2000
 COLUMN_GAP = "   "  # what rich's SIMPLE_HEAD box puts between columns
+MINUTE = "%Y-%m-%d %H:%M"  # a time as the web admin shows it (its ``localtime`` filter), with no zone
+DAY = "%Y-%m-%d"
+
+
+def local(moment: datetime, fmt: str = MINUTE) -> str:
+    """A stored (UTC) time, or its date, as shown: in the department's zone (``SUPPLIES_TIMEZONE``), as on the web.
+
+    Neither the UTC date (from 00:00 to 08:00 in China it is the day before) nor the machine's zone.
+    """
+    from supplies.config import local_time
+
+    return local_time(moment).strftime(fmt)
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -298,7 +310,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.0f}" if value.is_integer() else repr(round(value, 6))
     if isinstance(value, (datetime,)):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        return local(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(_cell(v) for v in value)
     if isinstance(value, enum.Enum):

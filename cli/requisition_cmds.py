@@ -11,6 +11,7 @@ import click
 from .complete import POINT
 from .context import App, pass_app
 from .dispatch_cmds import CODE_QTY, WHEN
+from .output import DAY, local
 from .vocab import REQUISITION_CONDITIONS
 
 
@@ -78,7 +79,7 @@ def requisition() -> None:
 
 def _show(app: App, r: Any) -> None:
     who = f"{r.owner}" + (f" ({r.owner_id})" if r.owner_id else "")
-    app.out.print(f"requisition #{r.id}  {r.status}  from {who}  at {r.point}  since {r.started_at:%Y-%m-%d %H:%M} UTC")
+    app.out.print(f"requisition #{r.id}  {r.status}  from {who}  at {r.point}  since {local(r.started_at)}")
     app.out.print(f"  {r.authority}; {r.basis}")
     app.out.table(
         ["item", "name", "qty", "value", "daily", "held", "good", "damaged", "lost", "consumed"],
@@ -111,12 +112,12 @@ def _compensation(app: App, comp: Any) -> None:
         ],
         title=f"compensation of requisition #{comp.requisition_id} to {comp.owner}: {comp.status}",
     )
-    steps = [f"assessed by {comp.assessed_by} {comp.assessed_at:%Y-%m-%d %H:%M}"]
+    steps = [f"assessed by {comp.assessed_by} {local(comp.assessed_at)}"]
     if comp.approved_at:
-        steps.append(f"approved by {comp.approved_by} {comp.approved_at:%Y-%m-%d %H:%M}")
+        steps.append(f"approved by {comp.approved_by} {local(comp.approved_at)}")
     if comp.paid_at:
-        steps.append(f"paid by {comp.paid_by} {comp.paid_at:%Y-%m-%d %H:%M} ({comp.reference})")
-    app.out.print(f"  total {comp.total}; " + "; ".join(steps) + " (UTC)")
+        steps.append(f"paid by {comp.paid_by} {local(comp.paid_at)} ({comp.reference})")
+    app.out.print(f"  total {comp.total}; " + "; ".join(steps))
 
 
 @requisition.command("add")
@@ -277,7 +278,7 @@ def requisition_list(app: App, open_only: bool) -> None:
                     r.owner,
                     r.authority,
                     r.point,
-                    f"{r.started_at:%Y-%m-%d}",
+                    local(r.started_at, DAY),
                     r.status,
                     r.held,
                     r.compensation_total if r.compensation_total is not None else "",
@@ -301,8 +302,8 @@ def requisition_show(app: App, id: int) -> None:
         _show(app, detail.requisition)
         if detail.returns:
             app.out.table(
-                ["at (UTC)", "item", "qty", "condition", "damage"],
-                [(f"{x.at:%Y-%m-%d %H:%M}", x.item, x.qty, x.condition, x.damage) for x in detail.returns],
+                ["at", "item", "qty", "condition", "damage"],
+                [(local(x.at), x.item, x.qty, x.condition, x.damage) for x in detail.returns],
                 title="returns",
             )
         if detail.compensation is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .context import App, pass_app
+from .output import local
 
 
 @click.group("token")
@@ -34,7 +35,7 @@ def token_create(app: App, user: str | None, expires_days: int | None, label: st
         made.token,
     )
     if not app.out.json_mode:
-        until = f"until {expires}" if expires else "until revoked"
+        until = f"until {local(made.expires_at)}" if made.expires_at else "until revoked"
         app.out.note(f"token {made.id} for {made.user}, valid {until}; it is shown only this once")
 
 
@@ -83,4 +84,4 @@ def vars_of(row: object) -> dict[str, object]:
 def _when(moment: object) -> str:
     from datetime import datetime
 
-    return moment.strftime("%Y-%m-%d %H:%M") if isinstance(moment, datetime) else ""
+    return local(moment) if isinstance(moment, datetime) else ""

@@ -58,6 +58,16 @@ def local_today() -> date:
     return datetime.now(department_zone()).date()
 
 
+def local_time(moment: datetime) -> datetime:
+    """A stored time as the department's wall clock, for showing it (a naive one is UTC, as SQLite hands it back).
+
+    Not the machine's zone (``astimezone()``): a server in UTC showed 02:30 in China as 18:30 the day before.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(department_zone())
+
+
 def local_day_start(day: date) -> datetime:
     """The start of ``day`` where the department is, in UTC (how times are stored).
 
