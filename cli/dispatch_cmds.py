@@ -17,7 +17,7 @@ STRATEGIES = ("earliest", "optimal")
 
 
 class WhenType(click.ParamType):
-    """A time: ISO 8601 (local time unless it names a zone) or relative to now: +90m, +12h, -2h, +2d."""
+    """A time: ISO 8601 (the department's time unless it names a zone) or relative to now: +90m, +12h, -2h, +2d."""
 
     name = "TIME"
     _relative = re.compile(r"^([+-])(\d+(?:\.\d+)?)([mhd])$")
@@ -35,8 +35,11 @@ class WhenType(click.ParamType):
             when = datetime.fromisoformat(text)
         except ValueError:
             self.fail(f"{text!r} is not a time: use 2025-07-01T18:00, 2025-07-01 18:00+08:00 or +12h", param, ctx)
-        # A dispatcher types the wall-clock time where they are.
-        return when if when.tzinfo else when.astimezone()
+        # A time without a zone is the department's wall-clock time (SUPPLIES_TIMEZONE), the zone the
+        # command shows times in: the same on a dispatcher's laptop and on a server kept in UTC.
+        from supplies.config import department_zone
+
+        return when if when.tzinfo else when.replace(tzinfo=department_zone())
 
 
 class CodeQtyType(click.ParamType):
@@ -158,7 +161,7 @@ def request() -> None:
 @click.option("--dest-point", metavar="CODE", shell_complete=POINT, help="Destination: a storage point or shelter.")
 @click.option("--dest-lat", type=float, help="Or destination latitude ...")
 @click.option("--dest-lon", type=float, help="... and longitude.")
-@click.option("--needed-by", type=WHEN, help="Needed by: ISO time (local unless zoned) or +12h.")
+@click.option("--needed-by", type=WHEN, help="Needed by: ISO time (the department's unless zoned) or +12h.")
 @click.option("--priority", default=3, show_default=True, type=int, help="1 (most urgent) to 5.")
 @click.option("--unit", "requesting_unit", metavar="TEXT", help="The requesting unit (申请单位).")
 @click.option("--note", metavar="TEXT", help="Free text.")

@@ -84,3 +84,17 @@ def test_an_incidents_start_and_a_requests_needed_by_are_shown_in_china_not_in_t
     assert [r[4] for r in _rows(run("request", "list").out)] == ["2030-12-03 02:30"]
     assert ["needed_by", "2030-12-03 02:30"] in _rows(run("request", "show", rid).out)
     assert run("--json", "request", "show", rid).json["needed_by"] == "2030-12-02T18:30:00+00:00"
+
+
+def test_a_time_typed_without_a_zone_is_the_departments_wall_clock(county_cli: Cli) -> None:
+    # What the command shows is what one types back: 02:30 on a UTC server means 02:30 in China.
+    run = county_cli
+    inc = run(
+        "incident", "add", "洪涝", "--type", "flood", "--level", "IV", "--lat", "26.6", "--lon", "106.8",
+    ).out.strip()  # fmt: skip
+    rid = run(
+        "request", "create", "--incident", inc, "--dest-point", "TS-01", "--line", "QUILT=5",
+        "--needed-by", "2030-12-03T02:30",
+    ).out.strip()  # fmt: skip
+    assert run("--json", "request", "show", rid).json["needed_by"] == "2030-12-02T18:30:00+00:00"
+    assert ["needed_by", "2030-12-03 02:30"] in _rows(run("request", "show", rid).out)
