@@ -3,16 +3,19 @@ classification of goods not in the catalog, and the public disclosure."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import update
+from sqlmodel import col
 
 import supplies
 from supplies.config import local_today
 from supplies.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
+from supplies.models.donations import Donation
 from tests.examples import examples
 
 NEAR_TS01 = dict(dest_lat=26.61, dest_lon=106.81)
@@ -185,6 +188,19 @@ def test_the_letter_names_the_donor_the_goods_and_the_certificate_never_the_cont
     assert "13800000000" not in text
     with pytest.raises(NotFound):
         county_d.donations.letter(9999)
+
+
+def test_the_letter_dates_the_gift_on_the_departments_day(county_d: supplies.Inventory, monkeypatch: Any) -> None:
+    # Received at 02:30 in China, which is 18:30 UTC the day before: the letter says the 3rd.
+    monkeypatch.setenv("SUPPLIES_TIMEZONE", "Asia/Shanghai")
+    d = county_d.donations.receive("D-ZHANG", "CK-01", "QUILT", 40)
+    with county_d.engine.begin() as conn:
+        conn.execute(
+            update(Donation)
+            .where(col(Donation.id) == d.id)
+            .values(received_at=datetime(2025, 12, 2, 18, 30, tzinfo=UTC))
+        )
+    assert "2025-12-03" in county_d.donations.letter(d.id)
 
 
 def test_goods_not_in_the_catalog_are_received_to_classify_then_classified(county_d: supplies.Inventory) -> None:

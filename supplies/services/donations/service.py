@@ -50,7 +50,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ...config import local_day_start, local_today
+from ...config import local_day_start, local_time, local_today
 from ...db import select_columns
 from ...errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from ...i18n import t
@@ -532,7 +532,7 @@ def printed_letter(d: DonationResult) -> str:
             item=d.item_name,
             code=d.item,
             point=d.point_name,
-            day=f"{aware(d.received_at):%Y-%m-%d}",
+            day=f"{local_time(d.received_at):%Y-%m-%d}",  # the department's day, not the UTC date
         ),
         t("Donation receipt certificate No. {certificate} (捐赠票据号).", certificate=d.certificate),
     ]
