@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 import pytest
@@ -128,6 +128,19 @@ def test_bad_contracts_are_refused_naming_the_field(county_ag: supplies.Inventor
     with pytest.raises(PermissionDenied):
         sign(county_ag.as_user("keeper"), "HT-02")
     assert county_ag.stock.verify().ok
+
+
+def test_the_call_up_order_gives_its_times_on_the_departments_clock(
+    county_ag: supplies.Inventory, approved: Callable[..., int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The company reads "deliver by" on the wall clock where it is, not in UTC (eight hours behind).
+    monkeypatch.setenv("SUPPLIES_TIMEZONE", "Asia/Shanghai")
+    disp = county_ag.as_user("disp")
+    sign(disp)
+    order = disp.contracts.call_up("HT-01", request=approved([("TENT12", 5)], dest_point="TS-01"), items={"TENT12": 5})
+    text = printed_order(order)
+    china = order.deadline.replace(tzinfo=order.deadline.tzinfo or UTC).astimezone(UTC) + timedelta(hours=8)
+    assert f"{china:%Y-%m-%d %H:%M}" in text and "UTC" not in text
 
 
 def test_a_call_up_reserves_and_delivery_books_at_the_destination(

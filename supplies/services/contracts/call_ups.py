@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from ...config import local_time
 from ...errors import InsufficientStock, InvalidInput, NotFound, RuleViolation
 from ...i18n import t
 from ...models import (
@@ -175,7 +176,7 @@ class CallUps(ContractService):
                 code=contract.code,
                 company=contract.company,
                 units=units,
-                deadline=f"{aware(order.deadline):%Y-%m-%d %H:%M} UTC",
+                deadline=f"{local_time(order.deadline):%Y-%m-%d %H:%M}",
             )
             if data.get("note"):
                 note_text = t("{text}; {note}", text=note_text, note=data["note"])
@@ -276,7 +277,7 @@ class CallUps(ContractService):
             cu.status = CallUpStatus.DELIVERED.value
             s.add(cu)
             if cu.late:
-                notes.append(t("late: due {deadline}", deadline=f"{aware(cu.deadline):%Y-%m-%d %H:%M} UTC"))
+                notes.append(t("late: due {deadline}", deadline=f"{local_time(cu.deadline):%Y-%m-%d %H:%M}"))
             if cu.short:
                 notes.append(t("short by {short} units", short=cu.short))
             # The request moves on when nothing of it is reserved any more: received when every issued
@@ -309,8 +310,8 @@ def printed_order(order: CallUpResult) -> str:
         t("Company: {company}", company=order.company) + (f" ({order.contact})" if order.contact else ""),
         t("From: {point}", point=order.point),
         t("For request #{request}, deliver to {destination}", request=order.request_id, destination=order.destination),
-        t("Ordered: {at}", at=f"{aware(order.created_at):%Y-%m-%d %H:%M} UTC"),
-        t("Deliver by: {at}", at=f"{aware(order.deadline):%Y-%m-%d %H:%M} UTC"),
+        t("Ordered: {at}", at=f"{local_time(order.created_at):%Y-%m-%d %H:%M}"),
+        t("Deliver by: {at}", at=f"{local_time(order.deadline):%Y-%m-%d %H:%M}"),
         "",
     ]
     for ln in order.lines:
