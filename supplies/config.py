@@ -68,10 +68,11 @@ def local_time(moment: datetime) -> datetime:
     return moment.astimezone(department_zone())
 
 
-def local_day_start(day: date) -> datetime:
-    """The start of ``day`` where the department is, in UTC (how times are stored).
+def local_day_start(day: date, zone: ZoneInfo | None = None) -> datetime:
+    """The start of ``day`` where the department is (or in ``zone``, a report's ``--tz``), in UTC (how
+    times are stored).
 
     A period of days is cut at the department's midnight: from 00:00 to 08:00 in China the UTC date
     is still the day before, and a day cut at UTC midnight took the first eight hours of the next.
     """
-    return datetime.combine(day, time.min, tzinfo=department_zone()).astimezone(UTC)
+    return datetime.combine(day, time.min, tzinfo=zone or department_zone()).astimezone(UTC)

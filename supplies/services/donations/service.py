@@ -44,7 +44,7 @@ import builtins
 import html
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -316,9 +316,9 @@ class Donations(Service):
             if data.get("incident") is not None:
                 q = q.where(Donation.incident_id == data["incident"])
             if data.get("since"):
-                q = q.where(col(Donation.received_at) >= _start(data["since"]))
+                q = q.where(col(Donation.received_at) >= local_day_start(data["since"]))
             if data.get("until"):
-                q = q.where(col(Donation.received_at) < _start(data["until"] + timedelta(days=1)))
+                q = q.where(col(Donation.received_at) < local_day_start(data["until"] + timedelta(days=1)))
             return _results(s, list(s.exec(q.order_by(col(Donation.id)))))
 
     def get(self, id: int) -> DonationResult:
@@ -566,10 +566,6 @@ def _donor(d: Donor) -> DonorResult:
     return DonorResult(d.code, d.name, d.kind, d.anonymous, d.contact, shown_as(d))
 
 
-def _start(day: date) -> datetime:
-    return local_day_start(day)  # the department's day, as every report cuts it
-
-
 def _item_or_new(s: Session, actor: Actor, data: dict[str, Any]) -> Item:
     """The item received, or a new one under TO-CLASSIFY when the code is not in the catalog and a name is given."""
     found = s.exec(select(Item).where(Item.code == data["item"])).one_or_none()
@@ -772,8 +768,8 @@ def _disclosure(
     lots = {lot_id: (donor_id, only, item_id, on_hand) for lot_id, donor_id, only, item_id, on_hand in s.exec(lots_q)}
     if not lots:
         return []
-    start = _start(since) if since else None
-    end = _start(until + timedelta(days=1)) if until else None
+    start = local_day_start(since) if since else None
+    end = local_day_start(until + timedelta(days=1)) if until else None
     requests: set[str] | None = None
     if incident is not None:
         rids = s.exec(select(DispatchRequest.id).where(DispatchRequest.incident_id == incident)).all()

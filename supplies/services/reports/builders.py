@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,7 +13,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from ... import schemas
-from ...config import DEFAULT_TIMEZONE, local_today
+from ...config import DEFAULT_TIMEZONE, local_day_start, local_today
 from ...db import select_columns
 from ...errors import InvalidInput
 from ...i18n import t
@@ -569,9 +569,7 @@ def report_zone(name: str | None) -> ZoneInfo:
 
 def day_start(day: date | None, zone: ZoneInfo) -> datetime | None:
     """The start of ``day`` in ``zone``, in UTC (how movement times are stored)."""
-    if day is None:
-        return None
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    return None if day is None else local_day_start(day, zone)
 
 
 def _day(value: Any) -> date | None:

@@ -30,12 +30,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ...config import DEFAULT_TIMEZONE, timezone_name
+from ...config import department_zone, local_time
 from ...errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from ...i18n import t
 from ...models import JURISDICTION_LEVELS, ROOT_REGION, Region, Role, StoragePoint
@@ -247,20 +246,13 @@ class TrustResult:
     replaced: bool
 
 
-def _zone() -> ZoneInfo:
-    try:
-        return ZoneInfo(timezone_name())
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
-
-
 def _utc(at: datetime) -> datetime:
     """A stored time as an aware UTC datetime (SQLite hands it back naive)."""
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def _on_time(at: datetime, period: Period) -> bool:
-    return _utc(at).astimezone(_zone()).date() <= period.due_on
+    return local_time(at).date() <= period.due_on
 
 
 def _result(row: LedgerSubmission, name: str) -> SubmissionResult:
@@ -302,7 +294,7 @@ class Submissions(Service):
         with self._work(write=False) as (s, actor):
             region = self._submitter(s, actor, jurisdiction)
             points = set(s.exec(select(StoragePoint.code).where(StoragePoint.jurisdiction_code == region.code)).all())
-        zone = _zone()
+        zone = department_zone()
         report = self._inv.reports.ledger(since=p.first, until=p.last, by=LEDGER_KEYS, tz=str(zone))
         rows = [r for r in report.rows if r.get("point") in points]
         quantities = [c.key for c in report.columns if c.total]
