@@ -42,3 +42,16 @@ def test_the_garbage_collector_is_back_on_after_an_import(stocked: supplies.Inve
     with pytest.raises(ImportRejected):
         stocked.imports.file("stock", bad)  # another reserve mode for an existing batch
     assert gc.isenabled()
+
+
+def test_a_file_longer_than_one_insert_lands_row_for_row(stocked: supplies.Inventory, tmp_path: Path) -> None:
+    # SQLite writes a thousand rows per INSERT: 2,345 rows take three, the last one short.
+    rows = 2_345
+    path = tmp_path / "stock.csv"
+    lines = ["point,item,qty,batch"] + [f"CK-01,QUILT,{n % 97 + 1},BULK-{n:05d}" for n in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = stocked.imports.file("stock", path)
+    after = _on_hand(stocked)
+    assert (result.added, result.movements) == (rows, rows)
+    assert [after[("CK-01", "QUILT", f"BULK-{n:05d}")] for n in range(rows)] == [n % 97 + 1 for n in range(rows)]
+    assert stocked.stock.verify().ok
