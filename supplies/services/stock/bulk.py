@@ -7,9 +7,9 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
-from itertools import chain
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
