@@ -656,14 +656,14 @@ def insert_many(s: Session, table: Table, names: Sequence[str], rows: Sequence[t
     # so one row per statement copied each index page it touched once per row (half the import).
     per = _rows_per_statement(conn, len(names))
     head = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
-    row = f"({', '.join('?' * len(names))})"
+    marks = f"({', '.join('?' * len(names))})"
     values = list(zip(*columns))
     for start in range(0, len(values), per):
         chunk = values[start : start + per]
-        conn.exec_driver_sql(head + ", ".join([row] * len(chunk)), tuple(chain.from_iterable(chunk)))
+        conn.exec_driver_sql(head + ", ".join([marks] * len(chunk)), tuple(chain.from_iterable(chunk)))
 
 
-# Rows per INSERT on SQLite: past a few hundred the page journal saved per row is mostly saved.
+# Rows per INSERT on SQLite: past a few hundred, most of the per-statement page journal is saved.
 SQLITE_ROWS_PER_INSERT = 1000
 
 
