@@ -1,8 +1,8 @@
 """Importing 100,000 stock rows from a CSV file through ``inv.imports`` (validated, every row a ledger line).
 
 Each run imports into a fresh copy of the dataset. The baseline writes the same rows into the same
-tables (lots and ledger) with raw ``sqlite3.executemany`` and no checks at all: the ratio says what
-fraction of raw insert speed the validated, ledgered import keeps.
+tables (lots and ledger) with raw ``sqlite3`` multi-row INSERTs and no checks at all: the ratio says
+what fraction of raw insert speed the validated, ledgered import keeps.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ _MODE = {"agreement": ("agreement", 12.0), "factory": ("capacity", 48.0)}
 class ImportStock(Case):
     name = "import_stock"
     title = "import 100,000 stock rows from CSV, validated, with ledger"
-    target = "≥ 20,000 rows/s; baseline raw sqlite3.executemany into the same tables (ratio ≥ 0.25)"
+    target = "≥ 20,000 rows/s; baseline raw sqlite3 multi-row INSERTs into the same tables (ratio ≥ 0.25)"
     needs = ("supplies.services.io.imports",)
     has_baseline = True
-    ratio_of = "raw executemany time / import time (share of raw insert speed kept)"
+    ratio_of = "raw insert time / import time (share of raw insert speed kept)"
 
     def setup(self, ctx: Context) -> None:
         self.source = ctx.dataset.path
@@ -131,7 +131,7 @@ def _write_csv(db: Path, target: Path, rows: int, seed: int) -> None:
 
 
 def raw_insert(db: Path, source: Path) -> float:
-    """The same rows into stock_lot and movement with plain executemany; returns the seconds taken."""
+    """The same rows into stock_lot and movement with plain INSERTs; returns the seconds taken."""
     t0 = time.perf_counter()
     con = sqlite3.connect(db, isolation_level=None)
     try:
@@ -176,21 +176,36 @@ def raw_insert(db: Path, source: Path) -> float:
                 )
             )
             moves.append((n, qty, qty, now, actor, agency_id, point_id, item_id, r["reference"]))
-        con.executemany(
+        _insert_rows(
+            con,
             "INSERT INTO stock_lot (id, item_id, class_id, agency_id, jurisdiction_code, point_id, batch, mode, "
-            "expires_on, lead_time_hours, unit_cost, on_hand, reserved, version, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)",
+            "expires_on, lead_time_hours, unit_cost, on_hand, reserved, version, created_at, updated_at) VALUES ",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?)",
             lots,
         )
-        con.executemany(
+        _insert_rows(
+            con,
             "INSERT INTO movement (lot_id, kind, qty, reserved_delta, balance_after, at, actor_id, agency_id, "
-            "point_id, item_id, reference) VALUES (?, 'receive', ?, 0, ?, ?, ?, ?, ?, ?, ?)",
+            "point_id, item_id, reference) VALUES ",
+            "(?, 'receive', ?, 0, ?, ?, ?, ?, ?, ?, ?)",
             moves,
         )
         con.execute("COMMIT")
     finally:
         con.close()
     return time.perf_counter() - t0
+
+
+RAW_ROWS_PER_INSERT = 1000
+
+
+def _insert_rows(con: sqlite3.Connection, head: str, marks: str, rows: list[tuple[object, ...]]) -> None:
+    """The rows, a thousand per INSERT: SQLite's fastest plain insert (one row per statement, as
+    ``executemany`` sends them, journals every index page once per row: 7.6 s instead of 4.7 s
+    for the province's 100,000 rows)."""
+    for start in range(0, len(rows), RAW_ROWS_PER_INSERT):
+        chunk = rows[start : start + RAW_ROWS_PER_INSERT]
+        con.execute(head + ", ".join([marks] * len(chunk)), [v for row in chunk for v in row])
 
 
 CASE = ImportStock
