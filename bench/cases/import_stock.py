@@ -135,7 +135,9 @@ def raw_insert(db: Path, source: Path) -> float:
     t0 = time.perf_counter()
     con = sqlite3.connect(db, isolation_level=None)
     try:
-        for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL"):
+        # The settings supplies.db gives every connection, the 64 MiB page cache included (with
+        # SQLite's 2 MiB default the same rows took 12.3 s instead of 8.1 s).
+        for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL", "cache_size=-65536"):
             con.execute(f"PRAGMA {pragma}")
         with source.open(newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
