@@ -54,6 +54,10 @@ def _configure_postgresql(engine: Engine) -> None:
         dbapi_conn.commit()
 
 
+# The page cache of every SQLite connection, in KiB (negative in the pragma: a size, not pages).
+SQLITE_CACHE_KIB = 65_536
+
+
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling defers BEGIN and never takes the write lock up
     # front; we issue BEGIN ourselves so that write units of work can ask for IMMEDIATE and
@@ -69,7 +73,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # 64 MiB of page cache (the default is 2 MiB): imports, verify and summaries over a
         # province's ledger keep the index pages they walk in memory (bench/: import -20% CPU,
         # verify -35%). Pages are only allocated as they are read.
-        cur.execute("PRAGMA cache_size=-65536")
+        cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cur.close()
 
     @event.listens_for(engine, "begin")

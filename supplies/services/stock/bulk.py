@@ -670,8 +670,9 @@ SQLITE_ROWS_PER_INSERT = 1000
 def _rows_per_statement(conn: Connection, width: int) -> int:
     """How many rows of ``width`` values one SQLite INSERT may carry (its bound-variable limit)."""
     driver = conn.connection.driver_connection
-    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if driver is not None else 999
-    return max(1, min(SQLITE_ROWS_PER_INSERT, limit // max(width, 1)))
+    assert driver is not None  # the sqlite3 connection under this checked-out one
+    limit: int = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, min(SQLITE_ROWS_PER_INSERT, limit // width))
 
 
 def _column_types(conn: Connection, table: str, names: Sequence[str]) -> list[int]:
