@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError
 
 import supplies
@@ -115,6 +115,26 @@ def test_a_county_is_served_from_its_own_subtree_and_escalates_the_shortfall(cit
     city.as_user("cs-keeper").requests.dispatch(above.id)
     assert city.requests.show(above.id).status == "dispatched"
     assert city.stock.verify().ok
+
+
+def test_a_county_allocation_reads_the_county_subtree_once(city: supplies.Inventory) -> None:
+    """The dispatcher's own subtree, read with the dispatcher, also bounds the request's points: one
+    read of the region tree per allocation, not one for the user and another for the request."""
+    county = city.as_user("hs-disp")
+    rid = approved_request(county, 100, "HS-CK")
+    subtree_reads = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if "FROM region" in statement and "WHERE region.path" in statement:
+            subtree_reads.append(statement)
+
+    event.listen(county.engine, "before_cursor_execute", seen)
+    try:
+        plan = county.requests.allocate(rid, dry_run=True)
+    finally:
+        event.remove(county.engine, "before_cursor_execute", seen)
+    assert {(r.point, r.quantity) for r in plan.rows} == {("HS-CK", 30), ("HS-TS", 10)}
+    assert len(subtree_reads) == 1
 
 
 def test_cancelling_the_county_request_cancels_what_it_asked_above(city: supplies.Inventory) -> None:

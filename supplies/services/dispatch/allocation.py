@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
@@ -64,12 +64,19 @@ def _lines_statement() -> SelectOfScalar[RequestLine]:
     )
 
 
-def jurisdiction_points(s: Session, jurisdiction: str) -> frozenset[int] | None:
+def jurisdiction_points(
+    s: Session, jurisdiction: str, subtrees: Mapping[str, frozenset[str]] | None = None
+) -> frozenset[int] | None:
     """The storage points a request of ``jurisdiction`` is served from: its own and every one below it
-    (None at the installation's top: every point)."""
+    (None at the installation's top: every point).
+
+    ``subtrees`` are jurisdictions' subtrees the caller holds already (the acting user's, read with
+    the user): a county dispatcher allocating a county request reads the county's subtree once.
+    """
     if jurisdiction == ROOT_REGION:
         return None
-    codes = sorted(subtree_jurisdictions(s, jurisdiction))
+    known = subtrees.get(jurisdiction) if subtrees else None
+    codes = sorted(known if known is not None else subtree_jurisdictions(s, jurisdiction))
     point_id = cast("Mapped[int]", StoragePoint.id)  # the primary key: never NULL in a row read back
     return frozenset(s.exec(select(point_id).where(col(StoragePoint.jurisdiction_code).in_(codes))).all())
 
@@ -81,9 +88,11 @@ def needs_for(
     today: date | None = None,
     *,
     include_allocated: bool = False,
+    subtrees: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[Need], dict[int, Destination]]:
     """What is still to serve of each line (asked less already allocated, or less only what was
-    dispatched with ``include_allocated``), and each request's destination."""
+    dispatched with ``include_allocated``), and each request's destination. ``subtrees``: see
+    :func:`jurisdiction_points`."""
     today = today or local_today()
     zone = department_zone()  # days are the department's: stock good on its needed-by day
     by_id = {r.id: r for r in requests}
@@ -101,7 +110,7 @@ def needs_for(
         else {}
     )
     descendants = {cid: frozenset(descendant_ids(s, cid)) for cid in class_codes}
-    reach = {r.jurisdiction_code: jurisdiction_points(s, r.jurisdiction_code) for r in requests}
+    reach = {r.jurisdiction_code: jurisdiction_points(s, r.jurisdiction_code, subtrees) for r in requests}
     from .escalation import escalated  # the units asked of the level above are not allocated here too
 
     above = escalated(s, [persisted_id(r) for r in requests])

@@ -319,13 +319,15 @@ class DispatchRequests(Execution, ArrivalAwareService):
             within: set[int] | None = None
             request_ids = [persisted_id(r) for r in requests]
             lines = alloc.request_lines(s, request_ids)
+            # The user's own subtree was read with the user: its requests' points need no second read.
+            subtrees = {actor.jurisdiction: actor.subtree} if actor.subtree is not None else None
             if action == "reallocate" and not dry_run:
-                everything, _ = alloc.needs_for(s, requests, lines, include_allocated=True)
+                everything, _ = alloc.needs_for(s, requests, lines, include_allocated=True, subtrees=subtrees)
                 held = {a.lot_id for rid in request_ids for a in alloc.reserved_rows(s, rid)}
                 within = lock_lots_for(s, everything, held)
                 released = {rid: alloc.release(s, rid, actor, "reallocation") for rid in request_ids}
                 lines = alloc.request_lines(s, request_ids)
-            needs, dests = alloc.needs_for(s, requests, lines)
+            needs, dests = alloc.needs_for(s, requests, lines, subtrees=subtrees)
             problem, solution = _plan(
                 s, needs, dests, arrival or self.arrival, strategy, lock=not dry_run and within is None, within=within
             )
