@@ -115,7 +115,7 @@ def summary_rows(s: Session, by: Sequence[str], q: Select[*tuple[Any, ...]]) -> 
         shown_by = [np.array(values[i], object)[ranks[starts, i]].tolist() for i in range(len(by))]
         del rows, columns, ranks  # freed now, by reference counting, not traced when collection resumes
         # Each group's key from its (name, value) pairs and each row as a tuple, all in C: no
-        # Python call per group (zip(by, values) per group took twice as long).
+        # Python call per group (a dict of zip(by, values) per group took a third longer).
         keys = map(dict, zip(*(zip(repeat(g), shown) for g, shown in zip(by, shown_by))))
         return list(map(tuple.__new__, repeat(SummaryRow), zip(keys, *totals)))
 
